@@ -1,0 +1,33 @@
+/*
+ * x86_64 part of kernel_args: the address space the loader built.
+ */
+#ifndef ARCH_X86_64_KERNEL_ARGS_H
+#define ARCH_X86_64_KERNEL_ARGS_H
+
+#include <stdint.h>
+
+/* e_machine of kernels for this architecture (EM_X86_64). */
+#define KERNEL_ARCH_ELF_MACHINE		62
+
+/* The kernel is linked here; segments must lie in the kernel window below. */
+#define KERNEL_LOAD_BASE			0xffffffff80000000ULL
+#define KERNEL_WINDOW_END			0xffffffffc0000000ULL
+/* Non-exact kernel allocations (kernel_args data, stacks) are placed here. */
+#define KERNEL_DATA_BASE			0xffffffffc0000000ULL
+#define KERNEL_DATA_END				0xfffffffffff00000ULL
+/* Every byte of physical memory is visible at this base, 2 MiB pages. */
+#define KERNEL_PHYSICAL_MAP_BASE	0xffff800000000000ULL
+
+struct arch_kernel_args {
+	uint64_t	page_directory_physical;	/* CR3 at kernel entry */
+	uint64_t	gdt_address;				/* kernel address of the loader's GDT */
+	uint16_t	gdt_limit;
+	uint16_t	kernel_code_selector;
+	uint16_t	kernel_data_selector;
+	uint16_t	reserved0;
+	/* The low identity map the loader used to switch; the kernel drops it. */
+	uint64_t	identity_map_size;
+	uint64_t	reserved[8];
+};
+
+#endif

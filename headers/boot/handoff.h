@@ -1,0 +1,47 @@
+/*
+ * Building kernel_args: the generic loader's memory for the kernel.
+ */
+#ifndef BOOT_HANDOFF_H
+#define BOOT_HANDOFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <boot/kernel_args.h>
+#include <boot/status.h>
+
+/* The kernel_args being built; NULL before kernel_args_init(). */
+extern kernel_args *gKernelArgs;
+
+/*
+ * Allocate gKernelArgs itself, fill its fixed fields, and reserve the memory
+ * the log will be copied to, so that nothing needs to be allocated late.
+ */
+status_t kernel_args_init(void);
+
+/*
+ * Memory that survives the handoff, for anything kernel_args points to.
+ * Zeroed, 16-byte aligned; NULL when out of memory. Translate with
+ * platform_loader_to_kernel() before storing an address in kernel_args.
+ */
+void *kernel_args_malloc(size_t size);
+
+/* A copy of string in kernel_args memory, as a kernel address (0 on failure). */
+uint64_t kernel_args_strdup(const char *string);
+
+/*
+ * Record a kernel virtual range in virtual_allocated_range.
+ * Errors: B_BUFFER_OVERFLOW when the array is full.
+ */
+status_t kernel_args_add_virtual_allocated(uint64_t start, uint64_t size);
+
+/* Record a physical range the kernel must keep in physical_allocated_range. */
+status_t kernel_args_add_physical_allocated(uint64_t start, uint64_t size);
+
+/*
+ * Copy the loader log into the memory kernel_args_init() reserved; the last
+ * step before handoff. Never allocates.
+ */
+void kernel_args_copy_log(void);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * The platform hooks: everything the generic loader needs from a port.
+ *
+ * A port implements every function declared here and nothing else of the
+ * generic loader's; the generic loader calls nothing outside this list.
+ * Unless said otherwise, hooks are called with the heap available, on one
+ * CPU, and never re-entered.
+ */
+#ifndef BOOT_PLATFORM_H
+#define BOOT_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <boot/status.h>
+
+struct stage2_args;
+struct kernel_args;
+
+
+/* --- entry --------------------------------------------------------------- */
+
+/*
+ * The generic entry point a port calls once its console works. Returns only
+ * when booting failed; the port then returns control to its firmware.
+ */
+status_t boot_main(struct stage2_args *args);
+
+
+/* --- heap ---------------------------------------------------------------- */
+
+/*
+ * Reserve the region the generic heap manages: args->heap_size bytes (or
+ * BOOT_DEFAULT_HEAP_SIZE when 0), page aligned. Returns base and top (one past
+ * the end) by reference. Called once, before any allocation.
+ * Errors: B_NO_MEMORY.
+ */
+status_t platform_init_heap(struct stage2_args *args, void **_base, void **_top);
+
+/* Give the heap region back; called once at handoff, after the last free. */
+void platform_release_heap(struct stage2_args *args, void *base);
+
+
+/* --- memory the kernel will see ------------------------------------------ */
+
+/* protection bits for platform_allocate_region */
+#define REGION_READ		0x1
+#define REGION_WRITE	0x2
+#define REGION_EXECUTE	0x4
+
+/*
+ * Allocate size bytes (rounded up to pages) of zeroed memory that survives the
+ * handoff and is mapped in the kernel's address space. With exact, the region
+ * is placed at *_kernel_address, which must be page aligned and inside the
+ * kernel window; otherwise the port picks an address and returns it there.
+ * The port records the region for the kernel_args ranges and page tables.
+ * Errors: B_NO_MEMORY, B_BAD_ADDRESS (exact address unavailable or outside the
+ * window), B_BAD_VALUE.
+ */
+status_t platform_allocate_region(uint64_t *_kernel_address, size_t size,
+	uint32_t protection, bool exact);
+
+/* Free a whole region returned by platform_allocate_region. */
+status_t platform_free_region(uint64_t kernel_address, size_t size);
+
+/*
+ * Translate between the loader's view of a region and the kernel's. Both
+ * return 0/NULL for addresses that are not inside an allocated region.
+ */
+void *platform_kernel_to_loader(uint64_t kernel_address);
+uint64_t platform_loader_to_kernel(const void *loader_address);
+
+
+/* --- console and debug output -------------------------------------------- */
+
+enum console_color {
+	CONSOLE_BLACK, CONSOLE_BLUE, CONSOLE_GREEN, CONSOLE_CYAN, CONSOLE_RED,
+	CONSOLE_MAGENTA, CONSOLE_BROWN, CONSOLE_LIGHT_GRAY, CONSOLE_DARK_GRAY,
+	CONSOLE_LIGHT_BLUE, CONSOLE_LIGHT_GREEN, CONSOLE_LIGHT_CYAN,
+	CONSOLE_LIGHT_RED, CONSOLE_LIGHT_MAGENTA, CONSOLE_YELLOW, CONSOLE_WHITE,
+};
+
+/* Prepare the user-visible console. Called before boot_main. */
+status_t console_init(void);
+
+/* Write UTF-8 text to the console ('\n' starts a new line). */
+void console_write(const char *text, size_t length);
+
+void console_clear_screen(void);
+int32_t console_width(void);
+int32_t console_height(void);
+void console_set_cursor(int32_t x, int32_t y);
+void console_set_color(enum console_color foreground,
+	enum console_color background);
+
+/*
+ * Block until a key is pressed; returns its Unicode value, or one of the
+ * CONSOLE_KEY_* codes for keys without one.
+ */
+#define CONSOLE_KEY_UP			0x10001
+#define CONSOLE_KEY_DOWN		0x10002
+#define CONSOLE_KEY_LEFT		0x10003
+#define CONSOLE_KEY_RIGHT		0x10004
+#define CONSOLE_KEY_HOME		0x10005
+#define CONSOLE_KEY_END			0x10006
+#define CONSOLE_KEY_PAGE_UP		0x10007
+#define CONSOLE_KEY_PAGE_DOWN	0x10008
+#define CONSOLE_KEY_ESCAPE		0x1b
+int32_t console_wait_for_key(void);
+
+/*
+ * True while console_write() output already reaches the debug channel (OVMF
+ * mirrors its console to the serial line), so that the generic loader sends
+ * each line there once.
+ */
+bool console_shares_debug_output(void);
+
+/*
+ * Write to the debug channel (a serial line on real ports). Must work from
+ * the first instruction of the port until the kernel takes over, including
+ * after the firmware is gone; must never allocate.
+ */
+void platform_debug_write(const char *text, size_t length);
+
+
+/* --- time ---------------------------------------------------------------- */
+
+/* Microseconds since an arbitrary point before boot_main; monotonic. */
+uint64_t system_time(void);
+
+/* Busy-wait at least the given number of microseconds. */
+void spin(uint64_t microseconds);
+
+
+/* --- files (until the generic devices and file systems exist) ------------- */
+
+/*
+ * Read the whole file at path (absolute, '/' separated) from the boot volume
+ * into a buffer from heap_alloc(); the caller frees it. Errors:
+ * B_ENTRY_NOT_FOUND, B_IO_ERROR, B_NO_MEMORY, B_BAD_VALUE (a directory).
+ */
+status_t platform_load_file(const char *path, void **_data, size_t *_size);
+
+
+/* --- leaving the loader -------------------------------------------------- */
+
+/*
+ * Everything before the point of no return that can fail: the boot CPU's
+ * stack (args->cpu_kernel_stack), the kernel's page tables and the
+ * architecture fields of args. May allocate. On failure the loader can still
+ * report the error and go back.
+ */
+status_t platform_prepare_kernel_start(struct kernel_args *args);
+
+/*
+ * Take the final memory map, fill the physical range arrays of args, leave
+ * the firmware and enter the kernel at args->kernel.entry with the kernel
+ * address of args and CPU number 0. The heap has been released: this hook
+ * must not allocate from it. Returns only if the firmware could not be left,
+ * in which case nothing can be reported but through platform_debug_write.
+ */
+status_t platform_start_kernel(struct kernel_args *args);
+
+/* Give up and return to the firmware (or exit the process) with a status. */
+void platform_exit(status_t status) __attribute__((noreturn));
+
+#endif
