@@ -1,0 +1,367 @@
+/*
+ * ELF64 kernel images: validation of untrusted files and loading by segments.
+ */
+#include <boot/elf.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <boot/platform.h>
+
+
+//#define TRACE_ELF
+#ifdef TRACE_ELF
+#	include <boot/stdio.h>
+#	define TRACE(x...) boot_dprintf("elf: " x)
+#else
+#	define TRACE(x...) do {} while (0)
+#endif
+
+
+#define ELF_PAGE_SIZE	4096ULL
+
+/* A validated PT_LOAD segment; page_last is the last byte of its last page. */
+struct elf_segment {
+	uint64_t	offset;
+	uint64_t	file_size;
+	uint64_t	address;
+	uint64_t	memory_size;
+	uint64_t	page_start;
+	uint64_t	page_last;
+	uint32_t	flags;
+};
+
+struct elf_image {
+	Elf64_Ehdr			header;
+	struct elf_segment	segments[MAX_KERNEL_SEGMENTS];
+	uint32_t			segment_count;
+};
+
+
+static const char *
+elf_machine_reason(uint16_t machine)
+{
+	switch (machine) {
+		case EM_X86_64:
+			return "wrong machine (expected x86_64)";
+		case EM_AARCH64:
+			return "wrong machine (expected aarch64)";
+		default:
+			return "wrong machine";
+	}
+}
+
+
+static status_t
+elf_fail(const char **_reason, const char *reason, status_t status)
+{
+	TRACE("%s\n", reason);
+	if (_reason != NULL)
+		*_reason = reason;
+	return status;
+}
+
+
+static bool
+elf_is_power_of_two(uint64_t value)
+{
+	return value != 0 && (value & (value - 1)) == 0;
+}
+
+
+/*
+ * Check one PT_LOAD entry against the file, the policy and the segments
+ * accepted before it, and describe it in *segment.
+ */
+static status_t
+elf_check_segment(const Elf64_Phdr *header, size_t fileSize,
+	const struct elf_policy *policy, const struct elf_image *image,
+	struct elf_segment *segment, const char **_reason)
+{
+	if (header->p_filesz > header->p_memsz) {
+		return elf_fail(_reason, "segment file size larger than memory size",
+			B_BAD_DATA);
+	}
+
+	/*
+	 * Where the bytes of a segment without file data would come from does not
+	 * matter, so its offset is not checked.
+	 */
+	if (header->p_filesz != 0 && (header->p_offset > fileSize
+			|| header->p_filesz > fileSize - header->p_offset)) {
+		return elf_fail(_reason, "segment data past end of file", B_BAD_DATA);
+	}
+
+	/* Inclusive ends: a segment may end exactly at 2^64. */
+	if (header->p_memsz - 1 > UINT64_MAX - header->p_vaddr)
+		return elf_fail(_reason, "segment address overflow", B_BAD_DATA);
+
+	segment->offset = header->p_offset;
+	segment->file_size = header->p_filesz;
+	segment->address = header->p_vaddr;
+	segment->memory_size = header->p_memsz;
+	segment->page_start = header->p_vaddr & ~(ELF_PAGE_SIZE - 1);
+	segment->page_last = (header->p_vaddr + (header->p_memsz - 1)) | (ELF_PAGE_SIZE - 1);
+	segment->flags = header->p_flags;
+
+	if (segment->page_start < policy->window_start
+		|| segment->page_last >= policy->window_end) {
+		return elf_fail(_reason, "segment outside the kernel window", B_BAD_DATA);
+	}
+
+	/*
+	 * The gABI wants p_vaddr == p_offset modulo p_align. Since segments are
+	 * copied rather than mapped from the file, only alignment up to a page is
+	 * enforced, which still catches files a linker would not produce.
+	 */
+	if (header->p_align > 1) {
+		if (!elf_is_power_of_two(header->p_align))
+			return elf_fail(_reason, "misaligned segment", B_BAD_DATA);
+		uint64_t alignment = header->p_align < ELF_PAGE_SIZE
+			? header->p_align : ELF_PAGE_SIZE;
+		if (header->p_filesz != 0
+			&& ((header->p_vaddr ^ header->p_offset) & (alignment - 1)) != 0) {
+			return elf_fail(_reason, "misaligned segment", B_BAD_DATA);
+		}
+	}
+
+	if ((header->p_flags & (PF_W | PF_X)) == (PF_W | PF_X)
+		&& !policy->allow_write_execute) {
+		return elf_fail(_reason, "segment both writable and executable",
+			B_BAD_DATA);
+	}
+
+	/* Each segment gets its own page permissions, so they may not share a page. */
+	for (uint32_t i = 0; i < image->segment_count; i++) {
+		const struct elf_segment *other = &image->segments[i];
+		if (segment->page_start <= other->page_last
+			&& other->page_start <= segment->page_last) {
+			return elf_fail(_reason, "overlapping segments", B_BAD_DATA);
+		}
+	}
+
+	return B_OK;
+}
+
+
+/* Everything elf_validate promises, leaving the parsed file in *image. */
+static status_t
+elf_parse(const void *data, size_t size, const struct elf_policy *policy,
+	struct elf_image *image, const char **_reason)
+{
+	const uint8_t *bytes = data;
+	Elf64_Ehdr *header = &image->header;
+
+	image->segment_count = 0;
+
+	if (policy == NULL || (data == NULL && size != 0))
+		return elf_fail(_reason, "invalid arguments", B_BAD_VALUE);
+
+	if (size < sizeof(Elf64_Ehdr))
+		return elf_fail(_reason, "file too small for an ELF header", B_BAD_DATA);
+
+	/* Copied, because nothing guarantees the file buffer is aligned. */
+	memcpy(header, bytes, sizeof(Elf64_Ehdr));
+
+	if (header->e_ident[0] != 0x7f || header->e_ident[1] != 'E'
+		|| header->e_ident[2] != 'L' || header->e_ident[3] != 'F') {
+		return elf_fail(_reason, "bad ELF magic", B_BAD_DATA);
+	}
+	if (header->e_ident[EI_CLASS] != ELFCLASS64)
+		return elf_fail(_reason, "not a 64-bit ELF file", B_NOT_SUPPORTED);
+	if (header->e_ident[EI_DATA] != ELFDATA2LSB)
+		return elf_fail(_reason, "not little-endian", B_NOT_SUPPORTED);
+	if (header->e_ident[EI_VERSION] != EV_CURRENT || header->e_version != EV_CURRENT)
+		return elf_fail(_reason, "unsupported ELF version", B_NOT_SUPPORTED);
+	if (header->e_type != ET_EXEC)
+		return elf_fail(_reason, "not an executable (ET_EXEC)", B_NOT_SUPPORTED);
+	if (header->e_machine != policy->machine) {
+		return elf_fail(_reason, elf_machine_reason(policy->machine),
+			B_NOT_SUPPORTED);
+	}
+
+	if (header->e_phnum != 0 && header->e_phentsize != sizeof(Elf64_Phdr))
+		return elf_fail(_reason, "bad program header size", B_BAD_DATA);
+
+	/* At most 65535 * 56 bytes: the product cannot overflow, the sum can. */
+	uint64_t tableSize = (uint64_t)header->e_phnum * sizeof(Elf64_Phdr);
+	if (header->e_phoff > size || tableSize > size - header->e_phoff)
+		return elf_fail(_reason, "program headers past end of file", B_BAD_DATA);
+
+	for (uint32_t i = 0; i < header->e_phnum; i++) {
+		Elf64_Phdr programHeader;
+		memcpy(&programHeader, bytes + header->e_phoff + i * sizeof(Elf64_Phdr),
+			sizeof(Elf64_Phdr));
+
+		/* Nothing to load for an empty segment; linker scripts can make them. */
+		if (programHeader.p_type != PT_LOAD
+			|| (programHeader.p_memsz == 0 && programHeader.p_filesz == 0)) {
+			continue;
+		}
+
+		if (image->segment_count == MAX_KERNEL_SEGMENTS)
+			return elf_fail(_reason, "too many loadable segments", B_BAD_DATA);
+
+		struct elf_segment *segment = &image->segments[image->segment_count];
+		status_t status = elf_check_segment(&programHeader, size, policy, image,
+			segment, _reason);
+		if (status != B_OK)
+			return status;
+		image->segment_count++;
+	}
+
+	if (image->segment_count == 0)
+		return elf_fail(_reason, "no loadable segments", B_BAD_DATA);
+
+	for (uint32_t i = 0; i < image->segment_count; i++) {
+		const struct elf_segment *segment = &image->segments[i];
+		if ((segment->flags & PF_X) != 0 && header->e_entry >= segment->address
+			&& header->e_entry - segment->address < segment->memory_size) {
+			if (_reason != NULL)
+				*_reason = NULL;
+			return B_OK;
+		}
+	}
+	return elf_fail(_reason, "entry point outside executable segments",
+		B_BAD_DATA);
+}
+
+
+status_t
+elf_validate(const void *image, size_t size, const struct elf_policy *policy,
+	const char **_reason)
+{
+	struct elf_image parsed;
+	return elf_parse(image, size, policy, &parsed, _reason);
+}
+
+
+static uint32_t
+elf_region_protection(uint32_t flags)
+{
+	uint32_t protection = 0;
+	if ((flags & PF_R) != 0)
+		protection |= REGION_READ;
+	if ((flags & PF_W) != 0)
+		protection |= REGION_WRITE;
+	if ((flags & PF_X) != 0)
+		protection |= REGION_EXECUTE;
+	return protection;
+}
+
+
+static uint32_t
+elf_kernel_segment_flags(uint32_t flags)
+{
+	uint32_t result = 0;
+	if ((flags & PF_R) != 0)
+		result |= KERNEL_SEGMENT_READ;
+	if ((flags & PF_W) != 0)
+		result |= KERNEL_SEGMENT_WRITE;
+	if ((flags & PF_X) != 0)
+		result |= KERNEL_SEGMENT_EXECUTE;
+	return result;
+}
+
+
+/* Allocate one segment at its link address and fill it from the file. */
+static status_t
+elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
+	kernel_segment *loaded, const char **_reason)
+{
+	/* Validation keeps page_last below the window end, so this cannot wrap. */
+	uint64_t regionSize = segment->page_last - segment->page_start + 1;
+#if SIZE_MAX < UINT64_MAX
+	if (regionSize > SIZE_MAX)
+		return elf_fail(_reason, "out of memory loading segment", B_NO_MEMORY);
+#endif
+
+	uint64_t address = segment->page_start;
+	status_t status = platform_allocate_region(&address, (size_t)regionSize,
+		elf_region_protection(segment->flags), true);
+	if (status != B_OK) {
+		if (status == B_NO_MEMORY)
+			return elf_fail(_reason, "out of memory loading segment", status);
+		return elf_fail(_reason, "segment address unavailable", status);
+	}
+
+	uint8_t *target = platform_kernel_to_loader(address);
+	if (address != segment->page_start || target == NULL) {
+		/* A port that ignores "exact" would make the kernel run at the wrong place. */
+		platform_free_region(address, (size_t)regionSize);
+		return elf_fail(_reason, "segment address unavailable", B_BAD_ADDRESS);
+	}
+
+	size_t head = (size_t)(segment->address - segment->page_start);
+	size_t fileSize = (size_t)segment->file_size;
+	memset(target, 0, head);
+	if (fileSize != 0)
+		memcpy(target + head, bytes + segment->offset, fileSize);
+	/* The bss and the rest of the last page; the kernel expects zeroes there. */
+	memset(target + head + fileSize, 0, (size_t)regionSize - head - fileSize);
+
+	loaded->virtual_address = address;
+	/* The port fills in physical addresses when it builds the page tables. */
+	loaded->physical_address = 0;
+	loaded->size = regionSize;
+	loaded->flags = elf_kernel_segment_flags(segment->flags);
+	loaded->reserved = 0;
+	TRACE("segment %#llx + %#llx loaded\n", (unsigned long long)address,
+		(unsigned long long)regionSize);
+	return B_OK;
+}
+
+
+status_t
+elf_load_kernel(const void *image, size_t size, const char *name,
+	const struct elf_policy *policy, kernel_image *kernel, const char **_reason)
+{
+	struct elf_image parsed;
+
+	if (kernel == NULL)
+		return elf_fail(_reason, "invalid arguments", B_BAD_VALUE);
+	memset(kernel, 0, sizeof(*kernel));
+
+	status_t status = elf_parse(image, size, policy, &parsed, _reason);
+	if (status != B_OK)
+		return status;
+
+	for (uint32_t i = 0; i < parsed.segment_count; i++) {
+		status = elf_load_segment(image, &parsed.segments[i], &kernel->segments[i],
+			_reason);
+		if (status != B_OK) {
+			while (i-- > 0) {
+				platform_free_region(kernel->segments[i].virtual_address,
+					(size_t)kernel->segments[i].size);
+			}
+			memset(kernel, 0, sizeof(*kernel));
+			return status;
+		}
+	}
+
+	if (name != NULL) {
+		size_t length = strnlen(name, KERNEL_IMAGE_NAME_LENGTH - 1);
+		memcpy(kernel->name, name, length);
+		kernel->name[length] = '\0';
+	}
+	kernel->entry = parsed.header.e_entry;
+	kernel->image_start = UINT64_MAX;
+	for (uint32_t i = 0; i < parsed.segment_count; i++) {
+		const kernel_segment *segment = &kernel->segments[i];
+		if (segment->virtual_address < kernel->image_start)
+			kernel->image_start = segment->virtual_address;
+		if (segment->virtual_address + segment->size > kernel->image_end)
+			kernel->image_end = segment->virtual_address + segment->size;
+	}
+	kernel->file_size = size;
+	kernel->elf_type = parsed.header.e_type;
+	kernel->elf_machine = parsed.header.e_machine;
+	kernel->program_header_count = parsed.header.e_phnum;
+	kernel->segment_count = (uint16_t)parsed.segment_count;
+
+	if (_reason != NULL)
+		*_reason = NULL;
+	return B_OK;
+}
