@@ -1,0 +1,106 @@
+/*
+ * Loader output: formats once, then fans out to console, debug channel and
+ * the log that the kernel receives.
+ */
+#include <boot/stdio.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/platform.h>
+
+
+/* Lines longer than this are cut; the loader prints short lines only. */
+#define LINE_BUFFER_SIZE	512
+
+static char sLog[BOOT_LOG_SIZE];
+static size_t sLogSize;
+
+
+static void
+log_append(const char *text, size_t length)
+{
+	/* Keep the beginning: the first lines tell how the boot started. */
+	size_t space = sizeof(sLog) - sLogSize;
+	if (length > space)
+		length = space;
+	memcpy(sLog + sLogSize, text, length);
+	sLogSize += length;
+}
+
+
+static size_t
+format_line(char *buffer, const char *format, va_list args)
+{
+	int length = vsnprintf(buffer, LINE_BUFFER_SIZE, format, args);
+	if (length < 0)
+		return 0;
+	if (length >= LINE_BUFFER_SIZE)
+		return LINE_BUFFER_SIZE - 1;
+	return (size_t)length;
+}
+
+
+void
+boot_vdprintf(const char *format, va_list args)
+{
+	char buffer[LINE_BUFFER_SIZE];
+	size_t length = format_line(buffer, format, args);
+	platform_debug_write(buffer, length);
+	log_append(buffer, length);
+}
+
+
+void
+boot_dprintf(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	boot_vdprintf(format, args);
+	va_end(args);
+}
+
+
+void
+boot_printf(const char *format, ...)
+{
+	char buffer[LINE_BUFFER_SIZE];
+	va_list args;
+	va_start(args, format);
+	size_t length = format_line(buffer, format, args);
+	va_end(args);
+
+	console_write(buffer, length);
+	if (!console_shares_debug_output())
+		platform_debug_write(buffer, length);
+	log_append(buffer, length);
+}
+
+
+void
+panic(const char *format, ...)
+{
+	char buffer[LINE_BUFFER_SIZE];
+	va_list args;
+	va_start(args, format);
+	size_t length = format_line(buffer, format, args);
+	va_end(args);
+
+	static const char kPrefix[] = "\nPANIC: ";
+	console_write(kPrefix, sizeof(kPrefix) - 1);
+	console_write(buffer, length);
+	console_write("\n", 1);
+	platform_debug_write(kPrefix, sizeof(kPrefix) - 1);
+	platform_debug_write(buffer, length);
+	platform_debug_write("\n", 1);
+
+	platform_exit(B_ERROR);
+}
+
+
+const char *
+boot_log_buffer(size_t *_size)
+{
+	*_size = sLogSize;
+	return sLog;
+}
