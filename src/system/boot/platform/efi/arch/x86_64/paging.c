@@ -1,0 +1,207 @@
+/*
+ * The kernel's x86_64 address space: four-level page tables with the kernel
+ * regions at their link addresses and all of RAM at the physical map base,
+ * plus the GDT the kernel starts with.
+ */
+#include "../../efi_platform.h"
+
+#include <string.h>
+
+#include <boot/handoff.h>
+#include <boot/platform.h>
+#include <boot/ranges.h>
+#include <boot/stdio.h>
+
+#define PTE_PRESENT		(1ULL << 0)
+#define PTE_WRITABLE	(1ULL << 1)
+#define PTE_LARGE		(1ULL << 7)
+#define PTE_GLOBAL		(1ULL << 8)
+#define PTE_NO_EXECUTE	(1ULL << 63)
+#define PTE_ADDRESS		0x000ffffffffff000ULL
+
+#define ENTRIES			512
+#define LARGE_PAGE		(2ULL * 1024 * 1024)
+
+#define KERNEL_CODE_SELECTOR	0x08
+#define KERNEL_DATA_SELECTOR	0x10
+
+/* Flat 64-bit code and data descriptors; the kernel loads its own later. */
+static const uint64_t kGdtTemplate[] = {
+	0,
+	0x00af9a000000ffffULL,	/* code: present, ring 0, long mode */
+	0x00cf92000000ffffULL,	/* data: present, ring 0, writable */
+};
+
+static uint64_t *sPml4;
+static uint64_t sNoExecute;
+static kernel_args *sArgs;
+
+
+/* A zeroed page for a table, reported to the kernel as allocated memory. */
+static uint64_t *
+paging_new_table(void)
+{
+	EFI_PHYSICAL_ADDRESS page;
+	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &page)
+			!= EFI_SUCCESS)
+		return NULL;
+	if (ranges_insert_pages(sArgs->physical_allocated_range,
+			&sArgs->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES,
+			page, EFI_PAGE_BYTES) != B_OK) {
+		gBootServices->FreePages(page, 1);
+		return NULL;
+	}
+	memset((void *)(uintptr_t)page, 0, EFI_PAGE_BYTES);
+	return (uint64_t *)(uintptr_t)page;
+}
+
+
+/* The table the entry points to, created when missing. */
+static uint64_t *
+paging_next_level(uint64_t *table, unsigned index)
+{
+	if ((table[index] & PTE_PRESENT) == 0) {
+		uint64_t *next = paging_new_table();
+		if (next == NULL)
+			return NULL;
+		/* Permissions are decided at the leaves; upper levels allow all. */
+		table[index] = (uintptr_t)next | PTE_PRESENT | PTE_WRITABLE;
+	}
+	return (uint64_t *)(uintptr_t)(table[index] & PTE_ADDRESS);
+}
+
+
+static unsigned
+paging_index(uint64_t address, unsigned level)
+{
+	return (address >> (12 + 9 * level)) & (ENTRIES - 1);
+}
+
+
+static status_t
+paging_map_page(uint64_t virtualAddress, uint64_t physical, uint64_t flags)
+{
+	uint64_t *table = sPml4;
+	for (unsigned level = 3; level > 0; level--) {
+		table = paging_next_level(table, paging_index(virtualAddress, level));
+		if (table == NULL)
+			return B_NO_MEMORY;
+	}
+	table[paging_index(virtualAddress, 0)] = physical | flags;
+	return B_OK;
+}
+
+
+/* [virtualBase, + size) onto [0, size) with 2 MiB pages. */
+static status_t
+paging_map_physical(uint64_t virtualBase, uint64_t size, uint64_t flags)
+{
+	for (uint64_t offset = 0; offset < size; offset += LARGE_PAGE) {
+		uint64_t address = virtualBase + offset;
+		uint64_t *pdpt = paging_next_level(sPml4, paging_index(address, 3));
+		if (pdpt == NULL)
+			return B_NO_MEMORY;
+		uint64_t *directory = paging_next_level(pdpt, paging_index(address, 2));
+		if (directory == NULL)
+			return B_NO_MEMORY;
+		directory[paging_index(address, 1)] = offset | flags;
+	}
+	return B_OK;
+}
+
+
+static uint64_t
+paging_flags_for(uint32_t protection)
+{
+	uint64_t flags = PTE_PRESENT | PTE_GLOBAL;
+	if (protection & REGION_WRITE)
+		flags |= PTE_WRITABLE;
+	if ((protection & REGION_EXECUTE) == 0)
+		flags |= sNoExecute;
+	return flags;
+}
+
+
+static status_t
+paging_map_regions(void)
+{
+	uint32_t count;
+	const struct efi_region *regions = mmu_regions(&count);
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t flags = paging_flags_for(regions[i].protection);
+		for (uint64_t offset = 0; offset < regions[i].size;
+				offset += EFI_PAGE_BYTES) {
+			status_t status = paging_map_page(regions[i].kernel_address + offset,
+				regions[i].physical_address + offset, flags);
+			if (status != B_OK)
+				return status;
+		}
+	}
+	return B_OK;
+}
+
+
+static int
+cpu_has_no_execute(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+		: "a"(0x80000000));
+	if (eax < 0x80000001)
+		return 0;
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+		: "a"(0x80000001));
+	return (edx >> 20) & 1;
+}
+
+
+static status_t
+paging_setup_gdt(kernel_args *args)
+{
+	uint64_t *gdt = kernel_args_malloc(sizeof(kGdtTemplate));
+	if (gdt == NULL)
+		return B_NO_MEMORY;
+	memcpy(gdt, kGdtTemplate, sizeof(kGdtTemplate));
+	args->arch_args.gdt_address = platform_loader_to_kernel(gdt);
+	args->arch_args.gdt_limit = sizeof(kGdtTemplate) - 1;
+	args->arch_args.kernel_code_selector = KERNEL_CODE_SELECTOR;
+	args->arch_args.kernel_data_selector = KERNEL_DATA_SELECTOR;
+	return B_OK;
+}
+
+
+status_t
+arch_mmu_prepare(kernel_args *args, uint64_t physicalMapSize)
+{
+	sArgs = args;
+	sNoExecute = cpu_has_no_execute() ? PTE_NO_EXECUTE : 0;
+
+	/* The GDT lives in kernel memory: it must exist before the regions freeze. */
+	status_t status = paging_setup_gdt(args);
+	if (status != B_OK)
+		return status;
+	mmu_freeze_regions();
+
+	sPml4 = paging_new_table();
+	if (sPml4 == NULL)
+		return B_NO_MEMORY;
+	/*
+	 * The identity map must be executable: the loader runs from it while it
+	 * switches. It has tables of its own, so that the kernel drops it by
+	 * clearing the low PML4 entries without touching the physical map.
+	 */
+	const uint64_t kLargeFlags = PTE_PRESENT | PTE_WRITABLE | PTE_LARGE;
+	status = paging_map_physical(0, physicalMapSize, kLargeFlags);
+	if (status == B_OK) {
+		status = paging_map_physical(KERNEL_PHYSICAL_MAP_BASE, physicalMapSize,
+			kLargeFlags | sNoExecute);
+	}
+	if (status == B_OK)
+		status = paging_map_regions();
+	if (status != B_OK)
+		return status;
+
+	args->arch_args.page_directory_physical = (uintptr_t)sPml4;
+	args->arch_args.identity_map_size = physicalMapSize;
+	return B_OK;
+}

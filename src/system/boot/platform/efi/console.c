@@ -1,0 +1,213 @@
+/*
+ * The user-visible console on the firmware's text protocols.
+ */
+#include "efi_platform.h"
+
+#include <boot/platform.h>
+
+/* UCS-2 characters converted per OutputString call. */
+#define OUTPUT_CHUNK	128
+
+static SIMPLE_TEXT_OUTPUT_INTERFACE *sOutput;
+static SIMPLE_INPUT_INTERFACE *sInput;
+static int sOnSerial;
+static int32_t sWidth = 80;
+static int32_t sHeight = 25;
+
+
+/*
+ * The firmware's ConOut variable lists the devices its console writes to;
+ * a UART node among them means the text already goes out on the serial line.
+ */
+static int
+console_reaches_uart(void)
+{
+	static EFI_GUID sGlobalVariable = EFI_GLOBAL_VARIABLE;
+	uint8_t paths[1024];
+	UINTN size = sizeof(paths);
+	if (gSystemTable->RuntimeServices->GetVariable(L"ConOut", &sGlobalVariable,
+			NULL, &size, paths) != EFI_SUCCESS)
+		return 0;
+
+	const size_t kHeaderSize = 4;
+	for (size_t offset = 0; offset + kHeaderSize <= size;) {
+		const EFI_DEVICE_PATH *node = (const EFI_DEVICE_PATH *)(paths + offset);
+		size_t length = DevicePathNodeLength(node);
+		if (length < kHeaderSize)
+			break;
+		if (DevicePathType(node) == MESSAGING_DEVICE_PATH
+				&& DevicePathSubType(node) == MSG_UART_DP)
+			return 1;
+		offset += length;
+	}
+	return 0;
+}
+
+
+status_t
+console_init(void)
+{
+	sOutput = gSystemTable->ConOut;
+	sInput = gSystemTable->ConIn;
+	if (sOutput == NULL)
+		return B_NOT_SUPPORTED;
+
+	UINTN columns, rows;
+	if (sOutput->QueryMode(sOutput, sOutput->Mode->Mode, &columns, &rows)
+			== EFI_SUCCESS) {
+		sWidth = (int32_t)columns;
+		sHeight = (int32_t)rows;
+	}
+	sOutput->EnableCursor(sOutput, FALSE);
+	sOnSerial = console_reaches_uart();
+	return B_OK;
+}
+
+
+/*
+ * Decode one UTF-8 sequence; malformed input becomes U+FFFD so that a bad
+ * byte never swallows the text after it.
+ */
+static uint32_t
+utf8_next(const char *text, size_t length, size_t *_index)
+{
+	const uint8_t *bytes = (const uint8_t *)text;
+	size_t i = *_index;
+	uint32_t lead = bytes[i++];
+	int extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+	if (lead >= 0x80 && extra == 0) {
+		*_index = i;
+		return 0xfffd;
+	}
+
+	uint32_t codePoint = extra == 0 ? lead : lead & (0x3f >> extra);
+	for (int k = 0; k < extra; k++) {
+		if (i >= length || (bytes[i] & 0xc0) != 0x80) {
+			*_index = i;
+			return 0xfffd;
+		}
+		codePoint = (codePoint << 6) | (bytes[i++] & 0x3f);
+	}
+	*_index = i;
+	return codePoint;
+}
+
+
+void
+console_write(const char *text, size_t length)
+{
+	if (sOutput == NULL || !gBootServicesActive)
+		return;
+
+	CHAR16 buffer[OUTPUT_CHUNK + 3];
+	size_t used = 0;
+	size_t i = 0;
+	while (i < length) {
+		uint32_t codePoint = utf8_next(text, length, &i);
+		if (codePoint == '\n')
+			buffer[used++] = L'\r';
+		/* UCS-2 has no room for the supplementary planes. */
+		buffer[used++] = codePoint > 0xffff ? 0xfffd : (CHAR16)codePoint;
+		if (used >= OUTPUT_CHUNK || i >= length) {
+			buffer[used] = 0;
+			sOutput->OutputString(sOutput, buffer);
+			used = 0;
+		}
+	}
+}
+
+
+bool
+console_shares_debug_output(void)
+{
+	return sOnSerial && gBootServicesActive;
+}
+
+
+void
+console_clear_screen(void)
+{
+	if (sOutput != NULL && gBootServicesActive)
+		sOutput->ClearScreen(sOutput);
+}
+
+
+int32_t
+console_width(void)
+{
+	return sWidth;
+}
+
+
+int32_t
+console_height(void)
+{
+	return sHeight;
+}
+
+
+void
+console_set_cursor(int32_t x, int32_t y)
+{
+	if (sOutput != NULL && gBootServicesActive)
+		sOutput->SetCursorPosition(sOutput, (UINTN)x, (UINTN)y);
+}
+
+
+void
+console_set_color(enum console_color foreground, enum console_color background)
+{
+	if (sOutput == NULL || !gBootServicesActive)
+		return;
+	/* The firmware only has the eight dark colours as backgrounds. */
+	sOutput->SetAttribute(sOutput,
+		EFI_TEXT_ATTR((UINTN)foreground, (UINTN)background & 0x7));
+}
+
+
+static int32_t
+console_key_from_scan_code(UINT16 scanCode)
+{
+	switch (scanCode) {
+		case SCAN_UP:
+			return CONSOLE_KEY_UP;
+		case SCAN_DOWN:
+			return CONSOLE_KEY_DOWN;
+		case SCAN_LEFT:
+			return CONSOLE_KEY_LEFT;
+		case SCAN_RIGHT:
+			return CONSOLE_KEY_RIGHT;
+		case SCAN_HOME:
+			return CONSOLE_KEY_HOME;
+		case SCAN_END:
+			return CONSOLE_KEY_END;
+		case SCAN_PAGE_UP:
+			return CONSOLE_KEY_PAGE_UP;
+		case SCAN_PAGE_DOWN:
+			return CONSOLE_KEY_PAGE_DOWN;
+		case SCAN_ESC:
+			return CONSOLE_KEY_ESCAPE;
+	}
+	return 0;
+}
+
+
+int32_t
+console_wait_for_key(void)
+{
+	if (sInput == NULL || !gBootServicesActive)
+		return 0;
+
+	for (;;) {
+		UINTN index;
+		gBootServices->WaitForEvent(1, &sInput->WaitForKey, &index);
+		EFI_INPUT_KEY key;
+		if (sInput->ReadKeyStroke(sInput, &key) != EFI_SUCCESS)
+			continue;
+		if (key.UnicodeChar != 0)
+			return key.UnicodeChar;
+		int32_t code = console_key_from_scan_code(key.ScanCode);
+		if (code != 0)
+			return code;
+	}
+}

@@ -1,0 +1,49 @@
+/*
+ * The loader heap's region: pages from the firmware, returned at handoff.
+ */
+#include "efi_platform.h"
+
+#include <boot/platform.h>
+#include <boot/stage2.h>
+#include <boot/stdio.h>
+
+static EFI_PHYSICAL_ADDRESS sHeapBase;
+static UINTN sHeapPages;
+
+
+status_t
+platform_init_heap(struct stage2_args *args, void **_base, void **_top)
+{
+	size_t size = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
+	UINTN pages = (size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES;
+
+	/* LoaderData: the kernel sees these pages as free RAM after handoff. */
+	EFI_PHYSICAL_ADDRESS base;
+	EFI_STATUS status = gBootServices->AllocatePages(AllocateAnyPages,
+		EfiLoaderData, pages, &base);
+	if (status != EFI_SUCCESS) {
+		boot_dprintf("efi: cannot allocate %llu heap pages (%#llx)\n",
+			(unsigned long long)pages, (unsigned long long)status);
+		return B_NO_MEMORY;
+	}
+
+	sHeapBase = base;
+	sHeapPages = pages;
+	*_base = (void *)(uintptr_t)base;
+	*_top = (void *)(uintptr_t)(base + pages * EFI_PAGE_BYTES);
+	boot_dprintf("efi: heap at %#llx, %llu KiB\n", (unsigned long long)base,
+		(unsigned long long)(pages * EFI_PAGE_BYTES / 1024));
+	return B_OK;
+}
+
+
+void
+platform_release_heap(struct stage2_args *args, void *base)
+{
+	if ((uintptr_t)base != sHeapBase || sHeapPages == 0)
+		panic("efi: releasing heap %p, which was never handed out", base);
+
+	gBootServices->FreePages(sHeapBase, sHeapPages);
+	sHeapBase = 0;
+	sHeapPages = 0;
+}
