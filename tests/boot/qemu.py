@@ -1,0 +1,59 @@
+"""Boots disk images in QEMU + OVMF and collects the serial log."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IMAGES = os.path.join(TOP, "generated", "images")
+RUN_QEMU = os.path.join(TOP, "build", "scripts", "run-qemu")
+
+# run-qemu's exit statuses
+PASS, FAIL, NO_VERDICT = 0, 1, 2
+
+
+class Boot:
+    def __init__(self, returncode, log, timed_out):
+        self.returncode = returncode
+        self.log = log
+        self.timed_out = timed_out
+
+    def tail(self, lines=40):
+        return "\n".join(self.log.splitlines()[-lines:])
+
+
+def boot(image, log_path, timeout=120, until=None, memory=None, extra=()):
+    """Boot image; stop at QEMU's exit, at timeout, or once the regular
+    expression until appears in the serial log."""
+    if os.path.exists(log_path):
+        os.unlink(log_path)
+    env = dict(os.environ, QEMU_SERIAL=f"file:{log_path}",
+        RUN_DIR=os.path.dirname(log_path))
+    if memory:
+        env["QEMU_MEMORY"] = memory
+    process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *extra],
+        env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    pattern = re.compile(until) if until else None
+    timed_out = False
+    while process.poll() is None:
+        if pattern and pattern.search(read_log(log_path)):
+            break
+        if time.monotonic() > deadline:
+            timed_out = True
+            break
+        time.sleep(0.1)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    return Boot(process.returncode, read_log(log_path), timed_out)
+
+
+def read_log(path):
+    try:
+        with open(path, "rb") as log:
+            return log.read().decode("utf-8", "replace").replace("\r", "")
+    except FileNotFoundError:
+        return ""

@@ -1,0 +1,54 @@
+"""QEMU + OVMF boots of the real image and of images with broken kernels."""
+
+import os
+
+import pytest
+
+from qemu import PASS, boot
+
+LOGS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "generated", "test-logs")
+
+
+@pytest.fixture
+def log_path(request):
+    os.makedirs(LOGS, exist_ok=True)
+    name = request.node.name.replace("[", "-").replace("]", "")
+    return os.path.join(LOGS, name + ".serial.log")
+
+
+def test_boot_reaches_kernel_and_passes_checks(log_path):
+    result = boot("boot.img", log_path)
+    assert not result.timed_out, result.tail()
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    assert result.returncode == PASS, result.tail()
+    # The loader's own story, in order, as the kernel saw it in the log.
+    for line in ("boot: generic loader started", "boot: kernel /boot/kernel loaded",
+            "boot: starting kernel /boot/kernel"):
+        assert line in result.log, result.tail()
+    assert "FAIL" not in result.log, result.tail()
+
+
+# Each broken kernel must produce this message and never reach the kernel.
+BAD_KERNELS = {
+    "missing-kernel": "cannot load kernel /boot/kernel: no such file or directory",
+    "truncated-kernel": "kernel /boot/kernel is not bootable: program headers past end of file",
+    "not-elf": "kernel /boot/kernel is not bootable: bad ELF magic",
+    "wrong-machine": "kernel /boot/kernel is not bootable: wrong machine",
+    "outside-window": "kernel /boot/kernel is not bootable: segment outside the kernel window",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(BAD_KERNELS))
+def test_bad_kernel_is_reported_and_not_entered(variant, log_path):
+    result = boot(f"bad-{variant}.img", log_path, timeout=90,
+        until=r"returning to the firmware")
+    assert not result.timed_out, result.tail()
+    assert BAD_KERNELS[variant] in result.log, result.tail()
+    # Said once: the console and the debug line must not both reach the serial port.
+    assert result.log.count(BAD_KERNELS[variant]) == 1, result.tail()
+    assert "returning to the firmware" in result.log
+    assert "BOOTCHECK" not in result.log
+    assert "starting kernel" not in result.log
+    # A CPU exception would have OVMF dump registers on the serial line.
+    assert "X64 Exception" not in result.log and "!!!!" not in result.log
