@@ -1,0 +1,33 @@
+"""Runs every libFuzzer target briefly, from its seeds and regressions."""
+
+import os
+import subprocess
+
+import pytest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FUZZ = os.path.join(TOP, "generated", "fuzz")
+# Seconds per target in the test run; `jam fuzz` runs longer.
+SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "10"))
+
+
+def targets():
+    if not os.path.isdir(FUZZ):
+        return []
+    return sorted(name for name in os.listdir(FUZZ)
+        if name.startswith("fuzz_") and os.access(os.path.join(FUZZ, name), os.X_OK))
+
+
+def test_fuzz_targets_exist():
+    assert "fuzz_elf" in targets(), "no fuzz targets in generated/fuzz; run jam first"
+
+
+@pytest.mark.parametrize("target", targets())
+def test_fuzz_target_survives(target):
+    result = subprocess.run([os.path.join(TOP, "build", "scripts", "run-fuzzer"),
+        str(SECONDS), os.path.join(FUZZ, target)], capture_output=True, text=True,
+        timeout=SECONDS + 120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    executed = [line for line in result.stdout.splitlines()
+        if line.startswith("stat::number_of_executed_units")]
+    assert executed and int(executed[0].split(":")[-1]) > 0, result.stdout
