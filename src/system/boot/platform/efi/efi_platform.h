@@ -21,19 +21,6 @@ extern int gBootServicesActive;
 void efi_serial_init(void);
 void efi_time_init(void);
 
-/* A region handed out by platform_allocate_region. */
-struct efi_region {
-	uint64_t	kernel_address;
-	uint64_t	physical_address;
-	uint64_t	size;
-	uint32_t	protection;			/* REGION_* */
-};
-
-/* The regions in allocation order; valid until the next allocation. */
-const struct efi_region *mmu_regions(uint32_t *_count);
-/* No more regions after this: the page tables are about to describe them. */
-void mmu_freeze_regions(void);
-
 /* A snapshot of the firmware's memory map. */
 struct efi_memory_map {
 	EFI_MEMORY_DESCRIPTOR	*descriptors;	/* from AllocatePool; FreePool it */
@@ -47,8 +34,7 @@ struct efi_memory_map {
 /* Errors: B_NO_MEMORY, B_ERROR. */
 status_t efi_get_memory_map(struct efi_memory_map *map);
 
-/* arch/<arch>: the kernel's address space and the jump into the kernel. */
-status_t arch_mmu_prepare(kernel_args *args, uint64_t physicalMapSize);
+/* arch/<arch>: the jump into the kernel. */
 void arch_start_kernel(kernel_args *args) __attribute__((noreturn));
 
 #endif

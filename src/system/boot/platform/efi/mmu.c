@@ -6,21 +6,14 @@
 
 #include <string.h>
 
+#include <boot/address_space.h>
+#include <boot/kernel_regions.h>
 #include <boot/platform.h>
 #include <boot/ranges.h>
 #include <boot/stdio.h>
 
-/* Kernel segments, a few kernel_args chunks and the stack: far fewer. */
-#define MAX_REGIONS				64
-#define KERNEL_STACK_SIZE		(64 * 1024)
 /* ExitBootServices may fail while firmware events still change the map. */
 #define EXIT_BOOT_SERVICES_TRIES	8
-
-static struct efi_region sRegions[MAX_REGIONS];
-static uint32_t sRegionCount;
-static int sRegionsFrozen;
-/* Non-exact allocations grow upwards, an unmapped page apart as guards. */
-static uint64_t sNextDataAddress = KERNEL_DATA_BASE;
 
 
 static uint64_t
@@ -30,44 +23,17 @@ round_to_pages(uint64_t size)
 }
 
 
-static int
-mmu_overlaps_region(uint64_t start, uint64_t size)
-{
-	for (uint32_t i = 0; i < sRegionCount; i++) {
-		const struct efi_region *region = &sRegions[i];
-		if (start < region->kernel_address + region->size
-				&& region->kernel_address < start + size)
-			return 1;
-	}
-	return 0;
-}
-
-
 status_t
 platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	uint32_t protection, bool exact)
 {
-	if (sRegionsFrozen)
-		return B_NOT_ALLOWED;
 	if (size == 0 || size > KERNEL_DATA_END - KERNEL_DATA_BASE)
 		return B_BAD_VALUE;
-	if (sRegionCount == MAX_REGIONS)
-		return B_NO_MEMORY;
-
 	uint64_t bytes = round_to_pages(size);
-	uint64_t address;
-	if (exact) {
-		address = *_kernel_address;
-		if ((address & (EFI_PAGE_BYTES - 1)) != 0 || address < KERNEL_LOAD_BASE
-				|| address >= KERNEL_WINDOW_END
-				|| bytes > KERNEL_WINDOW_END - address
-				|| mmu_overlaps_region(address, bytes))
-			return B_BAD_ADDRESS;
-	} else {
-		address = sNextDataAddress;
-		if (bytes + EFI_PAGE_BYTES > KERNEL_DATA_END - address)
-			return B_NO_MEMORY;
-	}
+	uint64_t address = *_kernel_address;
+	status_t status = kernel_regions_reserve(&address, bytes, exact);
+	if (status != B_OK)
+		return status;
 
 	EFI_PHYSICAL_ADDRESS physical;
 	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
@@ -75,14 +41,15 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 		return B_NO_MEMORY;
 	memset((void *)(uintptr_t)physical, 0, bytes);
 
-	if (!exact)
-		sNextDataAddress = address + bytes + EFI_PAGE_BYTES;
-
-	struct efi_region *region = &sRegions[sRegionCount++];
-	region->kernel_address = address;
-	region->physical_address = physical;
-	region->size = bytes;
-	region->protection = protection;
+	/* Boot services identity-map all memory. */
+	const struct kernel_region region = {
+		.kernel_address = address,
+		.physical_address = physical,
+		.loader_address = (void *)(uintptr_t)physical,
+		.size = bytes,
+		.protection = protection,
+	};
+	kernel_regions_add(&region);
 	*_kernel_address = address;
 	return B_OK;
 }
@@ -91,62 +58,26 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 status_t
 platform_free_region(uint64_t kernelAddress, size_t size)
 {
-	for (uint32_t i = 0; i < sRegionCount; i++) {
-		struct efi_region *region = &sRegions[i];
-		if (region->kernel_address != kernelAddress)
-			continue;
-		if (round_to_pages(size) != region->size || sRegionsFrozen)
-			return B_BAD_VALUE;
-		gBootServices->FreePages(region->physical_address,
-			region->size / EFI_PAGE_BYTES);
-		memmove(region, region + 1, (sRegionCount - i - 1) * sizeof(*region));
-		sRegionCount--;
-		return B_OK;
-	}
-	return B_BAD_VALUE;
+	struct kernel_region region;
+	status_t status = kernel_regions_remove(kernelAddress, round_to_pages(size),
+		&region);
+	if (status == B_OK)
+		gBootServices->FreePages(region.physical_address, region.size / EFI_PAGE_BYTES);
+	return status;
 }
 
 
 void *
 platform_kernel_to_loader(uint64_t kernelAddress)
 {
-	for (uint32_t i = 0; i < sRegionCount; i++) {
-		const struct efi_region *region = &sRegions[i];
-		if (kernelAddress - region->kernel_address < region->size) {
-			/* Boot services identity-map all memory. */
-			return (void *)(uintptr_t)(region->physical_address
-				+ (kernelAddress - region->kernel_address));
-		}
-	}
-	return NULL;
+	return kernel_regions_to_loader(kernelAddress);
 }
 
 
 uint64_t
 platform_loader_to_kernel(const void *loaderAddress)
 {
-	uint64_t physical = (uintptr_t)loaderAddress;
-	for (uint32_t i = 0; i < sRegionCount; i++) {
-		const struct efi_region *region = &sRegions[i];
-		if (physical - region->physical_address < region->size)
-			return region->kernel_address + (physical - region->physical_address);
-	}
-	return 0;
-}
-
-
-const struct efi_region *
-mmu_regions(uint32_t *_count)
-{
-	*_count = sRegionCount;
-	return sRegions;
-}
-
-
-void
-mmu_freeze_regions(void)
-{
-	sRegionsFrozen = 1;
+	return kernel_regions_to_kernel(loaderAddress);
 }
 
 
@@ -244,90 +175,41 @@ mmu_fill_physical_memory(kernel_args *args, const struct efi_memory_map *map)
 }
 
 
-/* Everything the kernel needs is mapped, covering all of RAM in 1 GiB steps. */
-static uint64_t
-mmu_physical_map_size(uint64_t memoryEnd)
+static status_t
+mmu_allocate_table_page(void *cookie, uint64_t *_physical, void **_loader)
 {
-	const uint64_t kGigabyte = 1ULL << 30;
-	/* The low 4 GiB also hold the local APIC, I/O APIC and the framebuffer. */
-	uint64_t size = 4 * kGigabyte;
-	if (memoryEnd > size)
-		size = (memoryEnd + kGigabyte - 1) & ~(kGigabyte - 1);
-	return size;
+	EFI_PHYSICAL_ADDRESS page;
+	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &page)
+			!= EFI_SUCCESS)
+		return B_NO_MEMORY;
+	*_physical = page;
+	*_loader = (void *)(uintptr_t)page;
+	return B_OK;
 }
 
 
-static status_t
-mmu_record_regions(kernel_args *args)
+static void *
+mmu_table_to_loader(void *cookie, uint64_t physical)
 {
-	uint32_t count;
-	const struct efi_region *regions = mmu_regions(&count);
-	for (uint32_t i = 0; i < count; i++) {
-		status_t status = ranges_insert_pages(args->virtual_allocated_range,
-			&args->num_virtual_allocated_ranges, MAX_VIRTUAL_ALLOCATED_RANGES,
-			regions[i].kernel_address, regions[i].size);
-		if (status == B_OK) {
-			status = ranges_insert_pages(args->physical_allocated_range,
-				&args->num_physical_allocated_ranges,
-				MAX_PHYSICAL_ALLOCATED_RANGES, regions[i].physical_address,
-				regions[i].size);
-		}
-		if (status != B_OK)
-			return status;
-	}
-
-	/* The port fills in where the ELF loader put each segment. */
-	for (uint32_t i = 0; i < args->kernel.segment_count; i++) {
-		kernel_segment *segment = &args->kernel.segments[i];
-		void *loader = platform_kernel_to_loader(segment->virtual_address);
-		if (loader == NULL)
-			return B_BAD_ADDRESS;
-		segment->physical_address = (uintptr_t)loader;
-	}
-	return B_OK;
+	return (void *)(uintptr_t)physical;
 }
 
 
 status_t
 platform_prepare_kernel_start(kernel_args *args)
 {
-	uint64_t stack = 0;
-	status_t status = platform_allocate_region(&stack, KERNEL_STACK_SIZE,
-		REGION_READ | REGION_WRITE, false);
-	if (status != B_OK)
-		return status;
-	args->cpu_kernel_stack[0].start = stack;
-	args->cpu_kernel_stack[0].size = KERNEL_STACK_SIZE;
-
 	struct efi_memory_map map;
-	status = efi_get_memory_map(&map);
+	status_t status = efi_get_memory_map(&map);
 	if (status != B_OK)
 		return status;
 	uint64_t memoryEnd = efi_physical_memory_end(&map);
 	gBootServices->FreePool(map.descriptors);
 
-	uint64_t physicalMapSize = mmu_physical_map_size(memoryEnd);
-	status = arch_mmu_prepare(args, physicalMapSize);
-	if (status != B_OK)
-		return status;
-
-	args->physical_map_base = KERNEL_PHYSICAL_MAP_BASE;
-	args->physical_map_size = physicalMapSize;
-	status = ranges_insert_pages(args->virtual_allocated_range,
-		&args->num_virtual_allocated_ranges, MAX_VIRTUAL_ALLOCATED_RANGES,
-		KERNEL_PHYSICAL_MAP_BASE, physicalMapSize);
-	if (status != B_OK)
-		return status;
-
-	status = mmu_record_regions(args);
-	if (status != B_OK)
-		return status;
-
-	boot_dprintf("efi: RAM ends at %#llx, physical map %llu GiB at %#llx\n",
-		(unsigned long long)memoryEnd,
-		(unsigned long long)(physicalMapSize >> 30),
-		(unsigned long long)KERNEL_PHYSICAL_MAP_BASE);
-	return B_OK;
+	const struct arch_mmu_page_source pageSource = {
+		.allocate = mmu_allocate_table_page,
+		.to_loader = mmu_table_to_loader,
+	};
+	return address_space_build(args, memoryEnd, &pageSource);
 }
 
 

@@ -3,14 +3,14 @@
  * regions at their link addresses and all of RAM at the physical map base,
  * plus the GDT the kernel starts with.
  */
-#include "../../efi_platform.h"
+#include <boot/arch_mmu.h>
 
 #include <string.h>
 
 #include <boot/handoff.h>
+#include <boot/kernel_regions.h>
 #include <boot/platform.h>
 #include <boot/ranges.h>
-#include <boot/stdio.h>
 
 #define PTE_PRESENT		(1ULL << 0)
 #define PTE_WRITABLE	(1ULL << 1)
@@ -19,6 +19,7 @@
 #define PTE_NO_EXECUTE	(1ULL << 63)
 #define PTE_ADDRESS		0x000ffffffffff000ULL
 
+#define PAGE_BYTES		4096ULL
 #define ENTRIES			512
 #define LARGE_PAGE		(2ULL * 1024 * 1024)
 
@@ -35,24 +36,26 @@ static const uint64_t kGdtTemplate[] = {
 static uint64_t *sPml4;
 static uint64_t sNoExecute;
 static kernel_args *sArgs;
+static const struct arch_mmu_page_source *sSource;
 
 
-/* A zeroed page for a table, reported to the kernel as allocated memory. */
+/*
+ * A zeroed page for a table, reported to the kernel as allocated memory.
+ * The page is not given back on failure: the port's memory is reclaimed as a
+ * whole when the boot is abandoned.
+ */
 static uint64_t *
-paging_new_table(void)
+paging_new_table(uint64_t *_physical)
 {
-	EFI_PHYSICAL_ADDRESS page;
-	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &page)
-			!= EFI_SUCCESS)
+	void *table;
+	if (sSource->allocate(sSource->cookie, _physical, &table) != B_OK)
 		return NULL;
 	if (ranges_insert_pages(sArgs->physical_allocated_range,
 			&sArgs->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES,
-			page, EFI_PAGE_BYTES) != B_OK) {
-		gBootServices->FreePages(page, 1);
+			*_physical, PAGE_BYTES) != B_OK)
 		return NULL;
-	}
-	memset((void *)(uintptr_t)page, 0, EFI_PAGE_BYTES);
-	return (uint64_t *)(uintptr_t)page;
+	memset(table, 0, PAGE_BYTES);
+	return table;
 }
 
 
@@ -61,13 +64,15 @@ static uint64_t *
 paging_next_level(uint64_t *table, unsigned index)
 {
 	if ((table[index] & PTE_PRESENT) == 0) {
-		uint64_t *next = paging_new_table();
+		uint64_t physical;
+		uint64_t *next = paging_new_table(&physical);
 		if (next == NULL)
 			return NULL;
 		/* Permissions are decided at the leaves; upper levels allow all. */
-		table[index] = (uintptr_t)next | PTE_PRESENT | PTE_WRITABLE;
+		table[index] = physical | PTE_PRESENT | PTE_WRITABLE;
+		return next;
 	}
-	return (uint64_t *)(uintptr_t)(table[index] & PTE_ADDRESS);
+	return sSource->to_loader(sSource->cookie, table[index] & PTE_ADDRESS);
 }
 
 
@@ -126,11 +131,11 @@ static status_t
 paging_map_regions(void)
 {
 	uint32_t count;
-	const struct efi_region *regions = mmu_regions(&count);
+	const struct kernel_region *regions = kernel_regions(&count);
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t flags = paging_flags_for(regions[i].protection);
 		for (uint64_t offset = 0; offset < regions[i].size;
-				offset += EFI_PAGE_BYTES) {
+				offset += PAGE_BYTES) {
 			status_t status = paging_map_page(regions[i].kernel_address + offset,
 				regions[i].physical_address + offset, flags);
 			if (status != B_OK)
@@ -141,14 +146,14 @@ paging_map_regions(void)
 }
 
 
-static int
-cpu_has_no_execute(void)
+bool
+arch_mmu_has_no_execute(void)
 {
 	uint32_t eax, ebx, ecx, edx;
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
 		: "a"(0x80000000));
 	if (eax < 0x80000001)
-		return 0;
+		return false;
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
 		: "a"(0x80000001));
 	return (edx >> 20) & 1;
@@ -171,18 +176,21 @@ paging_setup_gdt(kernel_args *args)
 
 
 status_t
-arch_mmu_prepare(kernel_args *args, uint64_t physicalMapSize)
+arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
+	const struct arch_mmu_page_source *source)
 {
 	sArgs = args;
-	sNoExecute = cpu_has_no_execute() ? PTE_NO_EXECUTE : 0;
+	sSource = source;
+	sNoExecute = arch_mmu_has_no_execute() ? PTE_NO_EXECUTE : 0;
 
 	/* The GDT lives in kernel memory: it must exist before the regions freeze. */
 	status_t status = paging_setup_gdt(args);
 	if (status != B_OK)
 		return status;
-	mmu_freeze_regions();
+	kernel_regions_freeze();
 
-	sPml4 = paging_new_table();
+	uint64_t pml4Physical;
+	sPml4 = paging_new_table(&pml4Physical);
 	if (sPml4 == NULL)
 		return B_NO_MEMORY;
 	/*
@@ -201,7 +209,7 @@ arch_mmu_prepare(kernel_args *args, uint64_t physicalMapSize)
 	if (status != B_OK)
 		return status;
 
-	args->arch_args.page_directory_physical = (uintptr_t)sPml4;
+	args->arch_args.page_directory_physical = pml4Physical;
 	args->arch_args.identity_map_size = physicalMapSize;
 	return B_OK;
 }

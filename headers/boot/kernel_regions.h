@@ -1,0 +1,65 @@
+/*
+ * The kernel's address space as the loader hands it out: which kernel
+ * virtual ranges are taken and which memory backs them. Ports call this from
+ * their platform_allocate_region(), so every port places regions the same way.
+ */
+#ifndef BOOT_KERNEL_REGIONS_H
+#define BOOT_KERNEL_REGIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <boot/kernel_args.h>
+#include <boot/status.h>
+
+#define KERNEL_REGIONS_MAX	64
+
+struct kernel_region {
+	uint64_t	kernel_address;
+	uint64_t	physical_address;
+	void		*loader_address;	/* where the loader reaches the memory */
+	uint64_t	size;				/* page multiple */
+	uint32_t	protection;			/* REGION_* */
+};
+
+/*
+ * Choose the kernel address for size bytes (a page multiple). With exact,
+ * check *_address: page aligned, inside the kernel window, free. Otherwise
+ * take the next free address of the data area, keeping an unmapped guard
+ * page after the previous region. Nothing is recorded until
+ * kernel_regions_add(). Errors: B_BAD_ADDRESS, B_NO_MEMORY (data area or
+ * table full), B_NOT_ALLOWED (frozen), B_BAD_VALUE.
+ */
+status_t kernel_regions_reserve(uint64_t *_address, uint64_t size, bool exact);
+
+/* Record a region reserve() approved, now backed by memory. */
+void kernel_regions_add(const struct kernel_region *region);
+
+/*
+ * Forget the region starting at kernelAddress, whose size must match;
+ * *_removed receives it so that the port can free the memory.
+ * Errors: B_BAD_VALUE, B_NOT_ALLOWED (frozen).
+ */
+status_t kernel_regions_remove(uint64_t kernelAddress, uint64_t size,
+	struct kernel_region *_removed);
+
+void *kernel_regions_to_loader(uint64_t kernelAddress);
+uint64_t kernel_regions_to_kernel(const void *loaderAddress);
+
+/* The regions in allocation order; valid until the next change. */
+const struct kernel_region *kernel_regions(uint32_t *_count);
+
+/* The page tables are about to describe the regions: no changes after this. */
+void kernel_regions_freeze(void);
+
+/*
+ * Enter every region in the virtual and physical allocated ranges of args
+ * and fill in the physical address of each kernel segment.
+ * Errors: B_BUFFER_OVERFLOW, B_BAD_ADDRESS (a segment without a region).
+ */
+status_t kernel_regions_record(kernel_args *args);
+
+/* Start over (tests and ports that retry a boot). */
+void kernel_regions_reset(void);
+
+#endif
