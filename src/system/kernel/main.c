@@ -1,6 +1,7 @@
 /*
- * The boot-check kernel: prints what the loader handed over, runs the checks
- * and ends QEMU with a verdict, also when a CPU exception interrupts it.
+ * The boot-check kernel: gathers what only the running kernel can know, has
+ * the checker validate kernel_args and ends QEMU with its verdict, also when
+ * a CPU exception interrupts it.
  */
 #include "kernel.h"
 
@@ -9,10 +10,6 @@
 
 #define EXCEPTION_VECTORS		32
 #define IDT_INTERRUPT_GATE		0x8e	/* present, ring 0, 64-bit interrupt gate */
-#define REASON_SIZE				200
-#define LOG_CONTEXT_LINES		3
-/* Log lines are shown shortened so that one cannot swamp the summary. */
-#define LOG_LINE_LIMIT			160
 
 struct idt_gate {
 	uint16_t	offset_low;
@@ -28,11 +25,6 @@ struct descriptor_register {
 	uint16_t	limit;
 	uint64_t	base;
 } __attribute__((packed));
-
-struct log_line {
-	const char	*text;
-	size_t		length;
-};
 
 #define RODATA_CANARY_VALUE		0x6f72746e6f635f72ULL
 #define DATA_CANARY_VALUE		0x617461645f6b6f21ULL
@@ -73,7 +65,7 @@ cpu_read_cs(void)
 
 
 static void
-cpu_read_state(struct kcheck_cpu_state *state)
+cpu_read_state(struct bootcheck_cpu_state *state)
 {
 	struct descriptor_register gdtr;
 	__asm__ volatile("mov %%cr3, %0" : "=r"(state->cr3));
@@ -163,7 +155,7 @@ image_find_bss_garbage(void)
 
 
 static void
-image_describe(struct kcheck_image *image, uint64_t bssNonzero)
+image_describe(struct bootcheck_image *image, uint64_t bssNonzero)
 {
 	image->text_start = (uint64_t)(uintptr_t)__text_start;
 	image->text_end = (uint64_t)(uintptr_t)__text_end;
@@ -181,230 +173,35 @@ image_describe(struct kcheck_image *image, uint64_t bssNonzero)
 }
 
 
-/* --- summary ------------------------------------------------------------- */
+/* --- the checker's view of memory ---------------------------------------- */
 
-static uint64_t
-ranges_total(const addr_range *ranges, uint32_t count, uint32_t max)
+/* Only what the loader says is mapped; the exception handlers catch the rest. */
+static bool
+memory_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
 {
-	uint64_t total = 0;
-	for (uint32_t i = 0; i < count && i < max; i++)
-		total += ranges[i].size;
-	return total;
+	const kernel_args *args = cookie;
+	if (!bootcheck_virtual_contains(args, address, size))
+		return false;
+	memcpy(buffer, (const void *)(uintptr_t)address, size);
+	return true;
+}
+
+
+static bool
+memory_read_physical(void *cookie, uint64_t address, void *buffer, size_t size)
+{
+	const kernel_args *args = cookie;
+	uint64_t mapSize = args->physical_map_size;
+	if (address > mapSize || size > mapSize - address)
+		return false;
+	return memory_read_virtual(cookie, args->physical_map_base + address, buffer, size);
 }
 
 
 static void
-print_ranges(const char *title, const addr_range *ranges, uint32_t count, uint32_t max)
+enter_phase(const char *name)
 {
-	kernel_printf("%s: %u\n", title, count);
-	if (count > max) {
-		kernel_printf("  (count exceeds %u, showing %u)\n", max, max);
-		count = max;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		kernel_printf("  [%3u] 0x%016llx - 0x%016llx  size %#llx (%llu KiB)\n", i,
-			(ull)ranges[i].start, (ull)(ranges[i].start + ranges[i].size),
-			(ull)ranges[i].size, (ull)(ranges[i].size / 1024));
-	}
-}
-
-
-static void
-print_log_line(const struct log_line *line)
-{
-	char buffer[LOG_LINE_LIMIT + 1];
-	size_t length = 0;
-	for (size_t i = 0; i < line->length && length < LOG_LINE_LIMIT; i++) {
-		unsigned char c = (unsigned char)line->text[i];
-		if (c == '\r')
-			continue;
-		/* Keep control characters from moving the terminal or faking line starts. */
-		buffer[length++] = (c < 0x20 && c != '\t') || c == 0x7f ? '.' : (char)c;
-	}
-	buffer[length] = '\0';
-	kernel_printf("  log| %s%s\n", buffer, line->length > LOG_LINE_LIMIT ? "..." : "");
-}
-
-
-static void
-print_log(const kernel_args *args)
-{
-	if (args->magic != KERNEL_ARGS_MAGIC || args->log_size == 0
-		|| !kcheck_virtual_contains(args, args->log_address, args->log_size)) {
-		kernel_printf("loader log: %#llx size %#llx (not shown)\n", (ull)args->log_address,
-			(ull)args->log_size);
-		return;
-	}
-
-	const char *text = (const char *)(uintptr_t)args->log_address;
-	size_t size = (size_t)args->log_size;
-	struct log_line first[LOG_CONTEXT_LINES];
-	struct log_line last[LOG_CONTEXT_LINES];	/* ring buffer of the latest lines */
-	uint64_t lineCount = 0;
-
-	size_t start = 0;
-	while (start < size) {
-		const char *newline = memchr(text + start, '\n', size - start);
-		size_t end = newline != NULL ? (size_t)(newline - text) : size;
-		struct log_line line = { text + start, end - start };
-		if (lineCount < LOG_CONTEXT_LINES)
-			first[lineCount] = line;
-		last[lineCount % LOG_CONTEXT_LINES] = line;
-		lineCount++;
-		start = end + 1;
-	}
-
-	kernel_printf("loader log: %#llx size %llu, %llu lines\n", (ull)args->log_address,
-		(ull)size, (ull)lineCount);
-	uint64_t head = lineCount < LOG_CONTEXT_LINES ? lineCount : LOG_CONTEXT_LINES;
-	for (uint64_t i = 0; i < head; i++)
-		print_log_line(&first[i]);
-	if (lineCount <= LOG_CONTEXT_LINES)
-		return;
-
-	uint64_t tailStart = lineCount - LOG_CONTEXT_LINES;
-	if (tailStart < LOG_CONTEXT_LINES)
-		tailStart = LOG_CONTEXT_LINES;
-	else if (tailStart > LOG_CONTEXT_LINES)
-		kernel_printf("  log| [%llu lines]\n", (ull)(tailStart - LOG_CONTEXT_LINES));
-	for (uint64_t i = tailStart; i < lineCount; i++)
-		print_log_line(&last[i % LOG_CONTEXT_LINES]);
-}
-
-
-static void
-print_kernel_image(const kernel_image *kernel)
-{
-	kernel_printf("kernel image: \"%.*s\"\n", (int)strnlen(kernel->name, sizeof(kernel->name)),
-		kernel->name);
-	kernel_printf("  entry %#llx, image %#llx - %#llx, file size %llu\n", (ull)kernel->entry,
-		(ull)kernel->image_start, (ull)kernel->image_end, (ull)kernel->file_size);
-	kernel_printf("  ELF type %u machine %u, %u program headers, %u segments\n",
-		kernel->elf_type, kernel->elf_machine, kernel->program_header_count,
-		kernel->segment_count);
-
-	uint32_t count = kernel->segment_count;
-	if (count > MAX_KERNEL_SEGMENTS)
-		count = MAX_KERNEL_SEGMENTS;
-	for (uint32_t i = 0; i < count; i++) {
-		const kernel_segment *segment = &kernel->segments[i];
-		kernel_printf("  segment [%u] vaddr %#llx paddr %#llx size %#llx %c%c%c\n", i,
-			(ull)segment->virtual_address, (ull)segment->physical_address,
-			(ull)segment->size,
-			(segment->flags & KERNEL_SEGMENT_READ) != 0 ? 'R' : '-',
-			(segment->flags & KERNEL_SEGMENT_WRITE) != 0 ? 'W' : '-',
-			(segment->flags & KERNEL_SEGMENT_EXECUTE) != 0 ? 'X' : '-');
-	}
-}
-
-
-static void
-print_summary(const struct kcheck_context *context)
-{
-	const kernel_args *args = context->args;
-	const struct arch_kernel_args *arch = &args->arch_args;
-	const struct kcheck_image *image = &context->image;
-
-	kernel_printf("magic %#llx, version %u, kernel_args_size %u (own sizeof %zu)\n",
-		(ull)args->magic, args->version, args->kernel_args_size, sizeof(kernel_args));
-	kernel_printf("self %#llx, received %#llx, cpu_count %u\n", (ull)args->self,
-		(ull)context->received_args, args->cpu_count);
-
-	/*
-	 * Pointers are only followed where the loader says memory is mapped, and
-	 * not at all when this does not even look like kernel_args.
-	 */
-	uint64_t name = args->loader_name;
-	if (args->magic == KERNEL_ARGS_MAGIC && name != 0 && kcheck_virtual_contains(args, name, 1)) {
-		const char *text = (const char *)(uintptr_t)name;
-		/* Stop at the page end: only the first byte is known to be mapped so far. */
-		size_t limit = KERNEL_PAGE_SIZE - (name & (KERNEL_PAGE_SIZE - 1));
-		if (limit > 80)
-			limit = 80;
-		kernel_printf("loader: \"%.*s\"\n", (int)strnlen(text, limit), text);
-	} else
-		kernel_printf("loader: %#llx (not shown)\n", (ull)name);
-
-	uint64_t memory = ranges_total(args->physical_memory_range,
-		args->num_physical_memory_ranges, MAX_PHYSICAL_MEMORY_RANGES);
-	uint64_t allocated = ranges_total(args->physical_allocated_range,
-		args->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES);
-	kernel_printf("memory: %llu MiB usable, %llu MiB (%llu KiB) allocated by the loader\n",
-		(ull)(memory >> 20), (ull)(allocated >> 20), (ull)(allocated >> 10));
-
-	print_ranges("physical memory ranges", args->physical_memory_range,
-		args->num_physical_memory_ranges, MAX_PHYSICAL_MEMORY_RANGES);
-	print_ranges("physical allocated ranges", args->physical_allocated_range,
-		args->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES);
-	print_ranges("virtual allocated ranges", args->virtual_allocated_range,
-		args->num_virtual_allocated_ranges, MAX_VIRTUAL_ALLOCATED_RANGES);
-
-	print_kernel_image(&args->kernel);
-	kernel_printf("  linked: text %#llx-%#llx rodata %#llx-%#llx data %#llx-%#llx"
-		" bss %#llx-%#llx\n", (ull)image->text_start, (ull)image->text_end,
-		(ull)image->rodata_start, (ull)image->rodata_end, (ull)image->data_start,
-		(ull)image->data_end, (ull)image->bss_start, (ull)image->bss_end);
-
-	const addr_range *stack = &args->cpu_kernel_stack[0];
-	kernel_printf("stack: %#llx - %#llx, initial rsp %#llx\n", (ull)stack->start,
-		(ull)(stack->start + stack->size), (ull)context->initial_rsp);
-	kernel_printf("physical map: base %#llx size %#llx (%llu MiB)\n",
-		(ull)args->physical_map_base, (ull)args->physical_map_size,
-		(ull)(args->physical_map_size >> 20));
-
-	kernel_printf("arch: page_directory_physical %#llx, gdt %#llx limit %#x, code %#x"
-		" data %#x, identity map %#llx\n", (ull)arch->page_directory_physical,
-		(ull)arch->gdt_address, arch->gdt_limit, arch->kernel_code_selector,
-		arch->kernel_data_selector, (ull)arch->identity_map_size);
-	kernel_printf("cpu: cr3 %#llx, gdtr %#llx limit %#x, cs %#x ds %#x ss %#x\n",
-		(ull)context->cpu.cr3, (ull)context->cpu.gdt_base, context->cpu.gdt_limit,
-		context->cpu.cs, context->cpu.ds, context->cpu.ss);
-
-	print_log(args);
-}
-
-
-/* --- checks and verdict -------------------------------------------------- */
-
-static void run_checks(struct kcheck_context *context) __attribute__((noreturn));
-
-
-static void
-run_checks(struct kcheck_context *context)
-{
-	char firstReason[REASON_SIZE] = "";
-	const char *firstName = NULL;
-	uint32_t failed = 0;
-
-	for (int i = 0; i < KCHECK_COUNT; i++) {
-		const struct kcheck *check = &gKernelChecks[i];
-		char reason[REASON_SIZE] = "";
-		sPhase = check->name;
-
-		bool passed = check->run(context, reason, sizeof(reason));
-		context->passed[i] = passed;
-		if (passed) {
-			kernel_printf("CHECK %s: ok\n", check->name);
-			continue;
-		}
-
-		if (reason[0] == '\0')
-			memcpy(reason, "no reason given", sizeof("no reason given"));
-		kernel_printf("CHECK %s: FAIL (%s)\n", check->name, reason);
-		if (failed++ == 0) {
-			firstName = check->name;
-			memcpy(firstReason, reason, sizeof(firstReason));
-		}
-	}
-
-	sPhase = "verdict";
-	kernel_printf("bootcheck: %d checks, %u failed\n", KCHECK_COUNT, failed);
-	if (failed == 0) {
-		kernel_printf("BOOTCHECK PASS\n");
-		kernel_exit(KERNEL_EXIT_PASS);
-	}
-	kernel_printf("BOOTCHECK FAIL: %s: %s\n", firstName, firstReason);
-	kernel_exit(KERNEL_EXIT_FAIL);
+	sPhase = name;
 }
 
 
@@ -422,22 +219,32 @@ kernel_main(kernel_args *args, uint32_t cpu)
 	uint64_t address = (uint64_t)(uintptr_t)args;
 	if (address < KERNEL_PHYSICAL_MAP_BASE || address % sizeof(uint64_t) != 0) {
 		/* Nothing else can be trusted, not even the ranges that say what is mapped. */
-		kernel_printf("bootcheck: 0 checks, 1 failed\n");
+		kernel_printf("bootcheck: 0 checks, 1 failed, 0 skipped\n");
 		kernel_printf("BOOTCHECK FAIL: args: kernel_args pointer %#llx is not an aligned"
 			" kernel address\n", (ull)address);
 		kernel_exit(KERNEL_EXIT_FAIL);
 	}
 
-	struct kcheck_context context;
-	memset(&context, 0, sizeof(context));
-	context.args = args;
-	context.received_args = address;
-	context.received_cpu = cpu;
-	context.initial_rsp = gBootInitialStack;
-	cpu_read_state(&context.cpu);
-	image_describe(&context.image, bssNonzero);
+	struct bootcheck_cpu_state cpuState;
+	struct bootcheck_image image;
+	cpu_read_state(&cpuState);
+	image_describe(&image, bssNonzero);
 
-	sPhase = "summary";
-	print_summary(&context);
-	run_checks(&context);
+	struct bootcheck_environment environment = {
+		.args = args,
+		.received_args = address,
+		.received_cpu = cpu,
+		.initial_rsp = gBootInitialStack,
+		.cpu = &cpuState,
+		.image = &image,
+		.memory = {
+			.read_virtual = memory_read_virtual,
+			.read_physical = memory_read_physical,
+			.cookie = args,
+		},
+		.output = serial_write,
+		.enter_phase = enter_phase,
+	};
+	bool passed = bootcheck_run(&environment);
+	kernel_exit(passed ? KERNEL_EXIT_PASS : KERNEL_EXIT_FAIL);
 }

@@ -1,0 +1,198 @@
+/*
+ * The boot checker's runner: runs the checks in order, skips those the
+ * environment cannot support, and reports the verdict.
+ */
+#include "checks.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+
+#define REASON_SIZE				200
+
+const struct kcheck gKernelChecks[KCHECK_COUNT] = {
+	[KCHECK_MAGIC] = { "magic", kcheck_magic, 0 },
+	[KCHECK_VERSION] = { "version", kcheck_version, 0 },
+	[KCHECK_ARGS_SIZE] = { "args_size", kcheck_args_size, 0 },
+	[KCHECK_SELF] = { "self", kcheck_self, 0 },
+	[KCHECK_BOOT_CPU] = { "boot_cpu", kcheck_boot_cpu, 0 },
+	[KCHECK_COUNTS] = { "counts", kcheck_counts, 0 },
+	[KCHECK_PHYSICAL_MEMORY_RANGES] = { "physical_memory_ranges",
+		kcheck_physical_memory_ranges, 0 },
+	[KCHECK_PHYSICAL_ALLOCATED_RANGES] = { "physical_allocated_ranges",
+		kcheck_physical_allocated_ranges, 0 },
+	[KCHECK_VIRTUAL_ALLOCATED_RANGES] = { "virtual_allocated_ranges",
+		kcheck_virtual_allocated_ranges, 0 },
+	[KCHECK_ARGS_MAPPED] = { "args_mapped", kcheck_args_mapped, 0 },
+	[KCHECK_PHYSICAL_ALLOCATED_IN_MEMORY] = { "physical_allocated_in_memory",
+		kcheck_physical_allocated_in_memory, 0 },
+	[KCHECK_KERNEL_SECTIONS] = { "kernel_sections", kcheck_kernel_sections,
+		KCHECK_NEEDS_IMAGE },
+	[KCHECK_KERNEL_CONTENTS] = { "kernel_contents", kcheck_kernel_contents,
+		KCHECK_NEEDS_IMAGE },
+	[KCHECK_KERNEL_IMAGE] = { "kernel_image", kcheck_kernel_image, 0 },
+	[KCHECK_KERNEL_LINKED] = { "kernel_linked", kcheck_kernel_linked, KCHECK_NEEDS_IMAGE },
+	[KCHECK_KERNEL_SEGMENTS] = { "kernel_segments", kcheck_kernel_segments, 0 },
+	[KCHECK_SEGMENT_FLAGS] = { "segment_flags", kcheck_segment_flags, KCHECK_NEEDS_IMAGE },
+	[KCHECK_SEGMENTS_PHYSICAL] = { "segments_physical", kcheck_segments_physical, 0 },
+	[KCHECK_STACK] = { "stack", kcheck_stack, 0 },
+	[KCHECK_LOADER_LOG] = { "loader_log", kcheck_loader_log, 0 },
+	[KCHECK_LOADER_NAME] = { "loader_name", kcheck_loader_name, 0 },
+	[KCHECK_PAGE_DIRECTORY] = { "page_directory", kcheck_page_directory, 0 },
+	[KCHECK_CR3] = { "cr3", kcheck_cr3, KCHECK_NEEDS_CPU },
+	[KCHECK_GDT] = { "gdt", kcheck_gdt, 0 },
+	[KCHECK_GDTR] = { "gdtr", kcheck_gdtr, KCHECK_NEEDS_CPU },
+	[KCHECK_CODE_SELECTOR] = { "code_selector", kcheck_code_selector, KCHECK_NEEDS_CPU },
+	[KCHECK_PHYSICAL_MAP] = { "physical_map", kcheck_physical_map, 0 },
+	[KCHECK_PAGE_TABLES] = { "page_tables", kcheck_page_tables, 0 },
+	[KCHECK_SEGMENT_TRANSLATION] = { "segment_translation", kcheck_segment_translation, 0 },
+	[KCHECK_SEGMENT_CONTENTS] = { "segment_contents", kcheck_segment_contents, 0 },
+	[KCHECK_VIRTUAL_BACKING] = { "virtual_backing", kcheck_virtual_backing, 0 },
+	[KCHECK_ARGS_ALIAS] = { "args_alias", kcheck_args_alias, 0 },
+};
+
+
+bool
+kcheck_fail(char *reason, size_t reasonSize, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	vsnprintf(reason, reasonSize, format, args);
+	va_end(args);
+	return false;
+}
+
+
+bool
+kcheck_requires(const struct kcheck_context *context, enum kcheck_id id, char *reason,
+	size_t reasonSize)
+{
+	if (context->status[id] == KCHECK_PASSED)
+		return true;
+	return kcheck_fail(reason, reasonSize, "not run: check %s %s", gKernelChecks[id].name,
+		context->status[id] == KCHECK_SKIPPED ? "was skipped" : "failed");
+}
+
+
+/*
+ * Checks that follow pointers out of kernel_args first need it to be what it
+ * claims (right magic) and its virtual ranges to be sane, because "inside a
+ * virtual allocated range" is what makes an address safe to read.
+ */
+bool
+kcheck_requires_trusted_args(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	return kcheck_requires(context, KCHECK_MAGIC, reason, reasonSize)
+		&& kcheck_requires(context, KCHECK_VIRTUAL_ALLOCATED_RANGES, reason, reasonSize);
+}
+
+
+bool
+kcheck_read_virtual(const struct kcheck_context *context, uint64_t address, void *buffer,
+	size_t size)
+{
+	const struct bootcheck_memory *memory = &context->environment->memory;
+	if (memory->read_virtual == NULL)
+		return false;
+	return memory->read_virtual(memory->cookie, address, buffer, size);
+}
+
+
+bool
+kcheck_read_physical(const struct kcheck_context *context, uint64_t address, void *buffer,
+	size_t size)
+{
+	const struct bootcheck_memory *memory = &context->environment->memory;
+	if (memory->read_physical == NULL)
+		return false;
+	return memory->read_physical(memory->cookie, address, buffer, size);
+}
+
+
+static void
+runner_enter_phase(const struct bootcheck_environment *environment, const char *name)
+{
+	if (environment->enter_phase != NULL)
+		environment->enter_phase(name);
+}
+
+
+/* Why a check cannot run here, or NULL when it can. */
+static const char *
+runner_skip_reason(const struct bootcheck_environment *environment,
+	const struct kcheck *check)
+{
+	if ((check->needs & KCHECK_NEEDS_CPU) != 0 && environment->cpu == NULL)
+		return "no CPU state: not running as the kernel";
+	if ((check->needs & KCHECK_NEEDS_IMAGE) != 0 && environment->image == NULL)
+		return "no kernel image: not running as the kernel";
+	return NULL;
+}
+
+
+bool
+bootcheck_run(const struct bootcheck_environment *environment)
+{
+	if (environment->args == NULL) {
+		kcheck_printf(environment, "bootcheck: 0 checks, 1 failed, 0 skipped\n");
+		kcheck_printf(environment, "BOOTCHECK FAIL: args: no kernel_args\n");
+		return false;
+	}
+
+	struct kcheck_context context;
+	memset(&context, 0, sizeof(context));
+	context.environment = environment;
+	context.args = environment->args;
+	/* Walk the tables the MMU uses when there is one to ask. */
+	context.page_root = (environment->cpu != NULL ? environment->cpu->cr3
+		: context.args->arch_args.page_directory_physical) & PTE_ADDRESS_MASK;
+
+	runner_enter_phase(environment, "summary");
+	kcheck_print_summary(&context);
+
+	char firstReason[REASON_SIZE] = "";
+	const char *firstName = NULL;
+	uint32_t failed = 0;
+	uint32_t skipped = 0;
+
+	for (int i = 0; i < KCHECK_COUNT; i++) {
+		const struct kcheck *check = &gKernelChecks[i];
+		runner_enter_phase(environment, check->name);
+
+		const char *skipReason = runner_skip_reason(environment, check);
+		if (skipReason != NULL) {
+			context.status[i] = KCHECK_SKIPPED;
+			skipped++;
+			kcheck_printf(environment, "CHECK %s: skipped (%s)\n", check->name, skipReason);
+			continue;
+		}
+
+		char reason[REASON_SIZE] = "";
+		if (check->run(&context, reason, sizeof(reason))) {
+			context.status[i] = KCHECK_PASSED;
+			kcheck_printf(environment, "CHECK %s: ok\n", check->name);
+			continue;
+		}
+
+		context.status[i] = KCHECK_FAILED;
+		if (reason[0] == '\0')
+			snprintf(reason, sizeof(reason), "no reason given");
+		kcheck_printf(environment, "CHECK %s: FAIL (%s)\n", check->name, reason);
+		if (failed++ == 0) {
+			firstName = check->name;
+			memcpy(firstReason, reason, sizeof(firstReason));
+		}
+	}
+
+	runner_enter_phase(environment, "verdict");
+	kcheck_printf(environment, "bootcheck: %d checks, %u failed, %u skipped\n", KCHECK_COUNT,
+		failed, skipped);
+	if (failed == 0) {
+		kcheck_printf(environment, "BOOTCHECK PASS\n");
+		return true;
+	}
+	kcheck_printf(environment, "BOOTCHECK FAIL: %s: %s\n", firstName, firstReason);
+	return false;
+}

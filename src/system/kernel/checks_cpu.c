@@ -1,0 +1,142 @@
+/*
+ * The checks of the CPU state the loader set up: the page directory, CR3,
+ * the GDT and the selectors; those that ask the CPU only run in the kernel.
+ */
+#include "checks.h"
+
+
+/* CR3's cache control bits (PWT, PCD); the other low bits must be clear. */
+#define CR3_CACHE_BITS			0x18ULL
+
+
+bool
+kcheck_page_directory(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	const kernel_args *args = context->args;
+	uint64_t value = args->arch_args.page_directory_physical;
+	if ((value & ~(PTE_ADDRESS_MASK | CR3_CACHE_BITS)) != 0) {
+		return kcheck_fail(reason, reasonSize,
+			"page_directory_physical %#llx has reserved bits set", (ull)value);
+	}
+	/* The kernel runs on these tables until it has its own: they must be kept. */
+	uint64_t pml4 = value & PTE_ADDRESS_MASK;
+	if (!kcheck_physical_allocated_contains(args, pml4, KCHECK_PAGE_SIZE)) {
+		return kcheck_fail(reason, reasonSize,
+			"PML4 %#llx not inside a physical allocated range", (ull)pml4);
+	}
+	return true;
+}
+
+
+bool
+kcheck_cr3(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	uint64_t cr3 = context->environment->cpu->cr3;
+	uint64_t expected = context->args->arch_args.page_directory_physical;
+	if ((cr3 & PTE_ADDRESS_MASK) != (expected & PTE_ADDRESS_MASK)) {
+		return kcheck_fail(reason, reasonSize, "CR3 %#llx, page_directory_physical %#llx",
+			(ull)cr3, (ull)expected);
+	}
+	return true;
+}
+
+
+/* Whether a GDT descriptor is a present ring-0 code (or data) segment usable in long mode. */
+static bool
+gdt_descriptor_usable(uint64_t descriptor, bool code)
+{
+	const uint64_t present = 1ULL << 47;
+	const uint64_t codeOrData = 1ULL << 44;
+	const uint64_t executable = 1ULL << 43;
+	const uint64_t writable = 1ULL << 41;
+	const uint64_t privilegeMask = 3ULL << 45;
+	const uint64_t longMode = 1ULL << 53;
+	const uint64_t defaultSize = 1ULL << 54;
+
+	if ((descriptor & present) == 0 || (descriptor & codeOrData) == 0
+		|| (descriptor & privilegeMask) != 0) {
+		return false;
+	}
+	if (code) {
+		return (descriptor & executable) != 0 && (descriptor & longMode) != 0
+			&& (descriptor & defaultSize) == 0;
+	}
+	return (descriptor & executable) == 0 && (descriptor & writable) != 0;
+}
+
+
+bool
+kcheck_gdt(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	const struct arch_kernel_args *arch = &context->args->arch_args;
+	if (!bootcheck_virtual_contains(context->args, arch->gdt_address,
+			(uint64_t)arch->gdt_limit + 1)) {
+		return kcheck_fail(reason, reasonSize,
+			"GDT %#llx limit %#x not inside a virtual allocated range",
+			(ull)arch->gdt_address, arch->gdt_limit);
+	}
+
+	if (!kcheck_requires_trusted_args(context, reason, reasonSize))
+		return false;
+
+	const struct {
+		const char	*name;
+		uint16_t	selector;
+		bool		code;
+	} selectors[] = {
+		{ "kernel_code_selector", arch->kernel_code_selector, true },
+		{ "kernel_data_selector", arch->kernel_data_selector, false },
+	};
+	for (size_t i = 0; i < sizeof(selectors) / sizeof(selectors[0]); i++) {
+		uint16_t selector = selectors[i].selector;
+		/* Must be a ring-0 GDT selector that is not the null descriptor. */
+		if ((selector & 7) != 0 || selector == 0
+			|| (uint32_t)selector + 7 > arch->gdt_limit) {
+			return kcheck_fail(reason, reasonSize, "%s %#x invalid for GDT limit %#x",
+				selectors[i].name, selector, arch->gdt_limit);
+		}
+		uint64_t descriptor;
+		if (!kcheck_read_virtual(context, arch->gdt_address + selector, &descriptor,
+				sizeof(descriptor))) {
+			return kcheck_fail(reason, reasonSize, "%s %#x: descriptor at %#llx unreadable",
+				selectors[i].name, selector, (ull)(arch->gdt_address + selector));
+		}
+		if (!gdt_descriptor_usable(descriptor, selectors[i].code)) {
+			return kcheck_fail(reason, reasonSize, "%s %#x: descriptor %#llx is not a %s",
+				selectors[i].name, selector, (ull)descriptor,
+				selectors[i].code ? "64-bit ring 0 code segment" : "writable data segment");
+		}
+	}
+	return true;
+}
+
+
+/* The CPU must run on the GDT kernel_args describes. */
+bool
+kcheck_gdtr(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	const struct arch_kernel_args *arch = &context->args->arch_args;
+	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
+
+	if (cpu->gdt_base != arch->gdt_address || cpu->gdt_limit != arch->gdt_limit) {
+		return kcheck_fail(reason, reasonSize,
+			"GDTR %#llx limit %#x, arch_args %#llx limit %#x", (ull)cpu->gdt_base,
+			cpu->gdt_limit, (ull)arch->gdt_address, arch->gdt_limit);
+	}
+	return true;
+}
+
+
+bool
+kcheck_code_selector(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	uint16_t actual = context->environment->cpu->cs;
+	uint16_t expected = context->args->arch_args.kernel_code_selector;
+	if (actual != expected) {
+		return kcheck_fail(reason, reasonSize, "CS %#x, kernel_code_selector %#x", actual,
+			expected);
+	}
+	return true;
+}

@@ -1,0 +1,297 @@
+/*
+ * The boot checker's report: formats lines for the caller's output and
+ * prints the summary of what the loader handed over.
+ */
+#include "checks.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+
+#define PRINT_BUFFER_SIZE		512
+#define LOG_CONTEXT_LINES		3
+/* Log lines are shown shortened so that one cannot swamp the summary. */
+#define LOG_LINE_LIMIT			160
+#define LOG_READ_SIZE			256
+#define LOADER_NAME_LIMIT		80
+
+/* The first LOG_LINE_LIMIT bytes of a log line, and how long it really was. */
+struct log_line {
+	char		text[LOG_LINE_LIMIT];
+	size_t		stored;
+	uint64_t	length;
+};
+
+struct log_lines {
+	struct log_line	first[LOG_CONTEXT_LINES];
+	struct log_line	last[LOG_CONTEXT_LINES];	/* ring buffer of the latest lines */
+	struct log_line	current;
+	uint64_t		count;
+};
+
+
+void
+kcheck_printf(const struct bootcheck_environment *environment, const char *format, ...)
+{
+	/* On the stack, not in .bss: the kernel prints before .bss has been checked. */
+	char buffer[PRINT_BUFFER_SIZE];
+	va_list args;
+	va_start(args, format);
+	int length = vsnprintf(buffer, sizeof(buffer), format, args);
+	va_end(args);
+
+	if (length < 0 || environment->output == NULL)
+		return;
+	if ((size_t)length >= sizeof(buffer)) {
+		/* Keep the line structure even when a line was cut short. */
+		length = sizeof(buffer) - 1;
+		buffer[length - 1] = '\n';
+	}
+	environment->output(buffer, (size_t)length);
+}
+
+
+/* Keep control characters from moving the terminal or faking line starts. */
+static void
+report_sanitize(char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			text[i] = '.';
+	}
+}
+
+
+static uint64_t
+ranges_total(const addr_range *ranges, uint32_t count, uint32_t max)
+{
+	uint64_t total = 0;
+	count = kcheck_clamp_count(count, max);
+	for (uint32_t i = 0; i < count; i++)
+		total += ranges[i].size;
+	return total;
+}
+
+
+static void
+print_ranges(const struct bootcheck_environment *environment, const char *title,
+	const addr_range *ranges, uint32_t count, uint32_t max)
+{
+	kcheck_printf(environment, "%s: %u\n", title, count);
+	if (count > max) {
+		kcheck_printf(environment, "  (count exceeds %u, showing %u)\n", max, max);
+		count = max;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		kcheck_printf(environment, "  [%3u] 0x%016llx - 0x%016llx  size %#llx (%llu KiB)\n",
+			i, (ull)ranges[i].start, (ull)(ranges[i].start + ranges[i].size),
+			(ull)ranges[i].size, (ull)(ranges[i].size / 1024));
+	}
+}
+
+
+static void
+log_line_add(struct log_line *line, char c)
+{
+	line->length++;
+	if (c == '\r' || line->stored == LOG_LINE_LIMIT)
+		return;
+	line->text[line->stored++] = c;
+}
+
+
+static void
+log_lines_finish_line(struct log_lines *lines)
+{
+	if (lines->count < LOG_CONTEXT_LINES)
+		lines->first[lines->count] = lines->current;
+	lines->last[lines->count % LOG_CONTEXT_LINES] = lines->current;
+	lines->count++;
+	lines->current.stored = 0;
+	lines->current.length = 0;
+}
+
+
+static void
+print_log_line(const struct bootcheck_environment *environment, const struct log_line *line)
+{
+	char text[LOG_LINE_LIMIT];
+	memcpy(text, line->text, line->stored);
+	report_sanitize(text, line->stored);
+	kcheck_printf(environment, "  log| %.*s%s\n", (int)line->stored, text,
+		line->length > LOG_LINE_LIMIT ? "..." : "");
+}
+
+
+/* The first and last lines of the loader's log, read in pieces. */
+static void
+print_log(const struct kcheck_context *context)
+{
+	const struct bootcheck_environment *environment = context->environment;
+	const kernel_args *args = context->args;
+	uint64_t address = args->log_address;
+	uint64_t size = args->log_size;
+
+	if (args->magic != KERNEL_ARGS_MAGIC || size == 0
+		|| !bootcheck_virtual_contains(args, address, size)) {
+		kcheck_printf(environment, "loader log: %#llx size %#llx (not shown)\n",
+			(ull)address, (ull)size);
+		return;
+	}
+
+	struct log_lines lines;
+	memset(&lines, 0, sizeof(lines));
+	char buffer[LOG_READ_SIZE];
+	for (uint64_t offset = 0; offset < size; offset += sizeof(buffer)) {
+		size_t chunk = size - offset < sizeof(buffer) ? (size_t)(size - offset)
+			: sizeof(buffer);
+		if (!kcheck_read_virtual(context, address + offset, buffer, chunk)) {
+			kcheck_printf(environment, "loader log: %#llx size %#llx (unreadable at %#llx)\n",
+				(ull)address, (ull)size, (ull)(address + offset));
+			return;
+		}
+		for (size_t i = 0; i < chunk; i++) {
+			if (buffer[i] == '\n')
+				log_lines_finish_line(&lines);
+			else
+				log_line_add(&lines.current, buffer[i]);
+		}
+	}
+	/* A last line without a newline still counts; a final newline adds none. */
+	if (lines.current.length > 0)
+		log_lines_finish_line(&lines);
+
+	uint64_t count = lines.count;
+	kcheck_printf(environment, "loader log: %#llx size %llu, %llu lines\n", (ull)address,
+		(ull)size, (ull)count);
+	uint64_t head = count < LOG_CONTEXT_LINES ? count : LOG_CONTEXT_LINES;
+	for (uint64_t i = 0; i < head; i++)
+		print_log_line(environment, &lines.first[i]);
+	if (count <= LOG_CONTEXT_LINES)
+		return;
+
+	uint64_t tailStart = count - LOG_CONTEXT_LINES;
+	if (tailStart < LOG_CONTEXT_LINES)
+		tailStart = LOG_CONTEXT_LINES;
+	else if (tailStart > LOG_CONTEXT_LINES) {
+		kcheck_printf(environment, "  log| [%llu lines]\n",
+			(ull)(tailStart - LOG_CONTEXT_LINES));
+	}
+	for (uint64_t i = tailStart; i < count; i++)
+		print_log_line(environment, &lines.last[i % LOG_CONTEXT_LINES]);
+}
+
+
+/* Only followed where the loader says memory is mapped, and only for real kernel_args. */
+static void
+print_loader_name(const struct kcheck_context *context)
+{
+	const kernel_args *args = context->args;
+	uint64_t address = args->loader_name;
+	char name[LOADER_NAME_LIMIT];
+	size_t length = 0;
+
+	if (args->magic != KERNEL_ARGS_MAGIC || address == 0
+		|| !bootcheck_virtual_contains(args, address, 1)
+		|| !kcheck_read_virtual(context, address, &name[0], 1)) {
+		kcheck_printf(context->environment, "loader: %#llx (not shown)\n", (ull)address);
+		return;
+	}
+	/* Byte by byte: only the first one is known to be mapped so far. */
+	while (name[length] != '\0' && ++length < sizeof(name)) {
+		if (!kcheck_read_virtual(context, address + length, &name[length], 1))
+			break;
+	}
+	report_sanitize(name, length);
+	kcheck_printf(context->environment, "loader: \"%.*s\"\n", (int)length, name);
+}
+
+
+static void
+print_kernel_image(const struct bootcheck_environment *environment,
+	const kernel_image *kernel)
+{
+	kcheck_printf(environment, "kernel image: \"%.*s\"\n",
+		(int)strnlen(kernel->name, sizeof(kernel->name)), kernel->name);
+	kcheck_printf(environment, "  entry %#llx, image %#llx - %#llx, file size %llu\n",
+		(ull)kernel->entry, (ull)kernel->image_start, (ull)kernel->image_end,
+		(ull)kernel->file_size);
+	kcheck_printf(environment, "  ELF type %u machine %u, %u program headers, %u segments\n",
+		kernel->elf_type, kernel->elf_machine, kernel->program_header_count,
+		kernel->segment_count);
+
+	uint32_t count = kcheck_clamp_count(kernel->segment_count, MAX_KERNEL_SEGMENTS);
+	for (uint32_t i = 0; i < count; i++) {
+		const kernel_segment *segment = &kernel->segments[i];
+		kcheck_printf(environment, "  segment [%u] vaddr %#llx paddr %#llx size %#llx %c%c%c\n",
+			i, (ull)segment->virtual_address, (ull)segment->physical_address,
+			(ull)segment->size,
+			(segment->flags & KERNEL_SEGMENT_READ) != 0 ? 'R' : '-',
+			(segment->flags & KERNEL_SEGMENT_WRITE) != 0 ? 'W' : '-',
+			(segment->flags & KERNEL_SEGMENT_EXECUTE) != 0 ? 'X' : '-');
+	}
+}
+
+
+void
+kcheck_print_summary(const struct kcheck_context *context)
+{
+	const struct bootcheck_environment *environment = context->environment;
+	const kernel_args *args = context->args;
+	const struct arch_kernel_args *arch = &args->arch_args;
+	const struct bootcheck_image *image = environment->image;
+	const struct bootcheck_cpu_state *cpu = environment->cpu;
+
+	kcheck_printf(environment, "magic %#llx, version %u, kernel_args_size %u (own sizeof %zu)\n",
+		(ull)args->magic, args->version, args->kernel_args_size, sizeof(kernel_args));
+	kcheck_printf(environment, "self %#llx, received %#llx, cpu_count %u\n", (ull)args->self,
+		(ull)environment->received_args, args->cpu_count);
+	print_loader_name(context);
+
+	uint64_t memory = ranges_total(args->physical_memory_range,
+		args->num_physical_memory_ranges, MAX_PHYSICAL_MEMORY_RANGES);
+	uint64_t allocated = ranges_total(args->physical_allocated_range,
+		args->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES);
+	kcheck_printf(environment,
+		"memory: %llu MiB usable, %llu MiB (%llu KiB) allocated by the loader\n",
+		(ull)(memory >> 20), (ull)(allocated >> 20), (ull)(allocated >> 10));
+
+	print_ranges(environment, "physical memory ranges", args->physical_memory_range,
+		args->num_physical_memory_ranges, MAX_PHYSICAL_MEMORY_RANGES);
+	print_ranges(environment, "physical allocated ranges", args->physical_allocated_range,
+		args->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES);
+	print_ranges(environment, "virtual allocated ranges", args->virtual_allocated_range,
+		args->num_virtual_allocated_ranges, MAX_VIRTUAL_ALLOCATED_RANGES);
+
+	print_kernel_image(environment, &args->kernel);
+	if (image != NULL) {
+		kcheck_printf(environment, "  linked: text %#llx-%#llx rodata %#llx-%#llx"
+			" data %#llx-%#llx bss %#llx-%#llx\n", (ull)image->text_start,
+			(ull)image->text_end, (ull)image->rodata_start, (ull)image->rodata_end,
+			(ull)image->data_start, (ull)image->data_end, (ull)image->bss_start,
+			(ull)image->bss_end);
+	} else
+		kcheck_printf(environment, "  linked: unknown (not running as the kernel)\n");
+
+	const addr_range *stack = &args->cpu_kernel_stack[0];
+	kcheck_printf(environment, "stack: %#llx - %#llx, initial rsp %#llx\n",
+		(ull)stack->start, (ull)(stack->start + stack->size), (ull)environment->initial_rsp);
+	kcheck_printf(environment, "physical map: base %#llx size %#llx (%llu MiB)\n",
+		(ull)args->physical_map_base, (ull)args->physical_map_size,
+		(ull)(args->physical_map_size >> 20));
+
+	kcheck_printf(environment, "arch: page_directory_physical %#llx, gdt %#llx limit %#x,"
+		" code %#x data %#x, identity map %#llx\n", (ull)arch->page_directory_physical,
+		(ull)arch->gdt_address, arch->gdt_limit, arch->kernel_code_selector,
+		arch->kernel_data_selector, (ull)arch->identity_map_size);
+	if (cpu != NULL) {
+		kcheck_printf(environment, "cpu: cr3 %#llx, gdtr %#llx limit %#x, cs %#x ds %#x"
+			" ss %#x\n", (ull)cpu->cr3, (ull)cpu->gdt_base, cpu->gdt_limit, cpu->cs, cpu->ds,
+			cpu->ss);
+	} else
+		kcheck_printf(environment, "cpu: unknown (not running as the kernel)\n");
+
+	print_log(context);
+}

@@ -1,0 +1,709 @@
+/*
+ * Unit tests for the boot checker (src/system/kernel): a consistent
+ * kernel_args with real x86_64 page tables in a fake physical memory passes,
+ * and each single fault fails the check that is about it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../src/system/kernel/bootcheck.h"
+
+#include "unit_test.h"
+
+
+#define PAGE				0x1000ULL
+#define MEMORY_SIZE			0x400000ULL		/* fake physical memory: 4 MiB */
+#define LARGE_PAGE			0x200000ULL
+#define PTE_PRESENT_WRITE	0x3ULL
+#define PTE_LARGE			0x80ULL
+
+/* Where things are in the fake physical memory. */
+#define PML4				0x1000ULL
+#define PDPT_PHYSMAP		0x2000ULL
+#define PD_PHYSMAP			0x3000ULL
+#define PDPT_KERNEL			0x4000ULL
+#define PD_WINDOW			0x5000ULL
+#define PT_WINDOW			0x6000ULL
+#define PD_DATA				0x7000ULL
+#define PT_DATA				0x8000ULL
+#define SEGMENTS_PHYSICAL	0x9000ULL		/* text, rodata, data: one page each */
+#define ARGS_PHYSICAL		0xc000ULL		/* three pages */
+#define MISC_PHYSICAL		0xf000ULL		/* log, loader name and GDT */
+#define STACK_PHYSICAL		0x10000ULL		/* two pages */
+#define ALLOCATED_END		0x12000ULL
+#define SPARE_PHYSICAL		0x20000ULL		/* memory the loader did not allocate */
+
+/* And where the kernel sees them. */
+#define ARGS_VIRTUAL		KERNEL_DATA_BASE
+#define MISC_VIRTUAL		(KERNEL_DATA_BASE + 0x3000)
+#define LOG_VIRTUAL			MISC_VIRTUAL
+#define NAME_VIRTUAL		(MISC_VIRTUAL + 0x800)
+#define GDT_VIRTUAL			(MISC_VIRTUAL + 0xc00)
+#define STACK_VIRTUAL		(KERNEL_DATA_BASE + 0x5000)
+#define STACK_SIZE			0x2000ULL
+
+#define MAX_REGIONS			8
+#define OUTPUT_SIZE			65536
+
+static const char kLog[] = "efi: first\nboot: generic loader started\nboot: third\n"
+	"boot: fourth\nboot: fifth\nboot: sixth\nboot: seventh\nboot: starting kernel\n";
+static const char kLoaderName[] = "test loader";
+
+/* How the fake read_virtual finds memory: independent of the page tables. */
+struct fake_region {
+	uint64_t	virtual_start;
+	uint64_t	size;
+	uint64_t	physical;
+};
+
+static uint8_t sMemory[MEMORY_SIZE] __attribute__((aligned(4096)));
+static struct fake_region sRegions[MAX_REGIONS];
+static int sRegionCount;
+static uint64_t sVirtualReads;
+static uint64_t sPhysicalReads;
+static char sOutput[OUTPUT_SIZE];
+static size_t sOutputLength;
+static struct bootcheck_environment sEnvironment;
+
+
+static bool
+memory_copy(uint64_t physical, void *buffer, size_t size)
+{
+	if (physical > MEMORY_SIZE || size > MEMORY_SIZE - physical)
+		return false;
+	memcpy(buffer, sMemory + physical, size);
+	return true;
+}
+
+
+static bool
+fake_read_physical(void *cookie, uint64_t address, void *buffer, size_t size)
+{
+	sPhysicalReads++;
+	return memory_copy(address, buffer, size);
+}
+
+
+static bool
+fake_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
+{
+	sVirtualReads++;
+	for (int i = 0; i < sRegionCount; i++) {
+		const struct fake_region *region = &sRegions[i];
+		if (address < region->virtual_start
+			|| address - region->virtual_start > region->size
+			|| size > region->size - (address - region->virtual_start)) {
+			continue;
+		}
+		return memory_copy(region->physical + (address - region->virtual_start), buffer,
+			size);
+	}
+	return false;
+}
+
+
+static void
+fake_output(const char *text, size_t length)
+{
+	if (length > sizeof(sOutput) - 1 - sOutputLength)
+		length = sizeof(sOutput) - 1 - sOutputLength;
+	memcpy(sOutput + sOutputLength, text, length);
+	sOutputLength += length;
+	sOutput[sOutputLength] = '\0';
+}
+
+
+static void
+memory_write64(uint64_t physical, uint64_t value)
+{
+	memcpy(sMemory + physical, &value, sizeof(value));
+}
+
+
+static void
+table_set(uint64_t table, unsigned index, uint64_t value)
+{
+	memory_write64(table + index * sizeof(uint64_t), value);
+}
+
+
+static kernel_args *
+fake_args(void)
+{
+	return (kernel_args *)(sMemory + ARGS_PHYSICAL);
+}
+
+
+static void
+region_add(uint64_t virtualStart, uint64_t size, uint64_t physical)
+{
+	sRegions[sRegionCount++] = (struct fake_region){ virtualStart, size, physical };
+}
+
+
+static void
+build_page_tables(void)
+{
+	table_set(PML4, 256, PDPT_PHYSMAP | PTE_PRESENT_WRITE);
+	table_set(PML4, 511, PDPT_KERNEL | PTE_PRESENT_WRITE);
+	table_set(PDPT_PHYSMAP, 0, PD_PHYSMAP | PTE_PRESENT_WRITE);
+	for (unsigned i = 0; i < MEMORY_SIZE / LARGE_PAGE; i++)
+		table_set(PD_PHYSMAP, i, i * LARGE_PAGE | PTE_LARGE | PTE_PRESENT_WRITE);
+
+	table_set(PDPT_KERNEL, 510, PD_WINDOW | PTE_PRESENT_WRITE);
+	table_set(PD_WINDOW, 0, PT_WINDOW | PTE_PRESENT_WRITE);
+	for (unsigned i = 0; i < 3; i++)
+		table_set(PT_WINDOW, i, (SEGMENTS_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+
+	table_set(PDPT_KERNEL, 511, PD_DATA | PTE_PRESENT_WRITE);
+	table_set(PD_DATA, 0, PT_DATA | PTE_PRESENT_WRITE);
+	for (unsigned i = 0; i < 4; i++)
+		table_set(PT_DATA, i, (ARGS_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+	for (unsigned i = 0; i < 2; i++)
+		table_set(PT_DATA, 5 + i, (STACK_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+}
+
+
+static void
+build_kernel_image(kernel_image *kernel)
+{
+	snprintf(kernel->name, sizeof(kernel->name), "/boot/kernel");
+	kernel->entry = KERNEL_LOAD_BASE + 0x10;
+	kernel->image_start = KERNEL_LOAD_BASE;
+	kernel->image_end = KERNEL_LOAD_BASE + 3 * PAGE;
+	kernel->file_size = 0x5000;
+	kernel->elf_type = 2;
+	kernel->elf_machine = KERNEL_ARCH_ELF_MACHINE;
+	kernel->program_header_count = 3;
+	kernel->segment_count = 3;
+	static const uint32_t kFlags[3] = {
+		KERNEL_SEGMENT_READ | KERNEL_SEGMENT_EXECUTE,
+		KERNEL_SEGMENT_READ,
+		KERNEL_SEGMENT_READ | KERNEL_SEGMENT_WRITE,
+	};
+	for (unsigned i = 0; i < 3; i++) {
+		kernel->segments[i].virtual_address = KERNEL_LOAD_BASE + i * PAGE;
+		kernel->segments[i].physical_address = SEGMENTS_PHYSICAL + i * PAGE;
+		kernel->segments[i].size = PAGE;
+		kernel->segments[i].flags = kFlags[i];
+	}
+	for (uint64_t i = 0; i < 3 * PAGE; i++)
+		sMemory[SEGMENTS_PHYSICAL + i] = (uint8_t)(i * 7 + 1);
+}
+
+
+/* A consistent kernel_args as a loader would hand it over, and the environment. */
+static kernel_args *
+build(void)
+{
+	memset(sMemory, 0, SPARE_PHYSICAL + PAGE);
+	build_page_tables();
+
+	kernel_args *args = fake_args();
+	args->magic = KERNEL_ARGS_MAGIC;
+	args->version = KERNEL_ARGS_VERSION;
+	args->kernel_args_size = sizeof(kernel_args);
+	args->self = ARGS_VIRTUAL;
+	args->loader_name = NAME_VIRTUAL;
+	args->cpu_count = 1;
+
+	args->num_physical_memory_ranges = 2;
+	args->physical_memory_range[0] = (addr_range){ 0, 0xa0000 };
+	args->physical_memory_range[1] = (addr_range){ 0x100000, MEMORY_SIZE - 0x100000 };
+	args->num_physical_allocated_ranges = 1;
+	args->physical_allocated_range[0] = (addr_range){ PML4, ALLOCATED_END - PML4 };
+	args->num_virtual_allocated_ranges = 4;
+	args->virtual_allocated_range[0] = (addr_range){ KERNEL_PHYSICAL_MAP_BASE, MEMORY_SIZE };
+	args->virtual_allocated_range[1] = (addr_range){ KERNEL_LOAD_BASE, 3 * PAGE };
+	args->virtual_allocated_range[2] = (addr_range){ KERNEL_DATA_BASE, 4 * PAGE };
+	args->virtual_allocated_range[3] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
+
+	build_kernel_image(&args->kernel);
+	args->cpu_kernel_stack[0] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
+	args->physical_map_base = KERNEL_PHYSICAL_MAP_BASE;
+	args->physical_map_size = MEMORY_SIZE;
+	args->log_address = LOG_VIRTUAL;
+	args->log_size = sizeof(kLog) - 1;
+	memcpy(sMemory + MISC_PHYSICAL, kLog, sizeof(kLog) - 1);
+	memcpy(sMemory + MISC_PHYSICAL + 0x800, kLoaderName, sizeof(kLoaderName));
+
+	args->arch_args.page_directory_physical = PML4;
+	args->arch_args.gdt_address = GDT_VIRTUAL;
+	args->arch_args.gdt_limit = 3 * 8 - 1;
+	args->arch_args.kernel_code_selector = 0x08;
+	args->arch_args.kernel_data_selector = 0x10;
+	memory_write64(MISC_PHYSICAL + 0xc00 + 0x08, 0x00af9a000000ffffULL);
+	memory_write64(MISC_PHYSICAL + 0xc00 + 0x10, 0x00cf92000000ffffULL);
+
+	sRegionCount = 0;
+	region_add(KERNEL_PHYSICAL_MAP_BASE, MEMORY_SIZE, 0);
+	region_add(KERNEL_LOAD_BASE, 3 * PAGE, SEGMENTS_PHYSICAL);
+	region_add(KERNEL_DATA_BASE, 4 * PAGE, ARGS_PHYSICAL);
+	region_add(STACK_VIRTUAL, STACK_SIZE, STACK_PHYSICAL);
+
+	sEnvironment = (struct bootcheck_environment){
+		.args = args,
+		.received_args = ARGS_VIRTUAL,
+		.received_cpu = 0,
+		.initial_rsp = STACK_VIRTUAL + STACK_SIZE - 8,
+		.cpu = NULL,
+		.image = NULL,
+		.memory = { fake_read_virtual, fake_read_physical, NULL },
+		.output = fake_output,
+	};
+	return args;
+}
+
+
+static bool
+run(void)
+{
+	sOutputLength = 0;
+	sOutput[0] = '\0';
+	sVirtualReads = 0;
+	sPhysicalReads = 0;
+	return bootcheck_run(&sEnvironment);
+}
+
+
+/* The rest of the line of the report that starts with prefix, or NULL. */
+static const char *
+report_line(const char *prefix)
+{
+	size_t length = strlen(prefix);
+	for (const char *line = sOutput; line != NULL && *line != '\0';) {
+		if (strncmp(line, prefix, length) == 0)
+			return line + length;
+		line = strchr(line, '\n');
+		if (line != NULL)
+			line++;
+	}
+	return NULL;
+}
+
+
+static bool
+line_contains(const char *line, const char *text)
+{
+	if (line == NULL)
+		return false;
+	const char *end = strchr(line, '\n');
+	const char *found = strstr(line, text);
+	return found != NULL && (end == NULL || found < end);
+}
+
+
+static void
+expect_check(const char *name, const char *status, int line)
+{
+	char prefix[80];
+	snprintf(prefix, sizeof(prefix), "CHECK %s: ", name);
+	const char *rest = report_line(prefix);
+	if (rest == NULL || strncmp(rest, status, strlen(status)) != 0) {
+		printf("%s", sOutput);
+		unit_fail(__FILE__, line, "check %s is not \"%s\"", name, status);
+	}
+}
+
+
+/* The verdict names this check first, and both lines carry the reason. */
+static void
+expect_first_failure(bool passed, const char *name, const char *reason, int line)
+{
+	char prefix[80];
+	snprintf(prefix, sizeof(prefix), "BOOTCHECK FAIL: %s: ", name);
+	const char *verdict = report_line(prefix);
+	snprintf(prefix, sizeof(prefix), "CHECK %s: FAIL (", name);
+	const char *check = report_line(prefix);
+	if (passed || !line_contains(verdict, reason) || !line_contains(check, reason)) {
+		printf("%s", sOutput);
+		unit_fail(__FILE__, line, "expected %s to fail first with \"%s\"", name, reason);
+	}
+}
+
+#define EXPECT_CHECK(name, status)	expect_check(name, status, __LINE__)
+#define EXPECT_FAILURE(passed, name, reason) \
+	expect_first_failure(passed, name, reason, __LINE__)
+
+
+/* The count line agrees with the CHECK lines above it. */
+static void
+expect_counts(unsigned expectedFailed, unsigned expectedSkipped)
+{
+	const char *counts = report_line("bootcheck: ");
+	unsigned total, failed, skipped;
+	CHECK(counts != NULL);
+	CHECK(sscanf(counts, "%u checks, %u failed, %u skipped", &total, &failed,
+		&skipped) == 3);
+
+	unsigned lines = 0, failLines = 0, skipLines = 0;
+	for (const char *line = strstr(sOutput, "\nCHECK "); line != NULL;
+			line = strstr(line + 1, "\nCHECK ")) {
+		lines++;
+		failLines += line_contains(line + 1, ": FAIL (");
+		skipLines += line_contains(line + 1, ": skipped (");
+	}
+	CHECK_EQ(lines, total);
+	CHECK_EQ(failed, failLines);
+	CHECK_EQ(skipped, skipLines);
+	CHECK_EQ(failed, expectedFailed);
+	CHECK_EQ(skipped, expectedSkipped);
+}
+
+
+static const char *const kKernelOnlyChecks[] = {
+	"kernel_sections", "kernel_contents", "kernel_linked", "segment_flags", "cr3", "gdtr",
+	"code_selector",
+};
+#define KERNEL_ONLY_CHECKS	(sizeof(kKernelOnlyChecks) / sizeof(kKernelOnlyChecks[0]))
+
+
+TEST(consistent_args_pass_with_kernel_checks_skipped)
+{
+	build();
+	bool passed = run();
+	if (!passed)
+		printf("%s", sOutput);
+	CHECK(passed);
+	CHECK(report_line("BOOTCHECK PASS") != NULL);
+	CHECK(strstr(sOutput, "FAIL") == NULL);
+	expect_counts(0, KERNEL_ONLY_CHECKS);
+	for (size_t i = 0; i < KERNEL_ONLY_CHECKS; i++)
+		EXPECT_CHECK(kKernelOnlyChecks[i], "skipped (");
+	EXPECT_CHECK("page_tables", "ok");
+	EXPECT_CHECK("args_alias", "ok");
+
+	/* Everything was read through the accessors, and the summary shows it. */
+	CHECK(sVirtualReads > 0);
+	CHECK(sPhysicalReads > 0);
+	CHECK(report_line("loader: \"test loader\"") != NULL);
+	CHECK(report_line("loader log: ") != NULL && strstr(sOutput, "8 lines") != NULL);
+	CHECK(report_line("  log| boot: starting kernel") != NULL);
+	CHECK(report_line("  log| [2 lines]") != NULL);
+	CHECK(report_line("cpu: unknown") != NULL);
+}
+
+
+TEST(kernel_checks_run_when_the_kernel_supplies_cpu_and_image)
+{
+	kernel_args *args = build();
+	struct bootcheck_cpu_state cpu = {
+		.cr3 = PML4, .gdt_base = GDT_VIRTUAL, .gdt_limit = 0x17, .cs = 0x08, .ds = 0x10,
+		.ss = 0x10,
+	};
+	struct bootcheck_image image = {
+		.text_start = KERNEL_LOAD_BASE, .text_end = KERNEL_LOAD_BASE + PAGE,
+		.rodata_start = KERNEL_LOAD_BASE + PAGE, .rodata_end = KERNEL_LOAD_BASE + 2 * PAGE,
+		.data_start = KERNEL_LOAD_BASE + 2 * PAGE, .data_end = KERNEL_LOAD_BASE + 0x2100,
+		.bss_start = KERNEL_LOAD_BASE + 0x2100, .bss_end = KERNEL_LOAD_BASE + 3 * PAGE,
+		.entry = args->kernel.entry, .bss_nonzero = UINT64_MAX, .rodata_canary_ok = true,
+		.data_canary_ok = true,
+	};
+	sEnvironment.cpu = &cpu;
+	sEnvironment.image = &image;
+	CHECK(run());
+	expect_counts(0, 0);
+
+	cpu.cs = 0x18;
+	EXPECT_FAILURE(run(), "code_selector", "CS 0x18");
+	cpu.cs = 0x08;
+	image.bss_nonzero = 4;
+	EXPECT_FAILURE(run(), "kernel_contents", ".bss not zeroed");
+}
+
+
+TEST(wrong_magic_fails_and_nothing_is_followed)
+{
+	kernel_args *args = build();
+	args->magic ^= 1;
+	EXPECT_FAILURE(run(), "magic", "expected 0x5347524141424b48");
+	EXPECT_CHECK("page_tables", "FAIL (not run: check magic failed)");
+	EXPECT_CHECK("loader_name", "FAIL (not run: check magic failed)");
+	CHECK_EQ(sVirtualReads, 0);
+	CHECK_EQ(sPhysicalReads, 0);
+}
+
+
+TEST(wrong_self_fails)
+{
+	kernel_args *args = build();
+	args->self += PAGE;
+	EXPECT_FAILURE(run(), "self", "but rdi was 0xffffffffc0000000");
+}
+
+
+TEST(unsorted_ranges_fail)
+{
+	kernel_args *args = build();
+	addr_range first = args->physical_memory_range[0];
+	args->physical_memory_range[0] = args->physical_memory_range[1];
+	args->physical_memory_range[1] = first;
+	EXPECT_FAILURE(run(), "physical_memory_ranges", "not sorted");
+}
+
+
+TEST(overlapping_ranges_fail)
+{
+	kernel_args *args = build();
+	args->virtual_allocated_range[2].size = 6 * PAGE;
+	EXPECT_FAILURE(run(), "virtual_allocated_ranges", "overlaps");
+}
+
+
+TEST(unaligned_ranges_fail)
+{
+	kernel_args *args = build();
+	args->physical_allocated_range[0].start += 0x800;
+	EXPECT_FAILURE(run(), "physical_allocated_ranges", "not page aligned");
+}
+
+
+TEST(physical_allocated_outside_memory_fails)
+{
+	kernel_args *args = build();
+	args->physical_allocated_range[1] = (addr_range){ 0xa0000, PAGE };
+	args->num_physical_allocated_ranges = 2;
+	EXPECT_FAILURE(run(), "physical_allocated_in_memory",
+		"0xa0000-0xa1000 not inside one physical memory range");
+}
+
+
+TEST(log_outside_virtual_ranges_fails)
+{
+	kernel_args *args = build();
+	args->log_address = KERNEL_DATA_BASE + 4 * PAGE;
+	EXPECT_FAILURE(run(), "loader_log", "not inside a virtual allocated range");
+	CHECK(report_line("loader log: 0xffffffffc0004000 size 0x") != NULL);
+}
+
+
+TEST(log_the_accessor_cannot_read_fails)
+{
+	build();
+	sRegions[2].size = 3 * PAGE;	/* kernel_args stays readable, the log page not */
+	EXPECT_FAILURE(run(), "loader_log", "log cannot be read at 0xffffffffc0003000");
+	EXPECT_CHECK("loader_name", "FAIL (loader_name 0xffffffffc0003800 cannot be read)");
+	CHECK(report_line("loader: 0xffffffffc0003800 (not shown)") != NULL);
+	EXPECT_CHECK("gdt", "FAIL (kernel_code_selector 0x8: descriptor at");
+	CHECK(strstr(sOutput, "(unreadable at 0xffffffffc0003000)") != NULL);
+}
+
+
+TEST(unterminated_loader_name_fails)
+{
+	kernel_args *args = build();
+	/* The last bytes of the stack, with no NUL before the mapping ends. */
+	memset(sMemory + STACK_PHYSICAL + STACK_SIZE - 100, 'x', 100);
+	args->loader_name = STACK_VIRTUAL + STACK_SIZE - 100;
+	EXPECT_FAILURE(run(), "loader_name",
+		"not NUL terminated before unreadable 0xffffffffc0007000");
+	CHECK(strstr(sOutput, "loader: \"xxxx") != NULL);
+}
+
+
+TEST(stack_outside_ranges_fails)
+{
+	kernel_args *args = build();
+	args->cpu_kernel_stack[0].start = KERNEL_DATA_BASE + 0x10000;
+	sEnvironment.initial_rsp = KERNEL_DATA_BASE + 0x10000 + STACK_SIZE;
+	EXPECT_FAILURE(run(), "stack", "not inside a virtual allocated range");
+
+	build();
+	sEnvironment.initial_rsp = STACK_VIRTUAL;
+	EXPECT_FAILURE(run(), "stack", "rsp 0xffffffffc0005000 outside stack");
+}
+
+
+TEST(bad_gdt_descriptor_fails)
+{
+	build();
+	memory_write64(MISC_PHYSICAL + 0xc00 + 0x08, 0x00cf9a000000ffffULL);	/* 32-bit code */
+	EXPECT_FAILURE(run(), "gdt", "is not a 64-bit ring 0 code segment");
+}
+
+
+TEST(page_directory_not_allocated_fails)
+{
+	kernel_args *args = build();
+	args->arch_args.page_directory_physical = SPARE_PHYSICAL;
+	EXPECT_FAILURE(run(), "page_directory", "PML4 0x20000 not inside a physical allocated");
+	EXPECT_CHECK("page_tables", "FAIL (PML4 entry 511 (kernel window) not present)");
+}
+
+
+TEST(wrong_physical_map_fails)
+{
+	kernel_args *args = build();
+	args->physical_map_size = LARGE_PAGE;
+	EXPECT_FAILURE(run(), "physical_map", "does not cover memory range 0x100000-0x400000");
+	EXPECT_CHECK("page_tables", "FAIL (not run: check physical_map failed)");
+}
+
+
+TEST(missing_pml4_entry_for_kernel_window_fails)
+{
+	build();
+	table_set(PML4, 511, 0);
+	EXPECT_FAILURE(run(), "page_tables", "PML4 entry 511 (kernel window) not present");
+}
+
+
+TEST(physical_map_mapping_elsewhere_fails)
+{
+	build();
+	table_set(PD_PHYSMAP, 1, 0 | PTE_LARGE | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "page_tables",
+		"physical map: 0xffff8000003ff000 maps to 0x1ff000, expected 0x3ff000");
+}
+
+
+TEST(page_table_entry_to_the_wrong_page_fails)
+{
+	build();
+	table_set(PT_WINDOW, 1, (SEGMENTS_PHYSICAL + 2 * PAGE) | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "segment_translation",
+		"[1] 0xffffffff80001000 maps to 0xb000, segment says 0xa000");
+}
+
+
+TEST(segment_bytes_elsewhere_fail)
+{
+	kernel_args *args = build();
+	/* Tables and kernel_args agree, but the bytes the kernel sees are elsewhere. */
+	args->kernel.segments[2].physical_address = STACK_PHYSICAL;
+	table_set(PT_WINDOW, 2, STACK_PHYSICAL | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "segment_contents",
+		"[2] 0xffffffff80002000 does not hold the bytes at phys 0x10000");
+}
+
+
+TEST(mapping_to_unallocated_memory_fails)
+{
+	build();
+	table_set(PT_DATA, 3, SPARE_PHYSICAL | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "virtual_backing",
+		"0xffffffffc0003000 maps to 0x20000, not inside a physical allocated range");
+}
+
+
+TEST(args_alias_mismatch_fails)
+{
+	build();
+	table_set(PT_DATA, 1, (STACK_PHYSICAL + PAGE) | PTE_PRESENT_WRITE);
+	/* The second page starts with unused (zero) range entries; the first used one differs. */
+	EXPECT_FAILURE(run(), "args_alias",
+		"kernel_args byte 0x1031 at phys 0x11031 reads 0, expected 0x10");
+}
+
+
+TEST(bad_counts_are_clamped_not_followed)
+{
+	kernel_args *args = build();
+	args->num_virtual_allocated_ranges = 0xffffffff;
+	args->kernel.segment_count = 0x1234;
+	args->num_physical_memory_ranges = 0x80000000;
+	EXPECT_FAILURE(run(), "counts", "num_physical_memory_ranges is 2147483648");
+	CHECK(strstr(sOutput, "(count exceeds 64, showing 64)") != NULL);
+	EXPECT_CHECK("kernel_segments", "FAIL (segment_count 4660 exceeds 8)");
+}
+
+
+static uint64_t sRandomState = 0x9e3779b97f4a7c15ULL;
+
+
+static uint64_t
+random_next(void)
+{
+	sRandomState ^= sRandomState << 13;
+	sRandomState ^= sRandomState >> 7;
+	sRandomState ^= sRandomState << 17;
+	return sRandomState;
+}
+
+
+/* Values that are likely to get deep into the checks rather than fail the first. */
+static uint64_t
+random_value(void)
+{
+	static const uint64_t kNear[] = {
+		0, 1, PAGE, MEMORY_SIZE, KERNEL_PHYSICAL_MAP_BASE, KERNEL_LOAD_BASE,
+		KERNEL_DATA_BASE, STACK_VIRTUAL, UINT64_MAX, UINT64_MAX - PAGE + 1, ALLOCATED_END,
+	};
+	uint64_t choice = random_next();
+	switch (choice % 4) {
+		case 0:
+			return random_next();
+		case 1:
+			return kNear[(choice >> 8) % (sizeof(kNear) / sizeof(kNear[0]))];
+		case 2:
+			return kNear[(choice >> 8) % (sizeof(kNear) / sizeof(kNear[0]))]
+				+ (random_next() % 0x3000) - 0x1000;
+		default:
+			return random_next() & 0xff;
+	}
+}
+
+
+/* The parts of kernel_args that are in use, where garbage is noticed. */
+static uint64_t
+random_field_offset(void)
+{
+	static const struct {
+		size_t	offset;
+		size_t	size;
+	} kFields[] = {
+		{ 0, offsetof(kernel_args, physical_memory_range) + 3 * sizeof(addr_range) },
+		{ offsetof(kernel_args, physical_allocated_range), 3 * sizeof(addr_range) },
+		{ offsetof(kernel_args, virtual_allocated_range), 5 * sizeof(addr_range) },
+		{ offsetof(kernel_args, kernel), sizeof(kernel_image) },
+		{ offsetof(kernel_args, cpu_kernel_stack), offsetof(kernel_args, reserved)
+			- offsetof(kernel_args, cpu_kernel_stack) },
+	};
+	uint64_t choice = random_next();
+	size_t field = (size_t)(choice % (sizeof(kFields) / sizeof(kFields[0])));
+	return kFields[field].offset + (choice >> 8) % kFields[field].size;
+}
+
+
+/* One of the page table entries build_page_tables() filled in. */
+static uint64_t
+random_table_entry(void)
+{
+	static const struct {
+		uint64_t	table;
+		unsigned	index;
+	} kEntries[] = {
+		{ PML4, 256 }, { PML4, 511 }, { PDPT_PHYSMAP, 0 }, { PD_PHYSMAP, 0 },
+		{ PD_PHYSMAP, 1 }, { PDPT_KERNEL, 510 }, { PDPT_KERNEL, 511 }, { PD_WINDOW, 0 },
+		{ PT_WINDOW, 0 }, { PT_WINDOW, 2 }, { PD_DATA, 0 }, { PT_DATA, 0 }, { PT_DATA, 2 },
+		{ PT_DATA, 3 }, { PT_DATA, 6 },
+	};
+	uint64_t choice = random_next() % (sizeof(kEntries) / sizeof(kEntries[0]));
+	return kEntries[choice].table + kEntries[choice].index * sizeof(uint64_t);
+}
+
+
+/* Garbage in kernel_args or in the page tables ends in FAIL, never in a crash. */
+TEST(garbage_never_crashes)
+{
+	const int rounds = 4000;
+	int failures = 0;
+	for (int round = 0; round < rounds; round++) {
+		build();
+		int writes = 1 + (int)(random_next() % 4);
+		for (int i = 0; i < writes; i++) {
+			/* Mostly kernel_args, sometimes the page tables. */
+			uint64_t where = random_next() % 6 != 0 ? ARGS_PHYSICAL + random_field_offset()
+				: random_table_entry();
+			memory_write64(where & ~7ULL, random_value());
+		}
+		bool passed = run();
+		failures += !passed;
+		CHECK(report_line(passed ? "BOOTCHECK PASS" : "BOOTCHECK FAIL: ") != NULL);
+		CHECK(report_line("bootcheck: ") != NULL);
+	}
+	/* A checker that passed everything would make this test vacuous. */
+	CHECK(failures > rounds / 2);
+}
