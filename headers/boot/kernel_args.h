@@ -92,6 +92,13 @@ typedef struct kernel_args {
 
 	struct arch_kernel_args		arch_args;
 
+	/*
+	 * Physical memory of the loader's heap, given back to the firmware
+	 * before the final memory map: usable RAM, not allocated. Size 0 when
+	 * the heap was not in the kernel's physical memory (the hosted port).
+	 */
+	addr_range	loader_heap;
+
 	/* Appended fields go here; kernel_args_size tells a kernel how far to read. */
 	uint64_t	reserved[32];
 } kernel_args;

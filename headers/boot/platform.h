@@ -42,6 +42,16 @@ status_t platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 void platform_release_heap(struct stage2_args *args, void *base);
 
 
+/*
+ * Memory for one allocation too large for the heap (HEAP_LARGE_THRESHOLD
+ * bytes or more), page aligned, outside the heap region. Loader memory only:
+ * the kernel never sees it, and the heap frees every such block (and reports
+ * it as a leak) before handoff. Errors: B_NO_MEMORY.
+ */
+status_t platform_allocate_large(size_t size, void **_address);
+void platform_free_large(void *address, size_t size);
+
+
 /* --- memory the kernel will see ------------------------------------------ */
 
 /* protection bits for platform_allocate_region */

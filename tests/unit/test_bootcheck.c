@@ -470,6 +470,30 @@ TEST(physical_allocated_outside_memory_fails)
 }
 
 
+TEST(loader_heap_returned_as_free_ram_passes)
+{
+	kernel_args *args = build();
+	args->loader_heap = (addr_range){ ALLOCATED_END, 16 * PAGE };
+	CHECK(run());
+}
+
+
+TEST(loader_heap_left_allocated_fails)
+{
+	kernel_args *args = build();
+	args->loader_heap = (addr_range){ PML4, 16 * PAGE };
+	EXPECT_FAILURE(run(), "loader_heap", "overlaps allocated [0]");
+}
+
+
+TEST(loader_heap_outside_usable_memory_fails)
+{
+	kernel_args *args = build();
+	args->loader_heap = (addr_range){ 0xa0000, 16 * PAGE };
+	EXPECT_FAILURE(run(), "loader_heap", "is not usable physical memory");
+}
+
+
 TEST(log_outside_virtual_ranges_fails)
 {
 	kernel_args *args = build();

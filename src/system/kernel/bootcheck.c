@@ -27,6 +27,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_ARGS_MAPPED] = { "args_mapped", kcheck_args_mapped, 0 },
 	[KCHECK_PHYSICAL_ALLOCATED_IN_MEMORY] = { "physical_allocated_in_memory",
 		kcheck_physical_allocated_in_memory, 0 },
+	[KCHECK_LOADER_HEAP] = { "loader_heap", kcheck_loader_heap, 0 },
 	[KCHECK_KERNEL_SECTIONS] = { "kernel_sections", kcheck_kernel_sections,
 		KCHECK_NEEDS_IMAGE },
 	[KCHECK_KERNEL_CONTENTS] = { "kernel_contents", kcheck_kernel_contents,

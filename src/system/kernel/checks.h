@@ -29,6 +29,7 @@ enum kcheck_id {
 	KCHECK_VIRTUAL_ALLOCATED_RANGES,
 	KCHECK_ARGS_MAPPED,
 	KCHECK_PHYSICAL_ALLOCATED_IN_MEMORY,
+	KCHECK_LOADER_HEAP,
 	KCHECK_KERNEL_SECTIONS,
 	KCHECK_KERNEL_CONTENTS,
 	KCHECK_KERNEL_IMAGE,
@@ -123,6 +124,8 @@ bool kcheck_physical_allocated_ranges(const struct kcheck_context *context, char
 bool kcheck_virtual_allocated_ranges(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_args_mapped(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_loader_heap(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_physical_allocated_in_memory(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);

@@ -303,3 +303,38 @@ kcheck_physical_allocated_in_memory(const struct kcheck_context *context, char *
 	}
 	return true;
 }
+
+
+/*
+ * The loader's heap must have come back as plain usable RAM: a page that is
+ * neither usable nor allocated would be lost to the kernel for good.
+ */
+bool
+kcheck_loader_heap(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	const kernel_args *args = context->args;
+	const addr_range *heap = &args->loader_heap;
+	if (heap->size == 0 && heap->start == 0)
+		return true;
+	if (!kcheck_span_page_aligned(heap->start, heap->size))
+		return kcheck_fail(reason, reasonSize, "heap %#llx+%#llx not page aligned",
+			(ull)heap->start, (ull)heap->size);
+	if (kcheck_span_find(args->physical_memory_range, args->num_physical_memory_ranges,
+			MAX_PHYSICAL_MEMORY_RANGES, heap->start, heap->size) < 0) {
+		return kcheck_fail(reason, reasonSize,
+			"heap %#llx-%#llx is not usable physical memory", (ull)heap->start,
+			(ull)(heap->start + heap->size));
+	}
+	uint32_t count = kcheck_clamp_count(args->num_physical_allocated_ranges,
+		MAX_PHYSICAL_ALLOCATED_RANGES);
+	for (uint32_t i = 0; i < count; i++) {
+		const addr_range *range = &args->physical_allocated_range[i];
+		if (kcheck_spans_overlap(heap->start, heap->size, range->start, range->size)) {
+			return kcheck_fail(reason, reasonSize,
+				"heap %#llx-%#llx overlaps allocated [%u]", (ull)heap->start,
+				(ull)(heap->start + heap->size), i);
+		}
+	}
+	return true;
+}

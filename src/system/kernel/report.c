@@ -278,6 +278,9 @@ kcheck_print_summary(const struct kcheck_context *context)
 	const addr_range *stack = &args->cpu_kernel_stack[0];
 	kcheck_printf(environment, "stack: %#llx - %#llx, initial rsp %#llx\n",
 		(ull)stack->start, (ull)(stack->start + stack->size), (ull)environment->initial_rsp);
+	kcheck_printf(environment, "loader heap: %#llx - %#llx (given back)\n",
+		(ull)args->loader_heap.start,
+		(ull)(args->loader_heap.start + args->loader_heap.size));
 	kcheck_printf(environment, "physical map: base %#llx size %#llx (%llu MiB)\n",
 		(ull)args->physical_map_base, (ull)args->physical_map_size,
 		(ull)(args->physical_map_size >> 20));

@@ -3,6 +3,7 @@
  */
 #include "efi_platform.h"
 
+#include <boot/handoff.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
@@ -44,6 +45,29 @@ platform_release_heap(struct stage2_args *args, void *base)
 		panic("efi: releasing heap %p, which was never handed out", base);
 
 	gBootServices->FreePages(sHeapBase, sHeapPages);
+	/* The kernel checks that these pages came back as usable RAM. */
+	gKernelArgs->loader_heap.start = sHeapBase;
+	gKernelArgs->loader_heap.size = sHeapPages * EFI_PAGE_BYTES;
 	sHeapBase = 0;
 	sHeapPages = 0;
+}
+
+
+status_t
+platform_allocate_large(size_t size, void **_address)
+{
+	EFI_PHYSICAL_ADDRESS address;
+	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
+			(size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES, &address) != EFI_SUCCESS)
+		return B_NO_MEMORY;
+	*_address = (void *)(uintptr_t)address;
+	return B_OK;
+}
+
+
+void
+platform_free_large(void *address, size_t size)
+{
+	gBootServices->FreePages((uintptr_t)address,
+		(size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES);
 }
