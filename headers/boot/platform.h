@@ -15,6 +15,7 @@
 
 #include <boot/status.h>
 
+struct block_device;
 struct stage2_args;
 struct kernel_args;
 
@@ -40,7 +41,6 @@ status_t platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 
 /* Give the heap region back; called once at handoff, after the last free. */
 void platform_release_heap(struct stage2_args *args, void *base);
-
 
 /*
  * Memory for one allocation too large for the heap (HEAP_LARGE_THRESHOLD
@@ -105,8 +105,9 @@ void console_set_color(enum console_color foreground,
 	enum console_color background);
 
 /*
- * Block until a key is pressed; returns its Unicode value, or one of the
- * CONSOLE_KEY_* codes for keys without one.
+ * Block until a key is pressed; returns its Unicode value ('\r' for Enter,
+ * '\b' for Backspace), one of the CONSOLE_KEY_* codes for keys without one,
+ * or 0 when no key can ever come (the input is closed).
  */
 #define CONSOLE_KEY_UP			0x10001
 #define CONSOLE_KEY_DOWN		0x10002
@@ -143,14 +144,25 @@ uint64_t system_time(void);
 void spin(uint64_t microseconds);
 
 
-/* --- files (until the generic devices and file systems exist) ------------- */
+/* --- devices -------------------------------------------------------------- */
 
 /*
- * Read the whole file at path (absolute, '/' separated) from the boot volume
- * into a buffer from heap_alloc(); the caller frees it. Errors:
- * B_ENTRY_NOT_FOUND, B_IO_ERROR, B_NO_MEMORY, B_BAD_VALUE (a directory).
+ * Register every whole disk with media through block_device_register(),
+ * marking the one the loader was started from with BLOCK_DEVICE_BOOT_DISK
+ * (the loader tries it first). Errors: B_ENTRY_NOT_FOUND when there is no
+ * disk at all.
  */
-status_t platform_load_file(const char *path, void **_data, size_t *_size);
+status_t platform_add_block_devices(struct stage2_args *args);
+
+/*
+ * True when the partition at byte offset on disk is the one the loader was
+ * started from. Ports that cannot tell return false.
+ */
+bool platform_is_boot_partition(struct stage2_args *args,
+	const struct block_device *disk, uint64_t offset);
+
+/* Release what the port holds for its devices; called before handoff. */
+void platform_cleanup_devices(void);
 
 
 /* --- leaving the loader -------------------------------------------------- */

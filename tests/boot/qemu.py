@@ -24,7 +24,8 @@ class Boot:
         return "\n".join(self.log.splitlines()[-lines:])
 
 
-def boot(image, log_path, timeout=120, until=None, memory=None, extra=()):
+def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
+        first_disk=None):
     """Boot image; stop at QEMU's exit, at timeout, or once the regular
     expression until appears in the serial log."""
     if os.path.exists(log_path):
@@ -33,6 +34,8 @@ def boot(image, log_path, timeout=120, until=None, memory=None, extra=()):
         RUN_DIR=os.path.dirname(log_path))
     if memory:
         env["QEMU_MEMORY"] = memory
+    if first_disk:
+        env["QEMU_FIRST_DISK"] = os.path.join(IMAGES, first_disk)
     process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *extra],
         env=env, stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + timeout

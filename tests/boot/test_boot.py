@@ -29,9 +29,29 @@ def test_boot_reaches_kernel_and_passes_checks(log_path):
     assert "FAIL" not in result.log, result.tail()
 
 
+@pytest.mark.parametrize("layout", ["fat-partition", "tar-partition"])
+def test_kernel_on_a_partition_other_than_the_esp(layout, log_path):
+    result = boot(f"boot-{layout}.img", log_path)
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    assert result.returncode == PASS, result.tail()
+    # The ESP is searched first and has no kernel; partition 2 has it.
+    fs = {"fat-partition": "fat", "tar-partition": "tar"}[layout]
+    assert f"vol1: disk0p2, {fs}" in result.log, result.tail()
+
+
+def test_boot_disk_is_second_while_the_first_has_no_bootable_volume(log_path):
+    # blank.img comes first: a FAT ESP without loader or kernel.
+    result = boot("boot.img", log_path, first_disk="blank.img")
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    assert result.returncode == PASS, result.tail()
+    # The loader knows where it came from and searches there first.
+    assert "efi: disk1: 131072 blocks of 512 bytes, the boot disk" in result.log
+    assert "vol1: disk1p1, fat FAT32, label \"ESP\", boot volume" in result.log
+
+
 # Each broken kernel must produce this message and never reach the kernel.
 BAD_KERNELS = {
-    "missing-kernel": "cannot load kernel /boot/kernel: no such file or directory",
+    "missing-kernel": "cannot load the kernel: /boot/kernel: not found on any volume",
     "truncated-kernel": "kernel /boot/kernel is not bootable: program headers past end of file",
     "not-elf": "kernel /boot/kernel is not bootable: bad ELF magic",
     "wrong-machine": "kernel /boot/kernel is not bootable: wrong machine",

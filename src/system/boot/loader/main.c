@@ -8,6 +8,7 @@
 #include <boot/heap.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
+#include <boot/vfs.h>
 
 
 static status_t
@@ -15,10 +16,10 @@ boot_load_kernel(const char *path)
 {
 	void *data;
 	size_t size;
-	status_t status = platform_load_file(path, &data, &size);
+	char error[VFS_ERROR_SIZE];
+	status_t status = vfs_load_file(path, &data, &size, error, sizeof(error));
 	if (status != B_OK) {
-		boot_printf("boot: cannot load kernel %s: %s\n", path,
-			status_string(status));
+		boot_printf("boot: cannot load the kernel: %s\n", error);
 		return status;
 	}
 	boot_dprintf("boot: read %s, %zu bytes\n", path, size);
@@ -65,20 +66,29 @@ boot_main(struct stage2_args *args)
 		return status;
 	}
 
-	const char *path = args->kernel_path != NULL
-		? args->kernel_path : BOOT_DEFAULT_KERNEL_PATH;
-	status = boot_load_kernel(path);
-	if (status != B_OK)
-		return status;
-
-	status = platform_prepare_kernel_start(gKernelArgs);
+	status = vfs_init(args);
 	if (status != B_OK) {
-		boot_printf("boot: cannot prepare the kernel's address space: %s\n",
+		boot_printf("boot: no disk holds a volume the loader can read: %s\n",
 			status_string(status));
 		return status;
 	}
 
+	const char *path = args->kernel_path != NULL
+		? args->kernel_path : BOOT_DEFAULT_KERNEL_PATH;
+	status = boot_load_kernel(path);
+	if (status == B_OK) {
+		status = platform_prepare_kernel_start(gKernelArgs);
+		if (status != B_OK) {
+			boot_printf("boot: cannot prepare the kernel's address space: %s\n",
+				status_string(status));
+		}
+	}
+	vfs_cleanup();
+	if (status != B_OK)
+		return status;
+
 	boot_dprintf("boot: starting kernel %s\n", path);
+	heap_print_statistics();
 	kernel_args_copy_log();
 	heap_release(args);
 

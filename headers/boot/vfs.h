@@ -1,0 +1,144 @@
+/*
+ * The loader's file access: volumes on every disk, opened by path.
+ *
+ * Paths are absolute. "/boot/kernel" is looked up on the boot volume first,
+ * then on every other volume in order; "(<volume>)/boot/kernel" names one
+ * volume, where <volume> is a device name ("disk0p2", "file0"), "vol<index>",
+ * "label=<file system label or GPT partition name>" (ASCII case-insensitive)
+ * or "guid=<GPT unique partition GUID>". docs/volumes.md has the details.
+ *
+ * Every function that can fail takes an optional buffer (error may be NULL)
+ * for a one-line message naming the volume, the path and the reason.
+ */
+#ifndef BOOT_VFS_H
+#define BOOT_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <boot/status.h>
+
+struct block_device;
+struct stage2_args;
+struct vfs_volume;
+struct vfs_file;
+
+/* Longest path the loader accepts, without the NUL. */
+#define VFS_PATH_LENGTH		1024
+/* Room for any file name in UTF-8 (255 UTF-16 units), with the NUL. */
+#define VFS_NAME_SIZE		768
+/* Room for a one-line error message. */
+#define VFS_ERROR_SIZE		256
+
+enum vfs_node_type {
+	VFS_FILE,
+	VFS_DIRECTORY,
+};
+
+struct vfs_stat {
+	uint64_t			size;		/* bytes; 0 for directories */
+	enum vfs_node_type	type;
+};
+
+/*
+ * Get the disks from the port (platform_add_block_devices), find their
+ * partitions and mount every partition, and every disk without a partition
+ * table, that a file system recognises. Logs each disk, partition and
+ * volume with boot_dprintf. Errors: B_ENTRY_NOT_FOUND when no volume was
+ * found at all, B_NOT_ALLOWED when already initialised.
+ */
+status_t vfs_init(struct stage2_args *args);
+
+/*
+ * Unmount everything (volumes made from files first), then devices_cleanup().
+ * Close every file before.
+ */
+void vfs_cleanup(void);
+
+/* --- volumes ------------------------------------------------------------ */
+
+struct vfs_volume_info {
+	uint32_t			index;			/* n in "vol<n>" */
+	const char			*device_name;	/* "disk0p1", "disk1", "file0" */
+	const char			*fs_name;		/* "fat", "tar" */
+	const char			*fs_detail;		/* "FAT32", "ustar"; may be "" */
+	const char			*label;			/* the file system's label; may be "" */
+	const char			*partition_name;	/* the GPT partition name; may be "" */
+	bool				has_guid;		/* a GPT partition: guid is its unique GUID */
+	uint8_t				guid[16];
+	uint64_t			size;			/* of the device, bytes */
+	bool				boot;			/* the volume searched first */
+};
+
+uint32_t vfs_volume_count(void);
+/* NULL when index is out of range. */
+struct vfs_volume *vfs_volume_at(uint32_t index);
+/* NULL when no volume lives on the boot disk. */
+struct vfs_volume *vfs_boot_volume(void);
+void vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *info);
+
+/*
+ * The volume a specification (what stands between the parentheses of a
+ * path) selects. Errors: B_ENTRY_NOT_FOUND.
+ */
+status_t vfs_find_volume(const char *spec, struct vfs_volume **_volume);
+
+/*
+ * Mount device directly; vfs_init does this for every partition.
+ * The volume owns nothing of device, which must outlive it.
+ * Errors: B_NOT_SUPPORTED (no file system recognised it), B_BAD_DATA (one
+ * did, but the volume is damaged; the reason is in error), B_NO_MEMORY.
+ */
+status_t vfs_mount_device(struct block_device *device, bool boot,
+	struct vfs_volume **_volume, char *error, size_t errorSize);
+
+/*
+ * Mount the file at path (a tar archive, a FAT image) as a volume named
+ * "file<n>"; it is unmounted, before its own volume, by vfs_cleanup.
+ * Errors: those of vfs_open and vfs_mount_device, B_BAD_VALUE (a directory).
+ */
+status_t vfs_mount_file(const char *path, struct vfs_volume **_volume,
+	char *error, size_t errorSize);
+
+/* --- files and directories --------------------------------------------- */
+
+/*
+ * Errors: B_ENTRY_NOT_FOUND, B_BAD_VALUE (a path component is not a
+ * directory, or the path is malformed), B_NAME_TOO_LONG, B_BAD_DATA (a
+ * damaged volume), B_IO_ERROR, B_NO_MEMORY.
+ */
+status_t vfs_open(const char *path, struct vfs_file **_file, char *error,
+	size_t errorSize);
+void vfs_close(struct vfs_file *file);
+void vfs_file_stat(const struct vfs_file *file, struct vfs_stat *stat);
+struct vfs_volume *vfs_file_volume(const struct vfs_file *file);
+
+/*
+ * Read up to length bytes at offset; fewer only at the end of the file
+ * (*_bytesRead is 0 at or past it). Errors: B_BAD_VALUE (a directory),
+ * B_BAD_DATA, B_IO_ERROR, B_NO_MEMORY.
+ */
+status_t vfs_read(struct vfs_file *file, uint64_t offset, void *buffer,
+	size_t length, size_t *_bytesRead, char *error, size_t errorSize);
+
+status_t vfs_stat(const char *path, struct vfs_stat *stat, char *error,
+	size_t errorSize);
+
+/* Called for each entry but "." and ".."; return false to stop early. */
+typedef bool (*vfs_dir_hook)(void *cookie, const char *name,
+	const struct vfs_stat *stat);
+
+/* Errors: those of vfs_open, B_BAD_VALUE (not a directory). */
+status_t vfs_list_directory(const char *path, vfs_dir_hook hook, void *cookie,
+	char *error, size_t errorSize);
+
+/*
+ * Read the whole file at path into a buffer from heap_alloc (the caller
+ * frees it; an empty file gives a valid 0-byte buffer). Errors: those of
+ * vfs_open and vfs_read, B_BAD_VALUE (a directory), B_NO_MEMORY.
+ */
+status_t vfs_load_file(const char *path, void **_data, size_t *_size,
+	char *error, size_t errorSize);
+
+#endif

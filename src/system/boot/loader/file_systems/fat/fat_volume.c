@@ -1,0 +1,497 @@
+/*
+ * FAT volumes: the boot sector, the cached file allocation table, and cluster
+ * chains turned into runs of contiguous clusters.
+ */
+#include "fat.h"
+
+#include <string.h>
+
+#include <boot/byte_order.h>
+#include <boot/heap.h>
+
+
+//#define TRACE_FAT
+#ifdef TRACE_FAT
+#	define TRACE(x...) boot_dprintf("fat: " x)
+#else
+#	define TRACE(x...) do {} while (0)
+#endif
+
+
+/*
+ * A window of the FAT: 32 KiB describe 8192 FAT32 clusters, so even a
+ * fragmented 64 MiB file costs only a few FAT reads.
+ */
+#define FAT_CACHE_SIZE			(32 * 1024)
+#define FAT12_MAX_CLUSTERS		4084
+#define FAT16_MAX_CLUSTERS		65524
+#define FAT32_MAX_CLUSTERS		0x0ffffff4
+/*
+ * How far a chain that is already too long is followed to tell a loop from
+ * plain excess; only the message depends on it, and a huge hostile FAT
+ * must not keep the loader busy for minutes.
+ */
+#define FAT_CLASSIFY_STEPS		(1u << 20)
+
+/* boot sector fields */
+#define BPB_BYTES_PER_SECTOR	11
+#define BPB_SECTORS_PER_CLUSTER	13
+#define BPB_RESERVED_SECTORS	14
+#define BPB_FAT_COUNT			16
+#define BPB_ROOT_ENTRIES		17
+#define BPB_TOTAL_SECTORS_16	19
+#define BPB_FAT_SIZE_16			22
+#define BPB_TOTAL_SECTORS_32	32
+#define BPB_BOOT_SIGNATURE_16	38
+#define BPB_LABEL_16			43
+#define BPB_FAT_SIZE_32			36
+#define BPB_EXT_FLAGS_32		40
+#define BPB_ROOT_CLUSTER_32		44
+#define BPB_BOOT_SIGNATURE_32	66
+#define BPB_LABEL_32			71
+#define BPB_EXTENDED_SIGNATURE	0x29
+
+enum fat_link {
+	FAT_LINK_NEXT,		/* another cluster of the chain */
+	FAT_LINK_END,
+	FAT_LINK_FREE,
+	FAT_LINK_BAD,
+	FAT_LINK_INVALID,	/* 1, reserved values, or past the last cluster */
+};
+
+
+static status_t
+fat_fail(struct fat_volume *volume, status_t status, const char *reason)
+{
+	fs_set_reason(volume->fs, "%s", reason);
+	return status;
+}
+
+
+static bool
+fat_power_of_two(uint32_t value)
+{
+	return value != 0 && (value & (value - 1)) == 0;
+}
+
+
+status_t
+fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
+{
+	memset(volume, 0, sizeof(*volume));
+	volume->fs = fs;
+	volume->device = fs->device;
+
+	uint8_t sector[512];
+	if (volume->device->size < sizeof(sector))
+		return B_NOT_SUPPORTED;
+	status_t status = block_device_read(volume->device, 0, sector, sizeof(sector));
+	if (status != B_OK)
+		return fat_fail(volume, status, "cannot read the FAT boot sector");
+
+	/* Recognition: a jump or the boot signature, and a plausible geometry. */
+	bool jump = (sector[0] == 0xeb && sector[2] == 0x90) || sector[0] == 0xe9;
+	bool signature = sector[510] == 0x55 && sector[511] == 0xaa;
+	uint32_t sectorSize = read_le16(sector + BPB_BYTES_PER_SECTOR);
+	uint32_t sectorsPerCluster = sector[BPB_SECTORS_PER_CLUSTER];
+	uint32_t reserved = read_le16(sector + BPB_RESERVED_SECTORS);
+	uint32_t fatCount = sector[BPB_FAT_COUNT];
+	if ((!jump && !signature) || sectorSize < 512 || sectorSize > 4096
+		|| !fat_power_of_two(sectorSize) || !fat_power_of_two(sectorsPerCluster)
+		|| reserved == 0 || fatCount == 0 || fatCount > 4) {
+		return B_NOT_SUPPORTED;
+	}
+
+	uint32_t rootEntries = read_le16(sector + BPB_ROOT_ENTRIES);
+	uint64_t totalSectors = read_le16(sector + BPB_TOTAL_SECTORS_16);
+	if (totalSectors == 0)
+		totalSectors = read_le32(sector + BPB_TOTAL_SECTORS_32);
+	uint64_t fatSectors = read_le16(sector + BPB_FAT_SIZE_16);
+	/* Like Linux (and unlike the cluster count rule), small FAT32 volumes stay FAT32. */
+	bool fat32 = fatSectors == 0 && rootEntries == 0;
+	if (fat32)
+		fatSectors = read_le32(sector + BPB_FAT_SIZE_32);
+
+	if (totalSectors == 0)
+		return fat_fail(volume, B_BAD_DATA, "FAT boot sector gives no volume size");
+	if (fatSectors == 0)
+		return fat_fail(volume, B_BAD_DATA, "FAT boot sector gives no FAT size");
+	if (!fat32 && rootEntries == 0)
+		return fat_fail(volume, B_BAD_DATA, "FAT12/16 boot sector without a root directory");
+
+	uint64_t rootSectors = ((uint64_t)rootEntries * FAT_DIR_ENTRY_SIZE + sectorSize - 1)
+		/ sectorSize;
+	uint64_t metaSectors = reserved + fatCount * fatSectors + rootSectors;
+	if (metaSectors >= totalSectors)
+		return fat_fail(volume, B_BAD_DATA, "FAT volume has no data area");
+	if (totalSectors * sectorSize > volume->device->size) {
+		fs_set_reason(fs, "FAT volume (%llu bytes) is larger than its device "
+			"(%llu bytes)", (unsigned long long)(totalSectors * sectorSize),
+			(unsigned long long)volume->device->size);
+		return B_BAD_DATA;
+	}
+
+	uint64_t clusters = (totalSectors - metaSectors) / sectorsPerCluster;
+	if (clusters == 0)
+		return fat_fail(volume, B_BAD_DATA, "FAT volume has no data clusters");
+	if (fat32) {
+		volume->fat_bits = 32;
+		if (clusters > FAT32_MAX_CLUSTERS)
+			clusters = FAT32_MAX_CLUSTERS;
+	} else if (clusters <= FAT12_MAX_CLUSTERS)
+		volume->fat_bits = 12;
+	else if (clusters <= FAT16_MAX_CLUSTERS)
+		volume->fat_bits = 16;
+	else {
+		fs_set_reason(fs, "FAT12/16 boot sector describes %llu clusters",
+			(unsigned long long)clusters);
+		return B_BAD_DATA;
+	}
+
+	volume->sector_size = sectorSize;
+	volume->cluster_size = sectorSize * sectorsPerCluster;
+	volume->cluster_count = (uint32_t)clusters;
+	volume->fat_length = fatSectors * sectorSize;
+	if (volume->fat_length * 8 / volume->fat_bits < clusters + 2) {
+		fs_set_reason(fs, "FAT of %llu bytes is too small for %u clusters",
+			(unsigned long long)volume->fat_length, volume->cluster_count);
+		return B_BAD_DATA;
+	}
+
+	uint32_t activeFat = 0;
+	if (fat32) {
+		uint32_t flags = read_le16(sector + BPB_EXT_FLAGS_32);
+		/* bit 7: mirroring off, only the FAT in bits 0-3 is current */
+		if ((flags & 0x80) != 0)
+			activeFat = flags & 0x0f;
+		if (activeFat >= fatCount)
+			return fat_fail(volume, B_BAD_DATA, "FAT32 active FAT does not exist");
+		volume->root_cluster = read_le32(sector + BPB_ROOT_CLUSTER_32);
+		if (!fat_valid_cluster(volume, volume->root_cluster)) {
+			fs_set_reason(fs, "FAT32 root directory cluster %u is past the end of "
+				"the volume", volume->root_cluster);
+			return B_BAD_DATA;
+		}
+	}
+
+	volume->fat_offset = (reserved + activeFat * fatSectors) * sectorSize;
+	volume->root_offset = (reserved + fatCount * fatSectors) * sectorSize;
+	volume->root_size = rootEntries * FAT_DIR_ENTRY_SIZE;
+	volume->data_offset = metaSectors * sectorSize;
+
+	uint32_t signatureOffset = fat32 ? BPB_BOOT_SIGNATURE_32 : BPB_BOOT_SIGNATURE_16;
+	memset(volume->boot_label, ' ', sizeof(volume->boot_label));
+	if (sector[signatureOffset] == BPB_EXTENDED_SIGNATURE) {
+		memcpy(volume->boot_label, sector + (fat32 ? BPB_LABEL_32 : BPB_LABEL_16),
+			sizeof(volume->boot_label));
+	}
+
+	volume->fat_cache = heap_alloc(FAT_CACHE_SIZE);
+	if (volume->fat_cache == NULL)
+		return fat_fail(volume, B_NO_MEMORY, "out of memory");
+
+	TRACE("FAT%u, %u clusters of %u bytes, data at %llu\n", volume->fat_bits,
+		volume->cluster_count, volume->cluster_size,
+		(unsigned long long)volume->data_offset);
+	return B_OK;
+}
+
+
+void
+fat_volume_uninit(struct fat_volume *volume)
+{
+	heap_free(volume->fat_cache);
+	volume->fat_cache = NULL;
+}
+
+
+bool
+fat_valid_cluster(const struct fat_volume *volume, uint32_t cluster)
+{
+	return cluster >= 2 && cluster - 2 < volume->cluster_count;
+}
+
+
+static status_t
+fat_cache_byte(struct fat_volume *volume, uint64_t offset, uint8_t *_byte)
+{
+	if (offset < volume->fat_cache_offset
+		|| offset - volume->fat_cache_offset >= volume->fat_cache_length) {
+		uint64_t start = offset & ~(uint64_t)(FAT_CACHE_SIZE - 1);
+		uint64_t length = volume->fat_length - start;
+		if (length > FAT_CACHE_SIZE)
+			length = FAT_CACHE_SIZE;
+		volume->fat_cache_length = 0;
+		status_t status = block_device_read(volume->device, volume->fat_offset + start,
+			volume->fat_cache, (size_t)length);
+		if (status != B_OK)
+			return fat_fail(volume, status, "cannot read the FAT");
+		volume->fat_cache_offset = start;
+		volume->fat_cache_length = (uint32_t)length;
+	}
+	*_byte = volume->fat_cache[offset - volume->fat_cache_offset];
+	return B_OK;
+}
+
+
+/* What the FAT says follows cluster, which must be valid. */
+static status_t
+fat_next(struct fat_volume *volume, uint32_t cluster, uint32_t *_next,
+	enum fat_link *_link)
+{
+	uint64_t offset = volume->fat_bits == 12
+		? cluster + cluster / 2 : (uint64_t)cluster * (volume->fat_bits / 8);
+	uint8_t bytes[4] = { 0, 0, 0, 0 };
+	for (uint32_t i = 0; i < (volume->fat_bits == 12 ? 2 : volume->fat_bits / 8); i++) {
+		status_t status = fat_cache_byte(volume, offset + i, &bytes[i]);
+		if (status != B_OK)
+			return status;
+	}
+
+	uint32_t value;
+	uint32_t endOfChain;
+	if (volume->fat_bits == 12) {
+		value = read_le16(bytes);
+		value = (cluster & 1) != 0 ? value >> 4 : value & 0xfff;
+		endOfChain = 0xff8;
+	} else if (volume->fat_bits == 16) {
+		value = read_le16(bytes);
+		endOfChain = 0xfff8;
+	} else {
+		value = read_le32(bytes) & 0x0fffffff;
+		endOfChain = 0x0ffffff8;
+	}
+
+	*_next = value;
+	if (value >= endOfChain)
+		*_link = FAT_LINK_END;
+	else if (value == endOfChain - 1)
+		*_link = FAT_LINK_BAD;
+	else if (value == 0)
+		*_link = FAT_LINK_FREE;
+	else if (!fat_valid_cluster(volume, value))
+		*_link = FAT_LINK_INVALID;
+	else
+		*_link = FAT_LINK_NEXT;
+	return B_OK;
+}
+
+
+static status_t
+fat_add_run(struct fat_node *node, uint32_t *capacity, uint64_t diskOffset,
+	uint32_t length)
+{
+	if (node->run_count > 0) {
+		struct fat_run *last = &node->runs[node->run_count - 1];
+		if (last->disk_offset + last->length == diskOffset) {
+			last->length += length;
+			node->mapped_size += length;
+			return B_OK;
+		}
+	}
+	if (node->run_count == *capacity) {
+		uint32_t newCapacity = *capacity == 0 ? 8 : *capacity * 2;
+		struct fat_run *runs = heap_realloc(node->runs, newCapacity * sizeof(*runs));
+		if (runs == NULL)
+			return B_NO_MEMORY;
+		node->runs = runs;
+		*capacity = newCapacity;
+	}
+	struct fat_run *run = &node->runs[node->run_count++];
+	run->file_offset = node->mapped_size;
+	run->disk_offset = diskOffset;
+	run->length = length;
+	node->mapped_size += length;
+	return B_OK;
+}
+
+
+static status_t
+fat_link_error(struct fat_volume *volume, enum fat_link link, uint32_t cluster,
+	uint32_t value)
+{
+	switch (link) {
+		case FAT_LINK_FREE:
+			fs_set_reason(volume->fs, "FAT cluster chain reaches a free cluster after "
+				"cluster %u", cluster);
+			break;
+		case FAT_LINK_BAD:
+			fs_set_reason(volume->fs, "FAT cluster chain reaches a bad cluster after "
+				"cluster %u", cluster);
+			break;
+		default:
+			fs_set_reason(volume->fs, "FAT cluster chain refers to cluster %u, past "
+				"the end of the volume (%u clusters)", value, volume->cluster_count);
+			break;
+	}
+	return B_BAD_DATA;
+}
+
+
+/*
+ * Map node's chain. Files must have exactly the clusters their size needs;
+ * directories end where their chain ends, at most FAT_MAX_DIR_SIZE. A loop
+ * is found with Brent's algorithm (no memory per cluster), and any walk is
+ * bounded by the cluster count.
+ */
+static status_t
+fat_map_chain(struct fat_volume *volume, struct fat_node *node)
+{
+	uint64_t limit;
+	if (node->directory) {
+		limit = FAT_MAX_DIR_SIZE / volume->cluster_size;
+		if (limit == 0)
+			limit = 1;
+	} else
+		limit = ((uint64_t)node->size + volume->cluster_size - 1) / volume->cluster_size;
+
+	uint32_t cluster = node->first_cluster;
+	if (limit == 0)
+		return B_OK;
+	if (cluster == 0) {
+		return fat_fail(volume, B_BAD_DATA, node->directory
+			? "FAT directory entry has no clusters"
+			: "FAT directory entry has a size but no clusters");
+	}
+	if (!fat_valid_cluster(volume, cluster)) {
+		fs_set_reason(volume->fs, "FAT directory entry points to cluster %u, past the "
+			"end of the volume", cluster);
+		return B_BAD_DATA;
+	}
+
+	uint32_t capacity = 0;
+	uint64_t count = 0;
+	uint32_t tortoise = cluster;
+	uint64_t power = 1;
+	uint64_t lambda = 0;
+	for (;;) {
+		if (count < limit) {
+			status_t status = fat_add_run(node, &capacity, volume->data_offset
+				+ (uint64_t)(cluster - 2) * volume->cluster_size, volume->cluster_size);
+			if (status != B_OK)
+				return fat_fail(volume, status, "out of memory");
+		}
+		count++;
+
+		uint32_t next;
+		enum fat_link link;
+		status_t status = fat_next(volume, cluster, &next, &link);
+		if (status != B_OK)
+			return status;
+
+		if (count <= limit) {
+			if (link == FAT_LINK_END) {
+				if (node->directory || count == limit)
+					return B_OK;
+				fs_set_reason(volume->fs, "FAT cluster chain ends after %llu clusters, "
+					"but the file size (%u bytes) needs %llu", (unsigned long long)count,
+					node->size, (unsigned long long)limit);
+				return B_BAD_DATA;
+			}
+			if (link != FAT_LINK_NEXT)
+				return fat_link_error(volume, link, cluster, next);
+		} else if (count > volume->cluster_count) {
+			/* more clusters than the volume has: some must repeat */
+			fs_set_reason(volume->fs, "FAT cluster chain loops at cluster %u", cluster);
+			return B_BAD_DATA;
+		} else if (link != FAT_LINK_NEXT || count - limit > FAT_CLASSIFY_STEPS) {
+			/* walked on only to tell a loop from a chain that is too long */
+			if (node->directory) {
+				return fat_fail(volume, B_BAD_DATA,
+					"FAT directory is larger than 65536 entries");
+			}
+			fs_set_reason(volume->fs, "FAT cluster chain is longer than the file "
+				"size (%u bytes) allows", node->size);
+			return B_BAD_DATA;
+		}
+
+		if (next == tortoise) {
+			fs_set_reason(volume->fs, "FAT cluster chain loops at cluster %u", next);
+			return B_BAD_DATA;
+		}
+		if (++lambda == power) {
+			tortoise = next;
+			power *= 2;
+			lambda = 0;
+		}
+		cluster = next;
+	}
+}
+
+
+status_t
+fat_map_node(struct fat_volume *volume, struct fat_node *node)
+{
+	if (node->mapped)
+		return B_OK;
+
+	status_t status;
+	if (node->fixed_root) {
+		uint32_t capacity = 0;
+		status = fat_add_run(node, &capacity, volume->root_offset, volume->root_size);
+		if (status != B_OK)
+			status = fat_fail(volume, status, "out of memory");
+	} else
+		status = fat_map_chain(volume, node);
+
+	if (status != B_OK) {
+		heap_free(node->runs);
+		node->runs = NULL;
+		node->run_count = 0;
+		node->mapped_size = 0;
+		return status;
+	}
+	node->mapped = true;
+	node->last_run = 0;
+	return B_OK;
+}
+
+
+status_t
+fat_node_read(struct fat_volume *volume, struct fat_node *node, uint64_t offset,
+	void *buffer, size_t length)
+{
+	if (offset > node->mapped_size || length > node->mapped_size - offset)
+		return B_BAD_VALUE;
+	if (length == 0)
+		return B_OK;
+
+	/* Sequential reads continue in the run the last one ended in, or the next. */
+	uint32_t index = node->last_run;
+	if (index < node->run_count && offset - node->runs[index].file_offset
+			>= node->runs[index].length)
+		index++;
+	if (index >= node->run_count || offset < node->runs[index].file_offset
+		|| offset - node->runs[index].file_offset >= node->runs[index].length) {
+		uint32_t low = 0;
+		uint32_t high = node->run_count - 1;
+		while (low < high) {
+			uint32_t middle = low + (high - low + 1) / 2;
+			if (node->runs[middle].file_offset <= offset)
+				low = middle;
+			else
+				high = middle - 1;
+		}
+		index = low;
+	}
+
+	uint8_t *out = buffer;
+	while (length > 0) {
+		const struct fat_run *run = &node->runs[index];
+		uint64_t within = offset - run->file_offset;
+		if (within >= run->length) {
+			index++;
+			continue;
+		}
+		size_t chunk = run->length - within < length ? (size_t)(run->length - within) : length;
+		status_t status = block_device_read(volume->device, run->disk_offset + within,
+			out, chunk);
+		if (status != B_OK)
+			return fat_fail(volume, status, "cannot read from the FAT volume");
+		out += chunk;
+		offset += chunk;
+		length -= chunk;
+		node->last_run = index;
+	}
+	return B_OK;
+}

@@ -1,0 +1,451 @@
+/*
+ * The VFS: volumes on the loader's devices, path lookup across them, and the
+ * messages that say which volume, which path and what went wrong.
+ */
+#include <boot/vfs.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/devices.h>
+#include <boot/file_system.h>
+#include <boot/heap.h>
+#include <boot/partitions.h>
+#include <boot/platform.h>
+#include <boot/stdio.h>
+
+#include "vfs_private.h"
+
+
+/* Paths longer than this are shortened in messages. */
+#define VFS_ERROR_PATH_LENGTH	96
+
+static const struct file_system_ops *const kFileSystems[] = {
+	&gFatFileSystem,
+	&gTarFileSystem,
+};
+
+static struct vfs_volume **sVolumes;
+static uint32_t sVolumeCount;
+static uint32_t sVolumeCapacity;
+static struct vfs_volume *sBootVolume;
+static bool sInitialized;
+static uint32_t sOpenFiles;
+
+
+void
+fs_set_reason(struct fs_volume *volume, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	vsnprintf(volume->reason, sizeof(volume->reason), format, args);
+	va_end(args);
+}
+
+
+void
+vfs_format_error(char *error, size_t errorSize, const struct vfs_volume *volume,
+	const char *path, const char *format, ...)
+{
+	if (error == NULL || errorSize == 0)
+		return;
+
+	size_t length = 0;
+	if (volume != NULL) {
+		char name[VFS_ERROR_SIZE];
+		vfs_volume_display_name(volume, name, sizeof(name));
+		length = (size_t)snprintf(error, errorSize, "%s: ", name);
+	}
+	if (path != NULL && length < errorSize) {
+		/* keep both ends of a long path, and room for the reason */
+		size_t pathLength = strlen(path);
+		if (pathLength > VFS_ERROR_PATH_LENGTH) {
+			length += (size_t)snprintf(error + length, errorSize - length, "%.*s...%s: ",
+				VFS_ERROR_PATH_LENGTH / 2, path,
+				path + pathLength - VFS_ERROR_PATH_LENGTH / 2);
+		} else
+			length += (size_t)snprintf(error + length, errorSize - length, "%s: ", path);
+	}
+	if (length < errorSize) {
+		va_list args;
+		va_start(args, format);
+		vsnprintf(error + length, errorSize - length, format, args);
+		va_end(args);
+	}
+}
+
+
+void
+vfs_volume_display_name(const struct vfs_volume *volume, char *buffer, size_t size)
+{
+	struct vfs_volume_info info;
+	vfs_volume_get_info(volume, &info);
+	const char *label = info.label[0] != '\0' ? info.label : info.partition_name;
+	if (label[0] != '\0')
+		snprintf(buffer, size, "%s (%s)", info.device_name, label);
+	else
+		snprintf(buffer, size, "%s", info.device_name);
+}
+
+
+/* The reason an operation on volume failed: the file system's, else the status. */
+const char *
+vfs_reason(const struct vfs_volume *volume, status_t status)
+{
+	if (volume != NULL && volume->fs.reason[0] != '\0')
+		return volume->fs.reason;
+	return status_string(status);
+}
+
+
+/* --- volumes ------------------------------------------------------------ */
+
+
+uint32_t
+vfs_volume_count(void)
+{
+	return sVolumeCount;
+}
+
+
+struct vfs_volume *
+vfs_volume_at(uint32_t index)
+{
+	return index < sVolumeCount ? sVolumes[index] : NULL;
+}
+
+
+struct vfs_volume *
+vfs_boot_volume(void)
+{
+	return sBootVolume;
+}
+
+
+void
+vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->index = volume->index;
+	info->device_name = volume->device->name;
+	info->fs_name = volume->ops->name;
+	info->fs_detail = volume->fs.detail;
+	info->label = volume->fs.label;
+	info->partition_name = "";
+	info->size = volume->device->size;
+	info->boot = volume == sBootVolume;
+
+	const struct partition *partition = partition_of(volume->device);
+	if (partition != NULL) {
+		info->partition_name = partition->info.name;
+		if (partition->info.scheme == PARTITION_SCHEME_GPT) {
+			info->has_guid = true;
+			memcpy(info->guid, partition->info.unique_guid, sizeof(info->guid));
+		}
+	}
+}
+
+
+static bool
+vfs_equal_ignoring_case(const char *a, size_t aLength, const char *b)
+{
+	size_t bLength = strlen(b);
+	if (aLength != bLength)
+		return false;
+	for (size_t i = 0; i < aLength; i++) {
+		char x = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] - 'A' + 'a') : a[i];
+		char y = b[i] >= 'A' && b[i] <= 'Z' ? (char)(b[i] - 'A' + 'a') : b[i];
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+
+static bool
+vfs_volume_matches(const struct vfs_volume *volume, const char *spec, size_t length)
+{
+	struct vfs_volume_info info;
+	vfs_volume_get_info(volume, &info);
+
+	if (length > 6 && strncmp(spec, "label=", 6) == 0) {
+		return (info.label[0] != '\0'
+				&& vfs_equal_ignoring_case(spec + 6, length - 6, info.label))
+			|| (info.partition_name[0] != '\0'
+				&& vfs_equal_ignoring_case(spec + 6, length - 6, info.partition_name));
+	}
+	if (length > 5 && strncmp(spec, "guid=", 5) == 0) {
+		uint8_t guid[16];
+		return info.has_guid && guid_parse(spec + 5, length - 5, guid)
+			&& memcmp(guid, info.guid, sizeof(guid)) == 0;
+	}
+	if (length > 3 && strncmp(spec, "vol", 3) == 0 && spec[3] >= '0' && spec[3] <= '9') {
+		uint64_t index = 0;
+		size_t i = 3;
+		for (; i < length && spec[i] >= '0' && spec[i] <= '9' && index <= UINT32_MAX; i++)
+			index = index * 10 + (uint64_t)(spec[i] - '0');
+		if (i == length)
+			return index == info.index;
+	}
+	return strlen(info.device_name) == length
+		&& strncmp(spec, info.device_name, length) == 0;
+}
+
+
+struct vfs_volume *
+vfs_find_volume_spec(const char *spec, size_t length)
+{
+	for (uint32_t i = 0; i < sVolumeCount; i++) {
+		if (vfs_volume_matches(sVolumes[i], spec, length))
+			return sVolumes[i];
+	}
+	return NULL;
+}
+
+
+status_t
+vfs_find_volume(const char *spec, struct vfs_volume **_volume)
+{
+	if (spec == NULL)
+		return B_BAD_VALUE;
+	struct vfs_volume *volume = vfs_find_volume_spec(spec, strlen(spec));
+	if (volume == NULL)
+		return B_ENTRY_NOT_FOUND;
+	*_volume = volume;
+	return B_OK;
+}
+
+
+static status_t
+vfs_add_volume(struct vfs_volume *volume)
+{
+	if (sVolumeCount == sVolumeCapacity) {
+		uint32_t capacity = sVolumeCapacity == 0 ? 8 : sVolumeCapacity * 2;
+		struct vfs_volume **volumes = heap_realloc(sVolumes, capacity * sizeof(*volumes));
+		if (volumes == NULL)
+			return B_NO_MEMORY;
+		sVolumes = volumes;
+		sVolumeCapacity = capacity;
+	}
+	volume->index = sVolumeCount;
+	sVolumes[sVolumeCount++] = volume;
+	return B_OK;
+}
+
+
+status_t
+vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_volume,
+	char *error, size_t errorSize)
+{
+	struct vfs_volume *volume = heap_calloc(1, sizeof(*volume));
+	if (volume == NULL) {
+		vfs_format_error(error, errorSize, NULL, device->name, "out of memory");
+		return B_NO_MEMORY;
+	}
+	volume->device = device;
+
+	status_t status = B_NOT_SUPPORTED;
+	for (size_t i = 0; i < sizeof(kFileSystems) / sizeof(kFileSystems[0]); i++) {
+		memset(&volume->fs, 0, sizeof(volume->fs));
+		volume->fs.device = device;
+		volume->ops = kFileSystems[i];
+		status = volume->ops->mount(&volume->fs, &volume->root);
+		if (status == B_OK)
+			break;
+		if (status != B_NOT_SUPPORTED) {
+			/* it is this file system, but a broken one: no point asking others */
+			vfs_format_error(error, errorSize, NULL, device->name, "%s: %s",
+				volume->ops->name, vfs_reason(volume, status));
+			heap_free(volume);
+			return status;
+		}
+	}
+	if (status != B_OK) {
+		vfs_format_error(error, errorSize, NULL, device->name,
+			"no known file system");
+		heap_free(volume);
+		return status;
+	}
+	volume->fs.label[sizeof(volume->fs.label) - 1] = '\0';
+	volume->fs.detail[sizeof(volume->fs.detail) - 1] = '\0';
+
+	status = vfs_add_volume(volume);
+	if (status != B_OK) {
+		volume->ops->unmount(&volume->fs, volume->root);
+		heap_free(volume);
+		vfs_format_error(error, errorSize, NULL, device->name, "out of memory");
+		return status;
+	}
+	if (boot && sBootVolume == NULL)
+		sBootVolume = volume;
+	if (_volume != NULL)
+		*_volume = volume;
+	return B_OK;
+}
+
+
+static void
+vfs_unmount(struct vfs_volume *volume)
+{
+	volume->ops->unmount(&volume->fs, volume->root);
+	if (volume->source != NULL) {
+		vfs_close(volume->source);
+		heap_free(volume->device);
+	}
+	heap_free(volume);
+}
+
+
+/* --- init and cleanup --------------------------------------------------- */
+
+
+static void
+vfs_log_partition(struct block_device *device)
+{
+	const struct partition *partition = partition_of(device);
+	if (partition == NULL)
+		return;
+	const struct partition_info *info = &partition->info;
+
+	char type[GUID_STRING_SIZE + 8];
+	if (info->scheme == PARTITION_SCHEME_GPT)
+		guid_to_string(info->type_guid, type);
+	else
+		snprintf(type, sizeof(type), "0x%02x", info->mbr_type);
+	boot_dprintf("vfs: %s: %s partition %u at %llu, %llu bytes, type %s (%s)%s%s%s\n",
+		device->name, partition_scheme_name(info->scheme), info->index,
+		(unsigned long long)info->offset, (unsigned long long)info->size, type,
+		partition_type_name(info), info->name[0] != '\0' ? ", name \"" : "",
+		info->name, info->name[0] != '\0' ? "\"" : "");
+}
+
+
+static void
+vfs_try_mount(struct stage2_args *args, struct block_device *disk,
+	struct block_device *device)
+{
+	char error[VFS_ERROR_SIZE];
+	uint64_t offset = device == disk ? 0 : device->parent_offset;
+	bool boot = platform_is_boot_partition(args, disk, offset);
+	status_t status = vfs_mount_device(device, boot, NULL, error, sizeof(error));
+	if (status == B_NOT_SUPPORTED)
+		boot_dprintf("vfs: %s\n", error);
+	else if (status != B_OK)
+		boot_printf("vfs: cannot mount %s\n", error);
+}
+
+
+static bool
+vfs_on_boot_disk(const struct vfs_volume *volume)
+{
+	const struct block_device *device = volume->device;
+	if (device->parent != NULL)
+		device = device->parent;
+	return (device->flags & BLOCK_DEVICE_BOOT_DISK) != 0;
+}
+
+
+status_t
+vfs_init(struct stage2_args *args)
+{
+	if (sInitialized)
+		return B_NOT_ALLOWED;
+	sInitialized = true;
+
+	status_t status = platform_add_block_devices(args);
+	if (status != B_OK && devices_first() == NULL) {
+		boot_printf("vfs: no disks: %s\n", status_string(status));
+		return B_ENTRY_NOT_FOUND;
+	}
+
+	uint32_t diskCount = 0;
+	for (struct block_device *disk = devices_first(); disk != NULL; disk = disk->next) {
+		/* partitions are appended behind the disks while this walks */
+		if (disk->parent != NULL)
+			continue;
+		diskCount++;
+		boot_dprintf("vfs: %s: %llu bytes, %u-byte blocks%s\n", disk->name,
+			(unsigned long long)disk->size, disk->block_size,
+			(disk->flags & BLOCK_DEVICE_BOOT_DISK) != 0 ? ", boot disk" : "");
+
+		enum partition_scheme scheme;
+		status = partitions_scan(disk, &scheme);
+		if (status == B_ENTRY_NOT_FOUND) {
+			boot_dprintf("vfs: %s: no partition table\n", disk->name);
+			vfs_try_mount(args, disk, disk);
+			continue;
+		}
+		if (status != B_OK) {
+			boot_printf("vfs: %s: %s partition table damaged: %s\n", disk->name,
+				partition_scheme_name(scheme), status_string(status));
+		} else
+			boot_dprintf("vfs: %s: %s partition table\n", disk->name,
+				partition_scheme_name(scheme));
+
+		for (struct block_device *device = disk->next; device != NULL;
+				device = device->next) {
+			if (device->parent != disk)
+				continue;
+			vfs_log_partition(device);
+			vfs_try_mount(args, disk, device);
+		}
+	}
+
+	if (sBootVolume == NULL) {
+		for (uint32_t i = 0; i < sVolumeCount; i++) {
+			if (vfs_on_boot_disk(sVolumes[i])) {
+				sBootVolume = sVolumes[i];
+				break;
+			}
+		}
+	}
+
+	for (uint32_t i = 0; i < sVolumeCount; i++) {
+		struct vfs_volume_info info;
+		vfs_volume_get_info(sVolumes[i], &info);
+		boot_dprintf("vfs: vol%u: %s, %s %s, label \"%s\"%s\n", info.index,
+			info.device_name, info.fs_name, info.fs_detail, info.label,
+			info.boot ? ", boot volume" : "");
+	}
+	if (sVolumeCount == 0) {
+		boot_printf("vfs: no volume found on %u disk%s\n", diskCount,
+			diskCount == 1 ? "" : "s");
+		return B_ENTRY_NOT_FOUND;
+	}
+	return B_OK;
+}
+
+
+void
+vfs_cleanup(void)
+{
+	if (sOpenFiles != 0)
+		boot_dprintf("vfs: %u files still open at cleanup\n", sOpenFiles);
+
+	/* Newest first: a file volume reads through the volume it came from. */
+	while (sVolumeCount > 0)
+		vfs_unmount(sVolumes[--sVolumeCount]);
+	heap_free(sVolumes);
+	sVolumes = NULL;
+	sVolumeCapacity = 0;
+	sBootVolume = NULL;
+	sInitialized = false;
+	vfs_files_reset();
+
+	devices_cleanup();
+}
+
+
+void
+vfs_file_opened(void)
+{
+	sOpenFiles++;
+}
+
+
+void
+vfs_file_closed(void)
+{
+	sOpenFiles--;
+}

@@ -1,0 +1,33 @@
+/*
+ * What the VFS's volume and file halves share.
+ */
+#ifndef VFS_PRIVATE_H
+#define VFS_PRIVATE_H
+
+#include <boot/file_system.h>
+#include <boot/vfs.h>
+
+struct vfs_volume {
+	uint32_t						index;
+	struct block_device				*device;
+	const struct file_system_ops	*ops;
+	struct fs_volume				fs;
+	void							*root;
+	/* for a file mounted as a volume: the open file its device reads */
+	struct vfs_file					*source;
+};
+
+struct vfs_volume *vfs_find_volume_spec(const char *spec, size_t length);
+void vfs_volume_display_name(const struct vfs_volume *volume, char *buffer, size_t size);
+const char *vfs_reason(const struct vfs_volume *volume, status_t status);
+/* "<volume (label)>: <path>: <message>"; volume and path may be NULL. */
+void vfs_format_error(char *error, size_t errorSize, const struct vfs_volume *volume,
+	const char *path, const char *format, ...) BOOT_PRINTF(5, 6);
+
+/* bookkeeping of open files, for the warning at cleanup */
+void vfs_file_opened(void);
+void vfs_file_closed(void);
+/* Forget the file device numbers; called by vfs_cleanup. */
+void vfs_files_reset(void);
+
+#endif

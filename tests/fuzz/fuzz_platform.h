@@ -1,0 +1,36 @@
+/*
+ * What the storage fuzz targets share: the platform hooks the storage code
+ * needs (a malloc heap so that ASan sees every block, silent output), a
+ * block device over the fuzz input, and a bounded walk over a volume.
+ */
+#ifndef FUZZ_PLATFORM_H
+#define FUZZ_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct block_device;
+
+/*
+ * A device of deviceSize bytes whose first size bytes are data and the rest
+ * zeros (a sparse image: a big file system's metadata fits a small input).
+ * Not in the device list; free it with fuzz_device_free.
+ */
+struct block_device *fuzz_device(const uint8_t *data, size_t size, uint64_t deviceSize,
+	uint32_t blockSize);
+void fuzz_device_free(struct block_device *device);
+
+/* Queue a device for platform_add_block_devices (which then owns it). */
+void fuzz_add_disk(struct block_device *device);
+
+/*
+ * List the volume at prefix ("(vol0)") recursively and read every file,
+ * within fixed bounds of depth, entries and bytes; abort on any broken
+ * promise of the VFS (a read past the end, a failure without a message).
+ */
+void fuzz_walk_volume(const char *prefix);
+
+/* Abort unless every heap block has been freed. */
+void fuzz_check_heap(void);
+
+#endif
