@@ -1,0 +1,112 @@
+/*
+ * Block devices backed by disk image files.
+ */
+#include "host_platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boot/block_device.h>
+#include <boot/heap.h>
+#include <boot/platform.h>
+#include <boot/stdio.h>
+
+#define IMAGE_BLOCK_SIZE	512
+
+
+static status_t
+image_read(struct block_device *device, uint64_t offset, void *buffer,
+	size_t length)
+{
+	int fd = (int)(intptr_t)device->cookie;
+	uint8_t *bytes = buffer;
+	while (length > 0) {
+		ssize_t done = pread(fd, bytes, length, (off_t)offset);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			return B_IO_ERROR;
+		bytes += done;
+		offset += (uint64_t)done;
+		length -= (size_t)done;
+	}
+	return B_OK;
+}
+
+
+static void
+image_release(struct block_device *device)
+{
+	close((int)(intptr_t)device->cookie);
+}
+
+
+static const struct block_device_ops kImageOps = {
+	.read = image_read,
+	.release = image_release,
+};
+
+
+static status_t
+host_add_image(const char *path, int index)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat info;
+	if (fd < 0 || fstat(fd, &info) != 0) {
+		boot_printf("host: cannot open disk image %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return B_ENTRY_NOT_FOUND;
+	}
+
+	struct block_device *device = heap_calloc(1, sizeof(*device));
+	if (device == NULL) {
+		close(fd);
+		return B_NO_MEMORY;
+	}
+	device->ops = &kImageOps;
+	device->size = (uint64_t)info.st_size;
+	device->block_size = IMAGE_BLOCK_SIZE;
+	device->flags = index == 0 ? BLOCK_DEVICE_BOOT_DISK : 0;
+	device->cookie = (void *)(intptr_t)fd;
+	snprintf(device->name, sizeof(device->name), "disk%d", index);
+
+	/* From here on the device is the loader's, even when this fails. */
+	status_t status = block_device_register(device);
+	if (status != B_OK)
+		return status;
+	boot_dprintf("host: %s is %s, %llu bytes\n", device->name, path,
+		(unsigned long long)device->size);
+	return B_OK;
+}
+
+
+status_t
+platform_add_block_devices(struct stage2_args *args)
+{
+	int added = 0;
+	for (int i = 0; i < gHostOptions.image_count; i++) {
+		if (host_add_image(gHostOptions.images[i], i) == B_OK)
+			added++;
+	}
+	return added > 0 ? B_OK : B_ENTRY_NOT_FOUND;
+}
+
+
+/* A disk image carries no trace of which partition "the firmware" chose. */
+bool
+platform_is_boot_partition(struct stage2_args *args,
+	const struct block_device *disk, uint64_t offset)
+{
+	return false;
+}
+
+
+void
+platform_cleanup_devices(void)
+{
+}

@@ -1,0 +1,113 @@
+/*
+ * The hosted port's "kernel": the boot checks the boot-check kernel runs,
+ * applied to the kernel_args and the address space the loader built in
+ * simulated memory, read through the page tables as a CPU would.
+ */
+#include "host_platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <boot/platform.h>
+
+#include "../../../kernel/bootcheck.h"
+
+#define PTE_PRESENT		0x1ULL
+#define PTE_LARGE		0x80ULL
+#define PTE_ADDRESS		0x000ffffffffff000ULL
+
+
+/* Virtual to simulated physical through the loader's 4-level tables. */
+static bool
+host_translate(const kernel_args *args, uint64_t address, uint64_t *_physical)
+{
+	uint64_t table = args->arch_args.page_directory_physical & PTE_ADDRESS;
+	for (int level = 3; level >= 0; level--) {
+		unsigned index = (address >> (12 + 9 * level)) & 511;
+		const uint64_t *entries = host_physical_to_pointer(table, 4096);
+		if (entries == NULL || (entries[index] & PTE_PRESENT) == 0)
+			return false;
+		uint64_t entry = entries[index];
+		if (level > 0 && level < 3 && (entry & PTE_LARGE) != 0) {
+			uint64_t pageSize = 1ULL << (12 + 9 * level);
+			*_physical = (entry & PTE_ADDRESS & ~(pageSize - 1))
+				+ (address & (pageSize - 1));
+			return true;
+		}
+		table = entry & PTE_ADDRESS;
+	}
+	*_physical = table + (address & 4095);
+	return true;
+}
+
+
+static bool
+host_read_physical(void *cookie, uint64_t address, void *buffer, size_t size)
+{
+	const void *source = host_physical_to_pointer(address, size);
+	if (source == NULL)
+		return false;
+	memcpy(buffer, source, size);
+	return true;
+}
+
+
+/* Page by page: consecutive virtual pages need not be consecutive in RAM. */
+static bool
+host_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
+{
+	const kernel_args *args = cookie;
+	uint8_t *out = buffer;
+	while (size > 0) {
+		size_t chunk = 4096 - (address & 4095);
+		if (chunk > size)
+			chunk = size;
+		uint64_t physical;
+		if (!host_translate(args, address, &physical)
+				|| !host_read_physical(NULL, physical, out, chunk))
+			return false;
+		address += chunk;
+		out += chunk;
+		size -= chunk;
+	}
+	return true;
+}
+
+
+static void
+host_report(const char *text, size_t length)
+{
+	fwrite(text, 1, length, stdout);
+}
+
+
+status_t
+platform_start_kernel(kernel_args *args)
+{
+	status_t status = host_fill_physical_memory(args);
+	if (status != B_OK)
+		return status;
+
+	/* The kernel would start at the top of its stack, after a call. */
+	const addr_range *stack = &args->cpu_kernel_stack[0];
+	const struct bootcheck_environment environment = {
+		.args = args,
+		.received_args = args->self,
+		.received_cpu = 0,
+		.initial_rsp = stack->start + stack->size - 8,
+		.cpu = NULL,
+		.image = NULL,
+		.memory = {
+			.read_virtual = host_read_virtual,
+			.read_physical = host_read_physical,
+			.cookie = args,
+		},
+		.output = host_report,
+	};
+	printf("\nbootcheck: host port, kernel_args at %#llx\n",
+		(unsigned long long)args->self);
+	bool passed = bootcheck_run(&environment);
+	host_console_restore();
+	exit(passed ? 0 : 1);
+}
