@@ -24,6 +24,11 @@
 #define MAX_VIRTUAL_ALLOCATED_RANGES	64
 #define MAX_KERNEL_SEGMENTS				8
 #define KERNEL_IMAGE_NAME_LENGTH		64
+/* Firmware maps of 300+ entries exist; merged neighbours take fewer. */
+#define MAX_MEMORY_MAP_ENTRIES			512
+#define MAX_PRELOADED_IMAGES			16
+#define MAX_BOOT_EVENTS					64
+#define BOOT_EVENT_NAME_LENGTH			48
 
 /* A half-open range [start, start + size); both page aligned in the arrays. */
 typedef struct addr_range {
@@ -57,6 +62,67 @@ typedef struct kernel_image {
 	uint32_t	reserved;
 	kernel_segment	segments[MAX_KERNEL_SEGMENTS];
 } kernel_image;
+
+/* What a typed memory map entry holds; 0 is never used. */
+enum kernel_memory_type {
+	KERNEL_MEMORY_USABLE = 1,			/* free RAM */
+	KERNEL_MEMORY_RESERVED,				/* firmware-reserved, unusable */
+	KERNEL_MEMORY_ACPI_RECLAIMABLE,		/* ACPI tables; RAM once parsed */
+	KERNEL_MEMORY_ACPI_NVS,				/* must be preserved across sleep */
+	KERNEL_MEMORY_RUNTIME_CODE,			/* EFI runtime services, mapped */
+	KERNEL_MEMORY_RUNTIME_DATA,
+	KERNEL_MEMORY_MMIO,					/* device memory the firmware named */
+	KERNEL_MEMORY_LOADER_RECLAIMABLE,	/* kernel_args data, page tables, stack */
+	KERNEL_MEMORY_KERNEL_AND_MODULES,	/* kernel segments, preloaded images */
+	KERNEL_MEMORY_FRAMEBUFFER,
+	KERNEL_MEMORY_BAD,					/* reported defective */
+};
+
+/* A typed physical range; entries are page aligned, sorted, disjoint. */
+typedef struct memory_map_entry {
+	uint64_t	start;
+	uint64_t	size;
+	uint32_t	type;				/* enum kernel_memory_type */
+	uint32_t	reserved;
+} memory_map_entry;
+
+/* preloaded_image.type */
+enum preloaded_image_type {
+	PRELOADED_MODULE = 1,			/* a file the configuration named */
+	PRELOADED_KERNEL_SYMBOLS,		/* the kernel's ELF .symtab */
+	PRELOADED_KERNEL_STRINGS,		/* the string table .symtab refers to */
+};
+
+typedef struct preloaded_image {
+	char		name[KERNEL_IMAGE_NAME_LENGTH];	/* path, or ".symtab"/".strtab" */
+	uint64_t	address;			/* kernel address of the contents */
+	uint64_t	size;				/* bytes */
+	uint64_t	command_line;		/* kernel address of a string, or 0 */
+	uint32_t	type;				/* enum preloaded_image_type */
+	uint32_t	crc32;				/* of the contents, IEEE 802.3 */
+} preloaded_image;
+
+/* The GOP framebuffer, if any. */
+typedef struct kernel_framebuffer {
+	uint64_t	physical_address;	/* 0: no framebuffer (a valid state) */
+	uint64_t	address;			/* kernel address it is mapped at */
+	uint64_t	size;				/* bytes, page aligned */
+	uint32_t	width;				/* pixels */
+	uint32_t	height;
+	uint32_t	bytes_per_line;
+	uint32_t	bits_per_pixel;
+	uint32_t	red_mask;			/* channel positions within a pixel */
+	uint32_t	green_mask;
+	uint32_t	blue_mask;
+	uint32_t	reserved_mask;
+} kernel_framebuffer;
+
+/* One step of the boot, stamped with the boot CPU's time stamp counter. */
+typedef struct boot_event {
+	uint64_t	tsc;
+	uint64_t	detail;				/* bytes for a file load, else 0 */
+	char		name[BOOT_EVENT_NAME_LENGTH];
+} boot_event;
 
 typedef struct kernel_args {
 	uint64_t	magic;				/* KERNEL_ARGS_MAGIC */
@@ -98,6 +164,42 @@ typedef struct kernel_args {
 	 * the heap was not in the kernel's physical memory (the hosted port).
 	 */
 	addr_range	loader_heap;
+
+	/* The memory map with types, for kernels that want more than the ranges. */
+	uint32_t	num_memory_map_entries;
+	uint32_t	num_preloaded_images;
+	memory_map_entry	memory_map[MAX_MEMORY_MAP_ENTRIES];
+
+	/* The kernel's symbol and string tables, and modules. */
+	preloaded_image	preloaded_images[MAX_PRELOADED_IMAGES];
+	uint64_t	command_line;		/* kernel address of the kernel's command line */
+
+	/* Firmware tables: physical addresses, 0 when absent. */
+	uint64_t	acpi_rsdp;			/* RSDP, checksums verified */
+	uint32_t	acpi_revision;		/* 0: ACPI 1.0 RSDT only; 2: XSDT */
+	uint32_t	boot_cpu_apic_id;
+	uint64_t	smbios_entry;		/* SMBIOS 2.x "_SM_" entry point */
+	uint64_t	smbios3_entry;		/* SMBIOS 3.x "_SM3_" entry point */
+
+	/*
+	 * EFI after SetVirtualAddressMap: the system table and runtime services
+	 * as kernel addresses, and the memory map the firmware was given (kernel
+	 * address, bytes, descriptor size and version). All 0 without EFI.
+	 */
+	uint64_t	efi_system_table;
+	uint64_t	efi_runtime_services;
+	uint64_t	efi_memory_map;
+	uint64_t	efi_memory_map_size;
+	uint32_t	efi_descriptor_size;
+	uint32_t	efi_descriptor_version;
+
+	kernel_framebuffer	framebuffer;
+
+	/* The boot timeline; tsc_frequency is in Hz, calibrated by the loader. */
+	uint64_t	tsc_frequency;
+	uint32_t	num_boot_events;
+	uint32_t	reserved0;
+	boot_event	boot_events[MAX_BOOT_EVENTS];
 
 	/* Appended fields go here; kernel_args_size tells a kernel how far to read. */
 	uint64_t	reserved[32];

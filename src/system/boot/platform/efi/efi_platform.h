@@ -34,6 +34,14 @@ struct efi_memory_map {
 /* Errors: B_NO_MEMORY, B_ERROR. */
 status_t efi_get_memory_map(struct efi_memory_map *map);
 
+/*
+ * runtime.c: after ExitBootServices, give the runtime services their kernel
+ * addresses (SetVirtualAddressMap with the final map) and record the EFI
+ * system table, runtime services and the map in args. Must not fail the
+ * boot: a firmware that refuses leaves the EFI fields 0.
+ */
+void efi_enter_virtual_mode(kernel_args *args, struct efi_memory_map *map);
+
 /* arch/<arch>: the jump into the kernel. */
 void arch_start_kernel(kernel_args *args) __attribute__((noreturn));
 

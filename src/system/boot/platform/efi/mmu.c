@@ -231,6 +231,7 @@ platform_start_kernel(kernel_args *args)
 
 		if (gBootServices->ExitBootServices(gImageHandle, map.key) == EFI_SUCCESS) {
 			gBootServicesActive = 0;
+			efi_enter_virtual_mode(args, &map);
 			arch_start_kernel(args);
 		}
 
