@@ -29,22 +29,25 @@
 #define PD_DATA				0x7000ULL
 #define PT_DATA				0x8000ULL
 #define SEGMENTS_PHYSICAL	0x9000ULL		/* text, rodata, data: one page each */
-#define ARGS_PHYSICAL		0xc000ULL		/* three pages */
-#define MISC_PHYSICAL		0xf000ULL		/* log, loader name and GDT */
-#define STACK_PHYSICAL		0x10000ULL		/* two pages */
-#define ALLOCATED_END		0x12000ULL
+#define ARGS_PHYSICAL		0xc000ULL		/* ARGS_PAGES pages */
+#define ARGS_PAGES			8
+#define MISC_PHYSICAL		0x14000ULL		/* log, loader name and GDT */
+#define STACK_PHYSICAL		0x15000ULL		/* two pages */
+#define ALLOCATED_END		0x17000ULL
 #define SPARE_PHYSICAL		0x20000ULL		/* memory the loader did not allocate */
 
 /* And where the kernel sees them. */
 #define ARGS_VIRTUAL		KERNEL_DATA_BASE
-#define MISC_VIRTUAL		(KERNEL_DATA_BASE + 0x3000)
+#define MISC_VIRTUAL		(KERNEL_DATA_BASE + 0x8000)
 #define LOG_VIRTUAL			MISC_VIRTUAL
 #define NAME_VIRTUAL		(MISC_VIRTUAL + 0x800)
 #define GDT_VIRTUAL			(MISC_VIRTUAL + 0xc00)
-#define STACK_VIRTUAL		(KERNEL_DATA_BASE + 0x5000)
+#define STACK_VIRTUAL		(KERNEL_DATA_BASE + 0xa000)
 #define STACK_SIZE			0x2000ULL
 
 #define MAX_REGIONS			8
+
+_Static_assert(sizeof(kernel_args) <= ARGS_PAGES * PAGE, "kernel_args outgrew the fixture");
 #define OUTPUT_SIZE			65536
 
 static const char kLog[] = "efi: first\nboot: generic loader started\nboot: third\n"
@@ -159,10 +162,11 @@ build_page_tables(void)
 
 	table_set(PDPT_KERNEL, 511, PD_DATA | PTE_PRESENT_WRITE);
 	table_set(PD_DATA, 0, PT_DATA | PTE_PRESENT_WRITE);
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < ARGS_PAGES + 1; i++)
 		table_set(PT_DATA, i, (ARGS_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
 	for (unsigned i = 0; i < 2; i++)
-		table_set(PT_DATA, 5 + i, (STACK_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+		table_set(PT_DATA, ARGS_PAGES + 2 + i,
+			(STACK_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
 }
 
 
@@ -217,7 +221,8 @@ build(void)
 	args->num_virtual_allocated_ranges = 4;
 	args->virtual_allocated_range[0] = (addr_range){ KERNEL_PHYSICAL_MAP_BASE, MEMORY_SIZE };
 	args->virtual_allocated_range[1] = (addr_range){ KERNEL_LOAD_BASE, 3 * PAGE };
-	args->virtual_allocated_range[2] = (addr_range){ KERNEL_DATA_BASE, 4 * PAGE };
+	args->virtual_allocated_range[2] = (addr_range){ KERNEL_DATA_BASE,
+		(ARGS_PAGES + 1) * PAGE };
 	args->virtual_allocated_range[3] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
 
 	build_kernel_image(&args->kernel);
@@ -240,7 +245,7 @@ build(void)
 	sRegionCount = 0;
 	region_add(KERNEL_PHYSICAL_MAP_BASE, MEMORY_SIZE, 0);
 	region_add(KERNEL_LOAD_BASE, 3 * PAGE, SEGMENTS_PHYSICAL);
-	region_add(KERNEL_DATA_BASE, 4 * PAGE, ARGS_PHYSICAL);
+	region_add(KERNEL_DATA_BASE, (ARGS_PAGES + 1) * PAGE, ARGS_PHYSICAL);
 	region_add(STACK_VIRTUAL, STACK_SIZE, STACK_PHYSICAL);
 
 	sEnvironment = (struct bootcheck_environment){
@@ -447,7 +452,7 @@ TEST(unsorted_ranges_fail)
 TEST(overlapping_ranges_fail)
 {
 	kernel_args *args = build();
-	args->virtual_allocated_range[2].size = 6 * PAGE;
+	args->virtual_allocated_range[2].size = (ARGS_PAGES + 3) * PAGE;
 	EXPECT_FAILURE(run(), "virtual_allocated_ranges", "overlaps");
 }
 
@@ -497,21 +502,21 @@ TEST(loader_heap_outside_usable_memory_fails)
 TEST(log_outside_virtual_ranges_fails)
 {
 	kernel_args *args = build();
-	args->log_address = KERNEL_DATA_BASE + 4 * PAGE;
+	args->log_address = KERNEL_DATA_BASE + (ARGS_PAGES + 1) * PAGE;
 	EXPECT_FAILURE(run(), "loader_log", "not inside a virtual allocated range");
-	CHECK(report_line("loader log: 0xffffffffc0004000 size 0x") != NULL);
+	CHECK(report_line("loader log: 0xffffffffc0009000 size 0x") != NULL);
 }
 
 
 TEST(log_the_accessor_cannot_read_fails)
 {
 	build();
-	sRegions[2].size = 3 * PAGE;	/* kernel_args stays readable, the log page not */
-	EXPECT_FAILURE(run(), "loader_log", "log cannot be read at 0xffffffffc0003000");
-	EXPECT_CHECK("loader_name", "FAIL (loader_name 0xffffffffc0003800 cannot be read)");
-	CHECK(report_line("loader: 0xffffffffc0003800 (not shown)") != NULL);
+	sRegions[2].size = ARGS_PAGES * PAGE;	/* kernel_args stays readable, the log page not */
+	EXPECT_FAILURE(run(), "loader_log", "log cannot be read at 0xffffffffc0008000");
+	EXPECT_CHECK("loader_name", "FAIL (loader_name 0xffffffffc0008800 cannot be read)");
+	CHECK(report_line("loader: 0xffffffffc0008800 (not shown)") != NULL);
 	EXPECT_CHECK("gdt", "FAIL (kernel_code_selector 0x8: descriptor at");
-	CHECK(strstr(sOutput, "(unreadable at 0xffffffffc0003000)") != NULL);
+	CHECK(strstr(sOutput, "(unreadable at 0xffffffffc0008000)") != NULL);
 }
 
 
@@ -522,7 +527,7 @@ TEST(unterminated_loader_name_fails)
 	memset(sMemory + STACK_PHYSICAL + STACK_SIZE - 100, 'x', 100);
 	args->loader_name = STACK_VIRTUAL + STACK_SIZE - 100;
 	EXPECT_FAILURE(run(), "loader_name",
-		"not NUL terminated before unreadable 0xffffffffc0007000");
+		"not NUL terminated before unreadable 0xffffffffc000c000");
 	CHECK(strstr(sOutput, "loader: \"xxxx") != NULL);
 }
 
@@ -536,7 +541,7 @@ TEST(stack_outside_ranges_fails)
 
 	build();
 	sEnvironment.initial_rsp = STACK_VIRTUAL;
-	EXPECT_FAILURE(run(), "stack", "rsp 0xffffffffc0005000 outside stack");
+	EXPECT_FAILURE(run(), "stack", "rsp 0xffffffffc000a000 outside stack");
 }
 
 
@@ -599,7 +604,7 @@ TEST(segment_bytes_elsewhere_fail)
 	args->kernel.segments[2].physical_address = STACK_PHYSICAL;
 	table_set(PT_WINDOW, 2, STACK_PHYSICAL | PTE_PRESENT_WRITE);
 	EXPECT_FAILURE(run(), "segment_contents",
-		"[2] 0xffffffff80002000 does not hold the bytes at phys 0x10000");
+		"[2] 0xffffffff80002000 does not hold the bytes at phys 0x15000");
 }
 
 
@@ -618,7 +623,7 @@ TEST(args_alias_mismatch_fails)
 	table_set(PT_DATA, 1, (STACK_PHYSICAL + PAGE) | PTE_PRESENT_WRITE);
 	/* The second page starts with unused (zero) range entries; the first used one differs. */
 	EXPECT_FAILURE(run(), "args_alias",
-		"kernel_args byte 0x1031 at phys 0x11031 reads 0, expected 0x10");
+		"kernel_args byte 0x1031 at phys 0x16031 reads 0, expected 0x10");
 }
 
 
@@ -702,7 +707,7 @@ random_table_entry(void)
 		{ PML4, 256 }, { PML4, 511 }, { PDPT_PHYSMAP, 0 }, { PD_PHYSMAP, 0 },
 		{ PD_PHYSMAP, 1 }, { PDPT_KERNEL, 510 }, { PDPT_KERNEL, 511 }, { PD_WINDOW, 0 },
 		{ PT_WINDOW, 0 }, { PT_WINDOW, 2 }, { PD_DATA, 0 }, { PT_DATA, 0 }, { PT_DATA, 2 },
-		{ PT_DATA, 3 }, { PT_DATA, 6 },
+		{ PT_DATA, 3 }, { PT_DATA, ARGS_PAGES + 2 },
 	};
 	uint64_t choice = random_next() % (sizeof(kEntries) / sizeof(kEntries[0]));
 	return kEntries[choice].table + kEntries[choice].index * sizeof(uint64_t);
