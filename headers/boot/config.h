@@ -1,0 +1,158 @@
+/*
+ * The loader's configuration file: global settings and boot entries, parsed
+ * from text with a diagnostic per bad line (docs/config.md has the format).
+ */
+#ifndef BOOT_CONFIG_H
+#define BOOT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <boot/status.h>
+
+/* Where the loader looks first, like the kernel: the boot volume, then the others. */
+#define CONFIG_FILE_PATH			"/boot/loader.cfg"
+
+/* Limits; the parser reports what goes beyond them and goes on. */
+#define CONFIG_MAX_FILE_SIZE		(64 * 1024)
+#define CONFIG_MAX_LINE_LENGTH		4096	/* bytes, without the line end */
+#define CONFIG_MAX_ENTRIES			32
+/* kernel_args has 16 preloaded images; the kernel's symbols take two. */
+#define CONFIG_MAX_MODULES			14
+#define CONFIG_MAX_TITLE_LENGTH		128		/* bytes of UTF-8 */
+#define CONFIG_MAX_PATH_LENGTH		1024	/* VFS_PATH_LENGTH */
+#define CONFIG_MAX_COMMAND_LINE		2048	/* bytes, kernel and module command lines */
+#define CONFIG_MAX_TIMEOUT			3600	/* seconds */
+#define CONFIG_MAX_DIAGNOSTICS		32		/* kept; the rest are only counted */
+#define CONFIG_MESSAGE_SIZE			192
+
+/* boot_config.timeout: no countdown, the menu waits for a choice. */
+#define CONFIG_TIMEOUT_FOREVER		(-1)
+
+/*
+ * Boot option flags of an entry: what the menu toggles, and what reaches
+ * the kernel (planned: kernel_args.boot_options). Values are ABI.
+ */
+enum {
+	BOOT_OPTION_DISABLE_SMP		= 1u << 0,	/* boot the boot CPU only */
+	BOOT_OPTION_DISABLE_ACPI	= 1u << 1,	/* ignore the ACPI tables */
+	BOOT_OPTION_FAILSAFE_VIDEO	= 1u << 2,	/* keep the firmware's video mode */
+	BOOT_OPTION_IGNORE_ABOVE_4G	= 1u << 3,	/* use no physical memory above 4 GiB */
+	BOOT_OPTION_SERIAL_DEBUG	= 1u << 4,	/* kernel debug output on the serial line */
+	BOOT_OPTION_ONSCREEN_LOG	= 1u << 5,	/* kernel debug output on the screen */
+};
+#define BOOT_OPTION_ALL				0x3fu
+
+enum config_verbosity {
+	CONFIG_VERBOSITY_QUIET = 0,		/* errors only */
+	CONFIG_VERBOSITY_NORMAL,
+	CONFIG_VERBOSITY_VERBOSE,
+	CONFIG_VERBOSITY_DEBUG,			/* the debug channel on the console too */
+};
+
+enum config_video {
+	CONFIG_VIDEO_KEEP = 0,			/* the mode the firmware left */
+	CONFIG_VIDEO_MAX,				/* the largest mode */
+	CONFIG_VIDEO_TEXT,				/* no graphics mode; no framebuffer for the kernel */
+	CONFIG_VIDEO_MODE,				/* video_width x video_height */
+};
+
+/* Every string below is owned by the configuration: config_free() frees it. */
+struct config_module {
+	char		*path;
+	char		*command_line;		/* "" when none */
+};
+
+struct config_entry {
+	char		*title;				/* UTF-8, no control characters, never empty */
+	char		*kernel_path;		/* "/..." or "(<volume>)/..." (docs/volumes.md) */
+	char		*command_line;		/* "" when none */
+	uint32_t	options;			/* BOOT_OPTION_* */
+	uint32_t	line;				/* of its "entry" line; 0 for the fallback entry */
+	uint32_t	module_count;
+	struct config_module	modules[CONFIG_MAX_MODULES];
+};
+
+struct config_diagnostic {
+	uint32_t	line;				/* 1-based; 0 for the file as a whole */
+	uint32_t	column;				/* 1-based, in characters; 0 for the whole line */
+	char		message[CONFIG_MESSAGE_SIZE];	/* no file or line; printable UTF-8 */
+};
+
+struct boot_config {
+	char		*file_name;			/* as given to config_parse(); "" for config_default() */
+
+	int32_t		timeout;			/* seconds; CONFIG_TIMEOUT_FOREVER; 0: boot at once */
+	char		*default_title;		/* "default = <title>", else NULL */
+	uint32_t	default_number;		/* "default = <n>", 1-based; else 0 */
+	bool		serial;				/* mirror the console on a serial port */
+	uint8_t		serial_port;		/* 0: the firmware's choice; 1-4: COM1-COM4 */
+	uint32_t	serial_speed;		/* bits per second; 0: leave as it is */
+	enum config_verbosity	verbosity;
+	enum config_video		video;
+	uint32_t	video_width;		/* with CONFIG_VIDEO_MODE */
+	uint32_t	video_height;
+	bool		allow_write_execute;	/* accept kernels with writable code segments */
+
+	uint32_t	entry_count;		/* at least 1 */
+	bool		fallback_entry;		/* no entry was configured: entries[0] is the default */
+	struct config_entry	entries[CONFIG_MAX_ENTRIES];
+
+	uint32_t	diagnostic_count;	/* at most CONFIG_MAX_DIAGNOSTICS */
+	uint32_t	diagnostics_dropped;	/* found after the list was full */
+	struct config_diagnostic	diagnostics[CONFIG_MAX_DIAGNOSTICS];
+};
+
+/*
+ * Parse length bytes of text (need not be NUL-terminated; any bytes at all)
+ * read from fileName. Every problem becomes a diagnostic and the line it is
+ * on has no effect; entries without errors survive. Without a valid entry,
+ * the configuration has the fallback entry of config_default(). Only
+ * B_NO_MEMORY fails; then *_config is untouched and nothing is leaked.
+ */
+status_t config_parse(const char *fileName, const char *text, size_t length,
+	struct boot_config **_config);
+
+/*
+ * No configuration file: timeout 0, one entry "Default" booting
+ * BOOT_DEFAULT_KERNEL_PATH. NULL when out of memory.
+ */
+struct boot_config *config_default(void);
+
+/* Frees every string of the configuration too; NULL is fine. */
+void config_free(struct boot_config *config);
+
+/*
+ * The index of the entry to select first: the default setting when it
+ * names an existing entry (by number or title), else 0.
+ */
+uint32_t config_default_entry(const struct boot_config *config);
+
+/* The index of the first entry with exactly this title, or -1. */
+int32_t config_find_entry(const struct boot_config *config, const char *title);
+
+/*
+ * Render diagnostic index as "<file>:<line>: <message>" ("<file>: <message>"
+ * for line 0) into buffer, NUL-terminated when size > 0. Returns the length
+ * the full text has, as snprintf; 0 when index is out of range.
+ */
+size_t config_format_diagnostic(const struct boot_config *config, uint32_t index,
+	char *buffer, size_t size);
+
+/*
+ * Replace an entry's command line (the menu's editor) with a copy of
+ * commandLine. Errors: B_NAME_TOO_LONG (CONFIG_MAX_COMMAND_LINE bytes or
+ * more), B_NO_MEMORY; the old command line stays then.
+ */
+status_t config_entry_set_command_line(struct config_entry *entry,
+	const char *commandLine);
+
+/*
+ * A boot option's name in the file ("disable_smp") and in the menu
+ * ("Disable SMP"); NULL unless option is exactly one BOOT_OPTION_* flag.
+ */
+const char *config_option_name(uint32_t option);
+const char *config_option_label(uint32_t option);
+
+#endif

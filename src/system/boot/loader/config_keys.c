@@ -1,0 +1,585 @@
+/*
+ * The configuration file's keys: what each accepts, and how its values are
+ * checked and stored.
+ */
+#include "config_private.h"
+
+#include <string.h>
+
+#include <boot/heap.h>
+
+
+struct config_option {
+	uint32_t	flag;
+	const char	*name;
+	const char	*label;
+};
+
+static const struct config_option kOptions[] = {
+	{ BOOT_OPTION_DISABLE_SMP, "disable_smp", "Disable SMP" },
+	{ BOOT_OPTION_DISABLE_ACPI, "disable_acpi", "Disable ACPI" },
+	{ BOOT_OPTION_FAILSAFE_VIDEO, "failsafe_video", "Fail-safe video" },
+	{ BOOT_OPTION_IGNORE_ABOVE_4G, "ignore_above_4g", "Ignore memory above 4 GiB" },
+	{ BOOT_OPTION_SERIAL_DEBUG, "serial_debug", "Serial debug output" },
+	{ BOOT_OPTION_ONSCREEN_LOG, "onscreen_log", "On-screen debug log" },
+};
+#define OPTION_COUNT	(sizeof(kOptions) / sizeof(kOptions[0]))
+
+static const uint32_t kSerialSpeeds[] = {
+	1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200
+};
+
+#define VIDEO_MIN_SIZE	64
+#define VIDEO_MAX_SIZE	16384
+/* Numbers are read up to this and no further, so that no digit string overflows. */
+#define NUMBER_CAP		100000000u
+
+
+char *
+config_copy_string(struct config_parser *parser, const char *text, size_t length)
+{
+	char *copy = heap_alloc(length + 1);
+	if (copy == NULL) {
+		parser->out_of_memory = true;
+		return NULL;
+	}
+	memcpy(copy, text, length);
+	copy[length] = '\0';
+	return copy;
+}
+
+
+void
+config_free_entry(struct config_entry *entry)
+{
+	heap_free(entry->title);
+	heap_free(entry->kernel_path);
+	heap_free(entry->command_line);
+	for (uint32_t i = 0; i < entry->module_count; i++) {
+		heap_free(entry->modules[i].path);
+		heap_free(entry->modules[i].command_line);
+	}
+	memset(entry, 0, sizeof(*entry));
+}
+
+
+/*
+ * A decimal number, false for anything else. Values from NUMBER_CAP up are
+ * only known to be that big: every limit is far below it.
+ */
+static bool
+parse_number(const char *text, uint32_t *_value)
+{
+	uint32_t value = 0;
+	if (*text == '\0')
+		return false;
+	for (; *text != '\0'; text++) {
+		if (*text < '0' || *text > '9')
+			return false;
+		if (value < NUMBER_CAP)
+			value = value * 10 + (uint32_t)(*text - '0');
+	}
+	*_value = value;
+	return true;
+}
+
+
+static bool
+contains_control(const char *text)
+{
+	for (; *text != '\0'; text++) {
+		/* the lexer let only these through, from escapes and raw tabs */
+		if (*text == '\n' || *text == '\t')
+			return true;
+	}
+	return false;
+}
+
+
+static bool
+check_path(struct config_parser *parser, const char *what, const struct config_token *token)
+{
+	struct config_excerpt excerpt;
+	const char *text = token->text;
+	if (token->length == 0) {
+		config_error(parser, token->column, "%s path is empty", what);
+		return false;
+	}
+	if (token->length > CONFIG_MAX_PATH_LENGTH) {
+		config_error(parser, token->column, "%s path is too long (at most %d bytes)", what,
+			CONFIG_MAX_PATH_LENGTH);
+		return false;
+	}
+	if (contains_control(text)) {
+		config_error(parser, token->column, "%s path must not contain control characters",
+			what);
+		return false;
+	}
+	if (text[0] == '(') {
+		const char *close = strchr(text, ')');
+		if (close == NULL) {
+			config_error(parser, token->column, "%s path \"%s\" has no \")\" after the volume",
+				what, config_excerpt(&excerpt, text, token->length));
+			return false;
+		}
+		if (close == text + 1 || (close[1] != '\0' && close[1] != '/')) {
+			config_error(parser, token->column,
+				"%s path \"%s\" must be \"(<volume>)/<path>\"", what,
+				config_excerpt(&excerpt, text, token->length));
+			return false;
+		}
+		return true;
+	}
+	if (text[0] != '/') {
+		config_error(parser, token->column,
+			"%s path \"%s\" must start with \"/\" or \"(<volume>)/\"", what,
+			config_excerpt(&excerpt, text, token->length));
+		return false;
+	}
+	return true;
+}
+
+
+static bool
+check_command_line(struct config_parser *parser, const char *what,
+	const struct config_token *token)
+{
+	if (token->length >= CONFIG_MAX_COMMAND_LINE) {
+		config_error(parser, token->column, "%s is too long (at most %d bytes)", what,
+			CONFIG_MAX_COMMAND_LINE - 1);
+		return false;
+	}
+	return true;
+}
+
+
+/* Index of text in a NULL-terminated list of keywords, ASCII case ignored; or -1. */
+static int
+find_keyword(const char *text, const char *const *keywords)
+{
+	for (int i = 0; keywords[i] != NULL; i++) {
+		if (config_equals_ignore_case(text, keywords[i]))
+			return i;
+	}
+	return -1;
+}
+
+
+static int
+parse_bool(const char *text)
+{
+	static const char *const kWords[] = { "no", "yes", "off", "on", "false", "true", NULL };
+	int index = find_keyword(text, kWords);
+	return index < 0 ? -1 : index % 2;
+}
+
+
+/* --- global settings ------------------------------------------------------ */
+
+static bool
+apply_timeout(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	uint32_t seconds;
+	if (config_equals_ignore_case(values[0].text, "forever")
+		|| strcmp(values[0].text, "-1") == 0) {
+		parser->config->timeout = CONFIG_TIMEOUT_FOREVER;
+		return true;
+	}
+	if (!parse_number(values[0].text, &seconds) || seconds > CONFIG_MAX_TIMEOUT) {
+		config_error(parser, values[0].column,
+			"timeout must be a number from 0 to %d, or \"forever\"", CONFIG_MAX_TIMEOUT);
+		return false;
+	}
+	parser->config->timeout = (int32_t)seconds;
+	return true;
+}
+
+
+static bool
+apply_default(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	struct boot_config *config = parser->config;
+	uint32_t number;
+	if (values[0].type == CONFIG_TOKEN_WORD && parse_number(values[0].text, &number)) {
+		if (number == 0 || number > CONFIG_MAX_ENTRIES) {
+			config_error(parser, values[0].column,
+				"default entry number must be from 1 to %d", CONFIG_MAX_ENTRIES);
+			return false;
+		}
+		heap_free(config->default_title);
+		config->default_title = NULL;
+		config->default_number = number;
+	} else {
+		if (values[0].length == 0) {
+			config_error(parser, values[0].column, "default entry title is empty");
+			return false;
+		}
+		char *title = config_copy_string(parser, values[0].text, values[0].length);
+		if (title == NULL)
+			return false;
+		heap_free(config->default_title);
+		config->default_title = title;
+		config->default_number = 0;
+	}
+	parser->default_line = parser->line_number;
+	parser->default_column = values[0].column;
+	return true;
+}
+
+
+static bool
+parse_serial_speed(const char *text, uint32_t *_speed)
+{
+	uint32_t speed;
+	if (!parse_number(text, &speed))
+		return false;
+	for (size_t i = 0; i < sizeof(kSerialSpeeds) / sizeof(kSerialSpeeds[0]); i++) {
+		if (kSerialSpeeds[i] == speed) {
+			*_speed = speed;
+			return true;
+		}
+	}
+	return false;
+}
+
+
+static bool
+apply_serial(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	static const char *const kWords[] = { "off", "on", "com1", "com2", "com3", "com4", NULL };
+	struct boot_config *config = parser->config;
+	int word = find_keyword(values[0].text, kWords);
+	if (word < 0)
+		word = parse_bool(values[0].text);
+	uint32_t speed = 0;
+	const struct config_token *speedToken = NULL;
+
+	if (word < 0) {
+		/* "serial = 115200" alone */
+		speedToken = &values[0];
+		if (count > 1 || !parse_number(values[0].text, &speed)) {
+			config_error(parser, values[0].column,
+				"serial must be on, off or com1 to com4, optionally followed by a speed");
+			return false;
+		}
+	} else if (count > 1) {
+		speedToken = &values[1];
+		if (word == 0) {
+			config_error(parser, values[1].column, "serial = off takes no speed");
+			return false;
+		}
+	}
+	if (speedToken != NULL && !parse_serial_speed(speedToken->text, &speed)) {
+		config_error(parser, speedToken->column, "serial speed must be one of 1200, 2400, "
+			"4800, 9600, 19200, 38400, 57600 or 115200");
+		return false;
+	}
+
+	config->serial = word != 0;
+	config->serial_port = word >= 2 ? (uint8_t)(word - 1) : 0;
+	config->serial_speed = speed;
+	return true;
+}
+
+
+static bool
+apply_verbosity(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	static const char *const kWords[] = { "quiet", "normal", "verbose", "debug", NULL };
+	int level = find_keyword(values[0].text, kWords);
+	if (level < 0) {
+		config_error(parser, values[0].column,
+			"verbosity must be quiet, normal, verbose or debug");
+		return false;
+	}
+	parser->config->verbosity = (enum config_verbosity)level;
+	return true;
+}
+
+
+/* "<width>x<height>", both decimal. */
+static bool
+parse_video_size(const char *text, uint32_t *_width, uint32_t *_height)
+{
+	char number[16];
+	const char *separator = strchr(text, 'x');
+	if (separator == NULL)
+		separator = strchr(text, 'X');
+	if (separator == NULL || (size_t)(separator - text) >= sizeof(number))
+		return false;
+	memcpy(number, text, (size_t)(separator - text));
+	number[separator - text] = '\0';
+	return parse_number(number, _width) && parse_number(separator + 1, _height);
+}
+
+
+static bool
+apply_video(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	static const char *const kWords[] = { "keep", "max", "text", NULL };
+	struct boot_config *config = parser->config;
+	int word = find_keyword(values[0].text, kWords);
+	uint32_t width;
+	uint32_t height;
+	if (word >= 0) {
+		config->video = (enum config_video)word;
+		config->video_width = 0;
+		config->video_height = 0;
+		return true;
+	}
+	if (!parse_video_size(values[0].text, &width, &height)) {
+		config_error(parser, values[0].column,
+			"video must be <width>x<height> (such as 1024x768), max, text or keep");
+		return false;
+	}
+	if (width < VIDEO_MIN_SIZE || width > VIDEO_MAX_SIZE || height < VIDEO_MIN_SIZE
+		|| height > VIDEO_MAX_SIZE) {
+		config_error(parser, values[0].column,
+			"video width and height must be from %d to %d", VIDEO_MIN_SIZE, VIDEO_MAX_SIZE);
+		return false;
+	}
+	config->video = CONFIG_VIDEO_MODE;
+	config->video_width = width;
+	config->video_height = height;
+	return true;
+}
+
+
+static bool
+apply_allow_write_execute(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	int value = parse_bool(values[0].text);
+	if (value < 0) {
+		config_error(parser, values[0].column, "allow_write_execute must be yes or no");
+		return false;
+	}
+	parser->config->allow_write_execute = value != 0;
+	return true;
+}
+
+
+/* --- entry settings ------------------------------------------------------- */
+
+static bool
+apply_kernel(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	if (!check_path(parser, "kernel", &values[0]))
+		return false;
+	parser->entry.kernel_path = config_copy_string(parser, values[0].text, values[0].length);
+	return parser->entry.kernel_path != NULL;
+}
+
+
+static bool
+apply_cmdline(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	if (!check_command_line(parser, "cmdline", &values[0]))
+		return false;
+	char *commandLine = config_copy_string(parser, values[0].text, values[0].length);
+	if (commandLine == NULL)
+		return false;
+	heap_free(parser->entry.command_line);
+	parser->entry.command_line = commandLine;
+	return true;
+}
+
+
+static bool
+apply_module(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	struct config_entry *entry = &parser->entry;
+	if (entry->module_count == CONFIG_MAX_MODULES) {
+		struct config_excerpt excerpt;
+		config_error(parser, values[0].column, "too many modules in entry \"%s\" (at most %d)",
+			config_excerpt(&excerpt, entry->title, entry->title != NULL ? strlen(entry->title) : 0),
+			CONFIG_MAX_MODULES);
+		return false;
+	}
+	if (!check_path(parser, "module", &values[0])
+		|| (count > 1 && !check_command_line(parser, "module command line", &values[1]))) {
+		return false;
+	}
+
+	char *path = config_copy_string(parser, values[0].text, values[0].length);
+	char *commandLine = count > 1
+		? config_copy_string(parser, values[1].text, values[1].length)
+		: config_copy_string(parser, "", 0);
+	if (path == NULL || commandLine == NULL) {
+		heap_free(path);
+		heap_free(commandLine);
+		return false;
+	}
+	entry->modules[entry->module_count].path = path;
+	entry->modules[entry->module_count].command_line = commandLine;
+	entry->module_count++;
+	return true;
+}
+
+
+static const struct config_option *
+find_option(const char *name, size_t length)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		if (strlen(kOptions[i].name) != length)
+			continue;
+		size_t j = 0;
+		while (j < length) {
+			if (config_lower(name[j]) != kOptions[i].name[j])
+				break;
+			j++;
+		}
+		if (j == length)
+			return &kOptions[i];
+	}
+	return NULL;
+}
+
+
+/* Levenshtein distance, ASCII case ignored; anything past 31 bytes is far away. */
+static size_t
+edit_distance(const char *a, size_t aLength, const char *b)
+{
+	size_t bLength = strlen(b);
+	size_t row[32];
+	if (aLength >= 32 || bLength >= 32)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= bLength; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= aLength; i++) {
+		size_t diagonal = row[0];
+		row[0] = i;
+		char x = config_lower(a[i - 1]);
+		for (size_t j = 1; j <= bLength; j++) {
+			size_t above = row[j];
+			size_t best = diagonal + (x == b[j - 1] ? 0 : 1);
+			if (above + 1 < best)
+				best = above + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diagonal = above;
+		}
+	}
+	return row[bLength];
+}
+
+
+/* Keep candidate as *_best when it is closer to name than what was found so far. */
+static void
+consider(const char *name, size_t length, const char *candidate, const char **_best,
+	size_t *_bestDistance)
+{
+	size_t distance = edit_distance(name, length, candidate);
+	/*
+	 * A third of the name may be wrong ("verbose" for "verbosity"); a short
+	 * name is "close" to almost anything, so one letter at least must be right.
+	 */
+	if (distance <= length / 3 + 1 && distance < *_bestDistance && distance < length) {
+		*_best = candidate;
+		*_bestDistance = distance;
+	}
+}
+
+
+/* Options are separated by commas, whitespace or both. */
+static bool
+apply_options(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	uint32_t options = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		const char *text = values[i].text;
+		size_t start = 0;
+		while (start <= values[i].length) {
+			const char *comma = strchr(text + start, ',');
+			size_t end = comma != NULL ? (size_t)(comma - text) : values[i].length;
+			if (end > start) {
+				const struct config_option *option = find_option(text + start, end - start);
+				if (option == NULL) {
+					struct config_excerpt excerpt;
+					const char *suggestion = NULL;
+					size_t distance = SIZE_MAX;
+					for (size_t k = 0; k < OPTION_COUNT; k++) {
+						consider(text + start, end - start, kOptions[k].name, &suggestion,
+							&distance);
+					}
+					config_error(parser, values[i].column, "unknown option \"%s\"%s%s%s",
+						config_excerpt(&excerpt, text + start, end - start),
+						suggestion != NULL ? " (did you mean \"" : "",
+						suggestion != NULL ? suggestion : "", suggestion != NULL ? "\"?)" : "");
+					return false;
+				}
+				options |= option->flag;
+			}
+			start = end + 1;
+		}
+	}
+	parser->entry.options |= options;
+	return true;
+}
+
+
+static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
+	[CONFIG_KEY_TIMEOUT] = { "timeout", false, false, 1, "one value", apply_timeout },
+	[CONFIG_KEY_DEFAULT] = { "default", false, false, 1, "one value", apply_default },
+	[CONFIG_KEY_SERIAL] = { "serial", false, false, 2, "a port and a speed", apply_serial },
+	[CONFIG_KEY_VERBOSITY] = { "verbosity", false, false, 1, "one value", apply_verbosity },
+	[CONFIG_KEY_VIDEO] = { "video", false, false, 1, "one value", apply_video },
+	[CONFIG_KEY_ALLOW_WRITE_EXECUTE] = { "allow_write_execute", false, false, 1,
+		"one value", apply_allow_write_execute },
+	[CONFIG_KEY_KERNEL] = { "kernel", true, false, 1, "one value", apply_kernel },
+	[CONFIG_KEY_CMDLINE] = { "cmdline", true, false, 1, "one value", apply_cmdline },
+	[CONFIG_KEY_MODULE] = { "module", true, true, 2, "a path and a command line",
+		apply_module },
+	[CONFIG_KEY_OPTIONS] = { "options", true, true, CONFIG_MAX_TOKENS, "", apply_options },
+};
+
+
+const struct config_key *
+config_find_key(const char *name, enum config_key_id *_id)
+{
+	for (int i = 0; i < CONFIG_KEY_COUNT; i++) {
+		if (config_equals_ignore_case(name, kKeys[i].name)) {
+			*_id = (enum config_key_id)i;
+			return &kKeys[i];
+		}
+	}
+	return NULL;
+}
+
+
+/* The key an unknown name was probably meant to be, or NULL. */
+const char *
+config_suggest_key(const char *name)
+{
+	const char *best = NULL;
+	size_t bestDistance = SIZE_MAX;
+	size_t length = strlen(name);
+	for (int i = 0; i < CONFIG_KEY_COUNT; i++)
+		consider(name, length, kKeys[i].name, &best, &bestDistance);
+	consider(name, length, "entry", &best, &bestDistance);
+	return best;
+}
+
+
+const char *
+config_option_name(uint32_t option)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		if (kOptions[i].flag == option)
+			return kOptions[i].name;
+	}
+	return NULL;
+}
+
+
+const char *
+config_option_label(uint32_t option)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		if (kOptions[i].flag == option)
+			return kOptions[i].label;
+	}
+	return NULL;
+}

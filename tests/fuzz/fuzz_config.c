@@ -1,0 +1,470 @@
+/*
+ * libFuzzer target for the configuration parser (config.c and its lexer
+ * and keys).
+ *
+ * Every input is parsed; the target aborts when a promise of
+ * headers/boot/config.h is broken: a field out of its range, a string that
+ * is not what the format allows, a diagnostic that is not printable or not
+ * in line order, two parses that differ, or a leak. What was parsed is then
+ * written back in the file format and parsed again, which must give the
+ * same settings and entries: whatever the parser keeps, it can also read.
+ * Last, the parse runs once more with one allocation failing (which one
+ * follows from the input), and must fail cleanly with B_NO_MEMORY.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <boot/config.h>
+#include <boot/heap.h>
+
+
+#define FILE_NAME	"(disk0p1)/boot/loader.cfg"
+
+struct writer {
+	char	*data;
+	size_t	length;
+	size_t	size;
+};
+
+static long sLive;
+static long sAllocations;
+static long sFailAt;
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+/* --- heap: malloc, counted, one allocation can be made to fail ------------ */
+
+void *
+heap_alloc(size_t size)
+{
+	if (++sAllocations == sFailAt)
+		return NULL;
+	void *block = malloc(size > 0 ? size : 1);
+	if (block == NULL)
+		abort();
+	memset(block, 0xa5, size > 0 ? size : 1);
+	sLive++;
+	return block;
+}
+
+
+void *
+heap_calloc(size_t count, size_t size)
+{
+	if (++sAllocations == sFailAt)
+		return NULL;
+	void *block = calloc(count > 0 ? count : 1, size > 0 ? size : 1);
+	if (block == NULL)
+		abort();
+	sLive++;
+	return block;
+}
+
+
+void
+heap_free(void *pointer)
+{
+	if (pointer != NULL)
+		sLive--;
+	free(pointer);
+}
+
+
+/* --- checks ---------------------------------------------------------------- */
+
+static void
+check(bool condition, const char *what)
+{
+	if (!condition) {
+		fprintf(stderr, "fuzz_config: broken promise: %s\n", what);
+		abort();
+	}
+}
+
+
+/* Well-formed UTF-8 without control characters, tabs and line feeds only where allowed. */
+static bool
+is_printable(const char *text, bool allowTabAndNewline)
+{
+	const unsigned char *in = (const unsigned char *)text;
+	while (*in != '\0') {
+		uint32_t c = *in;
+		int length = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3
+			: c >= 0xf0 && c < 0xf5 ? 4 : 0;
+		if (length == 0)
+			return false;
+		if (length > 1)
+			c &= 0x3f >> (length - 1);
+		for (int i = 1; i < length; i++) {
+			if ((in[i] & 0xc0) != 0x80)
+				return false;
+			c = (c << 6) | (in[i] & 0x3f);
+		}
+		if ((length == 3 && (c < 0x800 || (c >= 0xd800 && c < 0xe000)))
+			|| (length == 4 && (c < 0x10000 || c > 0x10ffff))) {
+			return false;
+		}
+		bool control = c < 0x20 || (c >= 0x7f && c < 0xa0);
+		if (control && !(allowTabAndNewline && (c == '\t' || c == '\n')))
+			return false;
+		in += length;
+	}
+	return true;
+}
+
+
+static void
+check_path(const char *path)
+{
+	check(path != NULL && path[0] != '\0', "a path is missing");
+	check(strlen(path) <= CONFIG_MAX_PATH_LENGTH, "a path is too long");
+	check(is_printable(path, false), "a path has control characters or bad UTF-8");
+	if (path[0] == '(') {
+		const char *close = strchr(path, ')');
+		check(close != NULL && close > path + 1 && (close[1] == '\0' || close[1] == '/'),
+			"a path's volume is malformed");
+	} else
+		check(path[0] == '/', "a path is not absolute");
+}
+
+
+static void
+check_config(const struct boot_config *config, uint32_t lineCount)
+{
+	check(config->timeout >= CONFIG_TIMEOUT_FOREVER && config->timeout <= CONFIG_MAX_TIMEOUT,
+		"timeout out of range");
+	check(config->default_title == NULL || config->default_number == 0,
+		"default by title and number at once");
+	check(config->default_title == NULL || config->default_title[0] != '\0',
+		"empty default title");
+	check(config->default_number <= CONFIG_MAX_ENTRIES, "default number out of range");
+	check(config->serial_port <= 4, "serial port out of range");
+	check(config->serial_speed == 0 || 115200 % config->serial_speed == 0,
+		"odd serial speed");
+	check(config->serial || (config->serial_port == 0 && config->serial_speed == 0),
+		"serial off with a port or speed");
+	check(config->verbosity <= CONFIG_VERBOSITY_DEBUG, "verbosity out of range");
+	check(config->video <= CONFIG_VIDEO_MODE, "video out of range");
+	if (config->video == CONFIG_VIDEO_MODE) {
+		check(config->video_width >= 64 && config->video_width <= 16384
+			&& config->video_height >= 64 && config->video_height <= 16384,
+			"video size out of range");
+	} else
+		check(config->video_width == 0 && config->video_height == 0, "stray video size");
+
+	check(config->entry_count >= 1 && config->entry_count <= CONFIG_MAX_ENTRIES,
+		"entry count out of range");
+	check(config_default_entry(config) < config->entry_count, "default entry out of range");
+	for (uint32_t i = 0; i < config->entry_count; i++) {
+		const struct config_entry *entry = &config->entries[i];
+		check(entry->title != NULL && entry->title[0] != '\0', "an entry has no title");
+		check(strlen(entry->title) <= CONFIG_MAX_TITLE_LENGTH, "a title is too long");
+		check(is_printable(entry->title, false), "a title is not printable");
+		check_path(entry->kernel_path);
+		check(entry->command_line != NULL
+			&& strlen(entry->command_line) < CONFIG_MAX_COMMAND_LINE,
+			"bad kernel command line");
+		check(is_printable(entry->command_line, true), "command line with control characters");
+		check((entry->options & ~BOOT_OPTION_ALL) == 0, "unknown option flags");
+		check(entry->module_count <= CONFIG_MAX_MODULES, "too many modules");
+		check(config->fallback_entry ? entry->line == 0 : entry->line >= 1
+			&& entry->line <= lineCount, "entry line out of range");
+		check(i == 0 || entry->line > config->entries[i - 1].line, "entries out of order");
+		for (uint32_t m = 0; m < entry->module_count; m++) {
+			check_path(entry->modules[m].path);
+			check(entry->modules[m].command_line != NULL
+				&& strlen(entry->modules[m].command_line) < CONFIG_MAX_COMMAND_LINE
+				&& is_printable(entry->modules[m].command_line, true),
+				"bad module command line");
+		}
+	}
+	if (config->fallback_entry) {
+		check(config->entry_count == 1 && strcmp(config->entries[0].title, "Default") == 0,
+			"bad fallback entry");
+	}
+
+	check(config->diagnostic_count <= CONFIG_MAX_DIAGNOSTICS, "too many diagnostics");
+	check(config->diagnostics_dropped == 0 || config->diagnostic_count == CONFIG_MAX_DIAGNOSTICS,
+		"diagnostics dropped before the list was full");
+	for (uint32_t i = 0; i < config->diagnostic_count; i++) {
+		const struct config_diagnostic *diagnostic = &config->diagnostics[i];
+		check(diagnostic->line >= 1 && diagnostic->line <= lineCount + 1,
+			"diagnostic line out of range");
+		check(i == 0 || diagnostic->line >= config->diagnostics[i - 1].line,
+			"diagnostics out of order");
+		check(memchr(diagnostic->message, '\0', sizeof(diagnostic->message)) != NULL
+			&& diagnostic->message[0] != '\0', "empty or unterminated message");
+		check(is_printable(diagnostic->message, false), "message not printable");
+
+		char line[CONFIG_MESSAGE_SIZE + 64];
+		size_t length = config_format_diagnostic(config, i, line, sizeof(line));
+		check(length == strlen(line) && strncmp(line, FILE_NAME ":", strlen(FILE_NAME) + 1) == 0,
+			"formatted diagnostic");
+		char small[8];
+		check(config_format_diagnostic(config, i, small, sizeof(small)) == length,
+			"formatted length depends on the buffer");
+	}
+}
+
+
+static bool
+same_string(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+
+/* Settings and entries equal; lines and diagnostics are not compared. */
+static bool
+same_config(const struct boot_config *a, const struct boot_config *b)
+{
+	if (a->timeout != b->timeout || !same_string(a->default_title, b->default_title)
+		|| a->default_number != b->default_number || a->serial != b->serial
+		|| a->serial_port != b->serial_port || a->serial_speed != b->serial_speed
+		|| a->verbosity != b->verbosity || a->video != b->video
+		|| a->video_width != b->video_width || a->video_height != b->video_height
+		|| a->allow_write_execute != b->allow_write_execute
+		|| a->entry_count != b->entry_count || a->fallback_entry != b->fallback_entry) {
+		return false;
+	}
+	for (uint32_t i = 0; i < a->entry_count; i++) {
+		const struct config_entry *x = &a->entries[i];
+		const struct config_entry *y = &b->entries[i];
+		if (strcmp(x->title, y->title) != 0 || strcmp(x->kernel_path, y->kernel_path) != 0
+			|| strcmp(x->command_line, y->command_line) != 0 || x->options != y->options
+			|| x->module_count != y->module_count) {
+			return false;
+		}
+		for (uint32_t m = 0; m < x->module_count; m++) {
+			if (strcmp(x->modules[m].path, y->modules[m].path) != 0
+				|| strcmp(x->modules[m].command_line, y->modules[m].command_line) != 0) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+
+/* --- writing a configuration back ---------------------------------------- */
+
+static void
+write_raw(struct writer *writer, const char *text, size_t length)
+{
+	if (writer->length + length + 1 > writer->size) {
+		writer->size = (writer->length + length + 1) * 2;
+		writer->data = realloc(writer->data, writer->size);
+		if (writer->data == NULL)
+			abort();
+	}
+	memcpy(writer->data + writer->length, text, length);
+	writer->length += length;
+}
+
+
+static void
+write_text(struct writer *writer, const char *text)
+{
+	write_raw(writer, text, strlen(text));
+}
+
+
+/* Bare when the lexer reads it back as one word, else quoted with escapes. */
+static void
+write_string(struct writer *writer, const char *text, bool bareDigitsAllowed)
+{
+	bool bare = text[0] != '\0' && strpbrk(text, " \t\"#{}=\n") == NULL;
+	if (bare && !bareDigitsAllowed && strspn(text, "0123456789") == strlen(text))
+		bare = false;
+	if (bare) {
+		write_text(writer, text);
+		return;
+	}
+	write_text(writer, "\"");
+	for (; *text != '\0'; text++) {
+		if (*text == '"')
+			write_text(writer, "\\\"");
+		else if (*text == '\\')
+			write_text(writer, "\\\\");
+		else if (*text == '\n')
+			write_text(writer, "\\n");
+		else
+			write_raw(writer, text, 1);
+	}
+	write_text(writer, "\"");
+}
+
+
+static void
+write_config(struct writer *writer, const struct boot_config *config)
+{
+	static const char *const kVerbosity[] = { "quiet", "normal", "verbose", "debug" };
+	char number[64];
+
+	if (config->timeout == CONFIG_TIMEOUT_FOREVER)
+		write_text(writer, "timeout = forever\n");
+	else {
+		snprintf(number, sizeof(number), "timeout = %d\n", (int)config->timeout);
+		write_text(writer, number);
+	}
+	if (config->default_title != NULL) {
+		write_text(writer, "default = ");
+		write_string(writer, config->default_title, false);
+		write_text(writer, "\n");
+	} else if (config->default_number != 0) {
+		snprintf(number, sizeof(number), "default = %u\n", config->default_number);
+		write_text(writer, number);
+	}
+	if (!config->serial)
+		write_text(writer, "serial = off\n");
+	else {
+		char port[16];
+		snprintf(port, sizeof(port), config->serial_port != 0 ? "com%u" : "on",
+			config->serial_port);
+		snprintf(number, sizeof(number), config->serial_speed != 0 ? "serial = %s %u\n"
+			: "serial = %s\n", port, config->serial_speed);
+		write_text(writer, number);
+	}
+	write_text(writer, "verbosity = ");
+	write_text(writer, kVerbosity[config->verbosity]);
+	write_text(writer, "\n");
+	if (config->video == CONFIG_VIDEO_MODE) {
+		snprintf(number, sizeof(number), "video = %ux%u\n", config->video_width,
+			config->video_height);
+		write_text(writer, number);
+	} else {
+		write_text(writer, config->video == CONFIG_VIDEO_MAX ? "video = max\n"
+			: config->video == CONFIG_VIDEO_TEXT ? "video = text\n" : "video = keep\n");
+	}
+	write_text(writer, config->allow_write_execute ? "allow_write_execute = yes\n"
+		: "allow_write_execute = no\n");
+
+	if (config->fallback_entry)
+		return;
+	for (uint32_t i = 0; i < config->entry_count; i++) {
+		const struct config_entry *entry = &config->entries[i];
+		write_text(writer, "entry ");
+		write_string(writer, entry->title, true);
+		write_text(writer, " {\n\tkernel = ");
+		write_string(writer, entry->kernel_path, true);
+		write_text(writer, "\n\tcmdline = ");
+		write_string(writer, entry->command_line, true);
+		write_text(writer, "\n");
+		for (uint32_t m = 0; m < entry->module_count; m++) {
+			write_text(writer, "\tmodule = ");
+			write_string(writer, entry->modules[m].path, true);
+			write_text(writer, " ");
+			write_string(writer, entry->modules[m].command_line, true);
+			write_text(writer, "\n");
+		}
+		if (entry->options != 0) {
+			write_text(writer, "\toptions =");
+			for (uint32_t flag = 1; flag & BOOT_OPTION_ALL; flag <<= 1) {
+				if ((entry->options & flag) != 0) {
+					write_text(writer, " ");
+					write_text(writer, config_option_name(flag));
+				}
+			}
+			write_text(writer, "\n");
+		}
+		write_text(writer, "}\n");
+	}
+}
+
+
+static bool
+fits_limits(const struct writer *writer)
+{
+	if (writer->length > CONFIG_MAX_FILE_SIZE)
+		return false;
+	size_t lineStart = 0;
+	for (size_t i = 0; i < writer->length; i++) {
+		if (writer->data[i] == '\n') {
+			if (i - lineStart > CONFIG_MAX_LINE_LENGTH)
+				return false;
+			lineStart = i + 1;
+		}
+	}
+	return true;
+}
+
+
+static bool
+default_resolves(const struct boot_config *config)
+{
+	if (config->default_title != NULL)
+		return config_find_entry(config, config->default_title) >= 0;
+	return config->default_number <= config->entry_count;
+}
+
+
+/* --- the target ------------------------------------------------------------ */
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	uint32_t lineCount = 1;
+	for (size_t i = 0; i < size; i++)
+		lineCount += data[i] == '\n';
+
+	sAllocations = 0;
+	sFailAt = 0;
+	struct boot_config *config = NULL;
+	check(config_parse(FILE_NAME, text, size, &config) == B_OK && config != NULL,
+		"parse failed without a failing allocation");
+	long allocations = sAllocations;
+	check_config(config, lineCount);
+
+	/* the same input, the same result */
+	struct boot_config *again = NULL;
+	check(config_parse(FILE_NAME, text, size, &again) == B_OK, "second parse failed");
+	check(same_config(config, again) && again->diagnostic_count == config->diagnostic_count
+		&& again->diagnostics_dropped == config->diagnostics_dropped
+		&& memcmp(again->diagnostics, config->diagnostics,
+			config->diagnostic_count * sizeof(config->diagnostics[0])) == 0,
+		"two parses differ");
+	config_free(again);
+
+	/* written back and read again: the same, and no complaint but about the default */
+	struct writer writer = { NULL, 0, 0 };
+	write_config(&writer, config);
+	if (!fits_limits(&writer)) {
+		/* quoting took more room than the input had: nothing to compare */
+		free(writer.data);
+		writer.data = NULL;
+		writer.length = 0;
+	}
+	struct boot_config *reread = NULL;
+	check(config_parse(FILE_NAME, writer.data, writer.length, &reread) == B_OK,
+		"reparse failed");
+	if (writer.data != NULL && (!same_config(config, reread)
+			|| reread->diagnostic_count != (default_resolves(config) ? 0u : 1u))) {
+		fprintf(stderr, "written back:\n%.*s\n", (int)writer.length, writer.data);
+		for (uint32_t i = 0; i < reread->diagnostic_count; i++)
+			fprintf(stderr, "  %s\n", reread->diagnostics[i].message);
+		check(false, "written back, it reads differently");
+	}
+	free(writer.data);
+	config_free(reread);
+	config_free(config);
+	check(sLive == 0, "leaked heap blocks");
+
+	/* one allocation fails: all or nothing */
+	uint32_t hash = 2166136261u;
+	for (size_t i = 0; i < size; i++)
+		hash = (hash ^ data[i]) * 16777619u;
+	sAllocations = 0;
+	sFailAt = (long)(hash % (uint32_t)allocations) + 1;
+	config = NULL;
+	check(config_parse(FILE_NAME, text, size, &config) == B_NO_MEMORY && config == NULL,
+		"a failed allocation did not fail the parse");
+	sFailAt = 0;
+	check(sLive == 0, "leaked heap blocks after a failed allocation");
+	return 0;
+}

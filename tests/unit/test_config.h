@@ -1,0 +1,43 @@
+/*
+ * What the configuration parser tests share: a counted malloc heap that can
+ * be told to fail, and helpers that parse and compare diagnostics.
+ */
+#ifndef TEST_CONFIG_H
+#define TEST_CONFIG_H
+
+#include <stddef.h>
+
+#include <boot/config.h>
+
+#define TEST_CONFIG_FILE	"/boot/loader.cfg"
+
+/* Heap blocks not freed yet. */
+extern long gTestConfigLive;
+/* Allocations made so far; the one with this number (from 1) fails, 0: none. */
+extern long gTestConfigAllocations;
+extern long gTestConfigFailAt;
+
+/* At the start of each case: no failing allocation, earlier failures' leaks forgotten. */
+void test_config_reset(void);
+
+/* Parse length bytes (the whole string for test_parse); the parse must succeed. */
+struct boot_config *test_parse_bytes(const char *text, size_t length);
+struct boot_config *test_parse(const char *text);
+
+/*
+ * The diagnostics, formatted, must be exactly the NULL-terminated list
+ * expected (file name included); prints both lists when they differ.
+ */
+void test_check_diagnostics(const struct boot_config *config, const char *const *expected);
+#define CHECK_DIAGNOSTICS(config, ...) \
+	test_check_diagnostics(config, (const char *const[]){ __VA_ARGS__, NULL })
+#define CHECK_NO_DIAGNOSTICS(config) \
+	test_check_diagnostics(config, (const char *const[]){ NULL })
+
+/* Parse text and expect exactly one diagnostic, "<file>:<line>: <message>". */
+void test_check_error(const char *text, unsigned line, const char *message);
+
+/* config_free(), and no heap block may be left. */
+void test_release(struct boot_config *config);
+
+#endif
