@@ -241,24 +241,37 @@ fat_next(struct fat_volume *volume, uint32_t cluster, uint32_t *_next,
 {
 	uint64_t offset = volume->fat_bits == 12
 		? cluster + cluster / 2 : (uint64_t)cluster * (volume->fat_bits / 8);
+	uint32_t size = volume->fat_bits == 12 ? 2 : volume->fat_bits / 8;
+	/*
+	 * Mapping a 64 MiB file asks for tens of thousands of entries, nearly all
+	 * inside the cached window: read those in place, byte by byte only the
+	 * rest (a FAT12 entry can straddle the window's end).
+	 */
+	const uint8_t *entry;
 	uint8_t bytes[4] = { 0, 0, 0, 0 };
-	for (uint32_t i = 0; i < (volume->fat_bits == 12 ? 2 : volume->fat_bits / 8); i++) {
-		status_t status = fat_cache_byte(volume, offset + i, &bytes[i]);
-		if (status != B_OK)
-			return status;
+	if (offset >= volume->fat_cache_offset
+		&& offset - volume->fat_cache_offset + size <= volume->fat_cache_length) {
+		entry = volume->fat_cache + (offset - volume->fat_cache_offset);
+	} else {
+		for (uint32_t i = 0; i < size; i++) {
+			status_t status = fat_cache_byte(volume, offset + i, &bytes[i]);
+			if (status != B_OK)
+				return status;
+		}
+		entry = bytes;
 	}
 
 	uint32_t value;
 	uint32_t endOfChain;
 	if (volume->fat_bits == 12) {
-		value = read_le16(bytes);
+		value = read_le16(entry);
 		value = (cluster & 1) != 0 ? value >> 4 : value & 0xfff;
 		endOfChain = 0xff8;
 	} else if (volume->fat_bits == 16) {
-		value = read_le16(bytes);
+		value = read_le16(entry);
 		endOfChain = 0xfff8;
 	} else {
-		value = read_le32(bytes) & 0x0fffffff;
+		value = read_le32(entry) & 0x0fffffff;
 		endOfChain = 0x0ffffff8;
 	}
 
