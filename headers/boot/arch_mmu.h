@@ -34,4 +34,20 @@ status_t arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 /* Whether the page tables can (and will) mark pages non-executable. */
 bool arch_mmu_has_no_execute(void);
 
+/*
+ * Whether the CPU has 1 GiB pages (x86_64: CPUID 0x80000001 EDX bit 26), and
+ * so whether the physical and identity maps use them rather than 2 MiB pages.
+ */
+bool arch_mmu_has_huge_pages(void);
+
+/*
+ * After arch_mmu_build(): let code run from the kernel addresses
+ * [address, address + size), which must be mapped (firmware runtime code in
+ * the physical map). Whole large pages become executable; pages from source
+ * may be needed to split larger ones. Errors: B_BAD_ADDRESS (not mapped),
+ * B_ERROR (no page tables yet).
+ */
+status_t arch_mmu_allow_execute(uint64_t address, uint64_t size,
+	const struct arch_mmu_page_source *source);
+
 #endif

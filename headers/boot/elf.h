@@ -1,5 +1,6 @@
 /*
- * ELF64 kernel images: validation and loading by program headers.
+ * ELF64 kernel images: validation and loading by program headers, and the
+ * symbol table found through the section headers.
  */
 #ifndef BOOT_ELF_H
 #define BOOT_ELF_H
@@ -43,6 +44,45 @@ status_t elf_validate(const void *image, size_t size,
  */
 status_t elf_load_kernel(const void *image, size_t size, const char *name,
 	const struct elf_policy *policy, kernel_image *kernel,
+	const char **_reason);
+
+/* Where a file's symbol table and its string table lie; sizes 0 without one. */
+struct elf_symbol_tables {
+	uint64_t	symbols_offset;
+	uint64_t	symbols_size;		/* a multiple of sizeof(Elf64_Sym) */
+	uint64_t	strings_offset;
+	uint64_t	strings_size;		/* its last byte is NUL */
+};
+
+/*
+ * Find the first SHT_SYMTAB section of image (size bytes, the whole file)
+ * and the SHT_STRTAB its sh_link names. Untrusted input: the section header
+ * table must lie inside the file with e_shentsize == sizeof(Elf64_Shdr)
+ * (extended numbering, e_shnum 0 with the count in section 0, is understood),
+ * both tables inside the file, the symbols of sizeof(Elf64_Sym) each with
+ * names inside the string table, and the string table NUL-terminated; no
+ * arithmetic may overflow. A file without section headers or without a
+ * symbol table (a stripped kernel) is fine: all sizes are 0. On failure
+ * *_reason names the problem ("section headers past end of file", ...).
+ * Errors: B_BAD_DATA, B_NOT_SUPPORTED (not ELF64 little-endian), B_BAD_VALUE.
+ */
+status_t elf_find_symbol_tables(const void *image, size_t size,
+	struct elf_symbol_tables *tables, const char **_reason);
+
+/* The kernel's symbols take this many preloaded images. */
+#define ELF_SYMBOL_IMAGES	2
+
+/*
+ * Copy the symbol and string tables of image into two read-only regions of
+ * kernel memory (platform_allocate_region, REGION_READ, placed by the port)
+ * and describe them in images[0] (PRELOADED_KERNEL_SYMBOLS, ".symtab") and
+ * images[1] (PRELOADED_KERNEL_STRINGS, ".strtab"), CRC-32 included.
+ * *_count is ELF_SYMBOL_IMAGES, or 0 for a file without a symbol table.
+ * Errors: those of elf_find_symbol_tables, B_NO_MEMORY (with *_reason set);
+ * a region allocated before a failure is freed again.
+ */
+status_t elf_load_symbols(const void *image, size_t size,
+	preloaded_image images[ELF_SYMBOL_IMAGES], uint32_t *_count,
 	const char **_reason);
 
 #endif

@@ -26,6 +26,10 @@
 #define PF_W			0x2
 #define PF_R			0x4
 
+#define SHT_NULL		0
+#define SHT_SYMTAB		2
+#define SHT_STRTAB		3
+
 typedef struct {
 	uint8_t		e_ident[EI_NIDENT];
 	uint16_t	e_type;
@@ -53,5 +57,27 @@ typedef struct {
 	uint64_t	p_memsz;
 	uint64_t	p_align;
 } Elf64_Phdr;
+
+typedef struct {
+	uint32_t	sh_name;
+	uint32_t	sh_type;
+	uint64_t	sh_flags;
+	uint64_t	sh_addr;
+	uint64_t	sh_offset;
+	uint64_t	sh_size;
+	uint32_t	sh_link;
+	uint32_t	sh_info;
+	uint64_t	sh_addralign;
+	uint64_t	sh_entsize;
+} Elf64_Shdr;
+
+typedef struct {
+	uint32_t	st_name;			/* offset into the linked string table */
+	uint8_t		st_info;
+	uint8_t		st_other;
+	uint16_t	st_shndx;
+	uint64_t	st_value;
+	uint64_t	st_size;
+} Elf64_Sym;
 
 #endif

@@ -14,12 +14,20 @@
 
 #define KERNEL_REGIONS_MAX	64
 
+/* What a region holds, for the typed memory map (boot/memory_map.h). */
+enum kernel_region_kind {
+	KERNEL_REGION_LOADER_DATA = 0,	/* kernel_args data, log, stack: reclaimable */
+	KERNEL_REGION_KERNEL,			/* set for every region in the kernel window */
+	KERNEL_REGION_MODULE,			/* preloaded images: kernel_regions_set_kind() */
+};
+
 struct kernel_region {
 	uint64_t	kernel_address;
 	uint64_t	physical_address;
 	void		*loader_address;	/* where the loader reaches the memory */
 	uint64_t	size;				/* page multiple */
 	uint32_t	protection;			/* REGION_* */
+	uint32_t	kind;				/* enum kernel_region_kind */
 };
 
 /*
@@ -32,8 +40,17 @@ struct kernel_region {
  */
 status_t kernel_regions_reserve(uint64_t *_address, uint64_t size, bool exact);
 
-/* Record a region reserve() approved, now backed by memory. */
+/*
+ * Record a region reserve() approved, now backed by memory. A region in the
+ * kernel window is always of kind KERNEL_REGION_KERNEL.
+ */
 void kernel_regions_add(const struct kernel_region *region);
+
+/*
+ * Say what the region starting at kernelAddress holds (KERNEL_REGION_*), so
+ * that the memory map types it right. Errors: B_BAD_VALUE.
+ */
+status_t kernel_regions_set_kind(uint64_t kernelAddress, uint32_t kind);
 
 /*
  * Forget the region starting at kernelAddress, whose size must match;

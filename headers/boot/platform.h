@@ -143,6 +143,13 @@ uint64_t system_time(void);
 /* Busy-wait at least the given number of microseconds. */
 void spin(uint64_t microseconds);
 
+/*
+ * How fast arch_cpu_cycle_counter() (boot/arch_cpu.h; the TSC on x86) counts,
+ * in Hz, measured by the port against a clock it trusts; 0 when unknown.
+ * Must work from the port's entry on and never allocate.
+ */
+uint64_t platform_tsc_frequency(void);
+
 
 /* --- devices -------------------------------------------------------------- */
 

@@ -1,6 +1,8 @@
 """QEMU + OVMF boots of the real image and of images with broken kernels."""
 
 import os
+import re
+import subprocess
 
 import pytest
 
@@ -72,3 +74,53 @@ def test_bad_kernel_is_reported_and_not_entered(variant, log_path):
     assert "starting kernel" not in result.log
     # A CPU exception would have OVMF dump registers on the serial line.
     assert "X64 Exception" not in result.log and "!!!!" not in result.log
+
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TIMELINE_STEP = re.compile(r"^ +\d+\.\d{3} ms  \+ *\d+\.\d{3} ms  (.*)$", re.M)
+
+
+@pytest.mark.parametrize("cpu, huge_pages, no_execute", [
+    ("qemu64,+pdpe1gb", "yes", "yes"),
+    ("qemu64,-nx", "no", "no"),
+])
+def test_page_tables_follow_the_cpu(cpu, huge_pages, no_execute, log_path):
+    # The default CPU has NX but no 1 GiB pages; these cover the other cases.
+    result = boot("boot.img", log_path, extra=("-cpu", cpu))
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    assert result.returncode == PASS, result.tail()
+    assert f"NX {no_execute}, 1 GiB pages {huge_pages}" in result.log, result.tail()
+    for check in ("cpu_protection", "segment_permissions", "data_permissions",
+            "physical_map_pages", "large_pages", "stack_guard"):
+        assert f"CHECK {check}: ok" in result.log, result.tail()
+
+    # The timeline as the kernel printed it, every step in its place.
+    steps = TIMELINE_STEP.findall(result.log)
+    kernel = os.path.getsize(os.path.join(TOP, "generated", "kernel", "kernel_x86_64"))
+    assert steps == ["loader entry", "console ready", "heap ready", "volumes ready",
+        f"kernel loaded ({kernel} bytes)", "page tables built", "ExitBootServices",
+        "kernel entry"], result.tail(80)
+    assert re.search(r"boot timeline: 8 events, TSC \d+\.\d{3} MHz", result.log)
+    assert re.search(r'\[0\] symbols "\.symtab" .*\n  \[1\] strings "\.strtab"', result.log)
+    assert "CHECK kernel_symbols: ok" in result.log, result.tail()
+
+
+def test_load_options_become_the_kernel_command_line(tmp_path, log_path):
+    # The UEFI shell runs startup.nsh when no boot option has a loader, and
+    # hands the loader its command line (UCS-2) as load options.
+    script = tmp_path / "startup.nsh"
+    script.write_bytes("\ufefffs0:\r\n\\EFI\\test\\loader.efi quiet name=Grüße\r\n"
+        .encode("utf-16-le"))
+    image = tmp_path / "shell.img"
+    generated = os.path.join(TOP, "generated")
+    subprocess.run([os.path.join(TOP, "build", "scripts", "make-image"), "--layout", "blank",
+        "--extra-file", f"{generated}/efi/BOOTX64.efi:/EFI/test/loader.efi",
+        "--extra-file", f"{generated}/kernel/kernel_x86_64:/boot/kernel",
+        "--extra-file", f"{script}:/startup.nsh", str(image)], check=True,
+        capture_output=True)
+    result = boot(str(image), log_path, timeout=150)
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    # All of the load options, the program's path included, in UTF-8.
+    assert 'command line: "\\EFI\\test\\loader.efi quiet name=Grüße"' in result.log, \
+        result.tail()
+    assert "CHECK command_line: ok" in result.log

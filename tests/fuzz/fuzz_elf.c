@@ -1,12 +1,14 @@
 /*
- * libFuzzer target for the ELF kernel validator and loader (elf.c).
+ * libFuzzer target for the ELF kernel validator and loader (elf.c) and the
+ * symbol table finder (elf_symbols.c).
  *
  * Build and run from the top of the tree (clang 14 or newer):
  *
  *   mkdir -p generated/fuzz/corpus_elf
  *   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
  *       -fno-sanitize-recover=all -Iheaders -Iheaders/arch/x86_64 \
- *       -o generated/fuzz/fuzz_elf tests/fuzz/fuzz_elf.c src/system/boot/loader/elf.c
+ *       -o generated/fuzz/fuzz_elf tests/fuzz/fuzz_elf.c src/system/boot/loader/elf.c \
+ *       src/system/boot/loader/elf_symbols.c src/system/boot/loader/crc32.c
  *   head -c 32768 generated/kernel/kernel_x86_64 > generated/fuzz/corpus_elf/kernel
  *   generated/fuzz/fuzz_elf -max_total_time=60 -max_len=65536 generated/fuzz/corpus_elf
  *
@@ -123,9 +125,36 @@ fuzz_free_all(void)
 }
 
 
+/* Whatever the section headers say, the tables found must lie inside the file. */
+static void
+fuzz_symbol_tables(const uint8_t *data, size_t size)
+{
+	struct elf_symbol_tables tables;
+	const char *reason = NULL;
+	status_t status = elf_find_symbol_tables(data, size, &tables, &reason);
+	if (status == B_OK ? reason != NULL : reason == NULL)
+		abort();
+	if (status != B_OK) {
+		if (tables.symbols_size != 0 || tables.strings_size != 0)
+			abort();
+		return;
+	}
+	if ((tables.symbols_size == 0) != (tables.strings_size == 0)
+		|| tables.symbols_size % sizeof(Elf64_Sym) != 0
+		|| tables.symbols_offset > size || tables.symbols_size > size - tables.symbols_offset
+		|| tables.strings_offset > size || tables.strings_size > size - tables.strings_offset) {
+		abort();
+	}
+	if (tables.strings_size != 0 && data[tables.strings_offset + tables.strings_size - 1] != 0)
+		abort();
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	fuzz_symbol_tables(data, size);
+
 	const char *reason = NULL;
 	status_t status = elf_validate(data, size, &kPolicy, &reason);
 	if (status == B_OK ? reason != NULL : reason == NULL)

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/system/kernel/bootcheck.h"
+#include "../../src/system/kernel/checks.h"
+
+#include <boot/elf_types.h>
 
 #include "unit_test.h"
 
@@ -17,7 +19,11 @@
 #define MEMORY_SIZE			0x400000ULL		/* fake physical memory: 4 MiB */
 #define LARGE_PAGE			0x200000ULL
 #define PTE_PRESENT_WRITE	0x3ULL
+#define PTE_PRESENT			0x1ULL
 #define PTE_LARGE			0x80ULL
+#define PTE_NO_EXECUTE		(1ULL << 63)
+/* Leaf flags of data: read-write, not executable. */
+#define PTE_DATA			(PTE_PRESENT_WRITE | PTE_NO_EXECUTE)
 
 /* Where things are in the fake physical memory. */
 #define PML4				0x1000ULL
@@ -42,6 +48,7 @@
 #define LOG_VIRTUAL			MISC_VIRTUAL
 #define NAME_VIRTUAL		(MISC_VIRTUAL + 0x800)
 #define GDT_VIRTUAL			(MISC_VIRTUAL + 0xc00)
+#define COMMAND_LINE_VIRTUAL	(MISC_VIRTUAL + 0xa00)
 #define STACK_VIRTUAL		(KERNEL_DATA_BASE + 0xa000)
 #define STACK_SIZE			0x2000ULL
 
@@ -53,6 +60,25 @@ _Static_assert(sizeof(kernel_args) <= ARGS_PAGES * PAGE, "kernel_args outgrew th
 static const char kLog[] = "efi: first\nboot: generic loader started\nboot: third\n"
 	"boot: fourth\nboot: fifth\nboot: sixth\nboot: seventh\nboot: starting kernel\n";
 static const char kLoaderName[] = "test loader";
+static const char kCommandLine[] = "quiet debug=1";
+#define TSC_FREQUENCY		2000000000ULL	/* 2 GHz: 2000 ticks per microsecond */
+#define TSC_LAST_EVENT		4000000ULL
+
+/* The steps of a boot through firmware, as the timeline must record them. */
+static const struct {
+	const char	*name;
+	uint64_t	tsc;
+	uint64_t	detail;
+} kEvents[] = {
+	{ "loader entry", 1000000, 0 },
+	{ "console ready", 1200000, 0 },
+	{ "heap ready", 1300000, 0 },
+	{ "kernel loaded", 2000000, 0x5000 },
+	{ "page tables built", 3000000, 0 },
+	{ "ExitBootServices", 3900000, 0 },
+	{ "kernel entry", TSC_LAST_EVENT, 0 },
+};
+#define EVENT_COUNT			(sizeof(kEvents) / sizeof(kEvents[0]))
 
 /* How the fake read_virtual finds memory: independent of the page tables. */
 struct fake_region {
@@ -153,20 +179,22 @@ build_page_tables(void)
 	table_set(PML4, 511, PDPT_KERNEL | PTE_PRESENT_WRITE);
 	table_set(PDPT_PHYSMAP, 0, PD_PHYSMAP | PTE_PRESENT_WRITE);
 	for (unsigned i = 0; i < MEMORY_SIZE / LARGE_PAGE; i++)
-		table_set(PD_PHYSMAP, i, i * LARGE_PAGE | PTE_LARGE | PTE_PRESENT_WRITE);
+		table_set(PD_PHYSMAP, i, i * LARGE_PAGE | PTE_LARGE | PTE_DATA);
 
+	/* Text read-execute, rodata read-only, data read-write: as the ELF flags say. */
 	table_set(PDPT_KERNEL, 510, PD_WINDOW | PTE_PRESENT_WRITE);
 	table_set(PD_WINDOW, 0, PT_WINDOW | PTE_PRESENT_WRITE);
-	for (unsigned i = 0; i < 3; i++)
-		table_set(PT_WINDOW, i, (SEGMENTS_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+	table_set(PT_WINDOW, 0, SEGMENTS_PHYSICAL | PTE_PRESENT);
+	table_set(PT_WINDOW, 1, (SEGMENTS_PHYSICAL + PAGE) | PTE_PRESENT | PTE_NO_EXECUTE);
+	table_set(PT_WINDOW, 2, (SEGMENTS_PHYSICAL + 2 * PAGE) | PTE_DATA);
 
+	/* The page between kernel_args and the stack is its guard: unmapped. */
 	table_set(PDPT_KERNEL, 511, PD_DATA | PTE_PRESENT_WRITE);
 	table_set(PD_DATA, 0, PT_DATA | PTE_PRESENT_WRITE);
 	for (unsigned i = 0; i < ARGS_PAGES + 1; i++)
-		table_set(PT_DATA, i, (ARGS_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+		table_set(PT_DATA, i, (ARGS_PHYSICAL + i * PAGE) | PTE_DATA);
 	for (unsigned i = 0; i < 2; i++)
-		table_set(PT_DATA, ARGS_PAGES + 2 + i,
-			(STACK_PHYSICAL + i * PAGE) | PTE_PRESENT_WRITE);
+		table_set(PT_DATA, ARGS_PAGES + 2 + i, (STACK_PHYSICAL + i * PAGE) | PTE_DATA);
 }
 
 
@@ -198,6 +226,22 @@ build_kernel_image(kernel_image *kernel)
 }
 
 
+/* The typed map of the fake memory: what a loader would make of a PC's firmware map. */
+static const memory_map_entry kMemoryMap[] = {
+	{ .start = 0, .size = PML4, .type = KERNEL_MEMORY_USABLE },
+	{ .start = PML4, .size = SEGMENTS_PHYSICAL - PML4,
+		.type = KERNEL_MEMORY_LOADER_RECLAIMABLE },
+	{ .start = SEGMENTS_PHYSICAL, .size = 3 * PAGE, .type = KERNEL_MEMORY_KERNEL_AND_MODULES },
+	{ .start = ARGS_PHYSICAL, .size = ALLOCATED_END - ARGS_PHYSICAL,
+		.type = KERNEL_MEMORY_LOADER_RECLAIMABLE },
+	{ .start = ALLOCATED_END, .size = 0xa0000 - ALLOCATED_END, .type = KERNEL_MEMORY_USABLE },
+	{ .start = 0xa0000, .size = 0x60000, .type = KERNEL_MEMORY_RESERVED },
+	{ .start = 0x100000, .size = MEMORY_SIZE - 0x100000, .type = KERNEL_MEMORY_USABLE },
+	{ .start = 0xfec00000, .size = PAGE, .type = KERNEL_MEMORY_MMIO },
+};
+#define MEMORY_MAP_COUNT	(sizeof(kMemoryMap) / sizeof(kMemoryMap[0]))
+
+
 /* A consistent kernel_args as a loader would hand it over, and the environment. */
 static kernel_args *
 build(void)
@@ -224,6 +268,8 @@ build(void)
 	args->virtual_allocated_range[2] = (addr_range){ KERNEL_DATA_BASE,
 		(ARGS_PAGES + 1) * PAGE };
 	args->virtual_allocated_range[3] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
+	args->num_memory_map_entries = MEMORY_MAP_COUNT;
+	memcpy(args->memory_map, kMemoryMap, sizeof(kMemoryMap));
 
 	build_kernel_image(&args->kernel);
 	args->cpu_kernel_stack[0] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
@@ -233,6 +279,17 @@ build(void)
 	args->log_size = sizeof(kLog) - 1;
 	memcpy(sMemory + MISC_PHYSICAL, kLog, sizeof(kLog) - 1);
 	memcpy(sMemory + MISC_PHYSICAL + 0x800, kLoaderName, sizeof(kLoaderName));
+	memcpy(sMemory + MISC_PHYSICAL + 0xa00, kCommandLine, sizeof(kCommandLine));
+	args->command_line = COMMAND_LINE_VIRTUAL;
+
+	args->tsc_frequency = TSC_FREQUENCY;
+	args->num_boot_events = EVENT_COUNT;
+	for (unsigned i = 0; i < EVENT_COUNT; i++) {
+		snprintf(args->boot_events[i].name, sizeof(args->boot_events[i].name), "%s",
+			kEvents[i].name);
+		args->boot_events[i].tsc = kEvents[i].tsc;
+		args->boot_events[i].detail = kEvents[i].detail;
+	}
 
 	args->arch_args.page_directory_physical = PML4;
 	args->arch_args.gdt_address = GDT_VIRTUAL;
@@ -360,9 +417,15 @@ expect_counts(unsigned expectedFailed, unsigned expectedSkipped)
 
 static const char *const kKernelOnlyChecks[] = {
 	"kernel_sections", "kernel_contents", "kernel_linked", "segment_flags", "cr3", "gdtr",
-	"code_selector",
+	"code_selector", "boot_cpu_apic_id", "cpu_protection", "large_pages",
 };
 #define KERNEL_ONLY_CHECKS	(sizeof(kKernelOnlyChecks) / sizeof(kKernelOnlyChecks[0]))
+
+/* Skipped because build() hands over no firmware tables (test_bootcheck_firmware.c does). */
+static const char *const kFirmwareChecks[] = {
+	"acpi_rsdp", "acpi_tables", "smbios", "framebuffer_pattern", "efi_tables", "efi_get_time",
+};
+#define FIRMWARE_CHECKS	(sizeof(kFirmwareChecks) / sizeof(kFirmwareChecks[0]))
 
 
 TEST(consistent_args_pass_with_kernel_checks_skipped)
@@ -374,11 +437,20 @@ TEST(consistent_args_pass_with_kernel_checks_skipped)
 	CHECK(passed);
 	CHECK(report_line("BOOTCHECK PASS") != NULL);
 	CHECK(strstr(sOutput, "FAIL") == NULL);
-	expect_counts(0, KERNEL_ONLY_CHECKS);
+	expect_counts(0, KERNEL_ONLY_CHECKS + FIRMWARE_CHECKS);
 	for (size_t i = 0; i < KERNEL_ONLY_CHECKS; i++)
 		EXPECT_CHECK(kKernelOnlyChecks[i], "skipped (");
+	for (size_t i = 0; i < FIRMWARE_CHECKS; i++)
+		EXPECT_CHECK(kFirmwareChecks[i], "skipped (");
+	/* "No framebuffer" is a state that is checked, not skipped. */
+	EXPECT_CHECK("framebuffer", "ok");
 	EXPECT_CHECK("page_tables", "ok");
 	EXPECT_CHECK("args_alias", "ok");
+	EXPECT_CHECK("memory_map_ram", "ok");
+	EXPECT_CHECK("loader_pages", "ok");
+	CHECK(report_line("memory map: 8 entries") != NULL);
+	CHECK(report_line("  [  2] 0x000000009000 - 0x00000000c000         12 KiB  kernel and modules")
+		!= NULL);
 
 	/* Everything was read through the accessors, and the summary shows it. */
 	CHECK(sVirtualReads > 0);
@@ -391,13 +463,22 @@ TEST(consistent_args_pass_with_kernel_checks_skipped)
 }
 
 
+/* The CPU as the kernel finds it after a correct handoff: WP, NXE, 2 MiB pages only. */
+static struct bootcheck_cpu_state
+kernel_cpu(void)
+{
+	return (struct bootcheck_cpu_state){
+		.cr3 = PML4, .gdt_base = GDT_VIRTUAL, .gdt_limit = 0x17, .cs = 0x08, .ds = 0x10,
+		.ss = 0x10, .cr0 = 0x80010033, .efer = 0xd00, .tsc = TSC_LAST_EVENT + 1000,
+		.has_no_execute = true, .has_huge_pages = false,
+	};
+}
+
+
 TEST(kernel_checks_run_when_the_kernel_supplies_cpu_and_image)
 {
 	kernel_args *args = build();
-	struct bootcheck_cpu_state cpu = {
-		.cr3 = PML4, .gdt_base = GDT_VIRTUAL, .gdt_limit = 0x17, .cs = 0x08, .ds = 0x10,
-		.ss = 0x10,
-	};
+	struct bootcheck_cpu_state cpu = kernel_cpu();
 	struct bootcheck_image image = {
 		.text_start = KERNEL_LOAD_BASE, .text_end = KERNEL_LOAD_BASE + PAGE,
 		.rodata_start = KERNEL_LOAD_BASE + PAGE, .rodata_end = KERNEL_LOAD_BASE + 2 * PAGE,
@@ -409,7 +490,7 @@ TEST(kernel_checks_run_when_the_kernel_supplies_cpu_and_image)
 	sEnvironment.cpu = &cpu;
 	sEnvironment.image = &image;
 	CHECK(run());
-	expect_counts(0, 0);
+	expect_counts(0, FIRMWARE_CHECKS);
 
 	cpu.cs = 0x18;
 	EXPECT_FAILURE(run(), "code_selector", "CS 0x18");
@@ -496,6 +577,189 @@ TEST(loader_heap_outside_usable_memory_fails)
 	kernel_args *args = build();
 	args->loader_heap = (addr_range){ 0xa0000, 16 * PAGE };
 	EXPECT_FAILURE(run(), "loader_heap", "is not usable physical memory");
+}
+
+
+/* Replace entries [from, from + count) of the typed map with the given ones. */
+static void
+memory_map_splice(kernel_args *args, uint32_t from, uint32_t count,
+	const memory_map_entry *entries, uint32_t entryCount)
+{
+	uint32_t total = args->num_memory_map_entries;
+	memmove(&args->memory_map[from + entryCount], &args->memory_map[from + count],
+		(total - from - count) * sizeof(memory_map_entry));
+	memcpy(&args->memory_map[from], entries, entryCount * sizeof(memory_map_entry));
+	args->num_memory_map_entries = total - count + entryCount;
+}
+
+
+TEST(memory_map_unsorted_fails)
+{
+	kernel_args *args = build();
+	memory_map_entry first = args->memory_map[5];
+	args->memory_map[5] = args->memory_map[6];
+	args->memory_map[6] = first;
+	EXPECT_FAILURE(run(), "memory_map", "[6] 0xa0000 not sorted after 0x100000");
+}
+
+
+TEST(memory_map_overlap_counts_pages_twice_and_fails)
+{
+	kernel_args *args = build();
+	args->memory_map[1].size += PAGE;
+	EXPECT_FAILURE(run(), "memory_map",
+		"[2] 0x9000 overlaps [1] ending 0xa000: pages counted twice");
+}
+
+
+TEST(memory_map_unmerged_neighbours_fail)
+{
+	kernel_args *args = build();
+	const memory_map_entry split[] = {
+		{ .start = 0x100000, .size = PAGE, .type = KERNEL_MEMORY_USABLE },
+		{ .start = 0x101000, .size = MEMORY_SIZE - 0x101000, .type = KERNEL_MEMORY_USABLE },
+	};
+	memory_map_splice(args, 6, 1, split, 2);
+	EXPECT_FAILURE(run(), "memory_map",
+		"[7] 0x101000 continues [6] of the same type (not merged)");
+}
+
+
+TEST(memory_map_bad_entries_fail)
+{
+	kernel_args *args = build();
+	args->memory_map[7].type = KERNEL_MEMORY_BAD + 1;
+	EXPECT_FAILURE(run(), "memory_map", "[7] 0xfec00000 has invalid type 12");
+
+	args = build();
+	args->memory_map[7].type = 0;
+	EXPECT_FAILURE(run(), "memory_map", "[7] 0xfec00000 has invalid type 0");
+
+	args = build();
+	args->memory_map[7].size = 0x800;
+	EXPECT_FAILURE(run(), "memory_map", "[7] 0xfec00000 size 0x800 not page aligned");
+
+	args = build();
+	args->memory_map[7].size = 0;
+	EXPECT_FAILURE(run(), "memory_map", "[7] at 0xfec00000 is empty");
+
+	args = build();
+	args->memory_map[7].start = 1ULL << 52;
+	EXPECT_FAILURE(run(), "memory_map", "beyond the physical address space");
+
+	args = build();
+	args->memory_map[7].reserved = 1;
+	EXPECT_FAILURE(run(), "memory_map", "[7] 0xfec00000: reserved field is 0x1");
+
+	args = build();
+	args->num_memory_map_entries = 0;
+	EXPECT_FAILURE(run(), "memory_map", "no entries");
+	EXPECT_CHECK("loader_pages", "FAIL (not run: check memory_map failed)");
+
+	args = build();
+	args->num_memory_map_entries = MAX_MEMORY_MAP_ENTRIES + 1;
+	EXPECT_FAILURE(run(), "memory_map", "count 513 exceeds 512");
+	CHECK(strstr(sOutput, "(count exceeds 512, showing 512)") != NULL);
+}
+
+
+TEST(memory_map_ram_beyond_the_physical_memory_ranges_fails)
+{
+	kernel_args *args = build();
+	args->memory_map[7].type = KERNEL_MEMORY_USABLE;
+	EXPECT_FAILURE(run(), "memory_map_ram",
+		"typed map has 0xfec00000-0xfec01000, which is not in the physical memory ranges");
+}
+
+
+TEST(physical_memory_the_typed_map_does_not_have_fails)
+{
+	kernel_args *args = build();
+	args->memory_map[6].type = KERNEL_MEMORY_ACPI_RECLAIMABLE;
+	EXPECT_FAILURE(run(), "memory_map_ram",
+		"physical memory [1] 0x100000-0x400000 is not in the typed map");
+
+	args = build();
+	args->physical_memory_range[0].size = 0x9f000;
+	EXPECT_FAILURE(run(), "memory_map_ram",
+		"physical memory [0] is 0-0x9f000, the typed map says 0-0xa0000");
+}
+
+
+TEST(allocated_ranges_unlike_the_typed_map_fail)
+{
+	kernel_args *args = build();
+	/* kernel_args' pages typed as free RAM: the kernel would reuse them. */
+	args->memory_map[3].type = KERNEL_MEMORY_USABLE;
+	const memory_map_entry merged = {
+		.start = ARGS_PHYSICAL, .size = 0xa0000 - ARGS_PHYSICAL, .type = KERNEL_MEMORY_USABLE,
+	};
+	memory_map_splice(args, 3, 2, &merged, 1);
+	EXPECT_FAILURE(run(), "memory_map_allocated",
+		"physical allocated [0] is 0x1000-0x17000, the typed map says 0x1000-0xc000");
+}
+
+
+TEST(loader_heap_not_usable_in_the_typed_map_fails)
+{
+	kernel_args *args = build();
+	args->loader_heap = (addr_range){ 0xa0000, 16 * PAGE };
+	run();
+	EXPECT_CHECK("memory_map_heap",
+		"FAIL (heap 0xa0000-0xb0000: page 0xa0000 is reserved, not usable)");
+
+	args = build();
+	args->loader_heap = (addr_range){ ALLOCATED_END, 16 * PAGE };
+	CHECK(run());
+	EXPECT_CHECK("memory_map_heap", "ok");
+}
+
+
+TEST(kernel_segments_typed_as_loader_memory_fail)
+{
+	kernel_args *args = build();
+	const memory_map_entry loader = {
+		.start = PML4, .size = ALLOCATED_END - PML4, .type = KERNEL_MEMORY_LOADER_RECLAIMABLE,
+	};
+	memory_map_splice(args, 1, 3, &loader, 1);
+	EXPECT_FAILURE(run(), "loader_pages",
+		"kernel segment [0]: page 0x9000 is loader-reclaimable, not kernel and modules");
+}
+
+
+TEST(page_tables_typed_as_kernel_fail)
+{
+	kernel_args *args = build();
+	const memory_map_entry kernel = {
+		.start = PML4, .size = ARGS_PHYSICAL - PML4, .type = KERNEL_MEMORY_KERNEL_AND_MODULES,
+	};
+	memory_map_splice(args, 1, 2, &kernel, 1);
+	EXPECT_FAILURE(run(), "loader_pages",
+		"PML4 at 0x1000 is kernel and modules memory, not loader-reclaimable");
+
+	/* A page directory the loader did not account for at all. */
+	build();
+	memcpy(sMemory + SPARE_PHYSICAL, sMemory + PD_DATA, PAGE);
+	table_set(PDPT_KERNEL, 511, SPARE_PHYSICAL | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "loader_pages",
+		"page directory at 0x20000 is usable memory, not loader-reclaimable");
+}
+
+
+TEST(loader_pages_mapped_to_the_wrong_memory_fail)
+{
+	build();
+	table_set(PT_DATA, 3, SPARE_PHYSICAL | PTE_PRESENT_WRITE);
+	run();
+	EXPECT_CHECK("loader_pages",
+		"FAIL (0xffffffffc0003000 maps to 0x20000, which is usable memory)");
+
+	/* The kernel window holds the kernel, not loader data. */
+	build();
+	table_set(PT_WINDOW, 2, ARGS_PHYSICAL | PTE_PRESENT_WRITE);
+	run();
+	EXPECT_CHECK("loader_pages",
+		"FAIL (0xffffffff80002000 maps to 0xc000, which is loader-reclaimable memory)");
 }
 
 
@@ -636,6 +900,434 @@ TEST(bad_counts_are_clamped_not_followed)
 	EXPECT_FAILURE(run(), "counts", "num_physical_memory_ranges is 2147483648");
 	CHECK(strstr(sOutput, "(count exceeds 64, showing 64)") != NULL);
 	EXPECT_CHECK("kernel_segments", "FAIL (segment_count 4660 exceeds 8)");
+}
+
+
+/* --- page permissions, the stack guard, preloaded images, the timeline ---- */
+
+#define CR0_WRITE_PROTECT	0x10000ULL
+#define EFER_WITHOUT_NXE	0x500ULL
+#define GIGABYTE			0x40000000ULL
+
+/* Three read-only pages after the stack's guard: a module and the kernel's symbols. */
+#define IMAGES_PHYSICAL		ALLOCATED_END
+#define IMAGES_VIRTUAL		(STACK_VIRTUAL + STACK_SIZE + PAGE)
+#define MODULE_VIRTUAL		IMAGES_VIRTUAL
+#define SYMTAB_VIRTUAL		(IMAGES_VIRTUAL + PAGE)
+#define STRTAB_VIRTUAL		(IMAGES_VIRTUAL + 2 * PAGE)
+#define MODULE_COMMAND_LINE	(MISC_VIRTUAL + 0xe00)
+
+/* The standard check value of CRC-32: the checker must agree with the world. */
+static const char kModule[] = "123456789";
+#define MODULE_CRC32		0xcbf43926u
+static const char kStrings[] = "\0_start\0kernel_main";
+
+
+static void
+image_set(preloaded_image *image, const char *name, uint32_t type, uint64_t address,
+	uint64_t size)
+{
+	memset(image, 0, sizeof(*image));
+	snprintf(image->name, sizeof(image->name), "%s", name);
+	image->type = type;
+	image->address = address;
+	image->size = size;
+	image->crc32 = kcheck_crc32(0, sMemory + IMAGES_PHYSICAL + (address - IMAGES_VIRTUAL),
+		(size_t)size);
+}
+
+
+/* What a loader adds for a kernel with symbols and one module with a command line. */
+static kernel_args *
+build_with_images(void)
+{
+	kernel_args *args = build();
+	for (unsigned i = 0; i < 3; i++) {
+		table_set(PT_DATA, ARGS_PAGES + 5 + i,
+			(IMAGES_PHYSICAL + i * PAGE) | PTE_PRESENT | PTE_NO_EXECUTE);
+	}
+	args->virtual_allocated_range[4] = (addr_range){ IMAGES_VIRTUAL, 3 * PAGE };
+	args->num_virtual_allocated_ranges = 5;
+	args->physical_allocated_range[0].size += 3 * PAGE;
+	region_add(IMAGES_VIRTUAL, 3 * PAGE, IMAGES_PHYSICAL);
+	/* The pages are the kernel's to keep, taken from the free RAM after the loader's. */
+	const memory_map_entry images = { .start = IMAGES_PHYSICAL, .size = 3 * PAGE,
+		.type = KERNEL_MEMORY_KERNEL_AND_MODULES };
+	args->memory_map[4].start += 3 * PAGE;
+	args->memory_map[4].size -= 3 * PAGE;
+	memory_map_splice(args, 4, 0, &images, 1);
+
+	memcpy(sMemory + IMAGES_PHYSICAL, kModule, sizeof(kModule) - 1);
+	memcpy(sMemory + MISC_PHYSICAL + 0xe00, "verbose", sizeof("verbose"));
+	const Elf64_Sym symbols[3] = {
+		{ 0 },
+		{ .st_name = 1, .st_info = 0x12, .st_value = args->kernel.entry },
+		{ .st_name = 8, .st_info = 0x12, .st_value = KERNEL_LOAD_BASE + 0x100 },
+	};
+	memcpy(sMemory + IMAGES_PHYSICAL + PAGE, symbols, sizeof(symbols));
+	memcpy(sMemory + IMAGES_PHYSICAL + 2 * PAGE, kStrings, sizeof(kStrings));
+
+	args->num_preloaded_images = 3;
+	image_set(&args->preloaded_images[0], ".symtab", PRELOADED_KERNEL_SYMBOLS,
+		SYMTAB_VIRTUAL, sizeof(symbols));
+	image_set(&args->preloaded_images[1], ".strtab", PRELOADED_KERNEL_STRINGS,
+		STRTAB_VIRTUAL, sizeof(kStrings));
+	image_set(&args->preloaded_images[2], "/boot/module", PRELOADED_MODULE, MODULE_VIRTUAL,
+		sizeof(kModule) - 1);
+	args->preloaded_images[2].command_line = MODULE_COMMAND_LINE;
+	return args;
+}
+
+
+TEST(checker_crc32_is_the_standard_one)
+{
+	CHECK_EQ(kcheck_crc32(0, kModule, sizeof(kModule) - 1), MODULE_CRC32);
+	/* In pieces, as it reads images. */
+	CHECK_EQ(kcheck_crc32(kcheck_crc32(0, kModule, 4), kModule + 4, 5), MODULE_CRC32);
+	CHECK_EQ(kcheck_crc32(0, "", 0), 0);
+}
+
+
+TEST(command_line_and_timeline_are_reported)
+{
+	build();
+	CHECK(run());
+	EXPECT_CHECK("command_line", "ok");
+	EXPECT_CHECK("timeline", "ok");
+	EXPECT_CHECK("segment_permissions", "ok");
+	EXPECT_CHECK("data_permissions", "ok");
+	EXPECT_CHECK("physical_map_pages", "ok");
+	EXPECT_CHECK("stack_guard", "ok");
+	CHECK(report_line("command line: \"quiet debug=1\"") != NULL);
+	CHECK(report_line("boot timeline: 7 events, TSC 2000.000 MHz") != NULL);
+	/* 2000 ticks a microsecond: "kernel loaded" 500 us after the start, 350 after the heap. */
+	CHECK(report_line("       0.500 ms  +     0.350 ms  kernel loaded (20480 bytes)") != NULL);
+	CHECK(report_line("       1.500 ms  +     0.050 ms  kernel entry") != NULL);
+	CHECK(report_line("preloaded images: 0") != NULL);
+}
+
+
+TEST(kernel_text_writable_fails)
+{
+	build();
+	table_set(PT_WINDOW, 0, SEGMENTS_PHYSICAL | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "segment_permissions",
+		"segment [0] 0xffffffff80000000 is writable, expected read-only");
+}
+
+
+TEST(kernel_rodata_executable_fails)
+{
+	build();
+	table_set(PT_WINDOW, 1, (SEGMENTS_PHYSICAL + PAGE) | PTE_PRESENT);
+	EXPECT_FAILURE(run(), "segment_permissions",
+		"segment [1] 0xffffffff80001000 is executable, expected NX");
+}
+
+
+TEST(kernel_text_not_executable_fails)
+{
+	build();
+	/* NX in an upper level makes the whole range NX, whatever the leaf says. */
+	table_set(PD_WINDOW, 0, PT_WINDOW | PTE_PRESENT_WRITE | PTE_NO_EXECUTE);
+	EXPECT_FAILURE(run(), "segment_permissions",
+		"segment [0] 0xffffffff80000000 is NX, expected executable");
+}
+
+
+TEST(kernel_data_read_only_through_an_upper_level_fails)
+{
+	build();
+	table_set(PD_WINDOW, 0, PT_WINDOW | PTE_PRESENT);
+	EXPECT_FAILURE(run(), "segment_permissions",
+		"segment [2] 0xffffffff80002000 is read-only, expected writable");
+}
+
+
+TEST(loader_data_permissions_are_checked)
+{
+	build();
+	table_set(PT_DATA, 2, (ARGS_PHYSICAL + 2 * PAGE) | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "data_permissions",
+		"loader data 0xffffffffc0002000 is executable, expected NX");
+
+	build();
+	table_set(PT_DATA, ARGS_PAGES + 3,
+		(STACK_PHYSICAL + PAGE) | PTE_PRESENT | PTE_NO_EXECUTE);
+	EXPECT_FAILURE(run(), "data_permissions",
+		"loader data 0xffffffffc000b000 is read-only, expected writable");
+}
+
+
+TEST(executable_physical_map_fails)
+{
+	build();
+	table_set(PD_PHYSMAP, 1, LARGE_PAGE | PTE_LARGE | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "physical_map_pages",
+		"physical map: 0xffff800000200000 (a page of 0x200000 bytes) is executable");
+}
+
+
+TEST(no_execute_bits_need_efer_nxe)
+{
+	build();
+	struct bootcheck_cpu_state cpu = kernel_cpu();
+	sEnvironment.cpu = &cpu;
+	CHECK(run());
+	EXPECT_CHECK("cpu_protection", "ok");
+	EXPECT_CHECK("large_pages", "ok");
+
+	/* A CPU without NX: the bits in the tables would fault as reserved bits. */
+	cpu.has_no_execute = false;
+	cpu.efer = EFER_WITHOUT_NXE;
+	EXPECT_FAILURE(run(), "segment_permissions",
+		"segment [1] 0xffffffff80001000 has NX set, but EFER.NXE is clear");
+
+	cpu.has_no_execute = true;
+	EXPECT_FAILURE(run(), "cpu_protection", "the CPU has NX, but EFER.NXE is clear");
+
+	cpu = kernel_cpu();
+	cpu.cr0 &= ~CR0_WRITE_PROTECT;
+	EXPECT_FAILURE(run(), "cpu_protection", "CR0.WP clear");
+}
+
+
+/* A physical map of a whole gigabyte: in 2 MiB pages, or in one 1 GiB page. */
+static void
+build_gigabyte_physical_map(bool hugePage)
+{
+	kernel_args *args = build();
+	args->physical_map_size = GIGABYTE;
+	args->virtual_allocated_range[0].size = GIGABYTE;
+	for (unsigned i = 0; i < GIGABYTE / LARGE_PAGE; i++)
+		table_set(PD_PHYSMAP, i, i * LARGE_PAGE | PTE_LARGE | PTE_DATA);
+	if (hugePage)
+		table_set(PDPT_PHYSMAP, 0, 0 | PTE_LARGE | PTE_DATA);
+}
+
+
+TEST(page_size_follows_the_cpu)
+{
+	struct bootcheck_cpu_state cpu = kernel_cpu();
+
+	build_gigabyte_physical_map(false);
+	sEnvironment.cpu = &cpu;
+	CHECK(run());
+	cpu.has_huge_pages = true;
+	EXPECT_FAILURE(run(), "large_pages", "physical map: 0xffff800000000000 is in a page of"
+		" 0x200000 bytes, expected 0x40000000 (the CPU has 1 GiB pages)");
+
+	build_gigabyte_physical_map(true);
+	sEnvironment.cpu = &cpu;
+	CHECK(run());
+	EXPECT_CHECK("large_pages", "ok");
+	cpu.has_huge_pages = false;
+	EXPECT_FAILURE(run(), "large_pages", "is in a page of 0x40000000 bytes, expected"
+		" 0x200000 (the CPU has no 1 GiB pages)");
+}
+
+
+TEST(mapped_stack_guard_fails)
+{
+	build();
+	table_set(PT_DATA, ARGS_PAGES + 1, SPARE_PHYSICAL | PTE_DATA);
+	EXPECT_FAILURE(run(), "stack_guard",
+		"guard page 0xffffffffc0009000 below the stack is mapped (to 0x20000)");
+}
+
+
+TEST(command_line_faults_fail)
+{
+	kernel_args *args = build();
+	args->command_line = 0;
+	EXPECT_FAILURE(run(), "command_line", "command_line 0 not inside a virtual allocated");
+	CHECK(report_line("command line: 0 (not shown)") != NULL);
+
+	args = build();
+	memset(sMemory + STACK_PHYSICAL + STACK_SIZE - 10, 'x', 10);
+	args->command_line = STACK_VIRTUAL + STACK_SIZE - 10;
+	EXPECT_FAILURE(run(), "command_line",
+		"not NUL-terminated before unreadable 0xffffffffc000c000");
+}
+
+
+TEST(preloaded_images_pass_and_are_reported)
+{
+	build_with_images();
+	bool passed = run();
+	if (!passed)
+		printf("%s", sOutput);
+	CHECK(passed);
+	EXPECT_CHECK("preloaded_images", "ok");
+	EXPECT_CHECK("kernel_symbols", "ok");
+	CHECK(report_line("preloaded images: 3") != NULL);
+	CHECK(report_line("  [0] symbols \".symtab\" 0xffffffffc000e000 size 72 crc32 ") != NULL);
+	CHECK(report_line("  [2] module \"/boot/module\" 0xffffffffc000d000 size 9 crc32 cbf43926")
+		!= NULL);
+	CHECK(report_line("      command line: \"verbose\"") != NULL);
+}
+
+
+TEST(preloaded_images_typed_as_loader_memory_fail)
+{
+	kernel_args *args = build_with_images();
+	CHECK(run());
+	EXPECT_CHECK("loader_pages", "ok");
+
+	/* The kernel may reclaim loader memory: modules would go with it. */
+	const memory_map_entry loader = { .start = ARGS_PHYSICAL,
+		.size = IMAGES_PHYSICAL + 3 * PAGE - ARGS_PHYSICAL,
+		.type = KERNEL_MEMORY_LOADER_RECLAIMABLE };
+	memory_map_splice(args, 3, 2, &loader, 1);
+	EXPECT_FAILURE(run(), "loader_pages",
+		"preloaded image [0] 0xffffffffc000e000 maps to 0x18000, which is loader-reclaimable"
+		" memory");
+}
+
+
+TEST(preloaded_image_contents_must_match_their_crc)
+{
+	build_with_images();
+	sMemory[IMAGES_PHYSICAL + 4] ^= 1;
+	EXPECT_FAILURE(run(), "preloaded_images",
+		"[2] \"/boot/module\": contents have CRC-32");
+}
+
+
+TEST(preloaded_image_faults_fail)
+{
+	kernel_args *args = build_with_images();
+	memset(args->preloaded_images[2].name, 'n', sizeof(args->preloaded_images[2].name));
+	EXPECT_FAILURE(run(), "preloaded_images", "[2] name not NUL-terminated");
+
+	args = build_with_images();
+	args->preloaded_images[2].type = 7;
+	EXPECT_FAILURE(run(), "preloaded_images", "[2] \"/boot/module\": unknown type 7");
+
+	args = build_with_images();
+	args->preloaded_images[2].size = 4 * PAGE;
+	EXPECT_FAILURE(run(), "preloaded_images", "not inside a virtual allocated range");
+
+	args = build_with_images();
+	/* Its page is plain loader data now, which data_permissions notices first. */
+	args->preloaded_images[2].address = KERNEL_LOAD_BASE;
+	CHECK(!run());
+	EXPECT_CHECK("preloaded_images", "FAIL ([2] \"/boot/module\": 0xffffffff80000000 size"
+		" 0x9 not page aligned inside the data area)");
+
+	args = build_with_images();
+	args->preloaded_images[2].command_line = STACK_VIRTUAL + STACK_SIZE;
+	EXPECT_FAILURE(run(), "preloaded_images",
+		"[2] command_line 0xffffffffc000c000 not inside a virtual allocated range");
+
+	args = build_with_images();
+	args->preloaded_images[1].type = PRELOADED_KERNEL_SYMBOLS;
+	EXPECT_FAILURE(run(), "preloaded_images",
+		"2 symbol and 0 string tables, expected one of each or none");
+
+	args = build_with_images();
+	args->num_preloaded_images = MAX_PRELOADED_IMAGES + 1;
+	EXPECT_FAILURE(run(), "preloaded_images", "num_preloaded_images 17 exceeds 16");
+}
+
+
+TEST(writable_preloaded_image_fails)
+{
+	build_with_images();
+	table_set(PT_DATA, ARGS_PAGES + 5, IMAGES_PHYSICAL | PTE_DATA);
+	EXPECT_FAILURE(run(), "data_permissions",
+		"preloaded image 0xffffffffc000d000 is writable, expected read-only");
+}
+
+
+/* Rewrite symbol index of the fixture's table, keeping the CRC right. */
+static void
+symbol_set(kernel_args *args, unsigned index, const Elf64_Sym *symbol)
+{
+	memcpy(sMemory + IMAGES_PHYSICAL + PAGE + index * sizeof(Elf64_Sym), symbol,
+		sizeof(*symbol));
+	preloaded_image *symbols = &args->preloaded_images[0];
+	symbols->crc32 = kcheck_crc32(0, sMemory + IMAGES_PHYSICAL + PAGE, (size_t)symbols->size);
+}
+
+
+TEST(kernel_symbols_must_name_the_entry)
+{
+	kernel_args *args = build_with_images();
+	Elf64_Sym symbol = { .st_name = 1, .st_info = 0x12, .st_value = KERNEL_LOAD_BASE + 4 };
+	symbol_set(args, 1, &symbol);
+	EXPECT_FAILURE(run(), "kernel_symbols",
+		"_start is at 0xffffffff80000004, the entry at 0xffffffff80000010");
+
+	args = build_with_images();
+	symbol.st_name = 8;
+	symbol_set(args, 1, &symbol);
+	EXPECT_FAILURE(run(), "kernel_symbols", "no symbol _start among 3 symbols");
+
+	args = build_with_images();
+	symbol.st_name = sizeof(kStrings);
+	symbol_set(args, 2, &symbol);
+	EXPECT_FAILURE(run(), "kernel_symbols",
+		"symbol 2: name at 20 outside the string table of 20 bytes");
+
+	args = build_with_images();
+	args->preloaded_images[0].size = 2 * sizeof(Elf64_Sym) + 8;
+	args->preloaded_images[0].crc32 = kcheck_crc32(0, sMemory + IMAGES_PHYSICAL + PAGE,
+		(size_t)args->preloaded_images[0].size);
+	EXPECT_FAILURE(run(), "kernel_symbols",
+		"symbol table of 56 bytes is not made of 24-byte entries");
+}
+
+
+TEST(timeline_faults_fail)
+{
+	kernel_args *args = build();
+	args->tsc_frequency = 50000000;
+	EXPECT_FAILURE(run(), "timeline", "tsc_frequency 50000000 Hz outside 100 MHz to 10 GHz");
+
+	args = build();
+	args->boot_events[3].tsc = args->boot_events[2].tsc - 1;
+	EXPECT_FAILURE(run(), "timeline", "event 3 \"kernel loaded\" at TSC 1299999, before");
+
+	args = build();
+	args->boot_events[4].name[0] = '\0';
+	EXPECT_FAILURE(run(), "timeline", "event 4: name is empty");
+
+	args = build();
+	snprintf(args->boot_events[4].name, sizeof(args->boot_events[4].name), "page tables");
+	EXPECT_FAILURE(run(), "timeline", "no event \"page tables built\"");
+
+	args = build();
+	args->boot_events[3].detail = 1;
+	EXPECT_FAILURE(run(), "timeline", "\"kernel loaded\" says 1 bytes, the kernel has 20480");
+
+	args = build();
+	args->num_boot_events--;
+	EXPECT_FAILURE(run(), "timeline", "no event \"kernel entry\"");
+
+	args = build();
+	args->num_boot_events = MAX_BOOT_EVENTS + 1;
+	EXPECT_FAILURE(run(), "timeline", "num_boot_events 65 exceeds 64");
+}
+
+
+TEST(timeline_needs_firmware_exit_only_from_a_kernel)
+{
+	kernel_args *args = build();
+	/* Drop "ExitBootServices": the hosted port has no firmware to leave. */
+	args->boot_events[5] = args->boot_events[6];
+	args->num_boot_events--;
+	CHECK(run());
+
+	struct bootcheck_cpu_state cpu = kernel_cpu();
+	sEnvironment.cpu = &cpu;
+	EXPECT_FAILURE(run(), "timeline", "no event \"ExitBootServices\"");
+
+	build();
+	sEnvironment.cpu = &cpu;
+	cpu.tsc = TSC_LAST_EVENT - 1;
+	EXPECT_FAILURE(run(), "timeline", "the kernel started at TSC 3999999, before the last"
+		" event at 4000000");
 }
 
 

@@ -15,7 +15,10 @@
 /* Non-exact kernel allocations (kernel_args data, stacks) are placed here. */
 #define KERNEL_DATA_BASE			0xffffffffc0000000ULL
 #define KERNEL_DATA_END				0xfffffffffff00000ULL
-/* Every byte of physical memory is visible at this base, 2 MiB pages. */
+/*
+ * Every byte of physical memory is visible at this base: 1 GiB pages where
+ * the CPU has them (CPUID 0x80000001 EDX bit 26), else 2 MiB pages.
+ */
 #define KERNEL_PHYSICAL_MAP_BASE	0xffff800000000000ULL
 
 struct arch_kernel_args {

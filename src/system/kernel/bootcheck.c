@@ -28,6 +28,11 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_PHYSICAL_ALLOCATED_IN_MEMORY] = { "physical_allocated_in_memory",
 		kcheck_physical_allocated_in_memory, 0 },
 	[KCHECK_LOADER_HEAP] = { "loader_heap", kcheck_loader_heap, 0 },
+	[KCHECK_MEMORY_MAP] = { "memory_map", kcheck_memory_map, 0 },
+	[KCHECK_MEMORY_MAP_RAM] = { "memory_map_ram", kcheck_memory_map_ram, 0 },
+	[KCHECK_MEMORY_MAP_ALLOCATED] = { "memory_map_allocated", kcheck_memory_map_allocated,
+		0 },
+	[KCHECK_MEMORY_MAP_HEAP] = { "memory_map_heap", kcheck_memory_map_heap, 0 },
 	[KCHECK_KERNEL_SECTIONS] = { "kernel_sections", kcheck_kernel_sections,
 		KCHECK_NEEDS_IMAGE },
 	[KCHECK_KERNEL_CONTENTS] = { "kernel_contents", kcheck_kernel_contents,
@@ -50,7 +55,29 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_SEGMENT_TRANSLATION] = { "segment_translation", kcheck_segment_translation, 0 },
 	[KCHECK_SEGMENT_CONTENTS] = { "segment_contents", kcheck_segment_contents, 0 },
 	[KCHECK_VIRTUAL_BACKING] = { "virtual_backing", kcheck_virtual_backing, 0 },
+	[KCHECK_LOADER_PAGES] = { "loader_pages", kcheck_loader_pages, 0 },
 	[KCHECK_ARGS_ALIAS] = { "args_alias", kcheck_args_alias, 0 },
+	[KCHECK_ACPI_RSDP] = { "acpi_rsdp", kcheck_acpi_rsdp, KCHECK_NEEDS_ACPI },
+	[KCHECK_ACPI_TABLES] = { "acpi_tables", kcheck_acpi_tables, KCHECK_NEEDS_ACPI },
+	[KCHECK_SMBIOS] = { "smbios", kcheck_smbios, KCHECK_NEEDS_SMBIOS },
+	[KCHECK_BOOT_CPU_APIC_ID] = { "boot_cpu_apic_id", kcheck_boot_cpu_apic_id,
+		KCHECK_NEEDS_CPU },
+	[KCHECK_FRAMEBUFFER] = { "framebuffer", kcheck_framebuffer, 0 },
+	[KCHECK_FRAMEBUFFER_PATTERN] = { "framebuffer_pattern", kcheck_framebuffer_pattern,
+		KCHECK_NEEDS_MACHINE | KCHECK_NEEDS_FRAMEBUFFER },
+	[KCHECK_EFI_TABLES] = { "efi_tables", kcheck_efi_tables, KCHECK_NEEDS_EFI },
+	[KCHECK_EFI_GET_TIME] = { "efi_get_time", kcheck_efi_get_time,
+		KCHECK_NEEDS_CPU | KCHECK_NEEDS_MACHINE | KCHECK_NEEDS_EFI },
+	[KCHECK_CPU_PROTECTION] = { "cpu_protection", kcheck_cpu_protection, KCHECK_NEEDS_CPU },
+	[KCHECK_SEGMENT_PERMISSIONS] = { "segment_permissions", kcheck_segment_permissions, 0 },
+	[KCHECK_DATA_PERMISSIONS] = { "data_permissions", kcheck_data_permissions, 0 },
+	[KCHECK_PHYSICAL_MAP_PAGES] = { "physical_map_pages", kcheck_physical_map_pages, 0 },
+	[KCHECK_LARGE_PAGES] = { "large_pages", kcheck_large_pages, KCHECK_NEEDS_CPU },
+	[KCHECK_STACK_GUARD] = { "stack_guard", kcheck_stack_guard, 0 },
+	[KCHECK_COMMAND_LINE] = { "command_line", kcheck_command_line, 0 },
+	[KCHECK_PRELOADED_IMAGES] = { "preloaded_images", kcheck_preloaded_images, 0 },
+	[KCHECK_KERNEL_SYMBOLS] = { "kernel_symbols", kcheck_kernel_symbols, 0 },
+	[KCHECK_TIMELINE] = { "timeline", kcheck_timeline, 0 },
 };
 
 
@@ -129,6 +156,20 @@ runner_skip_reason(const struct bootcheck_environment *environment,
 		return "no CPU state: not running as the kernel";
 	if ((check->needs & KCHECK_NEEDS_IMAGE) != 0 && environment->image == NULL)
 		return "no kernel image: not running as the kernel";
+	if ((check->needs & KCHECK_NEEDS_MACHINE) != 0 && environment->machine == NULL)
+		return "cannot call firmware or draw: not running as the kernel";
+
+	const kernel_args *args = environment->args;
+	if ((check->needs & KCHECK_NEEDS_ACPI) != 0 && args->acpi_rsdp == 0)
+		return "no ACPI RSDP";
+	if ((check->needs & KCHECK_NEEDS_SMBIOS) != 0 && args->smbios_entry == 0
+		&& args->smbios3_entry == 0)
+		return "no SMBIOS entry point";
+	if ((check->needs & KCHECK_NEEDS_EFI) != 0 && args->efi_system_table == 0)
+		return "no EFI runtime services";
+	if ((check->needs & KCHECK_NEEDS_FRAMEBUFFER) != 0
+		&& args->framebuffer.physical_address == 0)
+		return "no framebuffer";
 	return NULL;
 }
 

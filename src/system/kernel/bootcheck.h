@@ -12,6 +12,9 @@
 
 #include <boot/kernel_args.h>
 
+/* bootcheck_cpu_state.x2apic_id of a CPU without CPUID leaf 0xb. */
+#define BOOTCHECK_NO_X2APIC_ID	UINT32_MAX
+
 /* What the CPU says at kernel entry; only the kernel itself can ask. */
 struct bootcheck_cpu_state {
 	uint64_t	cr3;
@@ -20,6 +23,14 @@ struct bootcheck_cpu_state {
 	uint16_t	cs;
 	uint16_t	ds;
 	uint16_t	ss;
+	uint64_t	cr0;
+	uint64_t	cr4;
+	uint32_t	apic_id;		/* CPUID leaf 1, EBX[31:24] */
+	uint32_t	x2apic_id;		/* CPUID leaf 0xb, EDX, or BOOTCHECK_NO_X2APIC_ID */
+	uint64_t	efer;
+	uint64_t	tsc;			/* read first thing in the kernel */
+	bool		has_no_execute;	/* CPUID 0x80000001 EDX bit 20 */
+	bool		has_huge_pages;	/* 1 GiB pages: CPUID 0x80000001 EDX bit 26 */
 };
 
 /* Where the running kernel is, from its linker symbols and its own memory. */
@@ -48,6 +59,22 @@ struct bootcheck_memory {
 	void	*cookie;
 };
 
+/*
+ * What only the running kernel may do to the machine: call the firmware and
+ * write to memory (the framebuffer).
+ */
+struct bootcheck_machine {
+	/*
+	 * Call EFI GetTime at the kernel address function (ms_abi) with time (an
+	 * EFI_TIME, 16 bytes) and no capabilities; returns the EFI_STATUS.
+	 */
+	uint64_t	(*efi_get_time)(void *cookie, uint64_t function, void *time);
+	/* Like bootcheck_memory.read_virtual, the other way. */
+	bool		(*write_virtual)(void *cookie, uint64_t address, const void *buffer,
+		size_t size);
+	void		*cookie;
+};
+
 struct bootcheck_environment {
 	/* The structure itself, readable by the caller (a copy will do). */
 	const kernel_args					*args;
@@ -62,6 +89,8 @@ struct bootcheck_environment {
 	/* NULL when not running as the kernel: the checks that need it are skipped. */
 	const struct bootcheck_image		*image;
 	struct bootcheck_memory				memory;
+	/* NULL when not running as the kernel: the checks that need it are skipped. */
+	const struct bootcheck_machine		*machine;
 	/* Receives the report, one or more whole lines ending in "\n" per call. */
 	void								(*output)(const char *text, size_t length);
 	/* Optional: told what runs next, so that a crash can name the culprit. */

@@ -30,6 +30,10 @@ enum kcheck_id {
 	KCHECK_ARGS_MAPPED,
 	KCHECK_PHYSICAL_ALLOCATED_IN_MEMORY,
 	KCHECK_LOADER_HEAP,
+	KCHECK_MEMORY_MAP,
+	KCHECK_MEMORY_MAP_RAM,
+	KCHECK_MEMORY_MAP_ALLOCATED,
+	KCHECK_MEMORY_MAP_HEAP,
 	KCHECK_KERNEL_SECTIONS,
 	KCHECK_KERNEL_CONTENTS,
 	KCHECK_KERNEL_IMAGE,
@@ -50,7 +54,26 @@ enum kcheck_id {
 	KCHECK_SEGMENT_TRANSLATION,
 	KCHECK_SEGMENT_CONTENTS,
 	KCHECK_VIRTUAL_BACKING,
+	KCHECK_LOADER_PAGES,
 	KCHECK_ARGS_ALIAS,
+	KCHECK_ACPI_RSDP,
+	KCHECK_ACPI_TABLES,
+	KCHECK_SMBIOS,
+	KCHECK_BOOT_CPU_APIC_ID,
+	KCHECK_FRAMEBUFFER,
+	KCHECK_FRAMEBUFFER_PATTERN,
+	KCHECK_EFI_TABLES,
+	KCHECK_EFI_GET_TIME,
+	KCHECK_CPU_PROTECTION,
+	KCHECK_SEGMENT_PERMISSIONS,
+	KCHECK_DATA_PERMISSIONS,
+	KCHECK_PHYSICAL_MAP_PAGES,
+	KCHECK_LARGE_PAGES,
+	KCHECK_STACK_GUARD,
+	KCHECK_COMMAND_LINE,
+	KCHECK_PRELOADED_IMAGES,
+	KCHECK_KERNEL_SYMBOLS,
+	KCHECK_TIMELINE,
 	KCHECK_COUNT
 };
 
@@ -75,6 +98,12 @@ typedef bool (*kcheck_function)(const struct kcheck_context *context,
 /* What a check needs besides kernel_args; without it the check is skipped. */
 #define KCHECK_NEEDS_CPU		0x1
 #define KCHECK_NEEDS_IMAGE		0x2
+#define KCHECK_NEEDS_MACHINE	0x4		/* environment->machine */
+/* Firmware the loader found: absent (0 in kernel_args) is valid and skips the check. */
+#define KCHECK_NEEDS_ACPI			0x8		/* acpi_rsdp */
+#define KCHECK_NEEDS_SMBIOS			0x10	/* smbios_entry or smbios3_entry */
+#define KCHECK_NEEDS_EFI			0x20	/* efi_system_table */
+#define KCHECK_NEEDS_FRAMEBUFFER	0x40	/* framebuffer.physical_address */
 
 struct kcheck {
 	const char		*name;
@@ -130,6 +159,19 @@ bool kcheck_loader_heap(const struct kcheck_context *context, char *reason,
 bool kcheck_physical_allocated_in_memory(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
+/* checks_memory.c: the typed memory map and what it says of the loader's pages */
+const char *kcheck_memory_type_name(uint32_t type);
+
+bool kcheck_memory_map(const struct kcheck_context *context, char *reason, size_t reasonSize);
+bool kcheck_memory_map_ram(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_memory_map_allocated(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_memory_map_heap(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_loader_pages(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+
 /* checks_image.c: the kernel image, its segments, stack, log and name */
 const kernel_segment *kcheck_segment_containing(const kernel_image *kernel,
 	uint64_t address);
@@ -176,5 +218,94 @@ bool kcheck_virtual_backing(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_args_alias(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
+
+/* checks_firmware.c: ACPI, SMBIOS and the boot CPU's APIC id */
+bool kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reasonSize);
+bool kcheck_acpi_tables(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonSize);
+bool kcheck_boot_cpu_apic_id(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+
+/* checks_framebuffer.c: the framebuffer's fields and a pattern drawn into it */
+bool kcheck_framebuffer(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_framebuffer_pattern(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+
+/* checks_efi.c: EFI runtime services after SetVirtualAddressMap */
+bool kcheck_efi_tables(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_efi_get_time(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+
+/* checks_paging.c: page table walks, permissions, page sizes, the stack guard */
+enum kcheck_walk {
+	KCHECK_WALK_MAPPED,
+	KCHECK_WALK_NOT_PRESENT,
+	KCHECK_WALK_OUTSIDE_PHYSICAL_MAP,
+	KCHECK_WALK_UNREADABLE,
+};
+
+/* What the MMU makes of one address. */
+struct kcheck_page {
+	uint64_t	physical;		/* of the address itself */
+	uint64_t	size;			/* of the page that maps it: 4 KiB, 2 MiB or 1 GiB */
+	bool		writable;		/* writable at every level */
+	bool		no_execute;		/* NX at some level */
+};
+
+/* One entry of a page table, read through the physical map like the kernel does. */
+enum kcheck_walk kcheck_table_read(const struct kcheck_context *context, uint64_t physical,
+	uint64_t *_entry);
+/* Translate address from context->page_root like the MMU (4 KiB, 2 MiB, 1 GiB pages). */
+enum kcheck_walk kcheck_page_walk(const struct kcheck_context *context, uint64_t address,
+	struct kcheck_page *page);
+/* kcheck_page_walk, with a reason when address is not mapped. */
+bool kcheck_walk_or_fail(const struct kcheck_context *context, uint64_t address,
+	struct kcheck_page *page, char *reason, size_t reasonSize);
+
+bool kcheck_cpu_protection(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_segment_permissions(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_data_permissions(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_physical_map_pages(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_large_pages(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_stack_guard(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+
+/* checks_preloaded.c: the command line, preloaded images and the kernel's symbols */
+enum kcheck_string {
+	KCHECK_STRING_OK,
+	KCHECK_STRING_UNREADABLE,		/* a byte before the NUL cannot be read */
+	KCHECK_STRING_TOO_LONG,			/* no NUL within the limit */
+};
+
+/*
+ * Read the NUL-terminated string at address, byte by byte (only the first
+ * is known to be mapped), at most limit bytes before the NUL. The first
+ * bufferSize - 1 bytes go to buffer, NUL-terminated; *_length receives how
+ * many bytes were read before the NUL or the failure.
+ */
+enum kcheck_string kcheck_read_string(const struct kcheck_context *context, uint64_t address,
+	size_t limit, char *buffer, size_t bufferSize, size_t *_length);
+/* CRC-32 (IEEE 802.3) continued from crc over size bytes. */
+uint32_t kcheck_crc32(uint32_t crc, const void *data, size_t size);
+
+bool kcheck_command_line(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_preloaded_images(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_kernel_symbols(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+
+/* checks_timeline.c: the boot timeline */
+/* Microseconds between two TSC values at frequency Hz; frequency must not be 0. */
+uint64_t kcheck_tsc_microseconds(uint64_t ticks, uint64_t frequency);
+bool kcheck_timeline(const struct kcheck_context *context, char *reason, size_t reasonSize);
 
 #endif

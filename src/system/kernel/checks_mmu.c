@@ -12,77 +12,16 @@
 /* Bytes compared at a time between two views of the same memory. */
 #define COMPARE_CHUNK_SIZE		256
 
-enum walk_result {
-	WALK_MAPPED,
-	WALK_NOT_PRESENT,
-	WALK_OUTSIDE_PHYSICAL_MAP,
-	WALK_UNREADABLE,
-};
-
-
-/*
- * A page table entry; the kernel reads its tables through the physical map,
- * so a table outside of it is as bad as a missing one.
- */
-static enum walk_result
-table_read(const struct kcheck_context *context, uint64_t physical, uint64_t *_entry)
-{
-	uint64_t mapSize = context->args->physical_map_size;
-	if (mapSize < sizeof(uint64_t) || physical > mapSize - sizeof(uint64_t))
-		return WALK_OUTSIDE_PHYSICAL_MAP;
-	if (!kcheck_read_physical(context, physical, _entry, sizeof(*_entry)))
-		return WALK_UNREADABLE;
-	return WALK_MAPPED;
-}
-
-
-/* Translate like the MMU does (4 KiB, 2 MiB and 1 GiB pages). */
-static enum walk_result
-page_translate(const struct kcheck_context *context, uint64_t address, uint64_t *_physical)
-{
-	static const unsigned kShifts[4] = { 39, 30, 21, 12 };
-	uint64_t table = context->page_root;
-
-	for (int level = 0; level < 4; level++) {
-		unsigned shift = kShifts[level];
-		uint64_t index = (address >> shift) & (ENTRIES_PER_TABLE - 1);
-		uint64_t entry;
-		enum walk_result result = table_read(context, table + index * sizeof(uint64_t),
-			&entry);
-		if (result != WALK_MAPPED)
-			return result;
-		if ((entry & PTE_PRESENT) == 0)
-			return WALK_NOT_PRESENT;
-
-		/* PS is only meaningful in PDPT and PD entries. */
-		if (level == 3 || (level > 0 && (entry & PTE_LARGE) != 0)) {
-			uint64_t offsetMask = (1ULL << shift) - 1;
-			*_physical = (entry & PTE_ADDRESS_MASK & ~offsetMask) | (address & offsetMask);
-			return WALK_MAPPED;
-		}
-		table = entry & PTE_ADDRESS_MASK;
-	}
-	return WALK_NOT_PRESENT;
-}
-
-
+/* Translate like the MMU does; the walk itself is in checks_paging.c. */
 static bool
 translate_or_fail(const struct kcheck_context *context, uint64_t address,
 	uint64_t *_physical, char *reason, size_t reasonSize)
 {
-	switch (page_translate(context, address, _physical)) {
-		case WALK_MAPPED:
-			return true;
-		case WALK_NOT_PRESENT:
-			return kcheck_fail(reason, reasonSize, "%#llx is not mapped", (ull)address);
-		case WALK_OUTSIDE_PHYSICAL_MAP:
-			break;
-		case WALK_UNREADABLE:
-			return kcheck_fail(reason, reasonSize,
-				"page table for %#llx cannot be read", (ull)address);
-	}
-	return kcheck_fail(reason, reasonSize,
-		"page table for %#llx lies outside the physical map", (ull)address);
+	struct kcheck_page page;
+	if (!kcheck_walk_or_fail(context, address, &page, reason, reasonSize))
+		return false;
+	*_physical = page.physical;
+	return true;
 }
 
 
@@ -163,7 +102,8 @@ kcheck_page_tables(const struct kcheck_context *context, char *reason, size_t re
 		uint64_t index = PML4_INDEX(roots[i].address);
 		uint64_t entry;
 		/* physical_map proved that the PML4 lies inside the map. */
-		if (table_read(context, pml4 + index * sizeof(uint64_t), &entry) != WALK_MAPPED) {
+		if (kcheck_table_read(context, pml4 + index * sizeof(uint64_t), &entry)
+				!= KCHECK_WALK_MAPPED) {
 			return kcheck_fail(reason, reasonSize, "PML4 entry %llu (%s) cannot be read",
 				(ull)index, roots[i].name);
 		}

@@ -32,6 +32,22 @@
 /* For printing uint64_t with %llx without a cast as long as the type name. */
 typedef unsigned long long ull;
 
+static inline void
+port_write(uint16_t port, uint8_t value)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+
+
+static inline uint8_t
+port_read(uint16_t port)
+{
+	uint8_t value;
+	__asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+
 /* Linker script symbols: page aligned bounds of the kernel's sections. */
 extern const char __text_start[], __text_end[];
 extern const char __rodata_start[], __rodata_end[];
@@ -46,6 +62,12 @@ extern const uint64_t gExceptionStubs[32];	/* entry points for vectors 0-31 */
 /* main.c */
 void kernel_main(kernel_args *args, uint32_t cpu) __attribute__((noreturn));
 void kernel_exception(const uint64_t *frame) __attribute__((noreturn));
+
+/* machine.c: the bootcheck_machine operations; their cookie is the kernel_args. */
+uint64_t machine_efi_get_time(void *cookie, uint64_t function, void *time);
+bool machine_write_virtual(void *cookie, uint64_t address, const void *buffer, size_t size);
+/* Keep the framebuffer on screen while a test takes a screenshot. */
+void machine_hold_screen(const kernel_args *args);
 
 /* serial.c */
 void serial_init(void);

@@ -75,6 +75,53 @@ cpu_read_state(struct bootcheck_cpu_state *state)
 	state->gdt_base = gdtr.base;
 	state->gdt_limit = gdtr.limit;
 	state->cs = cpu_read_cs();
+	__asm__ volatile("mov %%cr0, %0" : "=r"(state->cr0));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(state->cr4));
+
+	uint32_t eax, ebx, ecx, edx;
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(1), "c"(0));
+	state->apic_id = ebx >> 24;
+	state->x2apic_id = BOOTCHECK_NO_X2APIC_ID;
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0), "c"(0));
+	if (eax >= 0xb) {
+		__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			: "a"(0xb), "c"(0));
+		/* No logical processors at the first level: the leaf is not implemented. */
+		if (ebx != 0)
+			state->x2apic_id = edx;
+	}
+}
+
+
+/* What decides page permissions besides the tables: EFER.NXE and the CPU's features. */
+static void
+cpu_read_paging(struct bootcheck_cpu_state *state)
+{
+	const uint32_t kMsrEfer = 0xc0000080;
+	uint32_t low, high;
+	__asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(kMsrEfer));
+	state->efer = ((uint64_t)high << 32) | low;
+
+	uint32_t eax, ebx, ecx, edx;
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+		: "a"(0x80000000), "c"(0));
+	state->has_no_execute = false;
+	state->has_huge_pages = false;
+	if (eax >= 0x80000001) {
+		__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			: "a"(0x80000001), "c"(0));
+		state->has_no_execute = (edx >> 20) & 1;
+		state->has_huge_pages = (edx >> 26) & 1;
+	}
+}
+
+
+static uint64_t
+cpu_read_tsc(void)
+{
+	uint32_t low, high;
+	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+	return ((uint64_t)high << 32) | low;
 }
 
 
@@ -208,6 +255,8 @@ enter_phase(const char *name)
 void
 kernel_main(kernel_args *args, uint32_t cpu)
 {
+	/* The timeline's last event must lie before this. */
+	uint64_t entryTsc = cpu_read_tsc();
 	/* Before anything writes to .bss, so that a loader that did not clear it is seen. */
 	uint64_t bssNonzero = image_find_bss_garbage();
 
@@ -228,8 +277,15 @@ kernel_main(kernel_args *args, uint32_t cpu)
 	struct bootcheck_cpu_state cpuState;
 	struct bootcheck_image image;
 	cpu_read_state(&cpuState);
+	cpu_read_paging(&cpuState);
+	cpuState.tsc = entryTsc;
 	image_describe(&image, bssNonzero);
 
+	const struct bootcheck_machine machine = {
+		.efi_get_time = machine_efi_get_time,
+		.write_virtual = machine_write_virtual,
+		.cookie = args,
+	};
 	struct bootcheck_environment environment = {
 		.args = args,
 		.received_args = address,
@@ -242,9 +298,12 @@ kernel_main(kernel_args *args, uint32_t cpu)
 			.read_physical = memory_read_physical,
 			.cookie = args,
 		},
+		.machine = &machine,
 		.output = serial_write,
 		.enter_phase = enter_phase,
 	};
 	bool passed = bootcheck_run(&environment);
+	enter_phase("hold");
+	machine_hold_screen(args);
 	kernel_exit(passed ? KERNEL_EXIT_PASS : KERNEL_EXIT_FAIL);
 }

@@ -92,6 +92,26 @@ print_ranges(const struct bootcheck_environment *environment, const char *title,
 }
 
 
+/* One line per entry: the map is long on real machines, but each line is short. */
+static void
+print_memory_map(const struct bootcheck_environment *environment, const kernel_args *args)
+{
+	uint32_t count = args->num_memory_map_entries;
+	kcheck_printf(environment, "memory map: %u entries\n", count);
+	if (count > MAX_MEMORY_MAP_ENTRIES) {
+		kcheck_printf(environment, "  (count exceeds %u, showing %u)\n",
+			MAX_MEMORY_MAP_ENTRIES, MAX_MEMORY_MAP_ENTRIES);
+		count = MAX_MEMORY_MAP_ENTRIES;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		const memory_map_entry *entry = &args->memory_map[i];
+		kcheck_printf(environment, "  [%3u] 0x%012llx - 0x%012llx %10llu KiB  %s\n", i,
+			(ull)entry->start, (ull)(entry->start + entry->size), (ull)(entry->size >> 10),
+			kcheck_memory_type_name(entry->type));
+	}
+}
+
+
 static void
 log_line_add(struct log_line *line, char c)
 {
@@ -235,6 +255,122 @@ print_kernel_image(const struct bootcheck_environment *environment,
 }
 
 
+/* The firmware tables, runtime services and framebuffer, as handed over. */
+static void
+print_firmware(const struct bootcheck_environment *environment, const kernel_args *args)
+{
+	kcheck_printf(environment, "firmware: ACPI RSDP %#llx revision %u, SMBIOS %#llx,"
+		" SMBIOS3 %#llx, boot CPU APIC id %u\n", (ull)args->acpi_rsdp, args->acpi_revision,
+		(ull)args->smbios_entry, (ull)args->smbios3_entry, args->boot_cpu_apic_id);
+	if (args->efi_system_table != 0) {
+		kcheck_printf(environment, "efi: system table %#llx, runtime services %#llx,"
+			" memory map %#llx (%llu bytes, %u-byte descriptors, version %u)\n",
+			(ull)args->efi_system_table, (ull)args->efi_runtime_services,
+			(ull)args->efi_memory_map, (ull)args->efi_memory_map_size,
+			args->efi_descriptor_size, args->efi_descriptor_version);
+	} else
+		kcheck_printf(environment, "efi: no runtime services\n");
+
+	const kernel_framebuffer *framebuffer = &args->framebuffer;
+	if (framebuffer->physical_address == 0) {
+		kcheck_printf(environment, "framebuffer: none\n");
+		return;
+	}
+	kcheck_printf(environment, "framebuffer: %ux%u, %u bpp, %u bytes per line, %#llx"
+		" (physical %#llx), %llu KiB, masks r %#x g %#x b %#x x %#x\n", framebuffer->width,
+		framebuffer->height, framebuffer->bits_per_pixel, framebuffer->bytes_per_line,
+		(ull)framebuffer->address, (ull)framebuffer->physical_address,
+		(ull)(framebuffer->size >> 10), framebuffer->red_mask, framebuffer->green_mask,
+		framebuffer->blue_mask, framebuffer->reserved_mask);
+}
+
+
+/* A string kernel_args points to, sanitized and shortened, or why it is not shown. */
+static void
+print_string(const struct kcheck_context *context, const char *title, uint64_t address)
+{
+	char text[LOG_LINE_LIMIT];
+	size_t length;
+	if (address == 0 || !bootcheck_virtual_contains(context->args, address, 1)) {
+		kcheck_printf(context->environment, "%s: %#llx (not shown)\n", title, (ull)address);
+		return;
+	}
+	enum kcheck_string result = kcheck_read_string(context, address, sizeof(text) - 1, text,
+		sizeof(text), &length);
+	size_t shown = strlen(text);
+	report_sanitize(text, shown);
+	kcheck_printf(context->environment, "%s: \"%s\"%s\n", title, text,
+		result == KCHECK_STRING_OK ? "" : "...");
+}
+
+
+/* The command line and what the loader preloaded (names, where, CRC-32s). */
+static void
+print_preloaded(const struct kcheck_context *context)
+{
+	const struct bootcheck_environment *environment = context->environment;
+	const kernel_args *args = context->args;
+	if (args->magic != KERNEL_ARGS_MAGIC)
+		return;
+	print_string(context, "command line", args->command_line);
+
+	static const char *const kTypes[] = { "?", "module", "symbols", "strings" };
+	uint32_t count = kcheck_clamp_count(args->num_preloaded_images, MAX_PRELOADED_IMAGES);
+	kcheck_printf(environment, "preloaded images: %u\n", args->num_preloaded_images);
+	for (uint32_t i = 0; i < count; i++) {
+		const preloaded_image *image = &args->preloaded_images[i];
+		char name[KERNEL_IMAGE_NAME_LENGTH];
+		size_t length = strnlen(image->name, sizeof(name) - 1);
+		memcpy(name, image->name, length);
+		name[length] = '\0';
+		report_sanitize(name, length);
+		kcheck_printf(environment, "  [%u] %s \"%s\" %#llx size %llu crc32 %08x\n", i,
+			kTypes[image->type <= PRELOADED_KERNEL_STRINGS ? image->type : 0], name,
+			(ull)image->address, (ull)image->size, image->crc32);
+		if (image->command_line != 0)
+			print_string(context, "      command line", image->command_line);
+	}
+}
+
+
+/* Each step of the boot, in milliseconds since the loader started and since the last. */
+static void
+print_timeline(const struct kcheck_context *context)
+{
+	const struct bootcheck_environment *environment = context->environment;
+	const kernel_args *args = context->args;
+	uint64_t frequency = args->tsc_frequency;
+	uint32_t count = kcheck_clamp_count(args->num_boot_events, MAX_BOOT_EVENTS);
+	kcheck_printf(environment, "boot timeline: %u events, TSC %llu.%03llu MHz\n",
+		args->num_boot_events, (ull)(frequency / 1000000), (ull)(frequency / 1000 % 1000));
+	if (frequency == 0)
+		return;
+
+	for (uint32_t i = 0; i < count; i++) {
+		const boot_event *event = &args->boot_events[i];
+		const boot_event *first = &args->boot_events[0];
+		const boot_event *previous = &args->boot_events[i > 0 ? i - 1 : 0];
+		/* Garbage may go back in time; the check says so, this must not wrap. */
+		uint64_t since = event->tsc >= first->tsc ? event->tsc - first->tsc : 0;
+		uint64_t step = event->tsc >= previous->tsc ? event->tsc - previous->tsc : 0;
+		uint64_t sinceMicroseconds = kcheck_tsc_microseconds(since, frequency);
+		uint64_t stepMicroseconds = kcheck_tsc_microseconds(step, frequency);
+		char name[BOOT_EVENT_NAME_LENGTH];
+		size_t length = strnlen(event->name, sizeof(name) - 1);
+		memcpy(name, event->name, length);
+		name[length] = '\0';
+		report_sanitize(name, length);
+
+		char detail[32] = "";
+		if (event->detail != 0)
+			snprintf(detail, sizeof(detail), " (%llu bytes)", (ull)event->detail);
+		kcheck_printf(environment, "  %6llu.%03llu ms  +%6llu.%03llu ms  %s%s\n",
+			(ull)(sinceMicroseconds / 1000), (ull)(sinceMicroseconds % 1000),
+			(ull)(stepMicroseconds / 1000), (ull)(stepMicroseconds % 1000), name, detail);
+	}
+}
+
+
 void
 kcheck_print_summary(const struct kcheck_context *context)
 {
@@ -264,6 +400,7 @@ kcheck_print_summary(const struct kcheck_context *context)
 		args->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES);
 	print_ranges(environment, "virtual allocated ranges", args->virtual_allocated_range,
 		args->num_virtual_allocated_ranges, MAX_VIRTUAL_ALLOCATED_RANGES);
+	print_memory_map(environment, args);
 
 	print_kernel_image(environment, &args->kernel);
 	if (image != NULL) {
@@ -293,8 +430,17 @@ kcheck_print_summary(const struct kcheck_context *context)
 		kcheck_printf(environment, "cpu: cr3 %#llx, gdtr %#llx limit %#x, cs %#x ds %#x"
 			" ss %#x\n", (ull)cpu->cr3, (ull)cpu->gdt_base, cpu->gdt_limit, cpu->cs, cpu->ds,
 			cpu->ss);
+		kcheck_printf(environment, "cpu: cr0 %#llx cr4 %#llx, APIC id %u, x2APIC id %d\n",
+			(ull)cpu->cr0, (ull)cpu->cr4, cpu->apic_id,
+			cpu->x2apic_id == BOOTCHECK_NO_X2APIC_ID ? -1 : (int)cpu->x2apic_id);
+		kcheck_printf(environment, "cpu: efer %#llx, NX %s, 1 GiB pages %s\n",
+			(ull)cpu->efer, cpu->has_no_execute ? "yes" : "no",
+			cpu->has_huge_pages ? "yes" : "no");
 	} else
 		kcheck_printf(environment, "cpu: unknown (not running as the kernel)\n");
+	print_firmware(environment, args);
+	print_preloaded(context);
+	print_timeline(context);
 
 	print_log(context);
 }

@@ -32,22 +32,6 @@ static const uint16_t kBaudDivisor = 1;
 static const uint32_t kTransmitPollLimit = 1000000;
 
 
-static inline void
-port_write(uint16_t port, uint8_t value)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-
-static inline uint8_t
-port_read(uint16_t port)
-{
-	uint8_t value;
-	__asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-	return value;
-}
-
-
 void
 serial_init(void)
 {

@@ -9,6 +9,7 @@
 #include <boot/platform.h>
 #include <boot/ranges.h>
 #include <boot/stdio.h>
+#include <boot/timeline.h>
 
 
 #define PAGE_SIZE			4096
@@ -87,6 +88,7 @@ kernel_args_init(void)
 	gKernelArgs->kernel_args_size = sizeof(kernel_args);
 	gKernelArgs->self = platform_loader_to_kernel(gKernelArgs);
 	gKernelArgs->cpu_count = 1;
+	timeline_publish(gKernelArgs);
 	gKernelArgs->loader_name = kernel_args_strdup("haiku-style boot loader");
 	if (gKernelArgs->loader_name == 0)
 		return B_NO_MEMORY;

@@ -61,10 +61,29 @@ kernel_regions_reserve(uint64_t *_address, uint64_t size, bool exact)
 void
 kernel_regions_add(const struct kernel_region *region)
 {
-	sRegions[sRegionCount++] = *region;
+	struct kernel_region *added = &sRegions[sRegionCount++];
+	*added = *region;
+	if (region->kernel_address >= KERNEL_LOAD_BASE
+			&& region->kernel_address < KERNEL_WINDOW_END)
+		added->kind = KERNEL_REGION_KERNEL;
 	uint64_t end = region->kernel_address + region->size;
 	if (region->kernel_address >= KERNEL_DATA_BASE && end + PAGE_SIZE > sNextDataAddress)
 		sNextDataAddress = end + PAGE_SIZE;
+}
+
+
+status_t
+kernel_regions_set_kind(uint64_t kernelAddress, uint32_t kind)
+{
+	if (kind > KERNEL_REGION_MODULE)
+		return B_BAD_VALUE;
+	for (uint32_t i = 0; i < sRegionCount; i++) {
+		if (sRegions[i].kernel_address == kernelAddress) {
+			sRegions[i].kind = kind;
+			return B_OK;
+		}
+	}
+	return B_BAD_VALUE;
 }
 
 

@@ -1,7 +1,8 @@
 /*
  * The kernel's x86_64 address space: four-level page tables with the kernel
- * regions at their link addresses and all of RAM at the physical map base,
- * plus the GDT the kernel starts with.
+ * regions at their link addresses and all of RAM at the physical map base
+ * (1 GiB pages where the CPU has them, else 2 MiB), plus the GDT the kernel
+ * starts with.
  */
 #include <boot/arch_mmu.h>
 
@@ -22,6 +23,7 @@
 #define PAGE_BYTES		4096ULL
 #define ENTRIES			512
 #define LARGE_PAGE		(2ULL * 1024 * 1024)
+#define HUGE_PAGE		(1024ULL * 1024 * 1024)
 
 #define KERNEL_CODE_SELECTOR	0x08
 #define KERNEL_DATA_SELECTOR	0x10
@@ -35,6 +37,7 @@ static const uint64_t kGdtTemplate[] = {
 
 static uint64_t *sPml4;
 static uint64_t sNoExecute;
+static bool sHugePages;
 static kernel_args *sArgs;
 static const struct arch_mmu_page_source *sSource;
 
@@ -97,19 +100,30 @@ paging_map_page(uint64_t virtualAddress, uint64_t physical, uint64_t flags)
 }
 
 
-/* [virtualBase, + size) onto [0, size) with 2 MiB pages. */
+/*
+ * [virtualBase, + size) onto [0, size) with 1 GiB pages where the CPU has
+ * them and 2 MiB pages otherwise (and for a tail smaller than 1 GiB). flags
+ * include PTE_LARGE, which is the page size bit at both levels.
+ */
 static status_t
 paging_map_physical(uint64_t virtualBase, uint64_t size, uint64_t flags)
 {
-	for (uint64_t offset = 0; offset < size; offset += LARGE_PAGE) {
+	uint64_t offset = 0;
+	while (offset < size) {
 		uint64_t address = virtualBase + offset;
 		uint64_t *pdpt = paging_next_level(sPml4, paging_index(address, 3));
 		if (pdpt == NULL)
 			return B_NO_MEMORY;
+		if (sHugePages && (address & (HUGE_PAGE - 1)) == 0 && size - offset >= HUGE_PAGE) {
+			pdpt[paging_index(address, 2)] = offset | flags;
+			offset += HUGE_PAGE;
+			continue;
+		}
 		uint64_t *directory = paging_next_level(pdpt, paging_index(address, 2));
 		if (directory == NULL)
 			return B_NO_MEMORY;
 		directory[paging_index(address, 1)] = offset | flags;
+		offset += LARGE_PAGE;
 	}
 	return B_OK;
 }
@@ -146,17 +160,32 @@ paging_map_regions(void)
 }
 
 
-bool
-arch_mmu_has_no_execute(void)
+/* EDX of CPUID leaf 0x80000001 (NX, 1 GiB pages, long mode); 0 without the leaf. */
+static uint32_t
+paging_extended_features(void)
 {
 	uint32_t eax, ebx, ecx, edx;
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
 		: "a"(0x80000000));
 	if (eax < 0x80000001)
-		return false;
+		return 0;
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
 		: "a"(0x80000001));
-	return (edx >> 20) & 1;
+	return edx;
+}
+
+
+bool
+arch_mmu_has_no_execute(void)
+{
+	return (paging_extended_features() >> 20) & 1;
+}
+
+
+bool
+arch_mmu_has_huge_pages(void)
+{
+	return (paging_extended_features() >> 26) & 1;
 }
 
 
@@ -182,6 +211,7 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	sArgs = args;
 	sSource = source;
 	sNoExecute = arch_mmu_has_no_execute() ? PTE_NO_EXECUTE : 0;
+	sHugePages = arch_mmu_has_huge_pages();
 
 	/* The GDT lives in kernel memory: it must exist before the regions freeze. */
 	status_t status = paging_setup_gdt(args);
@@ -197,6 +227,8 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	 * The identity map must be executable: the loader runs from it while it
 	 * switches. It has tables of its own, so that the kernel drops it by
 	 * clearing the low PML4 entries without touching the physical map.
+	 * Both are multiples of 1 GiB (address_space.c), so with 1 GiB pages
+	 * neither needs a page directory.
 	 */
 	const uint64_t kLargeFlags = PTE_PRESENT | PTE_WRITABLE | PTE_LARGE;
 	status = paging_map_physical(0, physicalMapSize, kLargeFlags);
@@ -211,5 +243,72 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 
 	args->arch_args.page_directory_physical = pml4Physical;
 	args->arch_args.identity_map_size = physicalMapSize;
+	return B_OK;
+}
+
+
+/* A 1 GiB page as 512 pages of 2 MiB with the same attributes. */
+static status_t
+paging_split_huge_page(uint64_t *entry)
+{
+	const uint64_t kHugeAddress = 0x000fffffc0000000ULL;
+	uint64_t physical;
+	uint64_t *directory = paging_new_table(&physical);
+	if (directory == NULL)
+		return B_NO_MEMORY;
+	uint64_t base = *entry & kHugeAddress;
+	uint64_t flags = *entry & ~kHugeAddress;
+	for (unsigned i = 0; i < ENTRIES; i++)
+		directory[i] = (base + i * LARGE_PAGE) | flags;
+	*entry = physical | PTE_PRESENT | PTE_WRITABLE;
+	return B_OK;
+}
+
+
+/*
+ * The entry that maps address in the end, 4 KiB or 2 MiB; a 1 GiB page on
+ * the way is split so that a change to it stays local. NULL when address is
+ * not mapped or a table page is missing.
+ */
+static uint64_t *
+paging_leaf_entry(uint64_t address, uint64_t *_pageSize)
+{
+	uint64_t *table = sPml4;
+	for (unsigned level = 3;; level--) {
+		uint64_t *entry = &table[paging_index(address, level)];
+		if ((*entry & PTE_PRESENT) == 0)
+			return NULL;
+		if (level == 2 && (*entry & PTE_LARGE) != 0
+			&& paging_split_huge_page(entry) != B_OK)
+			return NULL;
+		if (level == 0 || (level == 1 && (*entry & PTE_LARGE) != 0)) {
+			*_pageSize = level == 0 ? PAGE_BYTES : LARGE_PAGE;
+			return entry;
+		}
+		table = sSource->to_loader(sSource->cookie, *entry & PTE_ADDRESS);
+	}
+}
+
+
+status_t
+arch_mmu_allow_execute(uint64_t address, uint64_t size,
+	const struct arch_mmu_page_source *source)
+{
+	if (sPml4 == NULL)
+		return B_ERROR;
+	if (sNoExecute == 0)
+		return B_OK;
+	sSource = source;
+
+	uint64_t end = address + size;
+	address &= ~(PAGE_BYTES - 1);
+	while (address < end) {
+		uint64_t pageSize;
+		uint64_t *entry = paging_leaf_entry(address, &pageSize);
+		if (entry == NULL)
+			return B_BAD_ADDRESS;
+		*entry &= ~PTE_NO_EXECUTE;
+		address = (address & ~(pageSize - 1)) + pageSize;
+	}
 	return B_OK;
 }

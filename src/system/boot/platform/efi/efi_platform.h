@@ -4,6 +4,8 @@
 #ifndef EFI_PLATFORM_H
 #define EFI_PLATFORM_H
 
+#include <stddef.h>
+
 #include <efi.h>
 
 #include <boot/kernel_args.h>
@@ -33,6 +35,38 @@ struct efi_memory_map {
 
 /* Errors: B_NO_MEMORY, B_ERROR. */
 status_t efi_get_memory_map(struct efi_memory_map *map);
+
+/*
+ * tables.c: the configuration table entry for guid (NULL when absent), and
+ * the byte sum that must be 0 over an ACPI or SMBIOS structure.
+ */
+void *efi_find_configuration_table(const EFI_GUID *guid);
+uint8_t efi_byte_sum(const void *data, size_t length);
+
+/*
+ * acpi.c, smbios.c, video.c: fill the firmware table and framebuffer fields
+ * of args while boot services run; absence is logged, never an error.
+ */
+void efi_acpi_init(kernel_args *args);
+void efi_smbios_init(kernel_args *args);
+void efi_video_init(kernel_args *args);
+
+struct arch_mmu_page_source;
+
+/*
+ * runtime.c, before the kernel regions freeze (address_space_build()):
+ * reserve kernel_args memory for the map SetVirtualAddressMap will get,
+ * sized from a current map. Without it the kernel gets no runtime services.
+ */
+void efi_runtime_reserve(const struct efi_memory_map *map);
+
+/*
+ * runtime.c, after the page tables exist: make the runtime code of map
+ * executable in the physical map, where the runtime services will run.
+ * Errors: those of arch_mmu_allow_execute().
+ */
+status_t efi_runtime_map_code(const struct efi_memory_map *map,
+	const struct arch_mmu_page_source *source);
 
 /*
  * runtime.c: after ExitBootServices, give the runtime services their kernel

@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include <boot/address_space.h>
+#include <boot/arch_cpu.h>
 #include <boot/kernel_regions.h>
+#include <boot/memory_map.h>
 #include <boot/platform.h>
 #include <boot/ranges.h>
 #include <boot/stdio.h>
+#include <boot/timeline.h>
 
 /* ExitBootServices may fail while firmware events still change the map. */
 #define EXIT_BOOT_SERVICES_TRIES	8
@@ -116,9 +119,13 @@ efi_is_mmio(UINT32 type)
 }
 
 
-/* RAM the kernel may use once it has taken over what it was told about. */
-static int
-efi_is_usable(UINT32 type)
+/*
+ * The kernel's type for an EFI memory type. Loader memory is usable: what
+ * the kernel must keep, memory_map_build() knows from the loader itself.
+ * Types newer than the header (persistent, unaccepted memory) stay reserved.
+ */
+static uint32_t
+efi_memory_type(UINT32 type)
 {
 	switch (type) {
 		case EfiLoaderCode:
@@ -126,9 +133,22 @@ efi_is_usable(UINT32 type)
 		case EfiBootServicesCode:
 		case EfiBootServicesData:
 		case EfiConventionalMemory:
-			return 1;
+			return KERNEL_MEMORY_USABLE;
+		case EfiACPIReclaimMemory:
+			return KERNEL_MEMORY_ACPI_RECLAIMABLE;
+		case EfiACPIMemoryNVS:
+			return KERNEL_MEMORY_ACPI_NVS;
+		case EfiRuntimeServicesCode:
+			return KERNEL_MEMORY_RUNTIME_CODE;
+		case EfiRuntimeServicesData:
+			return KERNEL_MEMORY_RUNTIME_DATA;
+		case EfiMemoryMappedIO:
+		case EfiMemoryMappedIOPortSpace:
+			return KERNEL_MEMORY_MMIO;
+		case EfiUnusableMemory:
+			return KERNEL_MEMORY_BAD;
 	}
-	return 0;
+	return KERNEL_MEMORY_RESERVED;
 }
 
 
@@ -146,7 +166,9 @@ efi_physical_memory_end(const struct efi_memory_map *map)
 {
 	uint64_t end = 0;
 	FOR_EACH_DESCRIPTOR(descriptor, map) {
-		if (efi_is_mmio(descriptor->Type))
+		/* Runtime MMIO (flash, RTC) is where the runtime services will reach it. */
+		if (efi_is_mmio(descriptor->Type)
+			&& (descriptor->Attribute & EFI_MEMORY_RUNTIME) == 0)
 			continue;
 		uint64_t top = descriptor->PhysicalStart
 			+ descriptor->NumberOfPages * EFI_PAGE_BYTES;
@@ -157,21 +179,30 @@ efi_physical_memory_end(const struct efi_memory_map *map)
 }
 
 
+/*
+ * The typed map and the physical ranges of args from map; no allocation, so
+ * that it works between ExitBootServices attempts. NumberOfPages is
+ * clamped so that a hostile descriptor cannot overflow the multiplication.
+ */
 static status_t
-mmu_fill_physical_memory(kernel_args *args, const struct efi_memory_map *map)
+mmu_fill_memory_map(kernel_args *args, const struct efi_memory_map *map)
 {
-	args->num_physical_memory_ranges = 0;
+	const uint64_t kMaxPages = UINT64_MAX / EFI_PAGE_BYTES;
+	uint32_t descriptors = 0;
+	memory_map_begin();
 	FOR_EACH_DESCRIPTOR(descriptor, map) {
-		if (!efi_is_usable(descriptor->Type))
-			continue;
-		status_t status = ranges_insert_pages(args->physical_memory_range,
-			&args->num_physical_memory_ranges, MAX_PHYSICAL_MEMORY_RANGES,
-			descriptor->PhysicalStart,
-			descriptor->NumberOfPages * EFI_PAGE_BYTES);
-		if (status != B_OK)
-			return status;
+		uint64_t pages = descriptor->NumberOfPages;
+		memory_map_add_firmware(descriptor->PhysicalStart,
+			(pages > kMaxPages ? kMaxPages : pages) * EFI_PAGE_BYTES,
+			efi_memory_type(descriptor->Type));
+		descriptors++;
 	}
-	return B_OK;
+	status_t status = memory_map_build(args);
+	if (status == B_OK) {
+		boot_dprintf("efi: %u memory descriptors, %u typed entries\n", descriptors,
+			args->num_memory_map_entries);
+	}
+	return status;
 }
 
 
@@ -198,18 +229,34 @@ mmu_table_to_loader(void *cookie, uint64_t physical)
 status_t
 platform_prepare_kernel_start(kernel_args *args)
 {
+	efi_acpi_init(args);
+	efi_smbios_init(args);
+	efi_video_init(args);
+	args->boot_cpu_apic_id = arch_cpu_boot_apic_id();
+
 	struct efi_memory_map map;
 	status_t status = efi_get_memory_map(&map);
 	if (status != B_OK)
 		return status;
 	uint64_t memoryEnd = efi_physical_memory_end(&map);
-	gBootServices->FreePool(map.descriptors);
+	/* The kernel reaches the framebuffer through the physical map. */
+	uint64_t framebufferEnd = args->framebuffer.physical_address + args->framebuffer.size;
+	if (framebufferEnd > memoryEnd)
+		memoryEnd = framebufferEnd;
+	efi_runtime_reserve(&map);
 
 	const struct arch_mmu_page_source pageSource = {
 		.allocate = mmu_allocate_table_page,
 		.to_loader = mmu_table_to_loader,
 	};
-	return address_space_build(args, memoryEnd, &pageSource);
+	status = address_space_build(args, memoryEnd, &pageSource);
+	if (status == B_OK)
+		status = efi_runtime_map_code(&map, &pageSource);
+	/* A map that does not fit fails here, where the menu can still take over. */
+	if (status == B_OK)
+		status = mmu_fill_memory_map(args, &map);
+	gBootServices->FreePool(map.descriptors);
+	return status;
 }
 
 
@@ -222,14 +269,13 @@ platform_start_kernel(kernel_args *args)
 		return status;
 
 	for (int tries = 0; tries < EXIT_BOOT_SERVICES_TRIES; tries++) {
-		status = mmu_fill_physical_memory(args, &map);
-		if (status != B_OK) {
-			boot_printf("efi: the memory map has more ranges than kernel_args"
-				" holds (%u)\n", MAX_PHYSICAL_MEMORY_RANGES);
+		/* memory_map_build() said why when it fails. */
+		status = mmu_fill_memory_map(args, &map);
+		if (status != B_OK)
 			return status;
-		}
 
 		if (gBootServices->ExitBootServices(gImageHandle, map.key) == EFI_SUCCESS) {
+			timeline_mark("ExitBootServices", 0);
 			gBootServicesActive = 0;
 			efi_enter_virtual_mode(args, &map);
 			arch_start_kernel(args);

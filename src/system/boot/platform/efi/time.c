@@ -4,6 +4,7 @@
  */
 #include "efi_platform.h"
 
+#include <boot/arch_cpu.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 
@@ -11,36 +12,39 @@
 static const UINTN kCalibrationMicroseconds = 10000;
 
 static uint64_t sTicksPerMicrosecond = 1000;	/* a guess until calibrated */
+static uint64_t sTicksPerSecond;				/* 0 until calibrated */
 static uint64_t sBootTicks;
-
-
-static inline uint64_t
-read_tsc(void)
-{
-	uint32_t low, high;
-	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
-	return ((uint64_t)high << 32) | low;
-}
 
 
 void
 efi_time_init(void)
 {
-	sBootTicks = read_tsc();
-	uint64_t start = read_tsc();
+	sBootTicks = arch_cpu_cycle_counter();
+	uint64_t start = arch_cpu_cycle_counter();
 	gBootServices->Stall(kCalibrationMicroseconds);
-	uint64_t ticks = read_tsc() - start;
-	if (ticks >= kCalibrationMicroseconds)
+	uint64_t ticks = arch_cpu_cycle_counter() - start;
+	if (ticks >= kCalibrationMicroseconds) {
 		sTicksPerMicrosecond = ticks / kCalibrationMicroseconds;
-	boot_dprintf("efi: TSC runs at %llu MHz\n",
-		(unsigned long long)sTicksPerMicrosecond);
+		/* Whole hertz from the same measurement: the timeline wants more than MHz. */
+		sTicksPerSecond = ticks * (1000000 / kCalibrationMicroseconds);
+	}
+	boot_dprintf("efi: TSC runs at %llu.%03llu MHz\n",
+		(unsigned long long)(sTicksPerSecond / 1000000),
+		(unsigned long long)(sTicksPerSecond / 1000 % 1000));
+}
+
+
+uint64_t
+platform_tsc_frequency(void)
+{
+	return sTicksPerSecond;
 }
 
 
 uint64_t
 system_time(void)
 {
-	return (read_tsc() - sBootTicks) / sTicksPerMicrosecond;
+	return (arch_cpu_cycle_counter() - sBootTicks) / sTicksPerMicrosecond;
 }
 
 

@@ -9,24 +9,34 @@
 #include <stdint.h>
 
 #include <boot/kernel_args.h>
+#include <boot/memory_map.h>
 #include <boot/status.h>
 
 struct host_options {
 	size_t		memory_size;		/* bytes of simulated RAM */
 	size_t		heap_size;			/* 0: the loader's default */
 	const char	*kernel_path;		/* NULL: the loader's default */
+	const char	*memory_map_path;	/* NULL: the default firmware map */
 	const char	**images;			/* disk image files, boot disk first */
 	int			image_count;
 };
 
 extern struct host_options gHostOptions;
 
-/* Simulated physical memory (memory.c). */
-status_t host_memory_init(size_t size);
+/*
+ * Simulated physical memory (memory.c): size bytes of RAM under the firmware
+ * map of memoryMapPath (NULL: a PC-like default).
+ */
+status_t host_memory_init(size_t size, const char *memoryMapPath);
 /* Where the process reaches simulated physical memory; NULL outside RAM. */
 void *host_physical_to_pointer(uint64_t physical, uint64_t size);
-/* The usable RAM of the simulated memory map, into args. */
+/* The typed memory map and physical ranges of args, from the firmware map. */
 status_t host_fill_physical_memory(kernel_args *args);
+
+/* The firmware's memory map (firmware_map.c); more than the loader takes is allowed. */
+#define HOST_MAX_FIRMWARE_RANGES	4096
+status_t host_firmware_map_init(uint64_t memorySize, const char *path);
+const struct memory_map_range *host_firmware_map(uint32_t *_count);
 
 /* Terminal state (console.c): restored when the process exits. */
 void host_console_restore(void);

@@ -1,11 +1,17 @@
 /*
  * The hosted port's entry: the generic loader as a Linux process.
  *
- * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH] IMAGE...
+ * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH]
+ *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
+ *     IMAGE...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
- * one the boot disk. The process exits 0 when the handed-over kernel_args
+ * one the boot disk. FILE replaces the simulated firmware memory map (see
+ * firmware_map.c and docs/porting.md). The process exits 0 when the handed-over kernel_args
  * pass the boot checks, 1 when they do not, 2 when booting failed before.
+ * --cmdline is the kernel's command line; each --module names a file on the
+ * volumes (loader path syntax) to preload, with its command line after the
+ * first colon.
  */
 #include "host_platform.h"
 
@@ -15,16 +21,22 @@
 
 #include <boot/platform.h>
 #include <boot/stage2.h>
+#include <boot/timeline.h>
 
 struct host_options gHostOptions = {
 	.memory_size = 256u * 1024 * 1024,
 };
+
+static const char *sCommandLine;
+static struct stage2_module *sModules;
+static size_t sModuleCount;
 
 
 static void
 host_usage(const char *program)
 {
 	fprintf(stderr, "usage: %s [--memory MIB] [--heap KIB] [--kernel PATH]"
+		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
 		" IMAGE...\n", program);
 	exit(2);
 }
@@ -42,11 +54,25 @@ host_size_option(const char *program, const char *value, size_t unit)
 }
 
 
+/* "PATH[:CMDLINE]": the path ends at the first colon. */
+static void
+host_add_module(const char *value)
+{
+	const char *colon = strchr(value, ':');
+	struct stage2_module *module = &sModules[sModuleCount++];
+	module->path = colon != NULL ? strndup(value, (size_t)(colon - value)) : value;
+	module->command_line = colon != NULL ? colon + 1 : NULL;
+	if (module->path == NULL)
+		exit(2);
+}
+
+
 static void
 host_parse_options(int argc, char **argv)
 {
 	gHostOptions.images = calloc((size_t)argc, sizeof(char *));
-	if (gHostOptions.images == NULL)
+	sModules = calloc((size_t)argc, sizeof(struct stage2_module));
+	if (gHostOptions.images == NULL || sModules == NULL)
 		exit(2);
 
 	for (int i = 1; i < argc; i++) {
@@ -59,6 +85,12 @@ host_parse_options(int argc, char **argv)
 			gHostOptions.heap_size = host_size_option(argv[0], argv[++i], 1024);
 		} else if (strcmp(option, "--kernel") == 0 && hasValue) {
 			gHostOptions.kernel_path = argv[++i];
+		} else if (strcmp(option, "--memory-map") == 0 && hasValue) {
+			gHostOptions.memory_map_path = argv[++i];
+		} else if (strcmp(option, "--cmdline") == 0 && hasValue) {
+			sCommandLine = argv[++i];
+		} else if (strcmp(option, "--module") == 0 && hasValue) {
+			host_add_module(argv[++i]);
 		} else if (option[0] == '-') {
 			host_usage(argv[0]);
 		} else {
@@ -81,24 +113,34 @@ platform_exit(status_t status)
 int
 main(int argc, char **argv)
 {
+	timeline_mark("loader entry", 0);
 	host_parse_options(argc, argv);
 	if (console_init() != B_OK)
 		return 2;
-	if (host_memory_init(gHostOptions.memory_size) != B_OK) {
+	timeline_mark("console ready", 0);
+	status_t status = host_memory_init(gHostOptions.memory_size,
+		gHostOptions.memory_map_path);
+	if (status == B_NO_MEMORY || status == B_BAD_VALUE) {
 		fprintf(stderr, "cannot map %zu bytes of simulated memory\n",
 			gHostOptions.memory_size);
 		return 2;
 	}
+	/* A memory map file that cannot be used has been reported. */
+	if (status != B_OK)
+		return 2;
 
 	struct stage2_args args = {
 		.heap_size = gHostOptions.heap_size,
 		.kernel_path = gHostOptions.kernel_path,
+		.command_line = sCommandLine,
+		.modules = sModules,
+		.module_count = sModuleCount,
 		.platform = {
 			.argc = argc,
 			.argv = argv,
 		},
 	};
-	status_t status = boot_main(&args);
+	status = boot_main(&args);
 	fprintf(stderr, "boot: failed (%s)\n", status_string(status));
 	platform_exit(status);
 }

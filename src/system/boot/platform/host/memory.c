@@ -1,7 +1,7 @@
 /*
- * Simulated physical memory: a firmware-like memory map over an anonymous
- * mapping, pages for kernel regions and page tables, and the kernel's view
- * of it all.
+ * Simulated physical memory: an anonymous mapping under the firmware map of
+ * firmware_map.c, pages for kernel regions and page tables, and the
+ * kernel's view of it all.
  */
 #include "host_platform.h"
 
@@ -10,62 +10,20 @@
 
 #include <boot/address_space.h>
 #include <boot/kernel_regions.h>
+#include <boot/memory_map.h>
 #include <boot/platform.h>
-#include <boot/ranges.h>
 
 #define PAGE_SIZE			4096ULL
-#define LOW_MEMORY_END		0x9f000ULL		/* the PC's EBDA starts here */
+/* Allocations start above the legacy megabyte, as firmware allocators tend to. */
 #define HIGH_MEMORY_START	0x100000ULL
-/* The top megabyte plays firmware tables the kernel must not use. */
-#define FIRMWARE_RESERVED	0x100000ULL
 
 static uint8_t *sMemory;
 static uint64_t sMemorySize;
-/* One bit per page of simulated RAM; set bits are taken. */
+/* Where the firmware map's RAM and firmware memory end: the physical map covers it. */
+static uint64_t sMemoryEnd;
+/* One bit per page of simulated RAM; set bits are taken or not usable. */
 static uint8_t *sPageBitmap;
 static uint64_t sNextFreePage;
-
-
-/* The simulated firmware memory map: usable RAM as a real PC lays it out. */
-static const struct {
-	uint64_t	start;
-	uint64_t	end;		/* 0 means "the top of RAM minus the firmware" */
-} kUsableRanges[] = {
-	{ PAGE_SIZE, LOW_MEMORY_END },
-	{ HIGH_MEMORY_START, 0 },
-};
-
-
-static uint64_t
-host_usable_end(unsigned index)
-{
-	uint64_t end = kUsableRanges[index].end;
-	return end != 0 ? end : sMemorySize - FIRMWARE_RESERVED;
-}
-
-
-status_t
-host_memory_init(size_t size)
-{
-	if (size < 8 * HIGH_MEMORY_START)
-		return B_BAD_VALUE;
-	/* NORESERVE: a large simulated machine costs only the pages it touches. */
-	void *memory = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (memory == MAP_FAILED)
-		return B_NO_MEMORY;
-	uint64_t pages = size / PAGE_SIZE;
-	void *bitmap = mmap(NULL, (pages + 7) / 8, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (bitmap == MAP_FAILED)
-		return B_NO_MEMORY;
-
-	sMemory = memory;
-	sMemorySize = size & ~(PAGE_SIZE - 1);
-	sPageBitmap = bitmap;
-	sNextFreePage = HIGH_MEMORY_START / PAGE_SIZE;
-	return B_OK;
-}
 
 
 void *
@@ -96,11 +54,81 @@ host_mark_pages(uint64_t first, uint64_t count, bool taken)
 }
 
 
+/*
+ * Only pages the firmware map calls usable, and no other type touches, are
+ * free, as a firmware allocator would have it.
+ */
+static void
+host_memory_apply_firmware_map(void)
+{
+	uint64_t pages = sMemorySize / PAGE_SIZE;
+	uint32_t count;
+	const struct memory_map_range *ranges = host_firmware_map(&count);
+
+	host_mark_pages(0, pages, true);
+	for (int pass = 0; pass < 2; pass++) {
+		bool usable = pass == 0;
+		for (uint32_t i = 0; i < count; i++) {
+			const struct memory_map_range *range = &ranges[i];
+			if ((range->type == KERNEL_MEMORY_USABLE) != usable || range->size == 0
+				|| range->start >= sMemorySize)
+				continue;
+			uint64_t end = range->size > sMemorySize - range->start ? sMemorySize
+				: range->start + range->size;
+			uint64_t first = usable ? (range->start + PAGE_SIZE - 1) / PAGE_SIZE
+				: range->start / PAGE_SIZE;
+			uint64_t last = usable ? end / PAGE_SIZE : (end + PAGE_SIZE - 1) / PAGE_SIZE;
+			if (first < last)
+				host_mark_pages(first, last - first, !usable);
+		}
+	}
+
+	sMemoryEnd = sMemorySize;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct memory_map_range *range = &ranges[i];
+		if (range->type == KERNEL_MEMORY_MMIO || range->start >= MEMORY_MAP_ADDRESS_LIMIT)
+			continue;
+		uint64_t end = range->size > MEMORY_MAP_ADDRESS_LIMIT - range->start
+			? MEMORY_MAP_ADDRESS_LIMIT : range->start + range->size;
+		if (end > sMemoryEnd)
+			sMemoryEnd = end;
+	}
+}
+
+
+status_t
+host_memory_init(size_t size, const char *memoryMapPath)
+{
+	if (size < 8 * HIGH_MEMORY_START)
+		return B_BAD_VALUE;
+	/* NORESERVE: a large simulated machine costs only the pages it touches. */
+	void *memory = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (memory == MAP_FAILED)
+		return B_NO_MEMORY;
+	uint64_t pages = size / PAGE_SIZE;
+	void *bitmap = mmap(NULL, (pages + 7) / 8, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bitmap == MAP_FAILED)
+		return B_NO_MEMORY;
+
+	sMemory = memory;
+	sMemorySize = size & ~(PAGE_SIZE - 1);
+	sPageBitmap = bitmap;
+	sNextFreePage = HIGH_MEMORY_START / PAGE_SIZE;
+
+	status_t status = host_firmware_map_init(sMemorySize, memoryMapPath);
+	if (status == B_OK)
+		host_memory_apply_firmware_map();
+	return status;
+}
+
+
 /* First fit above the low megabyte, as firmware allocators tend to do. */
 static status_t
 host_allocate_pages(uint64_t count, uint64_t *_physical)
 {
-	uint64_t end = host_usable_end(1) / PAGE_SIZE;
+	uint64_t end = sMemorySize / PAGE_SIZE;
 	uint64_t run = 0;
 	for (uint64_t page = sNextFreePage; page < end; page++) {
 		run = host_page_taken(page) ? 0 : run + 1;
@@ -196,22 +224,23 @@ platform_prepare_kernel_start(kernel_args *args)
 		.allocate = host_allocate_table_page,
 		.to_loader = host_table_to_loader,
 	};
-	return address_space_build(args, sMemorySize, &pageSource);
+	status_t status = address_space_build(args, sMemoryEnd, &pageSource);
+	/* As on EFI: a map that does not fit fails while the loader can still say so. */
+	if (status == B_OK)
+		status = host_fill_physical_memory(args);
+	return status;
 }
 
 
-/* What a firmware memory map would have said, as kernel_args wants it. */
 status_t
 host_fill_physical_memory(kernel_args *args)
 {
-	args->num_physical_memory_ranges = 0;
-	for (unsigned i = 0; i < sizeof(kUsableRanges) / sizeof(kUsableRanges[0]); i++) {
-		uint64_t start = kUsableRanges[i].start;
-		status_t status = ranges_insert_pages(args->physical_memory_range,
-			&args->num_physical_memory_ranges, MAX_PHYSICAL_MEMORY_RANGES, start,
-			host_usable_end(i) - start);
-		if (status != B_OK)
-			return status;
+	uint32_t count;
+	const struct memory_map_range *ranges = host_firmware_map(&count);
+	memory_map_begin();
+	for (uint32_t i = 0; i < count; i++) {
+		/* An overflow is remembered: memory_map_build() reports it. */
+		memory_map_add_firmware(ranges[i].start, ranges[i].size, ranges[i].type);
 	}
-	return B_OK;
+	return memory_map_build(args);
 }

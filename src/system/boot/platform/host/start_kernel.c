@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <boot/platform.h>
+#include <boot/timeline.h>
 
 #include "../../../kernel/bootcheck.h"
 
@@ -88,6 +89,8 @@ platform_start_kernel(kernel_args *args)
 	status_t status = host_fill_physical_memory(args);
 	if (status != B_OK)
 		return status;
+
+	timeline_mark("kernel entry", 0);
 
 	/* The kernel would start at the top of its stack, after a call. */
 	const addr_range *stack = &args->cpu_kernel_stack[0];

@@ -3,6 +3,8 @@
  */
 #include "../../efi_platform.h"
 
+#include <boot/timeline.h>
+
 #define MSR_EFER		0xc0000080
 #define EFER_NXE		(1ULL << 11)
 
@@ -50,6 +52,8 @@ arch_start_kernel(kernel_args *args)
 		write_msr(MSR_EFER, read_msr(MSR_EFER) | EFER_NXE);
 
 	const addr_range *stack = &args->cpu_kernel_stack[0];
+	/* The loader's last write to kernel_args. */
+	timeline_mark("kernel entry", 0);
 	x86_64_enter_kernel(args->arch_args.page_directory_physical, &sGdtDescriptor,
 		args->kernel.entry, args->self, stack->start + stack->size);
 }

@@ -1,0 +1,37 @@
+/*
+ * The boot timeline: named steps of the boot stamped with the CPU's cycle
+ * counter, handed to the kernel in kernel_args.boot_events.
+ */
+#ifndef BOOT_TIMELINE_H
+#define BOOT_TIMELINE_H
+
+#include <stdint.h>
+
+#include <boot/kernel_args.h>
+
+/* Events marked before kernel_args exists that are kept until it does. */
+#define TIMELINE_EARLY_EVENTS	16
+
+/*
+ * Record that the step name (cut to BOOT_EVENT_NAME_LENGTH - 1 bytes) happened
+ * now; detail is a number that goes with it (bytes for a file load, else 0).
+ * Works from the port's first instruction to the jump into the kernel, also
+ * after the firmware is gone: it never allocates and never prints. Events
+ * beyond the room there is are dropped and counted.
+ */
+void timeline_mark(const char *name, uint64_t detail);
+
+/*
+ * For kernel_args_init(): move the events marked so far into args, which
+ * receives every later one directly, and set args->tsc_frequency from
+ * platform_tsc_frequency().
+ */
+void timeline_publish(kernel_args *args);
+
+/* Events dropped because there was no room (tests, and the loader log). */
+uint32_t timeline_dropped(void);
+
+/* Start over (tests, and ports that retry a boot). */
+void timeline_reset(void);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * The boot timeline: steps stamped with the cycle counter, kept in a small
+ * buffer until kernel_args exists and written into it from then on.
+ */
+#include <boot/timeline.h>
+
+#include <string.h>
+
+#include <boot/arch_cpu.h>
+#include <boot/handoff.h>
+#include <boot/platform.h>
+
+
+_Static_assert(TIMELINE_EARLY_EVENTS <= MAX_BOOT_EVENTS, "early events must fit");
+
+static boot_event sEarlyEvents[TIMELINE_EARLY_EVENTS];
+static uint32_t sEarlyCount;
+static uint32_t sDropped;
+
+
+void
+timeline_mark(const char *name, uint64_t detail)
+{
+	/* First, so that the time is that of the call and not of the bookkeeping. */
+	uint64_t cycles = arch_cpu_cycle_counter();
+
+	boot_event *event;
+	if (gKernelArgs == NULL) {
+		if (sEarlyCount == TIMELINE_EARLY_EVENTS) {
+			sDropped++;
+			return;
+		}
+		event = &sEarlyEvents[sEarlyCount++];
+	} else {
+		if (gKernelArgs->num_boot_events >= MAX_BOOT_EVENTS) {
+			sDropped++;
+			return;
+		}
+		event = &gKernelArgs->boot_events[gKernelArgs->num_boot_events++];
+	}
+
+	event->tsc = cycles;
+	event->detail = detail;
+	size_t length = strnlen(name, sizeof(event->name) - 1);
+	memcpy(event->name, name, length);
+	memset(event->name + length, 0, sizeof(event->name) - length);
+}
+
+
+void
+timeline_publish(kernel_args *args)
+{
+	args->tsc_frequency = platform_tsc_frequency();
+	/* kernel_args is fresh, and MAX_BOOT_EVENTS exceeds the early buffer. */
+	memcpy(args->boot_events, sEarlyEvents, sEarlyCount * sizeof(boot_event));
+	args->num_boot_events = sEarlyCount;
+	sEarlyCount = 0;
+}
+
+
+uint32_t
+timeline_dropped(void)
+{
+	return sDropped;
+}
+
+
+void
+timeline_reset(void)
+{
+	sEarlyCount = 0;
+	sDropped = 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * The ACPI root pointer (RSDP) from the EFI configuration table, validated,
+ * for the kernel.
+ */
+#include "efi_platform.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include <boot/stdio.h>
+
+/* What the checksum of each RSDP revision covers. */
+#define RSDP_V1_LENGTH		20
+#define RSDP_V2_LENGTH		36
+/* Longer than any revision so far: a length beyond it is garbage. */
+#define RSDP_MAX_LENGTH		4096
+
+struct acpi_rsdp {
+	char		signature[8];		/* "RSD PTR " */
+	uint8_t		checksum;			/* of the first 20 bytes */
+	char		oem_id[6];
+	uint8_t		revision;			/* 0: ACPI 1.0; 2: ACPI 2.0 and later */
+	uint32_t	rsdt_address;
+	/* From revision 2 on: */
+	uint32_t	length;
+	uint64_t	xsdt_address;
+	uint8_t		extended_checksum;	/* of all length bytes */
+	uint8_t		reserved[3];
+} __attribute__((packed));
+
+
+/* Why rsdp cannot be handed over, or NULL when it can. */
+static const char *
+acpi_rsdp_problem(const struct acpi_rsdp *rsdp, bool fromAcpi20Guid)
+{
+	if (memcmp(rsdp->signature, "RSD PTR ", sizeof(rsdp->signature)) != 0)
+		return "bad signature";
+	if (efi_byte_sum(rsdp, RSDP_V1_LENGTH) != 0)
+		return "bad checksum";
+	if (rsdp->revision < 2) {
+		/* The ACPI 2.0 GUID promises an XSDT. */
+		if (fromAcpi20Guid)
+			return "revision below 2";
+		return rsdp->rsdt_address == 0 ? "no RSDT" : NULL;
+	}
+	if (rsdp->length < RSDP_V2_LENGTH || rsdp->length > RSDP_MAX_LENGTH)
+		return "bad length";
+	if (efi_byte_sum(rsdp, rsdp->length) != 0)
+		return "bad extended checksum";
+	if (rsdp->xsdt_address == 0)
+		return "no XSDT";
+	return NULL;
+}
+
+
+/* Whether the RSDP that guid names is usable; it is stored in args then. */
+static bool
+acpi_try(kernel_args *args, EFI_GUID *guid, const char *name, bool fromAcpi20Guid)
+{
+	const struct acpi_rsdp *rsdp = efi_find_configuration_table(guid);
+	if (rsdp == NULL)
+		return false;
+
+	const char *problem = acpi_rsdp_problem(rsdp, fromAcpi20Guid);
+	if (problem != NULL) {
+		boot_dprintf("efi: ignoring the %s RSDP at %p: %s\n", name, (const void *)rsdp,
+			problem);
+		return false;
+	}
+
+	args->acpi_rsdp = (uint64_t)(uintptr_t)rsdp;
+	args->acpi_revision = rsdp->revision;
+	if (rsdp->revision >= 2) {
+		boot_dprintf("efi: ACPI RSDP at %p, revision %u, OEM \"%.6s\", XSDT %#llx\n",
+			(const void *)rsdp, rsdp->revision, rsdp->oem_id,
+			(unsigned long long)rsdp->xsdt_address);
+	} else {
+		boot_dprintf("efi: ACPI RSDP at %p, revision %u, OEM \"%.6s\", RSDT %#x\n",
+			(const void *)rsdp, rsdp->revision, rsdp->oem_id, rsdp->rsdt_address);
+	}
+	return true;
+}
+
+
+void
+efi_acpi_init(kernel_args *args)
+{
+	static EFI_GUID sAcpi20Guid = ACPI_20_TABLE_GUID;
+	static EFI_GUID sAcpi10Guid = ACPI_TABLE_GUID;
+
+	args->acpi_rsdp = 0;
+	args->acpi_revision = 0;
+	/* Firmware often lists both; the 2.0 one leads to the 64-bit XSDT. */
+	if (acpi_try(args, &sAcpi20Guid, "ACPI 2.0", true)
+		|| acpi_try(args, &sAcpi10Guid, "ACPI 1.0", false))
+		return;
+	boot_dprintf("efi: no valid ACPI RSDP: the kernel gets no ACPI tables\n");
+}

@@ -1,0 +1,134 @@
+/*
+ * The framebuffer of the firmware's graphics output (GOP) for the kernel:
+ * the current mode as the kernel finds it, mapped through the physical map.
+ */
+#include "efi_platform.h"
+
+#include <stdbool.h>
+
+#include <boot/stdio.h>
+
+
+static EFI_GRAPHICS_OUTPUT_PROTOCOL *
+video_find_gop(void)
+{
+	static EFI_GUID sGopGuid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
+
+	/* The screen the console is on, if it has graphics; else any. */
+	if (gSystemTable->ConsoleOutHandle != NULL
+		&& gBootServices->HandleProtocol(gSystemTable->ConsoleOutHandle, &sGopGuid,
+			(void **)&gop) == EFI_SUCCESS && gop != NULL)
+		return gop;
+	if (gBootServices->LocateProtocol(&sGopGuid, NULL, (void **)&gop) == EFI_SUCCESS)
+		return gop;
+	return NULL;
+}
+
+
+/* Bits a pixel takes: up to the highest channel bit, in whole bytes. */
+static uint32_t
+video_bits_per_pixel(uint32_t allMasks)
+{
+	uint32_t bits = 0;
+	while (bits < 32 && (allMasks >> bits) != 0)
+		bits++;
+	return (bits + 7) & ~7U;
+}
+
+
+/* Fills the channel masks of framebuffer; false for formats without one. */
+static bool
+video_set_format(kernel_framebuffer *framebuffer,
+	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info, const char **_name)
+{
+	switch (info->PixelFormat) {
+		case PixelRedGreenBlueReserved8BitPerColor:
+			framebuffer->red_mask = 0x000000ff;
+			framebuffer->green_mask = 0x0000ff00;
+			framebuffer->blue_mask = 0x00ff0000;
+			framebuffer->reserved_mask = 0xff000000;
+			*_name = "RGBX";
+			break;
+		case PixelBlueGreenRedReserved8BitPerColor:
+			framebuffer->red_mask = 0x00ff0000;
+			framebuffer->green_mask = 0x0000ff00;
+			framebuffer->blue_mask = 0x000000ff;
+			framebuffer->reserved_mask = 0xff000000;
+			*_name = "BGRX";
+			break;
+		case PixelBitMask:
+		{
+			const EFI_PIXEL_BITMASK *masks = &info->PixelInformation;
+			framebuffer->red_mask = masks->RedMask;
+			framebuffer->green_mask = masks->GreenMask;
+			framebuffer->blue_mask = masks->BlueMask;
+			framebuffer->reserved_mask = masks->ReservedMask;
+			*_name = "bit mask";
+			/* Channels that overlap or are missing describe no usable format. */
+			uint32_t colors[3] = { masks->RedMask, masks->GreenMask, masks->BlueMask };
+			uint32_t seen = masks->ReservedMask;
+			for (int i = 0; i < 3; i++) {
+				if (colors[i] == 0 || (colors[i] & seen) != 0)
+					return false;
+				seen |= colors[i];
+			}
+			break;
+		}
+		default:
+			/* PixelBltOnly: the screen is only reachable through Blt(). */
+			*_name = "Blt only";
+			return false;
+	}
+	framebuffer->bits_per_pixel = video_bits_per_pixel(framebuffer->red_mask
+		| framebuffer->green_mask | framebuffer->blue_mask | framebuffer->reserved_mask);
+	return true;
+}
+
+
+void
+efi_video_init(kernel_args *args)
+{
+	kernel_framebuffer *framebuffer = &args->framebuffer;
+	*framebuffer = (kernel_framebuffer){ 0 };
+
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = video_find_gop();
+	if (gop == NULL || gop->Mode == NULL || gop->Mode->Info == NULL) {
+		boot_dprintf("efi: no graphics output: the kernel gets no framebuffer\n");
+		return;
+	}
+
+	const EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode = gop->Mode;
+	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = mode->Info;
+	kernel_framebuffer found = {
+		.width = info->HorizontalResolution,
+		.height = info->VerticalResolution,
+	};
+	const char *format;
+	bool usable = video_set_format(&found, info, &format);
+	found.bytes_per_line = info->PixelsPerScanLine * (found.bits_per_pixel / 8);
+
+	const char *problem = NULL;
+	if (!usable)
+		problem = "its pixel format has no framebuffer";
+	else if (mode->FrameBufferBase == 0 || found.width == 0 || found.height == 0)
+		problem = "it reports no framebuffer";
+	else if (info->PixelsPerScanLine < found.width
+		|| (uint64_t)found.bytes_per_line * found.height > mode->FrameBufferSize)
+		problem = "its framebuffer is smaller than the mode";
+	if (problem != NULL) {
+		boot_dprintf("efi: graphics mode %u (%ux%u, %s): %s; the kernel gets no"
+			" framebuffer\n", mode->Mode, found.width, found.height, format, problem);
+		return;
+	}
+
+	/* The physical map covers it: platform_prepare_kernel_start() sees to that. */
+	found.physical_address = mode->FrameBufferBase;
+	found.address = KERNEL_PHYSICAL_MAP_BASE + mode->FrameBufferBase;
+	found.size = (mode->FrameBufferSize + EFI_PAGE_BYTES - 1) & ~(EFI_PAGE_BYTES - 1);
+	*framebuffer = found;
+	boot_dprintf("efi: graphics mode %u: %ux%u, %u bpp %s, %u bytes per line, framebuffer"
+		" %#llx (%llu KiB)\n", mode->Mode, found.width, found.height, found.bits_per_pixel,
+		format, found.bytes_per_line, (unsigned long long)found.physical_address,
+		(unsigned long long)(found.size >> 10));
+}

@@ -1,0 +1,342 @@
+/*
+ * The checks of what the kernel gets to call EFI runtime services: the
+ * system table and runtime services after SetVirtualAddressMap, the memory
+ * map the firmware was given, and a GetTime call through all of it.
+ */
+#include "checks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+
+#define EFI_SYSTEM_TABLE_SIGNATURE		0x5453595320494249ULL	/* "IBI SYST" */
+#define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
+#define EFI_TABLE_HEADER_SIZE			24
+#define EFI_TABLE_CRC_OFFSET			16
+/* x86_64 layouts: the system table's RuntimeServices, the first runtime service. */
+#define EFI_SYSTEM_TABLE_SIZE			120
+#define EFI_SYSTEM_TABLE_RUNTIME_OFFSET	88
+#define EFI_RUNTIME_SERVICES_SIZE		136
+#define EFI_GET_TIME_OFFSET				24
+#define EFI_UNSPECIFIED_TIMEZONE		0x7ff
+/* Header sizes beyond this are garbage (tables grow by a few pointers a revision). */
+#define EFI_MAX_TABLE_SIZE				1024
+
+#define EFI_MEMORY_RUNTIME				0x8000000000000000ULL
+#define EFI_RUNTIME_SERVICES_CODE		5
+#define EFI_ANY_RUNTIME_TYPE			UINT32_MAX
+#define EFI_DESCRIPTOR_MIN_SIZE			40
+/* More descriptors than any firmware has: the map is garbage then. */
+#define EFI_MAX_DESCRIPTORS				4096
+
+#define CR0_EMULATION					(1ULL << 2)
+#define CR0_TASK_SWITCHED				(1ULL << 3)
+#define CR4_OSFXSR						(1ULL << 9)
+#define PTE_NO_EXECUTE					(1ULL << 63)
+#define ENTRIES_PER_TABLE				512
+
+struct efi_table_header {
+	uint64_t	signature;
+	uint32_t	revision;
+	uint32_t	header_size;
+	uint32_t	crc32;
+	uint32_t	reserved;
+};
+
+struct efi_descriptor {
+	uint32_t	type;
+	uint32_t	pad;
+	uint64_t	physical_start;
+	uint64_t	virtual_start;
+	uint64_t	pages;
+	uint64_t	attribute;
+};
+
+struct efi_time {
+	uint16_t	year;
+	uint8_t		month;
+	uint8_t		day;
+	uint8_t		hour;
+	uint8_t		minute;
+	uint8_t		second;
+	uint8_t		pad1;
+	uint32_t	nanosecond;
+	int16_t		time_zone;
+	uint8_t		daylight;
+	uint8_t		pad2;
+};
+
+
+/* IEEE 802.3 CRC-32, as EFI table headers use it; small tables only. */
+static uint32_t
+crc32_update(uint32_t crc, const uint8_t *data, size_t length)
+{
+	crc = ~crc;
+	for (size_t i = 0; i < length; i++) {
+		crc ^= data[i];
+		for (int bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
+	}
+	return ~crc;
+}
+
+
+/* An EFI table at a kernel address: its signature, size and header CRC. */
+static bool
+efi_check_table(const struct kcheck_context *context, const char *name, uint64_t address,
+	uint64_t signature, uint32_t minimumSize, uint8_t *table, char *reason,
+	size_t reasonSize)
+{
+	struct efi_table_header header;
+	if (!kcheck_read_virtual(context, address, &header, sizeof(header)))
+		return kcheck_fail(reason, reasonSize, "%s %#llx cannot be read", name, (ull)address);
+	if (header.signature != signature) {
+		return kcheck_fail(reason, reasonSize, "%s %#llx: signature %#llx", name,
+			(ull)address, (ull)header.signature);
+	}
+	if (header.header_size < minimumSize || header.header_size > EFI_MAX_TABLE_SIZE) {
+		return kcheck_fail(reason, reasonSize, "%s %#llx: header size %u", name,
+			(ull)address, header.header_size);
+	}
+	if (!kcheck_read_virtual(context, address, table, header.header_size)) {
+		return kcheck_fail(reason, reasonSize, "%s %#llx: %u bytes cannot be read", name,
+			(ull)address, header.header_size);
+	}
+	/* The CRC covers the header size with the CRC field itself as 0. */
+	memset(table + EFI_TABLE_CRC_OFFSET, 0, sizeof(uint32_t));
+	uint32_t crc = crc32_update(0, table, header.header_size);
+	if (crc != header.crc32) {
+		return kcheck_fail(reason, reasonSize, "%s %#llx: CRC %#x, header says %#x", name,
+			(ull)address, crc, header.crc32);
+	}
+	return true;
+}
+
+
+static bool
+efi_read_descriptor(const struct kcheck_context *context, uint32_t index,
+	struct efi_descriptor *descriptor)
+{
+	const kernel_args *args = context->args;
+	return kcheck_read_virtual(context,
+		args->efi_memory_map + (uint64_t)index * args->efi_descriptor_size, descriptor,
+		sizeof(*descriptor));
+}
+
+
+/*
+ * The runtime descriptor whose kernel range holds [address, address + size),
+ * of type (or any type for EFI_ANY_RUNTIME_TYPE), or -1.
+ */
+static int64_t
+efi_find_runtime(const struct kcheck_context *context, uint64_t address, uint64_t size,
+	uint32_t type)
+{
+	const kernel_args *args = context->args;
+	uint32_t count = (uint32_t)(args->efi_memory_map_size / args->efi_descriptor_size);
+	for (uint32_t i = 0; i < count; i++) {
+		struct efi_descriptor descriptor;
+		if (!efi_read_descriptor(context, i, &descriptor))
+			return -1;
+		uint64_t bytes = descriptor.pages * KCHECK_PAGE_SIZE;
+		if ((descriptor.attribute & EFI_MEMORY_RUNTIME) != 0
+			&& (type == EFI_ANY_RUNTIME_TYPE || descriptor.type == type)
+			&& address >= descriptor.virtual_start
+			&& address - descriptor.virtual_start < bytes
+			&& size <= bytes - (address - descriptor.virtual_start))
+			return i;
+	}
+	return -1;
+}
+
+
+/* Every runtime range where SetVirtualAddressMap was told it would be. */
+static bool
+efi_check_memory_map(const struct kcheck_context *context, uint32_t *_runtimeRanges,
+	char *reason, size_t reasonSize)
+{
+	const kernel_args *args = context->args;
+	uint64_t size = args->efi_memory_map_size;
+	uint32_t descriptorSize = args->efi_descriptor_size;
+	if (descriptorSize < EFI_DESCRIPTOR_MIN_SIZE || descriptorSize % 8 != 0
+		|| args->efi_descriptor_version != 1) {
+		return kcheck_fail(reason, reasonSize, "descriptor size %u version %u",
+			descriptorSize, args->efi_descriptor_version);
+	}
+	if (size == 0 || size % descriptorSize != 0
+		|| size / descriptorSize > EFI_MAX_DESCRIPTORS) {
+		return kcheck_fail(reason, reasonSize, "memory map size %llu for %u-byte descriptors",
+			(ull)size, descriptorSize);
+	}
+	if (!bootcheck_virtual_contains(args, args->efi_memory_map, size)) {
+		return kcheck_fail(reason, reasonSize,
+			"memory map %#llx size %llu not inside a virtual allocated range",
+			(ull)args->efi_memory_map, (ull)size);
+	}
+
+	uint32_t runtimeRanges = 0;
+	for (uint32_t i = 0; i < size / descriptorSize; i++) {
+		struct efi_descriptor descriptor;
+		if (!efi_read_descriptor(context, i, &descriptor))
+			return kcheck_fail(reason, reasonSize, "descriptor %u cannot be read", i);
+		if ((descriptor.attribute & EFI_MEMORY_RUNTIME) == 0)
+			continue;
+		runtimeRanges++;
+		uint64_t bytes = descriptor.pages * KCHECK_PAGE_SIZE;
+		uint64_t expected = args->physical_map_base + descriptor.physical_start;
+		if (descriptor.virtual_start != expected) {
+			return kcheck_fail(reason, reasonSize, "runtime range %#llx at %#llx, expected"
+				" %#llx", (ull)descriptor.physical_start, (ull)descriptor.virtual_start,
+				(ull)expected);
+		}
+		if (descriptor.pages > args->physical_map_size / KCHECK_PAGE_SIZE
+			|| descriptor.physical_start > args->physical_map_size - bytes) {
+			return kcheck_fail(reason, reasonSize, "runtime range %#llx-%#llx beyond the"
+				" physical map", (ull)descriptor.physical_start,
+				(ull)(descriptor.physical_start + bytes));
+		}
+	}
+	if (runtimeRanges == 0)
+		return kcheck_fail(reason, reasonSize, "memory map without runtime ranges");
+	*_runtimeRanges = runtimeRanges;
+	return true;
+}
+
+
+bool
+kcheck_efi_tables(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	if (!kcheck_requires_trusted_args(context, reason, reasonSize)
+		|| !kcheck_requires(context, KCHECK_PHYSICAL_MAP, reason, reasonSize))
+		return false;
+	const kernel_args *args = context->args;
+
+	uint32_t runtimeRanges = 0;
+	if (!efi_check_memory_map(context, &runtimeRanges, reason, reasonSize))
+		return false;
+
+	uint8_t table[EFI_MAX_TABLE_SIZE];
+	if (!efi_check_table(context, "system table", args->efi_system_table,
+			EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_SIZE, table, reason, reasonSize))
+		return false;
+	uint64_t runtimeServices;
+	memcpy(&runtimeServices, table + EFI_SYSTEM_TABLE_RUNTIME_OFFSET, sizeof(runtimeServices));
+	if (runtimeServices != args->efi_runtime_services) {
+		return kcheck_fail(reason, reasonSize, "system table says RuntimeServices %#llx,"
+			" efi_runtime_services %#llx", (ull)runtimeServices, (ull)args->efi_runtime_services);
+	}
+	if (!efi_check_table(context, "runtime services", args->efi_runtime_services,
+			EFI_RUNTIME_SERVICES_SIGNATURE, EFI_RUNTIME_SERVICES_SIZE, table, reason,
+			reasonSize))
+		return false;
+
+	/*
+	 * The firmware reaches both through the mappings it was given; the
+	 * runtime services table may be in the code range of its driver's image.
+	 */
+	if (efi_find_runtime(context, args->efi_system_table, EFI_SYSTEM_TABLE_SIZE,
+			EFI_ANY_RUNTIME_TYPE) < 0) {
+		return kcheck_fail(reason, reasonSize, "system table %#llx not in a runtime range",
+			(ull)args->efi_system_table);
+	}
+	if (efi_find_runtime(context, args->efi_runtime_services, EFI_RUNTIME_SERVICES_SIZE,
+			EFI_ANY_RUNTIME_TYPE) < 0) {
+		return kcheck_fail(reason, reasonSize,
+			"runtime services %#llx not in a runtime range", (ull)args->efi_runtime_services);
+	}
+	kcheck_printf(context->environment, "efi: system table %#llx, runtime services %#llx,"
+		" %u runtime ranges\n", (ull)args->efi_system_table, (ull)args->efi_runtime_services,
+		runtimeRanges);
+	return true;
+}
+
+
+/* Whether the page tables let the CPU fetch instructions at address. */
+static bool
+efi_executable(const struct kcheck_context *context, uint64_t address, char *reason,
+	size_t reasonSize)
+{
+	uint64_t table = context->page_root;
+	for (int level = 3; level >= 0; level--) {
+		uint64_t index = (address >> (12 + 9 * level)) & (ENTRIES_PER_TABLE - 1);
+		uint64_t entry;
+		if (!kcheck_read_physical(context, table + index * sizeof(entry), &entry,
+				sizeof(entry))) {
+			return kcheck_fail(reason, reasonSize, "page table for %#llx cannot be read",
+				(ull)address);
+		}
+		if ((entry & PTE_PRESENT) == 0)
+			return kcheck_fail(reason, reasonSize, "GetTime %#llx is not mapped", (ull)address);
+		if ((entry & PTE_NO_EXECUTE) != 0) {
+			return kcheck_fail(reason, reasonSize, "GetTime %#llx is mapped non-executable",
+				(ull)address);
+		}
+		if (level == 0 || (level < 3 && (entry & PTE_LARGE) != 0))
+			return true;
+		table = entry & PTE_ADDRESS_MASK;
+	}
+	return true;
+}
+
+
+/*
+ * The firmware is built to run with SSE enabled (UEFI requires it on x86_64
+ * and the loader keeps the firmware's CR0 and CR4); the call would fault
+ * without it.
+ */
+static bool
+efi_sse_usable(const struct bootcheck_cpu_state *cpu, char *reason, size_t reasonSize)
+{
+	if ((cpu->cr0 & (CR0_EMULATION | CR0_TASK_SWITCHED)) != 0 || (cpu->cr4 & CR4_OSFXSR) == 0) {
+		return kcheck_fail(reason, reasonSize, "SSE is not usable: CR0 %#llx CR4 %#llx",
+			(ull)cpu->cr0, (ull)cpu->cr4);
+	}
+	return true;
+}
+
+
+static bool
+efi_time_plausible(const struct efi_time *time)
+{
+	return time->year >= 2000 && time->year <= 2200 && time->month >= 1 && time->month <= 12
+		&& time->day >= 1 && time->day <= 31 && time->hour < 24 && time->minute < 60
+		&& time->second < 60 && time->nanosecond < 1000000000;
+}
+
+
+bool
+kcheck_efi_get_time(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	if (!kcheck_requires(context, KCHECK_EFI_TABLES, reason, reasonSize)
+		|| !kcheck_requires(context, KCHECK_PAGE_TABLES, reason, reasonSize))
+		return false;
+	const kernel_args *args = context->args;
+	const struct bootcheck_machine *machine = context->environment->machine;
+
+	uint64_t function;
+	if (!kcheck_read_virtual(context, args->efi_runtime_services + EFI_GET_TIME_OFFSET,
+			&function, sizeof(function)))
+		return kcheck_fail(reason, reasonSize, "GetTime pointer cannot be read");
+	if (efi_find_runtime(context, function, 1, EFI_RUNTIME_SERVICES_CODE) < 0) {
+		return kcheck_fail(reason, reasonSize, "GetTime %#llx not in runtime code",
+			(ull)function);
+	}
+	if (!efi_executable(context, function, reason, reasonSize)
+		|| !efi_sse_usable(context->environment->cpu, reason, reasonSize))
+		return false;
+
+	struct efi_time time;
+	memset(&time, 0, sizeof(time));
+	uint64_t status = machine->efi_get_time(machine->cookie, function, &time);
+	if (status != 0)
+		return kcheck_fail(reason, reasonSize, "GetTime returned %#llx", (ull)status);
+	/* The sign of the offset changed between spec versions: shown as given. */
+	char zone[32] = "local time";
+	if (time.time_zone != EFI_UNSPECIFIED_TIMEZONE)
+		snprintf(zone, sizeof(zone), "time zone %d min", time.time_zone);
+	kcheck_printf(context->environment, "efi: GetTime %04u-%02u-%02u %02u:%02u:%02u %s\n",
+		time.year, time.month, time.day, time.hour, time.minute, time.second, zone);
+	if (!efi_time_plausible(&time))
+		return kcheck_fail(reason, reasonSize, "GetTime gave an implausible time");
+	return true;
+}

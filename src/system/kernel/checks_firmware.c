@@ -1,0 +1,419 @@
+/*
+ * The checks of the firmware tables the loader found: the ACPI root pointer
+ * and the table it leads to, the SMBIOS entry points and their structure
+ * tables, and the boot CPU's APIC id. All tables are read by physical
+ * address, as a kernel would before it has mapped anything of its own.
+ */
+#include "checks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+
+#define RSDP_V1_LENGTH			20
+#define RSDP_V2_LENGTH			36
+#define RSDP_MAX_LENGTH			4096
+#define ACPI_HEADER_LENGTH		36
+/* Bigger than any real table (a DSDT is rarely above 1 MiB): garbage beyond. */
+#define ACPI_MAX_TABLE_LENGTH	(16 * 1024 * 1024)
+/* Root table entries followed; real firmware lists a few dozen at most. */
+#define ACPI_MAX_ROOT_ENTRIES	256
+/* Signatures shown in the report line. */
+#define ACPI_LISTED_TABLES		24
+
+#define SMBIOS_ENTRY_LENGTH		0x1f
+#define SMBIOS3_ENTRY_LENGTH	0x18
+#define SMBIOS_MAX_ENTRY_LENGTH	0x40
+#define SMBIOS_END_OF_TABLE		127
+/* SMBIOS 3 gives only a maximum; real tables are tens of KiB at most. */
+#define SMBIOS_MAX_TABLE_LENGTH	(1024 * 1024)
+
+#define SUM_CHUNK_SIZE			256
+
+struct rsdp {
+	char		signature[8];
+	uint8_t		checksum;
+	char		oem_id[6];
+	uint8_t		revision;
+	uint32_t	rsdt_address;
+	uint32_t	length;
+	uint64_t	xsdt_address;
+	uint8_t		extended_checksum;
+	uint8_t		reserved[3];
+} __attribute__((packed));
+
+struct acpi_header {
+	char		signature[4];
+	uint32_t	length;
+	uint8_t		revision;
+	uint8_t		checksum;
+	char		oem_id[6];
+	char		oem_table_id[8];
+	uint32_t	oem_revision;
+	uint32_t	creator_id;
+	uint32_t	creator_revision;
+} __attribute__((packed));
+
+struct smbios_entry {
+	char		anchor[4];
+	uint8_t		checksum;
+	uint8_t		length;
+	uint8_t		major_version;
+	uint8_t		minor_version;
+	uint16_t	max_structure_size;
+	uint8_t		revision;
+	uint8_t		formatted_area[5];
+	char		intermediate_anchor[5];
+	uint8_t		intermediate_checksum;
+	uint16_t	table_length;
+	uint32_t	table_address;
+	uint16_t	structure_count;
+	uint8_t		bcd_revision;
+} __attribute__((packed));
+
+struct smbios3_entry {
+	char		anchor[5];
+	uint8_t		checksum;
+	uint8_t		length;
+	uint8_t		major_version;
+	uint8_t		minor_version;
+	uint8_t		docrev;
+	uint8_t		revision;
+	uint8_t		reserved;
+	uint32_t	table_max_size;
+	uint64_t	table_address;
+} __attribute__((packed));
+
+/* What a walk of an SMBIOS structure table found. */
+struct smbios_walk {
+	uint32_t	structures;			/* including the end-of-table structure */
+	uint64_t	length;				/* bytes up to the end of that structure */
+	uint8_t		bios_vendor[40];	/* string 1 of the type 0 structure, if any */
+};
+
+
+/* The byte sum of [address, address + length) in physical memory. */
+static bool
+physical_sum(const struct kcheck_context *context, uint64_t address, uint64_t length,
+	uint8_t *_sum)
+{
+	uint8_t buffer[SUM_CHUNK_SIZE];
+	uint8_t sum = 0;
+	for (uint64_t offset = 0; offset < length; offset += sizeof(buffer)) {
+		size_t chunk = length - offset < sizeof(buffer) ? (size_t)(length - offset)
+			: sizeof(buffer);
+		if (!kcheck_read_physical(context, address + offset, buffer, chunk))
+			return false;
+		for (size_t i = 0; i < chunk; i++)
+			sum += buffer[i];
+	}
+	*_sum = sum;
+	return true;
+}
+
+
+static bool
+bytes_sum_to_zero(const void *data, size_t length)
+{
+	const uint8_t *bytes = data;
+	uint8_t sum = 0;
+	for (size_t i = 0; i < length; i++)
+		sum += bytes[i];
+	return sum == 0;
+}
+
+
+static bool
+acpi_signature_printable(const char signature[4])
+{
+	for (int i = 0; i < 4; i++) {
+		if (signature[i] < 0x20 || signature[i] > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+
+/* A table's header and checksum; signature NULL accepts any printable one. */
+static bool
+acpi_check_table(const struct kcheck_context *context, uint64_t address,
+	const char *signature, struct acpi_header *header, char *reason, size_t reasonSize)
+{
+	if (!kcheck_read_physical(context, address, header, sizeof(*header))) {
+		return kcheck_fail(reason, reasonSize, "table at %#llx cannot be read",
+			(ull)address);
+	}
+	if (signature != NULL ? memcmp(header->signature, signature, 4) != 0
+			: !acpi_signature_printable(header->signature)) {
+		return kcheck_fail(reason, reasonSize, "table at %#llx has signature %02x%02x%02x%02x,"
+			" expected %s", (ull)address, (uint8_t)header->signature[0],
+			(uint8_t)header->signature[1], (uint8_t)header->signature[2],
+			(uint8_t)header->signature[3], signature != NULL ? signature : "a printable one");
+	}
+	if (header->length < ACPI_HEADER_LENGTH || header->length > ACPI_MAX_TABLE_LENGTH) {
+		return kcheck_fail(reason, reasonSize, "%.4s at %#llx has length %u",
+			header->signature, (ull)address, header->length);
+	}
+	uint8_t sum;
+	if (!physical_sum(context, address, header->length, &sum)) {
+		return kcheck_fail(reason, reasonSize, "%.4s at %#llx: %u bytes cannot be read",
+			header->signature, (ull)address, header->length);
+	}
+	if (sum != 0) {
+		return kcheck_fail(reason, reasonSize, "%.4s at %#llx: checksum off by %u",
+			header->signature, (ull)address, sum);
+	}
+	return true;
+}
+
+
+bool
+kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	const kernel_args *args = context->args;
+	struct rsdp rsdp;
+	memset(&rsdp, 0, sizeof(rsdp));
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, RSDP_V1_LENGTH))
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
+	if (memcmp(rsdp.signature, "RSD PTR ", sizeof(rsdp.signature)) != 0)
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad signature", (ull)args->acpi_rsdp);
+	if (!bytes_sum_to_zero(&rsdp, RSDP_V1_LENGTH))
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad checksum", (ull)args->acpi_rsdp);
+	if (args->acpi_revision != rsdp.revision) {
+		return kcheck_fail(reason, reasonSize, "acpi_revision %u, but the RSDP says %u",
+			args->acpi_revision, rsdp.revision);
+	}
+	if (rsdp.revision < 2) {
+		if (rsdp.rsdt_address == 0)
+			return kcheck_fail(reason, reasonSize, "revision %u RSDP without RSDT", rsdp.revision);
+		return true;
+	}
+
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, RSDP_V2_LENGTH)) {
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx: 36 bytes cannot be read",
+			(ull)args->acpi_rsdp);
+	}
+	if (rsdp.length < RSDP_V2_LENGTH || rsdp.length > RSDP_MAX_LENGTH)
+		return kcheck_fail(reason, reasonSize, "RSDP length %u", rsdp.length);
+	uint8_t sum;
+	if (!physical_sum(context, args->acpi_rsdp, rsdp.length, &sum) || sum != 0)
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad extended checksum",
+			(ull)args->acpi_rsdp);
+	if (rsdp.xsdt_address == 0)
+		return kcheck_fail(reason, reasonSize, "revision %u RSDP without XSDT", rsdp.revision);
+	return true;
+}
+
+
+/* The XSDT (revision 2 and later) or RSDT and every table it lists. */
+bool
+kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	if (!kcheck_requires(context, KCHECK_ACPI_RSDP, reason, reasonSize))
+		return false;
+	const kernel_args *args = context->args;
+	struct rsdp rsdp;
+	memset(&rsdp, 0, sizeof(rsdp));
+	size_t rsdpLength = args->acpi_revision >= 2 ? RSDP_V2_LENGTH : RSDP_V1_LENGTH;
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, rsdpLength))
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
+
+	bool extended = args->acpi_revision >= 2;
+	uint64_t root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
+	const char *rootName = extended ? "XSDT" : "RSDT";
+	size_t entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
+	struct acpi_header header;
+	if (!acpi_check_table(context, root, rootName, &header, reason, reasonSize))
+		return false;
+
+	uint32_t count = (header.length - ACPI_HEADER_LENGTH) / entrySize;
+	if (count > ACPI_MAX_ROOT_ENTRIES)
+		return kcheck_fail(reason, reasonSize, "%s lists %u tables", rootName, count);
+	char names[ACPI_LISTED_TABLES * 5 + 1] = "";
+	size_t namesLength = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t address = 0;
+		if (!kcheck_read_physical(context, root + ACPI_HEADER_LENGTH + i * entrySize,
+				&address, entrySize)) {
+			return kcheck_fail(reason, reasonSize, "%s entry %u cannot be read", rootName, i);
+		}
+		struct acpi_header table;
+		char tableReason[120];
+		if (!acpi_check_table(context, address, NULL, &table, tableReason,
+				sizeof(tableReason))) {
+			return kcheck_fail(reason, reasonSize, "%s entry %u: %s", rootName, i,
+				tableReason);
+		}
+		if (i < ACPI_LISTED_TABLES) {
+			namesLength += snprintf(names + namesLength, sizeof(names) - namesLength, " %.4s",
+				table.signature);
+		}
+	}
+	kcheck_printf(context->environment, "acpi: %s %#llx, OEM \"%.6s\", %u tables:%s%s\n",
+		rootName, (ull)root, header.oem_id, count, names,
+		count > ACPI_LISTED_TABLES ? " ..." : "");
+	return true;
+}
+
+
+/*
+ * Walk the structures of an SMBIOS table: each is a formatted part of the
+ * length its header gives, then strings ending in a double NUL.
+ */
+static bool
+smbios_walk_table(const struct kcheck_context *context, uint64_t address, uint64_t maxLength,
+	struct smbios_walk *walk, char *reason, size_t reasonSize)
+{
+	memset(walk, 0, sizeof(*walk));
+	uint64_t offset = 0;
+	while (offset + 4 <= maxLength) {
+		uint8_t header[4];
+		if (!kcheck_read_physical(context, address + offset, header, sizeof(header))) {
+			return kcheck_fail(reason, reasonSize, "structure at %#llx cannot be read",
+				(ull)(address + offset));
+		}
+		uint8_t type = header[0];
+		uint8_t length = header[1];
+		if (length < sizeof(header)) {
+			return kcheck_fail(reason, reasonSize, "structure %u (type %u) has length %u",
+				walk->structures, type, length);
+		}
+
+		uint64_t strings = offset + length;
+		uint64_t position = strings;
+		uint8_t previous = 0xff;
+		uint32_t stringIndex = 0;
+		size_t vendorLength = 0;
+		for (;;) {
+			uint8_t byte;
+			if (position >= maxLength
+				|| !kcheck_read_physical(context, address + position, &byte, 1)) {
+				return kcheck_fail(reason, reasonSize,
+					"structure %u (type %u) has no end within the table", walk->structures,
+					type);
+			}
+			position++;
+			if (byte == 0 && previous == 0)
+				break;
+			if (byte == 0)
+				stringIndex++;
+			else if (type == 0 && stringIndex == 0
+				&& vendorLength < sizeof(walk->bios_vendor) - 1)
+				walk->bios_vendor[vendorLength++] = byte;
+			previous = byte;
+		}
+		walk->structures++;
+		offset = position;
+		if (type == SMBIOS_END_OF_TABLE) {
+			walk->length = offset;
+			return true;
+		}
+	}
+	return kcheck_fail(reason, reasonSize, "no end-of-table structure within %llu bytes",
+		(ull)maxLength);
+}
+
+
+static bool
+smbios_check_entry(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	uint64_t address = context->args->smbios_entry;
+	struct smbios_entry entry;
+	if (!kcheck_read_physical(context, address, &entry, sizeof(entry)))
+		return kcheck_fail(reason, reasonSize, "_SM_ %#llx cannot be read", (ull)address);
+	if (memcmp(entry.anchor, "_SM_", sizeof(entry.anchor)) != 0)
+		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad anchor", (ull)address);
+	if (entry.length < SMBIOS_ENTRY_LENGTH || entry.length > SMBIOS_MAX_ENTRY_LENGTH)
+		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: length %u", (ull)address, entry.length);
+	uint8_t sum;
+	if (!physical_sum(context, address, entry.length, &sum) || sum != 0)
+		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad checksum", (ull)address);
+	if (memcmp(entry.intermediate_anchor, "_DMI_", sizeof(entry.intermediate_anchor)) != 0
+		|| !bytes_sum_to_zero(entry.intermediate_anchor, 15)) {
+		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad _DMI_ part", (ull)address);
+	}
+
+	struct smbios_walk walk;
+	char walkReason[120];
+	if (!smbios_walk_table(context, entry.table_address, entry.table_length, &walk,
+			walkReason, sizeof(walkReason))) {
+		return kcheck_fail(reason, reasonSize, "_SM_ table %#x: %s", entry.table_address,
+			walkReason);
+	}
+	if (walk.structures != entry.structure_count) {
+		return kcheck_fail(reason, reasonSize, "_SM_ table %#x holds %u structures, the entry"
+			" point says %u", entry.table_address, walk.structures, entry.structure_count);
+	}
+	kcheck_printf(context->environment, "smbios: %u.%u entry point %#llx, table %#x, %u bytes,"
+		" %u structures, BIOS vendor \"%s\"\n", entry.major_version, entry.minor_version,
+		(ull)address, entry.table_address, entry.table_length, walk.structures,
+		walk.bios_vendor);
+	return true;
+}
+
+
+static bool
+smbios_check_entry3(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	uint64_t address = context->args->smbios3_entry;
+	struct smbios3_entry entry;
+	if (!kcheck_read_physical(context, address, &entry, sizeof(entry)))
+		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx cannot be read", (ull)address);
+	if (memcmp(entry.anchor, "_SM3_", sizeof(entry.anchor)) != 0)
+		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: bad anchor", (ull)address);
+	if (entry.length < SMBIOS3_ENTRY_LENGTH || entry.length > SMBIOS_MAX_ENTRY_LENGTH) {
+		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: length %u", (ull)address,
+			entry.length);
+	}
+	uint8_t sum;
+	if (!physical_sum(context, address, entry.length, &sum) || sum != 0)
+		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: bad checksum", (ull)address);
+	if (entry.table_max_size > SMBIOS_MAX_TABLE_LENGTH) {
+		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: table size %u", (ull)address,
+			entry.table_max_size);
+	}
+
+	struct smbios_walk walk;
+	char walkReason[120];
+	if (!smbios_walk_table(context, entry.table_address, entry.table_max_size, &walk,
+			walkReason, sizeof(walkReason))) {
+		return kcheck_fail(reason, reasonSize, "_SM3_ table %#llx: %s",
+			(ull)entry.table_address, walkReason);
+	}
+	kcheck_printf(context->environment, "smbios: %u.%u 64-bit entry point %#llx, table %#llx,"
+		" %llu bytes, %u structures, BIOS vendor \"%s\"\n", entry.major_version,
+		entry.minor_version, (ull)address, (ull)entry.table_address, (ull)walk.length,
+		walk.structures, walk.bios_vendor);
+	return true;
+}
+
+
+bool
+kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	const kernel_args *args = context->args;
+	if (args->smbios_entry != 0 && !smbios_check_entry(context, reason, reasonSize))
+		return false;
+	if (args->smbios3_entry != 0 && !smbios_check_entry3(context, reason, reasonSize))
+		return false;
+	return true;
+}
+
+
+/* CPUID as the kernel saw it: the 8-bit id always, the x2APIC id where there is one. */
+bool
+kcheck_boot_cpu_apic_id(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
+	uint32_t id = context->args->boot_cpu_apic_id;
+	if ((id & 0xff) != cpu->apic_id) {
+		return kcheck_fail(reason, reasonSize,
+			"boot_cpu_apic_id %u, CPUID leaf 1 says %u", id, cpu->apic_id);
+	}
+	if (cpu->x2apic_id != BOOTCHECK_NO_X2APIC_ID && id != cpu->x2apic_id) {
+		return kcheck_fail(reason, reasonSize,
+			"boot_cpu_apic_id %u, CPUID leaf 0xb says %u", id, cpu->x2apic_id);
+	}
+	return true;
+}

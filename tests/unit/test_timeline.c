@@ -1,0 +1,125 @@
+/*
+ * Unit tests for the boot timeline (timeline.c): events before and after
+ * kernel_args exists, names, and what happens when there is no room.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <boot/arch_cpu.h>
+#include <boot/handoff.h>
+#include <boot/platform.h>
+#include <boot/timeline.h>
+
+#include "unit_test.h"
+
+
+/* What kernel_args.c would provide, and a cycle counter the tests control. */
+kernel_args *gKernelArgs;
+static uint64_t sCycles = 1000;
+
+
+uint64_t
+arch_cpu_cycle_counter(void)
+{
+	return sCycles;
+}
+
+
+uint64_t
+platform_tsc_frequency(void)
+{
+	return 2500000000ULL;
+}
+
+
+static kernel_args *
+timeline_start(void)
+{
+	timeline_reset();
+	gKernelArgs = NULL;
+	kernel_args *args = calloc(1, sizeof(kernel_args));
+	CHECK(args != NULL);
+	return args;
+}
+
+
+TEST(early_events_move_into_kernel_args)
+{
+	kernel_args *args = timeline_start();
+	sCycles = 1000;
+	timeline_mark("loader entry", 0);
+	sCycles = 2000;
+	timeline_mark("heap ready", 7);
+
+	gKernelArgs = args;
+	timeline_publish(args);
+	CHECK_EQ(args->tsc_frequency, 2500000000ULL);
+	CHECK_EQ(args->num_boot_events, 2);
+
+	sCycles = 3000;
+	timeline_mark("kernel loaded", 12345);
+	CHECK_EQ(args->num_boot_events, 3);
+	CHECK(strcmp(args->boot_events[0].name, "loader entry") == 0);
+	CHECK_EQ(args->boot_events[0].tsc, 1000);
+	CHECK(strcmp(args->boot_events[1].name, "heap ready") == 0);
+	CHECK_EQ(args->boot_events[1].detail, 7);
+	CHECK(strcmp(args->boot_events[2].name, "kernel loaded") == 0);
+	CHECK_EQ(args->boot_events[2].tsc, 3000);
+	CHECK_EQ(args->boot_events[2].detail, 12345);
+	CHECK_EQ(timeline_dropped(), 0);
+
+	/* published once: a second kernel_args starts empty */
+	kernel_args *second = calloc(1, sizeof(kernel_args));
+	CHECK(second != NULL);
+	timeline_publish(second);
+	CHECK_EQ(second->num_boot_events, 0);
+	free(second);
+	free(args);
+	gKernelArgs = NULL;
+}
+
+
+TEST(long_names_are_cut_and_terminated)
+{
+	kernel_args *args = timeline_start();
+	gKernelArgs = args;
+	timeline_publish(args);
+
+	char name[BOOT_EVENT_NAME_LENGTH + 20];
+	memset(name, 'm', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	timeline_mark(name, 0);
+	const boot_event *event = &args->boot_events[0];
+	CHECK_EQ(strlen(event->name), BOOT_EVENT_NAME_LENGTH - 1);
+	CHECK(memcmp(event->name, name, BOOT_EVENT_NAME_LENGTH - 1) == 0);
+
+	/* a short name leaves no bytes of a longer one behind */
+	args->num_boot_events = 0;
+	timeline_mark("short", 0);
+	CHECK(strcmp(event->name, "short") == 0);
+	for (size_t i = strlen("short"); i < sizeof(event->name); i++)
+		CHECK_EQ(event->name[i], 0);
+	free(args);
+	gKernelArgs = NULL;
+}
+
+
+TEST(events_beyond_the_room_are_dropped_and_counted)
+{
+	kernel_args *args = timeline_start();
+	for (int i = 0; i < TIMELINE_EARLY_EVENTS + 3; i++)
+		timeline_mark("early", (uint64_t)i);
+	CHECK_EQ(timeline_dropped(), 3);
+
+	gKernelArgs = args;
+	timeline_publish(args);
+	CHECK_EQ(args->num_boot_events, TIMELINE_EARLY_EVENTS);
+	CHECK_EQ(args->boot_events[TIMELINE_EARLY_EVENTS - 1].detail, TIMELINE_EARLY_EVENTS - 1);
+
+	for (int i = 0; i < MAX_BOOT_EVENTS; i++)
+		timeline_mark("late", 0);
+	CHECK_EQ(args->num_boot_events, MAX_BOOT_EVENTS);
+	CHECK_EQ(timeline_dropped(), 3 + TIMELINE_EARLY_EVENTS);
+	free(args);
+	gKernelArgs = NULL;
+}
