@@ -17,6 +17,8 @@ struct arch_mmu_page_source {
 	status_t	(*allocate)(void *cookie, uint64_t *_physical, void **_loader);
 	/* Where the loader reaches a page it allocated earlier. */
 	void		*(*to_loader)(void *cookie, uint64_t physical);
+	/* Give back a page allocate() returned (arch_mmu_release()). */
+	void		(*free)(void *cookie, uint64_t physical);
 	void		*cookie;
 };
 
@@ -30,6 +32,14 @@ struct arch_mmu_page_source {
  */
 status_t arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	const struct arch_mmu_page_source *source);
+
+/*
+ * After a boot attempt failed before the kernel started: give every page
+ * of the page tables arch_mmu_build() and arch_mmu_allow_execute() made back
+ * through source->free, so that the next attempt starts afresh. Does nothing
+ * when there are none. The kernel regions stay frozen until they are reset.
+ */
+void arch_mmu_release(const struct arch_mmu_page_source *source);
 
 /* Whether the page tables can (and will) mark pages non-executable. */
 bool arch_mmu_has_no_execute(void);

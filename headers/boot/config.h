@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <boot/kernel_args.h>
 #include <boot/status.h>
 
 /* Where the loader looks first, like the kernel: the boot volume, then the others. */
@@ -31,18 +32,9 @@
 #define CONFIG_TIMEOUT_FOREVER		(-1)
 
 /*
- * Boot option flags of an entry: what the menu toggles, and what reaches
- * the kernel (planned: kernel_args.boot_options). Values are ABI.
+ * An entry's options are the BOOT_OPTION_* flags of boot/kernel_args.h: the
+ * menu toggles them, and they reach the kernel as kernel_args.boot_options.
  */
-enum {
-	BOOT_OPTION_DISABLE_SMP		= 1u << 0,	/* boot the boot CPU only */
-	BOOT_OPTION_DISABLE_ACPI	= 1u << 1,	/* ignore the ACPI tables */
-	BOOT_OPTION_FAILSAFE_VIDEO	= 1u << 2,	/* keep the firmware's video mode */
-	BOOT_OPTION_IGNORE_ABOVE_4G	= 1u << 3,	/* use no physical memory above 4 GiB */
-	BOOT_OPTION_SERIAL_DEBUG	= 1u << 4,	/* kernel debug output on the serial line */
-	BOOT_OPTION_ONSCREEN_LOG	= 1u << 5,	/* kernel debug output on the screen */
-};
-#define BOOT_OPTION_ALL				0x3fu
 
 enum config_verbosity {
 	CONFIG_VERBOSITY_QUIET = 0,		/* errors only */

@@ -20,6 +20,17 @@ extern kernel_args *gKernelArgs;
 status_t kernel_args_init(void);
 
 /*
+ * Undo a boot attempt that failed before the kernel started: free every
+ * kernel region (kernel_args memory, the kernel, modules, the stack), start
+ * the region bookkeeping over, and kernel_args_init() once more. The new
+ * kernel_args begins with the first keepEvents timeline events of the old
+ * one (those from before the attempt). The page tables must be gone already
+ * (platform_prepare_kernel_start() gives them back when it fails).
+ * Errors: those of kernel_args_init(); gKernelArgs is NULL then.
+ */
+status_t kernel_args_reset(uint32_t keepEvents);
+
+/*
  * Memory that survives the handoff, for anything kernel_args points to.
  * Zeroed, 16-byte aligned; NULL when out of memory. Translate with
  * platform_loader_to_kernel() before storing an address in kernel_args.

@@ -30,6 +30,18 @@
 #define MAX_BOOT_EVENTS					64
 #define BOOT_EVENT_NAME_LENGTH			48
 
+/*
+ * kernel_args.boot_options: what the user chose in the configuration file or
+ * the boot menu (docs/config.md). Values are ABI; bits not listed are 0.
+ */
+#define BOOT_OPTION_DISABLE_SMP		(1u << 0)	/* boot the boot CPU only */
+#define BOOT_OPTION_DISABLE_ACPI	(1u << 1)	/* ignore the ACPI tables */
+#define BOOT_OPTION_FAILSAFE_VIDEO	(1u << 2)	/* keep the firmware's video mode */
+#define BOOT_OPTION_IGNORE_ABOVE_4G	(1u << 3)	/* use no physical memory above 4 GiB */
+#define BOOT_OPTION_SERIAL_DEBUG	(1u << 4)	/* kernel debug output on the serial line */
+#define BOOT_OPTION_ONSCREEN_LOG	(1u << 5)	/* kernel debug output on the screen */
+#define BOOT_OPTION_ALL				0x3fu
+
 /* A half-open range [start, start + size); both page aligned in the arrays. */
 typedef struct addr_range {
 	uint64_t	start;
@@ -200,6 +212,10 @@ typedef struct kernel_args {
 	uint32_t	num_boot_events;
 	uint32_t	reserved0;
 	boot_event	boot_events[MAX_BOOT_EVENTS];
+
+	/* BOOT_OPTION_* flags of the entry that was booted. */
+	uint32_t	boot_options;
+	uint32_t	reserved1;
 
 	/* Appended fields go here; kernel_args_size tells a kernel how far to read. */
 	uint64_t	reserved[32];

@@ -70,6 +70,12 @@ const struct kernel_region *kernel_regions(uint32_t *_count);
 void kernel_regions_freeze(void);
 
 /*
+ * The page tables are gone again (a boot attempt failed): regions may be
+ * freed once more.
+ */
+void kernel_regions_thaw(void);
+
+/*
  * Enter every region in the virtual and physical allocated ranges of args
  * and fill in the physical address of each kernel segment.
  * Errors: B_BUFFER_OVERFLOW, B_BAD_ADDRESS (a segment without a region).

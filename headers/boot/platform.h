@@ -117,8 +117,18 @@ void console_set_color(enum console_color foreground,
 #define CONSOLE_KEY_END			0x10006
 #define CONSOLE_KEY_PAGE_UP		0x10007
 #define CONSOLE_KEY_PAGE_DOWN	0x10008
+#define CONSOLE_KEY_DELETE		0x10009
 #define CONSOLE_KEY_ESCAPE		0x1b
 int32_t console_wait_for_key(void);
+
+/*
+ * Like console_wait_for_key(), but wait at most the given number of
+ * microseconds; 0 only takes a key that is already waiting. Returns
+ * CONSOLE_NO_KEY when none came in time, and 0 at once when no key can ever
+ * come.
+ */
+#define CONSOLE_NO_KEY			(-1)
+int32_t console_wait_for_key_timeout(uint64_t microseconds);
 
 /*
  * True while console_write() output already reaches the debug channel (OVMF
@@ -172,13 +182,62 @@ bool platform_is_boot_partition(struct stage2_args *args,
 void platform_cleanup_devices(void);
 
 
+/* --- video modes (the boot menu) ----------------------------------------- */
+
+/*
+ * The graphics modes the firmware offers the kernel a framebuffer in,
+ * numbered from 0; 0 modes when there is no graphics output (the hosted port).
+ */
+int32_t platform_video_mode_count(void);
+
+/* The current mode's number, or -1 when there is none. */
+int32_t platform_video_mode_current(void);
+
+/* Errors: B_BAD_VALUE (no such mode), B_ERROR (the firmware failed). */
+status_t platform_video_mode_info(int32_t index, uint32_t *_width, uint32_t *_height);
+
+/*
+ * Switch the graphics output to mode index; the kernel's framebuffer is what
+ * is current at platform_prepare_kernel_start(). The text console may be
+ * cleared, and some firmware draws it badly afterwards: the loader switches
+ * just before it prepares the kernel's start. Errors: B_BAD_VALUE, B_ERROR.
+ */
+status_t platform_set_video_mode(int32_t index);
+
+
+/* --- the machine (the boot menu) ------------------------------------------ */
+
+/*
+ * Describe the firmware's memory map as the port sees it: one line of text
+ * per range, without a line end, handed to line(cookie, text). Errors:
+ * B_NO_MEMORY, B_ERROR (the firmware would not tell).
+ */
+status_t platform_describe_memory(void (*line)(void *cookie, const char *text),
+	void *cookie);
+
+/* Restart the machine or turn it off; they return only when the firmware failed. */
+void platform_reboot(void);
+void platform_power_off(void);
+
+/* Whether the firmware can be told to start its setup at the next boot. */
+bool platform_firmware_setup_supported(void);
+
+/*
+ * Restart into the firmware's setup (EFI: OsIndications); returns only on
+ * failure. Errors: B_NOT_SUPPORTED, B_ERROR.
+ */
+status_t platform_reboot_to_firmware_setup(void);
+
+
 /* --- leaving the loader -------------------------------------------------- */
 
 /*
  * Everything before the point of no return that can fail: the boot CPU's
  * stack (args->cpu_kernel_stack), the kernel's page tables and the
  * architecture fields of args. May allocate. On failure the loader can still
- * report the error and go back.
+ * report the error and go back: the port has given back the page-table pages
+ * it took (arch_mmu_release()); regions and kernel_args memory are the
+ * loader's to free (kernel_args_reset()).
  */
 status_t platform_prepare_kernel_start(struct kernel_args *args);
 

@@ -28,6 +28,14 @@ void timeline_mark(const char *name, uint64_t detail);
  */
 void timeline_publish(kernel_args *args);
 
+/*
+ * For kernel_args_reset(), before args is freed: keep its first count events
+ * (those from before a failed boot attempt) for the next timeline_publish(),
+ * so that the new kernel_args starts with them. The early buffer holds
+ * TIMELINE_EARLY_EVENTS; events beyond it are dropped and counted.
+ */
+void timeline_take_back(const kernel_args *args, uint32_t count);
+
 /* Events dropped because there was no room (tests, and the loader log). */
 uint32_t timeline_dropped(void);
 

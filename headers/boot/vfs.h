@@ -76,6 +76,11 @@ uint32_t vfs_volume_count(void);
 struct vfs_volume *vfs_volume_at(uint32_t index);
 /* NULL when no volume lives on the boot disk. */
 struct vfs_volume *vfs_boot_volume(void);
+/*
+ * Make volume the boot volume (the boot menu's choice): paths without a
+ * volume search it first from now on. volume must be mounted.
+ */
+void vfs_set_boot_volume(struct vfs_volume *volume);
 void vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *info);
 
 /*

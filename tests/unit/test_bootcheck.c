@@ -1151,6 +1151,26 @@ TEST(command_line_faults_fail)
 }
 
 
+TEST(boot_options_are_reported_and_unknown_bits_fail)
+{
+	kernel_args *args = build();
+	CHECK(run());
+	EXPECT_CHECK("boot_options", "ok");
+	CHECK(report_line("boot options: 0 (none)") != NULL);
+
+	args = build();
+	args->boot_options = BOOT_OPTION_DISABLE_SMP | BOOT_OPTION_ONSCREEN_LOG;
+	CHECK(run());
+	EXPECT_CHECK("boot_options", "ok");
+	CHECK(report_line("boot options: 0x21 (disable_smp, onscreen_log)") != NULL);
+
+	args = build();
+	args->boot_options = BOOT_OPTION_DISABLE_ACPI | 0x80000040u;
+	EXPECT_FAILURE(run(), "boot_options", "boot_options 0x80000042 has unknown bits 0x80000040");
+	CHECK(report_line("boot options: 0x80000042 (disable_acpi, unknown 0x80000040)") != NULL);
+}
+
+
 TEST(preloaded_images_pass_and_are_reported)
 {
 	build_with_images();

@@ -123,3 +123,62 @@ TEST(events_beyond_the_room_are_dropped_and_counted)
 	free(args);
 	gKernelArgs = NULL;
 }
+
+
+TEST(a_failed_attempt_keeps_the_events_before_it)
+{
+	kernel_args *args = timeline_start();
+	gKernelArgs = args;
+	timeline_publish(args);
+	sCycles = 100;
+	timeline_mark("loader entry", 0);
+	sCycles = 200;
+	timeline_mark("volumes ready", 0);
+	uint32_t before = args->num_boot_events;
+	sCycles = 300;
+	timeline_mark("kernel loaded", 999);
+
+	/* What kernel_args_reset() does: take back, forget, publish into a new one. */
+	timeline_take_back(args, before);
+	gKernelArgs = NULL;
+	sCycles = 400;
+	timeline_mark("between", 0);
+	kernel_args *second = calloc(1, sizeof(kernel_args));
+	CHECK(second != NULL);
+	gKernelArgs = second;
+	timeline_publish(second);
+	CHECK_EQ(second->num_boot_events, 3);
+	CHECK(strcmp(second->boot_events[0].name, "loader entry") == 0);
+	CHECK_EQ(second->boot_events[0].tsc, 100);
+	CHECK(strcmp(second->boot_events[1].name, "volumes ready") == 0);
+	/* marked while there was no kernel_args: after the kept ones, in time order */
+	CHECK(strcmp(second->boot_events[2].name, "between") == 0);
+	CHECK_EQ(second->boot_events[2].tsc, 400);
+	CHECK_EQ(timeline_dropped(), 0);
+	free(args);
+	free(second);
+	gKernelArgs = NULL;
+}
+
+
+TEST(taking_back_more_than_the_early_buffer_holds_counts_the_rest)
+{
+	kernel_args *args = timeline_start();
+	gKernelArgs = args;
+	timeline_publish(args);
+	for (int i = 0; i < TIMELINE_EARLY_EVENTS + 5; i++)
+		timeline_mark("step", (uint64_t)i);
+	timeline_take_back(args, 1000);
+	gKernelArgs = NULL;
+
+	kernel_args *second = calloc(1, sizeof(kernel_args));
+	CHECK(second != NULL);
+	timeline_publish(second);
+	CHECK_EQ(second->num_boot_events, TIMELINE_EARLY_EVENTS);
+	/* the first ones are kept: they tell how the boot started */
+	CHECK_EQ(second->boot_events[0].detail, 0);
+	CHECK_EQ(second->boot_events[TIMELINE_EARLY_EVENTS - 1].detail, TIMELINE_EARLY_EVENTS - 1);
+	CHECK_EQ(timeline_dropped(), 5);
+	free(args);
+	free(second);
+}

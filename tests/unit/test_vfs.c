@@ -154,11 +154,21 @@ TEST(unprefixed_paths_search_the_boot_volume_first)
 	test_platform_set_boot_partition("disk0", GPT_P3);
 	CHECK_EQ(vfs_init(NULL), B_OK);
 	CHECK(vfs_boot_volume() == vfs_volume_at(2));
+	struct vfs_volume_info info;
 	expect_file("/boot/kernel", "gpt-p3.d/boot/kernel");
 	/* what the boot volume lacks comes from the others, in order */
 	expect_file("/only-on-gpt-p1.txt", "gpt-p1.d/only-on-gpt-p1.txt");
 	expect_file("/only-in-tar.txt", "tar-ustar.d/only-in-tar.txt");
 	expect_file("(disk0p1)/boot/kernel", "gpt-p1.d/boot/kernel");
+
+	/* the boot menu's choice of a boot volume takes over the search */
+	vfs_set_boot_volume(vfs_volume_at(0));
+	CHECK(vfs_boot_volume() == vfs_volume_at(0));
+	vfs_volume_get_info(vfs_volume_at(0), &info);
+	CHECK(info.boot);
+	vfs_volume_get_info(vfs_volume_at(2), &info);
+	CHECK(!info.boot);
+	expect_file("/boot/kernel", "gpt-p1.d/boot/kernel");
 
 	/* without a boot partition, the first volume of the boot disk */
 	fresh();
@@ -173,7 +183,6 @@ TEST(unprefixed_paths_search_the_boot_volume_first)
 	add_disk("gpt.img", "disk1", BLOCK_DEVICE_BOOT_DISK);
 	CHECK_EQ(vfs_init(NULL), B_OK);
 	CHECK_EQ(vfs_volume_count(), 8);
-	struct vfs_volume_info info;
 	vfs_volume_get_info(vfs_boot_volume(), &info);
 	CHECK(strcmp(info.device_name, "disk1p1") == 0);
 	expect_file("/boot/kernel", "gpt-p1.d/boot/kernel");

@@ -75,6 +75,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_LARGE_PAGES] = { "large_pages", kcheck_large_pages, KCHECK_NEEDS_CPU },
 	[KCHECK_STACK_GUARD] = { "stack_guard", kcheck_stack_guard, 0 },
 	[KCHECK_COMMAND_LINE] = { "command_line", kcheck_command_line, 0 },
+	[KCHECK_BOOT_OPTIONS] = { "boot_options", kcheck_boot_options, 0 },
 	[KCHECK_PRELOADED_IMAGES] = { "preloaded_images", kcheck_preloaded_images, 0 },
 	[KCHECK_KERNEL_SYMBOLS] = { "kernel_symbols", kcheck_kernel_symbols, 0 },
 	[KCHECK_TIMELINE] = { "timeline", kcheck_timeline, 0 },

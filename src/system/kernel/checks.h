@@ -71,6 +71,7 @@ enum kcheck_id {
 	KCHECK_LARGE_PAGES,
 	KCHECK_STACK_GUARD,
 	KCHECK_COMMAND_LINE,
+	KCHECK_BOOT_OPTIONS,
 	KCHECK_PRELOADED_IMAGES,
 	KCHECK_KERNEL_SYMBOLS,
 	KCHECK_TIMELINE,
@@ -297,6 +298,8 @@ enum kcheck_string kcheck_read_string(const struct kcheck_context *context, uint
 uint32_t kcheck_crc32(uint32_t crc, const void *data, size_t size);
 
 bool kcheck_command_line(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_boot_options(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_preloaded_images(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);

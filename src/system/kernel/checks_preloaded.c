@@ -1,7 +1,7 @@
 /*
- * The checks of what the loader preloaded for the kernel: its command line,
- * the images (modules and the kernel's symbol tables) with their CRC-32s,
- * and a symbol lookup that must find the kernel's entry point.
+ * The checks of what the loader preloaded for the kernel: its command line
+ * and boot options, the images (modules and the kernel's symbol tables) with
+ * their CRC-32s, and a symbol lookup that must find the kernel's entry point.
  */
 #include "checks.h"
 
@@ -98,6 +98,18 @@ kcheck_command_line(const struct kcheck_context *context, char *reason, size_t r
 	/* Never 0: a kernel without a command line gets an empty string. */
 	return preloaded_check_string(context, "command_line", context->args->command_line,
 		reason, reasonSize);
+}
+
+
+bool
+kcheck_boot_options(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	uint32_t unknown = context->args->boot_options & ~BOOT_OPTION_ALL;
+	if (unknown != 0) {
+		return kcheck_fail(reason, reasonSize, "boot_options %#x has unknown bits %#x",
+			context->args->boot_options, unknown);
+	}
+	return true;
 }
 
 

@@ -304,6 +304,30 @@ print_string(const struct kcheck_context *context, const char *title, uint64_t a
 }
 
 
+/* The BOOT_OPTION_* flags by their configuration names; unknown bits as a number. */
+static void
+print_boot_options(const struct bootcheck_environment *environment, uint32_t options)
+{
+	static const char *const kNames[] = { "disable_smp", "disable_acpi", "failsafe_video",
+		"ignore_above_4g", "serial_debug", "onscreen_log" };
+	char names[160] = "";
+	size_t length = 0;
+	for (uint32_t bit = 0; bit < sizeof(kNames) / sizeof(kNames[0]); bit++) {
+		if ((options & (1u << bit)) != 0 && length < sizeof(names)) {
+			length += (size_t)snprintf(names + length, sizeof(names) - length, "%s%s",
+				length > 0 ? ", " : "", kNames[bit]);
+		}
+	}
+	uint32_t unknown = options & ~BOOT_OPTION_ALL;
+	if (unknown != 0 && length < sizeof(names)) {
+		snprintf(names + length, sizeof(names) - length, "%sunknown %#x",
+			length > 0 ? ", " : "", unknown);
+	}
+	kcheck_printf(environment, "boot options: %#x (%s)\n", options,
+		options != 0 ? names : "none");
+}
+
+
 /* The command line and what the loader preloaded (names, where, CRC-32s). */
 static void
 print_preloaded(const struct kcheck_context *context)
@@ -313,6 +337,7 @@ print_preloaded(const struct kcheck_context *context)
 	if (args->magic != KERNEL_ARGS_MAGIC)
 		return;
 	print_string(context, "command line", args->command_line);
+	print_boot_options(environment, args->boot_options);
 
 	static const char *const kTypes[] = { "?", "module", "symbols", "strings" };
 	uint32_t count = kcheck_clamp_count(args->num_preloaded_images, MAX_PRELOADED_IMAGES);

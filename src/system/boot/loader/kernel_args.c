@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <boot/kernel_regions.h>
 #include <boot/platform.h>
 #include <boot/ranges.h>
 #include <boot/stdio.h>
@@ -97,6 +98,40 @@ kernel_args_init(void)
 	if (sLogCopy == NULL)
 		return B_NO_MEMORY;
 	return B_OK;
+}
+
+
+status_t
+kernel_args_reset(uint32_t keepEvents)
+{
+	if (gKernelArgs != NULL)
+		timeline_take_back(gKernelArgs, keepEvents);
+	gKernelArgs = NULL;
+	sChunk = NULL;
+	sChunkSize = 0;
+	sChunkUsed = 0;
+	sLogCopy = NULL;
+
+	/* Newest first, the way they were stacked up. */
+	kernel_regions_thaw();
+	uint32_t count;
+	const struct kernel_region *regions = kernel_regions(&count);
+	while (count > 0) {
+		const struct kernel_region *region = &regions[count - 1];
+		status_t status = platform_free_region(region->kernel_address, region->size);
+		if (status != B_OK) {
+			/* Cannot happen: the list is the port's own. Lose the memory, not the loader. */
+			boot_dprintf("boot: cannot free region %#llx: %s\n",
+				(unsigned long long)region->kernel_address, status_string(status));
+			break;
+		}
+		regions = kernel_regions(&count);
+	}
+	kernel_regions_reset();
+	status_t status = kernel_args_init();
+	if (status != B_OK)
+		gKernelArgs = NULL;
+	return status;
 }
 
 

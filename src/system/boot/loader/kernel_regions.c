@@ -150,6 +150,13 @@ kernel_regions_freeze(void)
 }
 
 
+void
+kernel_regions_thaw(void)
+{
+	sFrozen = false;
+}
+
+
 status_t
 kernel_regions_record(kernel_args *args)
 {

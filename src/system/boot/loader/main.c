@@ -1,101 +1,177 @@
 /*
- * The boot sequence every port runs: heap, kernel, kernel_args, handoff.
+ * The boot sequence every port runs: heap, kernel_args, volumes, the
+ * configuration, then the menu and boot attempts until one of them starts
+ * a kernel.
  */
 #include <boot/platform.h>
 
-#include <boot/elf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/boot.h>
+#include <boot/config.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
-#include <boot/modules.h>
+#include <boot/menu.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
 #include <boot/vfs.h>
 
+/* Keys typed before the loader looked, of which Space or Esc opens the menu. */
+#define MAX_PENDING_KEYS	16
 
-/* The kernel's symbol and string tables, when it has them, as preloaded images. */
-static status_t
-boot_load_kernel_symbols(const void *data, size_t size, const char **_reason)
+
+/*
+ * The configuration file, found like the kernel; its name in messages says
+ * which volume it came from. NULL only when out of memory. A file that is
+ * there but cannot be read is described in problem.
+ */
+static struct boot_config *
+boot_read_config(char *problem, size_t problemSize)
 {
-	preloaded_image images[ELF_SYMBOL_IMAGES];
-	uint32_t count;
-	status_t status = elf_load_symbols(data, size, images, &count, _reason);
-	for (uint32_t i = 0; status == B_OK && i < count; i++) {
-		status = boot_add_preloaded_image(&images[i]);
-		if (status != B_OK)
-			*_reason = "too many preloaded images";
-	}
-	if (status == B_OK && count == 0)
-		boot_dprintf("boot: the kernel has no symbol table\n");
-	return status;
-}
-
-
-static status_t
-boot_load_kernel(const char *path, bool allowWriteExecute)
-{
-	void *data;
-	size_t size;
+	struct vfs_file *file;
 	char error[VFS_ERROR_SIZE];
-	status_t status = vfs_load_file(path, &data, &size, error, sizeof(error));
-	if (status != B_OK) {
-		boot_printf("boot: cannot load the kernel: %s\n", error);
-		return status;
+	status_t status = vfs_open(CONFIG_FILE_PATH, &file, error, sizeof(error));
+	if (status == B_ENTRY_NOT_FOUND) {
+		boot_dprintf("boot: no configuration file: %s\n", error);
+		return config_default();
 	}
-	boot_dprintf("boot: read %s, %zu bytes\n", path, size);
-	timeline_mark("kernel loaded", size);
 
-	const struct elf_policy policy = {
-		.machine = KERNEL_ARCH_ELF_MACHINE,
-		.window_start = KERNEL_LOAD_BASE,
-		.window_end = KERNEL_WINDOW_END,
-		.allow_write_execute = allowWriteExecute,
-	};
-	const char *reason = NULL;
-	status = elf_load_kernel(data, size, path, &policy, &gKernelArgs->kernel,
-		&reason);
-	if (status == B_OK)
-		status = boot_load_kernel_symbols(data, size, &reason);
+	char path[VFS_PATH_LENGTH];
+	void *data = NULL;
+	size_t size = 0;
+	if (status == B_OK) {
+		struct vfs_volume_info info;
+		vfs_volume_get_info(vfs_file_volume(file), &info);
+		vfs_close(file);
+		snprintf(path, sizeof(path), "(%s)%s", info.device_name, CONFIG_FILE_PATH);
+		status = vfs_load_file(path, &data, &size, error, sizeof(error));
+	}
+	if (status != B_OK) {
+		snprintf(problem, problemSize, "cannot read the configuration: %s", error);
+		boot_printf("boot: %s\n", problem);
+		return config_default();
+	}
+
+	struct boot_config *config;
+	status = config_parse(path, data, size, &config);
 	heap_free(data);
-	if (status != B_OK) {
-		boot_printf("boot: kernel %s is not bootable: %s\n", path,
-			reason != NULL ? reason : status_string(status));
-		return status;
-	}
-
-	boot_dprintf("boot: kernel %s loaded, entry %#llx, %u segments\n", path,
-		(unsigned long long)gKernelArgs->kernel.entry,
-		gKernelArgs->kernel.segment_count);
-	return B_OK;
+	if (status != B_OK)
+		return NULL;
+	boot_dprintf("boot: configuration %s: %u entries, %u problems\n", path,
+		config->entry_count, config->diagnostic_count + config->diagnostics_dropped);
+	timeline_mark("configuration read", size);
+	return config;
 }
 
 
-static status_t
-boot_load_modules(const struct stage2_args *args)
+/*
+ * The port's kernel and command line (EFI load options, the hosted port's
+ * arguments) make up the entry used when no entry was configured.
+ */
+static void
+boot_apply_port_choices(struct boot_config *config, const struct stage2_args *args)
 {
-	for (size_t i = 0; i < args->module_count; i++) {
-		char error[VFS_ERROR_SIZE];
-		status_t status = boot_load_module(args->modules[i].path,
-			args->modules[i].command_line, error, sizeof(error));
-		if (status != B_OK) {
-			boot_printf("boot: cannot load a module: %s\n", error);
-			return status;
+	if (!config->fallback_entry)
+		return;
+	struct config_entry *entry = &config->entries[0];
+	if (args->kernel_path != NULL) {
+		char *path = heap_strdup(args->kernel_path);
+		if (path != NULL) {
+			heap_free(entry->kernel_path);
+			entry->kernel_path = path;
+		} else
+			boot_printf("boot: no memory for the kernel path %s\n", args->kernel_path);
+	}
+	if (args->command_line != NULL) {
+		status_t status = config_entry_set_command_line(entry, args->command_line);
+		if (status != B_OK)
+			boot_printf("boot: command line ignored: %s\n", status_string(status));
+	}
+}
+
+
+/* Space or Esc typed before the loader got here: the menu, whatever the timeout. */
+static bool
+boot_menu_requested(void)
+{
+	for (int i = 0; i < MAX_PENDING_KEYS; i++) {
+		int32_t key = console_wait_for_key_timeout(0);
+		if (key == ' ' || key == CONSOLE_KEY_ESCAPE)
+			return true;
+		if (key == CONSOLE_NO_KEY || key == 0)
+			break;
+	}
+	return false;
+}
+
+
+static void
+boot_report_diagnostics(const struct boot_config *config, bool menuShown)
+{
+	char line[CONFIG_MESSAGE_SIZE + VFS_PATH_LENGTH];
+	for (uint32_t i = 0; i < config->diagnostic_count; i++) {
+		config_format_diagnostic(config, i, line, sizeof(line));
+		/* The menu shows them; without it the console is where they are seen. */
+		if (menuShown)
+			boot_dprintf("config: %s\n", line);
+		else
+			boot_printf("config: %s\n", line);
+	}
+	if (config->diagnostics_dropped > 0) {
+		boot_dprintf("config: %u more problems not kept\n", config->diagnostics_dropped);
+	}
+}
+
+
+/* Boot attempts until one starts a kernel; returns when nobody can choose any more. */
+static status_t
+boot_loop(struct stage2_args *args, struct boot_config *config, const char *problem)
+{
+	struct menu menu;
+	menu_init(&menu, config);
+	if (problem[0] != '\0')
+		menu_set_status(&menu, "%s", problem);
+
+	bool showMenu = config->timeout != 0 || problem[0] != '\0' || boot_menu_requested();
+	int32_t countdown = config->timeout;
+	boot_report_diagnostics(config, showMenu);
+
+	status_t status = B_INTERRUPTED;
+	for (;;) {
+		if (showMenu) {
+			if (menu_run(&menu, countdown) == MENU_CLOSED)
+				break;
+			timeline_mark("menu choice made", 0);
+			console_clear_screen();
 		}
+		/* After a failure the menu waits: the same choice would fail the same way. */
+		showMenu = true;
+		countdown = 0;
+
+		const struct config_entry *entry = &config->entries[menu.selected];
+		boot_printf("Booting \"%s\"\n", entry->title);
+		const struct boot_request request = {
+			.config = config,
+			.entry = entry,
+			.extra_modules = config->fallback_entry ? args->modules : NULL,
+			.extra_module_count = config->fallback_entry ? args->module_count : 0,
+			.video_mode = menu.video_mode,
+			.allow_write_execute = args->allow_write_execute,
+		};
+		char error[BOOT_ERROR_SIZE];
+		status = boot_prepare(&request, error, sizeof(error));
+		if (status == B_OK) {
+			config_free(config);
+			boot_start_kernel(args);
+		}
+		menu_set_status(&menu, "%s", error);
 	}
-	return B_OK;
-}
 
-
-/* The kernel's command line, "" when there is none; a kernel address always. */
-static status_t
-boot_set_command_line(const char *commandLine)
-{
-	gKernelArgs->command_line = kernel_args_strdup(commandLine != NULL ? commandLine : "");
-	if (gKernelArgs->command_line == 0)
-		return B_NO_MEMORY;
-	if (commandLine != NULL && commandLine[0] != '\0')
-		boot_dprintf("boot: kernel command line \"%s\"\n", commandLine);
-	return B_OK;
+	if (status == B_INTERRUPTED)
+		boot_printf("boot: the console input closed before an entry was chosen\n");
+	return status;
 }
 
 
@@ -113,8 +189,6 @@ boot_main(struct stage2_args *args)
 	timeline_mark("heap ready", 0);
 
 	status = kernel_args_init();
-	if (status == B_OK)
-		status = boot_set_command_line(args->command_line);
 	if (status != B_OK) {
 		boot_printf("boot: cannot allocate kernel_args: %s\n",
 			status_string(status));
@@ -129,31 +203,17 @@ boot_main(struct stage2_args *args)
 	}
 	timeline_mark("volumes ready", 0);
 
-	const char *path = args->kernel_path != NULL
-		? args->kernel_path : BOOT_DEFAULT_KERNEL_PATH;
-	status = boot_load_kernel(path, args->allow_write_execute);
-	if (status == B_OK)
-		status = boot_load_modules(args);
-	if (status == B_OK) {
-		status = platform_prepare_kernel_start(gKernelArgs);
-		if (status != B_OK) {
-			boot_printf("boot: cannot prepare the kernel's address space: %s\n",
-				status_string(status));
-		} else
-			timeline_mark("page tables built", 0);
+	char problem[MENU_STATUS_SIZE] = "";
+	struct boot_config *config = boot_read_config(problem, sizeof(problem));
+	if (config == NULL) {
+		boot_printf("boot: no memory for the configuration\n");
+		vfs_cleanup();
+		return B_NO_MEMORY;
 	}
+	boot_apply_port_choices(config, args);
+
+	status = boot_loop(args, config, problem);
+	config_free(config);
 	vfs_cleanup();
-	if (status != B_OK)
-		return status;
-
-	boot_dprintf("boot: starting kernel %s\n", path);
-	if (timeline_dropped() > 0)
-		boot_dprintf("boot: %u timeline events dropped\n", timeline_dropped());
-	heap_print_statistics();
-	kernel_args_copy_log();
-	heap_release(args);
-
-	status = platform_start_kernel(gKernelArgs);
-	/* The heap is gone and the firmware may be too: nothing left to go back to. */
-	panic("boot: could not start the kernel: %s", status_string(status));
+	return status;
 }

@@ -58,6 +58,25 @@ timeline_publish(kernel_args *args)
 }
 
 
+void
+timeline_take_back(const kernel_args *args, uint32_t count)
+{
+	if (count > args->num_boot_events)
+		count = args->num_boot_events;
+	uint32_t kept = count < TIMELINE_EARLY_EVENTS ? count : TIMELINE_EARLY_EVENTS;
+	/* Marked since the last publish (gKernelArgs was NULL): later than these. */
+	uint32_t early = sEarlyCount;
+	if (kept + early > TIMELINE_EARLY_EVENTS) {
+		sDropped += kept + early - TIMELINE_EARLY_EVENTS;
+		early = TIMELINE_EARLY_EVENTS - kept;
+	}
+	memmove(sEarlyEvents + kept, sEarlyEvents, early * sizeof(boot_event));
+	memcpy(sEarlyEvents, args->boot_events, kept * sizeof(boot_event));
+	sDropped += count - kept;
+	sEarlyCount = kept + early;
+}
+
+
 uint32_t
 timeline_dropped(void)
 {

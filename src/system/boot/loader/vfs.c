@@ -124,6 +124,13 @@ vfs_boot_volume(void)
 
 
 void
+vfs_set_boot_volume(struct vfs_volume *volume)
+{
+	sBootVolume = volume;
+}
+
+
+void
 vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -36,6 +36,7 @@ static const uint64_t kGdtTemplate[] = {
 };
 
 static uint64_t *sPml4;
+static uint64_t sPml4Physical;
 static uint64_t sNoExecute;
 static bool sHugePages;
 static kernel_args *sArgs;
@@ -44,8 +45,8 @@ static const struct arch_mmu_page_source *sSource;
 
 /*
  * A zeroed page for a table, reported to the kernel as allocated memory.
- * The page is not given back on failure: the port's memory is reclaimed as a
- * whole when the boot is abandoned.
+ * A page that is not linked into the tree is given back at once; the tree
+ * itself goes with arch_mmu_release() when the boot is abandoned.
  */
 static uint64_t *
 paging_new_table(uint64_t *_physical)
@@ -55,8 +56,10 @@ paging_new_table(uint64_t *_physical)
 		return NULL;
 	if (ranges_insert_pages(sArgs->physical_allocated_range,
 			&sArgs->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES,
-			*_physical, PAGE_BYTES) != B_OK)
+			*_physical, PAGE_BYTES) != B_OK) {
+		sSource->free(sSource->cookie, *_physical);
 		return NULL;
+	}
 	memset(table, 0, PAGE_BYTES);
 	return table;
 }
@@ -175,6 +178,38 @@ paging_extended_features(void)
 }
 
 
+/*
+ * Free the tables below entry at level (3: a PML4 entry), then the page it
+ * points to. Large and huge pages map memory, not tables.
+ */
+static void
+paging_release_table(const struct arch_mmu_page_source *source, uint64_t entry,
+	unsigned level)
+{
+	if ((entry & PTE_PRESENT) == 0 || (level < 3 && (entry & PTE_LARGE) != 0))
+		return;
+	uint64_t physical = entry & PTE_ADDRESS;
+	if (level > 1) {
+		const uint64_t *table = source->to_loader(source->cookie, physical);
+		for (unsigned i = 0; table != NULL && i < ENTRIES; i++)
+			paging_release_table(source, table[i], level - 1);
+	}
+	source->free(source->cookie, physical);
+}
+
+
+void
+arch_mmu_release(const struct arch_mmu_page_source *source)
+{
+	if (sPml4 == NULL)
+		return;
+	for (unsigned i = 0; i < ENTRIES; i++)
+		paging_release_table(source, sPml4[i], 3);
+	source->free(source->cookie, sPml4Physical);
+	sPml4 = NULL;
+}
+
+
 bool
 arch_mmu_has_no_execute(void)
 {
@@ -219,8 +254,7 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 		return status;
 	kernel_regions_freeze();
 
-	uint64_t pml4Physical;
-	sPml4 = paging_new_table(&pml4Physical);
+	sPml4 = paging_new_table(&sPml4Physical);
 	if (sPml4 == NULL)
 		return B_NO_MEMORY;
 	/*
@@ -241,7 +275,7 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	if (status != B_OK)
 		return status;
 
-	args->arch_args.page_directory_physical = pml4Physical;
+	args->arch_args.page_directory_physical = sPml4Physical;
 	args->arch_args.identity_map_size = physicalMapSize;
 	return B_OK;
 }

@@ -4,6 +4,7 @@
 #include "efi_platform.h"
 
 #include <boot/platform.h>
+#include <boot/stdio.h>
 
 /* UCS-2 characters converted per OutputString call. */
 #define OUTPUT_CHUNK	128
@@ -44,6 +45,31 @@ console_reaches_uart(void)
 }
 
 
+/*
+ * The text mode with the most characters: the menu and the messages get the
+ * room the screen has. Modes the firmware lists but cannot query (mode 1,
+ * 80x50, often) are skipped.
+ */
+static void
+console_choose_mode(void)
+{
+	int32_t best = sOutput->Mode->Mode;
+	UINTN bestArea = 0;
+	for (int32_t mode = 0; mode < sOutput->Mode->MaxMode; mode++) {
+		UINTN columns, rows;
+		if (sOutput->QueryMode(sOutput, (UINTN)mode, &columns, &rows) != EFI_SUCCESS)
+			continue;
+		if (columns * rows > bestArea) {
+			best = mode;
+			bestArea = columns * rows;
+		}
+	}
+	/* When this fails the mode stays, and console_init() asks for its size. */
+	if (best != sOutput->Mode->Mode)
+		sOutput->SetMode(sOutput, (UINTN)best);
+}
+
+
 status_t
 console_init(void)
 {
@@ -52,12 +78,15 @@ console_init(void)
 	if (sOutput == NULL)
 		return B_NOT_SUPPORTED;
 
+	console_choose_mode();
 	UINTN columns, rows;
 	if (sOutput->QueryMode(sOutput, sOutput->Mode->Mode, &columns, &rows)
 			== EFI_SUCCESS) {
 		sWidth = (int32_t)columns;
 		sHeight = (int32_t)rows;
 	}
+	boot_dprintf("efi: text mode %d of %d: %dx%d\n", (int)sOutput->Mode->Mode,
+		(int)sOutput->Mode->MaxMode, (int)sWidth, (int)sHeight);
 	sOutput->EnableCursor(sOutput, FALSE);
 	sOnSerial = console_reaches_uart();
 	return B_OK;
@@ -185,10 +214,28 @@ console_key_from_scan_code(UINT16 scanCode)
 			return CONSOLE_KEY_PAGE_UP;
 		case SCAN_PAGE_DOWN:
 			return CONSOLE_KEY_PAGE_DOWN;
+		case SCAN_DELETE:
+			return CONSOLE_KEY_DELETE;
 		case SCAN_ESC:
 			return CONSOLE_KEY_ESCAPE;
 	}
 	return 0;
+}
+
+
+/* A key that is waiting, or CONSOLE_NO_KEY; keys the loader has no use for are dropped. */
+static int32_t
+console_read_key(void)
+{
+	EFI_INPUT_KEY key;
+	while (sInput->ReadKeyStroke(sInput, &key) == EFI_SUCCESS) {
+		if (key.UnicodeChar != 0)
+			return key.UnicodeChar;
+		int32_t code = console_key_from_scan_code(key.ScanCode);
+		if (code != 0)
+			return code;
+	}
+	return CONSOLE_NO_KEY;
 }
 
 
@@ -201,13 +248,36 @@ console_wait_for_key(void)
 	for (;;) {
 		UINTN index;
 		gBootServices->WaitForEvent(1, &sInput->WaitForKey, &index);
-		EFI_INPUT_KEY key;
-		if (sInput->ReadKeyStroke(sInput, &key) != EFI_SUCCESS)
-			continue;
-		if (key.UnicodeChar != 0)
-			return key.UnicodeChar;
-		int32_t code = console_key_from_scan_code(key.ScanCode);
-		if (code != 0)
-			return code;
+		int32_t key = console_read_key();
+		if (key != CONSOLE_NO_KEY)
+			return key;
 	}
+}
+
+
+int32_t
+console_wait_for_key_timeout(uint64_t microseconds)
+{
+	if (sInput == NULL || !gBootServicesActive)
+		return 0;
+	int32_t key = console_read_key();
+	if (key != CONSOLE_NO_KEY || microseconds == 0)
+		return key;
+
+	EFI_EVENT timer;
+	if (gBootServices->CreateEvent(EVT_TIMER, 0, NULL, NULL, &timer) != EFI_SUCCESS)
+		return CONSOLE_NO_KEY;
+	/* The timer counts in units of 100 ns. */
+	gBootServices->SetTimer(timer, TimerRelative, microseconds * 10);
+	EFI_EVENT events[2] = { sInput->WaitForKey, timer };
+	for (;;) {
+		UINTN index;
+		if (gBootServices->WaitForEvent(2, events, &index) != EFI_SUCCESS || index == 1)
+			break;
+		key = console_read_key();
+		if (key != CONSOLE_NO_KEY)
+			break;
+	}
+	gBootServices->CloseEvent(timer);
+	return key;
 }

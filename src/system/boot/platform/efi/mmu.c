@@ -226,6 +226,13 @@ mmu_table_to_loader(void *cookie, uint64_t physical)
 }
 
 
+static void
+mmu_free_table_page(void *cookie, uint64_t physical)
+{
+	gBootServices->FreePages(physical, 1);
+}
+
+
 status_t
 platform_prepare_kernel_start(kernel_args *args)
 {
@@ -248,6 +255,7 @@ platform_prepare_kernel_start(kernel_args *args)
 	const struct arch_mmu_page_source pageSource = {
 		.allocate = mmu_allocate_table_page,
 		.to_loader = mmu_table_to_loader,
+		.free = mmu_free_table_page,
 	};
 	status = address_space_build(args, memoryEnd, &pageSource);
 	if (status == B_OK)
@@ -255,6 +263,8 @@ platform_prepare_kernel_start(kernel_args *args)
 	/* A map that does not fit fails here, where the menu can still take over. */
 	if (status == B_OK)
 		status = mmu_fill_memory_map(args, &map);
+	if (status != B_OK)
+		arch_mmu_release(&pageSource);
 	gBootServices->FreePool(map.descriptors);
 	return status;
 }

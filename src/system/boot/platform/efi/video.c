@@ -1,11 +1,13 @@
 /*
  * The framebuffer of the firmware's graphics output (GOP) for the kernel:
- * the current mode as the kernel finds it, mapped through the physical map.
+ * the current mode as the kernel finds it, mapped through the physical map;
+ * and the GOP's modes for the boot menu.
  */
 #include "efi_platform.h"
 
 #include <stdbool.h>
 
+#include <boot/platform.h>
 #include <boot/stdio.h>
 
 
@@ -131,4 +133,56 @@ efi_video_init(kernel_args *args)
 		" %#llx (%llu KiB)\n", mode->Mode, found.width, found.height, found.bits_per_pixel,
 		format, found.bytes_per_line, (unsigned long long)found.physical_address,
 		(unsigned long long)(found.size >> 10));
+}
+
+
+/*
+ * The boot menu's modes are the GOP's own numbers. The GOP is looked up on
+ * each call: these run rarely, and only while boot services do.
+ */
+int32_t
+platform_video_mode_count(void)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = gBootServicesActive ? video_find_gop() : NULL;
+	if (gop == NULL || gop->Mode == NULL)
+		return 0;
+	return (int32_t)gop->Mode->MaxMode;
+}
+
+
+int32_t
+platform_video_mode_current(void)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = gBootServicesActive ? video_find_gop() : NULL;
+	if (gop == NULL || gop->Mode == NULL)
+		return -1;
+	return (int32_t)gop->Mode->Mode;
+}
+
+
+status_t
+platform_video_mode_info(int32_t index, uint32_t *_width, uint32_t *_height)
+{
+	if (index < 0 || index >= platform_video_mode_count())
+		return B_BAD_VALUE;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = video_find_gop();
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info;
+	UINTN size;
+	if (gop->QueryMode(gop, (UINT32)index, &size, &info) != EFI_SUCCESS)
+		return B_ERROR;
+	*_width = info->HorizontalResolution;
+	*_height = info->VerticalResolution;
+	/* QueryMode hands out pool memory. */
+	gBootServices->FreePool(info);
+	return B_OK;
+}
+
+
+status_t
+platform_set_video_mode(int32_t index)
+{
+	if (index < 0 || index >= platform_video_mode_count())
+		return B_BAD_VALUE;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = video_find_gop();
+	return gop->SetMode(gop, (UINT32)index) == EFI_SUCCESS ? B_OK : B_ERROR;
 }

@@ -1,9 +1,13 @@
 /*
  * The console on the terminal: text on stdout, keys from stdin, and the
- * debug channel on stderr.
+ * debug channel on stderr. Output that is not a terminal stays plain text:
+ * no escape sequences, and a cursor move to the start of a line starts a new
+ * one, so that the menu reads as one line per screen line.
  */
 #include "host_platform.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -18,6 +22,19 @@ static bool sTerminalSaved;
 static struct termios sSavedTerminal;
 static int32_t sWidth = 80;
 static int32_t sHeight = 25;
+/* Plain output: whether the last byte written ended a line. */
+static bool sAtLineStart = true;
+/*
+ * Plain output: spaces not written yet. The menu blanks lines to the edge;
+ * in plain text that is noise at the end of a line, and is dropped there.
+ */
+static size_t sPendingSpaces;
+/* A byte read too far while telling Escape from an escape sequence. */
+static int sPushedBack = -1;
+static bool sInputClosed;
+
+/* How long the bytes of one escape sequence may take to arrive, in milliseconds. */
+#define ESCAPE_SEQUENCE_TIMEOUT		50
 
 
 void
@@ -25,6 +42,8 @@ host_console_restore(void)
 {
 	if (sTerminalSaved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &sSavedTerminal);
+	if (!sAtLineStart)
+		console_write("\n", 1);
 	fflush(stdout);
 }
 
@@ -57,11 +76,34 @@ console_init(void)
 }
 
 
+/* Plain output: text with the spaces before a line end left out. */
+static void
+console_write_plain(const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == ' ') {
+			sPendingSpaces++;
+			continue;
+		}
+		if (text[i] == '\n')
+			sPendingSpaces = 0;
+		for (; sPendingSpaces > 0; sPendingSpaces--)
+			fputc(' ', stdout);
+		fputc(text[i], stdout);
+	}
+}
+
+
 void
 console_write(const char *text, size_t length)
 {
-	fwrite(text, 1, length, stdout);
+	if (sOutputIsTerminal)
+		fwrite(text, 1, length, stdout);
+	else
+		console_write_plain(text, length);
 	fflush(stdout);
+	if (length > 0)
+		sAtLineStart = text[length - 1] == '\n';
 }
 
 
@@ -92,6 +134,8 @@ void
 console_clear_screen(void)
 {
 	console_escape("\033[2J\033[H");
+	if (!sOutputIsTerminal && !sAtLineStart)
+		console_write("\n", 1);
 }
 
 
@@ -114,6 +158,8 @@ console_set_cursor(int32_t x, int32_t y)
 {
 	if (sOutputIsTerminal)
 		printf("\033[%d;%dH", y + 1, x + 1);
+	else if (x == 0 && !sAtLineStart)
+		console_write("\n", 1);
 }
 
 
@@ -130,22 +176,63 @@ console_set_color(enum console_color foreground, enum console_color background)
 }
 
 
+/*
+ * One byte of input within timeout milliseconds (-1: no limit). Returns -1
+ * when none came in time, -2 when the input is closed.
+ */
 static int
-console_read_byte(void)
+console_read_byte(int timeout)
 {
+	if (sPushedBack >= 0) {
+		int byte = sPushedBack;
+		sPushedBack = -1;
+		return byte;
+	}
+	if (sInputClosed)
+		return -2;
+	struct pollfd input = { .fd = STDIN_FILENO, .events = POLLIN };
+	int ready;
+	do {
+		ready = poll(&input, 1, timeout);
+	} while (ready < 0 && errno == EINTR);
+	if (ready == 0)
+		return -1;
+
 	unsigned char byte;
-	return read(STDIN_FILENO, &byte, 1) == 1 ? byte : -1;
+	ssize_t result;
+	do {
+		result = read(STDIN_FILENO, &byte, 1);
+	} while (result < 0 && errno == EINTR);
+	if (result != 1) {
+		sInputClosed = true;
+		return -2;
+	}
+	return byte;
 }
 
 
-/* The rest of "ESC [ ..." as a terminal sends it for special keys. */
+/* A byte that belongs to the key being read: it is there already or comes at once. */
+static int
+console_read_follower(void)
+{
+	return console_read_byte(ESCAPE_SEQUENCE_TIMEOUT);
+}
+
+
+/*
+ * The rest of "ESC [ ..." or "ESC O ..." as a terminal sends it for special
+ * keys; an Escape alone is one that nothing follows at once.
+ */
 static int32_t
 console_read_escape(void)
 {
-	int next = console_read_byte();
-	if (next != '[' && next != 'O')
+	int next = console_read_follower();
+	if (next != '[' && next != 'O') {
+		if (next >= 0)
+			sPushedBack = next;
 		return CONSOLE_KEY_ESCAPE;
-	int code = console_read_byte();
+	}
+	int code = console_read_follower();
 	switch (code) {
 		case 'A':
 			return CONSOLE_KEY_UP;
@@ -160,9 +247,10 @@ console_read_escape(void)
 		case 'F':
 			return CONSOLE_KEY_END;
 	}
-	if (code >= '1' && code <= '6' && console_read_byte() == '~') {
-		static const int32_t kKeys[] = { CONSOLE_KEY_HOME, 0, 0,
-			CONSOLE_KEY_END, CONSOLE_KEY_PAGE_UP, CONSOLE_KEY_PAGE_DOWN };
+	if (code >= '1' && code <= '8' && console_read_follower() == '~') {
+		static const int32_t kKeys[] = { CONSOLE_KEY_HOME, 0, CONSOLE_KEY_DELETE,
+			CONSOLE_KEY_END, CONSOLE_KEY_PAGE_UP, CONSOLE_KEY_PAGE_DOWN, CONSOLE_KEY_HOME,
+			CONSOLE_KEY_END };
 		if (kKeys[code - '1'] != 0)
 			return kKeys[code - '1'];
 	}
@@ -170,21 +258,64 @@ console_read_escape(void)
 }
 
 
+/* The code point a UTF-8 sequence starting with lead encodes; U+FFFD when it is broken. */
+static int32_t
+console_read_utf8(int lead)
+{
+	int extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+	if (extra == 0 || lead >= 0xf8)
+		return 0xfffd;
+	int32_t codePoint = lead & (0x3f >> extra);
+	for (int i = 0; i < extra; i++) {
+		int next = console_read_follower();
+		if (next < 0 || (next & 0xc0) != 0x80) {
+			if (next >= 0)
+				sPushedBack = next;
+			return 0xfffd;
+		}
+		codePoint = (codePoint << 6) | (next & 0x3f);
+	}
+	return codePoint;
+}
+
+
+/* A key within timeout milliseconds (-1: no limit), CONSOLE_NO_KEY, or 0 when closed. */
+static int32_t
+console_read_key(int timeout)
+{
+	fflush(stdout);
+	int byte = console_read_byte(timeout);
+	if (byte == -1)
+		return CONSOLE_NO_KEY;
+	if (byte == -2)
+		return 0;
+	if (byte == 0x1b)
+		return console_read_escape();
+	if (byte == '\n')
+		return '\r';
+	if (byte == 0x7f)
+		return '\b';
+	if (byte >= 0x80)
+		return console_read_utf8(byte);
+	return byte;
+}
+
+
 int32_t
 console_wait_for_key(void)
 {
-	fflush(stdout);
-	for (;;) {
-		int byte = console_read_byte();
-		if (byte < 0)
-			return 0;
-		if (byte == 0x1b)
-			return console_read_escape();
-		if (byte == '\n')
-			return '\r';
-		if (byte == 0x7f)
-			return '\b';
-		/* UTF-8 input is passed through byte by byte; keys are ASCII. */
-		return byte;
-	}
+	int32_t key;
+	do {
+		key = console_read_key(-1);
+	} while (key == CONSOLE_NO_KEY);
+	return key;
+}
+
+
+int32_t
+console_wait_for_key_timeout(uint64_t microseconds)
+{
+	/* Rounded up, so that a short wait still looks once. */
+	uint64_t milliseconds = (microseconds + 999) / 1000;
+	return console_read_key(milliseconds > INT32_MAX ? INT32_MAX : (int)milliseconds);
 }

@@ -136,6 +136,17 @@ host_firmware_read(const char *path)
 }
 
 
+const char *
+host_memory_type_name(uint32_t type)
+{
+	for (size_t i = 0; i < sizeof(kTypeNames) / sizeof(kTypeNames[0]); i++) {
+		if (kTypeNames[i].type == type)
+			return kTypeNames[i].name;
+	}
+	return "unknown";
+}
+
+
 status_t
 host_firmware_map_init(uint64_t memorySize, const char *path)
 {

@@ -37,6 +37,13 @@ status_t host_fill_physical_memory(kernel_args *args);
 #define HOST_MAX_FIRMWARE_RANGES	4096
 status_t host_firmware_map_init(uint64_t memorySize, const char *path);
 const struct memory_map_range *host_firmware_map(uint32_t *_count);
+/* The memory map file's name for a KERNEL_MEMORY_* type ("usable", "mmio"). */
+const char *host_memory_type_name(uint32_t type);
+
+/* How the process ends when the menu asks for the machine (machine.c). */
+#define HOST_EXIT_REBOOT			3
+#define HOST_EXIT_POWER_OFF			4
+#define HOST_EXIT_FIRMWARE_SETUP	5
 
 /* Terminal state (console.c): restored when the process exits. */
 void host_console_restore(void);

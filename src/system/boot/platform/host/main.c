@@ -8,10 +8,15 @@
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. FILE replaces the simulated firmware memory map (see
  * firmware_map.c and docs/porting.md). The process exits 0 when the handed-over kernel_args
- * pass the boot checks, 1 when they do not, 2 when booting failed before.
- * --cmdline is the kernel's command line; each --module names a file on the
- * volumes (loader path syntax) to preload, with its command line after the
- * first colon.
+ * pass the boot checks, 1 when they do not, 2 when booting failed before
+ * (and the console input closed in the menu), 3, 4 and 5 when the boot menu
+ * asked to reboot, to power off or to reboot into the firmware setup.
+ * --kernel and --cmdline are the kernel and its command line, each --module
+ * names a file on the volumes (loader path syntax) to preload, with its
+ * command line after the first colon: they make up the entry booted when
+ * the disks hold no configuration file (docs/config.md). The boot menu
+ * reads keys from stdin and draws on stdout; when stdout is not a terminal,
+ * as plain text with one line per screen line.
  */
 #include "host_platform.h"
 

@@ -12,6 +12,7 @@
 #include <boot/kernel_regions.h>
 #include <boot/memory_map.h>
 #include <boot/platform.h>
+#include <boot/stdio.h>
 
 #define PAGE_SIZE			4096ULL
 /* Allocations start above the legacy megabyte, as firmware allocators tend to. */
@@ -200,12 +201,22 @@ platform_loader_to_kernel(const void *loaderAddress)
 }
 
 
+/* Page-table pages taken and given back during one platform_prepare_kernel_start(). */
+struct host_table_pages {
+	uint32_t	allocated;
+	uint32_t	released;
+};
+
+
 static status_t
 host_allocate_table_page(void *cookie, uint64_t *_physical, void **_loader)
 {
+	struct host_table_pages *pages = cookie;
 	status_t status = host_allocate_pages(1, _physical);
-	if (status == B_OK)
+	if (status == B_OK) {
 		*_loader = sMemory + *_physical;
+		pages->allocated++;
+	}
 	return status;
 }
 
@@ -217,17 +228,35 @@ host_table_to_loader(void *cookie, uint64_t physical)
 }
 
 
+static void
+host_free_table_page(void *cookie, uint64_t physical)
+{
+	struct host_table_pages *pages = cookie;
+	host_mark_pages(physical / PAGE_SIZE, 1, false);
+	pages->released++;
+}
+
+
 status_t
 platform_prepare_kernel_start(kernel_args *args)
 {
+	struct host_table_pages pages = { 0, 0 };
 	const struct arch_mmu_page_source pageSource = {
 		.allocate = host_allocate_table_page,
 		.to_loader = host_table_to_loader,
+		.free = host_free_table_page,
+		.cookie = &pages,
 	};
 	status_t status = address_space_build(args, sMemoryEnd, &pageSource);
 	/* As on EFI: a map that does not fit fails while the loader can still say so. */
 	if (status == B_OK)
 		status = host_fill_physical_memory(args);
+	if (status != B_OK) {
+		arch_mmu_release(&pageSource);
+		/* Tests count them: every page of the tables must come back. */
+		boot_dprintf("host: page tables given back: %u of %u pages\n", pages.released,
+			pages.allocated);
+	}
 	return status;
 }
 

@@ -1,0 +1,67 @@
+/*
+ * Booting one entry: the kernel, its symbols, modules, command line and
+ * options into kernel_args and the kernel's address space, then the handoff;
+ * or, when anything fails, all of it undone so that the menu can offer the
+ * choice again.
+ */
+#ifndef BOOT_BOOT_H
+#define BOOT_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <boot/status.h>
+
+struct boot_config;
+struct config_entry;
+struct stage2_args;
+struct stage2_module;
+
+/* Room for a one-line message that names the file and the reason. */
+#define BOOT_ERROR_SIZE		320
+
+struct boot_request {
+	const struct boot_config	*config;
+	const struct config_entry	*entry;
+	/* Loaded after the entry's own modules (the port's, for the fallback entry). */
+	const struct stage2_module	*extra_modules;
+	size_t						extra_module_count;
+	int32_t						video_mode;		/* the menu's choice; -1: as configured */
+	bool						allow_write_execute;	/* besides the configuration's */
+};
+
+/*
+ * Load everything request names and build the kernel's address space, up to
+ * the point of no return. On failure the message (also printed as "boot:
+ * <message>") is in error, and every kernel region, page-table page and
+ * file buffer the attempt took is given back: kernel_args is fresh, its
+ * timeline keeps what was marked before the attempt, and the attempt can be
+ * made again. Errors: those of vfs_load_file(), elf_load_kernel(),
+ * boot_load_module() and platform_prepare_kernel_start(), B_NO_MEMORY.
+ */
+status_t boot_prepare(const struct boot_request *request, char *error, size_t errorSize);
+
+/*
+ * After boot_prepare() succeeded and the caller freed what it holds on the
+ * heap: unmount the volumes, copy the log, release the heap and start the
+ * kernel. Never returns.
+ */
+void boot_start_kernel(struct stage2_args *args) __attribute__((noreturn));
+
+/*
+ * boot_video.c, for boot_prepare(): switch to the graphics mode the menu
+ * chose, else the one the configuration names, unless the entry asks for
+ * fail-safe video. A mode that cannot be set is logged and kept as it is.
+ */
+void boot_video_select(const struct boot_config *config, uint32_t options,
+	int32_t menuMode);
+
+/*
+ * Whether the kernel is to get no framebuffer: "video = text" and neither
+ * a mode from the menu nor fail-safe video.
+ */
+bool boot_video_text_only(const struct boot_config *config, uint32_t options,
+	int32_t menuMode);
+
+#endif

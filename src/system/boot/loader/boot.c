@@ -1,0 +1,219 @@
+/*
+ * Booting one entry, and undoing an attempt that failed: every failure the
+ * user can cause ends here with a message and the loader as it was before.
+ */
+#include <boot/boot.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/config.h>
+#include <boot/elf.h>
+#include <boot/handoff.h>
+#include <boot/heap.h>
+#include <boot/modules.h>
+#include <boot/platform.h>
+#include <boot/stage2.h>
+#include <boot/stdio.h>
+#include <boot/timeline.h>
+#include <boot/vfs.h>
+
+
+/* Say what went wrong: on the console and in the log as "boot: ...", and to the caller. */
+static void
+boot_fail(char *error, size_t errorSize, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	vsnprintf(error, errorSize, format, args);
+	va_end(args);
+	boot_printf("boot: %s\n", error);
+}
+
+
+/* The kernel's symbol and string tables, when it has them, as preloaded images. */
+static status_t
+boot_load_kernel_symbols(const void *data, size_t size, const char **_reason)
+{
+	preloaded_image images[ELF_SYMBOL_IMAGES];
+	uint32_t count;
+	status_t status = elf_load_symbols(data, size, images, &count, _reason);
+	for (uint32_t i = 0; status == B_OK && i < count; i++) {
+		status = boot_add_preloaded_image(&images[i]);
+		if (status != B_OK)
+			*_reason = "too many preloaded images";
+	}
+	if (status == B_OK && count == 0)
+		boot_dprintf("boot: the kernel has no symbol table\n");
+	return status;
+}
+
+
+static status_t
+boot_load_kernel(const char *path, bool allowWriteExecute, char *error, size_t errorSize)
+{
+	void *data;
+	size_t size;
+	char reason[VFS_ERROR_SIZE];
+	status_t status = vfs_load_file(path, &data, &size, reason, sizeof(reason));
+	if (status != B_OK) {
+		boot_fail(error, errorSize, "cannot load the kernel: %s", reason);
+		return status;
+	}
+	boot_dprintf("boot: read %s, %zu bytes\n", path, size);
+	timeline_mark("kernel loaded", size);
+
+	const struct elf_policy policy = {
+		.machine = KERNEL_ARCH_ELF_MACHINE,
+		.window_start = KERNEL_LOAD_BASE,
+		.window_end = KERNEL_WINDOW_END,
+		.allow_write_execute = allowWriteExecute,
+	};
+	const char *elfReason = NULL;
+	status = elf_load_kernel(data, size, path, &policy, &gKernelArgs->kernel, &elfReason);
+	if (status == B_OK)
+		status = boot_load_kernel_symbols(data, size, &elfReason);
+	heap_free(data);
+	if (status != B_OK) {
+		boot_fail(error, errorSize, "kernel %s is not bootable: %s", path,
+			elfReason != NULL ? elfReason : status_string(status));
+		return status;
+	}
+
+	boot_dprintf("boot: kernel %s loaded, entry %#llx, %u segments\n", path,
+		(unsigned long long)gKernelArgs->kernel.entry, gKernelArgs->kernel.segment_count);
+	return B_OK;
+}
+
+
+static status_t
+boot_load_one_module(const char *path, const char *commandLine, char *error,
+	size_t errorSize)
+{
+	char reason[VFS_ERROR_SIZE];
+	status_t status = boot_load_module(path, commandLine, reason, sizeof(reason));
+	if (status != B_OK)
+		boot_fail(error, errorSize, "cannot load a module: %s", reason);
+	return status;
+}
+
+
+static status_t
+boot_load_modules(const struct boot_request *request, char *error, size_t errorSize)
+{
+	const struct config_entry *entry = request->entry;
+	for (uint32_t i = 0; i < entry->module_count; i++) {
+		const struct config_module *module = &entry->modules[i];
+		/* The file format has no "no command line": an empty one means none. */
+		status_t status = boot_load_one_module(module->path,
+			module->command_line[0] != '\0' ? module->command_line : NULL, error,
+			errorSize);
+		if (status != B_OK)
+			return status;
+	}
+	for (size_t i = 0; i < request->extra_module_count; i++) {
+		const struct stage2_module *module = &request->extra_modules[i];
+		status_t status = boot_load_one_module(module->path, module->command_line, error,
+			errorSize);
+		if (status != B_OK)
+			return status;
+	}
+	return B_OK;
+}
+
+
+/* The kernel's command line, "" when there is none; a kernel address always. */
+static status_t
+boot_set_command_line(const char *commandLine, char *error, size_t errorSize)
+{
+	gKernelArgs->command_line = kernel_args_strdup(commandLine);
+	if (gKernelArgs->command_line == 0) {
+		boot_fail(error, errorSize, "no kernel memory for the command line");
+		return B_NO_MEMORY;
+	}
+	if (commandLine[0] != '\0')
+		boot_dprintf("boot: kernel command line \"%s\"\n", commandLine);
+	return B_OK;
+}
+
+
+static status_t
+boot_load(const struct boot_request *request, char *error, size_t errorSize)
+{
+	const struct config_entry *entry = request->entry;
+	status_t status = boot_set_command_line(entry->command_line, error, errorSize);
+	if (status != B_OK)
+		return status;
+	gKernelArgs->boot_options = entry->options & BOOT_OPTION_ALL;
+	if (gKernelArgs->boot_options != 0)
+		boot_dprintf("boot: boot options %#x\n", gKernelArgs->boot_options);
+
+	status = boot_load_kernel(entry->kernel_path,
+		request->allow_write_execute || request->config->allow_write_execute, error,
+		errorSize);
+	if (status == B_OK)
+		status = boot_load_modules(request, error, errorSize);
+	if (status != B_OK)
+		return status;
+
+	boot_video_select(request->config, entry->options, request->video_mode);
+	status = platform_prepare_kernel_start(gKernelArgs);
+	if (status != B_OK) {
+		boot_fail(error, errorSize, "cannot prepare the kernel's address space: %s",
+			status_string(status));
+		return status;
+	}
+	timeline_mark("page tables built", 0);
+
+	if (boot_video_text_only(request->config, entry->options, request->video_mode)) {
+		/* The final memory map is built again at the start: it follows. */
+		memset(&gKernelArgs->framebuffer, 0, sizeof(gKernelArgs->framebuffer));
+		boot_dprintf("boot: video = text: the kernel gets no framebuffer\n");
+	}
+	return B_OK;
+}
+
+
+status_t
+boot_prepare(const struct boot_request *request, char *error, size_t errorSize)
+{
+	/* A failed reset before left no kernel_args; try again, it is what is missing. */
+	if (gKernelArgs == NULL) {
+		status_t status = kernel_args_reset(0);
+		if (status != B_OK) {
+			boot_fail(error, errorSize, "cannot allocate kernel_args: %s",
+				status_string(status));
+			return status;
+		}
+	}
+	uint32_t eventsBefore = gKernelArgs->num_boot_events;
+
+	status_t status = boot_load(request, error, errorSize);
+	if (status == B_OK)
+		return B_OK;
+
+	status_t resetStatus = kernel_args_reset(eventsBefore);
+	if (resetStatus != B_OK) {
+		boot_dprintf("boot: cannot allocate kernel_args again: %s\n",
+			status_string(resetStatus));
+	}
+	return status;
+}
+
+
+void
+boot_start_kernel(struct stage2_args *args)
+{
+	vfs_cleanup();
+	boot_dprintf("boot: starting kernel %s\n", gKernelArgs->kernel.name);
+	if (timeline_dropped() > 0)
+		boot_dprintf("boot: %u timeline events dropped\n", timeline_dropped());
+	heap_print_statistics();
+	kernel_args_copy_log();
+	heap_release(args);
+
+	status_t status = platform_start_kernel(gKernelArgs);
+	/* The heap is gone and the firmware may be too: nothing left to go back to. */
+	panic("boot: could not start the kernel: %s", status_string(status));
+}

@@ -1,0 +1,127 @@
+/*
+ * Drawing the boot menu: whole lines, cut to the console and blanked to its
+ * edge, so that a line can be replaced without clearing the screen.
+ */
+#include "menu_private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/platform.h>
+
+/* Below this the menu would not fit anything useful; consoles are larger. */
+#define MIN_COLUMNS		20
+#define MIN_ROWS		12
+
+static const char kSpaces[] = "                                ";
+
+
+int32_t
+menu_columns(void)
+{
+	int32_t width = console_width();
+	return width - 1 > MIN_COLUMNS ? width - 1 : MIN_COLUMNS;
+}
+
+
+int32_t
+menu_rows(void)
+{
+	int32_t height = console_height();
+	return height > MIN_ROWS ? height : MIN_ROWS;
+}
+
+
+static void
+menu_set_style(enum menu_style style)
+{
+	switch (style) {
+		case MENU_STYLE_NORMAL:
+			console_set_color(CONSOLE_LIGHT_GRAY, CONSOLE_BLACK);
+			break;
+		case MENU_STYLE_SELECTED:
+			console_set_color(CONSOLE_BLACK, CONSOLE_LIGHT_GRAY);
+			break;
+		case MENU_STYLE_TITLE:
+			console_set_color(CONSOLE_WHITE, CONSOLE_BLACK);
+			break;
+		case MENU_STYLE_ERROR:
+			console_set_color(CONSOLE_LIGHT_RED, CONSOLE_BLACK);
+			break;
+		case MENU_STYLE_HELP:
+			console_set_color(CONSOLE_CYAN, CONSOLE_BLACK);
+			break;
+	}
+}
+
+
+void
+menu_clear(void)
+{
+	menu_set_style(MENU_STYLE_NORMAL);
+	console_clear_screen();
+}
+
+
+/* Bytes of text that make up at most *_columns characters; *_columns gets how many. */
+static size_t
+menu_fit(const char *text, size_t length, int32_t *_columns)
+{
+	int32_t columns = 0;
+	size_t bytes = 0;
+	while (bytes < length) {
+		/* A character is its lead byte and the continuation bytes after it. */
+		if (((uint8_t)text[bytes] & 0xc0) != 0x80) {
+			if (columns == *_columns)
+				break;
+			columns++;
+		}
+		bytes++;
+	}
+	*_columns = columns;
+	return bytes;
+}
+
+
+void
+menu_draw_segments(int32_t row, const struct menu_segment *segments, uint32_t count)
+{
+	int32_t left = menu_columns();
+	console_set_cursor(0, row);
+	for (uint32_t i = 0; i < count && left > 0; i++) {
+		int32_t columns = left;
+		size_t bytes = menu_fit(segments[i].text, segments[i].length, &columns);
+		menu_set_style(segments[i].style);
+		console_write(segments[i].text, bytes);
+		left -= columns;
+	}
+	menu_set_style(count > 0 && segments[0].style == MENU_STYLE_SELECTED
+		? MENU_STYLE_SELECTED : MENU_STYLE_NORMAL);
+	while (left > 0) {
+		int32_t chunk = left < (int32_t)sizeof(kSpaces) - 1 ? left : (int32_t)sizeof(kSpaces) - 1;
+		console_write(kSpaces, (size_t)chunk);
+		left -= chunk;
+	}
+	menu_set_style(MENU_STYLE_NORMAL);
+}
+
+
+void
+menu_draw(int32_t row, enum menu_style style, const char *text)
+{
+	const struct menu_segment segment = { text, strlen(text), style };
+	menu_draw_segments(row, &segment, 1);
+}
+
+
+void
+menu_drawf(int32_t row, enum menu_style style, const char *format, ...)
+{
+	char line[MENU_LINE_SIZE];
+	va_list args;
+	va_start(args, format);
+	vsnprintf(line, sizeof(line), format, args);
+	va_end(args);
+	menu_draw(row, style, line);
+}
