@@ -4,21 +4,18 @@ different memory sizes, CPUs and displays, plus a screenshot of the test
 pattern the kernel draws."""
 
 import datetime
-import json
 import os
 import re
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import tempfile
 import time
-import zlib
 
 import pytest
 
 from qemu import IMAGES, PASS, RUN_QEMU, boot, read_log
+from screen import Qmp, read_ppm, write_png
 
 LOGS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "generated", "test-logs")
@@ -102,68 +99,6 @@ def test_firmware_is_handed_over(machine, log_path):
     map_size = int(re.search(r"^physical map: base 0x[0-9a-f]+ size (0x[0-9a-f]+)",
         result.log, re.M)[1], 16)
     assert map_size >= memory_end >= int(memory[:-1]) << (30 if memory[-1] == "G" else 20)
-
-
-class Qmp:
-    """The few QMP commands the screenshot needs, one reply at a time."""
-
-    def __init__(self, path):
-        self.socket = socket.socket(socket.AF_UNIX)
-        self.socket.settimeout(10)
-        self.socket.connect(path)
-        self.lines = self.socket.makefile("r")
-        json.loads(self.lines.readline())           # the greeting
-        self.execute("qmp_capabilities")
-
-    def execute(self, command, **arguments):
-        message = {"execute": command}
-        if arguments:
-            message["arguments"] = arguments
-        self.socket.sendall(json.dumps(message).encode() + b"\n")
-        while True:
-            reply = json.loads(self.lines.readline())
-            if "error" in reply:
-                raise RuntimeError(f"{command}: {reply['error']}")
-            if "return" in reply:
-                return reply["return"]
-
-    def close(self):
-        self.lines.close()
-        self.socket.close()
-
-
-def read_ppm(path):
-    """Width, height and RGB bytes of a binary PPM as QEMU's screendump writes it."""
-    with open(path, "rb") as ppm:
-        data = ppm.read()
-    fields = []
-    position = 0
-    while len(fields) < 4:
-        while data[position:position + 1].isspace():
-            position += 1
-        end = position
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[position:end])
-        position = end
-    assert fields[0] == b"P6" and fields[3] == b"255", fields
-    width, height = int(fields[1]), int(fields[2])
-    pixels = data[position + 1:position + 1 + width * height * 3]
-    assert len(pixels) == width * height * 3
-    return width, height, pixels
-
-
-def write_png(path, width, height, pixels):
-    def chunk(kind, payload):
-        return (struct.pack(">I", len(payload)) + kind + payload
-            + struct.pack(">I", zlib.crc32(kind + payload) & 0xffffffff))
-    rows = b"".join(b"\0" + pixels[y * width * 3:(y + 1) * width * 3]
-        for y in range(height))
-    with open(path, "wb") as png:
-        png.write(b"\x89PNG\r\n\x1a\n")
-        png.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
-        png.write(chunk(b"IDAT", zlib.compress(rows, 6)))
-        png.write(chunk(b"IEND", b""))
 
 
 def wait_for(pattern, log_path, process, timeout):

@@ -1,0 +1,225 @@
+"""The boot menu in QEMU + OVMF, driven over the serial line as a terminal
+user would (tests/host/test_menu.py has the same scenarios on the hosted
+port): keys in, OVMF's mirror of the console out, the boot-check kernel's
+report at the end; and a screenshot of the menu on the GOP console."""
+
+import os
+import re
+import tempfile
+import time
+
+import pytest
+
+from qemu import PASS
+from screen import TextScreen, read_ppm, write_png
+from serial_console import (BACKSPACE, DELETE, DOWN, END, ENTER, ESC, HOME, LEFT, LOGS, RIGHT,
+    UP, SerialConsole)
+
+HELP_KEYS = r"^Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume$"
+HELP_MACHINE = r"^m video mode  r reboot  p power off  f firmware setup$"
+
+
+@pytest.fixture
+def start(request):
+    """Starts a SerialConsole named after the test; ends it afterwards."""
+    consoles = []
+
+    def start(image, **arguments):
+        name = request.node.name.replace("[", "-").replace("]", "")
+        console = SerialConsole(image, name, **arguments)
+        consoles.append(console)
+        return console
+    yield start
+    for console in consoles:
+        console.close()
+
+
+def menu_shown(console):
+    """menu.img's main screen is drawn whole and the countdown runs."""
+    console.expect(r"^Boot menu$")
+    console.expect(r'^Booting "Haiku" in 5 s \(any key stops the countdown\)$')
+    console.expect(HELP_KEYS)
+    console.expect(HELP_MACHINE)
+
+
+def text_screen(console):
+    """The text screen as the serial mirror drew it so far."""
+    mode = re.search(r"^efi: text mode \d+ of \d+: (\d+)x(\d+)$", console.text(), re.M)
+    screen = TextScreen(int(mode[1]), int(mode[2]))
+    screen.feed(console.raw_output.decode("utf-8", "replace"))
+    return screen
+
+
+def boots_to_pass(console, title):
+    """The entry is started and the kernel's checks all pass; the transcript."""
+    console.expect(rf'^Booting "{title}"$')
+    console.expect(r"^BOOTCHECK PASS$", timeout=60)
+    assert console.wait() == PASS
+    text = console.text()
+    assert "BOOTCHECK FAIL" not in text and "X64 Exception" not in text
+    return text
+
+
+def test_edited_command_line_of_the_second_entry_reaches_the_kernel(start):
+    console = start("menu.img")
+    menu_shown(console)
+    console.send_keys(DOWN)
+    console.expect(r"^  1\. Haiku$")
+    console.expect(r"^> 2\. Haiku with a module$")
+    console.expect(r'^Command line: "second=2"$')
+    stopped = console.position
+    console.send_keys("e")
+    console.expect(r"^Editing: Enter accept  Esc cancel  Left/Right/Home/End move$")
+    console.expect(r"^Command line> second=2$")
+    console.send_keys(END, " extra=1")
+    console.expect(r"^Command line> second=2 extra=1$")
+    # The other editing keys: "second" -> "econd" -> "Second" -> "Scond" ->
+    # "SEcond", and "extra=1" -> "extra=01".
+    console.send_keys(HOME, DELETE, "S", RIGHT, BACKSPACE, "E", END, LEFT, "0")
+    console.expect(r"^Command line> SEcond=2 extra=01$")
+    console.send_keys(ENTER)
+    console.expect(r'^Command line: "SEcond=2 extra=01"$')
+    console.expect(HELP_KEYS)
+    # The first key stopped the countdown for good.
+    assert "Booting" not in console.text()[stopped:]
+    console.send_keys(ENTER)
+    text = boots_to_pass(console, "Haiku with a module")
+    assert 'command line: "SEcond=2 extra=01"' in text
+    # The entry's module keeps its own command line.
+    assert 'command line: "module=1"' in text
+
+
+def test_a_safe_mode_option_reaches_the_kernel(start):
+    console = start("menu.img")
+    menu_shown(console)
+    console.send_keys("o")
+    console.expect(r'^Options for "Haiku"$')
+    console.expect(r"^> \[ \] Disable SMP$")
+    console.expect(r"^  \[ \] Ignore memory above 4 GiB$")
+    console.expect(r"^Up/Down select  Enter choose  Esc back$")
+    console.send_keys(ENTER)
+    console.expect(r"^> \[x\] Disable SMP$")
+    console.send_keys(DOWN, DOWN, DOWN, " ")
+    console.expect(r"^> \[x\] Ignore memory above 4 GiB$")
+    console.send_keys(ESC)
+    console.expect(r"^Boot menu$", timeout=10)
+    console.expect(r"^> 1\. Haiku$")
+    console.expect(r"^Options: Disable SMP, Ignore memory above 4 GiB$")
+    console.expect(HELP_MACHINE)
+    console.send_keys(ENTER)
+    text = boots_to_pass(console, "Haiku")
+    assert "boot options: 0x9 (disable_smp, ignore_above_4g)" in text
+    assert "CHECK boot_options: ok" in text
+
+
+def test_failed_entries_return_to_the_menu_and_another_boots(start):
+    console = start("menu.img")
+    menu_shown(console)
+    failures = [
+        ("3", "Missing kernel", "cannot load the kernel: /boot/missing: not found on any volume"),
+        ("5", "Missing module",
+            "cannot load a module: /boot/modules/missing.bin: not found on any volume"),
+    ]
+    for number, title, message in failures:
+        console.send_keys(number)
+        console.expect(rf"^> {number}\. {title}$")
+        console.send_keys(ENTER)
+        console.expect(rf'^Booting "{title}"$')
+        console.expect(rf"^boot: {re.escape(message)}$")
+        console.expect(r"^Boot menu$")
+        # Still on the entry that failed, which says why.
+        console.expect(rf"^> {number}\. {title}$")
+        console.expect(rf"^Error: {re.escape(message)}$")
+        console.expect(HELP_MACHINE)
+        after_menu = console.position
+        # Drawn afresh: nothing of the attempt's messages is left on the screen.
+        lines = text_screen(console).lines()
+        assert lines[0] == "Boot menu" and lines[1] == "", lines
+        assert lines[1 + int(number)].startswith(f"> {number}. "), lines
+        assert lines[15:] == [f"Error: {message}"] + [""] * (len(lines) - 18) + [
+            lines[-2], lines[-1]], lines
+        assert re.match(HELP_KEYS, lines[-2]) and re.match(HELP_MACHINE, lines[-1]), lines
+    # No countdown after a failure: the same choice would fail the same way.
+    time.sleep(1.5)
+    assert "Booting" not in console.text()[after_menu:]
+    assert "BOOTCHECK" not in console.text()
+    console.send_keys(UP, UP, UP, UP)
+    console.expect(r"^> 1\. Haiku$")
+    console.expect(r'^Command line: "first entry"$')
+    console.send_keys(ENTER)
+    text = boots_to_pass(console, "Haiku")
+    assert 'command line: "first entry"' in text
+
+
+def test_the_countdown_runs_out_and_boots_the_default_entry(start):
+    console = start("menu-timeout.img")
+    console.expect(r"^  1\. First$")
+    console.expect(r"^> 2\. Second$")
+    console.expect(r'^Booting "Second" in 1 s \(any key stops the countdown\)$')
+    console.expect(HELP_MACHINE)
+    # Nobody types.
+    text = boots_to_pass(console, "Second")
+    assert 'command line: "booted by the timeout"' in text
+    assert "boot options: 0x10 (serial_debug)" in text
+
+
+# OVMF's graphics console: 8x19 character cells, the text area centred.
+CELL_WIDTH, CELL_HEIGHT = 8, 19
+
+
+def cell_colours(pixels, width, x, y):
+    """The distinct colours of the character cell whose top left is x, y."""
+    colours = set()
+    for row in range(y, y + CELL_HEIGHT):
+        start = (row * width + x) * 3
+        line = pixels[start:start + CELL_WIDTH * 3]
+        colours.update(line[i:i + 3] for i in range(0, len(line), 3))
+    return colours
+
+
+def test_screenshot_of_the_menu_matches_the_serial_mirror(start):
+    png_path = os.path.join(LOGS, "menu-screenshot.png")
+    if os.path.exists(png_path):
+        os.unlink(png_path)
+    console = start("menu.img", qmp=True)
+    menu_shown(console)
+    # A key stops the countdown: from then on the screen stays as it is.
+    console.send_keys(DOWN)
+    console.expect(r"^> 2\. Haiku with a module$")
+    console.expect(r"^Boot volume: vol0 disk0p1 \(ESP\)$")
+    console.wait_until_quiet(0.5)
+    with tempfile.TemporaryDirectory() as directory:
+        ppm_path = os.path.join(directory, "screen.ppm")
+        console.screendump(ppm_path)
+        width, height, pixels = read_ppm(ppm_path)
+    write_png(png_path, width, height, pixels)
+
+    # What the serial mirror says the screen shows.
+    screen = text_screen(console)
+    lines, columns, rows = screen.lines(), screen.columns, screen.rows
+    assert lines[0] == "Boot menu", lines
+    assert lines[2:8] == ["  1. Haiku", "> 2. Haiku with a module", "  3. Missing kernel",
+        "  4. Not a kernel", "  5. Missing module", "  6. Safe mode"], lines
+    assert lines[9:13] == ["Kernel: /boot/kernel", 'Command line: "second=2"',
+        "Options: none", "Boot volume: vol0 disk0p1 (ESP)"], lines
+    assert lines[14] == "", lines            # the countdown, stopped
+    assert re.match(HELP_KEYS, lines[rows - 2]) and re.match(HELP_MACHINE, lines[rows - 1]), lines
+
+    # The picture: not one colour, and where the mirror has a character the
+    # cell has a glyph (two colours), where it has a blank only background.
+    assert len(set(pixels[i:i + 3] for i in range(0, len(pixels), 3 * 97))) > 1
+    left = (width - columns * CELL_WIDTH) // 2
+    top = (height - rows * CELL_HEIGHT) // 2
+    assert left >= 0 and top >= 0, (width, height, columns, rows)
+    for row in [0, 2, 3, 9, 10, rows - 2, rows - 1]:
+        for column in range(columns):
+            colours = cell_colours(pixels, width, left + column * CELL_WIDTH,
+                top + row * CELL_HEIGHT)
+            character = lines[row][column] if column < len(lines[row]) else " "
+            assert (len(colours) > 1) == (character != " "), (row, column, character,
+                colours)
+    # The selected entry is drawn reversed: light background across the line.
+    selected = cell_colours(pixels, width, left + 50 * CELL_WIDTH, top + 3 * CELL_HEIGHT)
+    plain = cell_colours(pixels, width, left + 50 * CELL_WIDTH, top + 2 * CELL_HEIGHT)
+    assert len(selected) == len(plain) == 1, (selected, plain)
+    assert sum(min(selected)) > sum(min(plain)), (selected, plain)
