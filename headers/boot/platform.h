@@ -138,6 +138,14 @@ int32_t console_wait_for_key_timeout(uint64_t microseconds);
 bool console_shares_debug_output(void);
 
 /*
+ * Apply the configuration's serial setting to the debug channel: off
+ * silences it; port (1-4 for COM1-COM4, 0 for the port's choice) and speed
+ * (bits per second, 0 to keep) select the line where the port can. Called
+ * once the configuration is read; output before that uses the defaults.
+ */
+void platform_debug_configure(bool enabled, uint8_t port, uint32_t speed);
+
+/*
  * Write to the debug channel (a serial line on real ports). Must work from
  * the first instruction of the port until the kernel takes over, including
  * after the firmware is gone; must never allocate.

@@ -15,6 +15,25 @@ void boot_printf(const char *format, ...) BOOT_PRINTF(1, 2);
 void boot_dprintf(const char *format, ...) BOOT_PRINTF(1, 2);
 void boot_vdprintf(const char *format, va_list args) BOOT_PRINTF(1, 0);
 
+/*
+ * How much the console shows (the configuration's verbosity, same order):
+ * quiet: errors and the menu only; normal: also what is being booted;
+ * verbose: also the debug channel; debug: as verbose, and the heap is
+ * validated before every boot attempt.
+ */
+enum boot_verbosity {
+	BOOT_VERBOSITY_QUIET,
+	BOOT_VERBOSITY_NORMAL,
+	BOOT_VERBOSITY_VERBOSE,
+	BOOT_VERBOSITY_DEBUG,
+};
+
+void boot_set_verbosity(enum boot_verbosity verbosity);
+enum boot_verbosity boot_verbosity(void);
+
+/* Progress a person may want to see: the console unless quiet, always the log. */
+void boot_progress(const char *format, ...) BOOT_PRINTF(1, 2);
+
 /* A broken loader invariant: report it everywhere and stop for good. */
 void panic(const char *format, ...) BOOT_PRINTF(1, 2) __attribute__((noreturn));
 

@@ -128,3 +128,12 @@ def test_load_options_become_the_kernel_command_line(tmp_path, log_path):
     assert 'command line: "\\EFI\\test\\loader.efi quiet name=Grüße"' in result.log, \
         result.tail()
     assert "CHECK command_line: ok" in result.log
+
+
+def test_verbose_configuration_boots_and_says_each_line_once(log_path):
+    # Debug lines on the firmware console must stop before the final memory
+    # map: a console write there can allocate and spoil ExitBootServices.
+    result = boot("verbose.img", log_path)
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    assert result.returncode == PASS, result.tail()
+    assert result.log.count("boot: read /boot/kernel") == 1, result.tail()

@@ -205,3 +205,22 @@ def test_host_loader_refuses_more_modules_than_kernel_args_holds(module_image):
     assert ("cannot load a module: /boot/modules/empty: too many preloaded images"
         " (at most 16)" in result.stdout), result.stdout
     assert "BOOTCHECK" not in result.stdout
+
+
+def test_verbosity_verbose_shows_the_debug_channel_and_serial_off_silences_it():
+    result = run("verbose.img")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # After the configuration is read, debug lines reach the console...
+    assert "boot: read /boot/kernel" in result.stdout
+    assert "boot: kernel /boot/kernel loaded" in result.stdout
+    # ...and no longer the debug channel, which "serial = off" closed.
+    assert "boot: read /boot/kernel" not in result.stderr
+    assert "vfs: vol0" in result.stderr, "output before the file keeps its defaults"
+
+
+def test_verbosity_quiet_hides_progress_but_keeps_it_in_the_log():
+    result = run("quiet.img")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'Booting "Quiet"' not in result.stdout
+    assert 'Booting "Quiet"' in result.stderr
+    assert "BOOTCHECK PASS" in result.stdout

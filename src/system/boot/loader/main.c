@@ -92,6 +92,19 @@ boot_apply_port_choices(struct boot_config *config, const struct stage2_args *ar
 }
 
 
+/* The configuration's verbosity and serial line, from here on. */
+static void
+boot_apply_output_settings(const struct boot_config *config)
+{
+	_Static_assert((int)CONFIG_VERBOSITY_QUIET == (int)BOOT_VERBOSITY_QUIET
+		&& (int)CONFIG_VERBOSITY_DEBUG == (int)BOOT_VERBOSITY_DEBUG,
+		"the configuration's verbosity levels are the loader's");
+	boot_set_verbosity((enum boot_verbosity)config->verbosity);
+	platform_debug_configure(config->serial, config->serial_port,
+		config->serial_speed);
+}
+
+
 /* Space or Esc typed before the loader got here: the menu, whatever the timeout. */
 static bool
 boot_menu_requested(void)
@@ -151,7 +164,9 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 		countdown = 0;
 
 		const struct config_entry *entry = &config->entries[menu.selected];
-		boot_printf("Booting \"%s\"\n", entry->title);
+		boot_progress("Booting \"%s\"\n", entry->title);
+		if (boot_verbosity() == BOOT_VERBOSITY_DEBUG)
+			heap_validate();
 		const struct boot_request request = {
 			.config = config,
 			.entry = entry,
@@ -211,6 +226,7 @@ boot_main(struct stage2_args *args)
 		return B_NO_MEMORY;
 	}
 	boot_apply_port_choices(config, args);
+	boot_apply_output_settings(config);
 
 	status = boot_loop(args, config, problem);
 	config_free(config);

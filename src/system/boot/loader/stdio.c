@@ -15,6 +15,7 @@
 
 static char sLog[BOOT_LOG_SIZE];
 static size_t sLogSize;
+static enum boot_verbosity sVerbosity = BOOT_VERBOSITY_NORMAL;
 
 
 static void
@@ -41,11 +42,40 @@ format_line(char *buffer, const char *format, va_list args)
 }
 
 
+/* Console, debug channel (unless the console already reaches it) and log. */
+static void
+output_everywhere(const char *text, size_t length)
+{
+	console_write(text, length);
+	if (!console_shares_debug_output())
+		platform_debug_write(text, length);
+	log_append(text, length);
+}
+
+
+void
+boot_set_verbosity(enum boot_verbosity verbosity)
+{
+	sVerbosity = verbosity;
+}
+
+
+enum boot_verbosity
+boot_verbosity(void)
+{
+	return sVerbosity;
+}
+
+
 void
 boot_vdprintf(const char *format, va_list args)
 {
 	char buffer[LINE_BUFFER_SIZE];
 	size_t length = format_line(buffer, format, args);
+	if (sVerbosity >= BOOT_VERBOSITY_VERBOSE) {
+		output_everywhere(buffer, length);
+		return;
+	}
 	platform_debug_write(buffer, length);
 	log_append(buffer, length);
 }
@@ -69,11 +99,22 @@ boot_printf(const char *format, ...)
 	va_start(args, format);
 	size_t length = format_line(buffer, format, args);
 	va_end(args);
+	output_everywhere(buffer, length);
+}
 
-	console_write(buffer, length);
-	if (!console_shares_debug_output())
-		platform_debug_write(buffer, length);
-	log_append(buffer, length);
+
+void
+boot_progress(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	if (sVerbosity == BOOT_VERBOSITY_QUIET) {
+		boot_vdprintf(format, args);
+	} else {
+		char buffer[LINE_BUFFER_SIZE];
+		output_everywhere(buffer, format_line(buffer, format, args));
+	}
+	va_end(args);
 }
 
 

@@ -12,6 +12,11 @@
 static SIMPLE_TEXT_OUTPUT_INTERFACE *sOutput;
 static SIMPLE_INPUT_INTERFACE *sInput;
 static int sOnSerial;
+/*
+ * Set between the final GetMemoryMap and ExitBootServices: writing to the
+ * firmware console there may allocate and invalidate the map key.
+ */
+static int sFrozen;
 static int32_t sWidth = 80;
 static int32_t sHeight = 25;
 
@@ -125,7 +130,7 @@ utf8_next(const char *text, size_t length, size_t *_index)
 void
 console_write(const char *text, size_t length)
 {
-	if (sOutput == NULL || !gBootServicesActive)
+	if (sOutput == NULL || !gBootServicesActive || sFrozen)
 		return;
 
 	CHAR16 buffer[OUTPUT_CHUNK + 3];
@@ -146,10 +151,17 @@ console_write(const char *text, size_t length)
 }
 
 
+void
+efi_console_freeze(bool frozen)
+{
+	sFrozen = frozen;
+}
+
+
 bool
 console_shares_debug_output(void)
 {
-	return sOnSerial && gBootServicesActive;
+	return sOnSerial && gBootServicesActive && !sFrozen;
 }
 
 

@@ -4,6 +4,7 @@
 #ifndef EFI_PLATFORM_H
 #define EFI_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <efi.h>
@@ -21,6 +22,8 @@ extern EFI_BOOT_SERVICES *gBootServices;
 extern int gBootServicesActive;
 
 void efi_serial_init(void);
+/* Keep output away from the firmware console (it may allocate) or not. */
+void efi_console_freeze(bool frozen);
 void efi_time_init(void);
 
 /* A snapshot of the firmware's memory map. */

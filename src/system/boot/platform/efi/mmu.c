@@ -273,16 +273,22 @@ platform_prepare_kernel_start(kernel_args *args)
 status_t
 platform_start_kernel(kernel_args *args)
 {
+	/* From the final map on, output goes to the serial line only. */
+	efi_console_freeze(true);
 	struct efi_memory_map map;
 	status_t status = efi_get_memory_map(&map);
-	if (status != B_OK)
+	if (status != B_OK) {
+		efi_console_freeze(false);
 		return status;
+	}
 
 	for (int tries = 0; tries < EXIT_BOOT_SERVICES_TRIES; tries++) {
 		/* memory_map_build() said why when it fails. */
 		status = mmu_fill_memory_map(args, &map);
-		if (status != B_OK)
+		if (status != B_OK) {
+			efi_console_freeze(false);
 			return status;
+		}
 
 		if (gBootServices->ExitBootServices(gImageHandle, map.key) == EFI_SUCCESS) {
 			timeline_mark("ExitBootServices", 0);
@@ -297,5 +303,6 @@ platform_start_kernel(kernel_args *args)
 				&map.descriptor_size, &map.descriptor_version) != EFI_SUCCESS)
 			break;
 	}
+	efi_console_freeze(false);
 	return B_ERROR;
 }

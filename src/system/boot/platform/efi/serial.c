@@ -6,7 +6,6 @@
 
 #include <boot/platform.h>
 
-#define COM1_BASE			0x3f8
 #define UART_DATA			0
 #define UART_INTERRUPTS		1
 #define UART_DIVISOR_LOW	0
@@ -21,10 +20,15 @@
 #define LINE_CONTROL_DLAB		0x80
 #define LINE_CONTROL_8N1		0x03
 
+/* The 16550's divisor clock: divisor 1 is 115200 bits per second. */
+static const uint32_t kUartClock = 115200;
+static const uint16_t kComPorts[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
 /* Bounded so that a missing or wedged UART costs time, never a hang. */
 static const uint32_t kTransmitSpins = 100000;
 
 static int sSerialPresent;
+static uint16_t sSerialBase;
 
 
 static inline void
@@ -43,22 +47,48 @@ port_read(uint16_t port)
 }
 
 
+/* Program the UART at base for speed; false when nothing answers there. */
+static bool
+serial_setup(uint16_t base, uint32_t speed)
+{
+	/* A UART answers on its scratch register; an empty bus reads 0xff. */
+	port_write(base + UART_SCRATCH, 0x5a);
+	if (port_read(base + UART_SCRATCH) != 0x5a)
+		return false;
+
+	uint16_t divisor = (uint16_t)(kUartClock / speed);
+	port_write(base + UART_INTERRUPTS, 0);
+	port_write(base + UART_LINE_CONTROL, LINE_CONTROL_DLAB);
+	port_write(base + UART_DIVISOR_LOW, divisor & 0xff);
+	port_write(base + UART_DIVISOR_HIGH, divisor >> 8);
+	port_write(base + UART_LINE_CONTROL, LINE_CONTROL_8N1);
+	port_write(base + UART_FIFO, 0x07);
+	port_write(base + UART_MODEM_CONTROL, 0x03);
+	return true;
+}
+
+
 void
 efi_serial_init(void)
 {
-	/* A UART answers on its scratch register; an empty bus reads 0xff. */
-	port_write(COM1_BASE + UART_SCRATCH, 0x5a);
-	if (port_read(COM1_BASE + UART_SCRATCH) != 0x5a)
-		return;
+	sSerialBase = kComPorts[0];
+	sSerialPresent = serial_setup(sSerialBase, kUartClock);
+}
 
-	port_write(COM1_BASE + UART_INTERRUPTS, 0);
-	port_write(COM1_BASE + UART_LINE_CONTROL, LINE_CONTROL_DLAB);
-	port_write(COM1_BASE + UART_DIVISOR_LOW, 1);	/* 115200 baud */
-	port_write(COM1_BASE + UART_DIVISOR_HIGH, 0);
-	port_write(COM1_BASE + UART_LINE_CONTROL, LINE_CONTROL_8N1);
-	port_write(COM1_BASE + UART_FIFO, 0x07);
-	port_write(COM1_BASE + UART_MODEM_CONTROL, 0x03);
-	sSerialPresent = 1;
+
+void
+platform_debug_configure(bool enabled, uint8_t port, uint32_t speed)
+{
+	if (!enabled) {
+		sSerialPresent = 0;
+		return;
+	}
+	uint16_t base = port >= 1 && port <= 4 ? kComPorts[port - 1] : sSerialBase;
+	if (base == sSerialBase && speed == 0)
+		return;
+	/* The firmware's console keeps COM1 at its speed; ours follows the file. */
+	sSerialPresent = serial_setup(base, speed != 0 ? speed : kUartClock);
+	sSerialBase = base;
 }
 
 
@@ -66,10 +96,10 @@ static void
 serial_put(uint8_t byte)
 {
 	for (uint32_t i = 0; i < kTransmitSpins; i++) {
-		if (port_read(COM1_BASE + UART_LINE_STATUS) & LINE_STATUS_THR_EMPTY)
+		if (port_read(sSerialBase + UART_LINE_STATUS) & LINE_STATUS_THR_EMPTY)
 			break;
 	}
-	port_write(COM1_BASE + UART_DATA, byte);
+	port_write(sSerialBase + UART_DATA, byte);
 }
 
 

@@ -114,10 +114,22 @@ console_shares_debug_output(void)
 }
 
 
+static bool sDebugEnabled = true;
+
+
+/* stderr stands for the serial line: only "off" means anything here. */
+void
+platform_debug_configure(bool enabled, uint8_t port, uint32_t speed)
+{
+	sDebugEnabled = enabled;
+}
+
+
 void
 platform_debug_write(const char *text, size_t length)
 {
-	fwrite(text, 1, length, stderr);
+	if (sDebugEnabled)
+		fwrite(text, 1, length, stderr);
 }
 
 
