@@ -159,6 +159,13 @@ efi_console_freeze(bool frozen)
 
 
 bool
+efi_console_frozen(void)
+{
+	return sFrozen;
+}
+
+
+bool
 console_shares_debug_output(void)
 {
 	return sOnSerial && gBootServicesActive && !sFrozen;

@@ -24,6 +24,7 @@ extern int gBootServicesActive;
 void efi_serial_init(void);
 /* Keep output away from the firmware console (it may allocate) or not. */
 void efi_console_freeze(bool frozen);
+bool efi_console_frozen(void);
 void efi_time_init(void);
 
 /* A snapshot of the firmware's memory map. */

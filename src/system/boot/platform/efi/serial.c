@@ -28,6 +28,9 @@ static const uint16_t kComPorts[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 static const uint32_t kTransmitSpins = 100000;
 
 static int sSerialPresent;
+/* The firmware's serial line, preferred while boot services run. */
+static SERIAL_IO_INTERFACE *sSerialIo;
+static EFI_GUID sSerialIoGuid = SERIAL_IO_PROTOCOL;
 static uint16_t sSerialBase;
 
 
@@ -71,6 +74,9 @@ serial_setup(uint16_t base, uint32_t speed)
 void
 efi_serial_init(void)
 {
+	if (gBootServices->LocateProtocol(&sSerialIoGuid, NULL, (void **)&sSerialIo)
+			!= EFI_SUCCESS)
+		sSerialIo = NULL;
 	sSerialBase = kComPorts[0];
 	sSerialPresent = serial_setup(sSerialBase, kUartClock);
 }
@@ -81,8 +87,12 @@ platform_debug_configure(bool enabled, uint8_t port, uint32_t speed)
 {
 	if (!enabled) {
 		sSerialPresent = 0;
+		sSerialIo = NULL;
 		return;
 	}
+	/* A chosen port or speed means the UART itself, not the firmware's pick. */
+	if (port != 0 || speed != 0)
+		sSerialIo = NULL;
 	uint16_t base = port >= 1 && port <= 4 ? kComPorts[port - 1] : sSerialBase;
 	if (base == sSerialBase && speed == 0)
 		return;
@@ -103,9 +113,38 @@ serial_put(uint8_t byte)
 }
 
 
+/* Through the firmware, converting line ends in chunks. */
+static bool
+serial_io_write(const char *text, size_t length)
+{
+	char buffer[128];
+	size_t used = 0;
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '\n')
+			buffer[used++] = '\r';
+		buffer[used++] = text[i];
+		if (used >= sizeof(buffer) - 2 || i + 1 == length) {
+			UINTN size = used;
+			if (sSerialIo->Write(sSerialIo, &size, buffer) != EFI_SUCCESS)
+				return false;
+			used = 0;
+		}
+	}
+	return true;
+}
+
+
 void
 platform_debug_write(const char *text, size_t length)
 {
+	/*
+	 * The firmware's serial I/O while boot services run (outside the window
+	 * before ExitBootServices, where no firmware call but GetMemoryMap is
+	 * safe); the UART programmed directly otherwise, when it answered.
+	 */
+	if (sSerialIo != NULL && gBootServicesActive && !efi_console_frozen()
+			&& serial_io_write(text, length))
+		return;
 	if (!sSerialPresent)
 		return;
 	for (size_t i = 0; i < length; i++) {
