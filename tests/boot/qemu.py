@@ -25,15 +25,23 @@ class Boot:
 
 
 def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
-        first_disk=None):
+        first_disk=None, machine=None, disk_interface=None, firmware=None):
     """Boot image; stop at QEMU's exit, at timeout, or once the regular
-    expression until appears in the serial log."""
+    expression until appears in the serial log. machine and disk_interface
+    are run-qemu's QEMU_MACHINE and QEMU_DISK_INTERFACE; firmware is a pair
+    of OVMF code and variables files."""
     if os.path.exists(log_path):
         os.unlink(log_path)
     env = dict(os.environ, QEMU_SERIAL=f"file:{log_path}",
         RUN_DIR=os.path.dirname(log_path))
     if memory:
         env["QEMU_MEMORY"] = memory
+    if machine:
+        env["QEMU_MACHINE"] = machine
+    if disk_interface:
+        env["QEMU_DISK_INTERFACE"] = disk_interface
+    if firmware:
+        env["OVMF_CODE"], env["OVMF_VARS"] = firmware
     if first_disk:
         env["QEMU_FIRST_DISK"] = os.path.join(IMAGES, first_disk)
     process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *extra],

@@ -1,0 +1,192 @@
+"""The boot matrix: the real image booted on many QEMU machine and firmware
+configurations, each of which must reach BOOTCHECK PASS; run directly it
+boots them all and prints the table."""
+
+import collections
+import os
+import re
+import sys
+import time
+
+from qemu import PASS, TOP, boot
+
+LOGS = os.path.join(TOP, "generated", "test-logs")
+TABLE = os.path.join(LOGS, "matrix.txt")
+
+# Debian's two OVMF builds; a code file only ever goes with its own variables.
+OVMF = {
+    "4M": ("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+    "2M": ("/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
+}
+
+# What the kernel must see of each CPU model: (NX, 1 GiB pages). QEMU's
+# default CPU is qemu64, which has NX but no 1 GiB pages.
+CPU_FEATURES = {
+    None: ("yes", "no"),
+    "qemu64,-nx": ("no", "no"),
+    "qemu64,+pdpe1gb": ("yes", "yes"),
+    "max": ("yes", "yes"),
+}
+
+# The last node of the device path OVMF booted from, per disk interface;
+# virtio-blk is a bare PCI function.
+BOOT_PATH = {
+    "ahci": r"/Sata\(0x\d+,0xFFFF,0x0\)",
+    "ide": r"/Ata\((Primary|Secondary),Master,0x0\)",
+    "virtio": r"^PciRoot\(0x0\)/Pci\(0x[0-9A-F]+,0x0\)",
+    "nvme": r"/NVMe\(0x1,",
+    "usb": r"/USB\(0x\d+,0x0\)",
+}
+
+Config = collections.namedtuple("Config",
+    "machine memory cpus disk ovmf vga cpu two_disks")
+
+
+def config(machine, memory, cpus, disk, ovmf="4M", vga=True, cpu=None, two_disks=False):
+    return Config(machine, memory, cpus, disk, ovmf, vga, cpu, two_disks)
+
+
+# Every dimension at least once, the common ones on both machines: q35 has
+# AHCI, pc has IDE; virtio, NVMe and USB (on an XHCI controller) work on both.
+CONFIGS = [
+    config("q35", "256M", 1, "ahci"),
+    config("q35", "512M", 2, "virtio"),
+    config("q35", "1G", 4, "nvme"),
+    config("q35", "256M", 1, "usb"),
+    config("pc", "256M", 1, "ide"),
+    config("pc", "512M", 2, "virtio", ovmf="2M"),
+    config("pc", "1G", 1, "nvme"),
+    config("pc", "2G", 2, "usb"),
+    config("q35", "128M", 1, "ahci", vga=False),
+    config("pc", "128M", 1, "ide", ovmf="2M"),
+    config("q35", "16G", 4, "virtio", cpu="max"),
+    config("pc", "16G", 2, "ide", ovmf="2M", vga=False),
+    config("q35", "4G", 2, "nvme", ovmf="2M"),
+    config("pc", "8G", 4, "usb"),
+    config("q35", "2G", 2, "ahci", ovmf="2M"),
+    config("q35", "512M", 1, "ahci", cpu="qemu64,-nx"),
+    config("pc", "512M", 2, "ide", ovmf="2M", cpu="qemu64,-nx"),
+    config("q35", "1G", 1, "virtio", cpu="qemu64,+pdpe1gb"),
+    config("pc", "2G", 4, "ide", cpu="max"),
+    config("q35", "256M", 2, "nvme", ovmf="2M", vga=False, cpu="qemu64,-nx"),
+    config("q35", "512M", 1, "usb", ovmf="2M", vga=False, cpu="qemu64,+pdpe1gb"),
+    config("q35", "256M", 1, "ahci", two_disks=True),
+    config("pc", "256M", 2, "ide", ovmf="2M", two_disks=True),
+    config("q35", "512M", 1, "virtio", two_disks=True),
+    config("pc", "1G", 4, "nvme", vga=False, two_disks=True),
+    config("q35", "256M", 2, "usb", ovmf="2M", two_disks=True),
+]
+
+
+def name_of(cfg):
+    """A short, unique name that says the whole configuration."""
+    parts = [cfg.machine, cfg.memory, f"{cfg.cpus}cpu", cfg.disk, f"ovmf{cfg.ovmf}"]
+    if not cfg.vga:
+        parts.append("novga")
+    if cfg.cpu:
+        parts.append(cfg.cpu.replace(",", ""))
+    if cfg.two_disks:
+        parts.append("second-disk")
+    return "-".join(parts)
+
+
+def mebibytes(memory):
+    return int(memory[:-1]) * {"M": 1, "G": 1024}[memory[-1]]
+
+
+def problems_of(cfg, result):
+    """Everything wrong with one boot, or an empty list."""
+    log = result.log
+    if result.timed_out:
+        return ["timed out"]
+    problems = []
+    if "BOOTCHECK PASS" not in log:
+        problems.append("no BOOTCHECK PASS")
+    if result.returncode != PASS:
+        problems.append(f"run-qemu exit status {result.returncode}")
+    # OVMF must have booted from the disk on the chosen interface.
+    started = re.search(r'^BdsDxe: starting Boot\d+ ".*" from (.*)$', log, re.M)
+    if not started or not re.search(BOOT_PATH[cfg.disk], started.group(1)):
+        problems.append(f"not booted from {cfg.disk}: "
+            + (started.group(1) if started else "no boot option started"))
+    boot_disk = "disk1" if cfg.two_disks else "disk0"
+    if not re.search(rf"^efi: {boot_disk}: \d+ blocks of 512 bytes, the boot disk$", log, re.M):
+        problems.append(f"{boot_disk} is not the boot disk")
+    no_execute, huge_pages = CPU_FEATURES[cfg.cpu]
+    if f"NX {no_execute}, 1 GiB pages {huge_pages}" not in log:
+        problems.append(f"CPU features are not NX {no_execute}, 1 GiB pages {huge_pages}")
+    graphics = "efi: graphics mode" if cfg.vga else "efi: no graphics output"
+    if graphics not in log:
+        problems.append(f"no \"{graphics}\"")
+    # The firmware keeps some memory for itself and the PC's holes, but most
+    # of what the machine has must reach the kernel as usable.
+    usable = re.search(r"^memory: (\d+) MiB usable", log, re.M)
+    size = mebibytes(cfg.memory)
+    if not usable or not size * 3 // 4 <= int(usable.group(1)) <= size:
+        problems.append("usable memory " + (usable.group(1) + " MiB" if usable else "missing")
+            + f" of {cfg.memory}")
+    if "X64 Exception" in log or "!!!!" in log:
+        problems.append("CPU exception")
+    return problems
+
+
+Result = collections.namedtuple("Result", "name problems seconds tail")
+
+
+def run(cfg):
+    """Boot one configuration; its serial log stays in generated/test-logs."""
+    os.makedirs(LOGS, exist_ok=True)
+    name = name_of(cfg)
+    extra = ["-smp", str(cfg.cpus)]
+    if cfg.cpu:
+        extra += ["-cpu", cfg.cpu]
+    if not cfg.vga:
+        extra += ["-vga", "none"]
+    start = time.monotonic()
+    result = boot("boot.img", os.path.join(LOGS, f"matrix-{name}.serial.log"), timeout=90,
+        memory=cfg.memory, extra=extra, machine=cfg.machine, disk_interface=cfg.disk,
+        firmware=OVMF[cfg.ovmf], first_disk="blank.img" if cfg.two_disks else None)
+    seconds = time.monotonic() - start
+    return Result(name, problems_of(cfg, result), seconds, result.tail(30))
+
+
+def table(results):
+    """The table (configuration, result, seconds), a summary line, and the
+    log tail of every configuration that failed."""
+    width = max(len("configuration"), *(len(r.name) for r in results))
+    lines = [f"{'configuration':<{width}}  result  seconds"]
+    for r in results:
+        lines.append(f"{r.name:<{width}}  {'FAIL' if r.problems else 'pass':<6}  {r.seconds:7.1f}")
+    failed = [r for r in results if r.problems]
+    lines.append(f"boot matrix: {len(results) - len(failed)} of {len(results)} configurations "
+        f"passed, {len(failed)} failed, {sum(r.seconds for r in results):.1f} s")
+    for r in failed:
+        lines += ["", f"{r.name}: " + "; ".join(r.problems), "serial log tail:", r.tail]
+    return "\n".join(lines) + "\n"
+
+
+def write_table(results):
+    os.makedirs(LOGS, exist_ok=True)
+    text = table(results)
+    with open(TABLE, "w") as out:
+        out.write(text)
+    return text
+
+
+# What the tests have booted so far, for the table at the end of the run.
+RESULTS = []
+
+
+def main():
+    # One at a time: each QEMU wants a core, and timings must stay honest.
+    results = []
+    for cfg in CONFIGS:
+        results.append(run(cfg))
+        status = "FAIL" if results[-1].problems else "pass"
+        print(f"{results[-1].name}: {status} {results[-1].seconds:.1f} s", file=sys.stderr)
+    print(write_table(results), end="")
+    return 1 if any(r.problems for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
