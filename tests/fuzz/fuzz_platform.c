@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include <boot/block_device.h>
+#include <boot/devices.h>
 #include <boot/heap.h>
+#include <boot/partitions.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 #include <boot/vfs.h>
@@ -299,4 +301,41 @@ fuzz_walk_volume(const char *prefix)
 	snprintf(root, sizeof(root), "%s/", prefix);
 	walk_directory(&state, root, 0);
 	free(state.buffer);
+}
+
+
+status_t
+fuzz_check_partition(void *cookie, struct block_device *disk,
+	const struct partition_info *info)
+{
+	if (info->size == 0 || info->offset > disk->size
+		|| info->size > disk->size - info->offset || info->index == 0
+		|| info->name[PARTITION_NAME_SIZE - 1] != '\0')
+		abort();
+	if (info->offset % disk->block_size != 0 || info->size % disk->block_size != 0)
+		abort();
+	return B_OK;
+}
+
+
+void
+fuzz_scan_partitions(struct block_device *disk)
+{
+	enum partition_scheme scheme;
+	if (block_device_register(disk) != B_OK)
+		abort();
+	partitions_scan(disk, &scheme);
+	for (struct block_device *device = devices_first(); device != NULL;
+			device = device->next) {
+		if (device == disk)
+			continue;
+		if (partition_of(device) == NULL || device->parent != disk)
+			abort();
+		uint8_t byte;
+		if (block_device_read(device, 0, &byte, 1) != B_OK
+			|| block_device_read(device, device->size - 1, &byte, 1) != B_OK
+			|| block_device_read(device, device->size, &byte, 1) != B_BAD_VALUE)
+			abort();
+	}
+	devices_cleanup();
 }

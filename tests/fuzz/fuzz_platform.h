@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <boot/status.h>
+
 struct block_device;
+struct partition_info;
 
 /*
  * A device of deviceSize bytes whose first size bytes are data and the rest
@@ -29,6 +32,20 @@ void fuzz_add_disk(struct block_device *device);
  * promise of the VFS (a read past the end, a failure without a message).
  */
 void fuzz_walk_volume(const char *prefix);
+
+/*
+ * A partition_scan callback that aborts when a partition leaves the disk,
+ * is not block aligned or has an unterminated name.
+ */
+status_t fuzz_check_partition(void *cookie, struct block_device *disk,
+	const struct partition_info *info);
+
+/*
+ * Register disk, find its partitions through partitions_scan and the device
+ * list, check that each partition device reads its first and last byte and
+ * refuses the one past the end, then clean the devices up.
+ */
+void fuzz_scan_partitions(struct block_device *disk);
 
 /* Abort unless every heap block has been freed. */
 void fuzz_check_heap(void);
