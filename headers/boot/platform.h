@@ -39,7 +39,11 @@ status_t boot_main(struct stage2_args *args);
  */
 status_t platform_init_heap(struct stage2_args *args, void **_base, void **_top);
 
-/* Give the heap region back; called once at handoff, after the last free. */
+/*
+ * Give the heap region back; called once at handoff, after the last free.
+ * A port whose heap lies in the kernel's physical memory records the range
+ * in gKernelArgs->loader_heap, which the kernel checks came back as usable.
+ */
 void platform_release_heap(struct stage2_args *args, void *base);
 
 /*
