@@ -25,7 +25,9 @@
  *                                            a mode
  *   "Booting \"<title>\" in <n> s (any key stops the countdown)"
  *                                            while the countdown runs, then blank
- *   "Error: <text>"                          why the last boot (or menu action) failed
+ *   "Error: <text>"                          why the last boot (or menu action) failed,
+ *                                            on two rows (broken at a space) when
+ *                                            longer than one
  *   "<file>:<line>: <text>"                  each configuration diagnostic
  *                                            (config_format_diagnostic()), and
  *   "... and <n> more in the loader log"     when they do not all fit

@@ -72,13 +72,21 @@ def test_host_loader_without_a_disk_image_explains_itself():
     assert result.returncode == 2
     assert "cannot open disk image" in result.stdout
     assert "does-not-exist.img" in result.stdout
+    # Nothing can boot, but the menu still offers a reboot and the firmware.
+    assert ("Error: no disk holds a volume the loader can read: no such file or directory"
+        in result.stdout), result.stdout
 
 
 def test_host_loader_with_a_tiny_heap_reports_out_of_memory():
     # 64 KiB cannot hold the kernel file; the loader must say so, not crash.
     result = run("--heap", "64", "boot.img")
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "out of memory" in result.stdout, result.stdout + result.stderr
+    size = os.path.getsize(KERNEL)
+    assert (f"boot: cannot load the kernel: disk0p1 (ESP): /boot/kernel: out of memory "
+        f"({size} bytes)") in result.stdout, result.stdout + result.stderr
+    # The menu's 80 columns take the error on two rows, broken at a space.
+    assert ("\nError: cannot load the kernel: disk0p1 (ESP): /boot/kernel: out of memory"
+        f"\n({size} bytes)\n") in result.stdout, result.stdout
 
 
 def write_memory_map(tmp_path, lines):
@@ -117,6 +125,9 @@ def test_host_loader_refuses_a_memory_map_that_does_not_fit(tmp_path):
     assert re.search(r"typed memory map: 6\d\d entries needed, kernel_args holds 512",
         result.stdout), result.stdout
     assert "physical memory ranges: 302 entries needed, kernel_args holds 256" in result.stdout
+    # Back in the menu, which says why; the console then closes it.
+    assert ("Error: cannot prepare the kernel's address space: too many entries"
+        in result.stdout), result.stdout
     assert "BOOTCHECK" not in result.stdout
 
 

@@ -210,15 +210,20 @@ boot_main(struct stage2_args *args)
 		return status;
 	}
 
+	/*
+	 * Without a volume nothing can boot, but the menu still offers the
+	 * firmware's setup, a reboot and the reason; returning to the firmware
+	 * would only show the next boot option.
+	 */
+	char problem[MENU_STATUS_SIZE] = "";
 	status = vfs_init(args);
 	if (status != B_OK) {
-		boot_printf("boot: no disk holds a volume the loader can read: %s\n",
+		snprintf(problem, sizeof(problem), "no disk holds a volume the loader can read: %s",
 			status_string(status));
-		return status;
-	}
-	timeline_mark("volumes ready", 0);
+		boot_printf("boot: %s\n", problem);
+	} else
+		timeline_mark("volumes ready", 0);
 
-	char problem[MENU_STATUS_SIZE] = "";
 	struct boot_config *config = boot_read_config(problem, sizeof(problem));
 	if (config == NULL) {
 		boot_printf("boot: no memory for the configuration\n");

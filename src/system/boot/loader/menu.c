@@ -24,6 +24,8 @@
 #define COMMAND_LINE_EDIT	"Command line> "
 
 static const uint64_t kSecond = 1000000;
+/* An error's reason comes last: it wraps onto a second row rather than being cut. */
+static const int32_t kStatusRows = 2;
 
 /* Where everything is, from the console's size and the number of entries. */
 struct layout {
@@ -68,8 +70,8 @@ static void
 menu_compute_layout(const struct menu *menu)
 {
 	int32_t rows = menu_rows();
-	/* What is not entries takes 16 rows; entries get the rest, at least 3. */
-	int32_t entryRows = rows - 16 > 3 ? rows - 16 : 3;
+	/* What is not entries takes 17 rows; entries get the rest, at least 3. */
+	int32_t entryRows = rows - 17 > 3 ? rows - 17 : 3;
 	if ((uint32_t)entryRows > menu->config->entry_count)
 		entryRows = (int32_t)menu->config->entry_count;
 	sLayout.entries_top = 2;
@@ -77,7 +79,7 @@ menu_compute_layout(const struct menu *menu)
 	sLayout.details_top = sLayout.entries_top + entryRows + 1;
 	sLayout.countdown_row = sLayout.details_top + 5;
 	sLayout.status_row = sLayout.countdown_row + 1;
-	sLayout.diagnostics_top = sLayout.status_row + 2;
+	sLayout.diagnostics_top = sLayout.status_row + kStatusRows + 1;
 	sLayout.help_row = rows - 2;
 	sLayout.diagnostic_rows = sLayout.help_row - 1 - sLayout.diagnostics_top;
 	if (sLayout.diagnostic_rows < 0)
@@ -176,10 +178,10 @@ menu_draw_countdown(const struct menu *menu, int32_t seconds)
 static void
 menu_draw_status(const struct menu *menu)
 {
-	if (menu->status[0] == '\0')
-		menu_draw(sLayout.status_row, MENU_STYLE_NORMAL, "");
-	else
-		menu_drawf(sLayout.status_row, MENU_STYLE_ERROR, "Error: %s", menu->status);
+	char line[MENU_LINE_SIZE] = "";
+	if (menu->status[0] != '\0')
+		snprintf(line, sizeof(line), "Error: %s", menu->status);
+	menu_draw_wrapped(sLayout.status_row, kStatusRows, MENU_STYLE_ERROR, line);
 }
 
 

@@ -116,6 +116,33 @@ menu_draw(int32_t row, enum menu_style style, const char *text)
 
 
 void
+menu_draw_wrapped(int32_t row, int32_t rowCount, enum menu_style style, const char *text)
+{
+	size_t length = strlen(text);
+	for (int32_t i = 0; i < rowCount; i++) {
+		int32_t columns = menu_columns();
+		size_t bytes = menu_fit(text, length, &columns);
+		if (bytes < length && i + 1 < rowCount) {
+			/* Break before the last space that fits; a longer word is split. */
+			size_t space = bytes;
+			while (space > 0 && text[space] != ' ')
+				space--;
+			if (space > 0)
+				bytes = space;
+		}
+		const struct menu_segment segment = { text, bytes, style };
+		menu_draw_segments(row + i, &segment, 1);
+		text += bytes;
+		length -= bytes;
+		while (length > 0 && *text == ' ') {
+			text++;
+			length--;
+		}
+	}
+}
+
+
+void
 menu_drawf(int32_t row, enum menu_style style, const char *format, ...)
 {
 	char line[MENU_LINE_SIZE];

@@ -40,6 +40,12 @@ void menu_clear(void);
 void menu_draw(int32_t row, enum menu_style style, const char *text);
 void menu_drawf(int32_t row, enum menu_style style, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Replace rowCount rows from row with text, broken at spaces; what does not
+ * fit the last row is cut.
+ */
+void menu_draw_wrapped(int32_t row, int32_t rowCount, enum menu_style style,
+	const char *text);
 /* Replace row with the segments one after the other. */
 void menu_draw_segments(int32_t row, const struct menu_segment *segments, uint32_t count);
 

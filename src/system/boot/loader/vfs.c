@@ -363,7 +363,7 @@ vfs_init(struct stage2_args *args)
 	status_t status = platform_add_block_devices(args);
 	if (status != B_OK && devices_first() == NULL) {
 		boot_printf("vfs: no disks: %s\n", status_string(status));
-		return B_ENTRY_NOT_FOUND;
+		return status != B_OK ? status : B_ENTRY_NOT_FOUND;
 	}
 
 	uint32_t diskCount = 0;

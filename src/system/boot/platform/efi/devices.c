@@ -225,6 +225,7 @@ platform_add_block_devices(struct stage2_args *args)
 		return B_ENTRY_NOT_FOUND;
 
 	int added = 0;
+	status_t failure = B_ENTRY_NOT_FOUND;
 	for (UINTN i = 0; i < count; i++) {
 		EFI_BLOCK_IO *io;
 		if (gBootServices->HandleProtocol(handles[i], &sBlockIoGuid, (void **)&io)
@@ -235,11 +236,18 @@ platform_add_block_devices(struct stage2_args *args)
 				|| io->Media->BlockSize == 0
 				|| (io->Media->BlockSize & (io->Media->BlockSize - 1)) != 0)
 			continue;
-		if (efi_add_disk(handles[i], io, added) == B_OK)
+		status_t status = efi_add_disk(handles[i], io, added);
+		if (status == B_OK) {
 			added++;
+			continue;
+		}
+		boot_printf("efi: a disk of %llu blocks is left out: %s\n",
+			(unsigned long long)(io->Media->LastBlock + 1), status_string(status));
+		failure = status;
 	}
 	gBootServices->FreePool(handles);
-	return added > 0 ? B_OK : B_ENTRY_NOT_FOUND;
+	/* With no disk at all, why the last one failed is the useful answer. */
+	return added > 0 ? B_OK : failure;
 }
 
 

@@ -65,6 +65,7 @@ host_add_image(const char *path, int index)
 
 	struct block_device *device = heap_calloc(1, sizeof(*device));
 	if (device == NULL) {
+		boot_printf("host: no memory for disk image %s\n", path);
 		close(fd);
 		return B_NO_MEMORY;
 	}
@@ -89,11 +90,16 @@ status_t
 platform_add_block_devices(struct stage2_args *args)
 {
 	int added = 0;
+	status_t failure = B_ENTRY_NOT_FOUND;
 	for (int i = 0; i < gHostOptions.image_count; i++) {
-		if (host_add_image(gHostOptions.images[i], i) == B_OK)
+		status_t status = host_add_image(gHostOptions.images[i], i);
+		if (status == B_OK)
 			added++;
+		else
+			failure = status;
 	}
-	return added > 0 ? B_OK : B_ENTRY_NOT_FOUND;
+	/* With no disk at all, why the last one failed is the useful answer. */
+	return added > 0 ? B_OK : failure;
 }
 
 
