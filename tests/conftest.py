@@ -1,8 +1,19 @@
 import os
 import sys
 
+import pytest
+
 # Test helpers live next to the tests that use them.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot"))
+
+
+@pytest.fixture
+def log_path(request):
+    """Where a QEMU test keeps its serial log: generated/test-logs/<test>.serial.log."""
+    from qemu import LOGS
+    os.makedirs(LOGS, exist_ok=True)
+    name = request.node.name.replace("[", "-").replace("]", "")
+    return os.path.join(LOGS, name + ".serial.log")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -8,9 +8,8 @@ import re
 import sys
 import time
 
-from qemu import PASS, TOP, boot
+from qemu import LOGS, PASS, TOP, boot
 
-LOGS = os.path.join(TOP, "generated", "test-logs")
 TABLE = os.path.join(LOGS, "matrix.txt")
 
 # Debian's two OVMF builds; a code file only ever goes with its own variables.

@@ -9,6 +9,7 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IMAGES = os.path.join(TOP, "generated", "images")
 RUN_QEMU = os.path.join(TOP, "build", "scripts", "run-qemu")
+LOGS = os.path.join(TOP, "generated", "test-logs")
 
 # run-qemu's exit statuses
 PASS, FAIL, NO_VERDICT = 0, 1, 2

@@ -25,11 +25,8 @@ import tempfile
 import threading
 import time
 
-from qemu import IMAGES, RUN_QEMU
+from qemu import IMAGES, LOGS, RUN_QEMU
 from screen import Qmp
-
-LOGS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), "generated", "test-logs")
 
 
 class Key(str):

@@ -8,17 +8,6 @@ import pytest
 
 from qemu import PASS, boot
 
-LOGS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), "generated", "test-logs")
-
-
-@pytest.fixture
-def log_path(request):
-    os.makedirs(LOGS, exist_ok=True)
-    name = request.node.name.replace("[", "-").replace("]", "")
-    return os.path.join(LOGS, name + ".serial.log")
-
-
 def test_boot_reaches_kernel_and_passes_checks(log_path):
     result = boot("boot.img", log_path)
     assert not result.timed_out, result.tail()

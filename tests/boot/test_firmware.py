@@ -14,11 +14,8 @@ import time
 
 import pytest
 
-from qemu import IMAGES, PASS, RUN_QEMU, boot, read_log
+from qemu import IMAGES, LOGS, PASS, RUN_QEMU, boot, read_log
 from screen import Qmp, read_ppm, write_png
-
-LOGS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), "generated", "test-logs")
 
 # id: (memory, extra QEMU arguments). qemu64 has no 1 GiB pages, max (all
 # that TCG emulates) has them; "-vga none" leaves OVMF without a GOP; the
@@ -33,13 +30,6 @@ MACHINES = {
 # The kernel's colour bars from the left, as RGB (checks_framebuffer.c).
 BARS = [(255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0),
     (255, 0, 255), (255, 0, 0), (0, 0, 255), (0, 0, 0)]
-
-
-@pytest.fixture
-def log_path(request):
-    os.makedirs(LOGS, exist_ok=True)
-    name = request.node.name.replace("[", "-").replace("]", "")
-    return os.path.join(LOGS, name + ".serial.log")
 
 
 def assert_firmware_passed(log):

@@ -8,6 +8,17 @@
 #include <boot/stage2.h>
 #include <boot/stdio.h>
 
+/*
+ * The heap's size in KiB, 0 for BOOT_DEFAULT_HEAP_SIZE, behind a marker so
+ * that build/scripts/set-loader-heap can change it in a built BOOTX64.efi:
+ * a system with many large modules, or a test that wants loading to run out
+ * of memory, needs no rebuild. Volatile: the compiler must not fold the 0.
+ */
+static volatile const struct {
+	char		marker[16];
+	uint32_t	kib;
+} sHeapSetting = { "BOOT-HEAP-KIB:", 0 };
+
 static EFI_PHYSICAL_ADDRESS sHeapBase;
 static UINTN sHeapPages;
 
@@ -15,7 +26,9 @@ static UINTN sHeapPages;
 status_t
 platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 {
-	size_t size = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
+	size_t size = args->heap_size;
+	if (size == 0)
+		size = sHeapSetting.kib != 0 ? (size_t)sHeapSetting.kib * 1024 : BOOT_DEFAULT_HEAP_SIZE;
 	UINTN pages = (size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES;
 
 	/* LoaderData: the kernel sees these pages as free RAM after handoff. */
