@@ -18,7 +18,8 @@
 #include <string.h>
 
 #include <boot/config.h>
-#include <boot/heap.h>
+
+#include "../support/counted_heap.h"
 
 
 #define FILE_NAME	"(disk0p1)/boot/loader.cfg"
@@ -29,50 +30,9 @@ struct writer {
 	size_t	size;
 };
 
-static long sLive;
-static long sAllocations;
-static long sFailAt;
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
-/* --- heap: malloc, counted, one allocation can be made to fail ------------ */
-
-void *
-heap_alloc(size_t size)
-{
-	if (++sAllocations == sFailAt)
-		return NULL;
-	void *block = malloc(size > 0 ? size : 1);
-	if (block == NULL)
-		abort();
-	memset(block, 0xa5, size > 0 ? size : 1);
-	sLive++;
-	return block;
-}
-
-
-void *
-heap_calloc(size_t count, size_t size)
-{
-	if (++sAllocations == sFailAt)
-		return NULL;
-	void *block = calloc(count > 0 ? count : 1, size > 0 ? size : 1);
-	if (block == NULL)
-		abort();
-	sLive++;
-	return block;
-}
-
-
-void
-heap_free(void *pointer)
-{
-	if (pointer != NULL)
-		sLive--;
-	free(pointer);
-}
 
 
 /* --- checks ---------------------------------------------------------------- */
@@ -413,12 +373,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++)
 		lineCount += data[i] == '\n';
 
-	sAllocations = 0;
-	sFailAt = 0;
+	counted_heap_fail_at(0);
 	struct boot_config *config = NULL;
 	check(config_parse(FILE_NAME, text, size, &config) == B_OK && config != NULL,
 		"parse failed without a failing allocation");
-	long allocations = sAllocations;
+	long allocations = counted_heap_allocations();
 	check_config(config, lineCount);
 
 	/* the same input, the same result */
@@ -453,18 +412,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(writer.data);
 	config_free(reread);
 	config_free(config);
-	check(sLive == 0, "leaked heap blocks");
+	check(counted_heap_live() == 0, "leaked heap blocks");
 
 	/* one allocation fails: all or nothing */
 	uint32_t hash = 2166136261u;
 	for (size_t i = 0; i < size; i++)
 		hash = (hash ^ data[i]) * 16777619u;
-	sAllocations = 0;
-	sFailAt = (long)(hash % (uint32_t)allocations) + 1;
+	counted_heap_fail_at((long)(hash % (uint32_t)allocations) + 1);
 	config = NULL;
 	check(config_parse(FILE_NAME, text, size, &config) == B_NO_MEMORY && config == NULL,
 		"a failed allocation did not fail the parse");
-	sFailAt = 0;
-	check(sLive == 0, "leaked heap blocks after a failed allocation");
+	counted_heap_fail_at(0);
+	check(counted_heap_live() == 0, "leaked heap blocks after a failed allocation");
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <boot/stdio.h>
 #include <boot/vfs.h>
 
+#include "../support/counted_heap.h"
+
 /* Bounds that keep one run in milliseconds, yet reach every code path. */
 #define WALK_MAX_DEPTH		6
 #define WALK_MAX_ENTRIES	64
@@ -45,56 +47,17 @@ struct walk_listing {
 	struct vfs_stat	stats[WALK_MAX_ENTRIES];
 };
 
-static long sLive;
 static struct block_device *sQueued;
 
 
-/* --- heap ---------------------------------------------------------------- */
-
-void *
-heap_alloc(size_t size)
-{
-	void *block = malloc(size > 0 ? size : 1);
-	if (block != NULL)
-		sLive++;
-	return block;
-}
-
-
-void *
-heap_calloc(size_t count, size_t size)
-{
-	void *block = calloc(count > 0 ? count : 1, size > 0 ? size : 1);
-	if (block != NULL)
-		sLive++;
-	return block;
-}
-
-
-void *
-heap_realloc(void *pointer, size_t size)
-{
-	void *block = realloc(pointer, size > 0 ? size : 1);
-	if (block != NULL && pointer == NULL)
-		sLive++;
-	return block;
-}
-
-
-void
-heap_free(void *pointer)
-{
-	if (pointer != NULL)
-		sLive--;
-	free(pointer);
-}
-
+/* --- heap: tests/support/counted_heap.c ------------------------------------ */
 
 void
 fuzz_check_heap(void)
 {
-	if (sLive != 0) {
-		fprintf(stderr, "fuzz: %ld heap blocks leaked\n", sLive);
+	long live = counted_heap_live();
+	if (live != 0) {
+		fprintf(stderr, "fuzz: %ld heap blocks leaked\n", live);
 		abort();
 	}
 }

@@ -655,10 +655,9 @@ TEST(config_edit_command_line)
 	CHECK_EQ(strlen(entry->command_line), CONFIG_MAX_COMMAND_LINE - 1);
 	free(longLine);
 
-	gTestConfigAllocations = 0;
-	gTestConfigFailAt = 1;
+	counted_heap_fail_at(1);
 	CHECK_EQ(config_entry_set_command_line(entry, "lost"), B_NO_MEMORY);
-	gTestConfigFailAt = 0;
+	counted_heap_fail_at(0);
 	CHECK_EQ(strlen(entry->command_line), CONFIG_MAX_COMMAND_LINE - 1);
 	test_release(config);
 }
@@ -675,34 +674,30 @@ TEST(config_out_of_memory)
 		"entry a {\nkernel = /k\nmodule = /m\n}\nentry \"a\" {\nmodule = /x",
 	};
 	for (size_t t = 0; t < sizeof(kTexts) / sizeof(kTexts[0]); t++) {
-		gTestConfigFailAt = 0;
-		gTestConfigAllocations = 0;
+		counted_heap_fail_at(0);
 		struct boot_config *config = test_parse(kTexts[t]);
-		long needed = gTestConfigAllocations;
+		long needed = counted_heap_allocations();
 		test_release(config);
 		CHECK(needed >= 3);
 
 		for (long failAt = 1; failAt <= needed; failAt++) {
-			gTestConfigAllocations = 0;
-			gTestConfigFailAt = failAt;
+			counted_heap_fail_at(failAt);
 			config = (struct boot_config *)0x1;
 			status_t status = config_parse(TEST_CONFIG_FILE, kTexts[t], strlen(kTexts[t]),
 				&config);
-			gTestConfigFailAt = 0;
+			counted_heap_fail_at(0);
 			CHECK_EQ(status, B_NO_MEMORY);
 			CHECK(config == (struct boot_config *)0x1);
-			CHECK_EQ(gTestConfigLive, 0);
+			CHECK_EQ(counted_heap_live(), 0);
 		}
 	}
 
 	for (long failAt = 1; failAt <= 5; failAt++) {
-		gTestConfigAllocations = 0;
-		gTestConfigFailAt = failAt;
+		counted_heap_fail_at(failAt);
 		struct boot_config *config = config_default();
-		gTestConfigFailAt = 0;
+		counted_heap_fail_at(0);
 		CHECK(config == NULL);
-		CHECK_EQ(gTestConfigLive, 0);
+		CHECK_EQ(counted_heap_live(), 0);
 	}
-	gTestConfigAllocations = 0;
-	gTestConfigFailAt = 0;
+	counted_heap_fail_at(0);
 }

@@ -1,6 +1,7 @@
 /*
- * What the configuration parser tests share: a counted malloc heap that can
- * be told to fail, and helpers that parse and compare diagnostics.
+ * What the configuration parser tests share: helpers that parse and compare
+ * diagnostics. The heap is tests/support/counted_heap.c, which can be told to
+ * fail.
  */
 #ifndef TEST_CONFIG_H
 #define TEST_CONFIG_H
@@ -9,13 +10,9 @@
 
 #include <boot/config.h>
 
-#define TEST_CONFIG_FILE	"/boot/loader.cfg"
+#include "../support/counted_heap.h"
 
-/* Heap blocks not freed yet. */
-extern long gTestConfigLive;
-/* Allocations made so far; the one with this number (from 1) fails, 0: none. */
-extern long gTestConfigAllocations;
-extern long gTestConfigFailAt;
+#define TEST_CONFIG_FILE	"/boot/loader.cfg"
 
 /* At the start of each case: no failing allocation, earlier failures' leaks forgotten. */
 void test_config_reset(void);

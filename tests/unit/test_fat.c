@@ -161,7 +161,7 @@ static long
 fresh(void)
 {
 	vfs_cleanup();
-	return test_heap_live();
+	return counted_heap_live();
 }
 
 
@@ -230,7 +230,7 @@ static void
 unmount_and_check_leaks(long live)
 {
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <boot/block_device.h>
-#include <boot/heap.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 
@@ -28,57 +27,7 @@ static char sOutput[OUTPUT_SIZE];
 static size_t sOutputLength;
 static char sConsole[OUTPUT_SIZE];
 static size_t sConsoleLength;
-static long sLive;
 static int sCleanupCount;
-
-
-/* --- heap: malloc, counted ---------------------------------------------- */
-
-void *
-heap_alloc(size_t size)
-{
-	/* heap_alloc(0) is valid and must not look like a failure */
-	void *block = malloc(size > 0 ? size : 1);
-	if (block != NULL)
-		sLive++;
-	return block;
-}
-
-
-void *
-heap_calloc(size_t count, size_t size)
-{
-	void *block = calloc(count > 0 ? count : 1, size > 0 ? size : 1);
-	if (block != NULL)
-		sLive++;
-	return block;
-}
-
-
-void *
-heap_realloc(void *pointer, size_t size)
-{
-	void *block = realloc(pointer, size > 0 ? size : 1);
-	if (block != NULL && pointer == NULL)
-		sLive++;
-	return block;
-}
-
-
-void
-heap_free(void *pointer)
-{
-	if (pointer != NULL)
-		sLive--;
-	free(pointer);
-}
-
-
-long
-test_heap_live(void)
-{
-	return sLive;
-}
 
 
 /* --- output ------------------------------------------------------------- */

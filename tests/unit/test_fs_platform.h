@@ -1,7 +1,7 @@
 /*
- * The platform side of the partition, file system and VFS tests: a malloc
- * heap (so that the sanitizers see every block), captured output, and the
- * device hooks backed by test disks.
+ * The platform side of the partition, file system and VFS tests: captured
+ * output and the device hooks backed by test disks. The heap is
+ * tests/support/counted_heap.c, whose live-block count shows leaks.
  */
 #ifndef TEST_FS_PLATFORM_H
 #define TEST_FS_PLATFORM_H
@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../support/counted_heap.h"
 
 struct block_device;
 
@@ -27,8 +29,6 @@ bool test_output_contains(const char *text);
 /* Only what boot_printf (the console) got. */
 bool test_console_contains(const char *text);
 
-/* heap blocks currently allocated */
-long test_heap_live(void);
 /* platform_cleanup_devices() calls */
 int test_platform_cleanup_count(void);
 

@@ -208,7 +208,7 @@ TEST(block_device_read_checks_bounds_without_overflow)
 TEST(devices_own_what_they_list_and_refuse_bad_devices)
 {
 	test_platform_reset();
-	long live = test_heap_live();
+	long live = counted_heap_live();
 	int cleanups = test_platform_cleanup_count();
 
 	struct block_device *disk = memory_disk("gpt.img", NULL, NULL, 512);
@@ -245,7 +245,7 @@ TEST(devices_own_what_they_list_and_refuse_bad_devices)
 	devices_cleanup();
 	CHECK(devices_first() == NULL);
 	CHECK_EQ(test_platform_cleanup_count(), cleanups + 1);
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 

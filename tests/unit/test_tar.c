@@ -21,7 +21,7 @@ fresh(void)
 {
 	vfs_cleanup();
 	test_platform_reset();
-	return test_heap_live();
+	return counted_heap_live();
 }
 
 
@@ -100,7 +100,7 @@ TEST(every_file_of_every_archive_reads_back_identical)
 		if (compared != files[i])
 			unit_fail(__FILE__, __LINE__, "%s: %d files", archives[i], compared);
 		vfs_cleanup();
-		CHECK_EQ(test_heap_live(), live);
+		CHECK_EQ(counted_heap_live(), live);
 	}
 }
 
@@ -157,7 +157,7 @@ TEST(a_tar_file_on_a_fat_volume_mounts_as_a_volume)
 		B_ENTRY_NOT_FOUND);
 
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -194,7 +194,7 @@ TEST(tar_bad_checksums_are_reported_with_their_position)
 	CHECK(!test_console_contains("tar header"));
 	CHECK(test_output_contains("disk0: no known file system"));
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -239,7 +239,7 @@ TEST(tar_sizes_are_checked_and_base256_is_understood)
 		vfs_cleanup();
 	}
 	CHECK(test_console_contains("bytes of data run past the end of the archive"));
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -272,7 +272,7 @@ TEST(truncated_archives_never_crash)
 		vfs_cleanup();
 	}
 	free(original);
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -298,7 +298,7 @@ TEST(tar_entries_that_climb_out_or_clash_are_skipped)
 	CHECK_EQ(vfs_stat("/boot/modules/a.txt", &stat, NULL, 0), B_OK);
 	CHECK_EQ(stat.size, 100);
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -355,5 +355,5 @@ TEST(tar_with_many_entries_and_duplicates)
 	CHECK(memcmp(file, "0000", 4) == 0);
 	heap_free(file);
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }

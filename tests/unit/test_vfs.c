@@ -26,7 +26,7 @@ fresh(void)
 {
 	vfs_cleanup();
 	test_platform_reset();
-	return test_heap_live();
+	return counted_heap_live();
 }
 
 
@@ -142,7 +142,7 @@ TEST(gpt_partitions_become_named_volumes)
 	}
 
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -222,7 +222,7 @@ TEST(mbr_primary_and_logical_partitions_become_volumes)
 	CHECK_EQ(test_compare_tree(test_image_path("tar-gnu.d"), "(disk0p6)"), 10);
 	CHECK_EQ(test_compare_tree(test_image_path("mbr-p7.d"), "(vol4)"), 3);
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -290,7 +290,7 @@ TEST(paths_are_parsed_strictly_and_errors_say_where_and_why)
 	CHECK_EQ(vfs_stat("/boot/nothing", &stat, tiny, sizeof(tiny)), B_ENTRY_NOT_FOUND);
 	CHECK(strcmp(tiny, "/boot/n") == 0);
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -307,7 +307,7 @@ TEST(a_broken_volume_does_not_hide_the_others)
 	expect_error("/nothing-anywhere", B_IO_ERROR,
 		"disk0 (FAT16S1): /nothing-anywhere: cannot read from the FAT volume");
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 
@@ -331,7 +331,7 @@ TEST(damaged_or_empty_disks_leave_the_good_ones_usable)
 	vfs_cleanup();
 	CHECK_EQ(test_platform_cleanup_count(), cleanups + 1);
 	CHECK(devices_first() == NULL);
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 
 	/* nothing at all */
 	fresh();
@@ -345,7 +345,7 @@ TEST(damaged_or_empty_disks_leave_the_good_ones_usable)
 	CHECK(test_console_contains("vfs: no volume found on 1 disk"));
 	expect_error("/boot/kernel", B_ENTRY_NOT_FOUND, "/boot/kernel: no volumes");
 	vfs_cleanup();
-	CHECK_EQ(test_heap_live(), live);
+	CHECK_EQ(counted_heap_live(), live);
 }
 
 

@@ -1,6 +1,5 @@
 /*
- * The configuration tests' heap: malloc, counted, with one allocation made
- * to fail on demand, and their parse and diagnostic helpers.
+ * The configuration tests' parse and diagnostic helpers.
  */
 #include "test_config.h"
 
@@ -9,66 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <boot/heap.h>
 
 #include "unit_test.h"
-
-
-long gTestConfigLive;
-long gTestConfigAllocations;
-long gTestConfigFailAt;
-
-
-static bool
-allocation_fails(void)
-{
-	gTestConfigAllocations++;
-	return gTestConfigAllocations == gTestConfigFailAt;
-}
-
-
-void *
-heap_alloc(size_t size)
-{
-	if (allocation_fails())
-		return NULL;
-	/* not zeroed, and never 0 bytes: the parser must not rely on either */
-	void *block = malloc(size > 0 ? size : 1);
-	if (block != NULL) {
-		memset(block, 0xa5, size > 0 ? size : 1);
-		gTestConfigLive++;
-	}
-	return block;
-}
-
-
-void *
-heap_calloc(size_t count, size_t size)
-{
-	if (allocation_fails())
-		return NULL;
-	void *block = calloc(count > 0 ? count : 1, size > 0 ? size : 1);
-	if (block != NULL)
-		gTestConfigLive++;
-	return block;
-}
-
-
-void
-heap_free(void *pointer)
-{
-	if (pointer != NULL)
-		gTestConfigLive--;
-	free(pointer);
-}
 
 
 void
 test_config_reset(void)
 {
-	gTestConfigLive = 0;
-	gTestConfigAllocations = 0;
-	gTestConfigFailAt = 0;
+	counted_heap_reset();
 }
 
 
@@ -139,5 +86,5 @@ void
 test_release(struct boot_config *config)
 {
 	config_free(config);
-	CHECK_EQ(gTestConfigLive, 0);
+	CHECK_EQ(counted_heap_live(), 0);
 }
