@@ -640,23 +640,31 @@ TEST(fat_damaged_boot_sectors_are_refused_clearly)
 		int			width;
 		uint32_t	value;
 		const char	*message;		/* NULL: not recognised as FAT at all */
+		bool		unnamed;		/* the "FAT16   " type name erased too */
 	} cases[] = {
-		{ 11, 2, 0, NULL },
-		{ 11, 2, 768, NULL },
-		{ 13, 1, 3, NULL },
-		{ 14, 2, 0, NULL },
-		{ 16, 1, 0, NULL },
-		{ 19, 2, 0, "FAT boot sector gives no volume size" },
-		{ 22, 2, 0, "FAT boot sector gives no FAT size" },
-		{ 17, 2, 0, "FAT12/16 boot sector without a root directory" },
-		{ 22, 2, 1, "FAT of 512 bytes is too small for " },
-		{ 14, 2, 40000, "FAT volume has no data area" },
-		{ 19, 2, 65535, "FAT volume (33553920 bytes) is larger than its device" },
+		/* An impossible geometry is damage when the sector says it is FAT... */
+		{ 11, 2, 0, "FAT boot sector gives 0 bytes per sector", false },
+		{ 11, 2, 768, "FAT boot sector gives 768 bytes per sector", false },
+		{ 13, 1, 3, "FAT boot sector gives 3 sectors per cluster", false },
+		{ 14, 2, 0, "FAT boot sector gives 0 reserved sectors and 2 FATs", false },
+		{ 16, 1, 0, "FAT boot sector gives 1 reserved sectors and 0 FATs", false },
+		/* ...and a sign of something else when it does not. */
+		{ 11, 2, 768, NULL, true },
+		{ 13, 1, 3, NULL, true },
+		{ 16, 1, 0, NULL, true },
+		{ 19, 2, 0, "FAT boot sector gives no volume size", false },
+		{ 22, 2, 0, "FAT boot sector gives no FAT size", false },
+		{ 17, 2, 0, "FAT12/16 boot sector without a root directory", false },
+		{ 22, 2, 1, "FAT of 512 bytes is too small for ", false },
+		{ 14, 2, 40000, "FAT volume has no data area", false },
+		{ 19, 2, 65535, "FAT volume (33553920 bytes) is larger than its device", false },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long live = fresh();
 		struct image image;
 		image_load("fat16-s1", &image);
+		if (cases[i].unnamed)
+			memset(image.data + 54, ' ', 8);
 		for (int j = 0; j < cases[i].width; j++)
 			image.data[cases[i].offset + j] = (uint8_t)(cases[i].value >> (8 * j));
 		CHECK_EQ(image_mount(&image), B_ENTRY_NOT_FOUND);

@@ -609,6 +609,45 @@ TEST(mbr_primary_entries_outside_the_disk_are_skipped)
 }
 
 
+TEST(mbr_primary_entries_overlapping_earlier_ones_are_skipped)
+{
+	test_platform_reset();
+	uint8_t *data;
+	struct block_device *disk = memory_disk("mbr.img", NULL, &data, 512);
+	/* partition 2 (10240-14335) now starts inside partition 1 (2048-10239) */
+	data[446 + 16 + 8] = 0x00;
+	data[446 + 16 + 9] = 0x24;
+	struct found found = { 0 };
+	CHECK_EQ(mbr_scan(disk, collect, &found), B_OK);
+	CHECK_EQ(found.count, 4);
+	CHECK_EQ(found.info[0].index, 1);
+	CHECK_EQ(found.info[1].index, 5);
+	CHECK(test_console_contains("disk0: MBR partition 2 overlaps partition 1, ignored"));
+
+	/* partition 1 grown over the extended partition: its logicals go with it */
+	test_platform_reset();
+	data[446 + 16 + 9] = 0x28;
+	data[446 + 12] = 0x00;
+	data[446 + 13] = 0x40;
+	memset(&found, 0, sizeof(found));
+	CHECK_EQ(mbr_scan(disk, collect, &found), B_OK);
+	CHECK_EQ(found.count, 1);
+	CHECK_EQ(found.info[0].size, 0x4000 * 512);
+	CHECK(test_console_contains("disk0: MBR partition 2 overlaps partition 1, ignored"));
+	CHECK(test_console_contains("disk0: MBR partition 3 overlaps partition 1, ignored"));
+
+	/* touching is not overlapping: partition 1 ends where partition 2 starts */
+	test_platform_reset();
+	data[446 + 12] = 0x00;
+	data[446 + 13] = 0x20;
+	memset(&found, 0, sizeof(found));
+	CHECK_EQ(mbr_scan(disk, collect, &found), B_OK);
+	check_mbr_partitions(&found, 5);
+	CHECK(!test_console_contains("overlaps"));
+	test_disk_free(disk);
+}
+
+
 TEST(mbr_protective_and_superfloppy_disks)
 {
 	test_platform_reset();

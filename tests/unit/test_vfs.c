@@ -324,6 +324,9 @@ TEST(damaged_or_empty_disks_leave_the_good_ones_usable)
 	CHECK(test_output_contains("vfs: disk2: no partition table"));
 	CHECK(test_output_contains("vfs: disk2: no known file system"));
 	expect_file("/boot/kernel", "gpt-p1.d/boot/kernel");
+	/* A file found nowhere may have been on the damaged disk: the error says so. */
+	expect_error("/boot/nothing", B_ENTRY_NOT_FOUND, "/boot/nothing: not found on any volume; "
+		"damaged: disk1: GPT partition table damaged");
 
 	/* a second init is a bug of the caller */
 	CHECK_EQ(vfs_init(NULL), B_NOT_ALLOWED);
@@ -339,6 +342,15 @@ TEST(damaged_or_empty_disks_leave_the_good_ones_usable)
 	CHECK(test_console_contains("vfs: no disks: no such file or directory"));
 	vfs_cleanup();
 
+	fresh();
+	add_disk("gpt-bad-entries.img", "disk0", 0);
+	add_disk("gpt-bad-entries.img", "disk1", 0);
+	CHECK_EQ(vfs_init(NULL), B_ENTRY_NOT_FOUND);
+	expect_error("/boot/kernel", B_ENTRY_NOT_FOUND, "/boot/kernel: no volumes; damaged: "
+		"disk0: GPT partition table damaged (and 1 more)");
+	vfs_cleanup();
+
+	/* The damage is forgotten with the volumes. */
 	fresh();
 	test_platform_add_disk(test_disk_memory(calloc(1, 1 << 20), 1 << 20, "disk0", 512, 0));
 	CHECK_EQ(vfs_init(NULL), B_ENTRY_NOT_FOUND);

@@ -31,6 +31,9 @@ static uint32_t sVolumeCount;
 static uint32_t sVolumeCapacity;
 static struct vfs_volume *sBootVolume;
 static bool sInitialized;
+/* what vfs_scan_damage() reports */
+static char sDamage[VFS_ERROR_SIZE];
+static uint32_t sDamageCount;
 static uint32_t sOpenFiles;
 
 
@@ -329,6 +332,29 @@ vfs_log_partition(struct block_device *device)
 
 
 static void
+vfs_note_damage(const char *format, ...) BOOT_PRINTF(1, 2);
+
+static void
+vfs_note_damage(const char *format, ...)
+{
+	if (sDamageCount++ > 0)
+		return;
+	va_list args;
+	va_start(args, format);
+	vsnprintf(sDamage, sizeof(sDamage), format, args);
+	va_end(args);
+}
+
+
+const char *
+vfs_scan_damage(uint32_t *_count)
+{
+	*_count = sDamageCount;
+	return sDamageCount > 0 ? sDamage : NULL;
+}
+
+
+static void
 vfs_try_mount(struct stage2_args *args, struct block_device *disk,
 	struct block_device *device)
 {
@@ -338,8 +364,10 @@ vfs_try_mount(struct stage2_args *args, struct block_device *disk,
 	status_t status = vfs_mount_device(device, boot, NULL, error, sizeof(error));
 	if (status == B_NOT_SUPPORTED)
 		boot_dprintf("vfs: %s\n", error);
-	else if (status != B_OK)
+	else if (status != B_OK) {
 		boot_printf("vfs: cannot mount %s\n", error);
+		vfs_note_damage("%s", error);
+	}
 }
 
 
@@ -386,6 +414,8 @@ vfs_init(struct stage2_args *args)
 		if (status != B_OK) {
 			boot_printf("vfs: %s: %s partition table damaged: %s\n", disk->name,
 				partition_scheme_name(scheme), status_string(status));
+			vfs_note_damage("%s: %s partition table damaged", disk->name,
+				partition_scheme_name(scheme));
 		} else
 			boot_dprintf("vfs: %s: %s partition table\n", disk->name,
 				partition_scheme_name(scheme));
@@ -437,6 +467,7 @@ vfs_cleanup(void)
 	sVolumes = NULL;
 	sVolumeCapacity = 0;
 	sBootVolume = NULL;
+	sDamageCount = 0;
 	sInitialized = false;
 	vfs_files_reset();
 

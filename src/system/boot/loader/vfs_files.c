@@ -183,8 +183,18 @@ vfs_search(const char *path, const char *normalized, struct vfs_volume **_volume
 
 	if (firstError != B_OK)
 		return firstError;
-	vfs_format_error(error, errorSize, NULL, path, "%s",
-		count == 0 ? "no volumes" : "not found on any volume");
+	/* What the menu shows has to say why, when a damaged volume is the likely reason. */
+	uint32_t damageCount;
+	const char *damage = vfs_scan_damage(&damageCount);
+	const char *absent = count == 0 ? "no volumes" : "not found on any volume";
+	if (damage == NULL)
+		vfs_format_error(error, errorSize, NULL, path, "%s", absent);
+	else if (damageCount == 1)
+		vfs_format_error(error, errorSize, NULL, path, "%s; damaged: %s", absent, damage);
+	else {
+		vfs_format_error(error, errorSize, NULL, path, "%s; damaged: %s (and %u more)",
+			absent, damage, damageCount - 1);
+	}
 	return B_ENTRY_NOT_FOUND;
 }
 

@@ -24,6 +24,13 @@ const char *vfs_reason(const struct vfs_volume *volume, status_t status);
 void vfs_format_error(char *error, size_t errorSize, const struct vfs_volume *volume,
 	const char *path, const char *format, ...) BOOT_PRINTF(5, 6);
 
+/*
+ * The first damage the volume scan met (a partition table, a file system it
+ * could not mount), NULL for none, and in *_count how many: a file found on
+ * no volume may have been on one of them.
+ */
+const char *vfs_scan_damage(uint32_t *_count);
+
 /* bookkeeping of open files, for the warning at cleanup */
 void vfs_file_opened(void);
 void vfs_file_closed(void);

@@ -59,6 +59,26 @@ mbr_is_empty(const struct mbr_entry *entry)
 }
 
 
+/*
+ * The first accepted slot before slot whose blocks slot shares, or -1. Two
+ * partitions on the same blocks would be two views of one file system, and
+ * which one the table's author meant cannot be told.
+ */
+static int
+mbr_overlapping_slot(const struct mbr_entry *entries, const bool *accepted, int slot)
+{
+	const struct mbr_entry *entry = &entries[slot];
+	for (int other = 0; other < slot; other++) {
+		if (accepted[other]
+			&& entry->start < (uint64_t)entries[other].start + entries[other].count
+			&& entries[other].start < (uint64_t)entry->start + entry->count) {
+			return other;
+		}
+	}
+	return -1;
+}
+
+
 static status_t
 mbr_report(struct block_device *disk, uint32_t index, const struct mbr_entry *entry,
 	uint64_t start, partition_hook hook, void *cookie)
@@ -184,6 +204,7 @@ mbr_scan(struct block_device *disk, partition_hook hook, void *cookie)
 		return B_ENTRY_NOT_FOUND;
 
 	int extendedSlot = -1;
+	bool accepted[4] = { false, false, false, false };
 	for (int slot = 0; slot < 4; slot++) {
 		const struct mbr_entry *entry = &entries[slot];
 		if (mbr_is_empty(entry))
@@ -193,6 +214,13 @@ mbr_scan(struct block_device *disk, partition_hook hook, void *cookie)
 				disk->name, slot + 1);
 			continue;
 		}
+		int overlapped = mbr_overlapping_slot(entries, accepted, slot);
+		if (overlapped >= 0) {
+			boot_printf("%s: MBR partition %d overlaps partition %d, ignored\n",
+				disk->name, slot + 1, overlapped + 1);
+			continue;
+		}
+		accepted[slot] = true;
 		if (mbr_is_extended(entry->type)) {
 			if (extendedSlot < 0)
 				extendedSlot = slot;

@@ -50,6 +50,8 @@
 #define BPB_BOOT_SIGNATURE_32	66
 #define BPB_LABEL_32			71
 #define BPB_EXTENDED_SIGNATURE	0x29
+#define BPB_FS_TYPE_16			54
+#define BPB_FS_TYPE_32			82
 
 enum fat_link {
 	FAT_LINK_NEXT,		/* another cluster of the chain */
@@ -89,17 +91,41 @@ fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 	if (status != B_OK)
 		return fat_fail(volume, status, "cannot read the FAT boot sector");
 
-	/* Recognition: a jump or the boot signature, and a plausible geometry. */
+	/*
+	 * Recognition: a jump or the boot signature, and a plausible geometry.
+	 * A boot sector that also names its type (every formatter writes it) is
+	 * FAT for certain: an impossible geometry is then damage to report, not
+	 * a sign of some other file system.
+	 */
 	bool jump = (sector[0] == 0xeb && sector[2] == 0x90) || sector[0] == 0xe9;
 	bool signature = sector[510] == 0x55 && sector[511] == 0xaa;
+	if (!jump && !signature)
+		return B_NOT_SUPPORTED;
+	bool named = memcmp(sector + BPB_FS_TYPE_16, "FAT1", 4) == 0
+		|| memcmp(sector + BPB_FS_TYPE_16, "FAT ", 4) == 0
+		|| memcmp(sector + BPB_FS_TYPE_32, "FAT32", 5) == 0;
 	uint32_t sectorSize = read_le16(sector + BPB_BYTES_PER_SECTOR);
 	uint32_t sectorsPerCluster = sector[BPB_SECTORS_PER_CLUSTER];
 	uint32_t reserved = read_le16(sector + BPB_RESERVED_SECTORS);
 	uint32_t fatCount = sector[BPB_FAT_COUNT];
-	if ((!jump && !signature) || sectorSize < 512 || sectorSize > 4096
-		|| !fat_power_of_two(sectorSize) || !fat_power_of_two(sectorsPerCluster)
-		|| reserved == 0 || fatCount == 0 || fatCount > 4) {
-		return B_NOT_SUPPORTED;
+	if (sectorSize < 512 || sectorSize > 4096 || !fat_power_of_two(sectorSize)) {
+		if (!named)
+			return B_NOT_SUPPORTED;
+		fs_set_reason(fs, "FAT boot sector gives %u bytes per sector", sectorSize);
+		return B_BAD_DATA;
+	}
+	if (!fat_power_of_two(sectorsPerCluster)) {
+		if (!named)
+			return B_NOT_SUPPORTED;
+		fs_set_reason(fs, "FAT boot sector gives %u sectors per cluster", sectorsPerCluster);
+		return B_BAD_DATA;
+	}
+	if (reserved == 0 || fatCount == 0 || fatCount > 4) {
+		if (!named)
+			return B_NOT_SUPPORTED;
+		fs_set_reason(fs, "FAT boot sector gives %u reserved sectors and %u FATs", reserved,
+			fatCount);
+		return B_BAD_DATA;
 	}
 
 	uint32_t rootEntries = read_le16(sector + BPB_ROOT_ENTRIES);
