@@ -149,8 +149,11 @@ status_t
 platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	uint32_t protection, bool exact)
 {
-	if (size == 0 || size > sMemorySize)
+	if (size == 0)
 		return B_BAD_VALUE;
+	/* More than the machine has is what EFI's AllocatePages says too: no memory. */
+	if (size > sMemorySize)
+		return B_NO_MEMORY;
 	uint64_t bytes = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	uint64_t address = *_kernel_address;
 	status_t status = kernel_regions_reserve(&address, bytes, exact);
