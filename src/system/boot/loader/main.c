@@ -21,6 +21,13 @@
 /* Keys typed before the loader looked, of which Space or Esc opens the menu. */
 #define MAX_PENDING_KEYS	16
 
+/*
+ * Seconds the menu counts down when the configuration has problems but asks
+ * for no menu: long enough to read them, short enough that an unattended
+ * machine still boots what could be parsed.
+ */
+static const int32_t kProblemCountdown = 10;
+
 
 /*
  * The configuration file, found like the kernel; its name in messages says
@@ -147,8 +154,10 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 	if (problem[0] != '\0')
 		menu_set_status(&menu, "%s", problem);
 
-	bool showMenu = config->timeout != 0 || problem[0] != '\0' || boot_menu_requested();
 	int32_t countdown = config->timeout;
+	if (countdown == 0 && config->diagnostic_count + config->diagnostics_dropped > 0)
+		countdown = kProblemCountdown;
+	bool showMenu = countdown != 0 || problem[0] != '\0' || boot_menu_requested();
 	boot_report_diagnostics(config, showMenu);
 
 	status_t status = B_INTERRUPTED;
