@@ -22,3 +22,12 @@ def pytest_terminal_summary(terminalreporter):
     if matrix and matrix.RESULTS:
         terminalreporter.section("boot matrix")
         terminalreporter.write(matrix.table(matrix.RESULTS))
+    # The corrupted-input suite's tables and counts (tests/boot/test_corrupt.py).
+    corrupt = sys.modules.get("corrupt.suite")
+    if corrupt and corrupt.HOST_RESULTS:
+        terminalreporter.section("corrupted-input suite, hosted port")
+        terminalreporter.write(corrupt.table(corrupt.HOST_RESULTS,
+            "corrupted-input suite, hosted port"))
+    if corrupt and corrupt.RESULTS:
+        terminalreporter.section("corrupted-input suite, QEMU")
+        terminalreporter.write(corrupt.table(corrupt.RESULTS))

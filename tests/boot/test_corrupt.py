@@ -1,0 +1,64 @@
+"""The corrupted-input suite under pytest (tests/boot/corrupt has the cases):
+each case on the hosted port, and each case booted in QEMU + OVMF, where it
+must end in the boot menu with its own error, in bounded time, with no
+exception, reset or kernel entry. The QEMU boots run two at a time when the
+first of them is asked for; the table of all of them comes at the end of the
+run (tests/conftest.py) and in generated/test-logs/corrupt.txt."""
+
+import pytest
+
+from corrupt import cases, generate, suite
+
+NAMES = [c.name for c in cases.CASES]
+BY_NAME = {c.name: c for c in cases.CASES}
+
+
+@pytest.fixture(scope="session")
+def disks():
+    generate.generate()
+
+
+@pytest.fixture(scope="session")
+def qemu_results(request, disks):
+    """Every selected case booted in QEMU, by name."""
+    chosen = [BY_NAME[item.callspec.params["name"]] for item in request.session.items
+        if item.originalname == "test_case_ends_in_the_menu_in_qemu"]
+    results = suite.run_all(chosen)
+    suite.RESULTS.extend(results)
+    suite.write_table(suite.RESULTS)
+    return {r.name: r for r in results}
+
+
+def test_there_are_at_least_50_cases_in_every_category():
+    assert len(cases.CASES) >= 50
+    assert {c.category for c in cases.CASES} == set(cases.CATEGORIES)
+
+
+def test_the_judge_finds_a_wrong_error_a_repeated_one_and_a_kernel_entry():
+    # The checks the cases rely on must be able to fail.
+    case = BY_NAME["elf-bad-magic"]
+    menu = ("Boot menu\n> 1. Default\n\n"
+        "Error: kernel /boot/kernel is not bootable: bad ELF magic\n\nm video mode\n")
+    said = "boot: kernel /boot/kernel is not bootable: bad ELF magic\n"
+    assert suite.judge(case, {}, [said], menu, 99) == []
+    assert suite.judge(case, {}, [said * 2], menu, 99)
+    assert suite.judge(case, {}, [said], menu.replace("magic", "magik"), 99)
+    assert suite.judge(case, {}, [said + "BOOTCHECK PASS\n"], menu, 99)
+    assert suite.judge(case, {}, [said], menu.replace("> 1.", "  1."), 99)
+    # A long error takes two rows, broken at a space.
+    assert suite.wrapped("Error: " + "word " * 30, 40) == [
+        "Error: word word word word word word", "word word word word word word word word"]
+    assert suite.wrapped("x" * 50, 20) == ["x" * 20, "x" * 20]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_case_ends_in_the_menu_on_the_hosted_port(name, disks):
+    result = suite.run_host(BY_NAME[name])
+    suite.HOST_RESULTS.append(result)
+    assert not result.problems, "; ".join(result.problems) + "\n" + result.tail
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_case_ends_in_the_menu_in_qemu(name, qemu_results):
+    result = qemu_results[name]
+    assert not result.problems, "; ".join(result.problems) + "\n" + result.tail
