@@ -646,8 +646,9 @@ TEST(fat_damaged_boot_sectors_are_refused_clearly)
 		{ 11, 2, 0, "FAT boot sector gives 0 bytes per sector", false },
 		{ 11, 2, 768, "FAT boot sector gives 768 bytes per sector", false },
 		{ 13, 1, 3, "FAT boot sector gives 3 sectors per cluster", false },
-		{ 14, 2, 0, "FAT boot sector gives 0 reserved sectors and 2 FATs", false },
-		{ 16, 1, 0, "FAT boot sector gives 1 reserved sectors and 0 FATs", false },
+		{ 14, 2, 0, "FAT boot sector gives no reserved sectors", false },
+		{ 16, 1, 0, "FAT boot sector gives 0 FATs", false },
+		{ 16, 1, 5, "FAT boot sector gives 5 FATs", false },
 		/* ...and a sign of something else when it does not. */
 		{ 11, 2, 768, NULL, true },
 		{ 13, 1, 3, NULL, true },

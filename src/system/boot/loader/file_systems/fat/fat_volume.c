@@ -120,11 +120,15 @@ fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 		fs_set_reason(fs, "FAT boot sector gives %u sectors per cluster", sectorsPerCluster);
 		return B_BAD_DATA;
 	}
-	if (reserved == 0 || fatCount == 0 || fatCount > 4) {
+	if (reserved == 0) {
 		if (!named)
 			return B_NOT_SUPPORTED;
-		fs_set_reason(fs, "FAT boot sector gives %u reserved sectors and %u FATs", reserved,
-			fatCount);
+		return fat_fail(volume, B_BAD_DATA, "FAT boot sector gives no reserved sectors");
+	}
+	if (fatCount == 0 || fatCount > 4) {
+		if (!named)
+			return B_NOT_SUPPORTED;
+		fs_set_reason(fs, "FAT boot sector gives %u FATs", fatCount);
 		return B_BAD_DATA;
 	}
 
