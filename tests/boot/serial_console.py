@@ -42,6 +42,12 @@ KEYS = {
 UP, DOWN, RIGHT, LEFT = KEYS["UP"], KEYS["DOWN"], KEYS["RIGHT"], KEYS["LEFT"]
 HOME, END, PAGE_UP, PAGE_DOWN = KEYS["HOME"], KEYS["END"], KEYS["PAGE_UP"], KEYS["PAGE_DOWN"]
 DELETE, BACKSPACE, ENTER, ESC = KEYS["DELETE"], KEYS["BACKSPACE"], KEYS["ENTER"], KEYS["ESC"]
+# What an xterm (and Linux's console) sends instead: OVMF passes these on
+# undecoded, and the loader decodes them itself.
+XTERM_KEYS = {
+    "HOME": Key("\x1b[1~"), "DELETE": Key("\x1b[3~"), "END": Key("\x1b[4~"),
+    "PAGE_UP": Key("\x1b[5~"), "PAGE_DOWN": Key("\x1b[6~"), "INSERT": Key("\x1b[2~"),
+}
 
 # TerminalDxe's TwoSecondTimeOut, with a margin: how long a lone ESC waits
 # before it becomes the Escape key.

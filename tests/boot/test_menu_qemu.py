@@ -13,7 +13,7 @@ import pytest
 from qemu import PASS
 from screen import TextScreen, read_ppm, write_png
 from serial_console import (BACKSPACE, DELETE, DOWN, END, ENTER, ESC, HOME, LEFT, LOGS, RIGHT,
-    UP, SerialConsole)
+    UP, XTERM_KEYS, SerialConsole)
 
 HELP_KEYS = r"^Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume$"
 HELP_MACHINE = r"^m video mode  r reboot  p power off  f firmware setup$"
@@ -87,6 +87,27 @@ def test_edited_command_line_of_the_second_entry_reaches_the_kernel(start):
     assert 'command line: "SEcond=2 extra=01"' in text
     # The entry's module keeps its own command line.
     assert 'command line: "module=1"' in text
+
+
+def test_an_xterms_editing_keys_edit_and_select_nothing(start):
+    # Undecoded, "ESC [ 3 ~" would be Escape (leaving the editor), '3'
+    # (entry 3) and '~'.
+    console = start("menu.img")
+    menu_shown(console)
+    console.send_keys("e")
+    console.expect(r"^Command line> first entry$")
+    console.send_keys(XTERM_KEYS["HOME"], XTERM_KEYS["DELETE"], XTERM_KEYS["END"], "!",
+        XTERM_KEYS["INSERT"], "?")
+    console.expect(r"^Command line> irst entry!\?$")
+    console.send_keys(ENTER)
+    console.expect(r'^Command line: "irst entry!\?"$')
+    console.send_keys(XTERM_KEYS["PAGE_DOWN"])
+    console.expect(r"^> 6\. Safe mode$")
+    console.send_keys(XTERM_KEYS["PAGE_UP"])
+    console.expect(r"^> 1\. Haiku$")
+    console.expect(r'^Command line: "irst entry!\?"$')
+    console.wait_until_quiet()
+    assert not re.search(r"^> 3\.", console.text(), re.M)
 
 
 def test_a_safe_mode_option_reaches_the_kernel(start):

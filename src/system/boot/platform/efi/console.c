@@ -19,6 +19,11 @@ static int sOnSerial;
 static int sFrozen;
 static int32_t sWidth = 80;
 static int32_t sHeight = 25;
+/* A key read while looking for an escape sequence, for the next read. */
+static int32_t sPendingKey = CONSOLE_NO_KEY;
+
+/* How long the rest of an escape sequence may take after its first key. */
+static const uint64_t kSequenceMicroseconds = 50 * 1000;
 
 
 /*
@@ -242,10 +247,18 @@ console_key_from_scan_code(UINT16 scanCode)
 }
 
 
-/* A key that is waiting, or CONSOLE_NO_KEY; keys the loader has no use for are dropped. */
+/*
+ * A key from the firmware that is waiting, or CONSOLE_NO_KEY; keys the
+ * loader has no use for are dropped.
+ */
 static int32_t
-console_read_key(void)
+console_firmware_key(void)
 {
+	if (sPendingKey != CONSOLE_NO_KEY) {
+		int32_t key = sPendingKey;
+		sPendingKey = CONSOLE_NO_KEY;
+		return key;
+	}
 	EFI_INPUT_KEY key;
 	while (sInput->ReadKeyStroke(sInput, &key) == EFI_SUCCESS) {
 		if (key.UnicodeChar != 0)
@@ -258,28 +271,11 @@ console_read_key(void)
 }
 
 
-int32_t
-console_wait_for_key(void)
+/* The firmware's next key within microseconds, or CONSOLE_NO_KEY. */
+static int32_t
+console_firmware_key_within(uint64_t microseconds)
 {
-	if (sInput == NULL || !gBootServicesActive)
-		return 0;
-
-	for (;;) {
-		UINTN index;
-		gBootServices->WaitForEvent(1, &sInput->WaitForKey, &index);
-		int32_t key = console_read_key();
-		if (key != CONSOLE_NO_KEY)
-			return key;
-	}
-}
-
-
-int32_t
-console_wait_for_key_timeout(uint64_t microseconds)
-{
-	if (sInput == NULL || !gBootServicesActive)
-		return 0;
-	int32_t key = console_read_key();
+	int32_t key = console_firmware_key();
 	if (key != CONSOLE_NO_KEY || microseconds == 0)
 		return key;
 
@@ -293,10 +289,99 @@ console_wait_for_key_timeout(uint64_t microseconds)
 		UINTN index;
 		if (gBootServices->WaitForEvent(2, events, &index) != EFI_SUCCESS || index == 1)
 			break;
-		key = console_read_key();
+		key = console_firmware_key();
 		if (key != CONSOLE_NO_KEY)
 			break;
 	}
 	gBootServices->CloseEvent(timer);
 	return key;
+}
+
+
+/* What "ESC [ <number> ~" means; 0 for keys the loader has no use for. */
+static int32_t
+console_key_from_vt_number(uint32_t number)
+{
+	switch (number) {
+		case 1:
+		case 7:
+			return CONSOLE_KEY_HOME;
+		case 3:
+			return CONSOLE_KEY_DELETE;
+		case 4:
+		case 8:
+			return CONSOLE_KEY_END;
+		case 5:
+			return CONSOLE_KEY_PAGE_UP;
+		case 6:
+			return CONSOLE_KEY_PAGE_DOWN;
+	}
+	return 0;
+}
+
+
+/*
+ * The key an Escape starts. OVMF's terminal decodes PC-ANSI keys only: an
+ * xterm's Delete, Home, End and page keys ("ESC [ <number> ~") reach the
+ * loader as Escape, '[', digits and '~', and Escape would cancel an edit and
+ * a digit select an entry. The rest of such a sequence comes at once; an
+ * Escape followed by nothing, or by anything else, is the Escape key.
+ * CONSOLE_NO_KEY for a sequence the loader has no use for.
+ */
+static int32_t
+console_decode_escape(void)
+{
+	int32_t next = console_firmware_key_within(kSequenceMicroseconds);
+	if (next != '[') {
+		sPendingKey = next;
+		return CONSOLE_KEY_ESCAPE;
+	}
+	uint32_t number = 0;
+	for (int length = 0; length < 4; length++) {
+		next = console_firmware_key_within(kSequenceMicroseconds);
+		if (next >= '0' && next <= '9')
+			number = number * 10 + (uint32_t)(next - '0');
+		else if (next == '~') {
+			int32_t key = console_key_from_vt_number(number);
+			return key != 0 ? key : CONSOLE_NO_KEY;
+		} else
+			break;
+	}
+	/* Not a sequence this knows: what was read of it is dropped, not typed. */
+	return CONSOLE_NO_KEY;
+}
+
+
+/* A key that is waiting, decoded, or CONSOLE_NO_KEY. */
+static int32_t
+console_read_key(void)
+{
+	int32_t key = console_firmware_key();
+	return key == CONSOLE_KEY_ESCAPE ? console_decode_escape() : key;
+}
+
+
+int32_t
+console_wait_for_key(void)
+{
+	if (sInput == NULL || !gBootServicesActive)
+		return 0;
+
+	for (;;) {
+		int32_t key = console_read_key();
+		if (key != CONSOLE_NO_KEY)
+			return key;
+		UINTN index;
+		gBootServices->WaitForEvent(1, &sInput->WaitForKey, &index);
+	}
+}
+
+
+int32_t
+console_wait_for_key_timeout(uint64_t microseconds)
+{
+	if (sInput == NULL || !gBootServicesActive)
+		return 0;
+	int32_t key = console_firmware_key_within(microseconds);
+	return key == CONSOLE_KEY_ESCAPE ? console_decode_escape() : key;
 }
