@@ -162,11 +162,12 @@ def file_size_past_end(image):
 
 
 def memory_size_beyond_ram(image):
-    # Inside the window and overlapping nothing, but 1 GiB of bss: more than
-    # the 256 MiB machine has.
-    segment = image.program_header(data(image))
+    # The data segment moved to the top of the window and grown to 512 MiB:
+    # inside the window, overlapping nothing, but twice what the 256 MiB
+    # machine has.
     window_end = 0xffffffffc0000000
-    image.set_program_header(data(image), p_memsz=window_end - 0x100000 - segment["p_vaddr"])
+    image.set_program_header(data(image), p_vaddr=window_end - (512 << 20),
+        p_memsz=512 << 20)
 
 
 def entry_in_rodata(image):
@@ -222,8 +223,8 @@ elf("elf-data-past-end", "rodata's p_offset + p_filesz runs past the end of the 
     "segment data past end of file", file_size_past_end)
 elf("elf-memsz-wraps", "text's p_vaddr + p_memsz wraps around 2^64",
     "segment address overflow", set_segment(text, p_memsz=2**64 - 0x1000))
-elf("elf-memsz-beyond-ram", "a 1 GiB bss inside the window, on a 256 MiB machine",
-    "out of memory loading segment", memory_size_beyond_ram)
+elf("elf-memsz-beyond-ram", "a 512 MiB data segment, on a 256 MiB machine",
+    "out of memory for a segment of 524288 KiB", memory_size_beyond_ram)
 elf("elf-entry-outside-text", "e_entry points into rodata",
     "entry point outside executable segments", entry_in_rodata)
 elf("elf-misaligned", "data's p_align is 3", "misaligned segment",

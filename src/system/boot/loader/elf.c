@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <boot/platform.h>
@@ -266,6 +267,18 @@ elf_kernel_segment_flags(uint32_t flags)
 }
 
 
+/* "out of memory" with how much was asked for: the one reason a user can size. */
+static status_t
+elf_fail_no_memory(const char **_reason, uint64_t bytes)
+{
+	/* Static: reasons outlive the call, and the heap may be what ran out. */
+	static char sReason[64];
+	snprintf(sReason, sizeof(sReason), "out of memory for a segment of %llu KiB",
+		(unsigned long long)(bytes / 1024));
+	return elf_fail(_reason, sReason, B_NO_MEMORY);
+}
+
+
 /* Allocate one segment at its link address and fill it from the file. */
 static status_t
 elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
@@ -275,7 +288,7 @@ elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
 	uint64_t regionSize = segment->page_last - segment->page_start + 1;
 #if SIZE_MAX < UINT64_MAX
 	if (regionSize > SIZE_MAX)
-		return elf_fail(_reason, "out of memory loading segment", B_NO_MEMORY);
+		return elf_fail_no_memory(_reason, regionSize);
 #endif
 
 	uint64_t address = segment->page_start;
@@ -283,7 +296,7 @@ elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
 		elf_region_protection(segment->flags), true);
 	if (status != B_OK) {
 		if (status == B_NO_MEMORY)
-			return elf_fail(_reason, "out of memory loading segment", status);
+			return elf_fail_no_memory(_reason, regionSize);
 		return elf_fail(_reason, "segment address unavailable", status);
 	}
 
