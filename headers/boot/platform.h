@@ -178,8 +178,10 @@ uint64_t platform_tsc_frequency(void);
 /*
  * Register every whole disk with media through block_device_register(),
  * marking the one the loader was started from with BLOCK_DEVICE_BOOT_DISK
- * (the loader tries it first). Errors: B_ENTRY_NOT_FOUND when there is no
- * disk at all.
+ * (the loader tries it first). A disk that cannot be registered is left
+ * out with a console line naming it and the reason. Errors, only when no
+ * disk was registered: why the last one failed (B_NO_MEMORY, ...), else
+ * B_ENTRY_NOT_FOUND when there is no disk at all.
  */
 status_t platform_add_block_devices(struct stage2_args *args);
 
