@@ -17,7 +17,8 @@
  * For platform_prepare_kernel_start(): allocate the boot CPU's stack, build
  * the page tables with pages from source (the physical map covers
  * memoryEnd, the end of the highest RAM or firmware range, rounded up to
- * 1 GiB and at least 4 GiB), and record every region, the page tables and
+ * KERNEL_PHYSICAL_MAP_GRANULE and at least KERNEL_PHYSICAL_MAP_MINIMUM, both
+ * the architecture's), and record every region, the page tables and
  * the physical map in the range arrays of args.
  */
 status_t address_space_build(kernel_args *args, uint64_t memoryEnd,

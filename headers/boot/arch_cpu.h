@@ -1,5 +1,7 @@
 /*
- * What the loader asks the boot CPU itself, for kernel_args.
+ * What the loader asks of the boot CPU itself: its identity and cycle counter
+ * for kernel_args, and how to wait. Every architecture implements it in
+ * src/system/boot/arch/<arch>/.
  */
 #ifndef BOOT_ARCH_CPU_H
 #define BOOT_ARCH_CPU_H
@@ -7,16 +9,23 @@
 #include <stdint.h>
 
 /*
- * The boot CPU's initial APIC id: the 32-bit x2APIC id where the CPU reports
- * one (CPUID leaf 0xb), else the 8-bit id of CPUID leaf 1 (EBX[31:24]). The
- * low 8 bits of both agree.
+ * The boot CPU's hardware id, for kernel_args.boot_cpu_id. x86: the initial
+ * APIC id, the 32-bit x2APIC id where the CPU reports one (CPUID leaf 0xb),
+ * else the 8-bit id of CPUID leaf 1 (EBX[31:24]); the low 8 bits of both
+ * agree.
  */
-uint32_t arch_cpu_boot_apic_id(void);
+uint64_t arch_cpu_boot_id(void);
 
 /*
  * The CPU's cycle counter (the TSC on x86), for the boot timeline; its rate
- * is platform_tsc_frequency(). Usable from the first instruction on.
+ * is platform_cycle_counter_frequency(). Usable from the first instruction on.
  */
 uint64_t arch_cpu_cycle_counter(void);
+
+/* Inside a busy-wait loop: tell the CPU (x86: pause), so that it saves power. */
+void arch_cpu_relax(void);
+
+/* Stop the CPU for good, interrupts off: when nobody is left to return to. */
+void arch_cpu_halt(void) __attribute__((noreturn));
 
 #endif

@@ -17,7 +17,7 @@
 #include <arch_kernel_args.h>
 
 #define KERNEL_ARGS_MAGIC		0x5347524141424b48ULL	/* "HKBAARGS" */
-#define KERNEL_ARGS_VERSION		1
+#define KERNEL_ARGS_VERSION		2
 
 #define MAX_PHYSICAL_MEMORY_RANGES		256
 #define MAX_PHYSICAL_ALLOCATED_RANGES	256
@@ -71,7 +71,7 @@ typedef struct kernel_image {
 	uint16_t	elf_machine;		/* e_machine */
 	uint16_t	program_header_count;
 	uint16_t	segment_count;
-	uint32_t	reserved;
+	uint32_t	reserved[2];		/* keeps segments 8-byte aligned everywhere */
 	kernel_segment	segments[MAX_KERNEL_SEGMENTS];
 } kernel_image;
 
@@ -129,14 +129,25 @@ typedef struct kernel_framebuffer {
 	uint32_t	reserved_mask;
 } kernel_framebuffer;
 
-/* One step of the boot, stamped with the boot CPU's time stamp counter. */
+/* One step of the boot, stamped with the boot CPU's cycle counter. */
 typedef struct boot_event {
-	uint64_t	tsc;
+	uint64_t	cycles;				/* cycle counter; see cycle_counter_frequency */
 	uint64_t	detail;				/* bytes for a file load, else 0 */
 	char		name[BOOT_EVENT_NAME_LENGTH];
 } boot_event;
 
+/*
+ * kernel_args.firmware: which firmware part firmware_args holds. A port's
+ * header (headers/boot/platform/<port>/) declares its part and its tag, a
+ * four-character code so that ports need no central registry.
+ */
+#define KERNEL_FIRMWARE_NONE		0	/* no firmware part (the hosted port) */
+
+/* Bytes reserved for the firmware part; a port's part must fit. */
+#define KERNEL_FIRMWARE_ARGS_SIZE	256
+
 typedef struct kernel_args {
+	/* --- the generic part: the same offsets on every architecture --- */
 	uint64_t	magic;				/* KERNEL_ARGS_MAGIC */
 	uint32_t	version;			/* KERNEL_ARGS_VERSION */
 	uint32_t	kernel_args_size;	/* sizeof(kernel_args) of the loader */
@@ -157,7 +168,7 @@ typedef struct kernel_args {
 
 	kernel_image	kernel;
 
-	/* The boot CPU's stack, as kernel virtual addresses; rsp starts at the top. */
+	/* The boot CPU's stack, as kernel virtual addresses; it starts at the top. */
 	addr_range	cpu_kernel_stack[1];
 
 	/* All physical memory is mapped at physical_map_base (see arch header). */
@@ -167,8 +178,6 @@ typedef struct kernel_args {
 	/* The loader's log, copied at handoff; not NUL terminated. */
 	uint64_t	log_address;
 	uint64_t	log_size;
-
-	struct arch_kernel_args		arch_args;
 
 	/*
 	 * Physical memory of the loader's heap, given back to the firmware
@@ -189,36 +198,90 @@ typedef struct kernel_args {
 	/* Firmware tables: physical addresses, 0 when absent. */
 	uint64_t	acpi_rsdp;			/* RSDP, checksums verified */
 	uint32_t	acpi_revision;		/* 0: ACPI 1.0 RSDT only; 2: XSDT */
-	uint32_t	boot_cpu_apic_id;
+	uint32_t	firmware;			/* KERNEL_FIRMWARE_*: what firmware_args holds */
+	uint64_t	device_tree;		/* flattened device tree (DTB) */
+	uint64_t	device_tree_size;	/* bytes; 0 when there is none */
 	uint64_t	smbios_entry;		/* SMBIOS 2.x "_SM_" entry point */
 	uint64_t	smbios3_entry;		/* SMBIOS 3.x "_SM3_" entry point */
 
-	/*
-	 * EFI after SetVirtualAddressMap: the system table and runtime services
-	 * as kernel addresses, and the memory map the firmware was given (kernel
-	 * address, bytes, descriptor size and version). All 0 without EFI.
-	 */
-	uint64_t	efi_system_table;
-	uint64_t	efi_runtime_services;
-	uint64_t	efi_memory_map;
-	uint64_t	efi_memory_map_size;
-	uint32_t	efi_descriptor_size;
-	uint32_t	efi_descriptor_version;
+	/* The boot CPU's hardware id (x86: its APIC id; arm64: MPIDR's affinity). */
+	uint64_t	boot_cpu_id;
 
 	kernel_framebuffer	framebuffer;
 
-	/* The boot timeline; tsc_frequency is in Hz, calibrated by the loader. */
-	uint64_t	tsc_frequency;
+	/* The boot timeline; the counter's rate in Hz, calibrated by the loader. */
+	uint64_t	cycle_counter_frequency;
 	uint32_t	num_boot_events;
-	uint32_t	reserved0;
-	boot_event	boot_events[MAX_BOOT_EVENTS];
-
 	/* BOOT_OPTION_* flags of the entry that was booted. */
 	uint32_t	boot_options;
-	uint32_t	reserved1;
+	boot_event	boot_events[MAX_BOOT_EVENTS];
 
-	/* Appended fields go here; kernel_args_size tells a kernel how far to read. */
+	/* Generic fields appended in later versions take these, from the front. */
 	uint64_t	reserved[32];
+
+	/* --- the architecture's part (headers/arch/<arch>/arch_kernel_args.h) --- */
+	struct arch_kernel_args		arch_args;
+
+	/* --- the firmware's part, as the firmware tag says --- */
+	uint64_t	firmware_args[KERNEL_FIRMWARE_ARGS_SIZE / 8];
 } kernel_args;
+
+/*
+ * The layout is the ABI: these pin the generic part, which must not move
+ * whatever the architecture (a 32-bit loader must produce the same bytes, so
+ * no field relies on the compiler's padding: the headers are -Wpadded
+ * clean), and where the other two parts begin; the architecture header pins
+ * the fields of its own part.
+ */
+#define KERNEL_ARGS_ASSERT_OFFSET(field, offset) \
+	_Static_assert(__builtin_offsetof(kernel_args, field) == (offset), \
+		"kernel_args." #field " moved")
+
+KERNEL_ARGS_ASSERT_OFFSET(magic, 0);
+KERNEL_ARGS_ASSERT_OFFSET(version, 8);
+KERNEL_ARGS_ASSERT_OFFSET(kernel_args_size, 12);
+KERNEL_ARGS_ASSERT_OFFSET(self, 16);
+KERNEL_ARGS_ASSERT_OFFSET(loader_name, 24);
+KERNEL_ARGS_ASSERT_OFFSET(num_physical_memory_ranges, 32);
+KERNEL_ARGS_ASSERT_OFFSET(num_physical_allocated_ranges, 36);
+KERNEL_ARGS_ASSERT_OFFSET(num_virtual_allocated_ranges, 40);
+KERNEL_ARGS_ASSERT_OFFSET(cpu_count, 44);
+KERNEL_ARGS_ASSERT_OFFSET(physical_memory_range, 48);
+KERNEL_ARGS_ASSERT_OFFSET(physical_allocated_range, 4144);
+KERNEL_ARGS_ASSERT_OFFSET(virtual_allocated_range, 8240);
+KERNEL_ARGS_ASSERT_OFFSET(kernel, 9264);
+KERNEL_ARGS_ASSERT_OFFSET(cpu_kernel_stack, 9632);
+KERNEL_ARGS_ASSERT_OFFSET(physical_map_base, 9648);
+KERNEL_ARGS_ASSERT_OFFSET(physical_map_size, 9656);
+KERNEL_ARGS_ASSERT_OFFSET(log_address, 9664);
+KERNEL_ARGS_ASSERT_OFFSET(log_size, 9672);
+KERNEL_ARGS_ASSERT_OFFSET(loader_heap, 9680);
+KERNEL_ARGS_ASSERT_OFFSET(num_memory_map_entries, 9696);
+KERNEL_ARGS_ASSERT_OFFSET(num_preloaded_images, 9700);
+KERNEL_ARGS_ASSERT_OFFSET(memory_map, 9704);
+KERNEL_ARGS_ASSERT_OFFSET(preloaded_images, 21992);
+KERNEL_ARGS_ASSERT_OFFSET(command_line, 23528);
+KERNEL_ARGS_ASSERT_OFFSET(acpi_rsdp, 23536);
+KERNEL_ARGS_ASSERT_OFFSET(acpi_revision, 23544);
+KERNEL_ARGS_ASSERT_OFFSET(firmware, 23548);
+KERNEL_ARGS_ASSERT_OFFSET(device_tree, 23552);
+KERNEL_ARGS_ASSERT_OFFSET(device_tree_size, 23560);
+KERNEL_ARGS_ASSERT_OFFSET(smbios_entry, 23568);
+KERNEL_ARGS_ASSERT_OFFSET(smbios3_entry, 23576);
+KERNEL_ARGS_ASSERT_OFFSET(boot_cpu_id, 23584);
+KERNEL_ARGS_ASSERT_OFFSET(framebuffer, 23592);
+KERNEL_ARGS_ASSERT_OFFSET(cycle_counter_frequency, 23648);
+KERNEL_ARGS_ASSERT_OFFSET(num_boot_events, 23656);
+KERNEL_ARGS_ASSERT_OFFSET(boot_options, 23660);
+KERNEL_ARGS_ASSERT_OFFSET(boot_events, 23664);
+KERNEL_ARGS_ASSERT_OFFSET(reserved, 27760);
+KERNEL_ARGS_ASSERT_OFFSET(arch_args, 28016);
+
+/* The architecture's part is KERNEL_ARCH_ARGS_SIZE bytes; the firmware's follows. */
+_Static_assert(sizeof(struct arch_kernel_args) == KERNEL_ARCH_ARGS_SIZE,
+	"arch_kernel_args changed size");
+KERNEL_ARGS_ASSERT_OFFSET(firmware_args, 28016 + KERNEL_ARCH_ARGS_SIZE);
+_Static_assert(sizeof(kernel_args) == 28016 + KERNEL_ARCH_ARGS_SIZE + KERNEL_FIRMWARE_ARGS_SIZE,
+	"kernel_args changed size");
 
 #endif

@@ -2,7 +2,9 @@
  * The platform hooks: everything the generic loader needs from a port.
  *
  * A port implements every function declared here and nothing else of the
- * generic loader's; the generic loader calls nothing outside this list.
+ * generic loader's. Besides this list the generic loader calls only the
+ * architecture's interface, boot/arch_cpu.h and boot/arch_mmu.h, which every
+ * port of an architecture shares (src/system/boot/arch/<arch>/).
  * Unless said otherwise, hooks are called with the heap available, on one
  * CPU, and never re-entered.
  */
@@ -143,7 +145,8 @@ bool console_shares_debug_output(void);
 
 /*
  * Apply the configuration's serial setting to the debug channel: off
- * silences it; port (1-4 for COM1-COM4, 0 for the port's choice) and speed
+ * silences it; port (1-4, the machine's serial lines in its own numbering,
+ * e.g. COM1-COM4 on PCs; 0 for the port's choice) and speed
  * (bits per second, 0 to keep) select the line where the port can. Called
  * once the configuration is read; output before that uses the defaults.
  */
@@ -166,11 +169,11 @@ uint64_t system_time(void);
 void spin(uint64_t microseconds);
 
 /*
- * How fast arch_cpu_cycle_counter() (boot/arch_cpu.h; the TSC on x86) counts,
+ * How fast arch_cpu_cycle_counter() (boot/arch_cpu.h) counts,
  * in Hz, measured by the port against a clock it trusts; 0 when unknown.
  * Must work from the port's entry on and never allocate.
  */
-uint64_t platform_tsc_frequency(void);
+uint64_t platform_cycle_counter_frequency(void);
 
 
 /* --- devices -------------------------------------------------------------- */

@@ -23,8 +23,8 @@ void timeline_mark(const char *name, uint64_t detail);
 
 /*
  * For kernel_args_init(): move the events marked so far into args, which
- * receives every later one directly, and set args->tsc_frequency from
- * platform_tsc_frequency().
+ * receives every later one directly, and set args->cycle_counter_frequency from
+ * platform_cycle_counter_frequency().
  */
 void timeline_publish(kernel_args *args);
 

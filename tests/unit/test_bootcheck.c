@@ -282,12 +282,12 @@ build(void)
 	memcpy(sMemory + MISC_PHYSICAL + 0xa00, kCommandLine, sizeof(kCommandLine));
 	args->command_line = COMMAND_LINE_VIRTUAL;
 
-	args->tsc_frequency = TSC_FREQUENCY;
+	args->cycle_counter_frequency = TSC_FREQUENCY;
 	args->num_boot_events = EVENT_COUNT;
 	for (unsigned i = 0; i < EVENT_COUNT; i++) {
 		snprintf(args->boot_events[i].name, sizeof(args->boot_events[i].name), "%s",
 			kEvents[i].name);
-		args->boot_events[i].tsc = kEvents[i].tsc;
+		args->boot_events[i].cycles = kEvents[i].tsc;
 		args->boot_events[i].detail = kEvents[i].detail;
 	}
 
@@ -417,7 +417,7 @@ expect_counts(unsigned expectedFailed, unsigned expectedSkipped)
 
 static const char *const kKernelOnlyChecks[] = {
 	"kernel_sections", "kernel_contents", "kernel_linked", "segment_flags", "cr3", "gdtr",
-	"code_selector", "boot_cpu_apic_id", "cpu_protection", "large_pages",
+	"code_selector", "boot_cpu_id", "cpu_protection", "large_pages",
 };
 #define KERNEL_ONLY_CHECKS	(sizeof(kKernelOnlyChecks) / sizeof(kKernelOnlyChecks[0]))
 
@@ -469,7 +469,7 @@ kernel_cpu(void)
 {
 	return (struct bootcheck_cpu_state){
 		.cr3 = PML4, .gdt_base = GDT_VIRTUAL, .gdt_limit = 0x17, .cs = 0x08, .ds = 0x10,
-		.ss = 0x10, .cr0 = 0x80010033, .efer = 0xd00, .tsc = TSC_LAST_EVENT + 1000,
+		.ss = 0x10, .cr0 = 0x80010033, .efer = 0xd00, .cycles = TSC_LAST_EVENT + 1000,
 		.has_no_execute = true, .has_huge_pages = false,
 	};
 }
@@ -509,6 +509,30 @@ TEST(wrong_magic_fails_and_nothing_is_followed)
 	EXPECT_CHECK("loader_name", "FAIL (not run: check magic failed)");
 	CHECK_EQ(sVirtualReads, 0);
 	CHECK_EQ(sPhysicalReads, 0);
+}
+
+
+/* Fields are only appended: a newer loader's larger structure is fine. */
+TEST(newer_larger_kernel_args_pass)
+{
+	kernel_args *args = build();
+	args->version = KERNEL_ARGS_VERSION + 1;
+	args->kernel_args_size = sizeof(kernel_args) + 512;
+	CHECK(run());
+	EXPECT_CHECK("version", "ok");
+	EXPECT_CHECK("args_size", "ok");
+}
+
+
+TEST(older_smaller_kernel_args_fail_with_their_own_reasons)
+{
+	kernel_args *args = build();
+	args->version = KERNEL_ARGS_VERSION - 1;
+	EXPECT_FAILURE(run(), "version", "version 1 is older than the 2 this kernel needs");
+
+	args = build();
+	args->kernel_args_size = sizeof(kernel_args) - 8;
+	EXPECT_FAILURE(run(), "args_size", "kernel_args_size 28360 is smaller than the 28368");
 }
 
 
@@ -999,7 +1023,7 @@ TEST(command_line_and_timeline_are_reported)
 	EXPECT_CHECK("physical_map_pages", "ok");
 	EXPECT_CHECK("stack_guard", "ok");
 	CHECK(report_line("command line: \"quiet debug=1\"") != NULL);
-	CHECK(report_line("boot timeline: 7 events, TSC 2000.000 MHz") != NULL);
+	CHECK(report_line("boot timeline: 7 events, cycle counter 2000.000 MHz") != NULL);
 	/* 2000 ticks a microsecond: "kernel loaded" 500 us after the start, 350 after the heap. */
 	CHECK(report_line("       0.500 ms  +     0.350 ms  kernel loaded (20480 bytes)") != NULL);
 	CHECK(report_line("       1.500 ms  +     0.050 ms  kernel entry") != NULL);
@@ -1302,12 +1326,12 @@ TEST(kernel_symbols_must_name_the_entry)
 TEST(timeline_faults_fail)
 {
 	kernel_args *args = build();
-	args->tsc_frequency = 50000000;
-	EXPECT_FAILURE(run(), "timeline", "tsc_frequency 50000000 Hz outside 100 MHz to 10 GHz");
+	args->cycle_counter_frequency = 500000;
+	EXPECT_FAILURE(run(), "timeline", "cycle_counter_frequency 500000 Hz outside 1 MHz to 10 GHz");
 
 	args = build();
-	args->boot_events[3].tsc = args->boot_events[2].tsc - 1;
-	EXPECT_FAILURE(run(), "timeline", "event 3 \"kernel loaded\" at TSC 1299999, before");
+	args->boot_events[3].cycles = args->boot_events[2].cycles - 1;
+	EXPECT_FAILURE(run(), "timeline", "event 3 \"kernel loaded\" at cycle 1299999, before");
 
 	args = build();
 	args->boot_events[4].name[0] = '\0';
@@ -1345,8 +1369,8 @@ TEST(timeline_needs_firmware_exit_only_from_a_kernel)
 
 	build();
 	sEnvironment.cpu = &cpu;
-	cpu.tsc = TSC_LAST_EVENT - 1;
-	EXPECT_FAILURE(run(), "timeline", "the kernel started at TSC 3999999, before the last"
+	cpu.cycles = TSC_LAST_EVENT - 1;
+	EXPECT_FAILURE(run(), "timeline", "the kernel started at cycle 3999999, before the last"
 		" event at 4000000");
 }
 

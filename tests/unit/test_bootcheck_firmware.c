@@ -11,6 +11,8 @@
 
 #include "../../src/system/kernel/checks.h"
 
+#include <boot/platform/efi/efi_kernel_args.h>
+
 #include "unit_test.h"
 
 
@@ -37,6 +39,9 @@
 #define GET_TIME			(RUNTIME_CODE + 0x10)
 #define FRAMEBUFFER			0x80000ULL
 #define RAM_END				FRAMEBUFFER
+
+/* The fixture is an EFI loader's kernel_args. */
+#define EFI_ARGS			efi_kernel_args_claim(&sArgs)
 
 #define FB_WIDTH			64
 #define FB_HEIGHT			16
@@ -298,12 +303,12 @@ build_efi(void)
 	efi_descriptor(1, 6, SYSTEM_TABLE, 1, EFI_MEMORY_RUNTIME | 0xf);
 	efi_descriptor(2, 5, RUNTIME_CODE, 1, EFI_MEMORY_RUNTIME | 0xf);
 
-	sArgs.efi_system_table = PHYSICAL_MAP + SYSTEM_TABLE;
-	sArgs.efi_runtime_services = PHYSICAL_MAP + RUNTIME_SERVICES;
-	sArgs.efi_memory_map = PHYSICAL_MAP + EFI_MAP;
-	sArgs.efi_memory_map_size = 3 * EFI_DESCRIPTOR_SIZE;
-	sArgs.efi_descriptor_size = EFI_DESCRIPTOR_SIZE;
-	sArgs.efi_descriptor_version = 1;
+	EFI_ARGS->system_table = PHYSICAL_MAP + SYSTEM_TABLE;
+	EFI_ARGS->runtime_services = PHYSICAL_MAP + RUNTIME_SERVICES;
+	EFI_ARGS->memory_map = PHYSICAL_MAP + EFI_MAP;
+	EFI_ARGS->memory_map_size = 3 * EFI_DESCRIPTOR_SIZE;
+	EFI_ARGS->descriptor_size = EFI_DESCRIPTOR_SIZE;
+	EFI_ARGS->descriptor_version = 1;
 
 	/* The physical map's first 2 MiB page, executable. */
 	put64(PML4 + 256 * 8, PDPT | 3);
@@ -347,7 +352,7 @@ build(void)
 	sArgs.virtual_allocated_range[0] = (addr_range){ PHYSICAL_MAP, MEMORY_SIZE };
 	sArgs.num_physical_memory_ranges = 1;
 	sArgs.physical_memory_range[0] = (addr_range){ 0, RAM_END };
-	sArgs.boot_cpu_apic_id = 3;
+	sArgs.boot_cpu_id = 3;
 	build_acpi();
 	build_smbios();
 	build_efi();
@@ -419,7 +424,7 @@ TEST(firmware_tables_as_handed_over_pass)
 	CHECK(strstr(sOutput, "smbios: 2.8 entry point 0x20000, table 0x21000, 28 bytes,"
 		" 3 structures, BIOS vendor \"Vendor\"\n") != NULL);
 	CHECK(strstr(sOutput, "smbios: 3.0 64-bit entry point 0x20100") != NULL);
-	EXPECT_PASS(kcheck_boot_cpu_apic_id);
+	EXPECT_PASS(kcheck_boot_cpu_id);
 	EXPECT_PASS(kcheck_framebuffer);
 	EXPECT_PASS(kcheck_efi_tables);
 	CHECK(strstr(sOutput, "runtime services 0xffff800000030100, 2 runtime ranges") != NULL);
@@ -519,14 +524,14 @@ TEST(apic_id_must_match_cpuid)
 {
 	build();
 	sCpu.apic_id = 2;
-	EXPECT_FAILURE(kcheck_boot_cpu_apic_id, "boot_cpu_apic_id 3, CPUID leaf 1 says 2");
+	EXPECT_FAILURE(kcheck_boot_cpu_id, "boot_cpu_id 3, CPUID leaf 1 says 2");
 
 	build();
-	sArgs.boot_cpu_apic_id = 0x103;
+	sArgs.boot_cpu_id = 0x103;
 	sCpu.x2apic_id = 0x103;
-	EXPECT_PASS(kcheck_boot_cpu_apic_id);
+	EXPECT_PASS(kcheck_boot_cpu_id);
 	sCpu.x2apic_id = 0x203;
-	EXPECT_FAILURE(kcheck_boot_cpu_apic_id, "CPUID leaf 0xb says 515");
+	EXPECT_FAILURE(kcheck_boot_cpu_id, "CPUID leaf 0xb says 515");
 }
 
 
@@ -616,7 +621,7 @@ TEST(efi_table_faults_fail)
 	EXPECT_FAILURE(kcheck_efi_tables, "system table 0xffff800000030000: CRC");
 
 	build();
-	sArgs.efi_runtime_services += 8;
+	EFI_ARGS->runtime_services += 8;
 	EXPECT_FAILURE(kcheck_efi_tables, "system table says RuntimeServices 0xffff800000030100");
 
 	build();
@@ -629,11 +634,11 @@ TEST(efi_table_faults_fail)
 	EXPECT_FAILURE(kcheck_efi_tables, "runtime range 0x40000 at 0x40000, expected");
 
 	build();
-	sArgs.efi_memory_map_size = 2 * EFI_DESCRIPTOR_SIZE + 8;
+	EFI_ARGS->memory_map_size = 2 * EFI_DESCRIPTOR_SIZE + 8;
 	EXPECT_FAILURE(kcheck_efi_tables, "memory map size 104 for 48-byte descriptors");
 
 	build();
-	sArgs.efi_memory_map = PHYSICAL_MAP + MEMORY_SIZE;
+	EFI_ARGS->memory_map = PHYSICAL_MAP + MEMORY_SIZE;
 	EXPECT_FAILURE(kcheck_efi_tables, "not inside a virtual allocated range");
 
 	/* The system table outside every runtime range would vanish under the kernel. */

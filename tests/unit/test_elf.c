@@ -684,7 +684,8 @@ TEST(load_valid_image)
 	CHECK_EQ(kernel.elf_machine, EM_X86_64);
 	CHECK_EQ(kernel.program_header_count, 4);
 	CHECK_EQ(kernel.segment_count, 3);
-	CHECK_EQ(kernel.reserved, 0);
+	CHECK_EQ(kernel.reserved[0], 0);
+	CHECK_EQ(kernel.reserved[1], 0);
 	CHECK_EQ(fake_platform_region_count(), 3);
 
 	check_loaded_segment(&image, &spec.phdrs[0], &kernel.segments[0]);

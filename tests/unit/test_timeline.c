@@ -26,7 +26,7 @@ arch_cpu_cycle_counter(void)
 
 
 uint64_t
-platform_tsc_frequency(void)
+platform_cycle_counter_frequency(void)
 {
 	return 2500000000ULL;
 }
@@ -53,18 +53,18 @@ TEST(early_events_move_into_kernel_args)
 
 	gKernelArgs = args;
 	timeline_publish(args);
-	CHECK_EQ(args->tsc_frequency, 2500000000ULL);
+	CHECK_EQ(args->cycle_counter_frequency, 2500000000ULL);
 	CHECK_EQ(args->num_boot_events, 2);
 
 	sCycles = 3000;
 	timeline_mark("kernel loaded", 12345);
 	CHECK_EQ(args->num_boot_events, 3);
 	CHECK(strcmp(args->boot_events[0].name, "loader entry") == 0);
-	CHECK_EQ(args->boot_events[0].tsc, 1000);
+	CHECK_EQ(args->boot_events[0].cycles, 1000);
 	CHECK(strcmp(args->boot_events[1].name, "heap ready") == 0);
 	CHECK_EQ(args->boot_events[1].detail, 7);
 	CHECK(strcmp(args->boot_events[2].name, "kernel loaded") == 0);
-	CHECK_EQ(args->boot_events[2].tsc, 3000);
+	CHECK_EQ(args->boot_events[2].cycles, 3000);
 	CHECK_EQ(args->boot_events[2].detail, 12345);
 	CHECK_EQ(timeline_dropped(), 0);
 
@@ -149,11 +149,11 @@ TEST(a_failed_attempt_keeps_the_events_before_it)
 	timeline_publish(second);
 	CHECK_EQ(second->num_boot_events, 3);
 	CHECK(strcmp(second->boot_events[0].name, "loader entry") == 0);
-	CHECK_EQ(second->boot_events[0].tsc, 100);
+	CHECK_EQ(second->boot_events[0].cycles, 100);
 	CHECK(strcmp(second->boot_events[1].name, "volumes ready") == 0);
 	/* marked while there was no kernel_args: after the kept ones, in time order */
 	CHECK(strcmp(second->boot_events[2].name, "between") == 0);
-	CHECK_EQ(second->boot_events[2].tsc, 400);
+	CHECK_EQ(second->boot_events[2].cycles, 400);
 	CHECK_EQ(timeline_dropped(), 0);
 	free(args);
 	free(second);

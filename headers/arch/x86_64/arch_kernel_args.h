@@ -20,6 +20,13 @@
  * the CPU has them (CPUID 0x80000001 EDX bit 26), else 2 MiB pages.
  */
 #define KERNEL_PHYSICAL_MAP_BASE	0xffff800000000000ULL
+/*
+ * The physical map is a whole number of 1 GiB pages and at least 4 GiB: the
+ * low 4 GiB hold the local APIC, the I/O APIC and often the framebuffer,
+ * wherever RAM ends.
+ */
+#define KERNEL_PHYSICAL_MAP_GRANULE	(1ULL << 30)
+#define KERNEL_PHYSICAL_MAP_MINIMUM	(4ULL << 30)
 
 struct arch_kernel_args {
 	uint64_t	page_directory_physical;	/* CR3 at kernel entry */
@@ -32,5 +39,19 @@ struct arch_kernel_args {
 	uint64_t	identity_map_size;
 	uint64_t	reserved[8];
 };
+
+#define KERNEL_ARCH_ARGS_SIZE		96
+
+#define ARCH_KERNEL_ARGS_ASSERT_OFFSET(field, offset) \
+	_Static_assert(__builtin_offsetof(struct arch_kernel_args, field) == (offset), \
+		"arch_kernel_args." #field " moved")
+
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(page_directory_physical, 0);
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(gdt_address, 8);
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(gdt_limit, 16);
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(kernel_code_selector, 18);
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(kernel_data_selector, 20);
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(identity_map_size, 24);
+ARCH_KERNEL_ARGS_ASSERT_OFFSET(reserved, 32);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "checks.h"
 
+#include <boot/platform/efi/efi_kernel_args.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,7 +62,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_ACPI_RSDP] = { "acpi_rsdp", kcheck_acpi_rsdp, KCHECK_NEEDS_ACPI },
 	[KCHECK_ACPI_TABLES] = { "acpi_tables", kcheck_acpi_tables, KCHECK_NEEDS_ACPI },
 	[KCHECK_SMBIOS] = { "smbios", kcheck_smbios, KCHECK_NEEDS_SMBIOS },
-	[KCHECK_BOOT_CPU_APIC_ID] = { "boot_cpu_apic_id", kcheck_boot_cpu_apic_id,
+	[KCHECK_BOOT_CPU_ID] = { "boot_cpu_id", kcheck_boot_cpu_id,
 		KCHECK_NEEDS_CPU },
 	[KCHECK_FRAMEBUFFER] = { "framebuffer", kcheck_framebuffer, 0 },
 	[KCHECK_FRAMEBUFFER_PATTERN] = { "framebuffer_pattern", kcheck_framebuffer_pattern,
@@ -166,7 +168,8 @@ runner_skip_reason(const struct bootcheck_environment *environment,
 	if ((check->needs & KCHECK_NEEDS_SMBIOS) != 0 && args->smbios_entry == 0
 		&& args->smbios3_entry == 0)
 		return "no SMBIOS entry point";
-	if ((check->needs & KCHECK_NEEDS_EFI) != 0 && args->efi_system_table == 0)
+	if ((check->needs & KCHECK_NEEDS_EFI) != 0 && (efi_kernel_args_of(args) == NULL
+			|| efi_kernel_args_of(args)->system_table == 0))
 		return "no EFI runtime services";
 	if ((check->needs & KCHECK_NEEDS_FRAMEBUFFER) != 0
 		&& args->framebuffer.physical_address == 0)

@@ -28,7 +28,7 @@ struct bootcheck_cpu_state {
 	uint32_t	apic_id;		/* CPUID leaf 1, EBX[31:24] */
 	uint32_t	x2apic_id;		/* CPUID leaf 0xb, EDX, or BOOTCHECK_NO_X2APIC_ID */
 	uint64_t	efer;
-	uint64_t	tsc;			/* read first thing in the kernel */
+	uint64_t	cycles;			/* the cycle counter, read first thing in the kernel */
 	bool		has_no_execute;	/* CPUID 0x80000001 EDX bit 20 */
 	bool		has_huge_pages;	/* 1 GiB pages: CPUID 0x80000001 EDX bit 26 */
 };

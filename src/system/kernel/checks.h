@@ -59,7 +59,7 @@ enum kcheck_id {
 	KCHECK_ACPI_RSDP,
 	KCHECK_ACPI_TABLES,
 	KCHECK_SMBIOS,
-	KCHECK_BOOT_CPU_APIC_ID,
+	KCHECK_BOOT_CPU_ID,
 	KCHECK_FRAMEBUFFER,
 	KCHECK_FRAMEBUFFER_PATTERN,
 	KCHECK_EFI_TABLES,
@@ -225,7 +225,7 @@ bool kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t
 bool kcheck_acpi_tables(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonSize);
-bool kcheck_boot_cpu_apic_id(const struct kcheck_context *context, char *reason,
+bool kcheck_boot_cpu_id(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
 /* checks_framebuffer.c: the framebuffer's fields and a pattern drawn into it */
@@ -307,8 +307,8 @@ bool kcheck_kernel_symbols(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
 /* checks_timeline.c: the boot timeline */
-/* Microseconds between two TSC values at frequency Hz; frequency must not be 0. */
-uint64_t kcheck_tsc_microseconds(uint64_t ticks, uint64_t frequency);
+/* Microseconds between two cycle counter values at frequency Hz; frequency must not be 0. */
+uint64_t kcheck_cycles_microseconds(uint64_t ticks, uint64_t frequency);
 bool kcheck_timeline(const struct kcheck_context *context, char *reason, size_t reasonSize);
 
 #endif

@@ -163,9 +163,11 @@ kcheck_magic(const struct kcheck_context *context, char *reason, size_t reasonSi
 bool
 kcheck_version(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
+	/* A newer loader appends fields this kernel does not know; an older one lacks some. */
 	uint32_t version = context->args->version;
-	if (version != KERNEL_ARGS_VERSION) {
-		return kcheck_fail(reason, reasonSize, "version %u, expected %u", version,
+	if (version < KERNEL_ARGS_VERSION) {
+		return kcheck_fail(reason, reasonSize,
+			"version %u is older than the %u this kernel needs: update the loader", version,
 			KERNEL_ARGS_VERSION);
 	}
 	return true;
@@ -175,9 +177,11 @@ kcheck_version(const struct kcheck_context *context, char *reason, size_t reason
 bool
 kcheck_args_size(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
+	/* Fields are only appended: a larger structure holds all this kernel reads. */
 	uint32_t size = context->args->kernel_args_size;
-	if (size != sizeof(kernel_args)) {
-		return kcheck_fail(reason, reasonSize, "kernel_args_size %u, expected %zu", size,
+	if (size < sizeof(kernel_args)) {
+		return kcheck_fail(reason, reasonSize,
+			"kernel_args_size %u is smaller than the %zu bytes this kernel reads", size,
 			sizeof(kernel_args));
 	}
 	return true;

@@ -5,6 +5,8 @@
  */
 #include "checks.h"
 
+#include <boot/platform/efi/efi_kernel_args.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +84,14 @@ crc32_update(uint32_t crc, const uint8_t *data, size_t length)
 
 
 /* An EFI table at a kernel address: its signature, size and header CRC. */
+/* The checks that use it run only when the loader said it was an EFI one. */
+static const struct efi_kernel_args *
+efi_args(const struct kcheck_context *context)
+{
+	return efi_kernel_args_of(context->args);
+}
+
+
 static bool
 efi_check_table(const struct kcheck_context *context, const char *name, uint64_t address,
 	uint64_t signature, uint32_t minimumSize, uint8_t *table, char *reason,
@@ -117,9 +127,9 @@ static bool
 efi_read_descriptor(const struct kcheck_context *context, uint32_t index,
 	struct efi_descriptor *descriptor)
 {
-	const kernel_args *args = context->args;
+	const struct efi_kernel_args *efi = efi_args(context);
 	return kcheck_read_virtual(context,
-		args->efi_memory_map + (uint64_t)index * args->efi_descriptor_size, descriptor,
+		efi->memory_map + (uint64_t)index * efi->descriptor_size, descriptor,
 		sizeof(*descriptor));
 }
 
@@ -132,8 +142,8 @@ static int64_t
 efi_find_runtime(const struct kcheck_context *context, uint64_t address, uint64_t size,
 	uint32_t type)
 {
-	const kernel_args *args = context->args;
-	uint32_t count = (uint32_t)(args->efi_memory_map_size / args->efi_descriptor_size);
+	const struct efi_kernel_args *efi = efi_args(context);
+	uint32_t count = (uint32_t)(efi->memory_map_size / efi->descriptor_size);
 	for (uint32_t i = 0; i < count; i++) {
 		struct efi_descriptor descriptor;
 		if (!efi_read_descriptor(context, i, &descriptor))
@@ -155,23 +165,24 @@ static bool
 efi_check_memory_map(const struct kcheck_context *context, uint32_t *_runtimeRanges,
 	char *reason, size_t reasonSize)
 {
+	const struct efi_kernel_args *efi = efi_args(context);
 	const kernel_args *args = context->args;
-	uint64_t size = args->efi_memory_map_size;
-	uint32_t descriptorSize = args->efi_descriptor_size;
+	uint64_t size = efi->memory_map_size;
+	uint32_t descriptorSize = efi->descriptor_size;
 	if (descriptorSize < EFI_DESCRIPTOR_MIN_SIZE || descriptorSize % 8 != 0
-		|| args->efi_descriptor_version != 1) {
+		|| efi->descriptor_version != 1) {
 		return kcheck_fail(reason, reasonSize, "descriptor size %u version %u",
-			descriptorSize, args->efi_descriptor_version);
+			descriptorSize, efi->descriptor_version);
 	}
 	if (size == 0 || size % descriptorSize != 0
 		|| size / descriptorSize > EFI_MAX_DESCRIPTORS) {
 		return kcheck_fail(reason, reasonSize, "memory map size %llu for %u-byte descriptors",
 			(ull)size, descriptorSize);
 	}
-	if (!bootcheck_virtual_contains(args, args->efi_memory_map, size)) {
+	if (!bootcheck_virtual_contains(args, efi->memory_map, size)) {
 		return kcheck_fail(reason, reasonSize,
 			"memory map %#llx size %llu not inside a virtual allocated range",
-			(ull)args->efi_memory_map, (ull)size);
+			(ull)efi->memory_map, (ull)size);
 	}
 
 	uint32_t runtimeRanges = 0;
@@ -206,26 +217,26 @@ efi_check_memory_map(const struct kcheck_context *context, uint32_t *_runtimeRan
 bool
 kcheck_efi_tables(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
+	const struct efi_kernel_args *efi = efi_args(context);
 	if (!kcheck_requires_trusted_args(context, reason, reasonSize)
 		|| !kcheck_requires(context, KCHECK_PHYSICAL_MAP, reason, reasonSize))
 		return false;
-	const kernel_args *args = context->args;
 
 	uint32_t runtimeRanges = 0;
 	if (!efi_check_memory_map(context, &runtimeRanges, reason, reasonSize))
 		return false;
 
 	uint8_t table[EFI_MAX_TABLE_SIZE];
-	if (!efi_check_table(context, "system table", args->efi_system_table,
+	if (!efi_check_table(context, "system table", efi->system_table,
 			EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_SIZE, table, reason, reasonSize))
 		return false;
 	uint64_t runtimeServices;
 	memcpy(&runtimeServices, table + EFI_SYSTEM_TABLE_RUNTIME_OFFSET, sizeof(runtimeServices));
-	if (runtimeServices != args->efi_runtime_services) {
+	if (runtimeServices != efi->runtime_services) {
 		return kcheck_fail(reason, reasonSize, "system table says RuntimeServices %#llx,"
-			" efi_runtime_services %#llx", (ull)runtimeServices, (ull)args->efi_runtime_services);
+			" runtime_services %#llx", (ull)runtimeServices, (ull)efi->runtime_services);
 	}
-	if (!efi_check_table(context, "runtime services", args->efi_runtime_services,
+	if (!efi_check_table(context, "runtime services", efi->runtime_services,
 			EFI_RUNTIME_SERVICES_SIGNATURE, EFI_RUNTIME_SERVICES_SIZE, table, reason,
 			reasonSize))
 		return false;
@@ -234,18 +245,18 @@ kcheck_efi_tables(const struct kcheck_context *context, char *reason, size_t rea
 	 * The firmware reaches both through the mappings it was given; the
 	 * runtime services table may be in the code range of its driver's image.
 	 */
-	if (efi_find_runtime(context, args->efi_system_table, EFI_SYSTEM_TABLE_SIZE,
+	if (efi_find_runtime(context, efi->system_table, EFI_SYSTEM_TABLE_SIZE,
 			EFI_ANY_RUNTIME_TYPE) < 0) {
 		return kcheck_fail(reason, reasonSize, "system table %#llx not in a runtime range",
-			(ull)args->efi_system_table);
+			(ull)efi->system_table);
 	}
-	if (efi_find_runtime(context, args->efi_runtime_services, EFI_RUNTIME_SERVICES_SIZE,
+	if (efi_find_runtime(context, efi->runtime_services, EFI_RUNTIME_SERVICES_SIZE,
 			EFI_ANY_RUNTIME_TYPE) < 0) {
 		return kcheck_fail(reason, reasonSize,
-			"runtime services %#llx not in a runtime range", (ull)args->efi_runtime_services);
+			"runtime services %#llx not in a runtime range", (ull)efi->runtime_services);
 	}
 	kcheck_printf(context->environment, "efi: system table %#llx, runtime services %#llx,"
-		" %u runtime ranges\n", (ull)args->efi_system_table, (ull)args->efi_runtime_services,
+		" %u runtime ranges\n", (ull)efi->system_table, (ull)efi->runtime_services,
 		runtimeRanges);
 	return true;
 }
@@ -307,14 +318,14 @@ efi_time_plausible(const struct efi_time *time)
 bool
 kcheck_efi_get_time(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
+	const struct efi_kernel_args *efi = efi_args(context);
 	if (!kcheck_requires(context, KCHECK_EFI_TABLES, reason, reasonSize)
 		|| !kcheck_requires(context, KCHECK_PAGE_TABLES, reason, reasonSize))
 		return false;
-	const kernel_args *args = context->args;
 	const struct bootcheck_machine *machine = context->environment->machine;
 
 	uint64_t function;
-	if (!kcheck_read_virtual(context, args->efi_runtime_services + EFI_GET_TIME_OFFSET,
+	if (!kcheck_read_virtual(context, efi->runtime_services + EFI_GET_TIME_OFFSET,
 			&function, sizeof(function)))
 		return kcheck_fail(reason, reasonSize, "GetTime pointer cannot be read");
 	if (efi_find_runtime(context, function, 1, EFI_RUNTIME_SERVICES_CODE) < 0) {

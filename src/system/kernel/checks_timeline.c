@@ -1,5 +1,5 @@
 /*
- * The check of the boot timeline: a plausible TSC rate, well-formed events
+ * The check of the boot timeline: a plausible cycle counter rate, well-formed events
  * in time order, and the steps every boot goes through.
  */
 #include "checks.h"
@@ -7,8 +7,9 @@
 #include <string.h>
 
 
-#define MIN_TSC_FREQUENCY		100000000ULL		/* 100 MHz */
-#define MAX_TSC_FREQUENCY		10000000000ULL		/* 10 GHz */
+/* Wide enough for x86 TSCs and the arm64 generic timer (24 to 62.5 MHz, or 1 GHz). */
+#define MIN_CYCLE_FREQUENCY		1000000ULL			/* 1 MHz */
+#define MAX_CYCLE_FREQUENCY		10000000000ULL		/* 10 GHz */
 
 #define EVENT_LOADER_ENTRY		"loader entry"
 #define EVENT_KERNEL_LOADED		"kernel loaded"
@@ -32,7 +33,7 @@ static const struct {
 
 
 uint64_t
-kcheck_tsc_microseconds(uint64_t ticks, uint64_t frequency)
+kcheck_cycles_microseconds(uint64_t ticks, uint64_t frequency)
 {
 	/* In two parts: ticks * 10^6 overflows after a few hours at GHz rates. */
 	return ticks / frequency * 1000000 + ticks % frequency * 1000000 / frequency;
@@ -51,7 +52,7 @@ timeline_find(const kernel_args *args, uint32_t count, const char *name)
 }
 
 
-/* The events in order, each named; the CPU's own TSC after the last one. */
+/* The events in order, each named; the CPU's own counter after the last one. */
 static bool
 timeline_check_events(const struct kcheck_context *context, char *reason,
 	size_t reasonSize)
@@ -64,18 +65,18 @@ timeline_check_events(const struct kcheck_context *context, char *reason,
 			return kcheck_fail(reason, reasonSize, "event %u: name not NUL-terminated", i);
 		if (length == 0)
 			return kcheck_fail(reason, reasonSize, "event %u: name is empty", i);
-		if (i > 0 && event->tsc < args->boot_events[i - 1].tsc) {
+		if (i > 0 && event->cycles < args->boot_events[i - 1].cycles) {
 			return kcheck_fail(reason, reasonSize,
-				"event %u \"%s\" at TSC %llu, before event %u at %llu", i, event->name,
-				(ull)event->tsc, i - 1, (ull)args->boot_events[i - 1].tsc);
+				"event %u \"%s\" at cycle %llu, before event %u at %llu", i, event->name,
+				(ull)event->cycles, i - 1, (ull)args->boot_events[i - 1].cycles);
 		}
 	}
 
 	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
-	uint64_t last = args->boot_events[args->num_boot_events - 1].tsc;
-	if (cpu != NULL && cpu->tsc < last) {
+	uint64_t last = args->boot_events[args->num_boot_events - 1].cycles;
+	if (cpu != NULL && cpu->cycles < last) {
 		return kcheck_fail(reason, reasonSize,
-			"the kernel started at TSC %llu, before the last event at %llu", (ull)cpu->tsc,
+			"the kernel started at cycle %llu, before the last event at %llu", (ull)cpu->cycles,
 			(ull)last);
 	}
 	return true;
@@ -129,9 +130,10 @@ bool
 kcheck_timeline(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	const kernel_args *args = context->args;
-	if (args->tsc_frequency < MIN_TSC_FREQUENCY || args->tsc_frequency > MAX_TSC_FREQUENCY) {
+	uint64_t frequency = args->cycle_counter_frequency;
+	if (frequency < MIN_CYCLE_FREQUENCY || frequency > MAX_CYCLE_FREQUENCY) {
 		return kcheck_fail(reason, reasonSize,
-			"tsc_frequency %llu Hz outside 100 MHz to 10 GHz", (ull)args->tsc_frequency);
+			"cycle_counter_frequency %llu Hz outside 1 MHz to 10 GHz", (ull)frequency);
 	}
 	if (args->num_boot_events > MAX_BOOT_EVENTS) {
 		return kcheck_fail(reason, reasonSize, "num_boot_events %u exceeds %u",

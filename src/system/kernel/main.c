@@ -278,7 +278,7 @@ kernel_main(kernel_args *args, uint32_t cpu)
 	struct bootcheck_image image;
 	cpu_read_state(&cpuState);
 	cpu_read_paging(&cpuState);
-	cpuState.tsc = entryTsc;
+	cpuState.cycles = entryTsc;
 	image_describe(&image, bssNonzero);
 
 	const struct bootcheck_machine machine = {

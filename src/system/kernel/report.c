@@ -4,6 +4,8 @@
  */
 #include "checks.h"
 
+#include <boot/platform/efi/efi_kernel_args.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -260,14 +262,17 @@ static void
 print_firmware(const struct bootcheck_environment *environment, const kernel_args *args)
 {
 	kcheck_printf(environment, "firmware: ACPI RSDP %#llx revision %u, SMBIOS %#llx,"
-		" SMBIOS3 %#llx, boot CPU APIC id %u\n", (ull)args->acpi_rsdp, args->acpi_revision,
-		(ull)args->smbios_entry, (ull)args->smbios3_entry, args->boot_cpu_apic_id);
-	if (args->efi_system_table != 0) {
+		" SMBIOS3 %#llx, device tree %#llx (%llu bytes), boot CPU id %llu\n",
+		(ull)args->acpi_rsdp, args->acpi_revision, (ull)args->smbios_entry,
+		(ull)args->smbios3_entry, (ull)args->device_tree, (ull)args->device_tree_size,
+		(ull)args->boot_cpu_id);
+	const struct efi_kernel_args *efi = efi_kernel_args_of(args);
+	if (efi != NULL && efi->system_table != 0) {
 		kcheck_printf(environment, "efi: system table %#llx, runtime services %#llx,"
 			" memory map %#llx (%llu bytes, %u-byte descriptors, version %u)\n",
-			(ull)args->efi_system_table, (ull)args->efi_runtime_services,
-			(ull)args->efi_memory_map, (ull)args->efi_memory_map_size,
-			args->efi_descriptor_size, args->efi_descriptor_version);
+			(ull)efi->system_table, (ull)efi->runtime_services,
+			(ull)efi->memory_map, (ull)efi->memory_map_size,
+			efi->descriptor_size, efi->descriptor_version);
 	} else
 		kcheck_printf(environment, "efi: no runtime services\n");
 
@@ -364,9 +369,9 @@ print_timeline(const struct kcheck_context *context)
 {
 	const struct bootcheck_environment *environment = context->environment;
 	const kernel_args *args = context->args;
-	uint64_t frequency = args->tsc_frequency;
+	uint64_t frequency = args->cycle_counter_frequency;
 	uint32_t count = kcheck_clamp_count(args->num_boot_events, MAX_BOOT_EVENTS);
-	kcheck_printf(environment, "boot timeline: %u events, TSC %llu.%03llu MHz\n",
+	kcheck_printf(environment, "boot timeline: %u events, cycle counter %llu.%03llu MHz\n",
 		args->num_boot_events, (ull)(frequency / 1000000), (ull)(frequency / 1000 % 1000));
 	if (frequency == 0)
 		return;
@@ -376,10 +381,10 @@ print_timeline(const struct kcheck_context *context)
 		const boot_event *first = &args->boot_events[0];
 		const boot_event *previous = &args->boot_events[i > 0 ? i - 1 : 0];
 		/* Garbage may go back in time; the check says so, this must not wrap. */
-		uint64_t since = event->tsc >= first->tsc ? event->tsc - first->tsc : 0;
-		uint64_t step = event->tsc >= previous->tsc ? event->tsc - previous->tsc : 0;
-		uint64_t sinceMicroseconds = kcheck_tsc_microseconds(since, frequency);
-		uint64_t stepMicroseconds = kcheck_tsc_microseconds(step, frequency);
+		uint64_t since = event->cycles >= first->cycles ? event->cycles - first->cycles : 0;
+		uint64_t step = event->cycles >= previous->cycles ? event->cycles - previous->cycles : 0;
+		uint64_t sinceMicroseconds = kcheck_cycles_microseconds(since, frequency);
+		uint64_t stepMicroseconds = kcheck_cycles_microseconds(step, frequency);
 		char name[BOOT_EVENT_NAME_LENGTH];
 		size_t length = strnlen(event->name, sizeof(name) - 1);
 		memcpy(name, event->name, length);

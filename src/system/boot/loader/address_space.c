@@ -12,11 +12,12 @@
 static uint64_t
 address_space_physical_map_size(uint64_t memoryEnd)
 {
-	const uint64_t kGigabyte = 1ULL << 30;
-	/* The low 4 GiB also hold the local APIC, I/O APIC and the framebuffer. */
-	uint64_t size = 4 * kGigabyte;
-	if (memoryEnd > size)
-		size = (memoryEnd + kGigabyte - 1) & ~(kGigabyte - 1);
+	/* The architecture says how much device memory lies below RAM's end. */
+	uint64_t size = KERNEL_PHYSICAL_MAP_MINIMUM;
+	if (memoryEnd > size) {
+		size = (memoryEnd + KERNEL_PHYSICAL_MAP_GRANULE - 1)
+			& ~(KERNEL_PHYSICAL_MAP_GRANULE - 1);
+	}
 	return size;
 }
 

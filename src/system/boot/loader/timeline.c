@@ -39,7 +39,7 @@ timeline_mark(const char *name, uint64_t detail)
 		event = &gKernelArgs->boot_events[gKernelArgs->num_boot_events++];
 	}
 
-	event->tsc = cycles;
+	event->cycles = cycles;
 	event->detail = detail;
 	size_t length = strnlen(name, sizeof(event->name) - 1);
 	memcpy(event->name, name, length);
@@ -50,7 +50,7 @@ timeline_mark(const char *name, uint64_t detail)
 void
 timeline_publish(kernel_args *args)
 {
-	args->tsc_frequency = platform_tsc_frequency();
+	args->cycle_counter_frequency = platform_cycle_counter_frequency();
 	/* kernel_args is fresh, and MAX_BOOT_EVENTS exceeds the early buffer. */
 	memcpy(args->boot_events, sEarlyEvents, sEarlyCount * sizeof(boot_event));
 	args->num_boot_events = sEarlyCount;

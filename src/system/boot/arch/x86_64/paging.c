@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include <arch_x86.h>
 #include <boot/handoff.h>
 #include <boot/kernel_regions.h>
 #include <boot/platform.h>
@@ -163,21 +164,6 @@ paging_map_regions(void)
 }
 
 
-/* EDX of CPUID leaf 0x80000001 (NX, 1 GiB pages, long mode); 0 without the leaf. */
-static uint32_t
-paging_extended_features(void)
-{
-	uint32_t eax, ebx, ecx, edx;
-	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
-		: "a"(0x80000000));
-	if (eax < 0x80000001)
-		return 0;
-	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
-		: "a"(0x80000001));
-	return edx;
-}
-
-
 /*
  * Free the tables below entry at level (3: a PML4 entry), then the page it
  * points to. Large and huge pages map memory, not tables.
@@ -213,14 +199,14 @@ arch_mmu_release(const struct arch_mmu_page_source *source)
 bool
 arch_mmu_has_no_execute(void)
 {
-	return (paging_extended_features() >> 20) & 1;
+	return (x86_cpuid_extended_features() & X86_CPUID_NO_EXECUTE) != 0;
 }
 
 
 bool
 arch_mmu_has_huge_pages(void)
 {
-	return (paging_extended_features() >> 26) & 1;
+	return (x86_cpuid_extended_features() & X86_CPUID_1GB_PAGES) != 0;
 }
 
 

@@ -83,4 +83,13 @@ void efi_enter_virtual_mode(kernel_args *args, struct efi_memory_map *map);
 /* arch/<arch>: the jump into the kernel. */
 void arch_start_kernel(kernel_args *args) __attribute__((noreturn));
 
+/*
+ * efi/arch/<arch>/uart.c: the debug line without the firmware. Program
+ * serial line port (1-4 in the machine's own numbering, e.g. COM1-COM4 on
+ * PCs; out of range selects the first) for speed bits per second (0: the
+ * default, 115200); false when no UART answers there. Neither allocates.
+ */
+bool efi_arch_uart_setup(uint8_t port, uint32_t speed);
+void efi_arch_uart_put(uint8_t byte);
+
 #endif

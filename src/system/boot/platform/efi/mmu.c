@@ -239,7 +239,7 @@ platform_prepare_kernel_start(kernel_args *args)
 	efi_acpi_init(args);
 	efi_smbios_init(args);
 	efi_video_init(args);
-	args->boot_cpu_apic_id = arch_cpu_boot_apic_id();
+	args->boot_cpu_id = arch_cpu_boot_id();
 
 	struct efi_memory_map map;
 	status_t status = efi_get_memory_map(&map);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <boot/arch_mmu.h>
+#include <boot/platform/efi/efi_kernel_args.h>
 #include <boot/handoff.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
@@ -70,6 +71,9 @@ efi_runtime_map_code(const struct efi_memory_map *map,
 void
 efi_enter_virtual_mode(kernel_args *args, struct efi_memory_map *map)
 {
+	/* An EFI loader says so even when the kernel gets no runtime services. */
+	struct efi_kernel_args *efi = efi_kernel_args_claim(args);
+
 	/* Boot services are gone: boot_dprintf (serial and log) is all that is left. */
 	if (sVirtualMap == NULL)
 		return;
@@ -117,12 +121,12 @@ efi_enter_virtual_mode(kernel_args *args, struct efi_memory_map *map)
 			(unsigned long long)runtimeServices);
 		runtimeServices += KERNEL_PHYSICAL_MAP_BASE;
 	}
-	args->efi_system_table = KERNEL_PHYSICAL_MAP_BASE + (uint64_t)(uintptr_t)gSystemTable;
-	args->efi_runtime_services = runtimeServices;
-	args->efi_memory_map = platform_loader_to_kernel(sVirtualMap);
-	args->efi_memory_map_size = map->size;
-	args->efi_descriptor_size = (uint32_t)map->descriptor_size;
-	args->efi_descriptor_version = map->descriptor_version;
+	efi->system_table = KERNEL_PHYSICAL_MAP_BASE + (uint64_t)(uintptr_t)gSystemTable;
+	efi->runtime_services = runtimeServices;
+	efi->memory_map = platform_loader_to_kernel(sVirtualMap);
+	efi->memory_map_size = map->size;
+	efi->descriptor_size = (uint32_t)map->descriptor_size;
+	efi->descriptor_version = map->descriptor_version;
 	boot_dprintf("efi: runtime services at %#llx, %u runtime ranges in the physical map\n",
 		(unsigned long long)runtimeServices, runtimeRanges);
 }

@@ -4,6 +4,7 @@
  */
 #include "efi_platform.h"
 
+#include <boot/arch_cpu.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
@@ -49,8 +50,7 @@ platform_exit(status_t status)
 		gBootServices->Exit(gImageHandle, efi_status_from(status), 0, NULL);
 	}
 	/* Without the firmware there is nobody to return to. */
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	arch_cpu_halt();
 }
 
 

@@ -1,5 +1,5 @@
 /*
- * Time from the TSC, calibrated once against the firmware's Stall(), so that
+ * Time from the CPU's cycle counter, calibrated once against the firmware's Stall(), so that
  * it also works after ExitBootServices.
  */
 #include "efi_platform.h"
@@ -28,14 +28,14 @@ efi_time_init(void)
 		/* Whole hertz from the same measurement: the timeline wants more than MHz. */
 		sTicksPerSecond = ticks * (1000000 / kCalibrationMicroseconds);
 	}
-	boot_dprintf("efi: TSC runs at %llu.%03llu MHz\n",
+	boot_dprintf("efi: the cycle counter runs at %llu.%03llu MHz\n",
 		(unsigned long long)(sTicksPerSecond / 1000000),
 		(unsigned long long)(sTicksPerSecond / 1000 % 1000));
 }
 
 
 uint64_t
-platform_tsc_frequency(void)
+platform_cycle_counter_frequency(void)
 {
 	return sTicksPerSecond;
 }
@@ -53,5 +53,5 @@ spin(uint64_t microseconds)
 {
 	uint64_t end = system_time() + microseconds;
 	while (system_time() < end)
-		__asm__ volatile("pause");
+		arch_cpu_relax();
 }

@@ -19,6 +19,15 @@ struct host_options {
 	const char	*memory_map_path;	/* NULL: the default firmware map */
 	const char	**images;			/* disk image files, boot disk first */
 	int			image_count;
+	/*
+	 * --kernel-args-abi: hand the checks kernel_args as a loader of another
+	 * version would (start_kernel.c), to prove the compatibility rule.
+	 */
+	enum {
+		HOST_ABI_CURRENT,
+		HOST_ABI_NEWER,		/* a later version with fields appended */
+		HOST_ABI_OLDER,		/* version 1, smaller */
+	}			kernel_args_abi;
 };
 
 extern struct host_options gHostOptions;

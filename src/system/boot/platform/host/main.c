@@ -3,7 +3,7 @@
  *
  * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH]
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
- *     IMAGE...
+ *     [--kernel-args-abi newer|older] IMAGE...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. FILE replaces the simulated firmware memory map (see
@@ -16,7 +16,10 @@
  * command line after the first colon: they make up the entry booted when
  * the disks hold no configuration file (docs/config.md). The boot menu
  * reads keys from stdin and draws on stdout; when stdout is not a terminal,
- * as plain text with one line per screen line.
+ * as plain text with one line per screen line. --kernel-args-abi makes the
+ * handed-over kernel_args look like those of a newer loader (a higher
+ * version, fields appended) or of a version 1 loader, for the tests of the
+ * compatibility rule (docs/kernel_args.md).
  */
 #include "host_platform.h"
 
@@ -42,7 +45,7 @@ host_usage(const char *program)
 {
 	fprintf(stderr, "usage: %s [--memory MIB] [--heap KIB] [--kernel PATH]"
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
-		" IMAGE...\n", program);
+		" [--kernel-args-abi newer|older] IMAGE...\n", program);
 	exit(2);
 }
 
@@ -96,6 +99,14 @@ host_parse_options(int argc, char **argv)
 			sCommandLine = argv[++i];
 		} else if (strcmp(option, "--module") == 0 && hasValue) {
 			host_add_module(argv[++i]);
+		} else if (strcmp(option, "--kernel-args-abi") == 0 && hasValue) {
+			const char *abi = argv[++i];
+			if (strcmp(abi, "newer") == 0)
+				gHostOptions.kernel_args_abi = HOST_ABI_NEWER;
+			else if (strcmp(abi, "older") == 0)
+				gHostOptions.kernel_args_abi = HOST_ABI_OLDER;
+			else
+				host_usage(argv[0]);
 		} else if (option[0] == '-') {
 			host_usage(argv[0]);
 		} else {

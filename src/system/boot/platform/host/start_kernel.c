@@ -14,6 +14,10 @@
 
 #include "../../../kernel/bootcheck.h"
 
+/* What a newer loader appends, and how large version 1 was on x86_64. */
+#define NEWER_APPENDED_BYTES	512
+#define VERSION_1_SIZE			28136
+
 #define PTE_PRESENT		0x1ULL
 #define PTE_LARGE		0x80ULL
 #define PTE_ADDRESS		0x000ffffffffff000ULL
@@ -83,6 +87,30 @@ host_report(const char *text, size_t length)
 }
 
 
+/*
+ * Make args look like another loader's: a newer one claims more bytes (the
+ * kernel_args chunk holds them) and a higher version;
+ * an older one is version 1 and smaller. The checks must accept the first
+ * and refuse the second.
+ */
+static void
+host_apply_kernel_args_abi(kernel_args *args)
+{
+	switch (gHostOptions.kernel_args_abi) {
+		case HOST_ABI_NEWER:
+			args->version = KERNEL_ARGS_VERSION + 1;
+			args->kernel_args_size = sizeof(kernel_args) + NEWER_APPENDED_BYTES;
+			break;
+		case HOST_ABI_OLDER:
+			args->version = 1;
+			args->kernel_args_size = VERSION_1_SIZE;
+			break;
+		case HOST_ABI_CURRENT:
+			break;
+	}
+}
+
+
 status_t
 platform_start_kernel(kernel_args *args)
 {
@@ -91,6 +119,7 @@ platform_start_kernel(kernel_args *args)
 		return status;
 
 	timeline_mark("kernel entry", 0);
+	host_apply_kernel_args_abi(args);
 
 	/* The kernel would start at the top of its stack, after a call. */
 	const addr_range *stack = &args->cpu_kernel_stack[0];

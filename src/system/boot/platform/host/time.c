@@ -1,5 +1,5 @@
 /*
- * Time from the host's monotonic clock, and the rate of the TSC measured
+ * Time from the host's monotonic clock, and the rate of the cycle counter measured
  * against it.
  */
 #include "host_platform.h"
@@ -53,9 +53,9 @@ host_clock_nanoseconds(void)
 }
 
 
-/* Busy, not asleep: the TSC is counted against the clock across the same span. */
+/* Busy, not asleep: the cycle counter is counted against the clock across the same span. */
 uint64_t
-platform_tsc_frequency(void)
+platform_cycle_counter_frequency(void)
 {
 	static uint64_t sFrequency;
 	if (sFrequency != 0)

@@ -3,10 +3,8 @@
  */
 #include "../../efi_platform.h"
 
+#include <arch_x86.h>
 #include <boot/timeline.h>
-
-#define MSR_EFER		0xc0000080
-#define EFER_NXE		(1ULL << 11)
 
 struct gdt_descriptor {
 	uint16_t	limit;
@@ -19,23 +17,6 @@ void x86_64_enter_kernel(uint64_t pageDirectory,
 	uint64_t stackTop) __attribute__((noreturn));
 
 
-static uint64_t
-read_msr(uint32_t msr)
-{
-	uint32_t low, high;
-	__asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
-	return ((uint64_t)high << 32) | low;
-}
-
-
-static void
-write_msr(uint32_t msr, uint64_t value)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value),
-		"d"((uint32_t)(value >> 32)));
-}
-
-
 void
 arch_start_kernel(kernel_args *args)
 {
@@ -45,11 +26,8 @@ arch_start_kernel(kernel_args *args)
 	sGdtDescriptor.base = args->arch_args.gdt_address;
 
 	/* The page tables use NX bits whenever the CPU has them. */
-	uint32_t eax, ebx, ecx, edx;
-	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
-		: "a"(0x80000001));
-	if ((edx >> 20) & 1)
-		write_msr(MSR_EFER, read_msr(MSR_EFER) | EFER_NXE);
+	if ((x86_cpuid_extended_features() & X86_CPUID_NO_EXECUTE) != 0)
+		x86_write_msr(X86_MSR_EFER, x86_read_msr(X86_MSR_EFER) | X86_EFER_NXE);
 
 	const addr_range *stack = &args->cpu_kernel_stack[0];
 	/* The loader's last write to kernel_args. */
