@@ -20,6 +20,10 @@
  * the CPU has them (CPUID 0x80000001 EDX bit 26), else 2 MiB pages.
  */
 #define KERNEL_PHYSICAL_MAP_BASE	0xffff800000000000ULL
+/* Every kernel address lies at or above this: the canonical upper half. */
+#define KERNEL_SPACE_START			0xffff800000000000ULL
+/* Physical addresses lie below this: x86_64 has at most 52 physical address bits. */
+#define KERNEL_PHYSICAL_ADDRESS_LIMIT	(1ULL << 52)
 /*
  * The physical map is a whole number of 1 GiB pages and at least 4 GiB: the
  * low 4 GiB hold the local APIC, the I/O APIC and often the framebuffer,

@@ -48,10 +48,9 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_LOADER_LOG] = { "loader_log", kcheck_loader_log, 0 },
 	[KCHECK_LOADER_NAME] = { "loader_name", kcheck_loader_name, 0 },
 	[KCHECK_PAGE_DIRECTORY] = { "page_directory", kcheck_page_directory, 0 },
-	[KCHECK_CR3] = { "cr3", kcheck_cr3, KCHECK_NEEDS_CPU },
-	[KCHECK_GDT] = { "gdt", kcheck_gdt, 0 },
-	[KCHECK_GDTR] = { "gdtr", kcheck_gdtr, KCHECK_NEEDS_CPU },
-	[KCHECK_CODE_SELECTOR] = { "code_selector", kcheck_code_selector, KCHECK_NEEDS_CPU },
+#define KCHECK_ARCH_ENTRY(id, name, function, needs)	[id] = { name, function, needs },
+	BOOTCHECK_ARCH_CPU_CHECKS(KCHECK_ARCH_ENTRY)
+#undef KCHECK_ARCH_ENTRY
 	[KCHECK_PHYSICAL_MAP] = { "physical_map", kcheck_physical_map, 0 },
 	[KCHECK_PAGE_TABLES] = { "page_tables", kcheck_page_tables, 0 },
 	[KCHECK_SEGMENT_TRANSLATION] = { "segment_translation", kcheck_segment_translation, 0 },
@@ -191,9 +190,7 @@ bootcheck_run(const struct bootcheck_environment *environment)
 	memset(&context, 0, sizeof(context));
 	context.environment = environment;
 	context.args = environment->args;
-	/* Walk the tables the MMU uses when there is one to ask. */
-	context.page_root = (environment->cpu != NULL ? environment->cpu->cr3
-		: context.args->arch_args.page_directory_physical) & PTE_ADDRESS_MASK;
+	context.page_root = kcheck_arch_page_root(environment);
 
 	runner_enter_phase(environment, "summary");
 	kcheck_print_summary(&context);

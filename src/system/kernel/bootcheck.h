@@ -10,28 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arch_bootcheck.h>
 #include <boot/kernel_args.h>
-
-/* bootcheck_cpu_state.x2apic_id of a CPU without CPUID leaf 0xb. */
-#define BOOTCHECK_NO_X2APIC_ID	UINT32_MAX
-
-/* What the CPU says at kernel entry; only the kernel itself can ask. */
-struct bootcheck_cpu_state {
-	uint64_t	cr3;
-	uint64_t	gdt_base;
-	uint16_t	gdt_limit;
-	uint16_t	cs;
-	uint16_t	ds;
-	uint16_t	ss;
-	uint64_t	cr0;
-	uint64_t	cr4;
-	uint32_t	apic_id;		/* CPUID leaf 1, EBX[31:24] */
-	uint32_t	x2apic_id;		/* CPUID leaf 0xb, EDX, or BOOTCHECK_NO_X2APIC_ID */
-	uint64_t	efer;
-	uint64_t	cycles;			/* the cycle counter, read first thing in the kernel */
-	bool		has_no_execute;	/* CPUID 0x80000001 EDX bit 20 */
-	bool		has_huge_pages;	/* 1 GiB pages: CPUID 0x80000001 EDX bit 26 */
-};
 
 /* Where the running kernel is, from its linker symbols and its own memory. */
 struct bootcheck_image {

@@ -45,10 +45,9 @@ enum kcheck_id {
 	KCHECK_LOADER_LOG,
 	KCHECK_LOADER_NAME,
 	KCHECK_PAGE_DIRECTORY,
-	KCHECK_CR3,
-	KCHECK_GDT,
-	KCHECK_GDTR,
-	KCHECK_CODE_SELECTOR,
+#define KCHECK_ARCH_ID(id, name, function, needs)	id,
+	BOOTCHECK_ARCH_CPU_CHECKS(KCHECK_ARCH_ID)
+#undef KCHECK_ARCH_ID
 	KCHECK_PHYSICAL_MAP,
 	KCHECK_PAGE_TABLES,
 	KCHECK_SEGMENT_TRANSLATION,
@@ -197,13 +196,27 @@ bool kcheck_loader_log(const struct kcheck_context *context, char *reason,
 bool kcheck_loader_name(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
-/* checks_cpu.c: page directory, CR3, GDT and selectors */
+/*
+ * arch/<arch>/checks_cpu.c: the CPU state the loader left (the page table
+ * root, the boot CPU's id, page protection) and the architecture's own
+ * checks (BOOTCHECK_ARCH_CPU_CHECKS)
+ */
 bool kcheck_page_directory(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
-bool kcheck_cr3(const struct kcheck_context *context, char *reason, size_t reasonSize);
-bool kcheck_gdt(const struct kcheck_context *context, char *reason, size_t reasonSize);
-bool kcheck_gdtr(const struct kcheck_context *context, char *reason, size_t reasonSize);
-bool kcheck_code_selector(const struct kcheck_context *context, char *reason,
+bool kcheck_boot_cpu_id(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_cpu_protection(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+#define KCHECK_ARCH_DECLARE(id, name, function, needs) \
+	bool function(const struct kcheck_context *context, char *reason, size_t reasonSize);
+BOOTCHECK_ARCH_CPU_CHECKS(KCHECK_ARCH_DECLARE)
+#undef KCHECK_ARCH_DECLARE
+/* The architecture's lines of the summary: its part of kernel_args, the CPU. */
+void kcheck_arch_print_summary(const struct kcheck_context *context);
+/* Whether the MMU honours no-execute bits (without a CPU to ask: the loader's view). */
+bool kcheck_arch_no_execute_enabled(const struct kcheck_context *context);
+/* Whether the CPU is set up to call firmware code (x86_64: SSE usable). */
+bool kcheck_arch_firmware_callable(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
 /* checks_mmu.c: the physical map, the page tables and what they translate */
@@ -220,13 +233,11 @@ bool kcheck_virtual_backing(const struct kcheck_context *context, char *reason,
 bool kcheck_args_alias(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
-/* checks_firmware.c: ACPI, SMBIOS and the boot CPU's APIC id */
+/* checks_firmware.c: ACPI and SMBIOS */
 bool kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reasonSize);
 bool kcheck_acpi_tables(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonSize);
-bool kcheck_boot_cpu_id(const struct kcheck_context *context, char *reason,
-	size_t reasonSize);
 
 /* checks_framebuffer.c: the framebuffer's fields and a pattern drawn into it */
 bool kcheck_framebuffer(const struct kcheck_context *context, char *reason,
@@ -240,7 +251,7 @@ bool kcheck_efi_tables(const struct kcheck_context *context, char *reason,
 bool kcheck_efi_get_time(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 
-/* checks_paging.c: page table walks, permissions, page sizes, the stack guard */
+/* arch/<arch>/paging.c and checks_paging.c: page tables */
 enum kcheck_walk {
 	KCHECK_WALK_MAPPED,
 	KCHECK_WALK_NOT_PRESENT,
@@ -256,18 +267,47 @@ struct kcheck_page {
 	bool		no_execute;		/* NX at some level */
 };
 
+/* A map of [base, base + size) onto physical [0, size). */
+struct kcheck_linear_map {
+	const char	*name;
+	uint64_t	base;
+	uint64_t	size;
+	bool		physical_map;	/* NX but where EFI runtime code lies; else executable */
+};
+#define KCHECK_MAX_LINEAR_MAPS	4
+
+/* Called for every page-table page, with the name of its level. */
+typedef bool (*kcheck_table_visit)(const struct kcheck_context *context, uint64_t table,
+	const char *level, void *cookie, char *reason, size_t reasonSize);
+
+/* arch/<arch>/paging.c: the architecture's page tables */
+/* The physical address translations start from: the CPU's, else the loader's. */
+uint64_t kcheck_arch_page_root(const struct bootcheck_environment *environment);
 /* One entry of a page table, read through the physical map like the kernel does. */
 enum kcheck_walk kcheck_table_read(const struct kcheck_context *context, uint64_t physical,
 	uint64_t *_entry);
-/* Translate address from context->page_root like the MMU (4 KiB, 2 MiB, 1 GiB pages). */
+/* Translate address from context->page_root like the MMU does. */
 enum kcheck_walk kcheck_page_walk(const struct kcheck_context *context, uint64_t address,
 	struct kcheck_page *page);
+/* visit every table reachable from context->page_root, the root first; bounded. */
+bool kcheck_arch_visit_tables(const struct kcheck_context *context, kcheck_table_visit visit,
+	void *cookie, char *reason, size_t reasonSize);
+/* The top-level entries the kernel window, data area and physical map hang from. */
+bool kcheck_arch_region_roots(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+/* The linear maps of physical memory the loader built; at most KCHECK_MAX_LINEAR_MAPS. */
+uint32_t kcheck_arch_linear_maps(const kernel_args *args, struct kcheck_linear_map *maps);
+/* Whether page, at offset in map, has the size the architecture's rules ask for. */
+bool kcheck_arch_linear_page_size(const struct kcheck_context *context,
+	const struct kcheck_linear_map *map, uint64_t offset, const struct kcheck_page *page,
+	char *reason, size_t reasonSize);
+
+/* checks_paging.c: permissions, linear maps and the stack guard */
 /* kcheck_page_walk, with a reason when address is not mapped. */
 bool kcheck_walk_or_fail(const struct kcheck_context *context, uint64_t address,
 	struct kcheck_page *page, char *reason, size_t reasonSize);
-
-bool kcheck_cpu_protection(const struct kcheck_context *context, char *reason,
-	size_t reasonSize);
+/* Whether [start, start + size) holds EFI runtime code, which must stay executable. */
+bool kcheck_holds_runtime_code(const kernel_args *args, uint64_t start, uint64_t size);
 bool kcheck_segment_permissions(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_data_permissions(const struct kcheck_context *context, char *reason,

@@ -6,10 +6,8 @@
 #include "checks.h"
 
 
-/* x86_64 has at most 52 physical address bits. */
-static const uint64_t kPhysicalAddressLimit = 1ULL << 52;
-/* Start of the canonical upper half, where every kernel address lives. */
-static const uint64_t kKernelSpaceStart = 0xffff800000000000ULL;
+static const uint64_t kPhysicalAddressLimit = KERNEL_PHYSICAL_ADDRESS_LIMIT;
+static const uint64_t kKernelSpaceStart = KERNEL_SPACE_START;
 
 
 /* --- address spans ------------------------------------------------------- */

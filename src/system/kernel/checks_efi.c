@@ -15,7 +15,7 @@
 #define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
 #define EFI_TABLE_HEADER_SIZE			24
 #define EFI_TABLE_CRC_OFFSET			16
-/* x86_64 layouts: the system table's RuntimeServices, the first runtime service. */
+/* 64-bit layouts: the system table's RuntimeServices, the first runtime service. */
 #define EFI_SYSTEM_TABLE_SIZE			120
 #define EFI_SYSTEM_TABLE_RUNTIME_OFFSET	88
 #define EFI_RUNTIME_SERVICES_SIZE		136
@@ -31,11 +31,6 @@
 /* More descriptors than any firmware has: the map is garbage then. */
 #define EFI_MAX_DESCRIPTORS				4096
 
-#define CR0_EMULATION					(1ULL << 2)
-#define CR0_TASK_SWITCHED				(1ULL << 3)
-#define CR4_OSFXSR						(1ULL << 9)
-#define PTE_NO_EXECUTE					(1ULL << 63)
-#define ENTRIES_PER_TABLE				512
 
 struct efi_table_header {
 	uint64_t	signature;
@@ -267,40 +262,19 @@ static bool
 efi_executable(const struct kcheck_context *context, uint64_t address, char *reason,
 	size_t reasonSize)
 {
-	uint64_t table = context->page_root;
-	for (int level = 3; level >= 0; level--) {
-		uint64_t index = (address >> (12 + 9 * level)) & (ENTRIES_PER_TABLE - 1);
-		uint64_t entry;
-		if (!kcheck_read_physical(context, table + index * sizeof(entry), &entry,
-				sizeof(entry))) {
+	struct kcheck_page page;
+	switch (kcheck_page_walk(context, address, &page)) {
+		case KCHECK_WALK_MAPPED:
+			break;
+		case KCHECK_WALK_NOT_PRESENT:
+			return kcheck_fail(reason, reasonSize, "GetTime %#llx is not mapped", (ull)address);
+		default:
 			return kcheck_fail(reason, reasonSize, "page table for %#llx cannot be read",
 				(ull)address);
-		}
-		if ((entry & PTE_PRESENT) == 0)
-			return kcheck_fail(reason, reasonSize, "GetTime %#llx is not mapped", (ull)address);
-		if ((entry & PTE_NO_EXECUTE) != 0) {
-			return kcheck_fail(reason, reasonSize, "GetTime %#llx is mapped non-executable",
-				(ull)address);
-		}
-		if (level == 0 || (level < 3 && (entry & PTE_LARGE) != 0))
-			return true;
-		table = entry & PTE_ADDRESS_MASK;
 	}
-	return true;
-}
-
-
-/*
- * The firmware is built to run with SSE enabled (UEFI requires it on x86_64
- * and the loader keeps the firmware's CR0 and CR4); the call would fault
- * without it.
- */
-static bool
-efi_sse_usable(const struct bootcheck_cpu_state *cpu, char *reason, size_t reasonSize)
-{
-	if ((cpu->cr0 & (CR0_EMULATION | CR0_TASK_SWITCHED)) != 0 || (cpu->cr4 & CR4_OSFXSR) == 0) {
-		return kcheck_fail(reason, reasonSize, "SSE is not usable: CR0 %#llx CR4 %#llx",
-			(ull)cpu->cr0, (ull)cpu->cr4);
+	if (page.no_execute) {
+		return kcheck_fail(reason, reasonSize, "GetTime %#llx is mapped non-executable",
+			(ull)address);
 	}
 	return true;
 }
@@ -333,7 +307,7 @@ kcheck_efi_get_time(const struct kcheck_context *context, char *reason, size_t r
 			(ull)function);
 	}
 	if (!efi_executable(context, function, reason, reasonSize)
-		|| !efi_sse_usable(context->environment->cpu, reason, reasonSize))
+		|| !kcheck_arch_firmware_callable(context, reason, reasonSize))
 		return false;
 
 	struct efi_time time;

@@ -398,22 +398,3 @@ kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonS
 		return false;
 	return true;
 }
-
-
-/* CPUID as the kernel saw it: the 8-bit id always, the x2APIC id where there is one. */
-bool
-kcheck_boot_cpu_id(const struct kcheck_context *context, char *reason,
-	size_t reasonSize)
-{
-	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
-	uint64_t id = context->args->boot_cpu_id;
-	if ((id & 0xff) != cpu->apic_id) {
-		return kcheck_fail(reason, reasonSize,
-			"boot_cpu_id %llu, CPUID leaf 1 says %u", (ull)id, cpu->apic_id);
-	}
-	if (cpu->x2apic_id != BOOTCHECK_NO_X2APIC_ID && id != cpu->x2apic_id) {
-		return kcheck_fail(reason, reasonSize,
-			"boot_cpu_id %llu, CPUID leaf 0xb says %u", (ull)id, cpu->x2apic_id);
-	}
-	return true;
-}

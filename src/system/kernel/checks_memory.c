@@ -6,25 +6,11 @@
 #include "checks.h"
 
 
-/* x86_64 has at most 52 physical address bits. */
-static const uint64_t kPhysicalLimit = 1ULL << 52;
-/* Deep enough for any real address space, small enough to stop garbage tables. */
-#define MAX_TABLE_VISITS		4096
-/* Entries read at a time while walking a table. */
-#define WALK_CHUNK				32
-#define ENTRIES_PER_TABLE		512
-
+static const uint64_t kPhysicalLimit = KERNEL_PHYSICAL_ADDRESS_LIMIT;
 #define TYPE_BIT(type)			(1u << (type))
 #define ALLOCATED_TYPES			(TYPE_BIT(KERNEL_MEMORY_LOADER_RECLAIMABLE) \
 	| TYPE_BIT(KERNEL_MEMORY_KERNEL_AND_MODULES))
 #define RAM_TYPES				(ALLOCATED_TYPES | TYPE_BIT(KERNEL_MEMORY_USABLE))
-
-struct table_walk {
-	const struct kcheck_context	*context;
-	uint32_t					visits;
-	char						*reason;
-	size_t						reasonSize;
-};
 
 
 const char *
@@ -261,43 +247,16 @@ kcheck_memory_map_heap(const struct kcheck_context *context, char *reason,
 
 /* Page tables are loader memory the kernel may reclaim once it has its own. */
 static bool
-walk_table(struct table_walk *walk, uint64_t table, int level)
+table_is_loader_memory(const struct kcheck_context *context, uint64_t table,
+	const char *level, void *cookie, char *reason, size_t reasonSize)
 {
-	const struct kcheck_context *context = walk->context;
-	const kernel_args *args = context->args;
-	if (++walk->visits > MAX_TABLE_VISITS) {
-		return kcheck_fail(walk->reason, walk->reasonSize,
-			"more than %u page tables: a loop?", MAX_TABLE_VISITS);
-	}
-
 	uint64_t address;
 	uint32_t type;
-	static const char *const kLevelNames[] = { "PML4", "PDPT", "page directory",
-		"page table" };
-	if (!map_span_typed(args, table, KCHECK_PAGE_SIZE,
+	if (!map_span_typed(context->args, table, KCHECK_PAGE_SIZE,
 			TYPE_BIT(KERNEL_MEMORY_LOADER_RECLAIMABLE), &address, &type)) {
-		return kcheck_fail(walk->reason, walk->reasonSize,
-			"%s at %#llx is %s memory, not loader-reclaimable", kLevelNames[level],
-			(ull)table, kcheck_memory_type_name(type));
-	}
-	if (level == 3)
-		return true;
-
-	uint64_t entries[WALK_CHUNK];
-	for (uint32_t first = 0; first < ENTRIES_PER_TABLE; first += WALK_CHUNK) {
-		if (!kcheck_read_physical(context, table + first * sizeof(uint64_t), entries,
-				sizeof(entries))) {
-			return kcheck_fail(walk->reason, walk->reasonSize,
-				"page table at %#llx cannot be read", (ull)table);
-		}
-		for (uint32_t i = 0; i < WALK_CHUNK; i++) {
-			uint64_t entry = entries[i];
-			/* Large pages map memory; only the PML4 never holds one. */
-			if ((entry & PTE_PRESENT) == 0 || (level > 0 && (entry & PTE_LARGE) != 0))
-				continue;
-			if (!walk_table(walk, entry & PTE_ADDRESS_MASK, level + 1))
-				return false;
-		}
+		return kcheck_fail(reason, reasonSize,
+			"%s at %#llx is %s memory, not loader-reclaimable", level, (ull)table,
+			kcheck_memory_type_name(type));
 	}
 	return true;
 }
@@ -389,10 +348,6 @@ kcheck_loader_pages(const struct kcheck_context *context, char *reason, size_t r
 		}
 	}
 
-	struct table_walk walk = {
-		.context = context,
-		.reason = reason,
-		.reasonSize = reasonSize,
-	};
-	return walk_table(&walk, context->page_root, 0);
+	return kcheck_arch_visit_tables(context, table_is_loader_memory, NULL, reason,
+		reasonSize);
 }

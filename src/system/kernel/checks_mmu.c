@@ -7,8 +7,6 @@
 #include <string.h>
 
 
-#define ENTRIES_PER_TABLE		512
-#define PML4_INDEX(address)		(((address) >> 39) & (ENTRIES_PER_TABLE - 1))
 /* Bytes compared at a time between two views of the same memory. */
 #define COMPARE_CHUNK_SIZE		256
 
@@ -55,7 +53,7 @@ kcheck_physical_map(const struct kcheck_context *context, char *reason, size_t r
 		}
 	}
 	if (context->page_root > size - KCHECK_PAGE_SIZE) {
-		return kcheck_fail(reason, reasonSize, "size %#llx does not cover the PML4 at %#llx",
+		return kcheck_fail(reason, reasonSize, "size %#llx does not cover the page table root at %#llx",
 			(ull)size, (ull)context->page_root);
 	}
 	return true;
@@ -89,33 +87,13 @@ kcheck_page_tables(const struct kcheck_context *context, char *reason, size_t re
 	}
 
 	const kernel_args *args = context->args;
-	uint64_t pml4 = context->page_root;
-	const struct {
-		const char	*name;
-		uint64_t	address;
-	} roots[] = {
-		{ "kernel window", KERNEL_LOAD_BASE },
-		{ "kernel data", KERNEL_DATA_BASE },
-		{ "physical map", KERNEL_PHYSICAL_MAP_BASE },
-	};
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		uint64_t index = PML4_INDEX(roots[i].address);
-		uint64_t entry;
-		/* physical_map proved that the PML4 lies inside the map. */
-		if (kcheck_table_read(context, pml4 + index * sizeof(uint64_t), &entry)
-				!= KCHECK_WALK_MAPPED) {
-			return kcheck_fail(reason, reasonSize, "PML4 entry %llu (%s) cannot be read",
-				(ull)index, roots[i].name);
-		}
-		if ((entry & PTE_PRESENT) == 0) {
-			return kcheck_fail(reason, reasonSize, "PML4 entry %llu (%s) not present",
-				(ull)index, roots[i].name);
-		}
-	}
+	uint64_t root = context->page_root;
+	if (!kcheck_arch_region_roots(context, reason, reasonSize))
+		return false;
 
 	/* The physical map must map physical address X at base + X. */
 	if (!check_physical_map_maps(context, 0, reason, reasonSize)
-		|| !check_physical_map_maps(context, pml4, reason, reasonSize)) {
+		|| !check_physical_map_maps(context, root, reason, reasonSize)) {
 		return false;
 	}
 	uint32_t count = kcheck_clamp_count(args->num_physical_memory_ranges,

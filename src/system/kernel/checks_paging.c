@@ -9,68 +9,6 @@
 #include <stdio.h>
 
 
-#define ENTRIES_PER_TABLE		512
-#define PTE_WRITABLE			0x2ULL
-#define PTE_NO_EXECUTE			(1ULL << 63)
-#define EFER_NXE				(1ULL << 11)
-#define CR0_WP					(1ULL << 16)
-#define LARGE_PAGE_SIZE			(2ULL << 20)
-#define HUGE_PAGE_SIZE			(1ULL << 30)
-
-
-/*
- * A page table entry; the kernel reads its tables through the physical map,
- * so a table outside of it is as bad as a missing one.
- */
-enum kcheck_walk
-kcheck_table_read(const struct kcheck_context *context, uint64_t physical, uint64_t *_entry)
-{
-	uint64_t mapSize = context->args->physical_map_size;
-	if (mapSize < sizeof(uint64_t) || physical > mapSize - sizeof(uint64_t))
-		return KCHECK_WALK_OUTSIDE_PHYSICAL_MAP;
-	if (!kcheck_read_physical(context, physical, _entry, sizeof(*_entry)))
-		return KCHECK_WALK_UNREADABLE;
-	return KCHECK_WALK_MAPPED;
-}
-
-
-enum kcheck_walk
-kcheck_page_walk(const struct kcheck_context *context, uint64_t address,
-	struct kcheck_page *page)
-{
-	static const unsigned kShifts[4] = { 39, 30, 21, 12 };
-	uint64_t table = context->page_root;
-	page->writable = true;
-	page->no_execute = false;
-
-	for (int level = 0; level < 4; level++) {
-		unsigned shift = kShifts[level];
-		uint64_t index = (address >> shift) & (ENTRIES_PER_TABLE - 1);
-		uint64_t entry;
-		enum kcheck_walk result = kcheck_table_read(context,
-			table + index * sizeof(uint64_t), &entry);
-		if (result != KCHECK_WALK_MAPPED)
-			return result;
-		if ((entry & PTE_PRESENT) == 0)
-			return KCHECK_WALK_NOT_PRESENT;
-
-		/* Writable only if every level allows it, executable only if every level does. */
-		page->writable = page->writable && (entry & PTE_WRITABLE) != 0;
-		page->no_execute = page->no_execute || (entry & PTE_NO_EXECUTE) != 0;
-
-		/* PS is only meaningful in PDPT and PD entries. */
-		if (level == 3 || (level > 0 && (entry & PTE_LARGE) != 0)) {
-			uint64_t offsetMask = (1ULL << shift) - 1;
-			page->physical = (entry & PTE_ADDRESS_MASK & ~offsetMask) | (address & offsetMask);
-			page->size = 1ULL << shift;
-			return KCHECK_WALK_MAPPED;
-		}
-		table = entry & PTE_ADDRESS_MASK;
-	}
-	return KCHECK_WALK_NOT_PRESENT;
-}
-
-
 bool
 kcheck_walk_or_fail(const struct kcheck_context *context, uint64_t address,
 	struct kcheck_page *page, char *reason, size_t reasonSize)
@@ -91,18 +29,6 @@ kcheck_walk_or_fail(const struct kcheck_context *context, uint64_t address,
 }
 
 
-/*
- * Whether the MMU honours NX bits. Without a CPU to ask (the hosted port),
- * the loader built the tables with the host CPU's NX, which x86_64 hosts have.
- */
-static bool
-paging_no_execute_enabled(const struct kcheck_context *context)
-{
-	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
-	return cpu == NULL || (cpu->efer & EFER_NXE) != 0;
-}
-
-
 /* address must be mapped writable or read-only, executable or not, as given. */
 static bool
 paging_expect(const struct kcheck_context *context, const char *what, uint64_t address,
@@ -112,7 +38,7 @@ paging_expect(const struct kcheck_context *context, const char *what, uint64_t a
 	if (!kcheck_walk_or_fail(context, address, &page, reason, reasonSize))
 		return false;
 
-	if (!paging_no_execute_enabled(context)) {
+	if (!kcheck_arch_no_execute_enabled(context)) {
 		/* With EFER.NXE clear, bit 63 is reserved: the access would fault. */
 		if (page.no_execute) {
 			return kcheck_fail(reason, reasonSize,
@@ -127,24 +53,6 @@ paging_expect(const struct kcheck_context *context, const char *what, uint64_t a
 		return kcheck_fail(reason, reasonSize, "%s %#llx is %s, expected %s", what,
 			(ull)address, page.writable ? "writable" : "read-only",
 			writable ? "writable" : "read-only");
-	}
-	return true;
-}
-
-
-bool
-kcheck_cpu_protection(const struct kcheck_context *context, char *reason,
-	size_t reasonSize)
-{
-	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
-	if ((cpu->cr0 & CR0_WP) == 0) {
-		return kcheck_fail(reason, reasonSize,
-			"CR0.WP clear (%#llx): read-only pages are writable for the kernel",
-			(ull)cpu->cr0);
-	}
-	if (cpu->has_no_execute && (cpu->efer & EFER_NXE) == 0) {
-		return kcheck_fail(reason, reasonSize, "the CPU has NX, but EFER.NXE is clear (%#llx)",
-			(ull)cpu->efer);
 	}
 	return true;
 }
@@ -228,8 +136,8 @@ kcheck_data_permissions(const struct kcheck_context *context, char *reason,
 
 
 /* Whether [start, start + size) holds EFI runtime code, which must stay executable. */
-static bool
-paging_holds_runtime_code(const kernel_args *args, uint64_t start, uint64_t size)
+bool
+kcheck_holds_runtime_code(const kernel_args *args, uint64_t start, uint64_t size)
 {
 	uint32_t count = kcheck_clamp_count(args->num_memory_map_entries,
 		MAX_MEMORY_MAP_ENTRIES);
@@ -244,29 +152,10 @@ paging_holds_runtime_code(const kernel_args *args, uint64_t start, uint64_t size
 }
 
 
-/* A map of [base, base + size) onto physical [0, size). */
-struct paging_linear_map {
-	const char	*name;
-	uint64_t	base;
-	uint64_t	size;
-	bool		physical_map;	/* NX but where EFI runtime code lies; else executable */
-};
-
 /* Called for each page of a linear map with the offset the walk is at. */
 typedef bool (*paging_visit)(const struct kcheck_context *context,
-	const struct paging_linear_map *map, uint64_t offset, const struct kcheck_page *page,
+	const struct kcheck_linear_map *map, uint64_t offset, const struct kcheck_page *page,
 	char *reason, size_t reasonSize);
-
-
-static void
-paging_linear_maps(const kernel_args *args, struct paging_linear_map maps[2])
-{
-	maps[0] = (struct paging_linear_map){ "physical map", args->physical_map_base,
-		args->physical_map_size, true };
-	/* The loader runs from the identity map while it switches: executable. */
-	maps[1] = (struct paging_linear_map){ "identity map", 0,
-		args->arch_args.identity_map_size, false };
-}
 
 
 /*
@@ -275,11 +164,11 @@ paging_linear_maps(const kernel_args *args, struct paging_linear_map maps[2])
  */
 static bool
 paging_walk_linear_map(const struct kcheck_context *context,
-	const struct paging_linear_map *map, paging_visit visit, char *reason,
+	const struct kcheck_linear_map *map, paging_visit visit, char *reason,
 	size_t reasonSize)
 {
 	const kernel_args *args = context->args;
-	bool checkNoExecute = map->physical_map && paging_no_execute_enabled(context);
+	bool checkNoExecute = map->physical_map && kcheck_arch_no_execute_enabled(context);
 	uint64_t offset = 0;
 	while (offset < map->size) {
 		uint64_t address = map->base + offset;
@@ -296,7 +185,7 @@ paging_walk_linear_map(const struct kcheck_context *context,
 		}
 		uint64_t pageStart = offset & ~(page.size - 1);
 		if (checkNoExecute && !page.no_execute
-			&& !paging_holds_runtime_code(args, pageStart, page.size)) {
+			&& !kcheck_holds_runtime_code(args, pageStart, page.size)) {
 			return kcheck_fail(reason, reasonSize,
 				"%s: %#llx (a page of %#llx bytes) is executable", map->name,
 				(ull)address, (ull)page.size);
@@ -319,44 +208,13 @@ kcheck_physical_map_pages(const struct kcheck_context *context, char *reason,
 	if (!kcheck_requires(context, KCHECK_PAGE_TABLES, reason, reasonSize))
 		return false;
 
-	struct paging_linear_map maps[2];
-	paging_linear_maps(context->args, maps);
-	for (int i = 0; i < 2; i++) {
+	struct kcheck_linear_map maps[KCHECK_MAX_LINEAR_MAPS];
+	uint32_t count = kcheck_arch_linear_maps(context->args, maps);
+	for (uint32_t i = 0; i < count; i++) {
 		if (!paging_walk_linear_map(context, &maps[i], NULL, reason, reasonSize))
 			return false;
 	}
 	return true;
-}
-
-
-/*
- * 1 GiB pages when the CPU has them, 2 MiB pages otherwise. 2 MiB pages are
- * also fine for a tail shorter than 1 GiB and, in the physical map, for a
- * gigabyte with EFI runtime code (the loader splits it to make that code
- * executable).
- */
-static bool
-paging_visit_page_size(const struct kcheck_context *context,
-	const struct paging_linear_map *map, uint64_t offset, const struct kcheck_page *page,
-	char *reason, size_t reasonSize)
-{
-	bool huge = context->environment->cpu->has_huge_pages;
-	uint64_t expected = huge ? HUGE_PAGE_SIZE : LARGE_PAGE_SIZE;
-	if (page->size == expected)
-		return true;
-
-	if (huge && page->size == LARGE_PAGE_SIZE) {
-		uint64_t gigabyte = offset & ~(HUGE_PAGE_SIZE - 1);
-		if (map->size - gigabyte < HUGE_PAGE_SIZE)
-			return true;
-		if (map->physical_map
-			&& paging_holds_runtime_code(context->args, gigabyte, HUGE_PAGE_SIZE)) {
-			return true;
-		}
-	}
-	return kcheck_fail(reason, reasonSize, "%s: %#llx is in a page of %#llx bytes,"
-		" expected %#llx (the CPU %s 1 GiB pages)", map->name, (ull)(map->base + offset),
-		(ull)page->size, (ull)expected, huge ? "has" : "has no");
 }
 
 
@@ -366,10 +224,10 @@ kcheck_large_pages(const struct kcheck_context *context, char *reason, size_t re
 	if (!kcheck_requires(context, KCHECK_PHYSICAL_MAP_PAGES, reason, reasonSize))
 		return false;
 
-	struct paging_linear_map maps[2];
-	paging_linear_maps(context->args, maps);
-	for (int i = 0; i < 2; i++) {
-		if (!paging_walk_linear_map(context, &maps[i], paging_visit_page_size, reason,
+	struct kcheck_linear_map maps[KCHECK_MAX_LINEAR_MAPS];
+	uint32_t count = kcheck_arch_linear_maps(context->args, maps);
+	for (uint32_t i = 0; i < count; i++) {
+		if (!paging_walk_linear_map(context, &maps[i], kcheck_arch_linear_page_size, reason,
 				reasonSize)) {
 			return false;
 		}

@@ -32,47 +32,42 @@
 /* For printing uint64_t with %llx without a cast as long as the type name. */
 typedef unsigned long long ull;
 
-static inline void
-port_write(uint16_t port, uint8_t value)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-
-static inline uint8_t
-port_read(uint16_t port)
-{
-	uint8_t value;
-	__asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-	return value;
-}
-
-
 /* Linker script symbols: page aligned bounds of the kernel's sections. */
 extern const char __text_start[], __text_end[];
 extern const char __rodata_start[], __rodata_end[];
 extern const char __data_start[], __data_end[];
 extern const char __bss_start[], __bss_end[];
 
-/* entry.S */
+/* arch/<arch>/entry.S */
 void _start(void);
 extern uint64_t gBootInitialStack;		/* rsp as the loader handed it over */
 extern const uint64_t gExceptionStubs[32];	/* entry points for vectors 0-31 */
 
 /* main.c */
 void kernel_main(kernel_args *args, uint32_t cpu) __attribute__((noreturn));
+/* What the kernel is doing, for the verdict when an exception ends the boot. */
+const char *kernel_phase(void);
+/* Marks that an exception is being reported; true when one already was. */
+bool kernel_in_exception(void);
+
+/* print.c */
+void kernel_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* arch/<arch>/cpu.c: the CPU at entry, its counter, and exceptions ending the boot. */
+void arch_kernel_read_cpu(struct bootcheck_cpu_state *state);
+uint64_t arch_kernel_cycle_counter(void);
+void arch_kernel_traps_install(void);
 void kernel_exception(const uint64_t *frame) __attribute__((noreturn));
 
-/* machine.c: the bootcheck_machine operations; their cookie is the kernel_args. */
+/* arch/<arch>/machine.c: the bootcheck_machine operations; their cookie is the kernel_args. */
 uint64_t machine_efi_get_time(void *cookie, uint64_t function, void *time);
 bool machine_write_virtual(void *cookie, uint64_t address, const void *buffer, size_t size);
 /* Keep the framebuffer on screen while a test takes a screenshot. */
 void machine_hold_screen(const kernel_args *args);
 
-/* serial.c */
+/* arch/<arch>/serial.c: the serial line and the end of the boot */
 void serial_init(void);
 void serial_write(const char *text, size_t length);
-void kernel_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void kernel_exit(uint8_t code) __attribute__((noreturn));
 
 #endif

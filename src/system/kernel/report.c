@@ -406,9 +406,7 @@ kcheck_print_summary(const struct kcheck_context *context)
 {
 	const struct bootcheck_environment *environment = context->environment;
 	const kernel_args *args = context->args;
-	const struct arch_kernel_args *arch = &args->arch_args;
 	const struct bootcheck_image *image = environment->image;
-	const struct bootcheck_cpu_state *cpu = environment->cpu;
 
 	kcheck_printf(environment, "magic %#llx, version %u, kernel_args_size %u (own sizeof %zu)\n",
 		(ull)args->magic, args->version, args->kernel_args_size, sizeof(kernel_args));
@@ -443,7 +441,7 @@ kcheck_print_summary(const struct kcheck_context *context)
 		kcheck_printf(environment, "  linked: unknown (not running as the kernel)\n");
 
 	const addr_range *stack = &args->cpu_kernel_stack[0];
-	kcheck_printf(environment, "stack: %#llx - %#llx, initial rsp %#llx\n",
+	kcheck_printf(environment, "stack: %#llx - %#llx, initial stack pointer %#llx\n",
 		(ull)stack->start, (ull)(stack->start + stack->size), (ull)environment->initial_rsp);
 	kcheck_printf(environment, "loader heap: %#llx - %#llx (given back)\n",
 		(ull)args->loader_heap.start,
@@ -452,22 +450,7 @@ kcheck_print_summary(const struct kcheck_context *context)
 		(ull)args->physical_map_base, (ull)args->physical_map_size,
 		(ull)(args->physical_map_size >> 20));
 
-	kcheck_printf(environment, "arch: page_directory_physical %#llx, gdt %#llx limit %#x,"
-		" code %#x data %#x, identity map %#llx\n", (ull)arch->page_directory_physical,
-		(ull)arch->gdt_address, arch->gdt_limit, arch->kernel_code_selector,
-		arch->kernel_data_selector, (ull)arch->identity_map_size);
-	if (cpu != NULL) {
-		kcheck_printf(environment, "cpu: cr3 %#llx, gdtr %#llx limit %#x, cs %#x ds %#x"
-			" ss %#x\n", (ull)cpu->cr3, (ull)cpu->gdt_base, cpu->gdt_limit, cpu->cs, cpu->ds,
-			cpu->ss);
-		kcheck_printf(environment, "cpu: cr0 %#llx cr4 %#llx, APIC id %u, x2APIC id %d\n",
-			(ull)cpu->cr0, (ull)cpu->cr4, cpu->apic_id,
-			cpu->x2apic_id == BOOTCHECK_NO_X2APIC_ID ? -1 : (int)cpu->x2apic_id);
-		kcheck_printf(environment, "cpu: efer %#llx, NX %s, 1 GiB pages %s\n",
-			(ull)cpu->efer, cpu->has_no_execute ? "yes" : "no",
-			cpu->has_huge_pages ? "yes" : "no");
-	} else
-		kcheck_printf(environment, "cpu: unknown (not running as the kernel)\n");
+	kcheck_arch_print_summary(context);
 	print_firmware(environment, args);
 	print_preloaded(context);
 	print_timeline(context);

@@ -8,9 +8,11 @@
  * that long before it exits, or until a key arrives on the PS/2 keyboard or
  * COM1 (QEMU's "sendkey"). Without the file nothing waits.
  */
-#include "kernel.h"
+#include "../../kernel.h"
 
 #include <string.h>
+
+#include <arch_uart_16550.h>
 
 
 #define FW_CFG_SELECTOR_PORT	0x510
@@ -34,9 +36,7 @@
 #define KEYBOARD_DATA_PORT		0x60
 #define KEYBOARD_STATUS_PORT	0x64
 #define KEYBOARD_OUTPUT_FULL	0x01
-#define COM1_DATA_PORT			0x3f8
-#define COM1_LINE_STATUS_PORT	0x3fd
-#define LINE_STATUS_DATA_READY	0x01
+#define COM1_PORT				0x3f8
 
 /* EFI_GET_TIME; the firmware is built for the Microsoft calling convention. */
 typedef uint64_t (__attribute__((ms_abi)) *efi_get_time_function)(void *time,
@@ -65,7 +65,7 @@ machine_write_virtual(void *cookie, uint64_t address, const void *buffer, size_t
 static void
 fw_cfg_select(uint16_t selector)
 {
-	__asm__ volatile("outw %0, %1" : : "a"(selector), "Nd"((uint16_t)FW_CFG_SELECTOR_PORT));
+	x86_out16(FW_CFG_SELECTOR_PORT, selector);
 }
 
 
@@ -74,7 +74,7 @@ fw_cfg_read(void *buffer, size_t size)
 {
 	uint8_t *bytes = buffer;
 	for (size_t i = 0; i < size; i++)
-		bytes[i] = port_read(FW_CFG_DATA_PORT);
+		bytes[i] = x86_in8(FW_CFG_DATA_PORT);
 }
 
 
@@ -131,26 +131,26 @@ fw_cfg_read_number(const char *name, uint32_t *_value)
 static void
 pit_wait_millisecond(void)
 {
-	uint8_t control = port_read(SYSTEM_CONTROL_PORT);
-	port_write(SYSTEM_CONTROL_PORT,
+	uint8_t control = x86_in8(SYSTEM_CONTROL_PORT);
+	x86_out8(SYSTEM_CONTROL_PORT,
 		(control & ~SYSTEM_CONTROL_SPEAKER) | SYSTEM_CONTROL_GATE2);
-	port_write(PIT_COMMAND_PORT, PIT_CHANNEL2_ONESHOT);
-	port_write(PIT_CHANNEL2_PORT, PIT_TICKS_PER_MS & 0xff);
-	port_write(PIT_CHANNEL2_PORT, PIT_TICKS_PER_MS >> 8);
-	while ((port_read(SYSTEM_CONTROL_PORT) & SYSTEM_CONTROL_OUT2) == 0)
-		__asm__ volatile("pause");
+	x86_out8(PIT_COMMAND_PORT, PIT_CHANNEL2_ONESHOT);
+	x86_out8(PIT_CHANNEL2_PORT, PIT_TICKS_PER_MS & 0xff);
+	x86_out8(PIT_CHANNEL2_PORT, PIT_TICKS_PER_MS >> 8);
+	while ((x86_in8(SYSTEM_CONTROL_PORT) & SYSTEM_CONTROL_OUT2) == 0)
+		x86_pause();
 }
 
 
 static bool
 machine_key_pressed(void)
 {
-	if ((port_read(KEYBOARD_STATUS_PORT) & KEYBOARD_OUTPUT_FULL) != 0) {
-		port_read(KEYBOARD_DATA_PORT);
+	if ((x86_in8(KEYBOARD_STATUS_PORT) & KEYBOARD_OUTPUT_FULL) != 0) {
+		x86_in8(KEYBOARD_DATA_PORT);
 		return true;
 	}
-	if ((port_read(COM1_LINE_STATUS_PORT) & LINE_STATUS_DATA_READY) != 0) {
-		port_read(COM1_DATA_PORT);
+	if ((x86_in8(COM1_PORT + UART_LINE_STATUS) & UART_LINE_STATUS_DATA_READY) != 0) {
+		x86_in8(COM1_PORT + UART_DATA);
 		return true;
 	}
 	return false;

@@ -1,12 +1,19 @@
 /*
- * The checks of the CPU state the loader set up: the page directory, CR3,
- * the GDT and the selectors; those that ask the CPU only run in the kernel.
+ * The checks of the x86_64 CPU state the loader set up: the page directory,
+ * CR3, the GDT and the selectors, the boot CPU's APIC id, and what makes page
+ * permissions hold (CR0.WP, EFER.NXE); those that ask the CPU only run in
+ * the kernel.
  */
-#include "checks.h"
+#include "../../checks.h"
 
 
 /* CR3's cache control bits (PWT, PCD); the other low bits must be clear. */
 #define CR3_CACHE_BITS			0x18ULL
+#define CR0_EMULATION			(1ULL << 2)
+#define CR0_TASK_SWITCHED		(1ULL << 3)
+#define CR0_WP					(1ULL << 16)
+#define CR4_OSFXSR				(1ULL << 9)
+#define EFER_NXE				(1ULL << 11)
 
 
 bool
@@ -139,4 +146,98 @@ kcheck_code_selector(const struct kcheck_context *context, char *reason,
 			expected);
 	}
 	return true;
+}
+
+
+/* CPUID as the kernel saw it: the 8-bit id always, the x2APIC id where there is one. */
+bool
+kcheck_boot_cpu_id(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
+	uint64_t id = context->args->boot_cpu_id;
+	if ((id & 0xff) != cpu->apic_id) {
+		return kcheck_fail(reason, reasonSize,
+			"boot_cpu_id %llu, CPUID leaf 1 says %u", (ull)id, cpu->apic_id);
+	}
+	if (cpu->x2apic_id != BOOTCHECK_NO_X2APIC_ID && id != cpu->x2apic_id) {
+		return kcheck_fail(reason, reasonSize,
+			"boot_cpu_id %llu, CPUID leaf 0xb says %u", (ull)id, cpu->x2apic_id);
+	}
+	return true;
+}
+
+
+bool
+kcheck_cpu_protection(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
+	if ((cpu->cr0 & CR0_WP) == 0) {
+		return kcheck_fail(reason, reasonSize,
+			"CR0.WP clear (%#llx): read-only pages are writable for the kernel",
+			(ull)cpu->cr0);
+	}
+	if (cpu->has_no_execute && (cpu->efer & EFER_NXE) == 0) {
+		return kcheck_fail(reason, reasonSize, "the CPU has NX, but EFER.NXE is clear (%#llx)",
+			(ull)cpu->efer);
+	}
+	return true;
+}
+
+
+/*
+ * Whether the MMU honours NX bits. Without a CPU to ask (the hosted port),
+ * the loader built the tables with the host CPU's NX, which x86_64 hosts have.
+ */
+bool
+kcheck_arch_no_execute_enabled(const struct kcheck_context *context)
+{
+	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
+	return cpu == NULL || (cpu->efer & EFER_NXE) != 0;
+}
+
+
+/*
+ * The firmware is built to run with SSE enabled (UEFI requires it on x86_64
+ * and the loader keeps the firmware's CR0 and CR4); the call would fault
+ * without it.
+ */
+bool
+kcheck_arch_firmware_callable(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	const struct bootcheck_cpu_state *cpu = context->environment->cpu;
+	if ((cpu->cr0 & (CR0_EMULATION | CR0_TASK_SWITCHED)) != 0 || (cpu->cr4 & CR4_OSFXSR) == 0) {
+		return kcheck_fail(reason, reasonSize, "SSE is not usable: CR0 %#llx CR4 %#llx",
+			(ull)cpu->cr0, (ull)cpu->cr4);
+	}
+	return true;
+}
+
+
+/* The x86 part of the summary: what kernel_args and the CPU say of the switch. */
+void
+kcheck_arch_print_summary(const struct kcheck_context *context)
+{
+	const struct bootcheck_environment *environment = context->environment;
+	const struct arch_kernel_args *arch = &context->args->arch_args;
+	const struct bootcheck_cpu_state *cpu = environment->cpu;
+
+	kcheck_printf(environment, "arch: page_directory_physical %#llx, gdt %#llx limit %#x,"
+		" code %#x data %#x, identity map %#llx\n", (ull)arch->page_directory_physical,
+		(ull)arch->gdt_address, arch->gdt_limit, arch->kernel_code_selector,
+		arch->kernel_data_selector, (ull)arch->identity_map_size);
+	if (cpu != NULL) {
+		kcheck_printf(environment, "cpu: cr3 %#llx, gdtr %#llx limit %#x, cs %#x ds %#x"
+			" ss %#x\n", (ull)cpu->cr3, (ull)cpu->gdt_base, cpu->gdt_limit, cpu->cs, cpu->ds,
+			cpu->ss);
+		kcheck_printf(environment, "cpu: cr0 %#llx cr4 %#llx, APIC id %u, x2APIC id %d\n",
+			(ull)cpu->cr0, (ull)cpu->cr4, cpu->apic_id,
+			cpu->x2apic_id == BOOTCHECK_NO_X2APIC_ID ? -1 : (int)cpu->x2apic_id);
+		kcheck_printf(environment, "cpu: efer %#llx, NX %s, 1 GiB pages %s\n",
+			(ull)cpu->efer, cpu->has_no_execute ? "yes" : "no",
+			cpu->has_huge_pages ? "yes" : "no");
+	} else
+		kcheck_printf(environment, "cpu: unknown (not running as the kernel)\n");
 }

@@ -1,0 +1,40 @@
+/*
+ * The boot-check kernel's output on a PC: a polled 16550 on COM1, and
+ * leaving QEMU through its debug-exit port.
+ */
+#include "../../kernel.h"
+
+#include <arch_uart_16550.h>
+
+
+/* A missing or stuck UART must not hang the kernel before it can exit. */
+static const uint32_t kTransmitPollLimit = 1000000;
+static const uint16_t kComPort = 0x3f8;
+
+
+void
+serial_init(void)
+{
+	uart_16550_setup(kComPort, UART_CLOCK);
+}
+
+
+void
+serial_write(const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '\n')
+			uart_16550_put(kComPort, '\r', kTransmitPollLimit);
+		uart_16550_put(kComPort, (uint8_t)text[i], kTransmitPollLimit);
+	}
+}
+
+
+void
+kernel_exit(uint8_t code)
+{
+	x86_out8(KERNEL_EXIT_PORT, code);
+
+	/* No debug-exit device: nothing else can end the boot. */
+	x86_halt_forever();
+}
