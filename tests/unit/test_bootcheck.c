@@ -416,7 +416,7 @@ expect_counts(unsigned expectedFailed, unsigned expectedSkipped)
 
 
 static const char *const kKernelOnlyChecks[] = {
-	"kernel_sections", "kernel_contents", "kernel_linked", "segment_flags", "cr3", "gdtr",
+	"self", "boot_cpu", "kernel_sections", "kernel_contents", "kernel_linked", "segment_flags", "cr3", "gdtr",
 	"code_selector", "boot_cpu_apic_id", "cpu_protection", "large_pages",
 };
 #define KERNEL_ONLY_CHECKS	(sizeof(kKernelOnlyChecks) / sizeof(kKernelOnlyChecks[0]))
@@ -515,8 +515,24 @@ TEST(wrong_magic_fails_and_nothing_is_followed)
 TEST(wrong_self_fails)
 {
 	kernel_args *args = build();
+	struct bootcheck_cpu_state cpu = kernel_cpu();
+	sEnvironment.cpu = &cpu;
 	args->self += PAGE;
 	EXPECT_FAILURE(run(), "self", "but rdi was 0xffffffffc0000000");
+}
+
+
+/* Without a CPU to ask, rdi and esi are whatever the caller says: nothing to check. */
+TEST(entry_registers_are_not_checked_without_a_cpu)
+{
+	build();
+	sEnvironment.received_cpu = 1;
+	bool passed = run();
+	if (!passed)
+		printf("%s", sOutput);
+	CHECK(passed);
+	EXPECT_CHECK("self", "skipped (no CPU state");
+	EXPECT_CHECK("boot_cpu", "skipped (no CPU state");
 }
 
 
