@@ -41,15 +41,6 @@ void *kernel_args_malloc(size_t size);
 uint64_t kernel_args_strdup(const char *string);
 
 /*
- * Record a kernel virtual range in virtual_allocated_range.
- * Errors: B_BUFFER_OVERFLOW when the array is full.
- */
-status_t kernel_args_add_virtual_allocated(uint64_t start, uint64_t size);
-
-/* Record a physical range the kernel must keep in physical_allocated_range. */
-status_t kernel_args_add_physical_allocated(uint64_t start, uint64_t size);
-
-/*
  * Copy the loader log into the memory kernel_args_init() reserved; the last
  * step before handoff. Never allocates.
  */

@@ -1,11 +1,38 @@
 /*
- * Text conversion for names stored on disk as UTF-16 (GPT, FAT long names).
+ * Unicode text the loader reads: the one strict UTF-8 decoder every reader of
+ * UTF-8 uses, and the conversion of names stored on disk as UTF-16 (GPT, FAT
+ * long names).
  */
 #ifndef BOOT_UNICODE_H
 #define BOOT_UNICODE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* What stands in for text that cannot be decoded (or, in UCS-2, shown). */
+#define UNICODE_REPLACEMENT_CHARACTER	0xfffd
+
+enum unicode_utf8_result {
+	UNICODE_UTF8_VALID,
+	UNICODE_UTF8_ILL_FORMED,
+	/* A well-formed start that runs out of bytes: a stream may read on. */
+	UNICODE_UTF8_TRUNCATED,
+};
+
+/*
+ * Decode the UTF-8 sequence at text, of which available (at least 1) bytes
+ * may be read. Strict, as RFC 3629 and Unicode's table of well-formed
+ * sequences have it: overlong forms, surrogates (U+D800-U+DFFF), anything
+ * above U+10FFFF, continuation bytes where a sequence should start and
+ * sequences cut short are not UTF-8.
+ * VALID: *_codePoint is the character and *_length its bytes (1 to 4).
+ * Otherwise *_codePoint is UNICODE_REPLACEMENT_CHARACTER and *_length the
+ * bytes one replacement character stands for: the lead byte and the
+ * continuation bytes that fit it (Unicode's "maximal subpart"), at least 1,
+ * so that a bad byte never swallows a good character after it.
+ */
+enum unicode_utf8_result unicode_utf8_decode(const uint8_t *text, size_t available,
+	uint32_t *_codePoint, size_t *_length);
 
 /*
  * Convert up to units UTF-16LE code units (stopping at a 0 unit) to UTF-8 in

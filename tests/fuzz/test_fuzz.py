@@ -9,6 +9,10 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 FUZZ = os.path.join(TOP, "generated", "fuzz")
 # Seconds per target in the test run; `jam fuzz` runs longer.
 SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "10"))
+# Every FuzzTarget of tests/fuzz/Jamfile. Listed, not globbed, so that a
+# target that failed to build fails test_fuzz_targets_exist instead of
+# silently going unfuzzed.
+EXPECTED = ["fuzz_config", "fuzz_elf", "fuzz_fat", "fuzz_gpt", "fuzz_mbr", "fuzz_tar"]
 
 
 def targets():
@@ -19,7 +23,9 @@ def targets():
 
 
 def test_fuzz_targets_exist():
-    assert "fuzz_elf" in targets(), "no fuzz targets in generated/fuzz; run jam first"
+    missing = [name for name in EXPECTED
+        if not os.access(os.path.join(FUZZ, name), os.X_OK)]
+    assert not missing, f"not built in generated/fuzz (run jam): {', '.join(missing)}"
 
 
 @pytest.mark.parametrize("target", targets())

@@ -57,7 +57,10 @@ class Loader:
             return self.output.decode("utf-8", "replace")
 
     def send(self, keys):
-        self.process.stdin.write(keys.encode())
+        self.send_bytes(keys.encode())
+
+    def send_bytes(self, data):
+        self.process.stdin.write(data)
         self.process.stdin.flush()
 
     def expect(self, pattern, timeout=20):
@@ -151,6 +154,21 @@ def test_menu_lists_the_entries_and_counts_down(loaders):
     assert "Booting" not in loader.text[loader.position:]
     assert loader.finish() == BOOT_FAILED
     assert "the console input closed before an entry was chosen" in loader.text
+
+
+def test_typed_bytes_that_are_not_utf8_become_replacement_characters(loaders):
+    loader = loaders("menu.img")
+    loader.expect(r'^Booting "Haiku" in 5 s')
+    loader.send(DOWN)
+    loader.expect(r"^> 2\. Haiku with a module$")
+    loader.send("e")
+    loader.expect(r"^Command line> second=2$")
+    # An overlong "/" is two bad bytes, not a "/"; a lead byte cut short by
+    # "z" is one, and the "z" still arrives; a surrogate is three bad bytes.
+    loader.send_bytes(END.encode() + b"\xc0\xaf" + b"\xc3z" + b"\xed\xa0\x80")
+    loader.expect("^Command line> second=2\ufffd\ufffd\ufffdz\ufffd\ufffd\ufffd$")
+    loader.send(ESC)
+    loader.expect(r"^Enter boot  Up/Down")
 
 
 def test_edited_command_line_of_the_second_entry_reaches_the_kernel(loaders):

@@ -17,8 +17,9 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_MAGIC] = { "magic", kcheck_magic, 0 },
 	[KCHECK_VERSION] = { "version", kcheck_version, 0 },
 	[KCHECK_ARGS_SIZE] = { "args_size", kcheck_args_size, 0 },
-	[KCHECK_SELF] = { "self", kcheck_self, 0 },
-	[KCHECK_BOOT_CPU] = { "boot_cpu", kcheck_boot_cpu, 0 },
+	/* Without a CPU the entry registers are the caller's say-so: nothing to check. */
+	[KCHECK_SELF] = { "self", kcheck_self, KCHECK_NEEDS_CPU },
+	[KCHECK_BOOT_CPU] = { "boot_cpu", kcheck_boot_cpu, KCHECK_NEEDS_CPU },
 	[KCHECK_COUNTS] = { "counts", kcheck_counts, 0 },
 	[KCHECK_PHYSICAL_MEMORY_RANGES] = { "physical_memory_ranges",
 		kcheck_physical_memory_ranges, 0 },

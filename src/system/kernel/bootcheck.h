@@ -58,9 +58,13 @@ struct bootcheck_machine {
 struct bootcheck_environment {
 	/* The structure itself, readable by the caller (a copy will do). */
 	const kernel_args					*args;
-	/* The kernel address of kernel_args the kernel was entered with (rdi). */
+	/*
+	 * The kernel address of kernel_args the kernel was entered with (rdi).
+	 * Without cpu it is only what the caller made up, and check self, which
+	 * compares it with kernel_args' own word, is skipped.
+	 */
 	uint64_t							received_args;
-	/* The CPU number the kernel was entered with (esi). */
+	/* The CPU number the kernel was entered with (esi); checked only with cpu. */
 	uint32_t							received_cpu;
 	/* rsp at kernel entry. */
 	uint64_t							initial_rsp;

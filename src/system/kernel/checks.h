@@ -96,7 +96,7 @@ typedef bool (*kcheck_function)(const struct kcheck_context *context,
 	char *reason, size_t reasonSize);
 
 /* What a check needs besides kernel_args; without it the check is skipped. */
-#define KCHECK_NEEDS_CPU		0x1
+#define KCHECK_NEEDS_CPU		0x1		/* environment->cpu, and with it real entry registers */
 #define KCHECK_NEEDS_IMAGE		0x2
 #define KCHECK_NEEDS_MACHINE	0x4		/* environment->machine */
 /* Firmware the loader found: absent (0 in kernel_args) is valid and skips the check. */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/unicode.h>
+
 
 static bool
 is_control(uint32_t character)
@@ -16,50 +18,17 @@ is_control(uint32_t character)
 }
 
 
-/* The code point of a sequence utf8_length() accepted. */
-static uint32_t
-utf8_decode(const unsigned char *text, size_t length)
-{
-	if (length == 1)
-		return text[0];
-	uint32_t character = text[0] & (0x7f >> length);
-	for (size_t i = 1; i < length; i++)
-		character = (character << 6) | (text[i] & 0x3f);
-	return character;
-}
-
-
 /*
- * Bytes of the well-formed UTF-8 sequence at text, or 0: no overlong forms,
- * no surrogates, nothing above U+10FFFF.
+ * Bytes of the well-formed UTF-8 character at text, its code point in
+ * *_character; 0 for bytes that are not UTF-8 (unicode_utf8_decode() says
+ * what is not), of which callers skip one at a time.
  */
 static size_t
-utf8_length(const unsigned char *text, size_t available)
+utf8_character(const unsigned char *text, size_t available, uint32_t *_character)
 {
-	unsigned char lead = text[0];
 	size_t length;
-	if (lead < 0x80)
-		return 1;
-	if (lead < 0xc2)
+	if (unicode_utf8_decode(text, available, _character, &length) != UNICODE_UTF8_VALID)
 		return 0;
-	if (lead < 0xe0)
-		length = 2;
-	else if (lead < 0xf0)
-		length = 3;
-	else if (lead < 0xf5)
-		length = 4;
-	else
-		return 0;
-	if (available < length)
-		return 0;
-	for (size_t i = 1; i < length; i++) {
-		if ((text[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	if ((lead == 0xe0 && text[1] < 0xa0) || (lead == 0xed && text[1] >= 0xa0)
-		|| (lead == 0xf0 && text[1] < 0x90) || (lead == 0xf4 && text[1] >= 0x90)) {
-		return 0;
-	}
 	return length;
 }
 
@@ -85,8 +54,9 @@ config_excerpt(struct config_excerpt *excerpt, const char *text, size_t length)
 	size_t out = 0;
 	size_t i = 0;
 	while (i < length) {
-		size_t size = utf8_length(in + i, length - i);
-		bool printable = size > 0 && !is_control(utf8_decode(in + i, size));
+		uint32_t character;
+		size_t size = utf8_character(in + i, length - i, &character);
+		bool printable = size > 0 && !is_control(character);
 		if (size == 0)
 			size = 1;
 		if (out + (printable ? size : 1) > CONFIG_EXCERPT_LENGTH - 3) {
@@ -184,13 +154,13 @@ lex_character(struct config_parser *parser, const char *text, size_t length, siz
 	bool *_valid)
 {
 	const unsigned char *in = (const unsigned char *)text + offset;
-	size_t size = utf8_length(in, length - offset);
+	uint32_t character;
+	size_t size = utf8_character(in, length - offset, &character);
 	*_valid = false;
 	if (size == 0) {
 		lex_error(parser, column_of(text, offset), "line contains invalid UTF-8");
 		return 1;
 	}
-	uint32_t character = utf8_decode(in, size);
 	if (character == 0) {
 		lex_error(parser, column_of(text, offset), "line contains a NUL byte");
 		return size;

@@ -1,6 +1,5 @@
 /*
- * Building kernel_args: the structure itself, the memory it points to, and
- * the range arrays the generic loader is responsible for.
+ * Building kernel_args: the structure itself and the memory it points to.
  */
 #include <boot/handoff.h>
 
@@ -8,7 +7,6 @@
 
 #include <boot/kernel_regions.h>
 #include <boot/platform.h>
-#include <boot/ranges.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
 
@@ -132,24 +130,6 @@ kernel_args_reset(uint32_t keepEvents)
 	if (status != B_OK)
 		gKernelArgs = NULL;
 	return status;
-}
-
-
-status_t
-kernel_args_add_virtual_allocated(uint64_t start, uint64_t size)
-{
-	return ranges_insert_pages(gKernelArgs->virtual_allocated_range,
-		&gKernelArgs->num_virtual_allocated_ranges,
-		MAX_VIRTUAL_ALLOCATED_RANGES, start, size);
-}
-
-
-status_t
-kernel_args_add_physical_allocated(uint64_t start, uint64_t size)
-{
-	return ranges_insert_pages(gKernelArgs->physical_allocated_range,
-		&gKernelArgs->num_physical_allocated_ranges,
-		MAX_PHYSICAL_ALLOCATED_RANGES, start, size);
 }
 
 

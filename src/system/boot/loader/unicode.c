@@ -1,5 +1,6 @@
 /*
- * UTF-16LE to UTF-8 for names stored on disk (GPT partitions, FAT long names).
+ * The strict UTF-8 decoder, and UTF-16LE to UTF-8 for names stored on disk
+ * (GPT partitions, FAT long names).
  */
 #include <boot/unicode.h>
 
@@ -8,7 +9,69 @@
 #include <boot/byte_order.h>
 
 
-#define REPLACEMENT_CHARACTER	0xfffd
+/*
+ * Bytes of the sequence lead starts (0 when it starts none), and the range
+ * its second byte must be in. The ranges narrower than 0x80-0xbf are what
+ * rules out overlong forms, surrogates and code points above U+10FFFF.
+ */
+static size_t
+unicode_utf8_lead(uint8_t lead, uint8_t *_low, uint8_t *_high)
+{
+	*_low = 0x80;
+	*_high = 0xbf;
+	if (lead < 0x80)
+		return 1;
+	if (lead < 0xc2)
+		return 0;
+	if (lead < 0xe0)
+		return 2;
+	if (lead < 0xf0) {
+		if (lead == 0xe0)
+			*_low = 0xa0;
+		else if (lead == 0xed)
+			*_high = 0x9f;
+		return 3;
+	}
+	if (lead < 0xf5) {
+		if (lead == 0xf0)
+			*_low = 0x90;
+		else if (lead == 0xf4)
+			*_high = 0x8f;
+		return 4;
+	}
+	return 0;
+}
+
+
+enum unicode_utf8_result
+unicode_utf8_decode(const uint8_t *text, size_t available, uint32_t *_codePoint,
+	size_t *_length)
+{
+	uint8_t low, high;
+	size_t length = unicode_utf8_lead(text[0], &low, &high);
+	*_codePoint = UNICODE_REPLACEMENT_CHARACTER;
+	*_length = 1;
+	if (length == 0)
+		return UNICODE_UTF8_ILL_FORMED;
+
+	uint32_t codePoint = length == 1 ? text[0] : text[0] & (0x7fu >> length);
+	for (size_t i = 1; i < length; i++) {
+		if (i == available) {
+			*_length = i;
+			return UNICODE_UTF8_TRUNCATED;
+		}
+		if (text[i] < low || text[i] > high) {
+			*_length = i;
+			return UNICODE_UTF8_ILL_FORMED;
+		}
+		codePoint = codePoint << 6 | (text[i] & 0x3f);
+		low = 0x80;
+		high = 0xbf;
+	}
+	*_codePoint = codePoint;
+	*_length = length;
+	return UNICODE_UTF8_VALID;
+}
 
 
 /* Append one code point; false when it does not fit with room for the NUL. */
@@ -66,9 +129,9 @@ unicode_utf16le_to_utf8(const uint8_t *utf16, size_t units, char *buffer,
 				codePoint = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
 				i++;
 			} else
-				codePoint = REPLACEMENT_CHARACTER;
+				codePoint = UNICODE_REPLACEMENT_CHARACTER;
 		} else if (unit >= 0xdc00 && unit < 0xe000)
-			codePoint = REPLACEMENT_CHARACTER;
+			codePoint = UNICODE_REPLACEMENT_CHARACTER;
 
 		if (!unicode_append(buffer, size, &length, codePoint))
 			break;

@@ -5,6 +5,7 @@
 
 #include <boot/platform.h>
 #include <boot/stdio.h>
+#include <boot/unicode.h>
 
 /* UCS-2 characters converted per OutputString call. */
 #define OUTPUT_CHUNK	128
@@ -103,35 +104,6 @@ console_init(void)
 }
 
 
-/*
- * Decode one UTF-8 sequence; malformed input becomes U+FFFD so that a bad
- * byte never swallows the text after it.
- */
-static uint32_t
-utf8_next(const char *text, size_t length, size_t *_index)
-{
-	const uint8_t *bytes = (const uint8_t *)text;
-	size_t i = *_index;
-	uint32_t lead = bytes[i++];
-	int extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
-	if (lead >= 0x80 && extra == 0) {
-		*_index = i;
-		return 0xfffd;
-	}
-
-	uint32_t codePoint = extra == 0 ? lead : lead & (0x3f >> extra);
-	for (int k = 0; k < extra; k++) {
-		if (i >= length || (bytes[i] & 0xc0) != 0x80) {
-			*_index = i;
-			return 0xfffd;
-		}
-		codePoint = (codePoint << 6) | (bytes[i++] & 0x3f);
-	}
-	*_index = i;
-	return codePoint;
-}
-
-
 void
 console_write(const char *text, size_t length)
 {
@@ -142,11 +114,16 @@ console_write(const char *text, size_t length)
 	size_t used = 0;
 	size_t i = 0;
 	while (i < length) {
-		uint32_t codePoint = utf8_next(text, length, &i);
+		/* What is not UTF-8 becomes U+FFFD, and never swallows the text after it. */
+		uint32_t codePoint;
+		size_t size;
+		unicode_utf8_decode((const uint8_t *)text + i, length - i, &codePoint, &size);
+		i += size;
 		if (codePoint == '\n')
 			buffer[used++] = L'\r';
 		/* UCS-2 has no room for the supplementary planes. */
-		buffer[used++] = codePoint > 0xffff ? 0xfffd : (CHAR16)codePoint;
+		buffer[used++] = codePoint > 0xffff ? UNICODE_REPLACEMENT_CHARACTER
+			: (CHAR16)codePoint;
 		if (used >= OUTPUT_CHUNK || i >= length) {
 			buffer[used] = 0;
 			sOutput->OutputString(sOutput, buffer);

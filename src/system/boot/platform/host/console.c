@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <boot/platform.h>
+#include <boot/unicode.h>
 
 static bool sOutputIsTerminal;
 static bool sInputIsTerminal;
@@ -270,24 +271,27 @@ console_read_escape(void)
 }
 
 
-/* The code point a UTF-8 sequence starting with lead encodes; U+FFFD when it is broken. */
+/*
+ * The code point of the UTF-8 sequence that starts with lead, read on as far
+ * as it is well-formed; U+FFFD when it is not UTF-8. A byte that does not
+ * fit the sequence is left for the next key.
+ */
 static int32_t
 console_read_utf8(int lead)
 {
-	int extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
-	if (extra == 0 || lead >= 0xf8)
-		return 0xfffd;
-	int32_t codePoint = lead & (0x3f >> extra);
-	for (int i = 0; i < extra; i++) {
+	uint8_t bytes[4] = { (uint8_t)lead };
+	size_t count = 1;
+	uint32_t codePoint;
+	size_t length;
+	while (unicode_utf8_decode(bytes, count, &codePoint, &length) == UNICODE_UTF8_TRUNCATED) {
 		int next = console_read_follower();
-		if (next < 0 || (next & 0xc0) != 0x80) {
-			if (next >= 0)
-				sPushedBack = next;
-			return 0xfffd;
-		}
-		codePoint = (codePoint << 6) | (next & 0x3f);
+		if (next < 0)
+			return UNICODE_REPLACEMENT_CHARACTER;
+		bytes[count++] = (uint8_t)next;
 	}
-	return codePoint;
+	if (length < count)
+		sPushedBack = bytes[count - 1];
+	return (int32_t)codePoint;
 }
 
 
