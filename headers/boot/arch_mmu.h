@@ -26,7 +26,8 @@ struct arch_mmu_page_source {
  * Build the kernel's page tables: every kernel region at its kernel address
  * with its protection, the physical map of physicalMapSize bytes at
  * KERNEL_PHYSICAL_MAP_BASE, and an identity map of the same size for the
- * switch. Allocates the GDT from kernel_args memory first, then freezes the
+ * switch. Allocates what else the switch needs (x86_64: the GDT) from
+ * kernel_args memory first, then freezes the
  * kernel regions. Fills arch_args and enters the page-table pages in the
  * physical allocated ranges. Errors: B_NO_MEMORY, B_BUFFER_OVERFLOW.
  */

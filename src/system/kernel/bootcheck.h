@@ -45,7 +45,8 @@ struct bootcheck_memory {
  */
 struct bootcheck_machine {
 	/*
-	 * Call EFI GetTime at the kernel address function (ms_abi) with time (an
+	 * Call EFI GetTime at the kernel address function (in the firmware's
+	 * calling convention: ms_abi on x86_64) with time (an
 	 * EFI_TIME, 16 bytes) and no capabilities; returns the EFI_STATUS.
 	 */
 	uint64_t	(*efi_get_time)(void *cookie, uint64_t function, void *time);

@@ -87,7 +87,7 @@ enum kcheck_status {
 struct kcheck_context {
 	const struct bootcheck_environment	*environment;
 	const kernel_args					*args;
-	/* Physical address of the PML4 that translations start from. */
+	/* Physical address of the page table root translations start from. */
 	uint64_t							page_root;
 	enum kcheck_status					status[KCHECK_COUNT];
 };

@@ -1,7 +1,7 @@
 /*
  * The checks of the firmware tables the loader found: the ACPI root pointer
  * and the table it leads to, the SMBIOS entry points and their structure
- * tables, and the boot CPU's APIC id. All tables are read by physical
+ * tables. All tables are read by physical
  * address, as a kernel would before it has mapped anything of its own.
  */
 #include "checks.h"

@@ -12,20 +12,12 @@
 #include "bootcheck.h"
 
 /*
- * How the kernel ends a boot (for test runners).
- *
- * The kernel writes one byte to QEMU's isa-debug-exit device, which must be
- * configured as `-device isa-debug-exit,iobase=0xf4,iosize=0x04`; QEMU then
- * exits with status (value << 1) | 1:
- *   KERNEL_EXIT_PASS (0x10) -> QEMU exit status 33, after "BOOTCHECK PASS"
- *   KERNEL_EXIT_FAIL (0x11) -> QEMU exit status 35, after "BOOTCHECK FAIL: ..."
- * The same FAIL code ends a boot when the CPU raised an exception (the
- * kernel installs handlers for vectors 0-31 early). Without the device the
- * kernel halts forever, so runners need a timeout; a triple fault (a broken
- * stack or IDT) resets the machine, so runners should pass -no-reboot.
- * All output goes to COM1 (0x3f8, 115200 8N1), lines end in "\r\n".
+ * How the kernel ends a boot (for test runners): kernel_exit() with PASS
+ * after "BOOTCHECK PASS", with FAIL after "BOOTCHECK FAIL: ..." and when the
+ * CPU raised an exception (the kernel installs handlers early). How the code
+ * reaches the test runner is the architecture's (arch/<arch>/serial.c), as is
+ * the serial line all output goes to; lines end in "\r\n".
  */
-#define KERNEL_EXIT_PORT		0xf4
 #define KERNEL_EXIT_PASS		0x10
 #define KERNEL_EXIT_FAIL		0x11
 

@@ -7,6 +7,16 @@
 #include <arch_uart_16550.h>
 
 
+/*
+ * The exit code goes to QEMU's isa-debug-exit device, which must be
+ * configured as `-device isa-debug-exit,iobase=0xf4,iosize=0x04`; QEMU then
+ * exits with status (code << 1) | 1: 33 for KERNEL_EXIT_PASS, 35 for
+ * KERNEL_EXIT_FAIL. Without the device the kernel halts forever, so runners
+ * need a timeout; a triple fault (a broken stack or IDT) resets the machine,
+ * so runners should pass -no-reboot. Output is COM1 at 115200 8N1.
+ */
+#define KERNEL_EXIT_PORT		0xf4
+
 /* A missing or stuck UART must not hang the kernel before it can exit. */
 static const uint32_t kTransmitPollLimit = 1000000;
 static const uint16_t kComPort = 0x3f8;
