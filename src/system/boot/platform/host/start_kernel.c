@@ -12,7 +12,7 @@
 #include <boot/platform.h>
 #include <boot/timeline.h>
 
-#include "../../../kernel/bootcheck.h"
+#include <kernel/bootcheck.h>
 
 #define PTE_PRESENT		0x1ULL
 #define PTE_LARGE		0x80ULL
