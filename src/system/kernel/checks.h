@@ -5,7 +5,7 @@
 #ifndef KERNEL_CHECKS_H
 #define KERNEL_CHECKS_H
 
-#include "bootcheck.h"
+#include <kernel/bootcheck.h>
 
 #define KCHECK_PAGE_SIZE		4096ULL
 #define KCHECK_PAGE_MASK		(KCHECK_PAGE_SIZE - 1)

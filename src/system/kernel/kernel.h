@@ -1,6 +1,6 @@
 /*
  * Private interfaces of the boot-check kernel: entry, serial output and the
- * QEMU exit codes the boot tests look for; the checker is in bootcheck.h.
+ * QEMU exit codes the boot tests look for; the checker is in <kernel/bootcheck.h>.
  */
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bootcheck.h"
+#include <kernel/bootcheck.h>
 
 /*
  * How the kernel ends a boot (for test runners): kernel_exit() with PASS

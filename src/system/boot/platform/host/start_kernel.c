@@ -12,7 +12,7 @@
 #include <boot/platform.h>
 #include <boot/timeline.h>
 
-#include "../../../kernel/bootcheck.h"
+#include <kernel/bootcheck.h>
 
 /* What a newer loader appends, and how large version 1 was on x86_64. */
 #define NEWER_APPENDED_BYTES	512
