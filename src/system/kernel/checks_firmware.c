@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/smbios.h>
+
 
 #define RSDP_V1_LENGTH			20
 #define RSDP_V2_LENGTH			36
@@ -21,10 +23,8 @@
 /* Signatures shown in the report line. */
 #define ACPI_LISTED_TABLES		24
 
-#define SMBIOS_ENTRY_LENGTH		0x1f
-#define SMBIOS3_ENTRY_LENGTH	0x18
+/* The checker's own bound on the length byte, apart from the loader's. */
 #define SMBIOS_MAX_ENTRY_LENGTH	0x40
-#define SMBIOS_END_OF_TABLE		127
 /* SMBIOS 3 gives only a maximum; real tables are tens of KiB at most. */
 #define SMBIOS_MAX_TABLE_LENGTH	(1024 * 1024)
 
@@ -52,36 +52,6 @@ struct acpi_header {
 	uint32_t	oem_revision;
 	uint32_t	creator_id;
 	uint32_t	creator_revision;
-} __attribute__((packed));
-
-struct smbios_entry {
-	char		anchor[4];
-	uint8_t		checksum;
-	uint8_t		length;
-	uint8_t		major_version;
-	uint8_t		minor_version;
-	uint16_t	max_structure_size;
-	uint8_t		revision;
-	uint8_t		formatted_area[5];
-	char		intermediate_anchor[5];
-	uint8_t		intermediate_checksum;
-	uint16_t	table_length;
-	uint32_t	table_address;
-	uint16_t	structure_count;
-	uint8_t		bcd_revision;
-} __attribute__((packed));
-
-struct smbios3_entry {
-	char		anchor[5];
-	uint8_t		checksum;
-	uint8_t		length;
-	uint8_t		major_version;
-	uint8_t		minor_version;
-	uint8_t		docrev;
-	uint8_t		revision;
-	uint8_t		reserved;
-	uint32_t	table_max_size;
-	uint64_t	table_address;
 } __attribute__((packed));
 
 /* What a walk of an SMBIOS structure table found. */
@@ -266,14 +236,14 @@ smbios_walk_table(const struct kcheck_context *context, uint64_t address, uint64
 {
 	memset(walk, 0, sizeof(*walk));
 	uint64_t offset = 0;
-	while (offset + 4 <= maxLength) {
-		uint8_t header[4];
-		if (!kcheck_read_physical(context, address + offset, header, sizeof(header))) {
+	while (offset + sizeof(struct smbios_structure_header) <= maxLength) {
+		struct smbios_structure_header header;
+		if (!kcheck_read_physical(context, address + offset, &header, sizeof(header))) {
 			return kcheck_fail(reason, reasonSize, "structure at %#llx cannot be read",
 				(ull)(address + offset));
 		}
-		uint8_t type = header[0];
-		uint8_t length = header[1];
+		uint8_t type = header.type;
+		uint8_t length = header.length;
 		if (length < sizeof(header)) {
 			return kcheck_fail(reason, reasonSize, "structure %u (type %u) has length %u",
 				walk->structures, type, length);
@@ -297,14 +267,14 @@ smbios_walk_table(const struct kcheck_context *context, uint64_t address, uint64
 				break;
 			if (byte == 0)
 				stringIndex++;
-			else if (type == 0 && stringIndex == 0
+			else if (type == SMBIOS_TYPE_BIOS_INFORMATION && stringIndex == 0
 				&& vendorLength < sizeof(walk->bios_vendor) - 1)
 				walk->bios_vendor[vendorLength++] = byte;
 			previous = byte;
 		}
 		walk->structures++;
 		offset = position;
-		if (type == SMBIOS_END_OF_TABLE) {
+		if (type == SMBIOS_TYPE_END_OF_TABLE) {
 			walk->length = offset;
 			return true;
 		}
@@ -318,18 +288,19 @@ static bool
 smbios_check_entry(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	uint64_t address = context->args->smbios_entry;
-	struct smbios_entry entry;
+	struct smbios_entry_point entry;
 	if (!kcheck_read_physical(context, address, &entry, sizeof(entry)))
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx cannot be read", (ull)address);
-	if (memcmp(entry.anchor, "_SM_", sizeof(entry.anchor)) != 0)
+	if (memcmp(entry.anchor, SMBIOS_ANCHOR, sizeof(entry.anchor)) != 0)
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad anchor", (ull)address);
 	if (entry.length < SMBIOS_ENTRY_LENGTH || entry.length > SMBIOS_MAX_ENTRY_LENGTH)
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: length %u", (ull)address, entry.length);
 	uint8_t sum;
 	if (!physical_sum(context, address, entry.length, &sum) || sum != 0)
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad checksum", (ull)address);
-	if (memcmp(entry.intermediate_anchor, "_DMI_", sizeof(entry.intermediate_anchor)) != 0
-		|| !bytes_sum_to_zero(entry.intermediate_anchor, 15)) {
+	if (memcmp(entry.intermediate_anchor, SMBIOS_INTERMEDIATE_ANCHOR,
+			sizeof(entry.intermediate_anchor)) != 0
+		|| !bytes_sum_to_zero(entry.intermediate_anchor, SMBIOS_INTERMEDIATE_LENGTH)) {
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad _DMI_ part", (ull)address);
 	}
 
@@ -356,10 +327,10 @@ static bool
 smbios_check_entry3(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	uint64_t address = context->args->smbios3_entry;
-	struct smbios3_entry entry;
+	struct smbios3_entry_point entry;
 	if (!kcheck_read_physical(context, address, &entry, sizeof(entry)))
 		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx cannot be read", (ull)address);
-	if (memcmp(entry.anchor, "_SM3_", sizeof(entry.anchor)) != 0)
+	if (memcmp(entry.anchor, SMBIOS3_ANCHOR, sizeof(entry.anchor)) != 0)
 		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: bad anchor", (ull)address);
 	if (entry.length < SMBIOS3_ENTRY_LENGTH || entry.length > SMBIOS_MAX_ENTRY_LENGTH) {
 		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: length %u", (ull)address,
