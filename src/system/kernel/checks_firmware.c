@@ -9,13 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/acpi.h>
 #include <boot/smbios.h>
 
 
-#define RSDP_V1_LENGTH			20
-#define RSDP_V2_LENGTH			36
+/* The checker's own bound on the RSDP length, apart from the loader's. */
 #define RSDP_MAX_LENGTH			4096
-#define ACPI_HEADER_LENGTH		36
 /* Bigger than any real table (a DSDT is rarely above 1 MiB): garbage beyond. */
 #define ACPI_MAX_TABLE_LENGTH	(16 * 1024 * 1024)
 /* Root table entries followed; real firmware lists a few dozen at most. */
@@ -29,30 +28,6 @@
 #define SMBIOS_MAX_TABLE_LENGTH	(1024 * 1024)
 
 #define SUM_CHUNK_SIZE			256
-
-struct rsdp {
-	char		signature[8];
-	uint8_t		checksum;
-	char		oem_id[6];
-	uint8_t		revision;
-	uint32_t	rsdt_address;
-	uint32_t	length;
-	uint64_t	xsdt_address;
-	uint8_t		extended_checksum;
-	uint8_t		reserved[3];
-} __attribute__((packed));
-
-struct acpi_header {
-	char		signature[4];
-	uint32_t	length;
-	uint8_t		revision;
-	uint8_t		checksum;
-	char		oem_id[6];
-	char		oem_table_id[8];
-	uint32_t	oem_revision;
-	uint32_t	creator_id;
-	uint32_t	creator_revision;
-} __attribute__((packed));
 
 /* What a walk of an SMBIOS structure table found. */
 struct smbios_walk {
@@ -107,7 +82,7 @@ acpi_signature_printable(const char signature[4])
 /* A table's header and checksum; signature NULL accepts any printable one. */
 static bool
 acpi_check_table(const struct kcheck_context *context, uint64_t address,
-	const char *signature, struct acpi_header *header, char *reason, size_t reasonSize)
+	const char *signature, struct acpi_table_header *header, char *reason, size_t reasonSize)
 {
 	if (!kcheck_read_physical(context, address, header, sizeof(*header))) {
 		return kcheck_fail(reason, reasonSize, "table at %#llx cannot be read",
@@ -120,7 +95,7 @@ acpi_check_table(const struct kcheck_context *context, uint64_t address,
 			(uint8_t)header->signature[1], (uint8_t)header->signature[2],
 			(uint8_t)header->signature[3], signature != NULL ? signature : "a printable one");
 	}
-	if (header->length < ACPI_HEADER_LENGTH || header->length > ACPI_MAX_TABLE_LENGTH) {
+	if (header->length < ACPI_TABLE_HEADER_LENGTH || header->length > ACPI_MAX_TABLE_LENGTH) {
 		return kcheck_fail(reason, reasonSize, "%.4s at %#llx has length %u",
 			header->signature, (ull)address, header->length);
 	}
@@ -141,13 +116,13 @@ bool
 kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	const kernel_args *args = context->args;
-	struct rsdp rsdp;
+	struct acpi_rsdp rsdp;
 	memset(&rsdp, 0, sizeof(rsdp));
-	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, RSDP_V1_LENGTH))
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, ACPI_RSDP_V1_LENGTH))
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
-	if (memcmp(rsdp.signature, "RSD PTR ", sizeof(rsdp.signature)) != 0)
+	if (memcmp(rsdp.signature, ACPI_RSDP_SIGNATURE, sizeof(rsdp.signature)) != 0)
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad signature", (ull)args->acpi_rsdp);
-	if (!bytes_sum_to_zero(&rsdp, RSDP_V1_LENGTH))
+	if (!bytes_sum_to_zero(&rsdp, ACPI_RSDP_V1_LENGTH))
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad checksum", (ull)args->acpi_rsdp);
 	if (args->acpi_revision != rsdp.revision) {
 		return kcheck_fail(reason, reasonSize, "acpi_revision %u, but the RSDP says %u",
@@ -159,11 +134,11 @@ kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reas
 		return true;
 	}
 
-	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, RSDP_V2_LENGTH)) {
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, ACPI_RSDP_V2_LENGTH)) {
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx: 36 bytes cannot be read",
 			(ull)args->acpi_rsdp);
 	}
-	if (rsdp.length < RSDP_V2_LENGTH || rsdp.length > RSDP_MAX_LENGTH)
+	if (rsdp.length < ACPI_RSDP_V2_LENGTH || rsdp.length > RSDP_MAX_LENGTH)
 		return kcheck_fail(reason, reasonSize, "RSDP length %u", rsdp.length);
 	uint8_t sum;
 	if (!physical_sum(context, args->acpi_rsdp, rsdp.length, &sum) || sum != 0)
@@ -182,9 +157,9 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 	if (!kcheck_requires(context, KCHECK_ACPI_RSDP, reason, reasonSize))
 		return false;
 	const kernel_args *args = context->args;
-	struct rsdp rsdp;
+	struct acpi_rsdp rsdp;
 	memset(&rsdp, 0, sizeof(rsdp));
-	size_t rsdpLength = args->acpi_revision >= 2 ? RSDP_V2_LENGTH : RSDP_V1_LENGTH;
+	size_t rsdpLength = args->acpi_revision >= 2 ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH;
 	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, rsdpLength))
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
 
@@ -192,22 +167,22 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 	uint64_t root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
 	const char *rootName = extended ? "XSDT" : "RSDT";
 	size_t entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
-	struct acpi_header header;
+	struct acpi_table_header header;
 	if (!acpi_check_table(context, root, rootName, &header, reason, reasonSize))
 		return false;
 
-	uint32_t count = (header.length - ACPI_HEADER_LENGTH) / entrySize;
+	uint32_t count = (header.length - ACPI_TABLE_HEADER_LENGTH) / entrySize;
 	if (count > ACPI_MAX_ROOT_ENTRIES)
 		return kcheck_fail(reason, reasonSize, "%s lists %u tables", rootName, count);
 	char names[ACPI_LISTED_TABLES * 5 + 1] = "";
 	size_t namesLength = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t address = 0;
-		if (!kcheck_read_physical(context, root + ACPI_HEADER_LENGTH + i * entrySize,
+		if (!kcheck_read_physical(context, root + ACPI_TABLE_HEADER_LENGTH + i * entrySize,
 				&address, entrySize)) {
 			return kcheck_fail(reason, reasonSize, "%s entry %u cannot be read", rootName, i);
 		}
-		struct acpi_header table;
+		struct acpi_table_header table;
 		char tableReason[120];
 		if (!acpi_check_table(context, address, NULL, &table, tableReason,
 				sizeof(tableReason))) {
