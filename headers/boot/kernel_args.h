@@ -42,6 +42,16 @@
 #define BOOT_OPTION_ONSCREEN_LOG	(1u << 5)	/* kernel debug output on the screen */
 #define BOOT_OPTION_ALL				0x3fu
 
+/*
+ * "Page aligned" in this ABI means aligned to KERNEL_PAGE_SIZE, which the
+ * architecture part defines. KERNEL_PAGE_MASK is the offset within a page
+ * (Haiku's B_PAGE_SIZE - 1, not Linux's PAGE_MASK).
+ */
+#define KERNEL_PAGE_MASK		(KERNEL_PAGE_SIZE - 1)
+
+_Static_assert(KERNEL_PAGE_SIZE != 0 && (KERNEL_PAGE_SIZE & KERNEL_PAGE_MASK) == 0,
+	"KERNEL_PAGE_SIZE must be a power of two: the loader rounds with masks");
+
 /* A half-open range [start, start + size); both page aligned in the arrays. */
 typedef struct addr_range {
 	uint64_t	start;

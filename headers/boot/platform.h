@@ -50,9 +50,10 @@ void platform_release_heap(struct stage2_args *args, void *base);
 
 /*
  * Memory for one allocation too large for the heap (HEAP_LARGE_THRESHOLD
- * bytes or more), page aligned, outside the heap region. Loader memory only:
- * the kernel never sees it, and the heap frees every such block (and reports
- * it as a leak) before handoff. Errors: B_NO_MEMORY.
+ * bytes or more): whole pages of KERNEL_PAGE_SIZE, page aligned, outside the
+ * heap region. Loader memory only: the kernel never sees it, and the heap
+ * frees every such block (and reports it as a leak) before handoff.
+ * Errors: B_NO_MEMORY.
  */
 status_t platform_allocate_large(size_t size, void **_address);
 void platform_free_large(void *address, size_t size);

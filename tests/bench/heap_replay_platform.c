@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include <boot/kernel_args.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
@@ -22,7 +23,7 @@ status_t
 platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 {
 	size_t size = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
-	sRegionSize = (size + 4095) & ~(size_t)4095;
+	sRegionSize = (size + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
 	/* pages the heap never touches cost nothing, as with the firmware's */
 	sRegion = bench_map(sRegionSize);
 	*_base = sRegion;

@@ -57,7 +57,7 @@ status_t
 platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	uint32_t protection, bool exact)
 {
-	if (!exact || (*_kernel_address & 0xfff) != 0 || (size & 0xfff) != 0)
+	if (!exact || (*_kernel_address & KERNEL_PAGE_MASK) != 0 || (size & KERNEL_PAGE_MASK) != 0)
 		abort();
 	/* the policy forbids writable code */
 	if ((protection & (REGION_WRITE | REGION_EXECUTE)) == (REGION_WRITE | REGION_EXECUTE))

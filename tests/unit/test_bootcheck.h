@@ -12,7 +12,9 @@
 #include "../../src/system/kernel/checks.h"
 
 
-#define PAGE				0x1000ULL
+/* The kernel_args page; the literal addresses below are laid out in 4 KiB pages. */
+_Static_assert(KERNEL_PAGE_SIZE == 0x1000, "the fixtures assume 4 KiB pages");
+#define PAGE				KERNEL_PAGE_SIZE
 #define MEMORY_SIZE			0x400000ULL		/* fake physical memory: 4 MiB */
 #define LARGE_PAGE			0x200000ULL
 #define PTE_PRESENT_WRITE	0x3ULL

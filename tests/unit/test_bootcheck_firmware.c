@@ -16,7 +16,9 @@
 #include "unit_test.h"
 
 
-#define PAGE				0x1000ULL
+/* The kernel_args page; the literal addresses below are laid out in 4 KiB pages. */
+_Static_assert(KERNEL_PAGE_SIZE == 0x1000, "the fixtures assume 4 KiB pages");
+#define PAGE				KERNEL_PAGE_SIZE
 #define MEMORY_SIZE			0x100000ULL		/* fake physical memory: 1 MiB */
 #define PHYSICAL_MAP		KERNEL_PHYSICAL_MAP_BASE
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <boot/kernel_args.h>
 #include <boot/platform.h>
 
-#define FAKE_PAGE_SIZE	4096ULL
 /* Generous for test images, small enough that a wrong size fails loudly. */
 #define FAKE_MAX_REGION_SIZE	(64ULL * 1024 * 1024)
 
@@ -94,10 +94,10 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 
 	if (size == 0 || size > FAKE_MAX_REGION_SIZE || sRegionCount == FAKE_MAX_REGIONS)
 		return B_NO_MEMORY;
-	uint64_t pages = (size + FAKE_PAGE_SIZE - 1) & ~(FAKE_PAGE_SIZE - 1);
+	uint64_t pages = (size + KERNEL_PAGE_SIZE - 1) & ~KERNEL_PAGE_MASK;
 
 	uint64_t address = exact ? *_kernel_address : sNextAddress;
-	if ((address & (FAKE_PAGE_SIZE - 1)) != 0) {
+	if ((address & KERNEL_PAGE_MASK) != 0) {
 		sErrors++;
 		return B_BAD_VALUE;
 	}
@@ -135,7 +135,7 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 status_t
 platform_free_region(uint64_t kernel_address, size_t size)
 {
-	uint64_t pages = (size + FAKE_PAGE_SIZE - 1) & ~(FAKE_PAGE_SIZE - 1);
+	uint64_t pages = (size + KERNEL_PAGE_SIZE - 1) & ~KERNEL_PAGE_MASK;
 	for (uint32_t i = 0; i < sRegionCount; i++) {
 		if (sRegions[i].kernel_address != kernel_address)
 			continue;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <boot/heap.h>
+#include <boot/kernel_args.h>
 
 #include "test_heap_platform.h"
 #include "test_heap_shadow.h"
@@ -519,7 +520,7 @@ TEST(heap_aligned_tries_further_candidates)
 	uint8_t *b = heap_alloc(192);
 	uint8_t *guard2 = heap_alloc(16);
 	uint8_t *base = a - HEADER_SIZE;
-	CHECK_EQ((uintptr_t)base % 4096, 0);
+	CHECK_EQ((uintptr_t)base % KERNEL_PAGE_SIZE, 0);
 	CHECK(guard1 == base + 128 + HEADER_SIZE);
 	CHECK(b == base + 160 + HEADER_SIZE);
 	CHECK(guard2 == base + 368 + HEADER_SIZE);

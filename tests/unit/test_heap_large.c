@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <boot/heap.h>
+#include <boot/kernel_args.h>
 #include <boot/stage2.h>
 
 #include "test_heap_platform.h"
@@ -74,7 +75,7 @@ TEST(heap_large_allocations_bypass_the_heap)
 	CHECK(large != NULL);
 	CHECK_EQ(gTestLargeCalls, calls + 1);
 	CHECK_EQ(gTestLargeLive, 1);
-	CHECK_EQ((uintptr_t)large % 4096, 0);
+	CHECK_EQ((uintptr_t)large % KERNEL_PAGE_SIZE, 0);
 	test_pattern_fill(large, 7, 0, HEAP_LARGE_THRESHOLD);
 	struct heap_stats stats = test_heap_stats();
 	CHECK_EQ(stats.allocations, 0);
@@ -84,7 +85,7 @@ TEST(heap_large_allocations_bypass_the_heap)
 	/* whole pages, the record included */
 	CHECK_EQ(stats.large_bytes, gTestLargeLiveBytes);
 	CHECK(stats.large_bytes >= HEAP_LARGE_THRESHOLD);
-	CHECK(stats.large_bytes <= HEAP_LARGE_THRESHOLD + 4096);
+	CHECK(stats.large_bytes <= HEAP_LARGE_THRESHOLD + KERNEL_PAGE_SIZE);
 	CHECK_EQ(stats.total_allocations, initial.total_allocations + 2);
 	heap_validate();
 
@@ -200,7 +201,7 @@ TEST(heap_large_failure_keeps_heap_intact)
 	gTestLargeFails = false;
 
 	/* out of pages rather than refused outright */
-	gTestLargeLimit = HEAP_LARGE_THRESHOLD + 4096;
+	gTestLargeLimit = HEAP_LARGE_THRESHOLD + KERNEL_PAGE_SIZE;
 	void *fits = heap_alloc(HEAP_LARGE_THRESHOLD);
 	CHECK(fits != NULL);
 	CHECK(heap_alloc(HEAP_LARGE_THRESHOLD) == NULL);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include <boot/heap.h>
+#include <boot/kernel_args.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
@@ -18,7 +19,6 @@
 #include "unit_test.h"
 
 
-#define PAGE_SIZE			4096
 #define MAX_LARGE_BLOCKS	256
 
 size_t gTestHeapRegionSize = 1024 * 1024;
@@ -71,8 +71,8 @@ platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 	if (args != NULL)
 		regionSize = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
 
-	size_t size = (regionSize + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
-	sAllocation = aligned_alloc(PAGE_SIZE, size > 0 ? size : PAGE_SIZE);
+	size_t size = (regionSize + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
+	sAllocation = aligned_alloc(KERNEL_PAGE_SIZE, size > 0 ? size : KERNEL_PAGE_SIZE);
 	if (sAllocation == NULL)
 		return B_NO_MEMORY;
 	scribble(sAllocation, size);
@@ -103,7 +103,7 @@ status_t
 platform_allocate_large(size_t size, void **_address)
 {
 	gTestLargeCalls++;
-	if (size == 0 || size % PAGE_SIZE != 0)
+	if (size == 0 || size % KERNEL_PAGE_SIZE != 0)
 		unit_fail(__FILE__, __LINE__, "platform_allocate_large(%zu): not whole pages", size);
 	if (gTestLargeFails || gTestLargeLiveBytes > gTestLargeLimit
 		|| size > gTestLargeLimit - gTestLargeLiveBytes) {
@@ -114,7 +114,7 @@ platform_allocate_large(size_t size, void **_address)
 	int slot = 0;
 	while (slot < MAX_LARGE_BLOCKS && sLargeBlocks[slot].address != NULL)
 		slot++;
-	void *address = slot < MAX_LARGE_BLOCKS ? aligned_alloc(PAGE_SIZE, size) : NULL;
+	void *address = slot < MAX_LARGE_BLOCKS ? aligned_alloc(KERNEL_PAGE_SIZE, size) : NULL;
 	if (address == NULL) {
 		gTestLargeRefused++;
 		return B_NO_MEMORY;

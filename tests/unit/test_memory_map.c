@@ -15,7 +15,9 @@
 #include "unit_test.h"
 
 
-#define PAGE			0x1000ULL
+/* The kernel_args page; the literal addresses below are laid out in 4 KiB pages. */
+_Static_assert(KERNEL_PAGE_SIZE == 0x1000, "the fixtures assume 4 KiB pages");
+#define PAGE			KERNEL_PAGE_SIZE
 #define MODEL_PAGES		8192			/* 32 MiB of address space for random maps */
 #define MAX_ENTRIES		(2 * 1000 + 16)
 #define TYPE_COUNT		11

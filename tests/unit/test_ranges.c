@@ -9,7 +9,9 @@
 #include "unit_test.h"
 
 
-#define PAGE		0x1000ULL
+/* The kernel_args page; the literal addresses below are laid out in 4 KiB pages. */
+_Static_assert(KERNEL_PAGE_SIZE == 0x1000, "the fixtures assume 4 KiB pages");
+#define PAGE		KERNEL_PAGE_SIZE
 #define TOP_PAGE	(0ULL - PAGE)
 #define MAX_TEST	8
 

@@ -6,6 +6,15 @@
 
 #include <stdint.h>
 
+/*
+ * The page every page-aligned kernel_args address and size is aligned to, and
+ * the granularity the loader maps the kernel window and its data in: the
+ * smallest x86_64 page, which the architecture fixes at 4 KiB. It lives here,
+ * not in the generic part, because it is the architecture's (arm64 picks a
+ * 4, 16 or 64 KiB granule per kernel); kernel_args.h derives the rest.
+ */
+#define KERNEL_PAGE_SIZE			4096ULL
+
 /* e_machine of kernels for this architecture (EM_X86_64). */
 #define KERNEL_ARCH_ELF_MACHINE		62
 

@@ -7,8 +7,6 @@
 
 #include <kernel/bootcheck.h>
 
-#define KCHECK_PAGE_SIZE		4096ULL
-#define KCHECK_PAGE_MASK		(KCHECK_PAGE_SIZE - 1)
 #define PTE_PRESENT				0x1ULL
 #define PTE_LARGE				0x80ULL
 #define PTE_ADDRESS_MASK		0x000ffffffffff000ULL

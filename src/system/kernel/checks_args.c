@@ -32,7 +32,7 @@ kcheck_span_last(uint64_t start, uint64_t size, uint64_t *_last)
 bool
 kcheck_span_page_aligned(uint64_t start, uint64_t size)
 {
-	return ((start | size) & KCHECK_PAGE_MASK) == 0;
+	return ((start | size) & KERNEL_PAGE_MASK) == 0;
 }
 
 

@@ -143,7 +143,7 @@ efi_find_runtime(const struct kcheck_context *context, uint64_t address, uint64_
 		struct efi_descriptor descriptor;
 		if (!efi_read_descriptor(context, i, &descriptor))
 			return -1;
-		uint64_t bytes = descriptor.pages * KCHECK_PAGE_SIZE;
+		uint64_t bytes = descriptor.pages * KERNEL_EFI_PAGE_SIZE;
 		if ((descriptor.attribute & EFI_MEMORY_RUNTIME) != 0
 			&& (type == EFI_ANY_RUNTIME_TYPE || descriptor.type == type)
 			&& address >= descriptor.virtual_start
@@ -188,14 +188,14 @@ efi_check_memory_map(const struct kcheck_context *context, uint32_t *_runtimeRan
 		if ((descriptor.attribute & EFI_MEMORY_RUNTIME) == 0)
 			continue;
 		runtimeRanges++;
-		uint64_t bytes = descriptor.pages * KCHECK_PAGE_SIZE;
+		uint64_t bytes = descriptor.pages * KERNEL_EFI_PAGE_SIZE;
 		uint64_t expected = args->physical_map_base + descriptor.physical_start;
 		if (descriptor.virtual_start != expected) {
 			return kcheck_fail(reason, reasonSize, "runtime range %#llx at %#llx, expected"
 				" %#llx", (ull)descriptor.physical_start, (ull)descriptor.virtual_start,
 				(ull)expected);
 		}
-		if (descriptor.pages > args->physical_map_size / KCHECK_PAGE_SIZE
+		if (descriptor.pages > args->physical_map_size / KERNEL_EFI_PAGE_SIZE
 			|| descriptor.physical_start > args->physical_map_size - bytes) {
 			return kcheck_fail(reason, reasonSize, "runtime range %#llx-%#llx beyond the"
 				" physical map", (ull)descriptor.physical_start,

@@ -9,11 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/acpi.h>
+#include <boot/smbios.h>
 
-#define RSDP_V1_LENGTH			20
-#define RSDP_V2_LENGTH			36
+
+/* The checker's own bound on the RSDP length, apart from the loader's. */
 #define RSDP_MAX_LENGTH			4096
-#define ACPI_HEADER_LENGTH		36
 /* Bigger than any real table (a DSDT is rarely above 1 MiB): garbage beyond. */
 #define ACPI_MAX_TABLE_LENGTH	(16 * 1024 * 1024)
 /* Root table entries followed; real firmware lists a few dozen at most. */
@@ -21,68 +22,12 @@
 /* Signatures shown in the report line. */
 #define ACPI_LISTED_TABLES		24
 
-#define SMBIOS_ENTRY_LENGTH		0x1f
-#define SMBIOS3_ENTRY_LENGTH	0x18
+/* The checker's own bound on the length byte, apart from the loader's. */
 #define SMBIOS_MAX_ENTRY_LENGTH	0x40
-#define SMBIOS_END_OF_TABLE		127
 /* SMBIOS 3 gives only a maximum; real tables are tens of KiB at most. */
 #define SMBIOS_MAX_TABLE_LENGTH	(1024 * 1024)
 
 #define SUM_CHUNK_SIZE			256
-
-struct rsdp {
-	char		signature[8];
-	uint8_t		checksum;
-	char		oem_id[6];
-	uint8_t		revision;
-	uint32_t	rsdt_address;
-	uint32_t	length;
-	uint64_t	xsdt_address;
-	uint8_t		extended_checksum;
-	uint8_t		reserved[3];
-} __attribute__((packed));
-
-struct acpi_header {
-	char		signature[4];
-	uint32_t	length;
-	uint8_t		revision;
-	uint8_t		checksum;
-	char		oem_id[6];
-	char		oem_table_id[8];
-	uint32_t	oem_revision;
-	uint32_t	creator_id;
-	uint32_t	creator_revision;
-} __attribute__((packed));
-
-struct smbios_entry {
-	char		anchor[4];
-	uint8_t		checksum;
-	uint8_t		length;
-	uint8_t		major_version;
-	uint8_t		minor_version;
-	uint16_t	max_structure_size;
-	uint8_t		revision;
-	uint8_t		formatted_area[5];
-	char		intermediate_anchor[5];
-	uint8_t		intermediate_checksum;
-	uint16_t	table_length;
-	uint32_t	table_address;
-	uint16_t	structure_count;
-	uint8_t		bcd_revision;
-} __attribute__((packed));
-
-struct smbios3_entry {
-	char		anchor[5];
-	uint8_t		checksum;
-	uint8_t		length;
-	uint8_t		major_version;
-	uint8_t		minor_version;
-	uint8_t		docrev;
-	uint8_t		revision;
-	uint8_t		reserved;
-	uint32_t	table_max_size;
-	uint64_t	table_address;
-} __attribute__((packed));
 
 /* What a walk of an SMBIOS structure table found. */
 struct smbios_walk {
@@ -137,7 +82,7 @@ acpi_signature_printable(const char signature[4])
 /* A table's header and checksum; signature NULL accepts any printable one. */
 static bool
 acpi_check_table(const struct kcheck_context *context, uint64_t address,
-	const char *signature, struct acpi_header *header, char *reason, size_t reasonSize)
+	const char *signature, struct acpi_table_header *header, char *reason, size_t reasonSize)
 {
 	if (!kcheck_read_physical(context, address, header, sizeof(*header))) {
 		return kcheck_fail(reason, reasonSize, "table at %#llx cannot be read",
@@ -150,7 +95,7 @@ acpi_check_table(const struct kcheck_context *context, uint64_t address,
 			(uint8_t)header->signature[1], (uint8_t)header->signature[2],
 			(uint8_t)header->signature[3], signature != NULL ? signature : "a printable one");
 	}
-	if (header->length < ACPI_HEADER_LENGTH || header->length > ACPI_MAX_TABLE_LENGTH) {
+	if (header->length < ACPI_TABLE_HEADER_LENGTH || header->length > ACPI_MAX_TABLE_LENGTH) {
 		return kcheck_fail(reason, reasonSize, "%.4s at %#llx has length %u",
 			header->signature, (ull)address, header->length);
 	}
@@ -171,13 +116,13 @@ bool
 kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	const kernel_args *args = context->args;
-	struct rsdp rsdp;
+	struct acpi_rsdp rsdp;
 	memset(&rsdp, 0, sizeof(rsdp));
-	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, RSDP_V1_LENGTH))
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, ACPI_RSDP_V1_LENGTH))
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
-	if (memcmp(rsdp.signature, "RSD PTR ", sizeof(rsdp.signature)) != 0)
+	if (memcmp(rsdp.signature, ACPI_RSDP_SIGNATURE, sizeof(rsdp.signature)) != 0)
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad signature", (ull)args->acpi_rsdp);
-	if (!bytes_sum_to_zero(&rsdp, RSDP_V1_LENGTH))
+	if (!bytes_sum_to_zero(&rsdp, ACPI_RSDP_V1_LENGTH))
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx: bad checksum", (ull)args->acpi_rsdp);
 	if (args->acpi_revision != rsdp.revision) {
 		return kcheck_fail(reason, reasonSize, "acpi_revision %u, but the RSDP says %u",
@@ -189,11 +134,11 @@ kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reas
 		return true;
 	}
 
-	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, RSDP_V2_LENGTH)) {
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, ACPI_RSDP_V2_LENGTH)) {
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx: 36 bytes cannot be read",
 			(ull)args->acpi_rsdp);
 	}
-	if (rsdp.length < RSDP_V2_LENGTH || rsdp.length > RSDP_MAX_LENGTH)
+	if (rsdp.length < ACPI_RSDP_V2_LENGTH || rsdp.length > RSDP_MAX_LENGTH)
 		return kcheck_fail(reason, reasonSize, "RSDP length %u", rsdp.length);
 	uint8_t sum;
 	if (!physical_sum(context, args->acpi_rsdp, rsdp.length, &sum) || sum != 0)
@@ -212,9 +157,9 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 	if (!kcheck_requires(context, KCHECK_ACPI_RSDP, reason, reasonSize))
 		return false;
 	const kernel_args *args = context->args;
-	struct rsdp rsdp;
+	struct acpi_rsdp rsdp;
 	memset(&rsdp, 0, sizeof(rsdp));
-	size_t rsdpLength = args->acpi_revision >= 2 ? RSDP_V2_LENGTH : RSDP_V1_LENGTH;
+	size_t rsdpLength = args->acpi_revision >= 2 ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH;
 	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, rsdpLength))
 		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
 
@@ -222,22 +167,22 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 	uint64_t root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
 	const char *rootName = extended ? "XSDT" : "RSDT";
 	size_t entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
-	struct acpi_header header;
+	struct acpi_table_header header;
 	if (!acpi_check_table(context, root, rootName, &header, reason, reasonSize))
 		return false;
 
-	uint32_t count = (header.length - ACPI_HEADER_LENGTH) / entrySize;
+	uint32_t count = (header.length - ACPI_TABLE_HEADER_LENGTH) / entrySize;
 	if (count > ACPI_MAX_ROOT_ENTRIES)
 		return kcheck_fail(reason, reasonSize, "%s lists %u tables", rootName, count);
 	char names[ACPI_LISTED_TABLES * 5 + 1] = "";
 	size_t namesLength = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t address = 0;
-		if (!kcheck_read_physical(context, root + ACPI_HEADER_LENGTH + i * entrySize,
+		if (!kcheck_read_physical(context, root + ACPI_TABLE_HEADER_LENGTH + i * entrySize,
 				&address, entrySize)) {
 			return kcheck_fail(reason, reasonSize, "%s entry %u cannot be read", rootName, i);
 		}
-		struct acpi_header table;
+		struct acpi_table_header table;
 		char tableReason[120];
 		if (!acpi_check_table(context, address, NULL, &table, tableReason,
 				sizeof(tableReason))) {
@@ -266,14 +211,14 @@ smbios_walk_table(const struct kcheck_context *context, uint64_t address, uint64
 {
 	memset(walk, 0, sizeof(*walk));
 	uint64_t offset = 0;
-	while (offset + 4 <= maxLength) {
-		uint8_t header[4];
-		if (!kcheck_read_physical(context, address + offset, header, sizeof(header))) {
+	while (offset + sizeof(struct smbios_structure_header) <= maxLength) {
+		struct smbios_structure_header header;
+		if (!kcheck_read_physical(context, address + offset, &header, sizeof(header))) {
 			return kcheck_fail(reason, reasonSize, "structure at %#llx cannot be read",
 				(ull)(address + offset));
 		}
-		uint8_t type = header[0];
-		uint8_t length = header[1];
+		uint8_t type = header.type;
+		uint8_t length = header.length;
 		if (length < sizeof(header)) {
 			return kcheck_fail(reason, reasonSize, "structure %u (type %u) has length %u",
 				walk->structures, type, length);
@@ -297,14 +242,14 @@ smbios_walk_table(const struct kcheck_context *context, uint64_t address, uint64
 				break;
 			if (byte == 0)
 				stringIndex++;
-			else if (type == 0 && stringIndex == 0
+			else if (type == SMBIOS_TYPE_BIOS_INFORMATION && stringIndex == 0
 				&& vendorLength < sizeof(walk->bios_vendor) - 1)
 				walk->bios_vendor[vendorLength++] = byte;
 			previous = byte;
 		}
 		walk->structures++;
 		offset = position;
-		if (type == SMBIOS_END_OF_TABLE) {
+		if (type == SMBIOS_TYPE_END_OF_TABLE) {
 			walk->length = offset;
 			return true;
 		}
@@ -318,18 +263,19 @@ static bool
 smbios_check_entry(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	uint64_t address = context->args->smbios_entry;
-	struct smbios_entry entry;
+	struct smbios_entry_point entry;
 	if (!kcheck_read_physical(context, address, &entry, sizeof(entry)))
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx cannot be read", (ull)address);
-	if (memcmp(entry.anchor, "_SM_", sizeof(entry.anchor)) != 0)
+	if (memcmp(entry.anchor, SMBIOS_ANCHOR, sizeof(entry.anchor)) != 0)
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad anchor", (ull)address);
 	if (entry.length < SMBIOS_ENTRY_LENGTH || entry.length > SMBIOS_MAX_ENTRY_LENGTH)
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: length %u", (ull)address, entry.length);
 	uint8_t sum;
 	if (!physical_sum(context, address, entry.length, &sum) || sum != 0)
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad checksum", (ull)address);
-	if (memcmp(entry.intermediate_anchor, "_DMI_", sizeof(entry.intermediate_anchor)) != 0
-		|| !bytes_sum_to_zero(entry.intermediate_anchor, 15)) {
+	if (memcmp(entry.intermediate_anchor, SMBIOS_INTERMEDIATE_ANCHOR,
+			sizeof(entry.intermediate_anchor)) != 0
+		|| !bytes_sum_to_zero(entry.intermediate_anchor, SMBIOS_INTERMEDIATE_LENGTH)) {
 		return kcheck_fail(reason, reasonSize, "_SM_ %#llx: bad _DMI_ part", (ull)address);
 	}
 
@@ -356,10 +302,10 @@ static bool
 smbios_check_entry3(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	uint64_t address = context->args->smbios3_entry;
-	struct smbios3_entry entry;
+	struct smbios3_entry_point entry;
 	if (!kcheck_read_physical(context, address, &entry, sizeof(entry)))
 		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx cannot be read", (ull)address);
-	if (memcmp(entry.anchor, "_SM3_", sizeof(entry.anchor)) != 0)
+	if (memcmp(entry.anchor, SMBIOS3_ANCHOR, sizeof(entry.anchor)) != 0)
 		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: bad anchor", (ull)address);
 	if (entry.length < SMBIOS3_ENTRY_LENGTH || entry.length > SMBIOS_MAX_ENTRY_LENGTH) {
 		return kcheck_fail(reason, reasonSize, "_SM3_ %#llx: length %u", (ull)address,

@@ -113,7 +113,7 @@ kcheck_framebuffer(const struct kcheck_context *context, char *reason, size_t re
 			framebuffer->bytes_per_line, framebuffer->width, bpp);
 	}
 	uint64_t needed = (uint64_t)framebuffer->bytes_per_line * framebuffer->height;
-	if (framebuffer->size < needed || (framebuffer->size & KCHECK_PAGE_MASK) != 0) {
+	if (framebuffer->size < needed || (framebuffer->size & KERNEL_PAGE_MASK) != 0) {
 		return kcheck_fail(reason, reasonSize, "size %#llx, the mode needs %#llx in whole pages",
 			(ull)framebuffer->size, (ull)needed);
 	}
@@ -144,8 +144,8 @@ kcheck_framebuffer(const struct kcheck_context *context, char *reason, size_t re
 				(ull)(range->start + range->size));
 		}
 	}
-	return framebuffer_check_memory_map(args, physical & ~KCHECK_PAGE_MASK,
-		(physical + framebuffer->size + KCHECK_PAGE_MASK) & ~KCHECK_PAGE_MASK, reason,
+	return framebuffer_check_memory_map(args, physical & ~KERNEL_PAGE_MASK,
+		(physical + framebuffer->size + KERNEL_PAGE_MASK) & ~KERNEL_PAGE_MASK, reason,
 		reasonSize);
 }
 

@@ -159,7 +159,7 @@ kcheck_kernel_segments(const struct kcheck_context *context, char *reason,
 		uint64_t last;
 
 		if (size == 0 || !kcheck_span_page_aligned(start, size)
-			|| (segment->physical_address & KCHECK_PAGE_MASK) != 0) {
+			|| (segment->physical_address & KERNEL_PAGE_MASK) != 0) {
 			return kcheck_fail(reason, reasonSize,
 				"[%u] %#llx (phys %#llx) size %#llx empty or not page aligned", i,
 				(ull)start, (ull)segment->physical_address, (ull)size);
@@ -229,7 +229,7 @@ kcheck_segment_flags(const struct kcheck_context *context, char *reason, size_t 
 			continue;
 		/* A section may span several segments; every page must be covered. */
 		for (uint64_t address = sections[i].start; address < sections[i].end;
-				address = (address & ~KCHECK_PAGE_MASK) + KCHECK_PAGE_SIZE) {
+				address = (address & ~KERNEL_PAGE_MASK) + KERNEL_PAGE_SIZE) {
 			const kernel_segment *segment = kcheck_segment_containing(
 				&context->args->kernel, address);
 			if (segment == NULL) {

@@ -75,7 +75,7 @@ map_span_typed(const kernel_args *args, uint64_t start, uint64_t size, uint32_t 
 		int32_t index = map_find(args, address);
 		uint32_t type = index < 0 ? 0 : args->memory_map[index].type;
 		if (index < 0 || type >= 32 || (TYPE_BIT(type) & types) == 0) {
-			*_address = address & ~KCHECK_PAGE_MASK;
+			*_address = address & ~KERNEL_PAGE_MASK;
 			*_type = type;
 			return false;
 		}
@@ -252,7 +252,7 @@ table_is_loader_memory(const struct kcheck_context *context, uint64_t table,
 {
 	uint64_t address;
 	uint32_t type;
-	if (!map_span_typed(context->args, table, KCHECK_PAGE_SIZE,
+	if (!map_span_typed(context->args, table, KERNEL_PAGE_SIZE,
 			TYPE_BIT(KERNEL_MEMORY_LOADER_RECLAIMABLE), &address, &type)) {
 		return kcheck_fail(reason, reasonSize,
 			"%s at %#llx is %s memory, not loader-reclaimable", level, (ull)table,
@@ -311,13 +311,13 @@ kcheck_loader_pages(const struct kcheck_context *context, char *reason, size_t r
 				args->physical_map_size)) {
 			continue;
 		}
-		for (uint64_t offset = 0; offset < range->size; offset += KCHECK_PAGE_SIZE) {
+		for (uint64_t offset = 0; offset < range->size; offset += KERNEL_PAGE_SIZE) {
 			uint64_t virtualAddress = range->start + offset;
 			struct kcheck_page page;
 			if (!kcheck_walk_or_fail(context, virtualAddress, &page, reason, reasonSize))
 				return false;
-			uint64_t physical = page.physical & ~KCHECK_PAGE_MASK;
-			if (!map_span_typed(args, physical, KCHECK_PAGE_SIZE,
+			uint64_t physical = page.physical & ~KERNEL_PAGE_MASK;
+			if (!map_span_typed(args, physical, KERNEL_PAGE_SIZE,
 					allowed_backing(virtualAddress), &address, &type)) {
 				return kcheck_fail(reason, reasonSize,
 					"%#llx maps to %#llx, which is %s memory", (ull)virtualAddress,
@@ -332,14 +332,14 @@ kcheck_loader_pages(const struct kcheck_context *context, char *reason, size_t r
 		const preloaded_image *image = &args->preloaded_images[i];
 		if (image->size == 0 || !bootcheck_virtual_contains(args, image->address, image->size))
 			continue;
-		uint64_t first = image->address & ~KCHECK_PAGE_MASK;
+		uint64_t first = image->address & ~KERNEL_PAGE_MASK;
 		for (uint64_t page = first; page - first < image->address + image->size - first;
-				page += KCHECK_PAGE_SIZE) {
+				page += KERNEL_PAGE_SIZE) {
 			struct kcheck_page mapping;
 			if (!kcheck_walk_or_fail(context, page, &mapping, reason, reasonSize))
 				return false;
-			uint64_t physical = mapping.physical & ~KCHECK_PAGE_MASK;
-			if (!map_span_typed(args, physical, KCHECK_PAGE_SIZE,
+			uint64_t physical = mapping.physical & ~KERNEL_PAGE_MASK;
+			if (!map_span_typed(args, physical, KERNEL_PAGE_SIZE,
 					TYPE_BIT(KERNEL_MEMORY_KERNEL_AND_MODULES), &address, &type)) {
 				return kcheck_fail(reason, reasonSize,
 					"preloaded image [%u] %#llx maps to %#llx, which is %s memory", i,

@@ -52,7 +52,7 @@ kcheck_physical_map(const struct kcheck_context *context, char *reason, size_t r
 				(ull)range->start, (ull)(range->start + range->size));
 		}
 	}
-	if (context->page_root > size - KCHECK_PAGE_SIZE) {
+	if (context->page_root > size - KERNEL_PAGE_SIZE) {
 		return kcheck_fail(reason, reasonSize, "size %#llx does not cover the page table root at %#llx",
 			(ull)size, (ull)context->page_root);
 	}
@@ -100,7 +100,7 @@ kcheck_page_tables(const struct kcheck_context *context, char *reason, size_t re
 		MAX_PHYSICAL_MEMORY_RANGES);
 	for (uint32_t i = 0; i < count; i++) {
 		const addr_range *range = &args->physical_memory_range[i];
-		uint64_t lastPage = (range->start + range->size - 1) & ~KCHECK_PAGE_MASK;
+		uint64_t lastPage = (range->start + range->size - 1) & ~KERNEL_PAGE_MASK;
 		if (!check_physical_map_maps(context, range->start, reason, reasonSize)
 			|| !check_physical_map_maps(context, lastPage, reason, reasonSize)) {
 			return false;
@@ -123,7 +123,7 @@ kcheck_segment_translation(const struct kcheck_context *context, char *reason,
 	uint32_t count = kcheck_clamp_count(kernel->segment_count, MAX_KERNEL_SEGMENTS);
 	for (uint32_t i = 0; i < count; i++) {
 		const kernel_segment *segment = &kernel->segments[i];
-		for (uint64_t offset = 0; offset < segment->size; offset += KCHECK_PAGE_SIZE) {
+		for (uint64_t offset = 0; offset < segment->size; offset += KERNEL_PAGE_SIZE) {
 			uint64_t physical;
 			if (!translate_or_fail(context, segment->virtual_address + offset, &physical,
 					reason, reasonSize)) {
@@ -206,12 +206,12 @@ kcheck_virtual_backing(const struct kcheck_context *context, char *reason,
 				args->physical_map_size)) {
 			continue;
 		}
-		for (uint64_t offset = 0; offset < range->size; offset += KCHECK_PAGE_SIZE) {
+		for (uint64_t offset = 0; offset < range->size; offset += KERNEL_PAGE_SIZE) {
 			uint64_t address = range->start + offset;
 			uint64_t physical;
 			if (!translate_or_fail(context, address, &physical, reason, reasonSize))
 				return false;
-			if (!kcheck_physical_allocated_contains(args, physical, KCHECK_PAGE_SIZE)) {
+			if (!kcheck_physical_allocated_contains(args, physical, KERNEL_PAGE_SIZE)) {
 				return kcheck_fail(reason, reasonSize,
 					"%#llx maps to %#llx, not inside a physical allocated range",
 					(ull)address, (ull)physical);
@@ -239,7 +239,7 @@ kcheck_args_alias(const struct kcheck_context *context, char *reason, size_t rea
 		uint64_t address = start + offset;
 		/* Pages need not be contiguous in physical memory: translate each. */
 		size_t size = COMPARE_CHUNK_SIZE;
-		uint64_t pageLeft = KCHECK_PAGE_SIZE - (address & KCHECK_PAGE_MASK);
+		uint64_t pageLeft = KERNEL_PAGE_SIZE - (address & KERNEL_PAGE_MASK);
 		if (size > pageLeft)
 			size = (size_t)pageLeft;
 		if (size > sizeof(kernel_args) - offset)

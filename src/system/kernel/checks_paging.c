@@ -72,7 +72,7 @@ kcheck_segment_permissions(const struct kcheck_context *context, char *reason,
 		const kernel_segment *segment = &kernel->segments[i];
 		char what[32];
 		snprintf(what, sizeof(what), "segment [%u]", i);
-		for (uint64_t offset = 0; offset < segment->size; offset += KCHECK_PAGE_SIZE) {
+		for (uint64_t offset = 0; offset < segment->size; offset += KERNEL_PAGE_SIZE) {
 			if (!paging_expect(context, what, segment->virtual_address + offset,
 					(segment->flags & KERNEL_SEGMENT_WRITE) != 0,
 					(segment->flags & KERNEL_SEGMENT_EXECUTE) != 0, reason, reasonSize)) {
@@ -123,7 +123,7 @@ kcheck_data_permissions(const struct kcheck_context *context, char *reason,
 		uint64_t end = range->start + range->size;
 		if (end > KERNEL_DATA_END)
 			end = KERNEL_DATA_END;
-		for (uint64_t address = start; address < end; address += KCHECK_PAGE_SIZE) {
+		for (uint64_t address = start; address < end; address += KERNEL_PAGE_SIZE) {
 			bool image = paging_in_preloaded_image(args, address);
 			if (!paging_expect(context, image ? "preloaded image" : "loader data", address,
 					!image, false, reason, reasonSize)) {
@@ -246,8 +246,8 @@ kcheck_stack_guard(const struct kcheck_context *context, char *reason, size_t re
 	}
 
 	const addr_range *stack = &context->args->cpu_kernel_stack[0];
-	uint64_t guard = stack->start - KCHECK_PAGE_SIZE;
-	if (bootcheck_virtual_contains(context->args, guard, KCHECK_PAGE_SIZE)) {
+	uint64_t guard = stack->start - KERNEL_PAGE_SIZE;
+	if (bootcheck_virtual_contains(context->args, guard, KERNEL_PAGE_SIZE)) {
 		return kcheck_fail(reason, reasonSize,
 			"guard page %#llx below the stack is inside a virtual allocated range",
 			(ull)guard);

@@ -154,7 +154,7 @@ preloaded_check_image(const struct kcheck_context *context, uint32_t index,
 	/* Loader allocations for the kernel, with a page of their own even when empty. */
 	uint64_t span = image->size > 0 ? image->size : 1;
 	uint64_t last;
-	if ((image->address & KCHECK_PAGE_MASK) != 0 || !kcheck_span_last(image->address, span,
+	if ((image->address & KERNEL_PAGE_MASK) != 0 || !kcheck_span_last(image->address, span,
 			&last) || image->address < KERNEL_DATA_BASE || last >= KERNEL_DATA_END) {
 		return kcheck_fail(reason, reasonSize,
 			"[%u] \"%s\": %#llx size %#llx not page aligned inside the data area", index,

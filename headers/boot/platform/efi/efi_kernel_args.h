@@ -13,6 +13,15 @@
 #define KERNEL_FIRMWARE_EFI		0x20494645	/* "EFI " */
 
 /*
+ * The unit of NumberOfPages in the memory map below and of AllocatePages:
+ * EFI_PAGE_SIZE, which the UEFI spec fixes at 4 KiB on every architecture,
+ * whatever page the kernel maps with (KERNEL_PAGE_SIZE). A firmware fact, so
+ * it is defined here, where both the EFI loader and a kernel reading the map
+ * find it, and never taken for the kernel's page.
+ */
+#define KERNEL_EFI_PAGE_SIZE	4096ULL
+
+/*
  * The system table and runtime services as kernel addresses, and the memory
  * map the firmware was given (kernel address, bytes, descriptor size and
  * version).

@@ -21,8 +21,6 @@
 #endif
 
 
-#define ELF_PAGE_SIZE	4096ULL
-
 /* A validated PT_LOAD segment; page_last is the last byte of its last page. */
 struct elf_segment {
 	uint64_t	offset;
@@ -103,8 +101,8 @@ elf_check_segment(const Elf64_Phdr *header, size_t fileSize,
 	segment->file_size = header->p_filesz;
 	segment->address = header->p_vaddr;
 	segment->memory_size = header->p_memsz;
-	segment->page_start = header->p_vaddr & ~(ELF_PAGE_SIZE - 1);
-	segment->page_last = (header->p_vaddr + (header->p_memsz - 1)) | (ELF_PAGE_SIZE - 1);
+	segment->page_start = header->p_vaddr & ~KERNEL_PAGE_MASK;
+	segment->page_last = (header->p_vaddr + (header->p_memsz - 1)) | KERNEL_PAGE_MASK;
 	segment->flags = header->p_flags;
 
 	if (segment->page_start < policy->window_start
@@ -120,8 +118,8 @@ elf_check_segment(const Elf64_Phdr *header, size_t fileSize,
 	if (header->p_align > 1) {
 		if (!elf_is_power_of_two(header->p_align))
 			return elf_fail(_reason, "misaligned segment", B_BAD_DATA);
-		uint64_t alignment = header->p_align < ELF_PAGE_SIZE
-			? header->p_align : ELF_PAGE_SIZE;
+		uint64_t alignment = header->p_align < KERNEL_PAGE_SIZE
+			? header->p_align : KERNEL_PAGE_SIZE;
 		if (header->p_filesz != 0
 			&& ((header->p_vaddr ^ header->p_offset) & (alignment - 1)) != 0) {
 			return elf_fail(_reason, "misaligned segment", B_BAD_DATA);

@@ -10,11 +10,8 @@
 
 #include <string.h>
 
+#include <boot/kernel_args.h>
 #include <boot/platform.h>
-
-
-/* The page size in which every port hands out large blocks. */
-#define LARGE_GRANULE	((size_t)4096)
 
 
 static uint64_t
@@ -86,15 +83,17 @@ heap_large_allocate(size_t alignment, size_t size, uint32_t id)
 	if (size > SIZE_MAX / 4 || alignment > SIZE_MAX / 4)
 		return NULL;
 
-	size_t padding = alignment > LARGE_GRANULE ? alignment - LARGE_GRANULE : 0;
-	size_t blockSize = (size + padding + sizeof(struct large_block) + LARGE_GRANULE - 1)
-		& ~(LARGE_GRANULE - 1);
+	/* Every port hands out large blocks in whole pages, page aligned. */
+	const size_t page = KERNEL_PAGE_SIZE;
+	size_t padding = alignment > page ? alignment - page : 0;
+	size_t blockSize = (size + padding + sizeof(struct large_block) + page - 1)
+		& ~(page - 1);
 	void *base;
 	if (platform_allocate_large(blockSize, &base) != B_OK)
 		return NULL;
 
 	uintptr_t start = (uintptr_t)base;
-	if (start % LARGE_GRANULE != 0
+	if (start % page != 0
 		|| (start < (uintptr_t)gHeap.fence && start + blockSize > (uintptr_t)gHeap.first)) {
 		panic("heap: platform_allocate_large(%zu) returned %p, unaligned or inside the "
 			"heap", blockSize, base);

@@ -11,7 +11,6 @@
 #include <boot/timeline.h>
 
 
-#define PAGE_SIZE			4096
 /* kernel_args data is small; one chunk usually holds all of it. */
 #define CHUNK_SIZE			(64 * 1024)
 #define ALLOC_ALIGNMENT		16
@@ -29,7 +28,7 @@ kernel_args_new_chunk(size_t minimum)
 {
 	size_t size = CHUNK_SIZE;
 	if (minimum > size)
-		size = (minimum + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+		size = (minimum + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
 
 	uint64_t address;
 	status_t status = platform_allocate_region(&address, size,

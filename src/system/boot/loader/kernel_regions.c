@@ -8,8 +8,6 @@
 
 #include <boot/ranges.h>
 
-#define PAGE_SIZE	4096ULL
-
 static struct kernel_region sRegions[KERNEL_REGIONS_MAX];
 static uint32_t sRegionCount;
 static bool sFrozen;
@@ -35,14 +33,14 @@ kernel_regions_reserve(uint64_t *_address, uint64_t size, bool exact)
 {
 	if (sFrozen)
 		return B_NOT_ALLOWED;
-	if (size == 0 || (size & (PAGE_SIZE - 1)) != 0)
+	if (size == 0 || (size & KERNEL_PAGE_MASK) != 0)
 		return B_BAD_VALUE;
 	if (sRegionCount == KERNEL_REGIONS_MAX)
 		return B_NO_MEMORY;
 
 	if (exact) {
 		uint64_t address = *_address;
-		if ((address & (PAGE_SIZE - 1)) != 0 || address < KERNEL_LOAD_BASE
+		if ((address & KERNEL_PAGE_MASK) != 0 || address < KERNEL_LOAD_BASE
 				|| address >= KERNEL_WINDOW_END
 				|| size > KERNEL_WINDOW_END - address
 				|| kernel_regions_overlap(address, size))
@@ -51,7 +49,7 @@ kernel_regions_reserve(uint64_t *_address, uint64_t size, bool exact)
 	}
 
 	if (size > KERNEL_DATA_END - sNextDataAddress
-			|| KERNEL_DATA_END - sNextDataAddress - size < PAGE_SIZE)
+			|| KERNEL_DATA_END - sNextDataAddress - size < KERNEL_PAGE_SIZE)
 		return B_NO_MEMORY;
 	*_address = sNextDataAddress;
 	return B_OK;
@@ -67,8 +65,8 @@ kernel_regions_add(const struct kernel_region *region)
 			&& region->kernel_address < KERNEL_WINDOW_END)
 		added->kind = KERNEL_REGION_KERNEL;
 	uint64_t end = region->kernel_address + region->size;
-	if (region->kernel_address >= KERNEL_DATA_BASE && end + PAGE_SIZE > sNextDataAddress)
-		sNextDataAddress = end + PAGE_SIZE;
+	if (region->kernel_address >= KERNEL_DATA_BASE && end + KERNEL_PAGE_SIZE > sNextDataAddress)
+		sNextDataAddress = end + KERNEL_PAGE_SIZE;
 }
 
 

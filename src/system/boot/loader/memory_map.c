@@ -17,8 +17,6 @@
 #	define TRACE(...) do {} while (0)
 #endif
 
-#define MAP_PAGE_SIZE		4096ULL
-#define MAP_PAGE_MASK		(MAP_PAGE_SIZE - 1)
 /* Precedence runs from 1 (usable) to this. */
 #define MAX_PRECEDENCE		11
 
@@ -178,11 +176,11 @@ range_pages(const struct memory_map_range *range, uint64_t *_start, uint64_t *_e
 
 	/* Free RAM only where a whole page is; everything else takes the page. */
 	if (range->type == KERNEL_MEMORY_USABLE) {
-		start = (start + MAP_PAGE_MASK) & ~MAP_PAGE_MASK;
-		end &= ~MAP_PAGE_MASK;
+		start = (start + KERNEL_PAGE_MASK) & ~KERNEL_PAGE_MASK;
+		end &= ~KERNEL_PAGE_MASK;
 	} else {
-		start &= ~MAP_PAGE_MASK;
-		end = (end + MAP_PAGE_MASK) & ~MAP_PAGE_MASK;
+		start &= ~KERNEL_PAGE_MASK;
+		end = (end + KERNEL_PAGE_MASK) & ~KERNEL_PAGE_MASK;
 	}
 	if (start >= end)
 		return false;

@@ -7,9 +7,6 @@
 #include <string.h>
 
 
-#define RANGE_PAGE_SIZE		4096ULL
-
-
 /*
  * Internally a range is [first, last], both inclusive: a range may end at the
  * very top of the address space (start + size == 2^64), where an exclusive
@@ -184,8 +181,8 @@ ranges_insert_pages(addr_range *ranges, uint32_t *_count, uint32_t max,
 		return B_BAD_VALUE;
 
 	/* Rounding the inclusive end up cannot overflow: it stays below 2^64. */
-	uint64_t first = start & ~(RANGE_PAGE_SIZE - 1);
-	uint64_t last = (start + (size - 1)) | (RANGE_PAGE_SIZE - 1);
+	uint64_t first = start & ~KERNEL_PAGE_MASK;
+	uint64_t last = (start + (size - 1)) | KERNEL_PAGE_MASK;
 	return ranges_insert_inclusive(ranges, _count, max, first, last);
 }
 
@@ -219,7 +216,7 @@ ranges_valid(const addr_range *ranges, uint32_t count, int page_aligned)
 		const addr_range *range = &ranges[i];
 		if (range->size == 0 || range_wraps(range->start, range->size))
 			return 0;
-		if (page_aligned && ((range->start | range->size) & (RANGE_PAGE_SIZE - 1)) != 0)
+		if (page_aligned && ((range->start | range->size) & KERNEL_PAGE_MASK) != 0)
 			return 0;
 		if (i > 0) {
 			/* Strictly after the previous range, with a gap: not touching. */

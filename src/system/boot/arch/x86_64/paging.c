@@ -21,7 +21,6 @@
 #define PTE_NO_EXECUTE	(1ULL << 63)
 #define PTE_ADDRESS		0x000ffffffffff000ULL
 
-#define PAGE_BYTES		4096ULL
 #define ENTRIES			512
 #define LARGE_PAGE		(2ULL * 1024 * 1024)
 #define HUGE_PAGE		(1024ULL * 1024 * 1024)
@@ -57,11 +56,11 @@ paging_new_table(uint64_t *_physical)
 		return NULL;
 	if (ranges_insert_pages(sArgs->physical_allocated_range,
 			&sArgs->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES,
-			*_physical, PAGE_BYTES) != B_OK) {
+			*_physical, KERNEL_PAGE_SIZE) != B_OK) {
 		sSource->free(sSource->cookie, *_physical);
 		return NULL;
 	}
-	memset(table, 0, PAGE_BYTES);
+	memset(table, 0, KERNEL_PAGE_SIZE);
 	return table;
 }
 
@@ -153,7 +152,7 @@ paging_map_regions(void)
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t flags = paging_flags_for(regions[i].protection);
 		for (uint64_t offset = 0; offset < regions[i].size;
-				offset += PAGE_BYTES) {
+				offset += KERNEL_PAGE_SIZE) {
 			status_t status = paging_map_page(regions[i].kernel_address + offset,
 				regions[i].physical_address + offset, flags);
 			if (status != B_OK)
@@ -302,7 +301,7 @@ paging_leaf_entry(uint64_t address, uint64_t *_pageSize)
 			&& paging_split_huge_page(entry) != B_OK)
 			return NULL;
 		if (level == 0 || (level == 1 && (*entry & PTE_LARGE) != 0)) {
-			*_pageSize = level == 0 ? PAGE_BYTES : LARGE_PAGE;
+			*_pageSize = level == 0 ? KERNEL_PAGE_SIZE : LARGE_PAGE;
 			return entry;
 		}
 		table = sSource->to_loader(sSource->cookie, *entry & PTE_ADDRESS);
@@ -321,7 +320,7 @@ arch_mmu_allow_execute(uint64_t address, uint64_t size,
 	sSource = source;
 
 	uint64_t end = address + size;
-	address &= ~(PAGE_BYTES - 1);
+	address &= ~KERNEL_PAGE_MASK;
 	while (address < end) {
 		uint64_t pageSize;
 		uint64_t *entry = paging_leaf_entry(address, &pageSize);

@@ -7,35 +7,23 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <boot/acpi.h>
 #include <boot/stdio.h>
 
-/* What the checksum of each RSDP revision covers. */
-#define RSDP_V1_LENGTH		20
-#define RSDP_V2_LENGTH		36
-/* Longer than any revision so far: a length beyond it is garbage. */
+/*
+ * Longer than any revision so far: a length beyond it is garbage. The
+ * loader's own bound, not the spec's: the boot checker keeps one of its own.
+ */
 #define RSDP_MAX_LENGTH		4096
-
-struct acpi_rsdp {
-	char		signature[8];		/* "RSD PTR " */
-	uint8_t		checksum;			/* of the first 20 bytes */
-	char		oem_id[6];
-	uint8_t		revision;			/* 0: ACPI 1.0; 2: ACPI 2.0 and later */
-	uint32_t	rsdt_address;
-	/* From revision 2 on: */
-	uint32_t	length;
-	uint64_t	xsdt_address;
-	uint8_t		extended_checksum;	/* of all length bytes */
-	uint8_t		reserved[3];
-} __attribute__((packed));
 
 
 /* Why rsdp cannot be handed over, or NULL when it can. */
 static const char *
 acpi_rsdp_problem(const struct acpi_rsdp *rsdp, bool fromAcpi20Guid)
 {
-	if (memcmp(rsdp->signature, "RSD PTR ", sizeof(rsdp->signature)) != 0)
+	if (memcmp(rsdp->signature, ACPI_RSDP_SIGNATURE, sizeof(rsdp->signature)) != 0)
 		return "bad signature";
-	if (efi_byte_sum(rsdp, RSDP_V1_LENGTH) != 0)
+	if (efi_byte_sum(rsdp, ACPI_RSDP_V1_LENGTH) != 0)
 		return "bad checksum";
 	if (rsdp->revision < 2) {
 		/* The ACPI 2.0 GUID promises an XSDT. */
@@ -43,7 +31,7 @@ acpi_rsdp_problem(const struct acpi_rsdp *rsdp, bool fromAcpi20Guid)
 			return "revision below 2";
 		return rsdp->rsdt_address == 0 ? "no RSDT" : NULL;
 	}
-	if (rsdp->length < RSDP_V2_LENGTH || rsdp->length > RSDP_MAX_LENGTH)
+	if (rsdp->length < ACPI_RSDP_V2_LENGTH || rsdp->length > RSDP_MAX_LENGTH)
 		return "bad length";
 	if (efi_byte_sum(rsdp, rsdp->length) != 0)
 		return "bad extended checksum";

@@ -10,9 +10,16 @@
 #include <efi.h>
 
 #include <boot/kernel_args.h>
+#include <boot/platform/efi/efi_kernel_args.h>
 #include <boot/status.h>
 
-#define EFI_PAGE_BYTES	4096ULL
+_Static_assert(KERNEL_EFI_PAGE_SIZE == EFI_PAGE_SIZE, "gnu-efi disagrees on the EFI page");
+/*
+ * The port hands AllocatePages memory to the kernel as it comes, so that
+ * memory must be aligned to, and a whole number of, kernel pages.
+ */
+_Static_assert(KERNEL_EFI_PAGE_SIZE % KERNEL_PAGE_SIZE == 0,
+	"EFI pages are not whole kernel pages");
 
 extern EFI_HANDLE gImageHandle;
 extern EFI_SYSTEM_TABLE *gSystemTable;

@@ -29,7 +29,7 @@ platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 	size_t size = args->heap_size;
 	if (size == 0)
 		size = sHeapSetting.kib != 0 ? (size_t)sHeapSetting.kib * 1024 : BOOT_DEFAULT_HEAP_SIZE;
-	UINTN pages = (size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES;
+	UINTN pages = (size + KERNEL_EFI_PAGE_SIZE - 1) / KERNEL_EFI_PAGE_SIZE;
 
 	/* LoaderData: the kernel sees these pages as free RAM after handoff. */
 	EFI_PHYSICAL_ADDRESS base;
@@ -44,9 +44,9 @@ platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 	sHeapBase = base;
 	sHeapPages = pages;
 	*_base = (void *)(uintptr_t)base;
-	*_top = (void *)(uintptr_t)(base + pages * EFI_PAGE_BYTES);
+	*_top = (void *)(uintptr_t)(base + pages * KERNEL_EFI_PAGE_SIZE);
 	boot_dprintf("efi: heap at %#llx, %llu KiB\n", (unsigned long long)base,
-		(unsigned long long)(pages * EFI_PAGE_BYTES / 1024));
+		(unsigned long long)(pages * KERNEL_EFI_PAGE_SIZE / 1024));
 	return B_OK;
 }
 
@@ -60,7 +60,7 @@ platform_release_heap(struct stage2_args *args, void *base)
 	gBootServices->FreePages(sHeapBase, sHeapPages);
 	/* The kernel checks that these pages came back as usable RAM. */
 	gKernelArgs->loader_heap.start = sHeapBase;
-	gKernelArgs->loader_heap.size = sHeapPages * EFI_PAGE_BYTES;
+	gKernelArgs->loader_heap.size = sHeapPages * KERNEL_EFI_PAGE_SIZE;
 	sHeapBase = 0;
 	sHeapPages = 0;
 }
@@ -71,7 +71,7 @@ platform_allocate_large(size_t size, void **_address)
 {
 	EFI_PHYSICAL_ADDRESS address;
 	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
-			(size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES, &address) != EFI_SUCCESS)
+			(size + KERNEL_EFI_PAGE_SIZE - 1) / KERNEL_EFI_PAGE_SIZE, &address) != EFI_SUCCESS)
 		return B_NO_MEMORY;
 	*_address = (void *)(uintptr_t)address;
 	return B_OK;
@@ -82,5 +82,5 @@ void
 platform_free_large(void *address, size_t size)
 {
 	gBootServices->FreePages((uintptr_t)address,
-		(size + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES);
+		(size + KERNEL_EFI_PAGE_SIZE - 1) / KERNEL_EFI_PAGE_SIZE);
 }

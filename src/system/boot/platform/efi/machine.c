@@ -43,8 +43,8 @@ platform_describe_memory(void (*line)(void *cookie, const char *text), void *coo
 		snprintf(text, sizeof(text), "0x%012llx - 0x%012llx %10llu KiB  %s%s",
 			(unsigned long long)descriptor->PhysicalStart,
 			(unsigned long long)(descriptor->PhysicalStart
-				+ descriptor->NumberOfPages * EFI_PAGE_BYTES),
-			(unsigned long long)(descriptor->NumberOfPages * (EFI_PAGE_BYTES / 1024)),
+				+ descriptor->NumberOfPages * KERNEL_EFI_PAGE_SIZE),
+			(unsigned long long)(descriptor->NumberOfPages * (KERNEL_EFI_PAGE_SIZE / 1024)),
 			efi_memory_type_name(descriptor->Type),
 			(descriptor->Attribute & EFI_MEMORY_RUNTIME) != 0 ? ", runtime" : "");
 		line(cookie, text);

@@ -19,10 +19,11 @@
 #define EXIT_BOOT_SERVICES_TRIES	8
 
 
+/* Whole EFI pages, as AllocatePages hands out: whole kernel pages too. */
 static uint64_t
 round_to_pages(uint64_t size)
 {
-	return (size + EFI_PAGE_BYTES - 1) & ~(EFI_PAGE_BYTES - 1);
+	return (size + KERNEL_EFI_PAGE_SIZE - 1) & ~(KERNEL_EFI_PAGE_SIZE - 1);
 }
 
 
@@ -40,7 +41,7 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 
 	EFI_PHYSICAL_ADDRESS physical;
 	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
-			bytes / EFI_PAGE_BYTES, &physical) != EFI_SUCCESS)
+			bytes / KERNEL_EFI_PAGE_SIZE, &physical) != EFI_SUCCESS)
 		return B_NO_MEMORY;
 	memset((void *)(uintptr_t)physical, 0, bytes);
 
@@ -65,7 +66,7 @@ platform_free_region(uint64_t kernelAddress, size_t size)
 	status_t status = kernel_regions_remove(kernelAddress, round_to_pages(size),
 		&region);
 	if (status == B_OK)
-		gBootServices->FreePages(region.physical_address, region.size / EFI_PAGE_BYTES);
+		gBootServices->FreePages(region.physical_address, region.size / KERNEL_EFI_PAGE_SIZE);
 	return status;
 }
 
@@ -171,7 +172,7 @@ efi_physical_memory_end(const struct efi_memory_map *map)
 			&& (descriptor->Attribute & EFI_MEMORY_RUNTIME) == 0)
 			continue;
 		uint64_t top = descriptor->PhysicalStart
-			+ descriptor->NumberOfPages * EFI_PAGE_BYTES;
+			+ descriptor->NumberOfPages * KERNEL_EFI_PAGE_SIZE;
 		if (top > end)
 			end = top;
 	}
@@ -187,13 +188,13 @@ efi_physical_memory_end(const struct efi_memory_map *map)
 static status_t
 mmu_fill_memory_map(kernel_args *args, const struct efi_memory_map *map)
 {
-	const uint64_t kMaxPages = UINT64_MAX / EFI_PAGE_BYTES;
+	const uint64_t kMaxPages = UINT64_MAX / KERNEL_EFI_PAGE_SIZE;
 	uint32_t descriptors = 0;
 	memory_map_begin();
 	FOR_EACH_DESCRIPTOR(descriptor, map) {
 		uint64_t pages = descriptor->NumberOfPages;
 		memory_map_add_firmware(descriptor->PhysicalStart,
-			(pages > kMaxPages ? kMaxPages : pages) * EFI_PAGE_BYTES,
+			(pages > kMaxPages ? kMaxPages : pages) * KERNEL_EFI_PAGE_SIZE,
 			efi_memory_type(descriptor->Type));
 		descriptors++;
 	}

@@ -60,7 +60,7 @@ efi_runtime_map_code(const struct efi_memory_map *map,
 			continue;
 		status_t status = arch_mmu_allow_execute(
 			KERNEL_PHYSICAL_MAP_BASE + descriptor->PhysicalStart,
-			descriptor->NumberOfPages * EFI_PAGE_BYTES, source);
+			descriptor->NumberOfPages * KERNEL_EFI_PAGE_SIZE, source);
 		if (status != B_OK)
 			return status;
 	}
@@ -92,7 +92,7 @@ efi_enter_virtual_mode(kernel_args *args, struct efi_memory_map *map)
 			map->descriptor_size, i);
 		if ((descriptor->Attribute & EFI_MEMORY_RUNTIME) == 0)
 			continue;
-		uint64_t end = descriptor->PhysicalStart + descriptor->NumberOfPages * EFI_PAGE_BYTES;
+		uint64_t end = descriptor->PhysicalStart + descriptor->NumberOfPages * KERNEL_EFI_PAGE_SIZE;
 		if (end > args->physical_map_size) {
 			boot_dprintf("efi: runtime range %#llx-%#llx lies beyond the physical map:"
 				" no runtime services for the kernel\n",

@@ -6,59 +6,27 @@
 
 #include <string.h>
 
+#include <boot/smbios.h>
 #include <boot/stdio.h>
 
-/* The lengths of the entry point structures as their versions define them. */
-#define SMBIOS_ENTRY_LENGTH			0x1f
-#define SMBIOS3_ENTRY_LENGTH		0x18
-/* The length byte may grow in later versions, but never past this. */
+/*
+ * The length byte may grow in later versions, but never past this. The
+ * loader's own bound, not the spec's: the boot checker keeps one of its own.
+ */
 #define SMBIOS_MAX_ENTRY_LENGTH		0x40
-/* The "_DMI_" part of the 32-bit entry point has a checksum of its own. */
-#define SMBIOS_INTERMEDIATE_OFFSET	0x10
-#define SMBIOS_INTERMEDIATE_LENGTH	0x0f
-
-struct smbios_entry {
-	char		anchor[4];				/* "_SM_" */
-	uint8_t		checksum;				/* of length bytes */
-	uint8_t		length;
-	uint8_t		major_version;
-	uint8_t		minor_version;
-	uint16_t	max_structure_size;
-	uint8_t		revision;
-	uint8_t		formatted_area[5];
-	char		intermediate_anchor[5];	/* "_DMI_" */
-	uint8_t		intermediate_checksum;
-	uint16_t	table_length;
-	uint32_t	table_address;
-	uint16_t	structure_count;
-	uint8_t		bcd_revision;
-} __attribute__((packed));
-
-struct smbios3_entry {
-	char		anchor[5];				/* "_SM3_" */
-	uint8_t		checksum;				/* of length bytes */
-	uint8_t		length;
-	uint8_t		major_version;
-	uint8_t		minor_version;
-	uint8_t		docrev;
-	uint8_t		revision;
-	uint8_t		reserved;
-	uint32_t	table_max_size;
-	uint64_t	table_address;
-} __attribute__((packed));
 
 
 static const char *
-smbios_entry_problem(const struct smbios_entry *entry)
+smbios_entry_problem(const struct smbios_entry_point *entry)
 {
-	if (memcmp(entry->anchor, "_SM_", sizeof(entry->anchor)) != 0)
+	if (memcmp(entry->anchor, SMBIOS_ANCHOR, sizeof(entry->anchor)) != 0)
 		return "bad anchor";
 	if (entry->length < SMBIOS_ENTRY_LENGTH || entry->length > SMBIOS_MAX_ENTRY_LENGTH)
 		return "bad length";
 	if (efi_byte_sum(entry, entry->length) != 0)
 		return "bad checksum";
-	if (memcmp(entry->intermediate_anchor, "_DMI_", sizeof(entry->intermediate_anchor))
-			!= 0)
+	if (memcmp(entry->intermediate_anchor, SMBIOS_INTERMEDIATE_ANCHOR,
+			sizeof(entry->intermediate_anchor)) != 0)
 		return "bad intermediate anchor";
 	if (efi_byte_sum((const uint8_t *)entry + SMBIOS_INTERMEDIATE_OFFSET,
 			SMBIOS_INTERMEDIATE_LENGTH) != 0)
@@ -68,9 +36,9 @@ smbios_entry_problem(const struct smbios_entry *entry)
 
 
 static const char *
-smbios3_entry_problem(const struct smbios3_entry *entry)
+smbios3_entry_problem(const struct smbios3_entry_point *entry)
 {
-	if (memcmp(entry->anchor, "_SM3_", sizeof(entry->anchor)) != 0)
+	if (memcmp(entry->anchor, SMBIOS3_ANCHOR, sizeof(entry->anchor)) != 0)
 		return "bad anchor";
 	if (entry->length < SMBIOS3_ENTRY_LENGTH || entry->length > SMBIOS_MAX_ENTRY_LENGTH)
 		return "bad length";
@@ -89,7 +57,7 @@ efi_smbios_init(kernel_args *args)
 	args->smbios_entry = 0;
 	args->smbios3_entry = 0;
 
-	const struct smbios_entry *entry = efi_find_configuration_table(&sSmbiosGuid);
+	const struct smbios_entry_point *entry = efi_find_configuration_table(&sSmbiosGuid);
 	if (entry != NULL) {
 		const char *problem = smbios_entry_problem(entry);
 		if (problem == NULL) {
@@ -104,7 +72,7 @@ efi_smbios_init(kernel_args *args)
 		}
 	}
 
-	const struct smbios3_entry *entry3 = efi_find_configuration_table(&sSmbios3Guid);
+	const struct smbios3_entry_point *entry3 = efi_find_configuration_table(&sSmbios3Guid);
 	if (entry3 != NULL) {
 		const char *problem = smbios3_entry_problem(entry3);
 		if (problem == NULL) {

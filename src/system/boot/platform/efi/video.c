@@ -127,7 +127,7 @@ efi_video_init(kernel_args *args)
 	/* The physical map covers it: platform_prepare_kernel_start() sees to that. */
 	found.physical_address = mode->FrameBufferBase;
 	found.address = KERNEL_PHYSICAL_MAP_BASE + mode->FrameBufferBase;
-	found.size = (mode->FrameBufferSize + EFI_PAGE_BYTES - 1) & ~(EFI_PAGE_BYTES - 1);
+	found.size = (mode->FrameBufferSize + KERNEL_PAGE_SIZE - 1) & ~KERNEL_PAGE_MASK;
 	*framebuffer = found;
 	boot_dprintf("efi: graphics mode %u: %ux%u, %u bpp %s, %u bytes per line, framebuffer"
 		" %#llx (%llu KiB)\n", mode->Mode, found.width, found.height, found.bits_per_pixel,

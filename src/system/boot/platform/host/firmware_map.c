@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_SIZE			4096ULL
 #define LOW_MEMORY_END		0x9f000ULL		/* the PC's EBDA starts here */
 #define HIGH_MEMORY_START	0x100000ULL
 /* The top megabyte holds the ACPI tables, then ACPI NVS. */
@@ -53,14 +52,14 @@ host_firmware_default(uint64_t memorySize)
 {
 	uint64_t top = memorySize - FIRMWARE_TOP;
 	host_firmware_add(HIGH_MEMORY_START, top - HIGH_MEMORY_START, KERNEL_MEMORY_USABLE);
-	host_firmware_add(PAGE_SIZE, LOW_MEMORY_END - PAGE_SIZE, KERNEL_MEMORY_USABLE);
+	host_firmware_add(KERNEL_PAGE_SIZE, LOW_MEMORY_END - KERNEL_PAGE_SIZE, KERNEL_MEMORY_USABLE);
 	host_firmware_add(LOW_MEMORY_END, HIGH_MEMORY_START - LOW_MEMORY_END,
 		KERNEL_MEMORY_RESERVED);
 	host_firmware_add(top, FIRMWARE_TOP / 2, KERNEL_MEMORY_ACPI_RECLAIMABLE);
 	host_firmware_add(top + FIRMWARE_TOP / 2, FIRMWARE_TOP / 2, KERNEL_MEMORY_ACPI_NVS);
 	/* Inside RAM on machines above 4 GiB: precedence makes them holes. */
-	host_firmware_add(IO_APIC_BASE, PAGE_SIZE, KERNEL_MEMORY_MMIO);
-	host_firmware_add(LOCAL_APIC_BASE, PAGE_SIZE, KERNEL_MEMORY_MMIO);
+	host_firmware_add(IO_APIC_BASE, KERNEL_PAGE_SIZE, KERNEL_MEMORY_MMIO);
+	host_firmware_add(LOCAL_APIC_BASE, KERNEL_PAGE_SIZE, KERNEL_MEMORY_MMIO);
 }
 
 

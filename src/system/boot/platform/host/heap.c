@@ -25,7 +25,7 @@ status_t
 platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 {
 	size_t size = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
-	size = (size + 4095) & ~(size_t)4095;
+	size = (size + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
 	void *base = host_map(size);
 	if (base == NULL)
 		return B_NO_MEMORY;

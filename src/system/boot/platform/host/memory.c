@@ -14,7 +14,6 @@
 #include <boot/platform.h>
 #include <boot/stdio.h>
 
-#define PAGE_SIZE			4096ULL
 /* Allocations start above the legacy megabyte, as firmware allocators tend to. */
 #define HIGH_MEMORY_START	0x100000ULL
 
@@ -62,7 +61,7 @@ host_mark_pages(uint64_t first, uint64_t count, bool taken)
 static void
 host_memory_apply_firmware_map(void)
 {
-	uint64_t pages = sMemorySize / PAGE_SIZE;
+	uint64_t pages = sMemorySize / KERNEL_PAGE_SIZE;
 	uint32_t count;
 	const struct memory_map_range *ranges = host_firmware_map(&count);
 
@@ -76,9 +75,11 @@ host_memory_apply_firmware_map(void)
 				continue;
 			uint64_t end = range->size > sMemorySize - range->start ? sMemorySize
 				: range->start + range->size;
-			uint64_t first = usable ? (range->start + PAGE_SIZE - 1) / PAGE_SIZE
-				: range->start / PAGE_SIZE;
-			uint64_t last = usable ? end / PAGE_SIZE : (end + PAGE_SIZE - 1) / PAGE_SIZE;
+			uint64_t first = usable
+				? (range->start + KERNEL_PAGE_SIZE - 1) / KERNEL_PAGE_SIZE
+				: range->start / KERNEL_PAGE_SIZE;
+			uint64_t last = usable ? end / KERNEL_PAGE_SIZE
+				: (end + KERNEL_PAGE_SIZE - 1) / KERNEL_PAGE_SIZE;
 			if (first < last)
 				host_mark_pages(first, last - first, !usable);
 		}
@@ -107,16 +108,16 @@ host_memory_init(size_t size, const char *memoryMapPath)
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (memory == MAP_FAILED)
 		return B_NO_MEMORY;
-	uint64_t pages = size / PAGE_SIZE;
+	uint64_t pages = size / KERNEL_PAGE_SIZE;
 	void *bitmap = mmap(NULL, (pages + 7) / 8, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (bitmap == MAP_FAILED)
 		return B_NO_MEMORY;
 
 	sMemory = memory;
-	sMemorySize = size & ~(PAGE_SIZE - 1);
+	sMemorySize = size & ~KERNEL_PAGE_MASK;
 	sPageBitmap = bitmap;
-	sNextFreePage = HIGH_MEMORY_START / PAGE_SIZE;
+	sNextFreePage = HIGH_MEMORY_START / KERNEL_PAGE_SIZE;
 
 	status_t status = host_firmware_map_init(sMemorySize, memoryMapPath);
 	if (status == B_OK)
@@ -129,15 +130,15 @@ host_memory_init(size_t size, const char *memoryMapPath)
 static status_t
 host_allocate_pages(uint64_t count, uint64_t *_physical)
 {
-	uint64_t end = sMemorySize / PAGE_SIZE;
+	uint64_t end = sMemorySize / KERNEL_PAGE_SIZE;
 	uint64_t run = 0;
 	for (uint64_t page = sNextFreePage; page < end; page++) {
 		run = host_page_taken(page) ? 0 : run + 1;
 		if (run == count) {
 			uint64_t first = page + 1 - count;
 			host_mark_pages(first, count, true);
-			memset(sMemory + first * PAGE_SIZE, 0, count * PAGE_SIZE);
-			*_physical = first * PAGE_SIZE;
+			memset(sMemory + first * KERNEL_PAGE_SIZE, 0, count * KERNEL_PAGE_SIZE);
+			*_physical = first * KERNEL_PAGE_SIZE;
 			return B_OK;
 		}
 	}
@@ -154,14 +155,14 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	/* More than the machine has is what EFI's AllocatePages says too: no memory. */
 	if (size > sMemorySize)
 		return B_NO_MEMORY;
-	uint64_t bytes = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t bytes = (size + KERNEL_PAGE_SIZE - 1) & ~KERNEL_PAGE_MASK;
 	uint64_t address = *_kernel_address;
 	status_t status = kernel_regions_reserve(&address, bytes, exact);
 	if (status != B_OK)
 		return status;
 
 	uint64_t physical;
-	status = host_allocate_pages(bytes / PAGE_SIZE, &physical);
+	status = host_allocate_pages(bytes / KERNEL_PAGE_SIZE, &physical);
 	if (status != B_OK)
 		return status;
 
@@ -183,9 +184,10 @@ platform_free_region(uint64_t kernelAddress, size_t size)
 {
 	struct kernel_region region;
 	status_t status = kernel_regions_remove(kernelAddress,
-		(size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), &region);
+		(size + KERNEL_PAGE_SIZE - 1) & ~KERNEL_PAGE_MASK, &region);
 	if (status == B_OK)
-		host_mark_pages(region.physical_address / PAGE_SIZE, region.size / PAGE_SIZE, false);
+		host_mark_pages(region.physical_address / KERNEL_PAGE_SIZE,
+			region.size / KERNEL_PAGE_SIZE, false);
 	return status;
 }
 
@@ -227,7 +229,7 @@ host_allocate_table_page(void *cookie, uint64_t *_physical, void **_loader)
 static void *
 host_table_to_loader(void *cookie, uint64_t physical)
 {
-	return host_physical_to_pointer(physical, PAGE_SIZE);
+	return host_physical_to_pointer(physical, KERNEL_PAGE_SIZE);
 }
 
 
@@ -235,7 +237,7 @@ static void
 host_free_table_page(void *cookie, uint64_t physical)
 {
 	struct host_table_pages *pages = cookie;
-	host_mark_pages(physical / PAGE_SIZE, 1, false);
+	host_mark_pages(physical / KERNEL_PAGE_SIZE, 1, false);
 	pages->released++;
 }
 

@@ -30,7 +30,7 @@ host_translate(const kernel_args *args, uint64_t address, uint64_t *_physical)
 	uint64_t table = args->arch_args.page_directory_physical & PTE_ADDRESS;
 	for (int level = 3; level >= 0; level--) {
 		unsigned index = (address >> (12 + 9 * level)) & 511;
-		const uint64_t *entries = host_physical_to_pointer(table, 4096);
+		const uint64_t *entries = host_physical_to_pointer(table, KERNEL_PAGE_SIZE);
 		if (entries == NULL || (entries[index] & PTE_PRESENT) == 0)
 			return false;
 		uint64_t entry = entries[index];
@@ -42,7 +42,7 @@ host_translate(const kernel_args *args, uint64_t address, uint64_t *_physical)
 		}
 		table = entry & PTE_ADDRESS;
 	}
-	*_physical = table + (address & 4095);
+	*_physical = table + (address & KERNEL_PAGE_MASK);
 	return true;
 }
 
@@ -65,7 +65,7 @@ host_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
 	const kernel_args *args = cookie;
 	uint8_t *out = buffer;
 	while (size > 0) {
-		size_t chunk = 4096 - (address & 4095);
+		size_t chunk = KERNEL_PAGE_SIZE - (address & KERNEL_PAGE_MASK);
 		if (chunk > size)
 			chunk = size;
 		uint64_t physical;

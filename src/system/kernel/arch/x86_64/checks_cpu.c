@@ -28,7 +28,7 @@ kcheck_page_directory(const struct kcheck_context *context, char *reason,
 	}
 	/* The kernel runs on these tables until it has its own: they must be kept. */
 	uint64_t pml4 = value & PTE_ADDRESS_MASK;
-	if (!kcheck_physical_allocated_contains(args, pml4, KCHECK_PAGE_SIZE)) {
+	if (!kcheck_physical_allocated_contains(args, pml4, KERNEL_PAGE_SIZE)) {
 		return kcheck_fail(reason, reasonSize,
 			"PML4 %#llx not inside a physical allocated range", (ull)pml4);
 	}
