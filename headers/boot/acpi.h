@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI layouts (ACPI 6.5, chapter 5.2): the root system description pointer
  * and the header every system description table starts with, for the loader

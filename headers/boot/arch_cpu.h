@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the loader asks of the boot CPU itself: its identity and cycle counter
  * for kernel_args, and how to wait. Every architecture implements it in

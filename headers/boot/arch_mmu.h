@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The architecture's part of building the kernel's address space, shared by
  * every port of that architecture.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Block devices: what a port hands the generic loader, and what partitions
  * and file systems read from.

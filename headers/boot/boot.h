@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Booting one entry: the kernel, its symbols, modules, command line and
  * options into kernel_args and the kernel's address space, then the handoff;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Little-endian field access for on-disk structures of any alignment.
  */

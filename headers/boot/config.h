@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader's configuration file: global settings and boot entries, parsed
  * from text with a diagnostic per bad line (docs/config.md has the format).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CRC-32 as used by GPT, zip and Ethernet (IEEE 802.3, reflected 0x04c11db7).
  */

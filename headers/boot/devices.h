@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader's device list: the disks ports register and the partitions
  * found on them, all owned by the loader until devices_cleanup().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ELF64 kernel images: validation and loading by program headers, and the
  * symbol table found through the section headers.

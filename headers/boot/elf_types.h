@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ELF64 on-disk structures the loader reads (System V gABI).
  */

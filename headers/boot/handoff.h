@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Building kernel_args: the generic loader's memory for the kernel.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel_args ABI: everything the loader hands to the kernel.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's address space as the loader hands it out: which kernel
  * virtual ranges are taken and which memory backs them. Ports call this from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A one-line text editor for the boot menu: console keys applied to a UTF-8
  * buffer, and the part of the text a field of a given width shows.

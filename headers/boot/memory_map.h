@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's view of physical memory: a port's firmware map and the
  * loader's own allocations, turned into the typed memory map and the

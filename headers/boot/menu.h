@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot menu: the configuration's entries with a countdown, the command
  * line editor, boot options, the boot volume, the video mode and the

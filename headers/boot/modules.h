@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Preloaded images: the modules the loader reads for the kernel and the
  * kernel's own symbol tables, listed in kernel_args.preloaded_images.

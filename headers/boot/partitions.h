@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Partition tables (GPT, MBR with extended partitions) on the loader's disks.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform hooks: everything the generic loader needs from a port.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sorted, merged, non-overlapping address range arrays (kernel_args style).
  */

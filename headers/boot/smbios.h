@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SMBIOS layouts (DMTF DSP0134, 3.x): the 32-bit "_SM_" and 64-bit "_SM3_"
  * entry points and the structure header, for the loader that finds the entry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stage2_args: what a platform port tells the generic loader at entry.
  */

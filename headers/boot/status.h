@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Error codes shared by the generic loader and every platform port.
  */

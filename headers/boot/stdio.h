@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Loader output: the console, the debug channel and the loader log.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot timeline: named steps of the boot stamped with the CPU's cycle
  * counter, handed to the kernel in kernel_args.boot_events.

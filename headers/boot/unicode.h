@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unicode text the loader reads: the one strict UTF-8 decoder every reader of
  * UTF-8 uses, and the conversion of names stored on disk as UTF-16 (GPT, FAT

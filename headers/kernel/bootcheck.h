@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot checker: validates a kernel_args and reports a verdict, inside the
  * boot-check kernel and in the hosted port alike, reading all memory that

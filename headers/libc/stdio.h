@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The freestanding subset of <stdio.h> boot code uses: formatting only.
  */

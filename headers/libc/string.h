@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The freestanding subset of <string.h> boot code uses.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fat_read_bench: an EFI application that times reading a large file through
  * the loader's VFS and FAT code against reading as many bytes raw from the

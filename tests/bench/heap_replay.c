@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * heap_replay: runs a heap workload through the loader heap or the C
  * library's malloc and prints what it cost.

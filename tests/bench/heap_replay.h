@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The heap benchmark's workloads: a list of allocator operations, read from a
  * heap trace or generated, that heap_replay runs through an allocator.

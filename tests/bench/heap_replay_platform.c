@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform hooks the loader heap needs, for the benchmark: its region and
  * large blocks from the host, panics and debug output on stderr.

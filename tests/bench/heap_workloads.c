@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The heap benchmark's workloads: heap trace files read and written, and the
  * synthetic workloads (many small blocks, mixed sizes, fragmentation, and a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The boot matrix: the real image booted on many QEMU machine and firmware
 configurations, each of which must reach BOOTCHECK PASS; run directly it
 boots them all and prints the table."""

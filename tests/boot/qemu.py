@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Boots disk images in QEMU + OVMF and collects the serial log."""
 
 import os

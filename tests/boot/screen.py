@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the QEMU tests need to look at a screen: QMP for screendump, the
 PPM QEMU writes and the PNG kept for people, and a model of the text screen
 OVMF's serial mirror draws with VT100 sequences."""

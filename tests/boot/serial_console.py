@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A QEMU + OVMF session driven over the serial line: keys go in as a VT100
 terminal sends them, OVMF's mirror of the console comes out, and a test
 waits for lines of it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """QEMU + OVMF boots of the real image and of images with broken kernels."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The corrupted-input suite under pytest (tests/boot/corrupt has the cases):
 each case on the hosted port, and each case booted in QEMU + OVMF, where it
 must end in the boot menu with its own error, in bounded time, with no

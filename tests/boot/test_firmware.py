@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """QEMU + OVMF boots that check what the firmware hands over: ACPI, SMBIOS,
 EFI runtime services, the boot CPU and the framebuffer, on machines with
 different memory sizes, CPUs and displays, plus a screenshot of the test

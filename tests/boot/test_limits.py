@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Resource limits in QEMU: a loader heap too small to load with must end in
 the menu with an out-of-memory error, not in the firmware. (A kernel larger
 than the machine's memory is the corrupted-input case elf-memsz-beyond-ram.)"""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The boot matrix under pytest: one test per configuration; the table of
 all of them comes at the end of the run (tests/conftest.py) and in
 generated/test-logs/matrix.txt."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The boot menu in QEMU + OVMF, driven over the serial line as a terminal
 user would (tests/host/test_menu.py has the same scenarios on the hosted
 port): keys in, OVMF's mirror of the console out, the boot-check kernel's

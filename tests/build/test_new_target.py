@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A new boot target is its folders plus one line in build/jam/BootTargets.
 
 The test copies the tree (git ls-files, without generated/) to a scratch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the ELF kernel validator and loader (elf.c) and the
  * symbol table finder (elf_symbols.c).

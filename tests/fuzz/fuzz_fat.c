@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the FAT file system (file_systems/fat/) through the
  * VFS: mount the input, list every directory and read every file, within

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the GPT parser (partitions/gpt.c), with 512- and
  * 4096-byte sectors, directly and through partitions_scan and the device list.

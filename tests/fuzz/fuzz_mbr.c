@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the MBR parser (partitions/mbr.c): primary entries and
  * extended boot record chains, directly and through partitions_scan.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform side of the storage fuzz targets, and their shared walk.
  */

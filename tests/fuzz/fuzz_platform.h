@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the storage fuzz targets share: the platform hooks the storage code
  * needs (a malloc heap so that ASan sees every block, silent output), a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the tar file system (file_systems/tar/) through the
  * VFS: mount the input, list every directory and read every file, within

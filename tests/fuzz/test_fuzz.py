@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Runs every libFuzzer target briefly, from its seeds and regressions."""
 
 import os

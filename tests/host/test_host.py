@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The hosted port: the generic loader as a Linux process on the same disk
 images the QEMU tests boot, ending in the same boot checks."""
 

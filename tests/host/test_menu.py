@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The boot menu on the hosted port: keys on stdin, the menu as plain text on
 stdout (one line per screen line, see headers/boot/menu.h for the strings),
 and the boot checks' report at the end."""

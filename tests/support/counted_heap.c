@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap on malloc, counted, with one allocation made to fail on
  * demand (counted_heap.h).

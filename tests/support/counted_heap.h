@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap's interface (headers/boot/heap.h) on malloc, for tests and
  * fuzz targets: the sanitizers see every block, a count of live blocks shows

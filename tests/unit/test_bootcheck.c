@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the boot checker (src/system/kernel): a consistent
  * kernel_args with real x86_64 page tables in a fake physical memory passes,

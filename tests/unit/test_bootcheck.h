@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot checker's test fixture, shared by the files of unit_bootcheck: a
  * consistent kernel_args with real x86_64 page tables in a fake physical

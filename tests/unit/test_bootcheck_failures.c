@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests that make each boot check no other test had seen fail fail on
  * its own: the fixture of test_bootcheck.c, run as the kernel would (with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the boot checker's firmware checks (src/system/kernel/
  * checks_firmware.c, checks_framebuffer.c, checks_efi.c): real ACPI, SMBIOS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the configuration parser: every key and value form, the
  * syntax (comments, quoting, line ends, UTF-8), defaults and the API.

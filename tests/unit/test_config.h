@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the configuration parser tests share: helpers that parse and compare
  * diagnostics. The heap is tests/support/counted_heap.c, which can be told to

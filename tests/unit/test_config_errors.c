@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the configuration parser's diagnostics: every message with
  * its line, recovery after errors, and every limit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host block devices for the tests: pread on an image file, or memcpy from a
  * patched copy, with counters of what was read.

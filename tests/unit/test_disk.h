@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host block devices for the partition, file system and VFS tests: image
  * files read with pread, or bytes in memory that a test has patched.

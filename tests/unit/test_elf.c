@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for ELF kernel validation and loading (elf.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A fake of the platform region hooks for host tests, backed by malloc.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for finding and loading a kernel's symbol and string tables
  * through its section headers (elf_symbols.c).

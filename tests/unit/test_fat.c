@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of the FAT file system on volumes made by mkfs.fat and mtools, read
  * back through the VFS, intact and with damage patched into copies.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform side of the partition, file system and VFS tests: captured
  * output and the device hooks backed by test disks. The heap is

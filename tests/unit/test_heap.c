@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the loader heap's allocation paths: one case per path, and a
  * long random run checked against a shadow model of what should be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the checks every heap build makes: overruns into the next
  * header, bad and double frees, a damaged free index or large block record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the heap's debug build (BOOT_HEAP_DEBUG): fill patterns, and
  * every detector triggered on purpose, its panic naming the address and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the heap's large blocks and reports: allocations that bypass
  * the heap, realloc across the threshold, platform failures, the leak report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform side of the heap tests: the heap region and large blocks come
  * from the host's allocator, and panic() can be caught instead of ending the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The heap tests' platform: a host buffer as the heap region, large blocks
  * from the host's allocator, and panic and boot_dprintf stubs that a test

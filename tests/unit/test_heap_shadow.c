@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The heap tests' shared part: setup, content patterns, and a long random run
  * checked against a shadow model of what should be allocated where.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What unit_heap and unit_heap_debug share: heap setup, content patterns and
  * the long random run checked against a shadow model.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the boot menu's line editor (line_editor.c): moving and
  * erasing by characters in UTF-8, what may be inserted, limits, scrolling.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the memory map conversion (memory_map.c): hostile firmware
  * maps against a page-by-page model, and the kernel_args arrays built from

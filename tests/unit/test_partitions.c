@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of CRC32, GUID text, UTF-16 names, the device list, and GPT/MBR
  * parsing on images made by sgdisk, fdisk and sfdisk, intact and damaged.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of the tar file system on archives made by GNU tar (ustar, GNU, pax),
  * as whole disks, as partitions and as files on a FAT volume, intact and

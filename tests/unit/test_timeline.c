@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the boot timeline (timeline.c): events before and after
  * kernel_args exists, names, and what happens when there is no room.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Compares what the VFS reads with what mtools or tar extracted.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Compare a volume, as the VFS reads it, with a directory tree the real
  * tools (mtools, tar) extracted from the same image.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the strict UTF-8 decoder (src/system/boot/loader/unicode.c)
  * that the configuration lexer and both consoles use: every character comes

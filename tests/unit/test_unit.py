@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Runs every host unit test binary, one pytest case per TEST()."""
 
 import os

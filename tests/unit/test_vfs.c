@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of the VFS over whole disks: volumes on GPT and MBR partitions,
  * their names, the boot volume, path syntax, search order and messages.

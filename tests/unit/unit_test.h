@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal unit test harness for host tests: TEST() registers a case,
  * CHECK() records a failure and ends the case, unit_main.c runs them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The x86_64 part of the boot checker's interface (src/system/kernel/
  * bootcheck.h): what the CPU says at kernel entry, and the checks that

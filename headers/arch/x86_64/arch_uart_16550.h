@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The PC's 16550 UARTs at the COM port addresses, programmed the same way by
  * the EFI port and the boot-check kernel.

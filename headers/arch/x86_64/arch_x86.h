@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The x86 instructions boot code needs, written once for the loader's arch
  * code, the EFI port's arch folder and the boot-check kernel alike.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot checker's runner: runs the checks in order, skips those the
  * environment cannot support, and reports the verdict.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Private interfaces of the boot checker shared by its files: the list of
  * checks, the state they run in and the helpers they have in common.

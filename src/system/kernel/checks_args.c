@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of kernel_args itself: its header, its counts and its three range
  * arrays. Written independently of the loader's code on purpose, so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of what the kernel gets to call EFI runtime services: the
  * system table and runtime services after SetVirtualAddressMap, the memory

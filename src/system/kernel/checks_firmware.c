@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of the firmware tables the loader found: the ACPI root pointer
  * and the table it leads to, the SMBIOS entry points and their structure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of the framebuffer the loader handed over: its fields agree
  * with each other, with the physical map and with the memory map, and, in

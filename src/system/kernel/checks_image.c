@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of the kernel image the loader placed: its sections, segments
  * and their permissions, and of the stack, log and name it handed over.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of the typed memory map: its own invariants, that the physical
  * range arrays are exactly what it says, and that every page the loader

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of the address space: the physical map, the page tables and
  * what they translate, read through the physical memory accessor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks that walk the live page tables as the MMU does: kernel
  * segments with exactly their ELF permissions, loader data read-write and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of what the loader preloaded for the kernel: its command line
  * and boot options, the images (modules and the kernel's symbol tables) with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The check of the boot timeline: a plausible cycle counter rate, well-formed events
  * in time order, and the steps every boot goes through.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Private interfaces of the boot-check kernel: entry, serial output and the
  * QEMU exit codes the boot tests look for; the checker is in <kernel/bootcheck.h>.

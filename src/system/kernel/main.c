@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot-check kernel: gathers what only the running kernel can know, has
  * the checker validate kernel_args and ends QEMU with its verdict, also when

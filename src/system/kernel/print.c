@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Formatted output of the boot-check kernel, on whatever serial line its
  * architecture drives.

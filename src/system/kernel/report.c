@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot checker's report: formats lines for the caller's output and
  * prints the summary of what the loader handed over.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The corrupted-input cases: for each, how its disks are made (a base image
 from build/scripts/make-image, then bytes patched where the structures say)
 and the exact error the loader must show in its menu.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reading and patching the on-disk formats the corrupted-input cases damage:
 ELF64 kernels, GPT and MBR partition tables, and FAT volumes. Offsets come
 from the structures themselves, never from the build."""

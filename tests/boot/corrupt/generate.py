@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Makes the disks of every corrupted-input case under generated/corrupt/ from
 the real loader and kernel: base images by build/scripts/make-image, then
 the damage cases.py describes. An image is made again only when the loader,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Booting the corrupted-input cases and judging what the loader said: in
 QEMU + OVMF (two at a time) and on the hosted port. Run as
 `python3 -m corrupt.suite` from tests/boot (what `jam corrupt-suite` does),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The EFI firmware's part of kernel_args (kernel_args.firmware_args when
  * kernel_args.firmware is KERNEL_FIRMWARE_EFI): what a kernel needs to call

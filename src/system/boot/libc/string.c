@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The freestanding <string.h> functions boot code and the boot-check kernel use.
  */

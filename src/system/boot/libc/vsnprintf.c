@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * snprintf/vsnprintf for boot code: the C99 conversions the loader needs.
  *

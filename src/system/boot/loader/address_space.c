@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The port-independent steps of building the kernel's address space.
  */

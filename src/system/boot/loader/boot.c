@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Booting one entry, and undoing an attempt that failed: every failure the
  * user can cause ends here with a message and the loader as it was before.

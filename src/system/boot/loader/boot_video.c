@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The graphics mode the kernel starts in: the menu's choice, else the
  * configuration's "video" setting, never with fail-safe video.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader's configuration file: lines into settings and entries, with a
  * diagnostic for every line that has no effect (docs/config.md).

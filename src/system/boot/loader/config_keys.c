@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The configuration file's keys: what each accepts, and how its values are
  * checked and stored.

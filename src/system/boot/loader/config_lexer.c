@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The configuration file's tokens: one line at a time, with its quoted
  * strings unescaped and its bytes checked, and the parser's diagnostics.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the configuration parser's files share: the parser state, the tokens
  * of one line, diagnostics and the key handlers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CRC-32 (IEEE 802.3), table driven, for the GPT header and entry checks.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The device list: disks from the port, partitions found on them, and the
  * bounds-checked read every partition and file system goes through.

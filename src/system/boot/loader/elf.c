@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ELF64 kernel images: validation of untrusted files and loading by segments.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's symbol and string tables: found through the section headers
  * of an untrusted file and copied into kernel memory as preloaded images.

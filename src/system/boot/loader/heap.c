@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap's interface: best-fit allocation with boundary tags in the
  * one region the platform reserves for it; large requests go to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the loader heap tells about itself: statistics, their report on the
  * debug channel, and heap_validate(), the full consistency check.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap's chunk mechanics: making, splitting and merging chunks,
  * filing free chunks as the top or in the index, and best-fit placement.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The heap's debug build (BOOT_HEAP_DEBUG): fill patterns, guard bytes and
  * signatures that turn double frees, foreign pointers, overruns and writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap's free index: every free chunk but the top, the small ones
  * in exact-size bins, the others in the tree (heap_tree.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Large blocks: requests of HEAP_LARGE_THRESHOLD bytes or more, each in pages
  * of its own from platform_allocate_large(), listed so that heap_free() and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the loader heap's source files share: the chunk layout, the heap's
  * state, the free index, large blocks and the debug and trace hooks.

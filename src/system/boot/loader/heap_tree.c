@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap's tree of large free chunks: an AVL tree keyed by (size,
  * address), holding the free chunks too large for the bins (heap_index.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Building kernel_args: the structure itself and the memory it points to.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel address space bookkeeping shared by all ports: where each region
  * the kernel will see lives, at its kernel address and in the loader.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot menu's line editor: keys on a UTF-8 buffer, by characters.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot sequence every port runs: heap, kernel_args, volumes, the
  * configuration, then the menu and boot attempts until one of them starts

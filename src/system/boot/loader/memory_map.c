@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The typed memory map and the physical range arrays of kernel_args, made
  * from a port's firmware ranges and the loader's allocations.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot menu's main screen: entries, the selected entry's details, the
  * countdown, errors and diagnostics; keys that change one line redraw that

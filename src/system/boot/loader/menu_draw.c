@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Drawing the boot menu: whole lines, cut to the console and blanked to its
  * edge, so that a line can be replaced without clearing the screen.

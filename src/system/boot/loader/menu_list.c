@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot menu's list screen: a title, items to choose from, and a help
  * line; what Enter does is the caller's.

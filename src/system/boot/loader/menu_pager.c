@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot menu's pager: long text (the loader log, the memory map) a screen
  * at a time, long lines wrapped.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the boot menu's files share: drawing lines, the list screen and the
  * pager (menu.h has the strings they show).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot menu's sub-screens: an entry's options (with the loader log and
  * the memory map), the boot volume and the video mode.

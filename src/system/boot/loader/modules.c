@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Preloaded images: modules read from the boot volumes into kernel memory,
  * and the list in kernel_args that also holds the kernel's symbol tables.

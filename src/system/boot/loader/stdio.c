@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Loader output: formats once, then fans out to console, debug channel and
  * the log that the kernel receives.

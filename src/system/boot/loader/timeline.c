@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot timeline: steps stamped with the cycle counter, kept in a small
  * buffer until kernel_args exists and written into it from then on.

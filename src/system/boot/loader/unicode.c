@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The strict UTF-8 decoder, and UTF-16LE to UTF-8 for names stored on disk
  * (GPT partitions, FAT long names).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The VFS: volumes on the loader's devices, path lookup across them, and the
  * messages that say which volume, which path and what went wrong.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The VFS's file side: paths with an optional "(volume)" prefix, lookups
  * across volumes, reading, listing, and files mounted as volumes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot CPU's identity, from CPUID, its time stamp counter, and what it
  * does while it waits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's x86_64 address space: four-level page tables with the kernel
  * regions at their link addresses and all of RAM at the physical map base

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUID Partition Tables: the primary header at LBA 1, or the backup at the
  * last LBA when the primary is damaged, both checked field by field.

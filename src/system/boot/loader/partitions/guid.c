@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUIDs in their text form, for partition types, volume names and messages.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Master Boot Record partition tables: four primary entries and a chain of
  * extended boot records for logical partitions.

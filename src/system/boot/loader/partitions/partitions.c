@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Finds the partition table of a disk and lists its partitions as devices.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ACPI root pointer (RSDP) from the EFI configuration table, validated,
  * for the kernel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Whole disks from the firmware's Block I/O protocol as generic block
  * devices; partitions and file systems are the generic loader's business.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared state and internal interfaces of the EFI platform port.
  */

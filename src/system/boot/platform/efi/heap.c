@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap's region: pages from the firmware, returned at handoff.
  */

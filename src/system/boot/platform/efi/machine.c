@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the boot menu asks of the machine: the firmware's memory map in
  * words, resets, and a reset into the firmware's setup (OsIndications).

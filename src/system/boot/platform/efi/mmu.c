@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Memory the kernel will see: regions at kernel addresses backed by firmware
  * pages, the firmware memory map, and the last steps before the kernel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * EFI runtime services for the kernel: their virtual addresses and the
  * tables a kernel needs to call them.

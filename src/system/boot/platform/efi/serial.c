@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The debug channel: the firmware's Serial I/O while boot services run, and
  * the machine's UART programmed directly (efi/arch/<arch>/uart.c) otherwise,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SMBIOS entry points from the EFI configuration table, validated, for
  * the kernel.

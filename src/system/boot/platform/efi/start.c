@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The EFI application's entry: firmware state, output, then the generic
  * loader.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The firmware's configuration tables: lookup by GUID and the byte sums that
  * ACPI and SMBIOS structures are validated with.

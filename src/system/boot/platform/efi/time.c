@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Time from the CPU's cycle counter, calibrated once against the firmware's Stall(), so that
  * it also works after ExitBootServices.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The framebuffer of the firmware's graphics output (GOP) for the kernel:
  * the current mode as the kernel finds it, mapped through the physical map;

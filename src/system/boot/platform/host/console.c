@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The console on the terminal: text on stdout, keys from stdin, and the
  * debug channel on stderr. Output that is not a terminal stays plain text:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Block devices backed by disk image files.
  */

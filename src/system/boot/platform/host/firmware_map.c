@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hosted port's firmware memory map: a PC-like default around the
  * simulated RAM, or one read from a text file (--memory-map) to simulate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The loader heap and large allocations on anonymous mappings.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the boot menu asks of the machine, as a process has it: the
  * simulated firmware map, no graphics modes, and exit statuses that stand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hosted port's entry: the generic loader as a Linux process.
  *

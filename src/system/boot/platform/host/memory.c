@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Simulated physical memory: an anonymous mapping under the firmware map of
  * firmware_map.c, pages for kernel regions and page tables, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hosted port's "kernel": the boot checks the boot-check kernel runs,
  * applied to the kernel_args and the address space the loader built in

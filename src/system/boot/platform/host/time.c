@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Time from the host's monotonic clock, and the rate of the cycle counter measured
  * against it.

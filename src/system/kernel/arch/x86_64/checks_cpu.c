@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The checks of the x86_64 CPU state the loader set up: the page directory,
  * CR3, the GDT and the selectors, the boot CPU's APIC id, and what makes page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot-check kernel's x86_64 CPU: what the CPU says at entry (control
  * registers, GDT, CPUID, EFER), its cycle counter, and the exception

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel entry from the boot loader, and the CPU exception entry stubs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot-check kernel's hands on the machine: calls into EFI runtime
  * services and writes to the framebuffer for the checks, and holding the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the checks know of x86_64 page tables: the 4-level walk the MMU does
  * from CR3, every table page for the memory map, the PML4 entries of the

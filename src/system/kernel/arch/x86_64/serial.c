@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot-check kernel's output on a PC: a polled 16550 on COM1, and
  * leaving QEMU through its debug-exit port.

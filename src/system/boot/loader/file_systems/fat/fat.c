@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The FAT file system as the VFS sees it: mount, lookup, stat, read and list.
  *

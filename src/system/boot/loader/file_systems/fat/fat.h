@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * FAT12/16/32 internals shared by the volume, directory and file code.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * FAT directories: walking 32-byte entries, assembling long file names and
  * checking them against their short entry.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * FAT volumes: the boot sector, the cached file allocation table, and cluster
  * chains turned into runs of contiguous clusters.

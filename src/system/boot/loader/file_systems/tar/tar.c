@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tar archives (ustar, GNU and pax headers) as read-only volumes: the whole
  * archive is indexed into a tree at mount, and reads go straight to the data.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tar internals shared by the index, the tree and the file system glue.
  */

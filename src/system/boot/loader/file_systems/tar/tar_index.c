@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a tar archive's headers (ustar, GNU and pax) into the tree,
  * checking each one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The tree of a mounted archive: nodes, and a hash table of them by parent
  * and name.

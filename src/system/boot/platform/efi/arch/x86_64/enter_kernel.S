@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The switch from the firmware's address space to the kernel's.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The last C code of the loader: CPU state for the kernel, then the jump.
  */

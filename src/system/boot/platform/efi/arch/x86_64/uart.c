@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The debug line on a PC: a 16550 at one of the COM port addresses, polled.
  */
