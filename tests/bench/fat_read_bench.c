@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include <arch_x86.h>
 #include <boot/block_device.h>
 #include <boot/crc32.h>
 #include <boot/devices.h>
@@ -55,7 +56,7 @@ struct bench_result {
 static __attribute__((noreturn)) void
 bench_exit(uint8_t value)
 {
-	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"((uint16_t)BENCH_EXIT_PORT));
+	x86_out8(BENCH_EXIT_PORT, value);
 	/* Without isa-debug-exit (a real machine) go back to the firmware. */
 	platform_exit(value == BENCH_EXIT_SUCCESS ? B_OK : B_ERROR);
 }

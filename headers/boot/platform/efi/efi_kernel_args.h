@@ -7,6 +7,7 @@
 #ifndef BOOT_PLATFORM_EFI_KERNEL_ARGS_H
 #define BOOT_PLATFORM_EFI_KERNEL_ARGS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <boot/kernel_args.h>
