@@ -43,6 +43,15 @@ status_t arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
  */
 void arch_mmu_release(const struct arch_mmu_page_source *source);
 
+/*
+ * Translate a kernel address as the MMU would through the tables
+ * arch_mmu_build() made (their root is in args' architecture part), reading
+ * each table through source->to_loader; for ports that simulate the
+ * machine (the hosted port). False when address is not mapped.
+ */
+bool arch_mmu_translate(const kernel_args *args, uint64_t address,
+	const struct arch_mmu_page_source *source, uint64_t *_physical);
+
 /* Whether the page tables can (and will) mark pages non-executable. */
 bool arch_mmu_has_no_execute(void);
 

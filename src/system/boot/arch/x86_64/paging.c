@@ -310,6 +310,30 @@ paging_leaf_entry(uint64_t address, uint64_t *_pageSize)
 }
 
 
+bool
+arch_mmu_translate(const kernel_args *args, uint64_t address,
+	const struct arch_mmu_page_source *source, uint64_t *_physical)
+{
+	uint64_t table = args->arch_args.page_directory_physical & PTE_ADDRESS;
+	for (unsigned level = 3;; level--) {
+		const uint64_t *entries = source->to_loader(source->cookie, table);
+		if (entries == NULL)
+			return false;
+		uint64_t entry = entries[paging_index(address, level)];
+		if ((entry & PTE_PRESENT) == 0)
+			return false;
+		/* PS means a page only in PDPT and PD entries. */
+		if (level == 0 || ((level == 1 || level == 2) && (entry & PTE_LARGE) != 0)) {
+			uint64_t pageSize = 1ULL << (12 + 9 * level);
+			*_physical = (entry & PTE_ADDRESS & ~(pageSize - 1))
+				| (address & (pageSize - 1));
+			return true;
+		}
+		table = entry & PTE_ADDRESS;
+	}
+}
+
+
 status_t
 arch_mmu_allow_execute(uint64_t address, uint64_t size,
 	const struct arch_mmu_page_source *source)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <boot/arch_mmu.h>
 #include <boot/platform.h>
 #include <boot/timeline.h>
 
@@ -19,33 +20,17 @@
 #define NEWER_APPENDED_BYTES	512
 #define VERSION_1_SIZE			28136
 
-#define PTE_PRESENT		0x1ULL
-#define PTE_LARGE		0x80ULL
-#define PTE_ADDRESS		0x000ffffffffff000ULL
-
-
-/* Virtual to simulated physical through the loader's 4-level tables. */
-static bool
-host_translate(const kernel_args *args, uint64_t address, uint64_t *_physical)
+static void *
+host_table_in_memory(void *cookie, uint64_t physical)
 {
-	uint64_t table = args->arch_args.page_directory_physical & PTE_ADDRESS;
-	for (int level = 3; level >= 0; level--) {
-		unsigned index = (address >> (12 + 9 * level)) & 511;
-		const uint64_t *entries = host_physical_to_pointer(table, KERNEL_PAGE_SIZE);
-		if (entries == NULL || (entries[index] & PTE_PRESENT) == 0)
-			return false;
-		uint64_t entry = entries[index];
-		if (level > 0 && level < 3 && (entry & PTE_LARGE) != 0) {
-			uint64_t pageSize = 1ULL << (12 + 9 * level);
-			*_physical = (entry & PTE_ADDRESS & ~(pageSize - 1))
-				+ (address & (pageSize - 1));
-			return true;
-		}
-		table = entry & PTE_ADDRESS;
-	}
-	*_physical = table + (address & KERNEL_PAGE_MASK);
-	return true;
+	return host_physical_to_pointer(physical, KERNEL_PAGE_SIZE);
 }
+
+
+/* The kernel's view: the loader's page tables, walked as the MMU would. */
+static const struct arch_mmu_page_source kTableReader = {
+	.to_loader = host_table_in_memory,
+};
 
 
 static bool
@@ -70,7 +55,7 @@ host_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
 		if (chunk > size)
 			chunk = size;
 		uint64_t physical;
-		if (!host_translate(args, address, &physical)
+		if (!arch_mmu_translate(args, address, &kTableReader, &physical)
 				|| !host_read_physical(NULL, physical, out, chunk))
 			return false;
 		address += chunk;
