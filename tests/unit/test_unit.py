@@ -12,7 +12,7 @@ HOST = os.path.join(TOP, "generated", "host")
 # that failed to build (or was dropped from the Jamfile) fails
 # test_unit_binaries_exist instead of silently taking its tests with it.
 EXPECTED = ["unit_bootcheck", "unit_config", "unit_elf", "unit_fat", "unit_heap",
-    "unit_heap_debug", "unit_libc", "unit_line_editor", "unit_memory_map",
+    "unit_heap_debug", "unit_libc", "unit_line_editor", "unit_memory_map", "unit_paging",
     "unit_partitions", "unit_ranges", "unit_tar", "unit_timeline", "unit_vfs"]
 
 

@@ -7,6 +7,8 @@
 
 #include <arch_x86.h>
 
+#include "x86_paging.h"
+
 
 uint64_t
 arch_cpu_boot_id(void)
@@ -21,6 +23,13 @@ arch_cpu_boot_id(void)
 			return topology.edx;
 	}
 	return x86_cpuid(1, 0).ebx >> 24;
+}
+
+
+uint32_t
+x86_paging_features(void)
+{
+	return x86_cpuid_extended_features();
 }
 
 

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "x86_paging.h"
+
 #include <arch_x86.h>
 #include <boot/handoff.h>
 #include <boot/kernel_regions.h>
@@ -199,14 +201,14 @@ arch_mmu_release(const struct arch_mmu_page_source *source)
 bool
 arch_mmu_has_no_execute(void)
 {
-	return (x86_cpuid_extended_features() & X86_CPUID_NO_EXECUTE) != 0;
+	return (x86_paging_features() & X86_CPUID_NO_EXECUTE) != 0;
 }
 
 
 bool
 arch_mmu_has_huge_pages(void)
 {
-	return (x86_cpuid_extended_features() & X86_CPUID_1GB_PAGES) != 0;
+	return (x86_paging_features() & X86_CPUID_1GB_PAGES) != 0;
 }
 
 
