@@ -401,6 +401,34 @@ TEST(heap_realloc_in_place)
 }
 
 
+/* The boundary of growing in place: a successor of exactly the bytes needed. */
+TEST(heap_realloc_takes_a_successor_of_exactly_the_needed_size)
+{
+	test_heap_setup(64 * 1024);
+	/* Chunks of 80 and 272 bytes: together 352, the chunk of a 336-byte request. */
+	uint8_t *a = heap_alloc(64);
+	uint8_t *b = heap_alloc(256);
+	uint8_t *guard = heap_alloc(16);
+	test_pattern_fill(a, 2, 0, 64);
+	heap_free(b);
+	size_t freeChunks = test_heap_stats().free_chunks;
+
+	CHECK(heap_realloc(a, 80 + 272 - HEADER_SIZE) == a);
+	CHECK(test_pattern_intact(a, 2, 0, 64));
+	/* Nothing of the successor is left over. */
+	CHECK_EQ(test_heap_stats().free_chunks, freeChunks - 1);
+	heap_validate();
+
+	/* One byte more does not fit there: the block moves, its bytes with it. */
+	uint8_t *moved = heap_realloc(a, 80 + 272 - HEADER_SIZE + 1);
+	CHECK(moved != NULL && moved != a);
+	CHECK(test_pattern_intact(moved, 2, 0, 64));
+	heap_validate();
+	heap_free(moved);
+	heap_free(guard);
+}
+
+
 TEST(heap_realloc_moves)
 {
 	test_heap_setup(64 * 1024);
