@@ -295,6 +295,79 @@ TEST(paths_are_parsed_strictly_and_errors_say_where_and_why)
 }
 
 
+/* The status of a lookup, and that its reason ends as given. */
+static void
+expect_lookup(const char *path, status_t expected, const char *reasonEnd, int line)
+{
+	char error[VFS_ERROR_SIZE];
+	struct vfs_stat stat;
+	status_t status = vfs_stat(path, &stat, error, sizeof(error));
+	size_t length = strlen(error), endLength = strlen(reasonEnd);
+	if (status != expected || length < endLength
+			|| strcmp(error + length - endLength, reasonEnd) != 0) {
+		unit_fail(__FILE__, line, "%zu-byte path: %d \"%s\", expected %d \"...%s\"",
+			strlen(path), status, error, expected, reasonEnd);
+	}
+}
+
+
+/* "/" and then components of the given lengths, each of 'a's. */
+static char *
+make_path(const size_t *lengths, size_t count)
+{
+	size_t total = 1;
+	for (size_t i = 0; i < count; i++)
+		total += lengths[i] + 1;
+	char *path = malloc(total);
+	size_t used = 0;
+	for (size_t i = 0; i < count; i++) {
+		path[used++] = '/';
+		memset(path + used, 'a', lengths[i]);
+		used += lengths[i];
+	}
+	path[used] = '\0';
+	return path;
+}
+
+
+/* Each length limit at exactly its value and one byte past it. */
+TEST(path_limits_hold_at_their_exact_boundaries)
+{
+	long live = fresh();
+	add_disk("gpt.img", "disk0", BLOCK_DEVICE_BOOT_DISK);
+	CHECK_EQ(vfs_init(NULL), B_OK);
+
+	/* A component: VFS_NAME_SIZE - 1 bytes are a name, one more is not. */
+	size_t name = VFS_NAME_SIZE - 1;
+	char *path = make_path(&name, 1);
+	expect_lookup(path, B_ENTRY_NOT_FOUND, "not found on any volume", __LINE__);
+	free(path);
+	name = VFS_NAME_SIZE;
+	path = make_path(&name, 1);
+	expect_lookup(path, B_NAME_TOO_LONG, "name too long", __LINE__);
+	free(path);
+
+	/* The whole path: VFS_PATH_LENGTH bytes are taken, one more is refused. */
+	size_t lengths[2] = { VFS_NAME_SIZE - 1, VFS_PATH_LENGTH - VFS_NAME_SIZE - 1 };
+	path = make_path(lengths, 2);
+	CHECK_EQ(strlen(path), VFS_PATH_LENGTH);
+	expect_lookup(path, B_ENTRY_NOT_FOUND, "not found on any volume", __LINE__);
+	free(path);
+	lengths[1]++;
+	path = make_path(lengths, 2);
+	expect_lookup(path, B_NAME_TOO_LONG, "path longer than 1024 bytes", __LINE__);
+	free(path);
+
+	/* A volume number past 32 bits names no volume, even one that wraps to 0 in 64. */
+	expect_lookup("(vol4294967296)/boot/kernel", B_ENTRY_NOT_FOUND,
+		"no volume vol4294967296", __LINE__);
+	expect_lookup("(vol18446744073709551616)/boot/kernel", B_ENTRY_NOT_FOUND,
+		"no volume vol18446744073709551616", __LINE__);
+	vfs_cleanup();
+	CHECK_EQ(counted_heap_live(), live);
+}
+
+
 TEST(a_broken_volume_does_not_hide_the_others)
 {
 	long live = fresh();
