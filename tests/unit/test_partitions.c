@@ -285,6 +285,73 @@ TEST(gpt_falls_back_to_the_backup_header_with_a_warning)
 }
 
 
+/*
+ * gpt.img (32768 blocks) on a disk of 40000: a disk grown after partitioning,
+ * whose last block holds no backup; the primary's entry array is damaged, so
+ * its header is sound but the table is not.
+ */
+static struct block_device *
+grown_disk(uint8_t **_data)
+{
+	const size_t kGrownSize = 40000 * 512;
+	size_t size;
+	uint8_t *data = test_read_file(test_image_path("gpt.img"), &size);
+	CHECK(size == 32768 * 512);
+	data = realloc(data, kGrownSize);
+	memset(data + size, 0, kGrownSize - size);
+	patch_gpt_header(data, 1, 88, 12345, 4);
+	*_data = data;
+	return test_disk_memory(data, kGrownSize, "disk0", 512, 0);
+}
+
+
+TEST(gpt_backup_is_found_where_the_primary_says_on_a_grown_disk)
+{
+	test_platform_reset();
+	uint8_t *data;
+	struct block_device *disk = grown_disk(&data);
+	struct found found = { 0 };
+	CHECK_EQ(gpt_scan(disk, collect, &found), B_OK);
+	check_gpt_partitions(&found);
+	CHECK(test_console_contains("GPT primary header is damaged (bad partition entry array"
+		" CRC), using the backup at LBA 32767"));
+	test_disk_free(disk);
+}
+
+
+/* A header that fails its CRC says nothing, also not where its backup is. */
+TEST(gpt_backup_position_is_not_taken_from_a_corrupt_primary)
+{
+	test_platform_reset();
+	uint8_t *data;
+	struct block_device *disk = grown_disk(&data);
+	data[512 + 16] ^= 0xff;
+	struct found found = { 0 };
+	CHECK_EQ(gpt_scan(disk, collect, &found), B_BAD_DATA);
+	CHECK(test_console_contains("disk0: GPT unusable: primary header: bad header CRC;"
+		" backup header: no GPT signature"));
+	test_disk_free(disk);
+}
+
+
+/* A backup inside the usable area would be a partition's data, not a header. */
+TEST(gpt_backup_the_primary_places_in_the_usable_area_is_refused)
+{
+	test_platform_reset();
+	uint8_t *data;
+	struct block_device *disk = grown_disk(&data);
+	memcpy(data + 100 * 512, data + 32767 * 512, 512);
+	patch_gpt_header(data, 100, 24, 100, 8);
+	patch_gpt_header(data, 1, 32, 100, 8);
+	struct found found = { 0 };
+	CHECK_EQ(gpt_scan(disk, collect, &found), B_BAD_DATA);
+	CHECK_EQ(found.count, 0);
+	CHECK(test_console_contains("disk0: GPT unusable: primary header: bad partition entry"
+		" array CRC; backup header: header inside the usable area"));
+	test_disk_free(disk);
+}
+
+
 TEST(gpt_with_bad_entry_crcs_in_both_copies_is_unusable)
 {
 	test_platform_reset();

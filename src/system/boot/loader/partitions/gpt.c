@@ -148,12 +148,13 @@ gpt_read_table(struct block_device *disk, uint64_t lba, struct gpt_table *table,
 		problem = "bad partition entry size";
 	else if (table->entry_count == 0 || arraySize > GPT_MAX_ARRAY_SIZE)
 		problem = "bad partition entry count";
+	else if (table->first_usable <= lba && lba <= table->last_usable)
+		problem = "header inside the usable area";
 	else if (entriesLba == 0 || entriesLba > lastLba || arrayBlocks > lastLba + 1 - entriesLba)
 		problem = "partition entries outside the disk";
 	else if (gpt_overlaps(entriesLba, arrayBlocks, lba, lba)
 		|| gpt_overlaps(entriesLba, arrayBlocks, table->first_usable,
-			table->last_usable)
-		|| (table->first_usable <= lba && lba <= table->last_usable))
+			table->last_usable))
 		problem = "partition entries overlap the header or the usable area";
 	if (problem != NULL)
 		return gpt_reject(reason, problem, B_BAD_DATA);
