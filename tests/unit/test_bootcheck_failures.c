@@ -160,6 +160,47 @@ TEST(segments_physical_fail_outside_allocated_or_shared)
 }
 
 
+/* Neighbours that touch are one range the loader failed to merge. */
+TEST(range_arrays_fail_on_touching_entries)
+{
+	kernel_args *args = build_for_kernel();
+	args->physical_memory_range[0].size = 0x100000;
+	EXPECT_FAILURE(bootcheck_fixture_run(), "physical_memory_ranges",
+		"[1] 0x100000 touches [0] (not merged)");
+
+	args = build_for_kernel();
+	args->physical_allocated_range[1] = (addr_range){ ALLOCATED_END, PAGE };
+	args->num_physical_allocated_ranges = 2;
+	char reason[64];
+	snprintf(reason, sizeof(reason), "[1] %#llx touches [0] (not merged)",
+		(unsigned long long)ALLOCATED_END);
+	EXPECT_FAILURE(bootcheck_fixture_run(), "physical_allocated_ranges", reason);
+}
+
+
+TEST(range_arrays_fail_on_a_range_that_wraps_past_the_top)
+{
+	kernel_args *args = build_for_kernel();
+	uint32_t last = args->num_virtual_allocated_ranges;
+	args->virtual_allocated_range[last] = (addr_range){ 0xfffffffffffff000ULL, 2 * PAGE };
+	args->num_virtual_allocated_ranges = last + 1;
+	char reason[64];
+	snprintf(reason, sizeof(reason), "[%u] 0xfffffffffffff000 size 0x2000 wraps around",
+		last);
+	EXPECT_FAILURE(bootcheck_fixture_run(), "virtual_allocated_ranges", reason);
+}
+
+
+/* The flags alone say it: no linked image is needed to see W and X together. */
+TEST(kernel_segments_fail_on_a_writable_and_executable_segment)
+{
+	kernel_args *args = build_for_kernel();
+	args->kernel.segments[0].flags |= KERNEL_SEGMENT_WRITE;
+	EXPECT_FAILURE(bootcheck_fixture_run(), "kernel_segments",
+		"[0] 0xffffffff80000000 is writable and executable");
+}
+
+
 /* Identical tables elsewhere still mean the CPU does not run on the loader's. */
 TEST(cr3_fails_when_the_cpu_runs_on_other_tables)
 {
