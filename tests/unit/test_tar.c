@@ -244,6 +244,91 @@ TEST(tar_sizes_are_checked_and_base256_is_understood)
 }
 
 
+/* big.bin's 1048577 bytes (octal 4000001) in a 12-byte size field. */
+static status_t
+mount_with_big_size(const uint8_t field[12])
+{
+	fresh();
+	size_t size;
+	uint8_t *data = load_archive("tar-ustar.tar", &size);
+	uint8_t *header = find_header(data, size, "./big.bin");
+	memcpy(header + 124, field, 12);
+	fix_checksum(header);
+	return mount_memory(data, size);
+}
+
+
+/* The forms GNU tar, old Unix tars, busybox and star write, and near misses. */
+TEST(tar_numbers_in_every_form_writers_use)
+{
+	long live = fresh();
+	static const uint8_t kAccepted[][12] = {
+		"00004000001",						/* POSIX: NUL terminated */
+		{ '0', '0', '0', '0', '4', '0', '0', '0', '0', '0', '1', ' ' },	/* space */
+		{ ' ', ' ', ' ', ' ', '4', '0', '0', '0', '0', '0', '1', ' ' },	/* v7: spaces */
+		{ ' ', '4', '0', '0', '0', '0', '0', '1', 0, 0, 0, 0 },	/* NUL padded */
+		{ '4', '0', '0', '0', '0', '0', '1', ' ', 0, ' ', 0, ' ' },	/* terminators */
+		{ 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00, 0x01 },	/* base-256 */
+	};
+	for (size_t i = 0; i < sizeof(kAccepted) / sizeof(kAccepted[0]); i++) {
+		if (mount_with_big_size(kAccepted[i]) != B_OK)
+			unit_fail(__FILE__, __LINE__, "accepted form %zu: %s", i, test_output());
+		CHECK_EQ(test_compare_tree(test_image_path("tar-ustar.d"), "(vol0)"), 9);
+	}
+
+	static const uint8_t kRefused[][12] = {
+		{ '0', '0', '0', '4', '0', '0', ' ', '0', '0', '0', '1', 0 },	/* space inside */
+		{ '0', '0', '0', '4', '0', '0', '0', '0', '0', '0', '8', 0 },	/* not octal */
+		{ '0', '0', '0', '4', '0', 0, '0', '0', '0', '0', '1', 0 },	/* NUL inside */
+		{ 0 },								/* no digits */
+		{ 0x80, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* > 2^64 */
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe },	/* -2 */
+		{ 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00, 0x01 },	/* not GNU's 0x80 */
+	};
+	for (size_t i = 0; i < sizeof(kRefused) / sizeof(kRefused[0]); i++) {
+		if (mount_with_big_size(kRefused[i]) != B_ENTRY_NOT_FOUND
+				|| !test_console_contains("bad size field"))
+			unit_fail(__FILE__, __LINE__, "refused form %zu: %s", i, test_output());
+	}
+	vfs_cleanup();
+	CHECK_EQ(counted_heap_live(), live);
+}
+
+
+/* Old tars summed the header as signed bytes; both sums are right, nothing else. */
+TEST(tar_checksums_signed_and_unsigned)
+{
+	long live = fresh();
+	for (int form = 0; form < 4; form++) {
+		fresh();
+		size_t size;
+		uint8_t *data = load_archive("tar-ustar.tar", &size);
+		uint8_t *header = find_header(data, size, "./boot/kernel");
+		/* A user name with bytes above 0x7f makes the two sums differ. */
+		memcpy(header + 265, "\xe9\xe9\xe9", 4);
+		memset(header + 148, ' ', 8);
+		int64_t sum = 0;
+		for (int j = 0; j < 512; j++)
+			sum += form == 1 || form == 3 ? (int8_t)header[j] : header[j];
+		if (form >= 2)
+			sum += 1;
+		/* Leading spaces, as some writers put them. */
+		snprintf((char *)header + 148, 8, "%7llo", (long long)sum & 0777777);
+		header[155] = ' ';
+		status_t status = mount_memory(data, size);
+		if (form < 2) {
+			CHECK_EQ(status, B_OK);
+			CHECK_EQ(test_compare_tree(test_image_path("tar-ustar.d"), "(vol0)"), 9);
+		} else {
+			CHECK_EQ(status, B_ENTRY_NOT_FOUND);
+			CHECK(test_console_contains("bad checksum"));
+		}
+	}
+	vfs_cleanup();
+	CHECK_EQ(counted_heap_live(), live);
+}
+
+
 TEST(truncated_archives_never_crash)
 {
 	long live = fresh();
