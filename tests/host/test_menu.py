@@ -337,6 +337,20 @@ def test_a_key_at_start_up_opens_the_menu_despite_timeout_0(loaders, key):
     assert loader.finish() == PASSED, loader.text + loader.log()
 
 
+def test_a_configuration_without_entries_boots_at_once_and_says_why(loaders, tmp_path):
+    empty = tar_disk(tmp_path, {"boot/loader.cfg": "# entries come later\n"})
+    direct = loaders("boot.img", empty)
+    assert direct.finish() == PASSED, direct.text + direct.log()
+    assert "Boot menu" not in direct.text
+
+    # Asked for, the menu says where the one entry comes from.
+    loader = loaders("boot.img", empty, keys=" ")
+    loader.expect(r"^Boot menu$")
+    loader.expect(r'loader.cfg has no entries: "Default" boots /boot/kernel')
+    loader.send(ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+
+
 def test_other_keys_at_start_up_do_not_open_the_menu(loaders):
     loader = loaders("boot.img", keys="x")
     assert loader.finish() == PASSED, loader.text + loader.log()

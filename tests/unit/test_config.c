@@ -90,7 +90,8 @@ TEST(config_defaults)
 	test_config_reset();
 	struct boot_config *config = test_parse("");
 	CHECK_NO_DIAGNOSTICS(config);
-	CHECK_EQ(config->timeout, 5);
+	/* without entries there is nothing to wait for (the default 5 needs an entry) */
+	CHECK_EQ(config->timeout, 0);
 	CHECK(config->default_title == NULL);
 	CHECK_EQ(config->default_number, 0);
 	CHECK(config->serial);
@@ -109,7 +110,18 @@ TEST(config_defaults)
 	CHECK_EQ(config->entries[0].module_count, 0);
 	test_release(config);
 
-	/* settings alone are a valid file: the default entry boots */
+	/* a file without entries waits as no file does: not at all */
+	static const char *const kWithoutEntries[] = { "", "\n\n", "# nothing yet\n",
+		"video = max\n" };
+	for (size_t i = 0; i < sizeof(kWithoutEntries) / sizeof(kWithoutEntries[0]); i++) {
+		config = test_parse(kWithoutEntries[i]);
+		CHECK_NO_DIAGNOSTICS(config);
+		CHECK(config->fallback_entry);
+		CHECK_EQ(config->timeout, 0);
+		test_release(config);
+	}
+
+	/* settings alone are a valid file: the default entry boots, after the timeout */
 	config = test_parse("timeout = 3\nvideo = max\n");
 	CHECK_NO_DIAGNOSTICS(config);
 	CHECK(config->fallback_entry);
@@ -163,7 +175,9 @@ TEST(config_timeout)
 		"timeout = 99999999999999999999999999", "timeout = 4294967301", "timeout = +5",
 	};
 	for (size_t i = 0; i < sizeof(kBad) / sizeof(kBad[0]); i++) {
-		struct boot_config *config = test_parse(kBad[i]);
+		char text[128];
+		snprintf(text, sizeof(text), "%s\nentry a {\nkernel = /k\n}\n", kBad[i]);
+		struct boot_config *config = test_parse(text);
 		CHECK_DIAGNOSTICS(config, TEST_CONFIG_FILE
 			":1: timeout must be a number from 0 to 3600, or \"forever\"");
 		/* the line has no effect */

@@ -424,6 +424,9 @@ config_parse(const char *fileName, const char *text, size_t length,
 
 	if (config->entry_count == 0 && !parser->out_of_memory && !add_fallback_entry(config))
 		parser->out_of_memory = true;
+	/* Nothing to choose from: no reason to wait, unless the file asks to. */
+	if (config->fallback_entry && parser->key_lines[CONFIG_KEY_TIMEOUT] == 0)
+		config->timeout = 0;
 	if (!parser->out_of_memory) {
 		check_default(parser);
 		sort_diagnostics(config);

@@ -154,6 +154,10 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 	menu_init(&menu, config);
 	if (problem[0] != '\0')
 		menu_set_status(&menu, "%s", problem);
+	else if (config->fallback_entry && config->file_name[0] != '\0') {
+		menu_set_status(&menu, "%s has no entries: \"%s\" boots %s", config->file_name,
+			config->entries[0].title, config->entries[0].kernel_path);
+	}
 
 	int32_t countdown = config->timeout;
 	if (countdown == 0 && config->diagnostic_count + config->diagnostics_dropped > 0)
