@@ -162,6 +162,69 @@ TEST(a_tar_file_on_a_fat_volume_mounts_as_a_volume)
 }
 
 
+/* The archive's /boot/kernel holds what tar-ustar.d/boot/kernel does. */
+static void
+expect_kernel(const char *volume)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "%s/boot/kernel", volume);
+	void *data;
+	size_t size;
+	char error[VFS_ERROR_SIZE];
+	CHECK_EQ(vfs_load_file(path, &data, &size, error, sizeof(error)), B_OK);
+	size_t expectedSize;
+	uint8_t *expected = test_read_file(test_image_path("tar-ustar.d/boot/kernel"),
+		&expectedSize);
+	CHECK_EQ(size, expectedSize);
+	CHECK(memcmp(data, expected, size) == 0);
+	free(expected);
+	heap_free(data);
+}
+
+
+/*
+ * GNU tar writes a size of 8 GiB or more only in a pax record, with 0 in
+ * the header: trusting the header would take the member's data for the
+ * next headers and lose every later entry.
+ */
+TEST(tar_pax_size_records_are_honoured)
+{
+	long live = fresh();
+	test_platform_add_disk(test_disk_open(test_image_path("tar-pax-huge.tar"), "disk0",
+		512, 0));
+	CHECK_EQ(vfs_init(NULL), B_OK);
+	struct vfs_stat stat;
+	char error[VFS_ERROR_SIZE];
+	CHECK_EQ(vfs_stat("(vol0)/a-huge.bin", &stat, error, sizeof(error)), B_OK);
+	CHECK_EQ(stat.size, 8ULL << 30);
+	expect_kernel("(vol0)");
+	vfs_cleanup();
+	CHECK_EQ(counted_heap_live(), live);
+}
+
+
+/* A sparse member's data is a map and pieces: skipped, and what follows found. */
+TEST(tar_sparse_members_are_skipped_in_both_gnu_encodings)
+{
+	long live = fresh();
+	static const char *const kArchives[] = { "tar-gnu-sparse.tar", "tar-pax-sparse.tar" };
+	for (size_t i = 0; i < sizeof(kArchives) / sizeof(kArchives[0]); i++) {
+		fresh();
+		test_platform_add_disk(test_disk_open(test_image_path(kArchives[i]), "disk0", 512,
+			0));
+		CHECK_EQ(vfs_init(NULL), B_OK);
+		struct vfs_stat stat;
+		char error[VFS_ERROR_SIZE];
+		CHECK_EQ(vfs_stat("(vol0)/a-sparse.bin", &stat, error, sizeof(error)),
+			B_ENTRY_NOT_FOUND);
+		CHECK(test_output_contains("sparse entry "));
+		expect_kernel("(vol0)");
+	}
+	vfs_cleanup();
+	CHECK_EQ(counted_heap_live(), live);
+}
+
+
 TEST(tar_bad_checksums_are_reported_with_their_position)
 {
 	long live = fresh();

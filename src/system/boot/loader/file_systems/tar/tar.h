@@ -30,6 +30,10 @@ struct tar_mount {
 	struct tar_node		*root;
 	char				*long_name;		/* from a GNU 'L' or pax entry, for the next file */
 	char				*long_link;		/* from a GNU 'K' entry */
+	/* From a pax header, for the next entry: its size, and whether it is sparse. */
+	uint64_t			pax_size;
+	bool				pax_has_size;
+	bool				pax_sparse;
 	/*
 	 * Children by (parent, name): a linear search per entry would make a
 	 * hostile archive of many files in one directory quadratic to mount.

@@ -39,6 +39,9 @@
 #define TAR_MAGIC				257
 #define TAR_PREFIX				345
 #define TAR_PREFIX_LENGTH		155
+/* GNU's old sparse entries ('S'): more sparse map blocks follow when set. */
+#define TAR_GNU_IS_EXTENDED		482
+#define TAR_SPARSE_IS_EXTENDED	504
 
 
 static status_t
@@ -148,7 +151,58 @@ tar_read_text(struct fs_volume *fs, uint64_t offset, uint64_t size, char **_text
 }
 
 
-/* Take "path" and "linkpath" out of pax records ("<length> <key>=<value>\n"). */
+/* A pax number: decimal digits only, as POSIX writes them; false otherwise. */
+static bool
+tar_parse_pax_number(const char *text, size_t length, uint64_t *_value)
+{
+	uint64_t value = 0;
+	if (length == 0)
+		return false;
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] < '0' || text[i] > '9' || value > (UINT64_MAX - 9) / 10)
+			return false;
+		value = value * 10 + (uint64_t)(text[i] - '0');
+	}
+	*_value = value;
+	return true;
+}
+
+
+/* A pax string record that replaces a header field: "path" and "linkpath". */
+static void
+tar_take_pax_string(char **target, const char *value, size_t length)
+{
+	char *copy = heap_alloc(length + 1);
+	if (copy == NULL)
+		return;
+	memcpy(copy, value, length);
+	copy[length] = '\0';
+	heap_free(*target);
+	*target = copy;
+}
+
+
+/*
+ * What the loader needs of one pax record: "path", "linkpath", "size" (the
+ * only place GNU tar writes sizes of 8 GiB and more) and the "GNU.sparse."
+ * records, which make the entry's data a sparse map and its pieces.
+ */
+static void
+tar_apply_pax_record(struct tar_mount *mount, const char *key, size_t keyLength,
+	const char *value, size_t valueLength)
+{
+	if (keyLength == 4 && memcmp(key, "path", 4) == 0)
+		tar_take_pax_string(&mount->long_name, value, valueLength);
+	else if (keyLength == 8 && memcmp(key, "linkpath", 8) == 0)
+		tar_take_pax_string(&mount->long_link, value, valueLength);
+	else if (keyLength == 4 && memcmp(key, "size", 4) == 0)
+		mount->pax_has_size = tar_parse_pax_number(value, valueLength, &mount->pax_size);
+	else if (keyLength > 11 && memcmp(key, "GNU.sparse.", 11) == 0)
+		mount->pax_sparse = true;
+}
+
+
+/* Take what the loader uses out of pax records ("<length> <key>=<value>\n"). */
 static void
 tar_parse_pax(struct tar_mount *mount, char *records, size_t size)
 {
@@ -166,19 +220,8 @@ tar_parse_pax(struct tar_mount *mount, char *records, size_t size)
 		char *end = records + offset + length - 1;
 		char *equals = memchr(key, '=', (size_t)(end - key));
 		if (equals != NULL) {
-			char **target = NULL;
-			if (equals - key == 4 && memcmp(key, "path", 4) == 0)
-				target = &mount->long_name;
-			else if (equals - key == 8 && memcmp(key, "linkpath", 8) == 0)
-				target = &mount->long_link;
-			size_t valueLength = (size_t)(end - equals - 1);
-			char *value = target != NULL ? heap_alloc(valueLength + 1) : NULL;
-			if (value != NULL) {
-				memcpy(value, equals + 1, valueLength);
-				value[valueLength] = '\0';
-				heap_free(*target);
-				*target = value;
-			}
+			tar_apply_pax_record(mount, key, (size_t)(equals - key), equals + 1,
+				(size_t)(end - equals - 1));
 		}
 		offset += length;
 	}
@@ -256,6 +299,50 @@ tar_add_entry(struct tar_mount *mount, const uint8_t *header, const char *path,
 }
 
 
+/*
+ * GNU's old sparse entries ('S') may carry more of their sparse map in
+ * blocks between the header and the data: move dataOffset past them.
+ */
+static status_t
+tar_skip_sparse_map(struct fs_volume *fs, const uint8_t *header, uint64_t *_dataOffset)
+{
+	struct block_device *device = fs->device;
+	bool extended = header[TAR_GNU_IS_EXTENDED] != 0;
+	uint8_t block[TAR_BLOCK_SIZE];
+	while (extended) {
+		if (device->size - *_dataOffset < TAR_BLOCK_SIZE)
+			return B_BAD_DATA;
+		status_t status = block_device_read(device, *_dataOffset, block, sizeof(block));
+		if (status != B_OK)
+			return status;
+		*_dataOffset += TAR_BLOCK_SIZE;
+		extended = block[TAR_SPARSE_IS_EXTENDED] != 0;
+	}
+	return B_OK;
+}
+
+
+/* What a pax header or GNU long name said applies to one entry only. */
+static void
+tar_forget_pending(struct tar_mount *mount)
+{
+	heap_free(mount->long_name);
+	heap_free(mount->long_link);
+	mount->long_name = NULL;
+	mount->long_link = NULL;
+	mount->pax_has_size = false;
+	mount->pax_sparse = false;
+}
+
+
+/* Whether an entry of this type describes a file system object, not the next one. */
+static bool
+tar_type_is_member(char type)
+{
+	return type != 'x' && type != 'g' && type != 'L' && type != 'K' && type != 'V';
+}
+
+
 status_t
 tar_index(struct tar_mount *mount)
 {
@@ -288,17 +375,25 @@ tar_index(struct tar_mount *mount)
 			first = false;
 		}
 
+		char type = (char)header[TAR_TYPE];
 		uint64_t size;
 		if (!tar_parse_number(header + TAR_SIZE, TAR_SIZE_LENGTH, &size))
 			return tar_fail(fs, B_BAD_DATA, offset, "bad size field");
+		/* Sizes of 8 GiB and more are only in the pax header; the field holds 0. */
+		if (mount->pax_has_size && tar_type_is_member(type))
+			size = mount->pax_size;
 		uint64_t dataOffset = offset + TAR_BLOCK_SIZE;
+		if (type == 'S') {
+			status = tar_skip_sparse_map(fs, header, &dataOffset);
+			if (status != B_OK)
+				return tar_fail(fs, status, offset, "sparse map runs past the end");
+		}
 		if (size > device->size - dataOffset) {
 			fs_set_reason(fs, "tar entry at byte %llu: %llu bytes of data run past the "
 				"end of the archive", (unsigned long long)offset, (unsigned long long)size);
 			return B_BAD_DATA;
 		}
 
-		char type = (char)header[TAR_TYPE];
 		switch (type) {
 			case 'L':
 			case 'K':
@@ -327,7 +422,11 @@ tar_index(struct tar_mount *mount)
 				break;
 			default:
 			{
-				if (type == '0' || type == '\0' || type == '7' || type == '5'
+				/* A sparse entry's data is a map and pieces, not the file. */
+				if (type == 'S' || mount->pax_sparse) {
+					boot_dprintf("tar: sparse entry %s skipped\n",
+						tar_entry_path(mount, header, posix, path, sizeof(path)));
+				} else if (type == '0' || type == '\0' || type == '7' || type == '5'
 					|| type == '1') {
 					const char *entryPath = tar_entry_path(mount, header, posix, path,
 						sizeof(path));
@@ -337,10 +436,7 @@ tar_index(struct tar_mount *mount)
 						return tar_fail(fs, status, offset, "out of memory");
 				}
 				/* what the long names were for has been consumed (or skipped) */
-				heap_free(mount->long_name);
-				heap_free(mount->long_link);
-				mount->long_name = NULL;
-				mount->long_link = NULL;
+				tar_forget_pending(mount);
 				break;
 			}
 		}
