@@ -116,6 +116,33 @@ def test_host_loader_with_a_tiny_heap_reports_out_of_memory():
         f"\n({size} bytes)\n") in result.stdout, result.stdout
 
 
+def test_host_loader_on_a_small_machine_takes_a_smaller_heap():
+    # As on a small EFI machine: 8 MiB of RAM have no 16 MiB heap, nor 8 MiB
+    # above the first megabyte; the loader halves until it fits, and boots.
+    result = run("--memory", "8", "boot.img")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The debug channel says how it went; the kernel sees the 4 MiB come back.
+    assert "host: no 16384 KiB in one piece for the heap, trying 8192 KiB" in result.stderr
+    assert "host: no 8192 KiB in one piece for the heap, trying 4096 KiB" in result.stderr
+    assert "host: heap at 0x100000, 4096 KiB" in result.stderr, result.stderr
+    assert "loader heap: 0x100000 - 0x500000 (given back)" in result.stdout, result.stdout
+    assert "CHECK loader_heap: ok" in result.stdout
+    assert "BOOTCHECK PASS" in result.stdout
+
+
+def test_host_loader_without_the_least_heap_in_one_piece_says_so(tmp_path):
+    # 40 MiB of RAM, but in 1 MiB pieces: below BOOT_MIN_HEAP_SIZE the
+    # loader cannot even show its menu; it says why and gives up.
+    lines = ["0x1000 0x9e000 usable"]
+    lines += [f"{0x100000 + i * 0x200000:#x} 0x100000 usable" for i in range(40)]
+    result = run("--memory-map", write_memory_map(tmp_path, lines), "boot.img")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert ("host: no 2048 KiB of memory in one piece for the loader heap (the least it"
+        " takes; 16384 KiB asked for)") in result.stdout, result.stdout
+    assert "boot: cannot set up the loader heap: out of memory" in result.stdout
+    assert "Boot menu" not in result.stdout and "BOOTCHECK" not in result.stdout
+
+
 def write_memory_map(tmp_path, lines):
     path = tmp_path / "memory-map.txt"
     path.write_text("\n".join(lines) + "\n")
