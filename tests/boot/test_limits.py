@@ -128,3 +128,20 @@ def test_kernel_larger_than_a_small_machine_ends_in_the_menu(tmp_path, log_path)
     assert heap_kib(result.log) is not None, result.tail()
     assert_menu_shows(result, "kernel /boot/kernel is not bootable:"
         " out of memory for a segment of 98304 KiB")
+
+
+def test_machine_without_the_least_heap_says_why_and_returns(log_path):
+    # 48 MiB: after OVMF (the build's firmware), not even 2 MiB are free in
+    # one piece. Without a heap there is no menu: the loader says why, once,
+    # and goes back to the firmware instead of hanging or crashing.
+    result = boot("boot.img", log_path, timeout=90, memory="48M",
+        until=r"returning to the firmware")
+    assert not result.timed_out, result.tail()
+    for line in ("efi: no 4096 KiB in one piece for the heap, trying 2048 KiB",
+            "efi: no 2048 KiB of memory in one piece for the loader heap (the least it takes;"
+            " 16384 KiB asked for)",
+            "boot: cannot set up the loader heap: out of memory",
+            "boot: failed (out of memory); returning to the firmware"):
+        assert result.log.count(line) == 1, result.tail()
+    assert "Boot menu" not in result.log and "BOOTCHECK" not in result.log
+    assert "X64 Exception" not in result.log and "!!!!" not in result.log
