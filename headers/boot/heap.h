@@ -36,6 +36,13 @@ struct stage2_args;
 
 status_t heap_init(struct stage2_args *args);
 /*
+ * For platform_init_heap(): the size to try after size bytes could not be had
+ * in one piece, when requested were asked for: half, in whole pages, but not
+ * below BOOT_MIN_HEAP_SIZE (or requested, if that is smaller); 0 when size
+ * was that minimum already.
+ */
+size_t heap_next_region_size(size_t size, size_t requested);
+/*
  * Report what is still allocated, free the large blocks and hand the heap
  * region back to the platform; the heap is unusable after.
  */

@@ -122,7 +122,7 @@ typedef struct preloaded_image {
 	uint64_t	size;				/* bytes */
 	uint64_t	command_line;		/* kernel address of a string, or 0 */
 	uint32_t	type;				/* enum preloaded_image_type */
-	uint32_t	crc32;				/* of the contents, IEEE 802.3 */
+	uint32_t	reserved;			/* zero; was a CRC-32, see docs/kernel_args.md */
 } preloaded_image;
 
 /* The GOP framebuffer, if any. */

@@ -35,10 +35,17 @@ status_t boot_main(struct stage2_args *args);
 /* --- heap ---------------------------------------------------------------- */
 
 /*
- * Reserve the region the generic heap manages: args->heap_size bytes (or
- * BOOT_DEFAULT_HEAP_SIZE when 0), page aligned. Returns base and top (one past
- * the end) by reference. Called once, before any allocation.
- * Errors: B_NO_MEMORY.
+ * Reserve the region the generic heap manages, page aligned, in one piece:
+ * args->heap_size bytes (0: the port's default, BOOT_DEFAULT_HEAP_SIZE unless
+ * the port has a setting of its own). When that much is not free in one
+ * piece, take the largest that is, trying the sizes heap_next_region_size()
+ * gives (halving) down to BOOT_MIN_HEAP_SIZE, or the size asked for if that
+ * is smaller: a small machine boots with a smaller heap. Returns base and top
+ * (one past the end) by reference. Called once, before any allocation, once
+ * the console works.
+ * Errors: B_NO_MEMORY when not even the minimum is free in one piece; the
+ * port has then said so on the console and the debug output (the generic
+ * loader cannot show its menu without a heap, and returns to the port).
  */
 status_t platform_init_heap(struct stage2_args *args, void **_base, void **_top);
 

@@ -13,6 +13,13 @@
 
 /* Heap size used when a port leaves heap_size at 0. */
 #define BOOT_DEFAULT_HEAP_SIZE	(16u * 1024 * 1024)
+/*
+ * The least heap a port settles for when the size asked for is not free in
+ * one piece (platform_init_heap): the heap serves every request below
+ * HEAP_LARGE_THRESHOLD (1 MiB), next to the disks' 256 KiB I/O buffers and
+ * the file systems' state (about 650 KiB at peak on a normal boot).
+ */
+#define BOOT_MIN_HEAP_SIZE		(2u * 1024 * 1024)
 
 /* A file the loader hands to the kernel as a preloaded image. */
 struct stage2_module {

@@ -7,7 +7,11 @@ import subprocess
 
 import pytest
 
+from contents import contents_problems
 from qemu import PASS, boot
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
 
 def test_boot_reaches_kernel_and_passes_checks(log_path):
     result = boot("boot.img", log_path)
@@ -19,6 +23,8 @@ def test_boot_reaches_kernel_and_passes_checks(log_path):
             "boot: starting kernel /boot/kernel"):
         assert line in result.log, result.tail()
     assert "FAIL" not in result.log, result.tail()
+    # Memory holds the kernel file: its read-only segments and symbol tables.
+    assert contents_problems(result.log, KERNEL) == []
 
 
 @pytest.mark.parametrize("layout", ["fat-partition", "tar-partition"])
@@ -69,8 +75,6 @@ def test_bad_kernel_is_reported_and_not_entered(variant, log_path):
     # A CPU exception would have OVMF dump registers on the serial line.
     assert "X64 Exception" not in result.log and "!!!!" not in result.log
 
-
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMELINE_STEP = re.compile(r"^ +\d+\.\d{3} ms  \+ *\d+\.\d{3} ms  (.*)$", re.M)
 
 
@@ -127,3 +131,35 @@ def test_verbose_configuration_boots_and_says_each_line_once(log_path):
     assert "BOOTCHECK PASS" in result.log, result.tail()
     assert result.returncode == PASS, result.tail()
     assert result.log.count("boot: read /boot/kernel") == 1, result.tail()
+
+
+def test_module_damaged_on_disk_is_caught_by_comparing_with_the_file(tmp_path, log_path):
+    # Two modules; one byte of the second is flipped in the disk image, behind
+    # the file system's back. Loader and kernel cannot tell: only the CRC the
+    # kernel reports from memory, set against the file, can.
+    intact = tmp_path / "intact.bin"
+    intact.write_bytes(bytes((i * 7 + (i >> 9)) & 0xff for i in range(4 << 20)))
+    damaged = tmp_path / "damaged.bin"
+    damaged.write_bytes(bytes((i * 13 + (i >> 8)) & 0xff for i in range(100_000)))
+    config = tmp_path / "loader.cfg"
+    config.write_text('timeout = 0\nentry "Modules" {\n\tkernel = /boot/kernel\n'
+        '\tmodule = /boot/modules/intact.bin\n\tmodule = /boot/modules/damaged.bin\n}\n')
+    image = tmp_path / "modules.img"
+    generated = os.path.join(TOP, "generated")
+    subprocess.run([os.path.join(TOP, "build", "scripts", "make-image"),
+        "--extra-file", f"{intact}:/boot/modules/intact.bin",
+        "--extra-file", f"{damaged}:/boot/modules/damaged.bin",
+        "--extra-file", f"{config}:/boot/loader.cfg",
+        str(image), f"{generated}/efi/BOOTX64.efi", KERNEL], check=True, capture_output=True)
+    disk = bytearray(image.read_bytes())
+    where = disk.find(damaged.read_bytes())
+    assert where >= 0
+    disk[where + 77_777] ^= 0x01
+    image.write_bytes(disk)
+
+    result = boot(str(image), log_path)
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    problems = contents_problems(result.log, KERNEL, {
+        "/boot/modules/intact.bin": intact, "/boot/modules/damaged.bin": damaged})
+    assert len(problems) == 1 and problems[0].startswith("module /boot/modules/damaged.bin:"), \
+        problems

@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: MIT
 """Resource limits in QEMU: a loader heap too small to load with must end in
-the menu with an out-of-memory error, not in the firmware. (A kernel larger
-than the machine's memory is the corrupted-input case elf-memsz-beyond-ram.)"""
+the menu with an out-of-memory error, not in the firmware; a machine too
+small for the default heap boots with a smaller one; a kernel larger than
+the machine's memory ends in the menu. (The corrupted-input case
+elf-memsz-beyond-ram is the same on a 256 MiB machine.)"""
 
 import os
+import re
 import shutil
 import struct
 import subprocess
 
-from qemu import TOP, boot
+from qemu import PASS, TOP, boot
 
 GENERATED = os.path.join(TOP, "generated")
 SCRIPTS = os.path.join(TOP, "build", "scripts")
@@ -78,3 +81,67 @@ def test_heap_too_small_for_any_disk(tmp_path, log_path):
     assert "efi: a disk of 131072 blocks is left out: out of memory" in result.log, \
         result.tail()
     assert_menu_shows(result, "no disk holds a volume the loader can read: out of memory")
+
+
+def heap_kib(log):
+    found = re.search(r"efi: heap at 0x[0-9a-f]+, (\d+) KiB", log)
+    return int(found.group(1)) if found else None
+
+
+def test_small_machine_boots_with_the_largest_heap_it_has(log_path):
+    # 64 MiB: after OVMF, no 16 MiB are free in one piece. The loader halves
+    # its heap until the firmware has it, and still boots.
+    result = boot("boot.img", log_path, memory="64M")
+    assert "BOOTCHECK PASS" in result.log, result.tail()
+    assert result.returncode == PASS, result.tail()
+    assert "efi: no 16384 KiB in one piece for the heap, trying 8192 KiB" in result.log, \
+        result.tail()
+    assert 2048 <= heap_kib(result.log) < 16384, result.tail()
+    assert "CHECK loader_heap: ok" in result.log, result.tail()
+
+
+def make_kernel_larger_than(tmp_path, megabytes):
+    """The kernel with its writable segment grown to megabytes of bss at the
+    top of the kernel window: a valid kernel that no small machine holds."""
+    with open(KERNEL, "rb") as file:
+        data = bytearray(file.read())
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        kind, flags = struct.unpack_from("<II", data, at)
+        if kind == 1 and flags & 2:
+            memsz = megabytes << 20
+            struct.pack_into("<Q", data, at + 16, 0xffffffffc0000000 - memsz)   # p_vaddr
+            struct.pack_into("<Q", data, at + 24, 0xffffffffc0000000 - memsz)   # p_paddr
+            struct.pack_into("<Q", data, at + 40, memsz)                        # p_memsz
+    kernel = tmp_path / "kernel"
+    kernel.write_bytes(data)
+    return str(kernel)
+
+
+def test_kernel_larger_than_a_small_machine_ends_in_the_menu(tmp_path, log_path):
+    image = str(tmp_path / "disk.img")
+    subprocess.run([os.path.join(SCRIPTS, "make-image"), image, LOADER,
+        make_kernel_larger_than(tmp_path, 96)], check=True, capture_output=True)
+    result = boot(image, log_path, timeout=90, until=MENU_END, memory="64M")
+    assert heap_kib(result.log) is not None, result.tail()
+    assert_menu_shows(result, "kernel /boot/kernel is not bootable:"
+        " out of memory for a segment of 98304 KiB")
+
+
+def test_machine_without_the_least_heap_says_why_and_returns(log_path):
+    # 48 MiB: after OVMF (the build's firmware), not even 2 MiB are free in
+    # one piece. Without a heap there is no menu: the loader says why, once,
+    # and goes back to the firmware instead of hanging or crashing.
+    result = boot("boot.img", log_path, timeout=90, memory="48M",
+        until=r"returning to the firmware")
+    assert not result.timed_out, result.tail()
+    for line in ("efi: no 4096 KiB in one piece for the heap, trying 2048 KiB",
+            "efi: no 2048 KiB of memory in one piece for the loader heap (the least it takes;"
+            " 16384 KiB asked for)",
+            "boot: cannot set up the loader heap: out of memory",
+            "boot: failed (out of memory); returning to the firmware"):
+        assert result.log.count(line) == 1, result.tail()
+    assert "Boot menu" not in result.log and "BOOTCHECK" not in result.log
+    assert "X64 Exception" not in result.log and "!!!!" not in result.log

@@ -9,6 +9,8 @@ import zlib
 
 import pytest
 
+from contents import contents_problems
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOADER = os.path.join(TOP, "generated", "host", "boot_loader_host")
 IMAGES = os.path.join(TOP, "generated", "images")
@@ -114,6 +116,33 @@ def test_host_loader_with_a_tiny_heap_reports_out_of_memory():
         f"\n({size} bytes)\n") in result.stdout, result.stdout
 
 
+def test_host_loader_on_a_small_machine_takes_a_smaller_heap():
+    # As on a small EFI machine: 8 MiB of RAM have no 16 MiB heap, nor 8 MiB
+    # above the first megabyte; the loader halves until it fits, and boots.
+    result = run("--memory", "8", "boot.img")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The debug channel says how it went; the kernel sees the 4 MiB come back.
+    assert "host: no 16384 KiB in one piece for the heap, trying 8192 KiB" in result.stderr
+    assert "host: no 8192 KiB in one piece for the heap, trying 4096 KiB" in result.stderr
+    assert "host: heap at 0x100000, 4096 KiB" in result.stderr, result.stderr
+    assert "loader heap: 0x100000 - 0x500000 (given back)" in result.stdout, result.stdout
+    assert "CHECK loader_heap: ok" in result.stdout
+    assert "BOOTCHECK PASS" in result.stdout
+
+
+def test_host_loader_without_the_least_heap_in_one_piece_says_so(tmp_path):
+    # 40 MiB of RAM, but in 1 MiB pieces: below BOOT_MIN_HEAP_SIZE the
+    # loader cannot even show its menu; it says why and gives up.
+    lines = ["0x1000 0x9e000 usable"]
+    lines += [f"{0x100000 + i * 0x200000:#x} 0x100000 usable" for i in range(40)]
+    result = run("--memory-map", write_memory_map(tmp_path, lines), "boot.img")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert ("host: no 2048 KiB of memory in one piece for the loader heap (the least it"
+        " takes; 16384 KiB asked for)") in result.stdout, result.stdout
+    assert "boot: cannot set up the loader heap: out of memory" in result.stdout
+    assert "Boot menu" not in result.stdout and "BOOTCHECK" not in result.stdout
+
+
 def write_memory_map(tmp_path, lines):
     path = tmp_path / "memory-map.txt"
     path.write_text("\n".join(lines) + "\n")
@@ -185,6 +214,24 @@ def module_image(tmp_path_factory):
     return str(image), zlib.crc32(module.read_bytes())
 
 
+@pytest.fixture(scope="module")
+def flipped_module_image(module_image, tmp_path_factory):
+    """The module image with one byte of test.bin flipped on the disk, where
+    no file system check looks; and the intact module for comparison."""
+    image, _ = module_image
+    module = os.path.join(os.path.dirname(image), "test.bin")
+    with open(module, "rb") as file:
+        contents = file.read()
+    with open(image, "rb") as file:
+        disk = bytearray(file.read())
+    where = disk.find(contents)
+    assert where >= 0 and disk.find(contents, where + 1) < 0
+    disk[where + 54321] ^= 0x10
+    flipped = tmp_path_factory.mktemp("flipped") / "flipped.img"
+    flipped.write_bytes(disk)
+    return str(flipped), module
+
+
 def test_host_loader_hands_over_symbols_command_line_and_timeline():
     result = run("--cmdline", "root=(label=ESP) quiet", "boot.img")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -192,6 +239,8 @@ def test_host_loader_hands_over_symbols_command_line_and_timeline():
     # The kernel's own symbol and string tables, found and checked by name.
     assert re.search(r'\[0\] symbols "\.symtab" 0xffffffffc0\w+ size \d+ crc32', result.stdout)
     assert re.search(r'\[1\] strings "\.strtab" 0xffffffffc0\w+ size \d+ crc32', result.stdout)
+    # The read-only segments hold the file's bytes, as the kernel found them.
+    assert contents_problems(result.stdout, KERNEL) == []
     for check in ("command_line", "preloaded_images", "kernel_symbols", "timeline",
             "segment_permissions", "data_permissions", "physical_map_pages", "stack_guard"):
         assert f"CHECK {check}: ok" in result.stdout, result.stdout
@@ -222,6 +271,19 @@ def test_host_loader_preloads_modules(module_image):
         r"crc32 00000000\n", result.stdout), result.stdout
     assert f"module /boot/modules/test.bin ({MODULE_SIZE} bytes)" in result.stdout
     assert "CHECK preloaded_images: ok" in result.stdout
+    module = os.path.join(os.path.dirname(image), "test.bin")
+    assert contents_problems(result.stdout, KERNEL, {"/boot/modules/test.bin": module}) == []
+
+
+def test_host_loader_module_flipped_on_disk_is_caught(flipped_module_image):
+    # The loader and the kernel's checks cannot know: the bytes are
+    # consistent all the way. Only the comparison with the file can tell.
+    image, module = flipped_module_image
+    result = run("--module", "/boot/modules/test.bin", image)
+    assert result.returncode == 0, result.stdout + result.stderr
+    problems = contents_problems(result.stdout, KERNEL, {"/boot/modules/test.bin": module})
+    assert len(problems) == 1 and problems[0].startswith("module /boot/modules/test.bin:"), \
+        problems
 
 
 def test_host_loader_names_a_missing_module():

@@ -11,6 +11,7 @@
 
 #include <boot/heap.h>
 #include <boot/kernel_args.h>
+#include <boot/stage2.h>
 
 #include "test_heap_platform.h"
 #include "test_heap_shadow.h"
@@ -60,6 +61,23 @@ TEST(heap_init_and_release)
 	CHECK(heap_alloc(1) == NULL);
 	test_heap_release();
 	CHECK_EQ(gTestHeapReleaseCount, releases + 1);
+}
+
+
+TEST(heap_region_sizes_halve_down_to_the_minimum)
+{
+	const size_t MiB = 1024 * 1024;
+	/* 16 MiB asked for: 8, 4, 2, then nothing. */
+	CHECK_EQ(heap_next_region_size(16 * MiB, 16 * MiB), 8 * MiB);
+	CHECK_EQ(heap_next_region_size(8 * MiB, 16 * MiB), 4 * MiB);
+	CHECK_EQ(heap_next_region_size(4 * MiB, 16 * MiB), BOOT_MIN_HEAP_SIZE);
+	CHECK_EQ(heap_next_region_size(BOOT_MIN_HEAP_SIZE, 16 * MiB), 0);
+	/* Odd sizes: the minimum rather than below it, whole pages otherwise. */
+	CHECK_EQ(heap_next_region_size(3 * MiB, 3 * MiB), BOOT_MIN_HEAP_SIZE);
+	CHECK_EQ(heap_next_region_size(10 * MiB + 3 * 4096, 10 * MiB + 3 * 4096),
+		5 * MiB + 4096);
+	/* Asked for less than the minimum: that, or nothing. */
+	CHECK_EQ(heap_next_region_size(512 * 1024, 512 * 1024), 0);
 }
 
 

@@ -335,6 +335,9 @@ enum kcheck_string kcheck_read_string(const struct kcheck_context *context, uint
 	size_t limit, char *buffer, size_t bufferSize, size_t *_length);
 /* CRC-32 (IEEE 802.3) continued from crc over size bytes. */
 uint32_t kcheck_crc32(uint32_t crc, const void *data, size_t size);
+/* CRC-32 of size bytes of kernel memory; false, and where, if one is unreadable. */
+bool kcheck_memory_crc32(const struct kcheck_context *context, uint64_t address,
+	uint64_t size, uint32_t *_crc, uint64_t *_unreadable);
 
 bool kcheck_command_line(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);

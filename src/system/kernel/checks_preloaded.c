@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The checks of what the loader preloaded for the kernel: its command line
- * and boot options, the images (modules and the kernel's symbol tables) with
- * their CRC-32s, and a symbol lookup that must find the kernel's entry point.
+ * and boot options, the images (modules and the kernel's symbol tables), and
+ * a symbol lookup that must find the kernel's entry point. The CRC-32s of the
+ * images' contents are the report's (kcheck_memory_crc32): only a test that
+ * has the files can tell whether they are right.
  */
 #include "checks.h"
 
@@ -20,19 +22,37 @@
 
 
 /*
- * Bit by bit rather than the loader's table: a bug there cannot hide behind
- * the same bug here.
+ * The checker's own CRC-32, not the loader's: a bug there cannot hide behind
+ * the same bug here. Its table is derived bit by bit from the polynomial on
+ * first use: bit by bit all the way took 1.4 to 2.5 s for 64 MiB of modules
+ * in QEMU without KVM, the table under half a second.
  */
+static uint32_t sCrcTable[256];
+static bool sCrcTableReady;
+
+
+static void
+crc_build_table(void)
+{
+	for (uint32_t byte = 0; byte < 256; byte++) {
+		uint32_t crc = byte;
+		for (int bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+		sCrcTable[byte] = crc;
+	}
+	sCrcTableReady = true;
+}
+
+
 uint32_t
 kcheck_crc32(uint32_t crc, const void *data, size_t size)
 {
+	if (!sCrcTableReady)
+		crc_build_table();
 	const uint8_t *bytes = data;
 	crc = ~crc;
-	for (size_t i = 0; i < size; i++) {
-		crc ^= bytes[i];
-		for (int bit = 0; bit < 8; bit++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-	}
+	for (size_t i = 0; i < size; i++)
+		crc = sCrcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
@@ -114,13 +134,39 @@ kcheck_boot_options(const struct kcheck_context *context, char *reason, size_t r
 }
 
 
-/* The contents of image must have the CRC-32 the loader recorded. */
-static bool
-preloaded_check_crc(const struct kcheck_context *context, uint32_t index,
-	const preloaded_image *image, char *reason, size_t reasonSize)
+/*
+ * The CRC-32 of size bytes at the kernel address address, as zlib's crc32();
+ * false, with *_unreadable where, when a byte cannot be read.
+ */
+bool
+kcheck_memory_crc32(const struct kcheck_context *context, uint64_t address, uint64_t size,
+	uint32_t *_crc, uint64_t *_unreadable)
 {
 	uint8_t buffer[READ_CHUNK_SIZE];
 	uint32_t crc = 0;
+	for (uint64_t offset = 0; offset < size; offset += sizeof(buffer)) {
+		uint64_t left = size - offset;
+		size_t chunk = left < sizeof(buffer) ? (size_t)left : sizeof(buffer);
+		if (!kcheck_read_virtual(context, address + offset, buffer, chunk)) {
+			*_unreadable = address + offset;
+			return false;
+		}
+		crc = kcheck_crc32(crc, buffer, chunk);
+	}
+	*_crc = crc;
+	return true;
+}
+
+
+/*
+ * All of image must be readable. What it should hold only the files on the
+ * boot volume know, so its CRC-32 is reported, not judged, here.
+ */
+static bool
+preloaded_check_readable(const struct kcheck_context *context, uint32_t index,
+	const preloaded_image *image, char *reason, size_t reasonSize)
+{
+	uint8_t buffer[READ_CHUNK_SIZE];
 	for (uint64_t offset = 0; offset < image->size; offset += sizeof(buffer)) {
 		uint64_t left = image->size - offset;
 		size_t size = left < sizeof(buffer) ? (size_t)left : sizeof(buffer);
@@ -128,11 +174,6 @@ preloaded_check_crc(const struct kcheck_context *context, uint32_t index,
 			return kcheck_fail(reason, reasonSize, "[%u] cannot be read at %#llx", index,
 				(ull)(image->address + offset));
 		}
-		crc = kcheck_crc32(crc, buffer, size);
-	}
-	if (crc != image->crc32) {
-		return kcheck_fail(reason, reasonSize, "[%u] \"%s\": contents have CRC-32 %08x,"
-			" recorded %08x", index, image->name, crc, image->crc32);
 	}
 	return true;
 }
@@ -150,6 +191,10 @@ preloaded_check_image(const struct kcheck_context *context, uint32_t index,
 	if (image->type < PRELOADED_MODULE || image->type > PRELOADED_KERNEL_STRINGS) {
 		return kcheck_fail(reason, reasonSize, "[%u] \"%s\": unknown type %u", index,
 			image->name, image->type);
+	}
+	if (image->reserved != 0) {
+		return kcheck_fail(reason, reasonSize, "[%u] \"%s\": reserved %#x is not 0", index,
+			image->name, image->reserved);
 	}
 
 	/* Loader allocations for the kernel, with a page of their own even when empty. */
@@ -177,7 +222,7 @@ preloaded_check_image(const struct kcheck_context *context, uint32_t index,
 		if (!preloaded_check_string(context, what, image->command_line, reason, reasonSize))
 			return false;
 	}
-	return preloaded_check_crc(context, index, image, reason, reasonSize);
+	return preloaded_check_readable(context, index, image, reason, reasonSize);
 }
 
 

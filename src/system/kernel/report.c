@@ -232,10 +232,38 @@ print_loader_name(const struct kcheck_context *context)
 }
 
 
+/*
+ * " crc32 XXXXXXXX" of size bytes at address as they are now, for a test to
+ * compare with the file the loader read; " crc32 unreadable at A" if it cannot.
+ */
 static void
-print_kernel_image(const struct bootcheck_environment *environment,
-	const kernel_image *kernel)
+report_crc32(const struct kcheck_context *context, uint64_t address, uint64_t size,
+	char *text, size_t textSize)
 {
+	uint32_t crc;
+	uint64_t unreadable;
+	/* Wrong magic: nothing it points to is followed. */
+	if (context->args->magic != KERNEL_ARGS_MAGIC)
+		snprintf(text, textSize, " crc32 - (not trusted)");
+	/* Garbage sizes would take forever through a large identity map. */
+	else if (size > 0 && !bootcheck_virtual_contains(context->args, address, size))
+		snprintf(text, textSize, " crc32 - (not allocated)");
+	else if (kcheck_memory_crc32(context, address, size, &crc, &unreadable))
+		snprintf(text, textSize, " crc32 %08x", crc);
+	else
+		snprintf(text, textSize, " crc32 unreadable at %#llx", (ull)unreadable);
+}
+
+
+/*
+ * The image and each segment with the CRC-32 of its page aligned mapping.
+ * A writable segment gets "crc32 -": the kernel wrote to it before this line
+ * (its stack pointer, its variables), so no file can predict it.
+ */
+static void
+print_kernel_image(const struct kcheck_context *context, const kernel_image *kernel)
+{
+	const struct bootcheck_environment *environment = context->environment;
 	kcheck_printf(environment, "kernel image: \"%.*s\"\n",
 		(int)strnlen(kernel->name, sizeof(kernel->name)), kernel->name);
 	kcheck_printf(environment, "  entry %#llx, image %#llx - %#llx, file size %llu\n",
@@ -248,12 +276,18 @@ print_kernel_image(const struct bootcheck_environment *environment,
 	uint32_t count = kcheck_clamp_count(kernel->segment_count, MAX_KERNEL_SEGMENTS);
 	for (uint32_t i = 0; i < count; i++) {
 		const kernel_segment *segment = &kernel->segments[i];
-		kcheck_printf(environment, "  segment [%u] vaddr %#llx paddr %#llx size %#llx %c%c%c\n",
+		char crc[48] = " crc32 -";
+		if ((segment->flags & KERNEL_SEGMENT_WRITE) == 0) {
+			report_crc32(context, segment->virtual_address, segment->size, crc,
+				sizeof(crc));
+		}
+		kcheck_printf(environment,
+			"  segment [%u] vaddr %#llx paddr %#llx size %#llx %c%c%c%s\n",
 			i, (ull)segment->virtual_address, (ull)segment->physical_address,
 			(ull)segment->size,
 			(segment->flags & KERNEL_SEGMENT_READ) != 0 ? 'R' : '-',
 			(segment->flags & KERNEL_SEGMENT_WRITE) != 0 ? 'W' : '-',
-			(segment->flags & KERNEL_SEGMENT_EXECUTE) != 0 ? 'X' : '-');
+			(segment->flags & KERNEL_SEGMENT_EXECUTE) != 0 ? 'X' : '-', crc);
 	}
 }
 
@@ -334,7 +368,11 @@ print_boot_options(const struct bootcheck_environment *environment, uint32_t opt
 }
 
 
-/* The command line and what the loader preloaded (names, where, CRC-32s). */
+/*
+ * The command line and what the loader preloaded: names, where, and the
+ * CRC-32 of the contents as the kernel reads them, which tests compare with
+ * the files (the loader computes none).
+ */
 static void
 print_preloaded(const struct kcheck_context *context)
 {
@@ -355,9 +393,11 @@ print_preloaded(const struct kcheck_context *context)
 		memcpy(name, image->name, length);
 		name[length] = '\0';
 		report_sanitize(name, length);
-		kcheck_printf(environment, "  [%u] %s \"%s\" %#llx size %llu crc32 %08x\n", i,
+		char crc[48];
+		report_crc32(context, image->address, image->size, crc, sizeof(crc));
+		kcheck_printf(environment, "  [%u] %s \"%s\" %#llx size %llu%s\n", i,
 			kTypes[image->type <= PRELOADED_KERNEL_STRINGS ? image->type : 0], name,
-			(ull)image->address, (ull)image->size, image->crc32);
+			(ull)image->address, (ull)image->size, crc);
 		if (image->command_line != 0)
 			print_string(context, "      command line", image->command_line);
 	}
@@ -431,7 +471,7 @@ kcheck_print_summary(const struct kcheck_context *context)
 		args->num_virtual_allocated_ranges, MAX_VIRTUAL_ALLOCATED_RANGES);
 	print_memory_map(environment, args);
 
-	print_kernel_image(environment, &args->kernel);
+	print_kernel_image(context, &args->kernel);
 	if (image != NULL) {
 		kcheck_printf(environment, "  linked: text %#llx-%#llx rodata %#llx-%#llx"
 			" data %#llx-%#llx bss %#llx-%#llx\n", (ull)image->text_start,

@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <boot/crc32.h>
 #include <boot/platform.h>
 
 
@@ -180,7 +179,6 @@ symbols_copy(const uint8_t *bytes, uint64_t offset, uint64_t size, const char *n
 	loaded->size = size;
 	loaded->command_line = 0;
 	loaded->type = type;
-	loaded->crc32 = crc32(0, target, (size_t)size);
 	TRACE("%s: %#llx bytes at %#llx\n", name, (unsigned long long)size,
 		(unsigned long long)address);
 	return B_OK;

@@ -28,7 +28,9 @@
 
 #include <string.h>
 
+#include <boot/kernel_args.h>
 #include <boot/platform.h>
+#include <boot/stage2.h>
 
 
 //#define TRACE_HEAP
@@ -280,6 +282,17 @@ reallocate_large(struct large_block *block, size_t size)
 
 
 /* --- the interface ------------------------------------------------------- */
+
+
+size_t
+heap_next_region_size(size_t size, size_t requested)
+{
+	size_t minimum = requested < BOOT_MIN_HEAP_SIZE ? requested : BOOT_MIN_HEAP_SIZE;
+	if (size <= minimum)
+		return 0;
+	size_t next = (size / 2) & ~(size_t)KERNEL_PAGE_MASK;
+	return next > minimum ? next : minimum;
+}
 
 
 status_t

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <boot/crc32.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
 #include <boot/kernel_regions.h>
@@ -48,7 +47,6 @@ modules_copy(const void *data, size_t size, preloaded_image *image)
 	memcpy(target, data, size);
 	image->address = address;
 	image->size = size;
-	image->crc32 = crc32(0, target, size);
 	return B_OK;
 }
 
@@ -96,7 +94,7 @@ boot_load_module(const char *path, const char *commandLine, char *error,
 	char event[BOOT_EVENT_NAME_LENGTH];
 	snprintf(event, sizeof(event), "module %s", path);
 	timeline_mark(event, size);
-	boot_dprintf("boot: module %s loaded, %zu bytes at %#llx, crc32 %08x\n", path, size,
-		(unsigned long long)image.address, image.crc32);
+	boot_dprintf("boot: module %s loaded, %zu bytes at %#llx\n", path, size,
+		(unsigned long long)image.address);
 	return B_OK;
 }

@@ -5,6 +5,7 @@
 #include "efi_platform.h"
 
 #include <boot/handoff.h>
+#include <boot/heap.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
@@ -24,30 +25,42 @@ static EFI_PHYSICAL_ADDRESS sHeapBase;
 static UINTN sHeapPages;
 
 
+/*
+ * The largest heap the firmware has in one piece, from the size asked for
+ * down to BOOT_MIN_HEAP_SIZE: a machine of 64 MiB has no 16 MiB left in one
+ * piece once OVMF has set up, and a smaller heap boots as well.
+ */
 status_t
 platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 {
-	size_t size = args->heap_size;
-	if (size == 0)
-		size = sHeapSetting.kib != 0 ? (size_t)sHeapSetting.kib * 1024 : BOOT_DEFAULT_HEAP_SIZE;
-	UINTN pages = (size + KERNEL_EFI_PAGE_SIZE - 1) / KERNEL_EFI_PAGE_SIZE;
+	size_t requested = args->heap_size;
+	if (requested == 0) {
+		requested = sHeapSetting.kib != 0
+			? (size_t)sHeapSetting.kib * 1024 : BOOT_DEFAULT_HEAP_SIZE;
+	}
+	requested = (requested + KERNEL_EFI_PAGE_SIZE - 1) & ~(size_t)(KERNEL_EFI_PAGE_SIZE - 1);
 
 	/* LoaderData: the kernel sees these pages as free RAM after handoff. */
 	EFI_PHYSICAL_ADDRESS base;
-	EFI_STATUS status = gBootServices->AllocatePages(AllocateAnyPages,
-		EfiLoaderData, pages, &base);
-	if (status != EFI_SUCCESS) {
-		boot_dprintf("efi: cannot allocate %llu heap pages (%#llx)\n",
-			(unsigned long long)pages, (unsigned long long)status);
-		return B_NO_MEMORY;
+	size_t size = requested;
+	while (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
+			size / KERNEL_EFI_PAGE_SIZE, &base) != EFI_SUCCESS) {
+		size_t next = heap_next_region_size(size, requested);
+		if (next == 0) {
+			boot_printf("efi: no %zu KiB of memory in one piece for the loader heap"
+				" (the least it takes; %zu KiB asked for)\n", size / 1024, requested / 1024);
+			return B_NO_MEMORY;
+		}
+		boot_dprintf("efi: no %zu KiB in one piece for the heap, trying %zu KiB\n",
+			size / 1024, next / 1024);
+		size = next;
 	}
 
 	sHeapBase = base;
-	sHeapPages = pages;
+	sHeapPages = size / KERNEL_EFI_PAGE_SIZE;
 	*_base = (void *)(uintptr_t)base;
-	*_top = (void *)(uintptr_t)(base + pages * KERNEL_EFI_PAGE_SIZE);
-	boot_dprintf("efi: heap at %#llx, %llu KiB\n", (unsigned long long)base,
-		(unsigned long long)(pages * KERNEL_EFI_PAGE_SIZE / 1024));
+	*_top = (void *)(uintptr_t)(base + size);
+	boot_dprintf("efi: heap at %#llx, %zu KiB\n", (unsigned long long)base, size / 1024);
 	return B_OK;
 }
 

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The loader heap and large allocations on anonymous mappings.
+ * The loader heap, in the simulated RAM as EFI's is in the machine's, and
+ * large allocations on anonymous mappings.
  */
 #include "host_platform.h"
 
 #include <sys/mman.h>
 
+#include <boot/handoff.h>
+#include <boot/heap.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
+#include <boot/stdio.h>
 
-static void *sHeapBase;
+static uint64_t sHeapPhysical;
 static size_t sHeapSize;
 
 
@@ -22,18 +26,34 @@ host_map(size_t size)
 }
 
 
+/*
+ * As on EFI: the largest piece of simulated RAM there is, from the size
+ * asked for down to BOOT_MIN_HEAP_SIZE, so that --memory shows what a small
+ * machine does.
+ */
 status_t
 platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 {
-	size_t size = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
-	size = (size + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
-	void *base = host_map(size);
-	if (base == NULL)
-		return B_NO_MEMORY;
-	sHeapBase = base;
+	size_t requested = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
+	requested = (requested + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
+	size_t size = requested;
+	uint64_t physical;
+	while (host_allocate_ram(size, &physical) != B_OK) {
+		size_t next = heap_next_region_size(size, requested);
+		if (next == 0) {
+			boot_printf("host: no %zu KiB of memory in one piece for the loader heap"
+				" (the least it takes; %zu KiB asked for)\n", size / 1024, requested / 1024);
+			return B_NO_MEMORY;
+		}
+		boot_dprintf("host: no %zu KiB in one piece for the heap, trying %zu KiB\n",
+			size / 1024, next / 1024);
+		size = next;
+	}
+	sHeapPhysical = physical;
 	sHeapSize = size;
-	*_base = base;
-	*_top = (char *)base + size;
+	*_base = host_physical_to_pointer(physical, size);
+	*_top = (char *)*_base + size;
+	boot_dprintf("host: heap at %#llx, %zu KiB\n", (unsigned long long)physical, size / 1024);
 	return B_OK;
 }
 
@@ -41,10 +61,13 @@ platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 void
 platform_release_heap(struct stage2_args *args, void *base)
 {
-	if (base == sHeapBase && sHeapBase != NULL) {
-		munmap(sHeapBase, sHeapSize);
-		sHeapBase = NULL;
-	}
+	if (sHeapSize == 0 || base != host_physical_to_pointer(sHeapPhysical, sHeapSize))
+		return;
+	host_free_ram(sHeapPhysical, sHeapSize);
+	/* As EFI does: the kernel checks these pages came back as usable RAM. */
+	gKernelArgs->loader_heap.start = sHeapPhysical;
+	gKernelArgs->loader_heap.size = sHeapSize;
+	sHeapSize = 0;
 }
 
 

@@ -38,6 +38,9 @@ extern struct host_options gHostOptions;
  * map of memoryMapPath (NULL: a PC-like default).
  */
 status_t host_memory_init(size_t size, const char *memoryMapPath);
+/* Pages of simulated RAM for the loader itself (its heap), zeroed; and back. */
+status_t host_allocate_ram(uint64_t size, uint64_t *_physical);
+void host_free_ram(uint64_t physical, uint64_t size);
 /* Where the process reaches simulated physical memory; NULL outside RAM. */
 void *host_physical_to_pointer(uint64_t physical, uint64_t size);
 /* The typed memory map and physical ranges of args, from the firmware map. */

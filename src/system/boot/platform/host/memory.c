@@ -148,6 +148,23 @@ host_allocate_pages(uint64_t count, uint64_t *_physical)
 
 
 status_t
+host_allocate_ram(uint64_t size, uint64_t *_physical)
+{
+	if (size == 0 || size > sMemorySize)
+		return B_NO_MEMORY;
+	return host_allocate_pages((size + KERNEL_PAGE_SIZE - 1) / KERNEL_PAGE_SIZE, _physical);
+}
+
+
+void
+host_free_ram(uint64_t physical, uint64_t size)
+{
+	host_mark_pages(physical / KERNEL_PAGE_SIZE, (size + KERNEL_PAGE_SIZE - 1) / KERNEL_PAGE_SIZE,
+		false);
+}
+
+
+status_t
 platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	uint32_t protection, bool exact)
 {

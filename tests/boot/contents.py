@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: MIT
+"""End-to-end integrity of what the loader loaded: the boot-check kernel
+prints the CRC-32 of each preloaded image and of each read-only kernel
+segment as it finds them in memory; these helpers say what they must be,
+from the files on the host. The loader itself computes no checksum."""
+
+import re
+import struct
+import zlib
+
+PAGE = 4096
+PT_LOAD = 1
+PF_W = 2
+SHT_SYMTAB = 2
+
+SEGMENT_LINE = re.compile(r"^  segment \[(\d+)\] vaddr (0x[0-9a-f]+) paddr \S+ size (0x[0-9a-f]+)"
+    r" [R-][W-][X-] crc32 (\S+)", re.M)
+IMAGE_LINE = re.compile(r'^  \[(\d+)\] \w+ "([^"]*)" 0x[0-9a-f]+ size (\d+) crc32 (\S+)$', re.M)
+
+
+def segment_contents(data, offset, filesz, vaddr, memsz):
+    """A PT_LOAD's page aligned mapping as the loader fills it: zeros from
+    the page start to p_vaddr, the file's p_offset .. p_offset + p_filesz,
+    zeros to the end of the page holding p_vaddr + p_memsz."""
+    start = vaddr & ~(PAGE - 1)
+    end = (vaddr + memsz + PAGE - 1) & ~(PAGE - 1)
+    body = bytes(vaddr - start) + data[offset:offset + filesz]
+    return start, body + bytes(end - start - len(body))
+
+
+def expected_segments(kernel_path):
+    """{page aligned vaddr: (size, crc32 as 8 hex digits, or "-" if writable)}."""
+    with open(kernel_path, "rb") as kernel:
+        data = kernel.read()
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    segments = {}
+    for i in range(phnum):
+        kind, flags, offset, vaddr, _, filesz, memsz, _ = struct.unpack_from("<IIQQQQQQ",
+            data, phoff + i * phentsize)
+        if kind != PT_LOAD or memsz == 0:
+            continue
+        start, contents = segment_contents(data, offset, filesz, vaddr, memsz)
+        crc = "-" if flags & PF_W else f"{zlib.crc32(contents):08x}"
+        segments[start] = (len(contents), crc)
+    return segments
+
+
+def expected_symbol_tables(kernel_path):
+    """{".symtab"/".strtab": (size, crc32)} from the section headers, or {}."""
+    with open(kernel_path, "rb") as kernel:
+        data = kernel.read()
+    shoff, = struct.unpack_from("<Q", data, 40)
+    shentsize, shnum = struct.unpack_from("<HH", data, 58)
+    sections = [struct.unpack_from("<IIQQQQII", data, shoff + i * shentsize)
+        for i in range(shnum)]
+    for _, kind, _, _, offset, size, link, _ in sections:
+        if kind == SHT_SYMTAB:
+            strings = sections[link]
+            return {name: (length, f"{zlib.crc32(data[start:start + length]):08x}")
+                for name, start, length in ((".symtab", offset, size),
+                    (".strtab", strings[4], strings[5]))}
+    return {}
+
+
+def reported_segments(log):
+    return {int(vaddr, 16): (int(size, 16), crc)
+        for _, vaddr, size, crc in SEGMENT_LINE.findall(log)}
+
+
+def reported_images(log):
+    """{name: (size, crc32 text)} of the preloaded images the kernel listed."""
+    return {name: (int(size), crc) for _, name, size, crc in IMAGE_LINE.findall(log)}
+
+
+def contents_problems(log, kernel_path, modules=None):
+    """What differs between memory as the kernel reported it and the files:
+    the kernel's segments, its symbol tables and each module, modules mapping the name it was
+    loaded by to the host file. An empty list when everything is intact."""
+    problems = []
+    expected = expected_segments(kernel_path)
+    reported = reported_segments(log)
+    if reported != expected:
+        problems.append(f"kernel segments {reported} in memory, {expected} in the file")
+    images = reported_images(log)
+    for name, want in expected_symbol_tables(kernel_path).items():
+        if images.get(name) != want:
+            problems.append(f"{name}: {images.get(name)} in memory, {want} in the file")
+    for name, path in (modules or {}).items():
+        with open(path, "rb") as module:
+            data = module.read()
+        want = (len(data), f"{zlib.crc32(data):08x}")
+        if images.get(name) != want:
+            problems.append(f"module {name}: {images.get(name)} in memory, {want} in the file")
+    return problems
