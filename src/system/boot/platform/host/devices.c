@@ -17,6 +17,8 @@
 #include <boot/stdio.h>
 
 #define IMAGE_BLOCK_SIZE	512
+#define LARGE_BLOCK_SIZE	4096
+#define GPT_SIGNATURE		"EFI PART"
 
 
 static status_t
@@ -52,8 +54,27 @@ static const struct block_device_ops kImageOps = {
 };
 
 
+/*
+ * A disk image does not say its sector size; its GPT does, by where the
+ * header is: LBA 1 is byte 4096 on a 4Kn disk. Anything else is taken as
+ * 512-byte sectors (an MBR disk of 4 KiB sectors needs --block-size).
+ */
+static uint32_t
+host_guess_block_size(int fd)
+{
+	char signature[sizeof(GPT_SIGNATURE) - 1];
+	if (pread(fd, signature, sizeof(signature), IMAGE_BLOCK_SIZE) == sizeof(signature)
+			&& memcmp(signature, GPT_SIGNATURE, sizeof(signature)) == 0)
+		return IMAGE_BLOCK_SIZE;
+	if (pread(fd, signature, sizeof(signature), LARGE_BLOCK_SIZE) == sizeof(signature)
+			&& memcmp(signature, GPT_SIGNATURE, sizeof(signature)) == 0)
+		return LARGE_BLOCK_SIZE;
+	return IMAGE_BLOCK_SIZE;
+}
+
+
 static status_t
-host_add_image(const char *path, int index)
+host_add_image(const char *path, uint32_t blockSize, int index)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat info;
@@ -72,7 +93,7 @@ host_add_image(const char *path, int index)
 	}
 	device->ops = &kImageOps;
 	device->size = (uint64_t)info.st_size;
-	device->block_size = IMAGE_BLOCK_SIZE;
+	device->block_size = blockSize != 0 ? blockSize : host_guess_block_size(fd);
 	device->flags = index == 0 ? BLOCK_DEVICE_BOOT_DISK : 0;
 	device->cookie = (void *)(intptr_t)fd;
 	snprintf(device->name, sizeof(device->name), "disk%d", index);
@@ -81,8 +102,8 @@ host_add_image(const char *path, int index)
 	status_t status = block_device_register(device);
 	if (status != B_OK)
 		return status;
-	boot_dprintf("host: %s is %s, %llu bytes\n", device->name, path,
-		(unsigned long long)device->size);
+	boot_dprintf("host: %s is %s, %llu bytes in %u-byte blocks\n", device->name, path,
+		(unsigned long long)device->size, device->block_size);
 	return B_OK;
 }
 
@@ -93,7 +114,8 @@ platform_add_block_devices(struct stage2_args *args)
 	int added = 0;
 	status_t failure = B_ENTRY_NOT_FOUND;
 	for (int i = 0; i < gHostOptions.image_count; i++) {
-		status_t status = host_add_image(gHostOptions.images[i], i);
+		status_t status = host_add_image(gHostOptions.images[i],
+			gHostOptions.block_sizes[i], i);
 		if (status == B_OK)
 			added++;
 		else

@@ -19,6 +19,7 @@ struct host_options {
 	const char	*kernel_path;		/* NULL: the loader's default */
 	const char	*memory_map_path;	/* NULL: the default firmware map */
 	const char	**images;			/* disk image files, boot disk first */
+	uint32_t	*block_sizes;		/* per image; 0: from its GPT, else 512 */
 	int			image_count;
 	/*
 	 * --kernel-args-abi: hand the checks kernel_args as a loader of another

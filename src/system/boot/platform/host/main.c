@@ -4,10 +4,12 @@
  *
  * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH]
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
- *     [--kernel-args-abi newer|older] IMAGE...
+ *     [--kernel-args-abi newer|older] [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
- * one the boot disk. FILE replaces the simulated firmware memory map (see
+ * one the boot disk. --block-size gives the sector size of the images after
+ * it (512 to 65536); without it an image whose GPT header is at byte 4096
+ * is a 4Kn disk, any other has 512-byte sectors. FILE replaces the simulated firmware memory map (see
  * firmware_map.c and docs/porting.md). The process exits 0 when the handed-over kernel_args
  * pass the boot checks, 1 when they do not, 2 when booting failed before
  * (and the console input closed in the menu), 3, 4 and 5 when the boot menu
@@ -46,7 +48,7 @@ host_usage(const char *program)
 {
 	fprintf(stderr, "usage: %s [--memory MIB] [--heap KIB] [--kernel PATH]"
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
-		" [--kernel-args-abi newer|older] IMAGE...\n", program);
+		" [--kernel-args-abi newer|older] [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
 
@@ -80,9 +82,11 @@ static void
 host_parse_options(int argc, char **argv)
 {
 	gHostOptions.images = calloc((size_t)argc, sizeof(char *));
+	gHostOptions.block_sizes = calloc((size_t)argc, sizeof(uint32_t));
 	sModules = calloc((size_t)argc, sizeof(struct stage2_module));
-	if (gHostOptions.images == NULL || sModules == NULL)
+	if (gHostOptions.images == NULL || gHostOptions.block_sizes == NULL || sModules == NULL)
 		exit(2);
+	uint32_t blockSize = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *option = argv[i];
@@ -108,9 +112,16 @@ host_parse_options(int argc, char **argv)
 				gHostOptions.kernel_args_abi = HOST_ABI_OLDER;
 			else
 				host_usage(argv[0]);
+		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
+			size_t size = host_size_option(argv[0], argv[++i], 1);
+			/* What disks have: 512 to 64 KiB, a power of two. */
+			if (size < 512 || size > 65536 || (size & (size - 1)) != 0)
+				host_usage(argv[0]);
+			blockSize = (uint32_t)size;
 		} else if (option[0] == '-') {
 			host_usage(argv[0]);
 		} else {
+			gHostOptions.block_sizes[gHostOptions.image_count] = blockSize;
 			gHostOptions.images[gHostOptions.image_count++] = option;
 		}
 	}
