@@ -4,7 +4,7 @@
  * read before anything else, so that its value is the moment the loader let
  * go: rdtsc changes only rax and rdx, and rdi and rsi still hold what the
  * loader passed (kernel_args and the CPU number from our loader, 0 from the
- * floor loader).
+ * floor loader and from multiboot.S).
  */
 
 	.section .text.entry, "ax", @progbits
@@ -14,6 +14,9 @@ _start:
 	rdtsc
 	movl	%eax, gTimingEntryCycles(%rip)
 	movl	%edx, gTimingEntryCycles + 4(%rip)
+	/* Multiboot2 (multiboot.S) joins here from its own entry, in long mode. */
+	.globl gTimingKernelStarted
+gTimingKernelStarted:
 	cld
 	/* A stack of its own: the floor loader leaves the firmware's. */
 	leaq	sStackTop(%rip), %rsp
