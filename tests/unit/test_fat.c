@@ -356,6 +356,37 @@ TEST(fat_reads_fragmented_files_in_few_requests)
 }
 
 
+/*
+ * On fat32-s8 (4 KiB clusters) /frag/fragmented.bin is 4 KiB fragments with
+ * 4 KiB gaps: 21 runs read whole, in one request per halving of what is
+ * left (the gaps must fit the buffer), not one per run.
+ */
+TEST(fat_4k_fragments_take_few_requests)
+{
+	struct block_device *disk;
+	CHECK_EQ(mount_file("fat32-s8", 512, &disk), B_OK);
+	struct vfs_stat stat;
+	CHECK_EQ(vfs_stat("/frag/fragmented.bin", &stat, NULL, 0), B_OK);
+	struct vfs_file *file;
+	CHECK_EQ(vfs_open("/frag/fragmented.bin", &file, NULL, 0), B_OK);
+	uint8_t *buffer = malloc(stat.size);
+	CHECK(buffer != NULL);
+	test_disk_reset_stats(disk);
+	size_t bytesRead;
+	CHECK_EQ(vfs_read(file, 0, buffer, stat.size, &bytesRead, NULL, 0), B_OK);
+	CHECK_EQ(bytesRead, stat.size);
+	struct test_disk_stats stats = test_disk_stats(disk);
+	if (stats.reads > 6 || stats.bytes > 2 * stat.size) {
+		unit_fail(__FILE__, __LINE__, "%llu reads of %llu bytes for %llu",
+			(unsigned long long)stats.reads, (unsigned long long)stats.bytes,
+			(unsigned long long)stat.size);
+	}
+	free(buffer);
+	vfs_close(file);
+	vfs_cleanup();
+}
+
+
 /* Reads of every size at every offset of a fragmented file, against mtools' copy. */
 TEST(fat_coalesced_reads_return_the_right_bytes_anywhere)
 {
