@@ -11,7 +11,6 @@
 
 #include <boot/crc32.h>
 #include <boot/handoff.h>
-#include <boot/heap.h>
 #include <boot/kernel_regions.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
