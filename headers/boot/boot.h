@@ -38,8 +38,9 @@ struct boot_request {
  * <message>") is in error, and every kernel region, page-table page and
  * file buffer the attempt took is given back: kernel_args is fresh, its
  * timeline keeps what was marked before the attempt, and the attempt can be
- * made again. Errors: those of vfs_load_file(), elf_load_kernel(),
- * boot_load_module() and platform_prepare_kernel_start(), B_NO_MEMORY.
+ * made again. Errors: those of vfs_open_regular(), vfs_read_exact(),
+ * elf_load_kernel_file(), boot_load_module() and
+ * platform_prepare_kernel_start(), B_NO_MEMORY.
  */
 status_t boot_prepare(const struct boot_request *request, char *error, size_t errorSize);
 

@@ -25,6 +25,26 @@ struct elf_policy {
 };
 
 /*
+ * A kernel file read by offset, so that only what loading needs is read and
+ * segments go straight to their final pages. read() fills exactly length
+ * bytes at offset, a range the ELF code has checked against size, or fails
+ * with a status_t (the ELF code then gives "cannot read the file" as reason).
+ */
+struct elf_file {
+	uint64_t	size;
+	status_t	(*read)(void *cookie, uint64_t offset, void *buffer, size_t length);
+	void		*cookie;
+};
+
+/* A file already in memory, for the functions below that take a buffer. */
+struct elf_memory_file {
+	struct elf_file	file;
+	const uint8_t	*data;
+};
+
+void elf_memory_file_init(struct elf_memory_file *memory, const void *data, size_t size);
+
+/*
  * Check that image (size bytes, the whole file) is an ELF64 little-endian
  * executable for policy->machine whose loadable segments are sane: inside
  * the file, inside the window, non-overlapping, memsz >= filesz, no
@@ -44,6 +64,18 @@ status_t elf_validate(const void *image, size_t size,
  * failure are freed again.
  */
 status_t elf_load_kernel(const void *image, size_t size, const char *name,
+	const struct elf_policy *policy, kernel_image *kernel,
+	const char **_reason);
+
+/*
+ * elf_load_kernel reading from file: the ELF header and the program headers
+ * are read and validated before anything else, so that a file that is not a
+ * bootable kernel is refused after at most its headers are read; each
+ * segment's file bytes are then read straight into its region, which is
+ * allocated with REGION_UNZEROED, and only the bytes around them are zeroed.
+ * Errors: those of elf_load_kernel and of file->read.
+ */
+status_t elf_load_kernel_file(const struct elf_file *file, const char *name,
 	const struct elf_policy *policy, kernel_image *kernel,
 	const char **_reason);
 
@@ -70,6 +102,10 @@ struct elf_symbol_tables {
 status_t elf_find_symbol_tables(const void *image, size_t size,
 	struct elf_symbol_tables *tables, const char **_reason);
 
+/* elf_find_symbol_tables reading by offset: headers, then the symbols in chunks. */
+status_t elf_find_symbol_tables_file(const struct elf_file *file,
+	struct elf_symbol_tables *tables, const char **_reason);
+
 /* The kernel's symbols take this many preloaded images. */
 #define ELF_SYMBOL_IMAGES	2
 
@@ -83,6 +119,14 @@ status_t elf_find_symbol_tables(const void *image, size_t size,
  * a region allocated before a failure is freed again.
  */
 status_t elf_load_symbols(const void *image, size_t size,
+	preloaded_image images[ELF_SYMBOL_IMAGES], uint32_t *_count,
+	const char **_reason);
+
+/*
+ * elf_load_symbols reading by offset: each table is read once, straight
+ * into its region, and the symbol names are checked there.
+ */
+status_t elf_load_symbols_file(const struct elf_file *file,
 	preloaded_image images[ELF_SYMBOL_IMAGES], uint32_t *_count,
 	const char **_reason);
 

@@ -73,10 +73,18 @@ void platform_free_large(void *address, size_t size);
 #define REGION_READ		0x1
 #define REGION_WRITE	0x2
 #define REGION_EXECUTE	0x4
+/*
+ * Not a protection: the caller writes every byte of the region itself (a
+ * segment read from a file), so the port need not zero it first.
+ */
+#define REGION_UNZEROED	0x100
+#define REGION_PROTECTION_MASK	(REGION_READ | REGION_WRITE | REGION_EXECUTE)
 
 /*
  * Allocate size bytes (rounded up to pages) of zeroed memory that survives the
- * handoff and is mapped in the kernel's address space. With exact, the region
+ * handoff and is mapped in the kernel's address space; with REGION_UNZEROED
+ * in protection its contents are undefined instead (the port may zero it or
+ * not), which spares a pass over memory the caller overwrites anyway. With exact, the region
  * is placed at *_kernel_address, which must be page aligned and inside the
  * kernel window; otherwise the port picks an address and returns it there.
  * The port records the region for the kernel_args ranges and page tables.

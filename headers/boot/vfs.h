@@ -132,6 +132,20 @@ struct vfs_volume *vfs_file_volume(const struct vfs_file *file);
 status_t vfs_read(struct vfs_file *file, uint64_t offset, void *buffer,
 	size_t length, size_t *_bytesRead, char *error, size_t errorSize);
 
+/*
+ * Open the file at path for reading by offset, refusing a directory; *_size
+ * gets its size. Errors: those of vfs_open, B_BAD_VALUE (a directory).
+ */
+status_t vfs_open_regular(const char *path, struct vfs_file **_file, uint64_t *_size,
+	char *error, size_t errorSize);
+
+/*
+ * vfs_read of exactly length bytes: fewer, at the end of the file, is the
+ * error B_IO_ERROR ("read <n> of <length> bytes").
+ */
+status_t vfs_read_exact(struct vfs_file *file, uint64_t offset, void *buffer,
+	size_t length, char *error, size_t errorSize);
+
 status_t vfs_stat(const char *path, struct vfs_stat *stat, char *error,
 	size_t errorSize);
 

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Resource limits in QEMU: a loader heap too small to load with must end in
-the menu with an out-of-memory error, not in the firmware; a machine too
-small for the default heap boots with a smaller one; a kernel larger than
-the machine's memory ends in the menu. (The corrupted-input case
-elf-memsz-beyond-ram is the same on a 256 MiB machine.)"""
+the menu with an out-of-memory error, not in the firmware (the kernel file
+itself needs no heap); a machine too small for the default heap boots with
+a smaller one; a kernel larger than the machine's memory ends in the menu.
+(The corrupted-input case elf-memsz-beyond-ram is the same on a 256 MiB
+machine.)"""
 
 import os
 import re
@@ -62,15 +63,15 @@ def test_set_loader_heap_changes_the_heap_the_loader_asks_for(tmp_path):
     assert stranger.read_bytes() == b"MZ" + bytes(4096)
 
 
-def test_heap_too_small_for_the_kernel_file(tmp_path, log_path):
-    # 512 KiB: the disk's 256 KiB I/O buffer and the volume fit; the
-    # 313 KiB kernel file does not.
+def test_heap_smaller_than_the_kernel_file_boots(tmp_path, log_path):
+    # 512 KiB: the disk's 256 KiB I/O buffer and the volume fit, the 313 KiB
+    # kernel file would not; it needs no room there, since its segments are
+    # read straight into their pages.
     image = make_image(tmp_path, loader=loader_with_heap(tmp_path, 512))
-    result = boot(image, log_path, timeout=90, until=MENU_END)
+    result = boot(image, log_path, timeout=90)
     assert "efi: heap at " in result.log and ", 512 KiB" in result.log, result.tail()
-    size = os.path.getsize(KERNEL)
-    assert_menu_shows(result,
-        f"cannot load the kernel: disk0p1 (ESP): /boot/kernel: out of memory ({size} bytes)")
+    assert os.path.getsize(KERNEL) > 512 * 1024 - 256 * 1024
+    assert "BOOTCHECK PASS" in result.log, result.tail()
 
 
 def test_heap_too_small_for_any_disk(tmp_path, log_path):

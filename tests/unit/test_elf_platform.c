@@ -4,6 +4,7 @@
  */
 #include "test_elf_platform.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ struct fake_region {
 	uint64_t	kernel_address;
 	uint64_t	size;
 	uint32_t	protection;
+	bool		unzeroed;
 	uint8_t		*memory;
 };
 
@@ -83,6 +85,17 @@ fake_platform_protection(uint64_t kernel_address)
 }
 
 
+bool
+fake_platform_unzeroed(uint64_t kernel_address)
+{
+	for (uint32_t i = 0; i < sRegionCount; i++) {
+		if (sRegions[i].kernel_address == kernel_address)
+			return sRegions[i].unzeroed;
+	}
+	return false;
+}
+
+
 status_t
 platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	uint32_t protection, bool exact)
@@ -116,14 +129,15 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	if (memory == NULL)
 		return B_NO_MEMORY;
 	/*
-	 * The real hook hands out zeroed memory; poisoning it here proves the
-	 * loader zeroes what the kernel expects to be zero by itself.
+	 * The real hook may hand out REGION_UNZEROED memory as it was; poisoning
+	 * it here proves the loader writes every byte the kernel sees.
 	 */
-	memset(memory, 0xa5, pages);
+	memset(memory, (protection & REGION_UNZEROED) != 0 ? 0xa5 : 0, pages);
 
 	sRegions[sRegionCount].kernel_address = address;
 	sRegions[sRegionCount].size = pages;
-	sRegions[sRegionCount].protection = protection;
+	sRegions[sRegionCount].protection = protection & REGION_PROTECTION_MASK;
+	sRegions[sRegionCount].unzeroed = (protection & REGION_UNZEROED) != 0;
 	sRegions[sRegionCount].memory = memory;
 	sRegionCount++;
 	if (!exact)
@@ -178,4 +192,38 @@ platform_loader_to_kernel(const void *loader_address)
 			return region->kernel_address + (address - memory);
 	}
 	return 0;
+}
+
+
+static status_t
+fake_file_read(void *cookie, uint64_t offset, void *buffer, size_t length)
+{
+	struct fake_file *file = cookie;
+	if (offset > file->file.size || length > file->file.size - offset)
+		sErrors++;
+	if (file->read_count < FAKE_FILE_MAX_READS) {
+		file->reads[file->read_count] = (struct fake_file_read){
+			.offset = offset, .length = length, .buffer = buffer };
+	}
+	if ((int)file->read_count++ == file->fail_read)
+		return B_IO_ERROR;
+	file->bytes_read += length;
+	uint8_t *out = buffer;
+	for (size_t i = 0; i < length; i++) {
+		out[i] = offset + i < file->data_size ? file->data[offset + i] : file->filler;
+	}
+	return B_OK;
+}
+
+
+void
+fake_file_init(struct fake_file *file, const void *data, uint64_t dataSize, uint64_t size)
+{
+	memset(file, 0, sizeof(*file));
+	file->file.size = size;
+	file->file.read = fake_file_read;
+	file->file.cookie = file;
+	file->data = data;
+	file->data_size = dataSize;
+	file->fail_read = -1;
 }

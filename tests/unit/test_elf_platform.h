@@ -5,9 +5,11 @@
 #ifndef TEST_ELF_PLATFORM_H
 #define TEST_ELF_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <boot/elf.h>
 #include <boot/status.h>
 
 #define FAKE_MAX_REGIONS	32
@@ -30,5 +32,35 @@ uint32_t fake_platform_errors(void);
 
 /* The protection a region at exactly kernel_address was allocated with. */
 uint32_t fake_platform_protection(uint64_t kernel_address);
+
+/* Whether that region was asked for with REGION_UNZEROED. */
+bool fake_platform_unzeroed(uint64_t kernel_address);
+
+/*
+ * A kernel file of size bytes read through struct elf_file that records every
+ * read: its first data_size bytes from data, the rest filler (so that a file
+ * far too large to hold can be offered).
+ */
+#define FAKE_FILE_MAX_READS	64
+
+struct fake_file_read {
+	uint64_t	offset;
+	size_t		length;
+	void		*buffer;
+};
+
+struct fake_file {
+	struct elf_file			file;
+	const uint8_t			*data;
+	uint64_t				data_size;
+	uint8_t					filler;
+	uint64_t				bytes_read;
+	uint32_t				read_count;
+	int						fail_read;		/* this read fails (B_IO_ERROR); -1: none */
+	struct fake_file_read	reads[FAKE_FILE_MAX_READS];
+};
+
+void fake_file_init(struct fake_file *file, const void *data, uint64_t dataSize,
+	uint64_t size);
 
 #endif

@@ -26,6 +26,8 @@
 #define FILE_SIZE			(SECTIONS_OFFSET + SECTION_COUNT * sizeof(Elf64_Shdr))
 #define ENTRY				0xffffffff80000040ULL
 
+#define PAGE_SIZE_FOR_TESTS	KERNEL_PAGE_SIZE
+
 static const char kStrings[] = "\0_start\0kernel_main";
 
 struct symbols_file {
@@ -373,6 +375,53 @@ TEST(symbols_are_loaded_read_only_and_copied_exactly)
 	CHECK(strcmp((const char *)platform_kernel_to_loader(images[1].address) + symbol.st_name,
 		"_start") == 0);
 	CHECK_EQ(fake_platform_errors(), 0);
+	free(bytes);
+	fake_platform_reset();
+}
+
+
+TEST(symbols_from_a_file_are_read_once_into_their_regions)
+{
+	fake_platform_reset();
+	struct symbols_file file = valid_file();
+	uint8_t *bytes = file_bytes(&file);
+	struct fake_file reader;
+	fake_file_init(&reader, bytes, file.size, file.size);
+	preloaded_image images[ELF_SYMBOL_IMAGES];
+	uint32_t count = 99;
+	const char *reason = "(not set)";
+
+	CHECK_EQ(elf_load_symbols_file(&reader.file, images, &count, &reason), B_OK);
+	CHECK(reason == NULL);
+	CHECK_EQ(count, 2);
+	/* The header, two section headers, the strings' last byte, then both tables. */
+	CHECK_EQ(reader.bytes_read, sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Shdr) + 1
+		+ 3 * sizeof(Elf64_Sym) + sizeof(kStrings));
+	uint32_t tableReads = 0;
+	for (uint32_t i = 0; i < reader.read_count; i++) {
+		for (int k = 0; k < 2; k++) {
+			if (reader.reads[i].buffer == platform_kernel_to_loader(images[k].address)) {
+				CHECK_EQ(reader.reads[i].length, images[k].size);
+				tableReads++;
+			}
+		}
+	}
+	CHECK_EQ(tableReads, 2);
+	CHECK(fake_platform_unzeroed(images[0].address));
+	/* The rest of each table's last page is zeroed, not left as it was. */
+	const uint8_t *strings = platform_kernel_to_loader(images[1].address);
+	for (uint64_t i = images[1].size; i < PAGE_SIZE_FOR_TESTS; i++)
+		CHECK_EQ(strings[i], 0);
+	CHECK_EQ(fake_platform_errors(), 0);
+
+	/* A failed read says so and leaves no region. */
+	fake_platform_reset();
+	fake_file_init(&reader, bytes, file.size, file.size);
+	reader.fail_read = 5;
+	CHECK_EQ(elf_load_symbols_file(&reader.file, images, &count, &reason), B_IO_ERROR);
+	CHECK(reason != NULL && strcmp(reason, "cannot read the file") == 0);
+	CHECK_EQ(count, 0);
+	CHECK_EQ(fake_platform_region_count(), 0);
 	free(bytes);
 	fake_platform_reset();
 }

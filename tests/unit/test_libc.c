@@ -444,6 +444,91 @@ TEST(string_memmove_overlapping)
 }
 
 
+/*
+ * Every size from 0 to 200 and a few large ones, from every alignment of a
+ * word: the byte loops, the word loops and the architecture's wide copy and
+ * fill (from ARCH_STRING_BULK_BYTES on) each get their share, and nothing
+ * around the destination may change.
+ */
+static const size_t kWideSizes[] = { 255, 256, 257, 1000, 4096, 4099, 65536 + 13 };
+
+static void
+check_copy_and_fill(uint8_t *source, uint8_t *expected, uint8_t *actual, size_t room,
+	size_t destOffset, size_t sourceOffset, size_t length)
+{
+	memset(expected, 0xaa, room);
+	memset(actual, 0xaa, room);
+	memcpy(expected + destOffset, source + sourceOffset, length);
+	CHECK(boot_memcpy(actual + destOffset, source + sourceOffset, length)
+		== actual + destOffset);
+	CHECK(memcmp(actual, expected, room) == 0);
+
+	int value = 0x100 + (int)(destOffset * 8 + length);
+	memset(expected + destOffset, value, length);
+	CHECK(boot_memset(actual + destOffset, value, length) == actual + destOffset);
+	CHECK(memcmp(actual, expected, room) == 0);
+}
+
+
+TEST(string_every_size_and_alignment)
+{
+	const size_t room = 65536 + 64;
+	uint8_t *source = malloc(room);
+	uint8_t *expected = malloc(room);
+	uint8_t *actual = malloc(room);
+	CHECK(source != NULL && expected != NULL && actual != NULL);
+	for (size_t i = 0; i < room; i++)
+		source[i] = (uint8_t)(i * 13 + (i >> 8));
+
+	for (size_t destOffset = 0; destOffset < 9; destOffset++) {
+		for (size_t sourceOffset = 0; sourceOffset < 9; sourceOffset++) {
+			for (size_t length = 0; length <= 200; length++) {
+				check_copy_and_fill(source, expected, actual, 256, destOffset,
+					sourceOffset, length);
+			}
+			for (size_t i = 0; i < sizeof(kWideSizes) / sizeof(kWideSizes[0]); i++) {
+				check_copy_and_fill(source, expected, actual, room, destOffset,
+					sourceOffset, kWideSizes[i]);
+			}
+		}
+	}
+	free(source);
+	free(expected);
+	free(actual);
+}
+
+
+/* Overlap in both directions, by less than a word and by more, up to wide sizes. */
+TEST(string_memmove_overlapping_wide)
+{
+	const size_t room = 8192;
+	uint8_t *expected = malloc(room);
+	uint8_t *actual = malloc(room);
+	CHECK(expected != NULL && actual != NULL);
+	static const size_t kShifts[] = { 0, 1, 3, 7, 8, 9, 15, 64, 127, 128, 1000 };
+	static const size_t kLengths[] = { 0, 1, 7, 8, 16, 127, 128, 129, 200, 1024, 4000 };
+
+	for (size_t base = 0; base < 9; base++) {
+		for (size_t s = 0; s < sizeof(kShifts) / sizeof(kShifts[0]); s++) {
+			for (size_t l = 0; l < sizeof(kLengths) / sizeof(kLengths[0]); l++) {
+				for (int down = 0; down < 2; down++) {
+					size_t from = base + (down ? kShifts[s] : 0);
+					size_t to = base + (down ? 0 : kShifts[s]);
+					for (size_t i = 0; i < room; i++)
+						expected[i] = actual[i] = (uint8_t)(i ^ (i >> 7) ^ 0x5a);
+					memmove(expected + to, expected + from, kLengths[l]);
+					CHECK(boot_memmove(actual + to, actual + from, kLengths[l])
+						== actual + to);
+					CHECK(memcmp(actual, expected, room) == 0);
+				}
+			}
+		}
+	}
+	free(expected);
+	free(actual);
+}
+
+
 TEST(string_memcmp_memchr)
 {
 	uint8_t a[64];

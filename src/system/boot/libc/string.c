@@ -24,6 +24,53 @@ typedef uintptr_t __attribute__((may_alias)) aligned_word;
 
 #define WORD_SIZE	sizeof(uintptr_t)
 
+/*
+ * An architecture with wide copy and fill instructions provides them in
+ * <arch_string.h> (headers/arch/<arch>/); the word loops below serve the rest
+ * and every block shorter than ARCH_STRING_BULK_BYTES.
+ */
+#if __has_include(<arch_string.h>)
+#	include <arch_string.h>
+#	define HAVE_ARCH_STRING	1
+#else
+#	define HAVE_ARCH_STRING	0
+#	define ARCH_STRING_BULK_BYTES	SIZE_MAX
+#endif
+
+
+/* Copy whole words upwards to a word-aligned destination. */
+static inline __attribute__((always_inline)) NO_LIBCALLS void
+copy_words_forward(uint8_t *to, const uint8_t *from, size_t words)
+{
+#if HAVE_ARCH_STRING
+	if (words * WORD_SIZE >= ARCH_STRING_BULK_BYTES) {
+		arch_copy_words_forward(to, from, words);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < words; i++) {
+		*(aligned_word *)to = *(const unaligned_word *)from;
+		to += WORD_SIZE;
+		from += WORD_SIZE;
+	}
+}
+
+
+static inline __attribute__((always_inline)) NO_LIBCALLS void
+fill_words(uint8_t *to, uintptr_t word, size_t words)
+{
+#if HAVE_ARCH_STRING
+	if (words * WORD_SIZE >= ARCH_STRING_BULK_BYTES) {
+		arch_fill_words(to, word, words);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < words; i++) {
+		*(aligned_word *)to = word;
+		to += WORD_SIZE;
+	}
+}
+
 
 /*
  * Also serves memmove when the destination starts below the source: every
@@ -37,12 +84,11 @@ copy_forward(uint8_t *to, const uint8_t *from, size_t length)
 			*to++ = *from++;
 			length--;
 		}
-		while (length >= WORD_SIZE) {
-			*(aligned_word *)to = *(const unaligned_word *)from;
-			to += WORD_SIZE;
-			from += WORD_SIZE;
-			length -= WORD_SIZE;
-		}
+		size_t words = length / WORD_SIZE;
+		copy_words_forward(to, from, words);
+		to += words * WORD_SIZE;
+		from += words * WORD_SIZE;
+		length -= words * WORD_SIZE;
 	}
 	while (length-- > 0)
 		*to++ = *from++;
@@ -100,11 +146,10 @@ memset(void *dest, int value, size_t length)
 			*to++ = byte;
 			length--;
 		}
-		while (length >= WORD_SIZE) {
-			*(aligned_word *)to = word;
-			to += WORD_SIZE;
-			length -= WORD_SIZE;
-		}
+		size_t words = length / WORD_SIZE;
+		fill_words(to, word, words);
+		to += words * WORD_SIZE;
+		length -= words * WORD_SIZE;
 	}
 	while (length-- > 0)
 		*to++ = byte;

@@ -33,13 +33,34 @@ boot_fail(char *error, size_t errorSize, const char *format, ...)
 }
 
 
+/* The kernel file as the ELF code reads it, remembering why a read failed. */
+struct boot_kernel_file {
+	struct elf_file		file;
+	struct vfs_file		*vfs_file;
+	bool				read_failed;
+	char				reason[VFS_ERROR_SIZE];
+};
+
+
+static status_t
+boot_kernel_read(void *cookie, uint64_t offset, void *buffer, size_t length)
+{
+	struct boot_kernel_file *kernelFile = cookie;
+	status_t status = vfs_read_exact(kernelFile->vfs_file, offset, buffer, length,
+		kernelFile->reason, sizeof(kernelFile->reason));
+	if (status != B_OK)
+		kernelFile->read_failed = true;
+	return status;
+}
+
+
 /* The kernel's symbol and string tables, when it has them, as preloaded images. */
 static status_t
-boot_load_kernel_symbols(const void *data, size_t size, const char **_reason)
+boot_load_kernel_symbols(const struct elf_file *file, const char **_reason)
 {
 	preloaded_image images[ELF_SYMBOL_IMAGES];
 	uint32_t count;
-	status_t status = elf_load_symbols(data, size, images, &count, _reason);
+	status_t status = elf_load_symbols_file(file, images, &count, _reason);
 	for (uint32_t i = 0; status == B_OK && i < count; i++) {
 		status = boot_add_preloaded_image(&images[i]);
 		if (status != B_OK)
@@ -51,19 +72,23 @@ boot_load_kernel_symbols(const void *data, size_t size, const char **_reason)
 }
 
 
+/*
+ * Read the kernel by its headers: a file that is not a bootable kernel is
+ * refused after its headers, and the segments go straight to their pages.
+ */
 static status_t
 boot_load_kernel(const char *path, bool allowWriteExecute, char *error, size_t errorSize)
 {
-	void *data;
-	size_t size;
+	struct boot_kernel_file kernelFile = {
+		.file = { .read = boot_kernel_read, .cookie = &kernelFile },
+	};
 	char reason[VFS_ERROR_SIZE];
-	status_t status = vfs_load_file(path, &data, &size, reason, sizeof(reason));
+	status_t status = vfs_open_regular(path, &kernelFile.vfs_file, &kernelFile.file.size,
+		reason, sizeof(reason));
 	if (status != B_OK) {
 		boot_fail(error, errorSize, "cannot load the kernel: %s", reason);
 		return status;
 	}
-	boot_dprintf("boot: read %s, %zu bytes\n", path, size);
-	timeline_mark("kernel loaded", size);
 
 	const struct elf_policy policy = {
 		.machine = KERNEL_ARCH_ELF_MACHINE,
@@ -72,16 +97,24 @@ boot_load_kernel(const char *path, bool allowWriteExecute, char *error, size_t e
 		.allow_write_execute = allowWriteExecute,
 	};
 	const char *elfReason = NULL;
-	status = elf_load_kernel(data, size, path, &policy, &gKernelArgs->kernel, &elfReason);
+	status = elf_load_kernel_file(&kernelFile.file, path, &policy, &gKernelArgs->kernel,
+		&elfReason);
 	if (status == B_OK)
-		status = boot_load_kernel_symbols(data, size, &elfReason);
-	heap_free(data);
+		status = boot_load_kernel_symbols(&kernelFile.file, &elfReason);
+	vfs_close(kernelFile.vfs_file);
+	if (status != B_OK && kernelFile.read_failed) {
+		boot_fail(error, errorSize, "cannot load the kernel: %s", kernelFile.reason);
+		return status;
+	}
 	if (status != B_OK) {
 		boot_fail(error, errorSize, "kernel %s is not bootable: %s", path,
 			elfReason != NULL ? elfReason : status_string(status));
 		return status;
 	}
 
+	boot_dprintf("boot: read %s, %llu bytes\n", path,
+		(unsigned long long)kernelFile.file.size);
+	timeline_mark("kernel loaded", kernelFile.file.size);
 	boot_dprintf("boot: kernel %s loaded, entry %#llx, %u segments\n", path,
 		(unsigned long long)gKernelArgs->kernel.entry, gKernelArgs->kernel.segment_count);
 	return B_OK;

@@ -76,7 +76,7 @@ elf_is_power_of_two(uint64_t value)
  * accepted before it, and describe it in *segment.
  */
 static status_t
-elf_check_segment(const Elf64_Phdr *header, size_t fileSize,
+elf_check_segment(const Elf64_Phdr *header, uint64_t fileSize,
 	const struct elf_policy *policy, const struct elf_image *image,
 	struct elf_segment *segment, const char **_reason)
 {
@@ -146,24 +146,100 @@ elf_check_segment(const Elf64_Phdr *header, size_t fileSize,
 }
 
 
-/* Everything elf_validate promises, leaving the parsed file in *image. */
 static status_t
-elf_parse(const void *data, size_t size, const struct elf_policy *policy,
+elf_memory_read(void *cookie, uint64_t offset, void *buffer, size_t length)
+{
+	const struct elf_memory_file *memory = cookie;
+	memcpy(buffer, memory->data + offset, length);
+	return B_OK;
+}
+
+
+void
+elf_memory_file_init(struct elf_memory_file *memory, const void *data, size_t size)
+{
+	memory->data = data;
+	memory->file.size = size;
+	memory->file.read = elf_memory_read;
+	memory->file.cookie = memory;
+}
+
+
+static status_t
+elf_read(const struct elf_file *file, uint64_t offset, void *buffer, size_t length,
+	const char **_reason)
+{
+	status_t status = file->read(file->cookie, offset, buffer, length);
+	if (status != B_OK)
+		return elf_fail(_reason, "cannot read the file", status);
+	return B_OK;
+}
+
+
+/* Program headers are read this many at a time: a few hundred bytes of stack. */
+#define ELF_PHDR_CHUNK	16
+
+
+/* Check the PT_LOAD entries of a program header table the caller placed in the file. */
+static status_t
+elf_parse_program_headers(const struct elf_file *file, const struct elf_policy *policy,
 	struct elf_image *image, const char **_reason)
 {
-	const uint8_t *bytes = data;
+	const Elf64_Ehdr *header = &image->header;
+	Elf64_Phdr chunk[ELF_PHDR_CHUNK];
+
+	for (uint32_t first = 0; first < header->e_phnum; first += ELF_PHDR_CHUNK) {
+		uint32_t count = header->e_phnum - first < ELF_PHDR_CHUNK
+			? header->e_phnum - first : ELF_PHDR_CHUNK;
+		status_t status = elf_read(file, header->e_phoff + first * sizeof(Elf64_Phdr),
+			chunk, count * sizeof(Elf64_Phdr), _reason);
+		if (status != B_OK)
+			return status;
+
+		for (uint32_t i = 0; i < count; i++) {
+			const Elf64_Phdr *programHeader = &chunk[i];
+			/* Nothing to load for an empty segment; linker scripts can make them. */
+			if (programHeader->p_type != PT_LOAD
+				|| (programHeader->p_memsz == 0 && programHeader->p_filesz == 0)) {
+				continue;
+			}
+
+			if (image->segment_count == MAX_KERNEL_SEGMENTS)
+				return elf_fail(_reason, "too many loadable segments", B_BAD_DATA);
+
+			struct elf_segment *segment = &image->segments[image->segment_count];
+			status = elf_check_segment(programHeader, file->size, policy, image, segment,
+				_reason);
+			if (status != B_OK)
+				return status;
+			image->segment_count++;
+		}
+	}
+	return B_OK;
+}
+
+
+/*
+ * Everything elf_validate promises, leaving the parsed file in *image. Reads
+ * the ELF header and the program headers only.
+ */
+static status_t
+elf_parse(const struct elf_file *file, const struct elf_policy *policy,
+	struct elf_image *image, const char **_reason)
+{
 	Elf64_Ehdr *header = &image->header;
 
 	image->segment_count = 0;
 
-	if (policy == NULL || (data == NULL && size != 0))
+	if (policy == NULL)
 		return elf_fail(_reason, "invalid arguments", B_BAD_VALUE);
 
-	if (size < sizeof(Elf64_Ehdr))
+	if (file->size < sizeof(Elf64_Ehdr))
 		return elf_fail(_reason, "file too small for an ELF header", B_BAD_DATA);
 
-	/* Copied, because nothing guarantees the file buffer is aligned. */
-	memcpy(header, bytes, sizeof(Elf64_Ehdr));
+	status_t status = elf_read(file, 0, header, sizeof(Elf64_Ehdr), _reason);
+	if (status != B_OK)
+		return status;
 
 	if (header->e_ident[0] != 0x7f || header->e_ident[1] != 'E'
 		|| header->e_ident[2] != 'L' || header->e_ident[3] != 'F') {
@@ -187,30 +263,12 @@ elf_parse(const void *data, size_t size, const struct elf_policy *policy,
 
 	/* At most 65535 * 56 bytes: the product cannot overflow, the sum can. */
 	uint64_t tableSize = (uint64_t)header->e_phnum * sizeof(Elf64_Phdr);
-	if (header->e_phoff > size || tableSize > size - header->e_phoff)
+	if (header->e_phoff > file->size || tableSize > file->size - header->e_phoff)
 		return elf_fail(_reason, "program headers past end of file", B_BAD_DATA);
 
-	for (uint32_t i = 0; i < header->e_phnum; i++) {
-		Elf64_Phdr programHeader;
-		memcpy(&programHeader, bytes + header->e_phoff + i * sizeof(Elf64_Phdr),
-			sizeof(Elf64_Phdr));
-
-		/* Nothing to load for an empty segment; linker scripts can make them. */
-		if (programHeader.p_type != PT_LOAD
-			|| (programHeader.p_memsz == 0 && programHeader.p_filesz == 0)) {
-			continue;
-		}
-
-		if (image->segment_count == MAX_KERNEL_SEGMENTS)
-			return elf_fail(_reason, "too many loadable segments", B_BAD_DATA);
-
-		struct elf_segment *segment = &image->segments[image->segment_count];
-		status_t status = elf_check_segment(&programHeader, size, policy, image,
-			segment, _reason);
-		if (status != B_OK)
-			return status;
-		image->segment_count++;
-	}
+	status = elf_parse_program_headers(file, policy, image, _reason);
+	if (status != B_OK)
+		return status;
 
 	if (image->segment_count == 0)
 		return elf_fail(_reason, "no loadable segments", B_BAD_DATA);
@@ -233,8 +291,13 @@ status_t
 elf_validate(const void *image, size_t size, const struct elf_policy *policy,
 	const char **_reason)
 {
+	if (policy == NULL || (image == NULL && size != 0))
+		return elf_fail(_reason, "invalid arguments", B_BAD_VALUE);
+
+	struct elf_memory_file memory;
+	elf_memory_file_init(&memory, image, size);
 	struct elf_image parsed;
-	return elf_parse(image, size, policy, &parsed, _reason);
+	return elf_parse(&memory.file, policy, &parsed, _reason);
 }
 
 
@@ -278,9 +341,12 @@ elf_fail_no_memory(const char **_reason, uint64_t bytes)
 }
 
 
-/* Allocate one segment at its link address and fill it from the file. */
+/*
+ * Allocate one segment at its link address and fill it from the file: its
+ * file bytes are read straight into place, and only the rest is zeroed.
+ */
 static status_t
-elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
+elf_load_segment(const struct elf_file *file, const struct elf_segment *segment,
 	kernel_segment *loaded, const char **_reason)
 {
 	/* Validation keeps page_last below the window end, so this cannot wrap. */
@@ -292,7 +358,7 @@ elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
 
 	uint64_t address = segment->page_start;
 	status_t status = platform_allocate_region(&address, (size_t)regionSize,
-		elf_region_protection(segment->flags), true);
+		elf_region_protection(segment->flags) | REGION_UNZEROED, true);
 	if (status != B_OK) {
 		if (status == B_NO_MEMORY)
 			return elf_fail_no_memory(_reason, regionSize);
@@ -309,8 +375,13 @@ elf_load_segment(const uint8_t *bytes, const struct elf_segment *segment,
 	size_t head = (size_t)(segment->address - segment->page_start);
 	size_t fileSize = (size_t)segment->file_size;
 	memset(target, 0, head);
-	if (fileSize != 0)
-		memcpy(target + head, bytes + segment->offset, fileSize);
+	if (fileSize != 0) {
+		status = elf_read(file, segment->offset, target + head, fileSize, _reason);
+		if (status != B_OK) {
+			platform_free_region(address, (size_t)regionSize);
+			return status;
+		}
+	}
 	/* The bss and the rest of the last page; the kernel expects zeroes there. */
 	memset(target + head + fileSize, 0, (size_t)regionSize - head - fileSize);
 
@@ -330,18 +401,33 @@ status_t
 elf_load_kernel(const void *image, size_t size, const char *name,
 	const struct elf_policy *policy, kernel_image *kernel, const char **_reason)
 {
+	if (kernel != NULL)
+		memset(kernel, 0, sizeof(*kernel));
+	if (kernel == NULL || policy == NULL || (image == NULL && size != 0))
+		return elf_fail(_reason, "invalid arguments", B_BAD_VALUE);
+
+	struct elf_memory_file memory;
+	elf_memory_file_init(&memory, image, size);
+	return elf_load_kernel_file(&memory.file, name, policy, kernel, _reason);
+}
+
+
+status_t
+elf_load_kernel_file(const struct elf_file *file, const char *name,
+	const struct elf_policy *policy, kernel_image *kernel, const char **_reason)
+{
 	struct elf_image parsed;
 
-	if (kernel == NULL)
+	if (kernel == NULL || file == NULL)
 		return elf_fail(_reason, "invalid arguments", B_BAD_VALUE);
 	memset(kernel, 0, sizeof(*kernel));
 
-	status_t status = elf_parse(image, size, policy, &parsed, _reason);
+	status_t status = elf_parse(file, policy, &parsed, _reason);
 	if (status != B_OK)
 		return status;
 
 	for (uint32_t i = 0; i < parsed.segment_count; i++) {
-		status = elf_load_segment(image, &parsed.segments[i], &kernel->segments[i],
+		status = elf_load_segment(file, &parsed.segments[i], &kernel->segments[i],
 			_reason);
 		if (status != B_OK) {
 			while (i-- > 0) {
@@ -367,7 +453,7 @@ elf_load_kernel(const void *image, size_t size, const char *name,
 		if (segment->virtual_address + segment->size > kernel->image_end)
 			kernel->image_end = segment->virtual_address + segment->size;
 	}
-	kernel->file_size = size;
+	kernel->file_size = file->size;
 	kernel->elf_type = parsed.header.e_type;
 	kernel->elf_machine = parsed.header.e_machine;
 	kernel->program_header_count = parsed.header.e_phnum;

@@ -34,116 +34,178 @@ symbols_fail(const char **_reason, const char *reason, status_t status)
 
 /* Whether [offset, offset + length) lies inside a file of size bytes. */
 static bool
-symbols_inside_file(uint64_t offset, uint64_t length, size_t size)
+symbols_inside_file(uint64_t offset, uint64_t length, uint64_t size)
 {
 	return offset <= size && length <= size - offset;
 }
 
 
-/* Section index of a table the caller proved to lie inside the file. */
-static Elf64_Shdr
-symbols_section(const uint8_t *bytes, uint64_t tableOffset, uint64_t index)
+static status_t
+symbols_read(const struct elf_file *file, uint64_t offset, void *buffer, size_t length,
+	const char **_reason)
 {
-	Elf64_Shdr section;
-	memcpy(&section, bytes + tableOffset + index * sizeof(Elf64_Shdr),
-		sizeof(section));
-	return section;
+	status_t status = file->read(file->cookie, offset, buffer, length);
+	if (status != B_OK)
+		return symbols_fail(_reason, "cannot read the file", status);
+	return B_OK;
+}
+
+
+/* Section index of a table the caller proved to lie inside the file. */
+static status_t
+symbols_section(const struct elf_file *file, uint64_t tableOffset, uint64_t index,
+	Elf64_Shdr *section, const char **_reason)
+{
+	return symbols_read(file, tableOffset + index * sizeof(Elf64_Shdr), section,
+		sizeof(*section), _reason);
 }
 
 
 /* Every st_name must index the string table, so that lookups never leave it. */
 static bool
-symbols_names_inside(const uint8_t *bytes, const struct elf_symbol_tables *tables)
+symbols_names_inside(const uint8_t *symbols, uint64_t size, uint64_t stringsSize)
 {
-	uint64_t count = tables->symbols_size / sizeof(Elf64_Sym);
+	uint64_t count = size / sizeof(Elf64_Sym);
 	for (uint64_t i = 0; i < count; i++) {
 		Elf64_Sym symbol;
-		memcpy(&symbol, bytes + tables->symbols_offset + i * sizeof(Elf64_Sym),
-			sizeof(symbol));
-		if (symbol.st_name >= tables->strings_size)
+		/* Copied, because nothing guarantees the buffer is aligned. */
+		memcpy(&symbol, symbols + i * sizeof(Elf64_Sym), sizeof(symbol));
+		if (symbol.st_name >= stringsSize)
 			return false;
 	}
 	return true;
 }
 
 
-status_t
-elf_find_symbol_tables(const void *image, size_t size, struct elf_symbol_tables *tables,
-	const char **_reason)
+/* The header checks shared by finding and loading: e_shoff is 0 or to be read. */
+static status_t
+symbols_read_header(const struct elf_file *file, Elf64_Ehdr *header, const char **_reason)
 {
-	const uint8_t *bytes = image;
-
-	if (tables == NULL || (image == NULL && size != 0))
-		return symbols_fail(_reason, "invalid arguments", B_BAD_VALUE);
-	memset(tables, 0, sizeof(*tables));
-
-	if (size < sizeof(Elf64_Ehdr))
+	if (file->size < sizeof(Elf64_Ehdr))
 		return symbols_fail(_reason, "file too small for an ELF header", B_BAD_DATA);
-	/* Copied, because nothing guarantees the file buffer is aligned. */
-	Elf64_Ehdr header;
-	memcpy(&header, bytes, sizeof(header));
-	if (header.e_ident[0] != 0x7f || header.e_ident[1] != 'E'
-		|| header.e_ident[2] != 'L' || header.e_ident[3] != 'F') {
+	status_t status = symbols_read(file, 0, header, sizeof(*header), _reason);
+	if (status != B_OK)
+		return status;
+	if (header->e_ident[0] != 0x7f || header->e_ident[1] != 'E'
+		|| header->e_ident[2] != 'L' || header->e_ident[3] != 'F') {
 		return symbols_fail(_reason, "bad ELF magic", B_BAD_DATA);
 	}
 	/* The layout of the section headers depends on both. */
-	if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_ident[EI_DATA] != ELFDATA2LSB)
+	if (header->e_ident[EI_CLASS] != ELFCLASS64 || header->e_ident[EI_DATA] != ELFDATA2LSB)
 		return symbols_fail(_reason, "not a 64-bit little-endian ELF file", B_NOT_SUPPORTED);
+	return B_OK;
+}
 
-	if (header.e_shoff == 0) {
-		if (_reason != NULL)
-			*_reason = NULL;
-		return B_OK;
-	}
+
+/*
+ * Everything elf_find_symbol_tables checks but the symbol names, which the
+ * callers check where the symbols are anyway. Sizes 0 without a table.
+ */
+static status_t
+symbols_locate(const struct elf_file *file, struct elf_symbol_tables *tables,
+	const char **_reason)
+{
+	memset(tables, 0, sizeof(*tables));
+
+	Elf64_Ehdr header;
+	status_t status = symbols_read_header(file, &header, _reason);
+	if (status != B_OK || header.e_shoff == 0)
+		return status;
 	if (header.e_shentsize != sizeof(Elf64_Shdr))
 		return symbols_fail(_reason, "bad section header size", B_BAD_DATA);
-	if (!symbols_inside_file(header.e_shoff, sizeof(Elf64_Shdr), size))
+	if (!symbols_inside_file(header.e_shoff, sizeof(Elf64_Shdr), file->size))
 		return symbols_fail(_reason, "section headers past end of file", B_BAD_DATA);
 
 	/* With 0xff00 sections or more, section 0 holds the count (gABI). */
 	uint64_t count = header.e_shnum;
-	if (count == 0)
-		count = symbols_section(bytes, header.e_shoff, 0).sh_size;
+	if (count == 0) {
+		Elf64_Shdr first;
+		status = symbols_section(file, header.e_shoff, 0, &first, _reason);
+		if (status != B_OK)
+			return status;
+		count = first.sh_size;
+	}
 	/* Divided rather than multiplied: the count may be any 64-bit value. */
-	if (count > (size - header.e_shoff) / sizeof(Elf64_Shdr))
+	if (count > (file->size - header.e_shoff) / sizeof(Elf64_Shdr))
 		return symbols_fail(_reason, "section headers past end of file", B_BAD_DATA);
 
 	/* Section 0 is reserved (it holds the count above), whatever it says. */
 	Elf64_Shdr symbols = { .sh_type = SHT_NULL };
 	uint64_t symbolIndex;
 	for (symbolIndex = 1; symbolIndex < count; symbolIndex++) {
-		symbols = symbols_section(bytes, header.e_shoff, symbolIndex);
+		status = symbols_section(file, header.e_shoff, symbolIndex, &symbols, _reason);
+		if (status != B_OK)
+			return status;
 		if (symbols.sh_type == SHT_SYMTAB)
 			break;
 	}
-	if (symbolIndex >= count || symbols.sh_size == 0) {
-		if (_reason != NULL)
-			*_reason = NULL;
+	if (symbolIndex >= count || symbols.sh_size == 0)
 		return B_OK;
-	}
 
 	if (symbols.sh_entsize != sizeof(Elf64_Sym) || symbols.sh_size % sizeof(Elf64_Sym) != 0)
 		return symbols_fail(_reason, "bad symbol table entry size", B_BAD_DATA);
-	if (!symbols_inside_file(symbols.sh_offset, symbols.sh_size, size))
+	if (!symbols_inside_file(symbols.sh_offset, symbols.sh_size, file->size))
 		return symbols_fail(_reason, "symbol table past end of file", B_BAD_DATA);
 
 	if (symbols.sh_link == 0 || symbols.sh_link >= count)
 		return symbols_fail(_reason, "bad string table link", B_BAD_DATA);
-	Elf64_Shdr strings = symbols_section(bytes, header.e_shoff, symbols.sh_link);
+	Elf64_Shdr strings;
+	status = symbols_section(file, header.e_shoff, symbols.sh_link, &strings, _reason);
+	if (status != B_OK)
+		return status;
 	if (strings.sh_type != SHT_STRTAB)
 		return symbols_fail(_reason, "bad string table link", B_BAD_DATA);
-	if (!symbols_inside_file(strings.sh_offset, strings.sh_size, size))
+	if (!symbols_inside_file(strings.sh_offset, strings.sh_size, file->size))
 		return symbols_fail(_reason, "string table past end of file", B_BAD_DATA);
-	if (strings.sh_size == 0 || bytes[strings.sh_offset + strings.sh_size - 1] != '\0')
+	uint8_t last = 1;
+	if (strings.sh_size != 0) {
+		status = symbols_read(file, strings.sh_offset + strings.sh_size - 1, &last, 1,
+			_reason);
+		if (status != B_OK)
+			return status;
+	}
+	if (last != '\0')
 		return symbols_fail(_reason, "string table not NUL-terminated", B_BAD_DATA);
 
 	tables->symbols_offset = symbols.sh_offset;
 	tables->symbols_size = symbols.sh_size;
 	tables->strings_offset = strings.sh_offset;
 	tables->strings_size = strings.sh_size;
-	if (!symbols_names_inside(bytes, tables)) {
+	return B_OK;
+}
+
+
+/* Symbols are checked this many at a time when they are not loaded anyway. */
+#define SYMBOLS_CHUNK	32
+
+
+status_t
+elf_find_symbol_tables_file(const struct elf_file *file, struct elf_symbol_tables *tables,
+	const char **_reason)
+{
+	if (tables == NULL || file == NULL)
+		return symbols_fail(_reason, "invalid arguments", B_BAD_VALUE);
+
+	status_t status = symbols_locate(file, tables, _reason);
+	if (status != B_OK) {
 		memset(tables, 0, sizeof(*tables));
-		return symbols_fail(_reason, "symbol name outside the string table", B_BAD_DATA);
+		return status;
+	}
+
+	Elf64_Sym chunk[SYMBOLS_CHUNK];
+	for (uint64_t done = 0; done < tables->symbols_size; done += sizeof(chunk)) {
+		size_t length = tables->symbols_size - done < sizeof(chunk)
+			? (size_t)(tables->symbols_size - done) : sizeof(chunk);
+		status = symbols_read(file, tables->symbols_offset + done, chunk, length, _reason);
+		if (status == B_OK && !symbols_names_inside((const uint8_t *)chunk, length,
+				tables->strings_size)) {
+			status = symbols_fail(_reason, "symbol name outside the string table",
+				B_BAD_DATA);
+		}
+		if (status != B_OK) {
+			memset(tables, 0, sizeof(*tables));
+			return status;
+		}
 	}
 
 	if (_reason != NULL)
@@ -152,18 +214,34 @@ elf_find_symbol_tables(const void *image, size_t size, struct elf_symbol_tables 
 }
 
 
-/* One table into a read-only region of its own, described in *loaded. */
+status_t
+elf_find_symbol_tables(const void *image, size_t size, struct elf_symbol_tables *tables,
+	const char **_reason)
+{
+	if (tables == NULL || (image == NULL && size != 0))
+		return symbols_fail(_reason, "invalid arguments", B_BAD_VALUE);
+
+	struct elf_memory_file memory;
+	elf_memory_file_init(&memory, image, size);
+	return elf_find_symbol_tables_file(&memory.file, tables, _reason);
+}
+
+
+/*
+ * One table read straight into a read-only region of its own, described in
+ * *loaded. B_NO_MEMORY, or a read error with *_reason set.
+ */
 static status_t
-symbols_copy(const uint8_t *bytes, uint64_t offset, uint64_t size, const char *name,
-	uint32_t type, preloaded_image *loaded)
+symbols_copy(const struct elf_file *file, uint64_t offset, uint64_t size, const char *name,
+	uint32_t type, preloaded_image *loaded, const char **_reason)
 {
 #if SIZE_MAX < UINT64_MAX
 	if (size > SIZE_MAX)
 		return B_NO_MEMORY;
 #endif
 	uint64_t address = 0;
-	status_t status = platform_allocate_region(&address, (size_t)size, REGION_READ,
-		false);
+	status_t status = platform_allocate_region(&address, (size_t)size,
+		REGION_READ | REGION_UNZEROED, false);
 	if (status != B_OK)
 		return status;
 	uint8_t *target = platform_kernel_to_loader(address);
@@ -171,7 +249,14 @@ symbols_copy(const uint8_t *bytes, uint64_t offset, uint64_t size, const char *n
 		platform_free_region(address, (size_t)size);
 		return B_NO_MEMORY;
 	}
-	memcpy(target, bytes + offset, (size_t)size);
+	status = symbols_read(file, offset, target, (size_t)size, _reason);
+	if (status != B_OK) {
+		platform_free_region(address, (size_t)size);
+		return status;
+	}
+	/* The rest of the last page: the kernel sees it, so no stale bytes there. */
+	size_t pageTail = (size_t)(-size & KERNEL_PAGE_MASK);
+	memset(target + size, 0, pageTail);
 
 	memset(loaded, 0, sizeof(*loaded));
 	memcpy(loaded->name, name, strlen(name) + 1);
@@ -185,32 +270,72 @@ symbols_copy(const uint8_t *bytes, uint64_t offset, uint64_t size, const char *n
 }
 
 
-status_t
-elf_load_symbols(const void *image, size_t size, preloaded_image images[ELF_SYMBOL_IMAGES],
-	uint32_t *_count, const char **_reason)
+/* Copy a table; out-of-memory gets the reason a user can act on. */
+static status_t
+symbols_load_table(const struct elf_file *file, uint64_t offset, uint64_t size,
+	const char *name, uint32_t type, preloaded_image *loaded, const char **_reason)
 {
-	if (images == NULL || _count == NULL)
+	const char *readReason = NULL;
+	status_t status = symbols_copy(file, offset, size, name, type, loaded, &readReason);
+	if (status != B_OK && readReason != NULL)
+		return symbols_fail(_reason, readReason, status);
+	if (status != B_OK)
+		return symbols_fail(_reason, "out of memory loading the symbol table", status);
+	return B_OK;
+}
+
+
+status_t
+elf_load_symbols_file(const struct elf_file *file,
+	preloaded_image images[ELF_SYMBOL_IMAGES], uint32_t *_count, const char **_reason)
+{
+	if (file == NULL || images == NULL || _count == NULL)
 		return symbols_fail(_reason, "invalid arguments", B_BAD_VALUE);
 	*_count = 0;
 
 	struct elf_symbol_tables tables;
-	status_t status = elf_find_symbol_tables(image, size, &tables, _reason);
-	if (status != B_OK || tables.symbols_size == 0)
+	status_t status = symbols_locate(file, &tables, _reason);
+	if (status != B_OK || tables.symbols_size == 0) {
+		if (status == B_OK && _reason != NULL)
+			*_reason = NULL;
 		return status;
-
-	status = symbols_copy(image, tables.symbols_offset, tables.symbols_size, ".symtab",
-		PRELOADED_KERNEL_SYMBOLS, &images[0]);
-	if (status == B_OK) {
-		status = symbols_copy(image, tables.strings_offset, tables.strings_size,
-			".strtab", PRELOADED_KERNEL_STRINGS, &images[1]);
-		if (status != B_OK)
-			platform_free_region(images[0].address, (size_t)images[0].size);
 	}
+
+	status = symbols_load_table(file, tables.symbols_offset, tables.symbols_size,
+		".symtab", PRELOADED_KERNEL_SYMBOLS, &images[0], _reason);
 	if (status != B_OK) {
 		memset(images, 0, ELF_SYMBOL_IMAGES * sizeof(preloaded_image));
-		return symbols_fail(_reason, "out of memory loading the symbol table", status);
+		return status;
+	}
+	/* Checked where the symbols now are, rather than reading them twice. */
+	if (!symbols_names_inside(platform_kernel_to_loader(images[0].address),
+			tables.symbols_size, tables.strings_size)) {
+		status = symbols_fail(_reason, "symbol name outside the string table", B_BAD_DATA);
+	} else {
+		status = symbols_load_table(file, tables.strings_offset, tables.strings_size,
+			".strtab", PRELOADED_KERNEL_STRINGS, &images[1], _reason);
+	}
+	if (status != B_OK) {
+		platform_free_region(images[0].address, (size_t)images[0].size);
+		memset(images, 0, ELF_SYMBOL_IMAGES * sizeof(preloaded_image));
+		return status;
 	}
 
 	*_count = ELF_SYMBOL_IMAGES;
+	if (_reason != NULL)
+		*_reason = NULL;
 	return B_OK;
+}
+
+
+status_t
+elf_load_symbols(const void *image, size_t size, preloaded_image images[ELF_SYMBOL_IMAGES],
+	uint32_t *_count, const char **_reason)
+{
+	if (images == NULL || _count == NULL || (image == NULL && size != 0))
+		return symbols_fail(_reason, "invalid arguments", B_BAD_VALUE);
+
+	struct elf_memory_file memory;
+	elf_memory_file_init(&memory, image, size);
+	return elf_load_symbols_file(&memory.file, images, _count, _reason);
 }

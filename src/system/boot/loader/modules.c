@@ -5,11 +5,11 @@
  */
 #include <boot/modules.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <boot/handoff.h>
-#include <boot/heap.h>
 #include <boot/kernel_regions.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
@@ -29,22 +29,34 @@ boot_add_preloaded_image(const preloaded_image *image)
 }
 
 
-/* Copy data into a fresh read-only region; *image gets where it went. */
+/*
+ * Read a module straight into a fresh read-only region; *image gets where it
+ * went. A failure leaves no region behind, with vfs's message in error for a
+ * read error.
+ */
 static status_t
-modules_copy(const void *data, size_t size, preloaded_image *image)
+modules_read(struct vfs_file *file, size_t size, preloaded_image *image, char *error,
+	size_t errorSize)
 {
 	uint64_t address = 0;
 	/* An empty file still gets an address the kernel can be pointed to. */
-	status_t status = platform_allocate_region(&address, size > 0 ? size : 1,
-		REGION_READ, false);
+	size_t regionSize = size > 0 ? size : 1;
+	status_t status = platform_allocate_region(&address, regionSize,
+		REGION_READ | REGION_UNZEROED, false);
 	if (status != B_OK)
 		return status;
-	void *target = platform_kernel_to_loader(address);
+	uint8_t *target = platform_kernel_to_loader(address);
 	if (target == NULL) {
-		platform_free_region(address, size > 0 ? size : 1);
+		platform_free_region(address, regionSize);
 		return B_NO_MEMORY;
 	}
-	memcpy(target, data, size);
+	status = vfs_read_exact(file, 0, target, size, error, errorSize);
+	if (status != B_OK) {
+		platform_free_region(address, regionSize);
+		return status;
+	}
+	/* The rest of the last page: the kernel sees it, so no stale bytes there. */
+	memset(target + size, 0, (size_t)(-(uint64_t)size & KERNEL_PAGE_MASK));
 	image->address = address;
 	image->size = size;
 	return B_OK;
@@ -62,11 +74,20 @@ boot_load_module(const char *path, const char *commandLine, char *error,
 		return B_BUFFER_OVERFLOW;
 	}
 
-	void *data;
-	size_t size;
-	status_t status = vfs_load_file(path, &data, &size, error, errorSize);
+	struct vfs_file *file;
+	uint64_t fileSize;
+	status_t status = vfs_open_regular(path, &file, &fileSize, error, errorSize);
 	if (status != B_OK)
 		return status;
+#if SIZE_MAX < UINT64_MAX
+	if (fileSize > SIZE_MAX) {
+		vfs_close(file);
+		snprintf(error, errorSize, "%s: no kernel memory for its %llu bytes (%s)", path,
+			(unsigned long long)fileSize, status_string(B_NO_MEMORY));
+		return B_NO_MEMORY;
+	}
+#endif
+	size_t size = (size_t)fileSize;
 
 	preloaded_image image;
 	memset(&image, 0, sizeof(image));
@@ -74,8 +95,14 @@ boot_load_module(const char *path, const char *commandLine, char *error,
 	size_t nameLength = strnlen(path, sizeof(image.name) - 1);
 	memcpy(image.name, path, nameLength);
 
-	status = modules_copy(data, size, &image);
-	heap_free(data);
+	char readError[VFS_ERROR_SIZE];
+	readError[0] = '\0';
+	status = modules_read(file, size, &image, readError, sizeof(readError));
+	vfs_close(file);
+	if (status != B_OK && readError[0] != '\0') {
+		snprintf(error, errorSize, "%s", readError);
+		return status;
+	}
 	if (status == B_OK && commandLine != NULL) {
 		image.command_line = kernel_args_strdup(commandLine);
 		if (image.command_line == 0)

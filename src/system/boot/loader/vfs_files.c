@@ -324,27 +324,57 @@ vfs_list_directory(const char *path, vfs_dir_hook hook, void *cookie, char *erro
 
 
 status_t
-vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
+vfs_open_regular(const char *path, struct vfs_file **_file, uint64_t *_size, char *error,
 	size_t errorSize)
 {
 	struct vfs_file *file;
 	status_t status = vfs_open(path, &file, error, errorSize);
 	if (status != B_OK)
 		return status;
-
-	struct vfs_volume *volume = file->volume;
 	if (file->stat.type == VFS_DIRECTORY) {
-		vfs_format_error(error, errorSize, volume, path, "is a directory");
+		vfs_format_error(error, errorSize, file->volume, path, "is a directory");
 		vfs_close(file);
 		return B_BAD_VALUE;
 	}
-	if (file->stat.size > SIZE_MAX) {
+	*_file = file;
+	*_size = file->stat.size;
+	return B_OK;
+}
+
+
+status_t
+vfs_read_exact(struct vfs_file *file, uint64_t offset, void *buffer, size_t length,
+	char *error, size_t errorSize)
+{
+	size_t bytesRead;
+	status_t status = vfs_read(file, offset, buffer, length, &bytesRead, error, errorSize);
+	if (status == B_OK && bytesRead != length) {
+		vfs_format_error(error, errorSize, file->volume, file->path,
+			"read %zu of %zu bytes", bytesRead, length);
+		status = B_IO_ERROR;
+	}
+	return status;
+}
+
+
+status_t
+vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
+	size_t errorSize)
+{
+	struct vfs_file *file;
+	uint64_t fileSize;
+	status_t status = vfs_open_regular(path, &file, &fileSize, error, errorSize);
+	if (status != B_OK)
+		return status;
+
+	struct vfs_volume *volume = file->volume;
+	if (fileSize > SIZE_MAX) {
 		vfs_format_error(error, errorSize, volume, path, "too large to load");
 		vfs_close(file);
 		return B_NO_MEMORY;
 	}
 
-	size_t size = (size_t)file->stat.size;
+	size_t size = (size_t)fileSize;
 	void *data = heap_alloc(size);
 	if (data == NULL) {
 		vfs_format_error(error, errorSize, volume, path, "out of memory (%zu bytes)", size);
@@ -352,13 +382,7 @@ vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
 		return B_NO_MEMORY;
 	}
 
-	size_t bytesRead;
-	status = vfs_read(file, 0, data, size, &bytesRead, error, errorSize);
-	if (status == B_OK && bytesRead != size) {
-		vfs_format_error(error, errorSize, volume, path, "read %zu of %zu bytes",
-			bytesRead, size);
-		status = B_IO_ERROR;
-	}
+	status = vfs_read_exact(file, 0, data, size, error, errorSize);
 	vfs_close(file);
 	if (status != B_OK) {
 		heap_free(data);

@@ -44,7 +44,8 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
 			bytes / KERNEL_EFI_PAGE_SIZE, &physical) != EFI_SUCCESS)
 		return B_NO_MEMORY;
-	memset((void *)(uintptr_t)physical, 0, bytes);
+	if ((protection & REGION_UNZEROED) == 0)
+		memset((void *)(uintptr_t)physical, 0, bytes);
 
 	/* Boot services identity-map all memory. */
 	const struct kernel_region region = {
@@ -52,7 +53,7 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 		.physical_address = physical,
 		.loader_address = (void *)(uintptr_t)physical,
 		.size = bytes,
-		.protection = protection,
+		.protection = protection & REGION_PROTECTION_MASK,
 	};
 	kernel_regions_add(&region);
 	*_kernel_address = address;

@@ -17,6 +17,8 @@
 
 /* Allocations start above the legacy megabyte, as firmware allocators tend to. */
 #define HIGH_MEMORY_START	0x100000ULL
+/* What REGION_UNZEROED memory holds here; neither zero nor a likely value. */
+static const uint8_t kUnzeroedFill = 0xa5;
 
 static uint8_t *sMemory;
 static uint64_t sMemorySize;
@@ -127,9 +129,12 @@ host_memory_init(size_t size, const char *memoryMapPath)
 }
 
 
-/* First fit above the low megabyte, as firmware allocators tend to do. */
+/*
+ * First fit above the low megabyte, as firmware allocators tend to do; the
+ * pages are filled with fill.
+ */
 static status_t
-host_allocate_pages(uint64_t count, uint64_t *_physical)
+host_allocate_pages(uint64_t count, uint8_t fill, uint64_t *_physical)
 {
 	uint64_t end = sMemorySize / KERNEL_PAGE_SIZE;
 	uint64_t run = 0;
@@ -138,7 +143,7 @@ host_allocate_pages(uint64_t count, uint64_t *_physical)
 		if (run == count) {
 			uint64_t first = page + 1 - count;
 			host_mark_pages(first, count, true);
-			memset(sMemory + first * KERNEL_PAGE_SIZE, 0, count * KERNEL_PAGE_SIZE);
+			memset(sMemory + first * KERNEL_PAGE_SIZE, fill, count * KERNEL_PAGE_SIZE);
 			*_physical = first * KERNEL_PAGE_SIZE;
 			return B_OK;
 		}
@@ -152,7 +157,7 @@ host_allocate_ram(uint64_t size, uint64_t *_physical)
 {
 	if (size == 0 || size > sMemorySize)
 		return B_NO_MEMORY;
-	return host_allocate_pages((size + KERNEL_PAGE_SIZE - 1) / KERNEL_PAGE_SIZE, _physical);
+	return host_allocate_pages((size + KERNEL_PAGE_SIZE - 1) / KERNEL_PAGE_SIZE, 0, _physical);
 }
 
 
@@ -180,7 +185,12 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 		return status;
 
 	uint64_t physical;
-	status = host_allocate_pages(bytes / KERNEL_PAGE_SIZE, &physical);
+	/*
+	 * Unzeroed memory gets a pattern rather than zeroes, so that a caller
+	 * that leaves bytes unwritten shows up in the hosted boot's checks.
+	 */
+	status = host_allocate_pages(bytes / KERNEL_PAGE_SIZE,
+		(protection & REGION_UNZEROED) != 0 ? kUnzeroedFill : 0, &physical);
 	if (status != B_OK)
 		return status;
 
@@ -189,7 +199,7 @@ platform_allocate_region(uint64_t *_kernel_address, size_t size,
 		.physical_address = physical,
 		.loader_address = sMemory + physical,
 		.size = bytes,
-		.protection = protection,
+		.protection = protection & REGION_PROTECTION_MASK,
 	};
 	kernel_regions_add(&region);
 	*_kernel_address = address;
@@ -235,7 +245,7 @@ static status_t
 host_allocate_table_page(void *cookie, uint64_t *_physical, void **_loader)
 {
 	struct host_table_pages *pages = cookie;
-	status_t status = host_allocate_pages(1, _physical);
+	status_t status = host_allocate_pages(1, 0, _physical);
 	if (status == B_OK) {
 		*_loader = sMemory + *_physical;
 		pages->allocated++;
