@@ -565,6 +565,38 @@ TEST(fat_loop_messages_name_the_cluster)
 }
 
 
+/*
+ * A loop through several clusters is named where the chain comes back to,
+ * and found after a few FAT lookups: here the two clusters lie a FAT cache
+ * window apart, so a walk that went round the loop for long would show as
+ * hundreds of thousands of block reads.
+ */
+TEST(fat_multi_cluster_loops_are_found_at_their_entry_with_bounded_work)
+{
+	struct image image;
+	image_load("fat32-s1", &image);
+	CHECK(image.clusters > 20000);
+	uint8_t *entry = root_entry(&image, "BIG     BIN");
+	uint32_t first = entry_cluster(&image, entry);
+	/* first -> +1 -> +2 -> +3 -> far -> +2: a detector meets it at +3 */
+	uint32_t far = first + 12000;
+	fat_set(&image, first + 3, far);
+	fat_set(&image, far, first + 2);
+	CHECK_EQ(image_mount(&image), B_OK);
+	test_disk_reset_stats(image.disk);
+	char message[VFS_ERROR_SIZE];
+	snprintf(message, sizeof(message),
+		"disk0 (FAT32S1): /big.bin: FAT cluster chain loops at cluster %u", first + 2);
+	expect_load_error("/big.bin", B_BAD_DATA, message);
+	struct test_disk_stats stats = test_disk_stats(image.disk);
+	if (stats.reads > 64) {
+		unit_fail(__FILE__, __LINE__, "%llu block reads to find a loop of 3 clusters",
+			(unsigned long long)stats.reads);
+	}
+	vfs_cleanup();
+}
+
+
 TEST(fat_directory_entries_with_absurd_values_are_refused)
 {
 	struct {

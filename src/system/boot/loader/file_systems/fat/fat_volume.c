@@ -387,6 +387,49 @@ fat_link_error(struct fat_volume *volume, enum fat_link link, uint32_t cluster,
 
 
 /*
+ * The first cluster of head's chain that the chain comes back to, given the
+ * loop's length: the cluster a user would look at to repair it. Two walkers
+ * length apart meet there; neither goes further than the loop detection
+ * went, so this at most doubles the work of a walk that is bounded anyway.
+ */
+static status_t
+fat_loop_entry(struct fat_volume *volume, uint32_t head, uint64_t length,
+	uint32_t *_entry)
+{
+	uint32_t behind = head;
+	uint32_t ahead = head;
+	enum fat_link link;
+	for (uint64_t i = 0; i < length; i++) {
+		status_t status = fat_next(volume, ahead, &ahead, &link);
+		if (status != B_OK)
+			return status;
+	}
+	while (behind != ahead) {
+		status_t status = fat_next(volume, behind, &behind, &link);
+		if (status == B_OK)
+			status = fat_next(volume, ahead, &ahead, &link);
+		if (status != B_OK)
+			return status;
+	}
+	*_entry = behind;
+	return B_OK;
+}
+
+
+/* A loop was found: name where it closes, or fail with why that could not be read. */
+static status_t
+fat_report_loop(struct fat_volume *volume, uint32_t head, uint64_t length)
+{
+	uint32_t entry;
+	status_t status = fat_loop_entry(volume, head, length, &entry);
+	if (status != B_OK)
+		return status;
+	fs_set_reason(volume->fs, "FAT cluster chain loops at cluster %u", entry);
+	return B_BAD_DATA;
+}
+
+
+/*
  * Map node's chain. Files must have exactly the clusters their size needs;
  * directories end where their chain ends, at most FAT_MAX_DIR_SIZE. A loop
  * is found with Brent's algorithm (no memory per cluster), and any walk is
@@ -463,10 +506,8 @@ fat_map_chain(struct fat_volume *volume, struct fat_node *node)
 			return B_BAD_DATA;
 		}
 
-		if (next == tortoise) {
-			fs_set_reason(volume->fs, "FAT cluster chain loops at cluster %u", next);
-			return B_BAD_DATA;
-		}
+		if (next == tortoise)
+			return fat_report_loop(volume, node->first_cluster, lambda + 1);
 		if (++lambda == power) {
 			tortoise = next;
 			power *= 2;
