@@ -776,7 +776,6 @@ TEST(fat_damaged_boot_sectors_are_refused_clearly)
 		{ 17, 2, 0, "FAT12/16 boot sector without a root directory", false },
 		{ 22, 2, 1, "FAT of 512 bytes is too small for ", false },
 		{ 14, 2, 40000, "FAT volume has no data area", false },
-		{ 19, 2, 65535, "FAT volume (33553920 bytes) is larger than its device", false },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long live = fresh();
@@ -802,20 +801,85 @@ TEST(fat_damaged_boot_sectors_are_refused_clearly)
 }
 
 
-TEST(fat_truncated_volumes_are_refused)
+/*
+ * A volume that claims more than its device is read as far as the device
+ * goes: refused only when its FATs or root directory are cut off, and then
+ * each file either reads whole or fails because a cluster is past the end.
+ */
+TEST(fat_truncated_volumes_are_read_as_far_as_they_go)
 {
 	const char *images[] = { "fat12-s4", "fat16-s1", "fat32-s1" };
+	int mounted = 0, cut = 0;
 	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
 		for (int part = 1; part < 8; part++) {
 			long live = fresh();
 			struct image image;
 			image_load(images[i], &image);
 			image.size = image.size * part / 8;
-			CHECK_EQ(image_mount(&image), B_ENTRY_NOT_FOUND);
-			CHECK(test_console_contains("is larger than its device"));
+			status_t status = image_mount(&image);
+			if (status != B_OK) {
+				CHECK_EQ(status, B_ENTRY_NOT_FOUND);
+				CHECK(test_console_contains("is larger than its device"));
+				CHECK(test_console_contains("its FATs and root directory too"));
+				unmount_and_check_leaks(live);
+				continue;
+			}
+			mounted++;
+			CHECK(test_console_contains("is larger than its device ("));
+			char error[VFS_ERROR_SIZE];
+			void *data;
+			size_t size;
+			status = vfs_load_file("/big.bin", &data, &size, error, sizeof(error));
+			if (status == B_OK)
+				heap_free(data);
+			else if (strstr(error, "lies past the end of the device") != NULL)
+				cut++;
+			else
+				unit_fail(__FILE__, __LINE__, "%s at %d/8: %s", images[i], part, error);
 			unmount_and_check_leaks(live);
 		}
 	}
+	if (mounted == 0 || cut == 0)
+		unit_fail(__FILE__, __LINE__, "%d mounted, %d cut files", mounted, cut);
+
+	/* Cut inside its FAT, a volume cannot be read at all. */
+	long live = fresh();
+	struct image image;
+	image_load("fat16-s1", &image);
+	image.size = 2048;
+	CHECK_EQ(image_mount(&image), B_ENTRY_NOT_FOUND);
+	CHECK(test_console_contains("is larger than its device"));
+	CHECK(test_console_contains("its FATs and root directory too"));
+	unmount_and_check_leaks(live);
+}
+
+
+static void
+add_gpt_overhang_disk(void)
+{
+	test_platform_add_disk(test_disk_open(test_image_path("gpt-overhang.img"), "disk0", 512,
+		BLOCK_DEVICE_BOOT_DISK));
+}
+
+
+/* mformat without -T, on a partition that ends before the image: the volume overhangs. */
+TEST(fat_volume_overhanging_its_partition_mounts_with_a_warning)
+{
+	long live = fresh();
+	add_gpt_overhang_disk();
+	CHECK_EQ(vfs_init(NULL), B_OK);
+	CHECK(test_console_contains("disk0p1: FAT volume ("));
+	CHECK(test_console_contains("is larger than its device ("));
+	CHECK_EQ(test_compare_tree(test_image_path("gpt-overhang-p1.d/boot"), "/boot"), 1);
+	char error[VFS_ERROR_SIZE];
+	void *data;
+	size_t size;
+	CHECK_EQ(vfs_load_file("/past-the-end.bin", &data, &size, error, sizeof(error)),
+		B_BAD_DATA);
+	if (strstr(error, "lies past the end of the device (the volume is larger than its "
+			"partition)") == NULL)
+		unit_fail(__FILE__, __LINE__, "%s", error);
+	unmount_and_check_leaks(live);
 }
 
 

@@ -92,6 +92,16 @@ fat_power_of_two(uint32_t value)
 }
 
 
+/* Whether all of cluster is on the device (a volume may claim more than that). */
+static bool
+fat_cluster_on_device(const struct fat_volume *volume, uint32_t cluster)
+{
+	uint64_t offset = volume->data_offset + (uint64_t)(cluster - 2) * volume->cluster_size;
+	return offset <= volume->device->size
+		&& volume->device->size - offset >= volume->cluster_size;
+}
+
+
 status_t
 fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 {
@@ -169,11 +179,24 @@ fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 	uint64_t metaSectors = reserved + fatCount * fatSectors + rootSectors;
 	if (metaSectors >= totalSectors)
 		return fat_fail(volume, B_BAD_DATA, "FAT volume has no data area");
-	if (totalSectors * sectorSize > volume->device->size) {
-		fs_set_reason(fs, "FAT volume (%llu bytes) is larger than its device "
-			"(%llu bytes)", (unsigned long long)(totalSectors * sectorSize),
-			(unsigned long long)volume->device->size);
-		return B_BAD_DATA;
+	/*
+	 * mformat without -T sizes a volume to the end of the image, past its
+	 * partition, and firmware reads such volumes: so does the loader, as
+	 * long as what every lookup needs lies on the device (fat_map_chain()
+	 * refuses clusters past its end).
+	 */
+	uint64_t deviceSize = volume->device->size;
+	if (totalSectors * sectorSize > deviceSize) {
+		if (metaSectors * sectorSize > deviceSize) {
+			fs_set_reason(fs, "FAT volume (%llu bytes) is larger than its device "
+				"(%llu bytes), its FATs and root directory too",
+				(unsigned long long)(totalSectors * sectorSize),
+				(unsigned long long)deviceSize);
+			return B_BAD_DATA;
+		}
+		boot_printf("%s: FAT volume (%llu bytes) is larger than its device (%llu bytes);"
+			" what lies past the device's end cannot be read\n", volume->device->name,
+			(unsigned long long)(totalSectors * sectorSize), (unsigned long long)deviceSize);
 	}
 
 	uint64_t clusters = (totalSectors - metaSectors) / sectorsPerCluster;
@@ -223,6 +246,11 @@ fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 	volume->root_offset = (reserved + fatCount * fatSectors) * sectorSize;
 	volume->root_size = rootEntries * FAT_DIR_ENTRY_SIZE;
 	volume->data_offset = metaSectors * sectorSize;
+	if (fat32 && !fat_cluster_on_device(volume, volume->root_cluster)) {
+		fs_set_reason(fs, "FAT32 root directory cluster %u lies past the end of the "
+			"device", volume->root_cluster);
+		return B_BAD_DATA;
+	}
 
 	uint32_t signatureOffset = fat32 ? BPB_BOOT_SIGNATURE_32 : BPB_BOOT_SIGNATURE_16;
 	memset(volume->boot_label, ' ', sizeof(volume->boot_label));
@@ -466,6 +494,11 @@ fat_map_chain(struct fat_volume *volume, struct fat_node *node)
 	uint64_t power = 1;
 	uint64_t lambda = 0;
 	for (;;) {
+		if (count < limit && !fat_cluster_on_device(volume, cluster)) {
+			fs_set_reason(volume->fs, "FAT cluster %u lies past the end of the device "
+				"(the volume is larger than its partition)", cluster);
+			return B_BAD_DATA;
+		}
 		if (count < limit) {
 			status_t status = fat_add_run(node, &capacity, volume->data_offset
 				+ (uint64_t)(cluster - 2) * volume->cluster_size, volume->cluster_size);
