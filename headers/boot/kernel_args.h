@@ -191,9 +191,9 @@ typedef struct kernel_args {
 	uint64_t	log_size;
 
 	/*
-	 * Physical memory of the loader's heap, given back to the firmware
-	 * before the final memory map: usable RAM, not allocated. Size 0 when
-	 * the heap was not in the kernel's physical memory (the hosted port).
+	 * Physical memory of the loader's heap: usable RAM, not allocated, once
+	 * the kernel runs. Size 0 when the heap was not in the kernel's
+	 * physical memory.
 	 */
 	addr_range	loader_heap;
 

@@ -50,9 +50,11 @@ status_t boot_main(struct stage2_args *args);
 status_t platform_init_heap(struct stage2_args *args, void **_base, void **_top);
 
 /*
- * Give the heap region back; called once at handoff, after the last free.
- * A port whose heap lies in the kernel's physical memory records the range
- * in gKernelArgs->loader_heap, which the kernel checks came back as usable.
+ * The heap is done with; called once at handoff, after the last free. A
+ * port whose heap lies in the kernel's physical memory records the range in
+ * gKernelArgs->loader_heap, which the kernel checks is usable RAM, not
+ * allocated. It need not return the pages to its firmware first when the
+ * final memory map calls them usable anyway (EFI: they stay loader data).
  */
 void platform_release_heap(struct stage2_args *args, void *base);
 
