@@ -44,7 +44,7 @@ LIST = os.path.join(HERE, "mutations.txt")
 SCRATCH = os.path.join(TOP, "generated", "mutation", "tree")
 PYTHON = "/usr/bin/python3"
 
-UNIT_TIMEOUT = 120
+UNIT_TIMEOUT = 60
 HOST_TIMEOUT = 600
 BUILD_TIMEOUT = 900
 

@@ -390,6 +390,16 @@ static const char *const kFirmwareChecks[] = {
 #define FIRMWARE_CHECKS	(sizeof(kFirmwareChecks) / sizeof(kFirmwareChecks[0]))
 
 
+/* The helper every overlap check uses: one shared byte is an overlap, either way round. */
+TEST(spans_sharing_one_byte_overlap)
+{
+	CHECK(kcheck_spans_overlap(0x1fff, 1, 0x1000, 0x1000));
+	CHECK(kcheck_spans_overlap(0x1000, 0x1000, 0x1fff, 1));
+	CHECK(!kcheck_spans_overlap(0x2000, 1, 0x1000, 0x1000));
+	CHECK(!kcheck_spans_overlap(0x1000, 0x1000, 0x2000, 1));
+}
+
+
 TEST(consistent_args_pass_with_kernel_checks_skipped)
 {
 	build();
@@ -930,6 +940,16 @@ TEST(args_alias_mismatch_fails)
 	/* The second page starts with unused (zero) range entries; the first used one differs. */
 	EXPECT_FAILURE(run(), "args_alias",
 		"kernel_args byte 0x1031 at phys 0x16031 reads 0, expected 0x10");
+}
+
+
+/* Each count's maximum is allowed; cpu_count's is 2^32 - 1, which nothing else reads. */
+TEST(a_count_at_its_maximum_passes)
+{
+	kernel_args *args = build();
+	args->cpu_count = 0xffffffff;
+	CHECK(run());
+	EXPECT_CHECK("counts", "ok");
 }
 
 

@@ -385,6 +385,26 @@ TEST(fat_reads_each_cluster_once_and_contiguous_runs_at_once)
 }
 
 
+/* A read at the end of a file is answered from its size: no FAT, no data. */
+TEST(fat_a_read_at_the_end_reads_nothing_from_the_disk)
+{
+	struct block_device *disk;
+	CHECK_EQ(mount_file("fat16-s1", 512, &disk), B_OK);
+	struct vfs_file *file;
+	CHECK_EQ(vfs_open("/big.bin", &file, NULL, 0), B_OK);
+	struct vfs_stat stat;
+	vfs_file_stat(file, &stat);
+	uint8_t buffer[16];
+	size_t bytesRead = 1;
+	test_disk_reset_stats(disk);
+	CHECK_EQ(vfs_read(file, stat.size, buffer, sizeof(buffer), &bytesRead, NULL, 0), B_OK);
+	CHECK_EQ(bytesRead, 0);
+	CHECK_EQ(test_disk_stats(disk).reads, 0);
+	vfs_close(file);
+	vfs_cleanup();
+}
+
+
 /* --- damaged volumes ---------------------------------------------------- */
 
 struct chain_case {
