@@ -836,6 +836,17 @@ TEST(log_the_accessor_cannot_read_fails)
 }
 
 
+/* Bit 2 of a selector picks the LDT: the kernel's selectors are the GDT's. */
+TEST(ldt_selector_fails)
+{
+	kernel_args *args = build();
+	/* inside the GDT's limit, so that only the LDT bit is wrong */
+	args->arch_args.kernel_data_selector = 0x0c;
+	CHECK(!run());
+	EXPECT_CHECK("gdt", "FAIL (kernel_data_selector 0xc invalid for GDT limit");
+}
+
+
 TEST(unterminated_loader_name_fails)
 {
 	kernel_args *args = build();
@@ -1163,6 +1174,16 @@ build_gigabyte_physical_map(bool hugePage)
 		table_set(PD_PHYSMAP, i, i * LARGE_PAGE | PTE_LARGE | PTE_DATA);
 	if (hugePage)
 		table_set(PDPT_PHYSMAP, 0, 0 | PTE_LARGE | PTE_DATA);
+}
+
+
+/* page_tables probes the ends of memory only; every other page is physical_map_pages's. */
+TEST(physical_map_page_beyond_memory_mapping_elsewhere_fails)
+{
+	build_gigabyte_physical_map(false);
+	table_set(PD_PHYSMAP, 100, 0 | PTE_LARGE | PTE_DATA);
+	EXPECT_FAILURE(run(), "physical_map_pages",
+		"physical map: 0xffff80000c800000 maps to 0, expected 0xc800000");
 }
 
 
