@@ -390,6 +390,16 @@ static const char *const kFirmwareChecks[] = {
 #define FIRMWARE_CHECKS	(sizeof(kFirmwareChecks) / sizeof(kFirmwareChecks[0]))
 
 
+/* The helper every overlap check uses: one shared byte is an overlap, either way round. */
+TEST(spans_sharing_one_byte_overlap)
+{
+	CHECK(kcheck_spans_overlap(0x1fff, 1, 0x1000, 0x1000));
+	CHECK(kcheck_spans_overlap(0x1000, 0x1000, 0x1fff, 1));
+	CHECK(!kcheck_spans_overlap(0x2000, 1, 0x1000, 0x1000));
+	CHECK(!kcheck_spans_overlap(0x1000, 0x1000, 0x2000, 1));
+}
+
+
 TEST(consistent_args_pass_with_kernel_checks_skipped)
 {
 	build();
@@ -826,6 +836,17 @@ TEST(log_the_accessor_cannot_read_fails)
 }
 
 
+/* Bit 2 of a selector picks the LDT: the kernel's selectors are the GDT's. */
+TEST(ldt_selector_fails)
+{
+	kernel_args *args = build();
+	/* inside the GDT's limit, so that only the LDT bit is wrong */
+	args->arch_args.kernel_data_selector = 0x0c;
+	CHECK(!run());
+	EXPECT_CHECK("gdt", "FAIL (kernel_data_selector 0xc invalid for GDT limit");
+}
+
+
 TEST(unterminated_loader_name_fails)
 {
 	kernel_args *args = build();
@@ -930,6 +951,16 @@ TEST(args_alias_mismatch_fails)
 	/* The second page starts with unused (zero) range entries; the first used one differs. */
 	EXPECT_FAILURE(run(), "args_alias",
 		"kernel_args byte 0x1031 at phys 0x16031 reads 0, expected 0x10");
+}
+
+
+/* Each count's maximum is allowed; cpu_count's is 2^32 - 1, which nothing else reads. */
+TEST(a_count_at_its_maximum_passes)
+{
+	kernel_args *args = build();
+	args->cpu_count = 0xffffffff;
+	CHECK(run());
+	EXPECT_CHECK("counts", "ok");
 }
 
 
@@ -1143,6 +1174,16 @@ build_gigabyte_physical_map(bool hugePage)
 		table_set(PD_PHYSMAP, i, i * LARGE_PAGE | PTE_LARGE | PTE_DATA);
 	if (hugePage)
 		table_set(PDPT_PHYSMAP, 0, 0 | PTE_LARGE | PTE_DATA);
+}
+
+
+/* page_tables probes the ends of memory only; every other page is physical_map_pages's. */
+TEST(physical_map_page_beyond_memory_mapping_elsewhere_fails)
+{
+	build_gigabyte_physical_map(false);
+	table_set(PD_PHYSMAP, 100, 0 | PTE_LARGE | PTE_DATA);
+	EXPECT_FAILURE(run(), "physical_map_pages",
+		"physical map: 0xffff80000c800000 maps to 0, expected 0xc800000");
 }
 
 

@@ -156,6 +156,21 @@ TEST(symbol_tables_are_found)
 }
 
 
+TEST(a_table_may_end_with_the_file)
+{
+	/* the string table in the file's last 16 bytes: section 3's zero sh_addralign and sh_entsize */
+	struct symbols_file file = valid_file();
+	file.sections[2].sh_offset = FILE_SIZE - 16;
+	file.sections[2].sh_size = 16;
+	status_t status;
+	struct elf_symbol_tables tables;
+	CHECK(strcmp(find(&file, &status, &tables), "") == 0);
+	CHECK_EQ(status, B_OK);
+	CHECK_EQ(tables.strings_offset, FILE_SIZE - 16);
+	CHECK_EQ(tables.strings_size, 16);
+}
+
+
 TEST(a_file_without_symbols_is_fine)
 {
 	struct symbols_file file = valid_file();

@@ -470,6 +470,26 @@ TEST(fat_reads_each_cluster_once_and_contiguous_runs_at_once)
 }
 
 
+/* A read at the end of a file is answered from its size: no FAT, no data. */
+TEST(fat_a_read_at_the_end_reads_nothing_from_the_disk)
+{
+	struct block_device *disk;
+	CHECK_EQ(mount_file("fat16-s1", 512, &disk), B_OK);
+	struct vfs_file *file;
+	CHECK_EQ(vfs_open("/big.bin", &file, NULL, 0), B_OK);
+	struct vfs_stat stat;
+	vfs_file_stat(file, &stat);
+	uint8_t buffer[16];
+	size_t bytesRead = 1;
+	test_disk_reset_stats(disk);
+	CHECK_EQ(vfs_read(file, stat.size, buffer, sizeof(buffer), &bytesRead, NULL, 0), B_OK);
+	CHECK_EQ(bytesRead, 0);
+	CHECK_EQ(test_disk_stats(disk).reads, 0);
+	vfs_close(file);
+	vfs_cleanup();
+}
+
+
 /* --- damaged volumes ---------------------------------------------------- */
 
 struct chain_case {
@@ -637,6 +657,29 @@ TEST(fat_directory_entries_with_absurd_values_are_refused)
 }
 
 
+/* Directories are read 4 KiB at a time; the 128th entry ends the first piece. */
+TEST(fat_the_last_entry_of_a_directory_piece_is_seen)
+{
+	long live = fresh();
+	struct image image;
+	image_load("fat16-s1", &image);
+	CHECK(image.root_size >= 128 * 32);
+	uint8_t *root = image.data + image.root;
+	uint8_t *last = root + 127 * 32;
+	uint8_t *entry = root_entry(&image, "SHORT   TXT");
+	memcpy(last, entry, 32);
+	entry[0] = 0xe5;
+	/* deleted entries up to it, so that no end marker comes first */
+	for (uint8_t *slot = root; slot < last; slot += 32) {
+		if (slot[0] == 0)
+			slot[0] = 0xe5;
+	}
+	CHECK_EQ(image_mount(&image), B_OK);
+	expect_load_ok("/SHORT.TXT", 50);
+	unmount_and_check_leaks(live);
+}
+
+
 TEST(fat_damaged_directories_are_reported)
 {
 	const char *images[] = { "fat16-s1", "fat32-s1" };
@@ -796,6 +839,32 @@ TEST(fat_damaged_boot_sectors_are_refused_clearly)
 		} else
 			CHECK(test_output_contains("disk0: no known file system"));
 		CHECK(test_console_contains("vfs: no volume found on 1 disk"));
+		unmount_and_check_leaks(live);
+	}
+}
+
+
+/* The cluster count decides: up to 4084 clusters is FAT12, from 4085 FAT16. */
+TEST(fat12_and_fat16_part_at_4085_clusters)
+{
+	static const struct {
+		uint32_t	clusters;
+		const char	*detail;
+	} cases[] = { { 4084, "FAT12" }, { 4085, "FAT16" } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long live = fresh();
+		struct image image;
+		image_load("fat16-s1", &image);
+		/* one sector a cluster: the volume ends after that many data sectors */
+		uint32_t total = (uint32_t)(image.data_start / 512) + cases[i].clusters;
+		image.data[19] = (uint8_t)total;
+		image.data[20] = (uint8_t)(total >> 8);
+		set_le32(image.data + 32, 0);
+		CHECK_EQ(image_mount(&image), B_OK);
+		struct vfs_volume_info info;
+		vfs_volume_get_info(vfs_volume_at(0), &info);
+		if (strcmp(info.fs_detail, cases[i].detail) != 0)
+			unit_fail(__FILE__, __LINE__, "%u clusters: %s", cases[i].clusters, info.fs_detail);
 		unmount_and_check_leaks(live);
 	}
 }

@@ -132,6 +132,54 @@ TEST(heap_alloc_zero_and_small)
 }
 
 
+/*
+ * A free chunk one smallest chunk larger than a request is split: the rest
+ * becomes a free chunk of its own, not slack of the allocation.
+ */
+TEST(heap_split_leaves_a_smallest_chunk)
+{
+	test_heap_setup(64 * 1024);
+	uint8_t *a = heap_alloc(200);
+	uint8_t *b = heap_alloc(200 + MIN_CHUNK_SIZE);
+	uint8_t *c = heap_alloc(200);
+	heap_free(b);
+	size_t freeChunks = test_heap_stats().free_chunks;
+
+	uint8_t *d = heap_alloc(200);
+	CHECK(d == b);
+	CHECK_EQ(test_heap_stats().free_chunks, freeChunks);
+	uint8_t *e = heap_alloc(MIN_CHUNK_SIZE - HEADER_SIZE);
+	CHECK(e == d + ((200 + HEADER_SIZE + 15) & ~(size_t)15));
+	heap_validate();
+	heap_free(a);
+	heap_free(c);
+	heap_free(d);
+	heap_free(e);
+	heap_validate();
+}
+
+
+/*
+ * The last bin holds chunks of BIN_MAX_SIZE (64 bins of 16 bytes, as
+ * heap_private.h says): a request of exactly that size finds its chunk there
+ * before it looks at the tree of larger ones.
+ */
+TEST(heap_last_bin_is_searched)
+{
+	test_heap_setup(64 * 1024);
+	const size_t binMaxSize = 64 * 16;
+	uint8_t *a = heap_alloc(binMaxSize - HEADER_SIZE);
+	uint8_t *b = heap_alloc(100);
+	heap_free(a);
+
+	uint8_t *c = heap_alloc(binMaxSize - HEADER_SIZE);
+	CHECK(c == a);
+	heap_free(b);
+	heap_free(c);
+	heap_validate();
+}
+
+
 TEST(heap_stats_consistency)
 {
 	test_heap_setup(64 * 1024);

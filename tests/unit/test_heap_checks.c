@@ -77,6 +77,16 @@ TEST(heap_detects_bad_frees)
 	test_address_string(name, sizeof(name), b + 8);
 	CHECK_PANICS(heap_free(b + 8), name);
 
+	/*
+	 * The fence, the used chunk of size 0 at the heap's end, is not in the
+	 * heap (a bounds test with <= took it for one of its chunks).
+	 */
+	uint8_t *fence = a - HEADER_SIZE + test_heap_stats().heap_size - HEADER_SIZE;
+	test_address_string(name, sizeof(name), fence);
+	CHECK_PANICS(heap_free(fence), name);
+	CHECK(strstr(gTestPanicMessage, "neither a heap allocation nor a live large block")
+		!= NULL);
+
 	heap_validate();
 	heap_free(b);
 	heap_validate();

@@ -285,6 +285,20 @@ TEST(invalid_types_are_refused)
 }
 
 
+TEST(a_map_filling_the_output_exactly_fits)
+{
+	static const struct memory_map_range ranges[] = {
+		{ 0x100000, 0x1000, KERNEL_MEMORY_USABLE },
+		{ 0x101000, 0x1000, KERNEL_MEMORY_RESERVED },
+	};
+	memory_map_entry entries[2];
+	uint32_t count;
+	CHECK_EQ(memory_map_convert(ranges, 2, entries, 2, &count), B_OK);
+	CHECK_EQ(count, 2);
+	CHECK_EQ(memory_map_convert(ranges, 2, entries, 1, &count), B_BUFFER_OVERFLOW);
+}
+
+
 TEST(too_much_input_is_refused)
 {
 	static struct memory_map_range many[MEMORY_MAP_MAX_INPUT + 1];
@@ -620,6 +634,24 @@ TEST(build_types_regions_holding_preloaded_images_as_modules)
 		E(0x104000, 0xfc000, KERNEL_MEMORY_USABLE));
 	CHECK_EQ(sArgs.num_physical_allocated_ranges, 1);
 	CHECK_EQ(sArgs.physical_allocated_range[0].size, 0x4000);
+}
+
+
+/* An image starting where a region ends is in the next region, not in both. */
+TEST(build_types_only_the_region_an_image_starts_in)
+{
+	build_reset();
+	CHECK_EQ(memory_map_add_firmware(0x100000, 0x100000, KERNEL_MEMORY_USABLE), B_OK);
+	add_region(KERNEL_DATA_BASE, 0x100000, 0x2000);
+	add_region(KERNEL_DATA_BASE + 0x2000, 0x102000, 0x2000);
+	sArgs.num_preloaded_images = 1;
+	sArgs.preloaded_images[0].address = KERNEL_DATA_BASE + 0x2000;
+	sArgs.preloaded_images[0].size = 0x1800;
+	CHECK_EQ(memory_map_build(&sArgs), B_OK);
+	EXPECT_ARGS_MAP(
+		E(0x100000, 0x2000, KERNEL_MEMORY_LOADER_RECLAIMABLE),
+		E(0x102000, 0x2000, KERNEL_MEMORY_KERNEL_AND_MODULES),
+		E(0x104000, 0xfc000, KERNEL_MEMORY_USABLE));
 }
 
 

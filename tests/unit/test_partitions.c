@@ -621,6 +621,60 @@ TEST(mbr_extended_chain_loops_are_caught)
 }
 
 
+TEST(mbr_every_extended_type_is_followed)
+{
+	/* DOS's 0x05, the LBA 0x0f and Linux's 0x85, in the MBR and in the EBR links */
+	static const uint8_t kTypes[] = { 0x05, 0x0f, 0x85 };
+	for (size_t t = 0; t < sizeof(kTypes); t++) {
+		test_platform_reset();
+		uint8_t *data;
+		struct block_device *disk = memory_disk("mbr.img", NULL, &data, 512);
+		data[446 + 2 * 16 + 4] = kTypes[t];
+		for (int n = 0; n < 2; n++)
+			data[ebr_lba(data, n) * 512 + 446 + 16 + 4] = kTypes[t];
+		struct found found = { 0 };
+		CHECK_EQ(mbr_scan(disk, collect, &found), B_OK);
+		check_mbr_partitions(&found, 5);
+		test_disk_free(disk);
+	}
+}
+
+
+TEST(mbr_a_logical_partition_may_end_with_its_extended_one)
+{
+	test_platform_reset();
+	uint8_t *data;
+	struct block_device *disk = memory_disk("mbr.img", NULL, &data, 512);
+	/* the extended partition shrunk to end where logical 7 (32768 + 8192) ends */
+	uint8_t *extended = data + 446 + 2 * 16;
+	uint32_t count = 32768 + 8192 - read_le32(extended + 8);
+	for (int i = 0; i < 4; i++)
+		extended[12 + i] = (uint8_t)(count >> (8 * i));
+	struct found found = { 0 };
+	CHECK_EQ(mbr_scan(disk, collect, &found), B_OK);
+	check_mbr_partitions(&found, 5);
+	test_disk_free(disk);
+}
+
+
+TEST(mbr_a_link_to_the_end_of_the_extended_partition_leaves_it)
+{
+	test_platform_reset();
+	uint8_t *data;
+	struct block_device *disk = memory_disk("mbr.img", NULL, &data, 512);
+	/* the second EBR links to the first sector after the extended partition */
+	uint32_t count = read_le32(data + 446 + 2 * 16 + 12);
+	uint8_t *link = data + ebr_lba(data, 1) * 512 + 446 + 16;
+	for (int i = 0; i < 4; i++)
+		link[8 + i] = (uint8_t)(count >> (8 * i));
+	struct found found = { 0 };
+	CHECK_EQ(mbr_scan(disk, collect, &found), B_BAD_DATA);
+	check_mbr_partitions(&found, 4);
+	CHECK(test_console_contains("links outside its extended partition"));
+	test_disk_free(disk);
+}
+
+
 TEST(mbr_damaged_extended_records_are_reported)
 {
 	test_platform_reset();

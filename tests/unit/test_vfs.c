@@ -134,9 +134,10 @@ TEST(gpt_partitions_become_named_volumes)
 	CHECK(volume == vfs_volume_at(1));
 	CHECK_EQ(vfs_find_volume("disk0p3", &volume), B_OK);
 	CHECK(volume == vfs_volume_at(2));
+	/* a label's beginning is not the label */
 	const char *unknown[] = { "vol3", "vol", "vol1x", "vol99999999999", "label=",
-		"label=nothing", "guid=A1A1A1A1-B2B2-C3C3-D4D4-E5E5E5E5E504", "guid=xyz", "disk0",
-		"disk0p", "" };
+		"label=nothing", "label=es", "label=secon",
+		"guid=A1A1A1A1-B2B2-C3C3-D4D4-E5E5E5E5E504", "guid=xyz", "disk0", "disk0p", "" };
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
 		if (vfs_find_volume(unknown[i], &volume) != B_ENTRY_NOT_FOUND)
 			unit_fail(__FILE__, __LINE__, "\"%s\" found", unknown[i]);
