@@ -469,10 +469,16 @@ bpb_case("fat-no-fats", "zero FATs", {"fat_count": 0},
     lambda facts: "FAT boot sector gives 0 FATs")
 bpb_case("fat-no-fat-size", "sectors per FAT 0", {"fat_size_16": 0},
     lambda facts: "FAT boot sector gives no FAT size")
-bpb_case("fat-truncated-volume", "the volume claims twice its partition's sectors",
-    {"total_sectors_16": 0, "total_sectors_32": lambda fat, size: size // SECTOR * 2},
-    lambda facts: f"FAT volume ({facts['total_sectors_32'] * SECTOR} bytes) is larger than "
-        f"its device ({facts['partition']} bytes)")
+# A volume may claim more than its partition (mformat without -T does), but
+# not more clusters than its FAT can map.
+case("fat-truncated-volume", "fat", "the volume claims twice its partition's sectors",
+    boot=esp(layout="fat-partition", patch=system_bpb(total_sectors_16=0,
+        total_sectors_32=lambda fat, size: size // SECTOR * 2)),
+    pattern=True,
+    error=lambda facts: re.escape(NOT_FOUND + "; damaged: disk0p2: fat: ")
+        + r"FAT of \d+ bytes is too small for \d+ clusters",
+    log=lambda facts: [re.escape("vfs: cannot mount disk0p2: fat: ")
+        + r"FAT of \d+ bytes is too small for \d+ clusters"])
 
 
 def fat32_case(name, description, reason, patch):

@@ -194,9 +194,6 @@ fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 				(unsigned long long)deviceSize);
 			return B_BAD_DATA;
 		}
-		boot_printf("%s: FAT volume (%llu bytes) is larger than its device (%llu bytes);"
-			" what lies past the device's end cannot be read\n", volume->device->name,
-			(unsigned long long)(totalSectors * sectorSize), (unsigned long long)deviceSize);
 	}
 
 	uint64_t clusters = (totalSectors - metaSectors) / sectorsPerCluster;
@@ -262,6 +259,13 @@ fat_volume_init(struct fat_volume *volume, struct fs_volume *fs)
 	volume->fat_cache = heap_alloc(FAT_CACHE_SIZE);
 	if (volume->fat_cache == NULL)
 		return fat_fail(volume, B_NO_MEMORY, "out of memory");
+
+	/* Said only of a volume that mounts: a refused one has its own reason. */
+	if (totalSectors * sectorSize > deviceSize) {
+		boot_printf("%s: FAT volume (%llu bytes) is larger than its device (%llu bytes);"
+			" what lies past the device's end cannot be read\n", volume->device->name,
+			(unsigned long long)(totalSectors * sectorSize), (unsigned long long)deviceSize);
+	}
 
 	TRACE("FAT%u, %u clusters of %u bytes, data at %llu\n", volume->fat_bits,
 		volume->cluster_count, volume->cluster_size,
