@@ -35,8 +35,8 @@ struct boot_request {
 /*
  * Load everything request names and build the kernel's address space, up to
  * the point of no return. On failure the message (also printed as "boot:
- * <message>") is in error, and every kernel region, page-table page and
- * file buffer the attempt took is given back: kernel_args is fresh, its
+ * <message>") is in error, and every kernel region and page-table page
+ * the attempt took is given back (files are read straight into regions): kernel_args is fresh, its
  * timeline keeps what was marked before the attempt, and the attempt can be
  * made again. Errors: those of vfs_open_regular(), vfs_read_exact(),
  * elf_load_kernel_file(), boot_load_module() and

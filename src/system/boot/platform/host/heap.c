@@ -64,7 +64,7 @@ platform_release_heap(struct stage2_args *args, void *base)
 	if (sHeapSize == 0 || base != host_physical_to_pointer(sHeapPhysical, sHeapSize))
 		return;
 	host_free_ram(sHeapPhysical, sHeapSize);
-	/* As EFI does: the kernel checks these pages came back as usable RAM. */
+	/* As on EFI: the kernel checks that these pages are usable RAM, not allocated. */
 	gKernelArgs->loader_heap.start = sHeapPhysical;
 	gKernelArgs->loader_heap.size = sHeapSize;
 	sHeapSize = 0;
