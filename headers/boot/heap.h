@@ -43,6 +43,16 @@ status_t heap_init(struct stage2_args *args);
  */
 size_t heap_next_region_size(size_t size, size_t requested);
 /*
+ * For platform_init_heap(): the largest region allocate(size, cookie,
+ * &address) gives, trying requested bytes first and then each size
+ * heap_next_region_size() names; who ("efi", "host") prefixes what it says
+ * on the way. Returns the size taken, or 0 when even the least failed (said
+ * on the console).
+ */
+size_t heap_take_region(size_t requested,
+	status_t (*allocate)(size_t size, void *cookie, uint64_t *_address), void *cookie,
+	const char *who, uint64_t *_address);
+/*
  * Report what is still allocated, free the large blocks and hand the heap
  * region back to the platform; the heap is unusable after.
  */

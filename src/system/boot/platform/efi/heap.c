@@ -25,6 +25,19 @@ static EFI_PHYSICAL_ADDRESS sHeapBase;
 static UINTN sHeapPages;
 
 
+/* LoaderData: the kernel sees these pages as free RAM after handoff. */
+static status_t
+efi_allocate_heap(size_t size, void *cookie, uint64_t *_address)
+{
+	EFI_PHYSICAL_ADDRESS address;
+	if (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
+			size / KERNEL_EFI_PAGE_SIZE, &address) != EFI_SUCCESS)
+		return B_NO_MEMORY;
+	*_address = address;
+	return B_OK;
+}
+
+
 /*
  * The largest heap the firmware has in one piece, from the size asked for
  * down to BOOT_MIN_HEAP_SIZE: a machine of 64 MiB has no 16 MiB left in one
@@ -40,21 +53,10 @@ platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 	}
 	requested = (requested + KERNEL_EFI_PAGE_SIZE - 1) & ~(size_t)(KERNEL_EFI_PAGE_SIZE - 1);
 
-	/* LoaderData: the kernel sees these pages as free RAM after handoff. */
-	EFI_PHYSICAL_ADDRESS base;
-	size_t size = requested;
-	while (gBootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
-			size / KERNEL_EFI_PAGE_SIZE, &base) != EFI_SUCCESS) {
-		size_t next = heap_next_region_size(size, requested);
-		if (next == 0) {
-			boot_printf("efi: no %zu KiB of memory in one piece for the loader heap"
-				" (the least it takes; %zu KiB asked for)\n", size / 1024, requested / 1024);
-			return B_NO_MEMORY;
-		}
-		boot_dprintf("efi: no %zu KiB in one piece for the heap, trying %zu KiB\n",
-			size / 1024, next / 1024);
-		size = next;
-	}
+	uint64_t base;
+	size_t size = heap_take_region(requested, efi_allocate_heap, NULL, "efi", &base);
+	if (size == 0)
+		return B_NO_MEMORY;
 
 	sHeapBase = base;
 	sHeapPages = size / KERNEL_EFI_PAGE_SIZE;

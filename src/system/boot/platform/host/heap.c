@@ -26,6 +26,13 @@ host_map(size_t size)
 }
 
 
+static status_t
+host_allocate_heap(size_t size, void *cookie, uint64_t *_address)
+{
+	return host_allocate_ram(size, _address);
+}
+
+
 /*
  * As on EFI: the largest piece of simulated RAM there is, from the size
  * asked for down to BOOT_MIN_HEAP_SIZE, so that --memory shows what a small
@@ -36,19 +43,10 @@ platform_init_heap(struct stage2_args *args, void **_base, void **_top)
 {
 	size_t requested = args->heap_size != 0 ? args->heap_size : BOOT_DEFAULT_HEAP_SIZE;
 	requested = (requested + KERNEL_PAGE_SIZE - 1) & ~(size_t)KERNEL_PAGE_MASK;
-	size_t size = requested;
 	uint64_t physical;
-	while (host_allocate_ram(size, &physical) != B_OK) {
-		size_t next = heap_next_region_size(size, requested);
-		if (next == 0) {
-			boot_printf("host: no %zu KiB of memory in one piece for the loader heap"
-				" (the least it takes; %zu KiB asked for)\n", size / 1024, requested / 1024);
-			return B_NO_MEMORY;
-		}
-		boot_dprintf("host: no %zu KiB in one piece for the heap, trying %zu KiB\n",
-			size / 1024, next / 1024);
-		size = next;
-	}
+	size_t size = heap_take_region(requested, host_allocate_heap, NULL, "host", &physical);
+	if (size == 0)
+		return B_NO_MEMORY;
 	sHeapPhysical = physical;
 	sHeapSize = size;
 	*_base = host_physical_to_pointer(physical, size);
