@@ -140,7 +140,7 @@ ARM64 = Port(
     # "Synchronous Abort" (or another kind) and resets.
     exception_markers=("Synchronous Exception", "Synchronous Abort", "SError", "!!!!",
         "resetting ..."),
-    wrong_machine="wrong machine (expected aarch64)",
+    wrong_machine="wrong machine (expected AArch64)",
     disks=_arm64_disks(),
     boot_name="BOOTAA64.EFI",
 )
