@@ -119,30 +119,43 @@ paging_class_of(uint32_t type)
 
 
 /*
- * The class of the physical address and where the run of that class ends,
- * at most at limit. The typed map is sorted and disjoint; neighbours of
- * the same class count as one run, gaps are devices.
+ * The class of the map entry or gap at the physical address, and where
+ * that piece ends. The typed map is sorted and disjoint; gaps are devices.
  */
 static enum paging_class
-paging_class_run(uint64_t address, uint64_t limit, uint64_t *_end)
+paging_class_piece(uint64_t address, uint64_t *_end)
 {
 	const memory_map_entry *map = sArgs->memory_map;
 	uint32_t count = sArgs->num_memory_map_entries;
 	uint32_t i = 0;
 	while (i < count && map[i].start + map[i].size <= address)
 		i++;
-
-	enum paging_class class = CLASS_DEVICE;
-	uint64_t end = limit;
-	if (i < count && map[i].start > address)
-		end = map[i].start;
-	else if (i < count) {
-		class = paging_class_of(map[i].type);
-		end = map[i].start + map[i].size;
-		for (i++; i < count && end < limit && map[i].start == end
-				&& paging_class_of(map[i].type) == class; i++)
-			end += map[i].size;
+	if (i == count) {
+		*_end = UINT64_MAX;
+		return CLASS_DEVICE;
 	}
+	if (map[i].start > address) {
+		*_end = map[i].start;
+		return CLASS_DEVICE;
+	}
+	*_end = map[i].start + map[i].size;
+	return paging_class_of(map[i].type);
+}
+
+
+/*
+ * The class at the physical address and where the run of that class ends,
+ * at most at limit: neighbours of one class (RAM of different types, MMIO
+ * and gaps) count as one, so that they can share a block.
+ */
+static enum paging_class
+paging_class_run(uint64_t address, uint64_t limit, uint64_t *_end)
+{
+	uint64_t end;
+	enum paging_class class = paging_class_piece(address, &end);
+	uint64_t next;
+	while (end < limit && paging_class_piece(end, &next) == class)
+		end = next;
 	*_end = end < limit ? end : limit;
 	return class;
 }

@@ -125,4 +125,12 @@ void arch_start_kernel(kernel_args *args) __attribute__((noreturn));
 bool efi_arch_uart_setup(uint8_t port, uint32_t speed);
 void efi_arch_uart_put(uint8_t byte);
 
+/*
+ * Whether the UART efi_arch_uart_setup() found is the one the firmware's
+ * console writes to by its own description (arm64: the ACPI SPCR or the
+ * device tree's stdout-path), so that console text already reaches the
+ * debug line even where no ConOut variable says so (U-Boot).
+ */
+bool efi_arch_uart_is_firmware_console(void);
+
 #endif

@@ -51,6 +51,14 @@ efi_arch_uart_put(uint8_t byte)
 }
 
 
+bool
+efi_arch_uart_is_firmware_console(void)
+{
+	/* Both tables describe the firmware's own console. */
+	return sUart.kind != EFI_UART_NONE;
+}
+
+
 uint32_t
 arm64_efi_uart(uint64_t *_physical)
 {
