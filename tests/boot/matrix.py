@@ -170,6 +170,17 @@ def arm64_problems_of(cfg, result):
                 + (started.group(1) if started else "no boot option started"))
     if not re.search(r"^efi: disk0: \d+ blocks of 512 bytes, the boot disk$", log, re.M):
         problems.append("disk0 is not the boot disk")
+    # The loader came in at the firmware's level and left the kernel at EL1.
+    el = 2 if "virtualization=on" in cfg.machine else 1
+    if not re.search(rf"^arch: .*loader entered at EL{el}$", log, re.M):
+        problems.append(f"the loader was not entered at EL{el}")
+    if not re.search(r"^cpu: EL1,", log, re.M):
+        problems.append("the kernel does not run at EL1")
+    # EDK2 hands over ACPI, U-Boot a device tree.
+    table = r"device tree 0x[0-9a-f]+ \(\d+ bytes\)" if cfg.firmware == "u-boot" \
+        else r"ACPI RSDP 0x[0-9a-f]+ revision 2"
+    if not re.search(rf"^firmware: .*{table}", log, re.M):
+        problems.append("no " + ("device tree" if cfg.firmware == "u-boot" else "ACPI RSDP"))
     problems += usable_memory_problems(cfg, log)
     if cfg.port.exception_in(log):
         problems.append("CPU exception")

@@ -17,6 +17,8 @@ LOGS = os.path.join(TOP, "generated", "test-logs")
 
 # run-qemu's exit statuses
 PASS, FAIL, NO_VERDICT = 0, 1, 2
+# Seconds a boot goes on once the firmware has reported a CPU exception.
+EXCEPTION_GRACE = 3
 
 
 class Boot:
@@ -62,8 +64,13 @@ def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
     pattern = re.compile(until) if until else None
     timed_out = False
     while process.poll() is None:
-        if pattern and pattern.search(read_log(log_path)):
+        log = read_log(log_path)
+        if pattern and pattern.search(log):
             break
+        # After a CPU exception nothing good follows (EDK2 on AArch64 hangs
+        # in its handler): keep the dump's next lines, then stop.
+        if port.exception_in(log):
+            deadline = min(deadline, time.monotonic() + EXCEPTION_GRACE)
         if time.monotonic() > deadline:
             timed_out = True
             break
