@@ -100,7 +100,7 @@ console_init(void)
 	boot_dprintf("efi: text mode %d of %d: %dx%d\n", (int)sOutput->Mode->Mode,
 		(int)sOutput->Mode->MaxMode, (int)sWidth, (int)sHeight);
 	sOutput->EnableCursor(sOutput, FALSE);
-	sOnSerial = console_reaches_uart();
+	sOnSerial = console_reaches_uart() || efi_arch_uart_is_firmware_console();
 	return B_OK;
 }
 
