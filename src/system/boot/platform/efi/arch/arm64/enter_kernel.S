@@ -102,7 +102,11 @@ arm64_enter_kernel:
 	msr		sctlr_el1, x10
 	isb
 
-	/* The identity map still holds this code; the kernel is in TTBR1. */
+	/*
+	 * The identity map still holds this code; the kernel is in TTBR1. Its
+	 * stack is SP_EL1 (EL1h), whichever stack pointer the firmware ran on.
+	 */
+	msr		spsel, #1
 	mov		sp, x6
 	mov		x0, x5
 	mov		x1, #0
