@@ -26,6 +26,8 @@
 #define CPTR_EL2_NO_TRAPS	0x33ff		/* RES1 bits only: TFP, TTA, TCPAC clear */
 /* SPSR: EL1 with SP_EL1 (EL1h), D, A, I and F masked. */
 #define SPSR_EL1H_MASKED	0x3c5
+/* CPACR_EL1.FPEN = 0b11: FP/SIMD untrapped at EL1, which EFI runtime code uses. */
+#define CPACR_EL1_FP_ENABLED	(3 << 20)
 
 	.macro	mov32 register, value
 	movz	\register, #((\value) & 0xffff)
@@ -88,6 +90,9 @@ arm64_enter_kernel:
 	isb
 
 2:	/* EL1, MMU off: the loader's translation regime, then the MMU on. */
+	/* UNKNOWN after an EL2 start (U-Boot never writes it): FP/SIMD untrapped. */
+	mov32	x10, CPACR_EL1_FP_ENABLED
+	msr		cpacr_el1, x10
 	msr		mair_el1, x3
 	msr		tcr_el1, x2
 	msr		ttbr0_el1, x0
