@@ -60,6 +60,12 @@ arm64_enter_kernel:
 	isb
 	mov32	x10, HCR_EL2_RW
 	msr		hcr_el2, x10
+	/*
+	 * With E2H set (a VHE firmware), the *_el1 names below reached EL2's
+	 * registers and CNTHCTL/CPTR had other layouts: only after this isb
+	 * do they mean EL1's.
+	 */
+	isb
 	mov		x10, #CNTHCTL_EL1PCTEN_EL1PCEN
 	msr		cnthctl_el2, x10
 	msr		cntvoff_el2, xzr
