@@ -417,3 +417,14 @@ TEST(arm64_out_of_table_pages_fails_and_releases_cleanly)
 		CHECK_EQ(sAllocated, sFreed);
 	}
 }
+
+
+TEST(arm64_a_physical_map_beyond_the_address_space_is_refused)
+{
+	memset(&sKernelArgs, 0, sizeof(sKernelArgs));
+	sAllocated = sFreed = 0;
+	sAllocationLimit = TABLE_PAGES;
+	CHECK_EQ(arch_mmu_build(&sKernelArgs, 1ULL << 48, &kSource), B_BAD_VALUE);
+	CHECK_EQ(sAllocated, 0);
+	release();
+}

@@ -72,6 +72,9 @@ paging_is_table(uint64_t entry, unsigned level)
 static uint64_t *
 paging_next_level(uint64_t *table, unsigned index)
 {
+	/* A block where a table should be: the maps overlap, which they must not. */
+	if ((table[index] & ARM64_PTE_VALID) != 0 && !paging_is_table(table[index], 0))
+		return NULL;
 	if ((table[index] & ARM64_PTE_VALID) == 0) {
 		uint64_t physical;
 		uint64_t *next = paging_new_table(&physical);
@@ -301,6 +304,12 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 {
 	sArgs = args;
 	sSource = source;
+	/*
+	 * Both maps must stay below the kernel window, and the identity map
+	 * inside TTBR0's 48 bits: half of that is more than any machine has.
+	 */
+	if (physicalMapSize > (1ULL << (ARM64_VIRTUAL_BITS - 1)))
+		return B_BAD_VALUE;
 	kernel_regions_freeze();
 
 	for (unsigned root = 0; root < ROOT_COUNT; root++) {

@@ -61,8 +61,9 @@ fdt_open(struct fdt *fdt, const uint8_t *base)
 	uint32_t structureSize = fdt_be32(base + 36);
 	uint32_t strings = fdt_be32(base + 12);
 	uint32_t stringsSize = fdt_be32(base + 32);
-	if (structure > size || structureSize > size - structure || strings > size
-		|| stringsSize > size - strings || (structure & 3) != 0)
+	/* Blocks start past the header: the token walk's bounds rely on it. */
+	if (structure < FDT_HEADER_SIZE || structure > size || structureSize > size - structure
+		|| strings > size || stringsSize > size - strings || (structure & 3) != 0)
 		return "blocks outside the blob";
 	*fdt = (struct fdt){ base, size, structure, structure + structureSize, strings,
 		stringsSize };
@@ -249,9 +250,13 @@ fdt_string_property(const struct fdt *fdt, const char *path, const char *name)
 static bool
 fdt_is_compatible(const char *list, uint32_t length, const char *compatible)
 {
-	for (uint32_t at = 0; at < length; at += strnlen(list + at, length - at) + 1) {
-		if (strcmp(list + at, compatible) == 0)
+	size_t wanted = strlen(compatible);
+	for (uint32_t at = 0; at < length;) {
+		size_t entry = strnlen(list + at, length - at);
+		/* An entry must end within the property: the last one may not. */
+		if (entry == wanted && at + entry < length && memcmp(list + at, compatible, entry) == 0)
 			return true;
+		at += entry + 1;
 	}
 	return false;
 }

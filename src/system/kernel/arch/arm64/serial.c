@@ -130,8 +130,8 @@ kernel_exit(uint8_t code)
 	if (sUart != NULL)
 		uart_wait(true);
 
-	const uint64_t exit[2] = { ARM64_SEMIHOSTING_APPLICATION_EXIT, code };
-	arm64_semihosting_call(ARM64_SEMIHOSTING_SYS_EXIT, exit);
+	const uint64_t parameters[2] = { ARM64_SEMIHOSTING_APPLICATION_EXIT, code };
+	arm64_semihosting_call(ARM64_SEMIHOSTING_SYS_EXIT, parameters);
 
 	/* QEMU's virt machine answers PSCI with smc when the CPU has EL2, else with hvc. */
 	uint64_t pfr0 = ARM64_READ_SYSREG(ID_AA64PFR0_EL1);

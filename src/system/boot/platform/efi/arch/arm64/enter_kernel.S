@@ -26,6 +26,8 @@
 #define CPTR_EL2_NO_TRAPS	0x33ff		/* RES1 bits only: TFP, TTA, TCPAC clear */
 /* SPSR: EL1 with SP_EL1 (EL1h), D, A, I and F masked. */
 #define SPSR_EL1H_MASKED	0x3c5
+/* CPACR_EL1.FPEN = 0b11: FP/SIMD untrapped at EL1, which EFI runtime code uses. */
+#define CPACR_EL1_FP_ENABLED	(3 << 20)
 
 	.macro	mov32 register, value
 	movz	\register, #((\value) & 0xffff)
@@ -58,6 +60,12 @@ arm64_enter_kernel:
 	isb
 	mov32	x10, HCR_EL2_RW
 	msr		hcr_el2, x10
+	/*
+	 * With E2H set (a VHE firmware), the *_el1 names below reached EL2's
+	 * registers and CNTHCTL/CPTR had other layouts: only after this isb
+	 * do they mean EL1's.
+	 */
+	isb
 	mov		x10, #CNTHCTL_EL1PCTEN_EL1PCEN
 	msr		cnthctl_el2, x10
 	msr		cntvoff_el2, xzr
@@ -88,6 +96,9 @@ arm64_enter_kernel:
 	isb
 
 2:	/* EL1, MMU off: the loader's translation regime, then the MMU on. */
+	/* UNKNOWN after an EL2 start (U-Boot never writes it): FP/SIMD untrapped. */
+	mov32	x10, CPACR_EL1_FP_ENABLED
+	msr		cpacr_el1, x10
 	msr		mair_el1, x3
 	msr		tcr_el1, x2
 	msr		ttbr0_el1, x0
@@ -102,7 +113,11 @@ arm64_enter_kernel:
 	msr		sctlr_el1, x10
 	isb
 
-	/* The identity map still holds this code; the kernel is in TTBR1. */
+	/*
+	 * The identity map still holds this code; the kernel is in TTBR1. Its
+	 * stack is SP_EL1 (EL1h), whichever stack pointer the firmware ran on.
+	 */
+	msr		spsel, #1
 	mov		sp, x6
 	mov		x0, x5
 	mov		x1, #0
