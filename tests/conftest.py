@@ -29,6 +29,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("corrupted-input suite, hosted port")
         terminalreporter.write(corrupt.table(corrupt.HOST_RESULTS,
             "corrupted-input suite, hosted port"))
-    if corrupt and corrupt.RESULTS:
-        terminalreporter.section("corrupted-input suite, QEMU")
-        terminalreporter.write(corrupt.table(corrupt.RESULTS))
+    for port, results in (corrupt.RESULTS.items() if corrupt else ()):
+        terminalreporter.section(corrupt.title(sys.modules["ports"].PORTS[port]))
+        terminalreporter.write(corrupt.table(results, corrupt.title(
+            sys.modules["ports"].PORTS[port])))

@@ -23,6 +23,12 @@ uint64_t arch_cpu_boot_id(void);
  */
 uint64_t arch_cpu_cycle_counter(void);
 
+/*
+ * The cycle counter's rate in Hz when the architecture states it (arm64: the
+ * generic timer's CNTFRQ_EL0), 0 when a port must measure it (x86: the TSC).
+ */
+uint64_t arch_cpu_cycle_counter_frequency(void);
+
 /* Inside a busy-wait loop: tell the CPU (x86: pause), so that it saves power. */
 void arch_cpu_relax(void);
 

@@ -30,7 +30,11 @@ struct arch_mmu_page_source {
  * switch. Allocates what else the switch needs (x86_64: the GDT) from
  * kernel_args memory first, then freezes the
  * kernel regions. Fills arch_args and enters the page-table pages in the
- * physical allocated ranges. Errors: B_NO_MEMORY, B_BUFFER_OVERFLOW.
+ * physical allocated ranges. An architecture whose tables carry memory
+ * types (arm64) reads them from args' typed memory map, which the port
+ * fills first (memory_map_build()); MMIO and what the map does not name
+ * are devices there. Errors: B_NO_MEMORY, B_BUFFER_OVERFLOW, B_BAD_VALUE
+ * (physicalMapSize does not fit the architecture's address space).
  */
 status_t arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	const struct arch_mmu_page_source *source);

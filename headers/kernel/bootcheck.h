@@ -47,7 +47,7 @@ struct bootcheck_memory {
 struct bootcheck_machine {
 	/*
 	 * Call EFI GetTime at the kernel address function (in the firmware's
-	 * calling convention: ms_abi on x86_64) with time (an
+	 * calling convention: ms_abi on x86_64, AAPCS64 on arm64) with time (an
 	 * EFI_TIME, 16 bytes) and no capabilities; returns the EFI_STATUS.
 	 */
 	uint64_t	(*efi_get_time)(void *cookie, uint64_t function, void *time);
@@ -61,15 +61,16 @@ struct bootcheck_environment {
 	/* The structure itself, readable by the caller (a copy will do). */
 	const kernel_args					*args;
 	/*
-	 * The kernel address of kernel_args the kernel was entered with (rdi).
+	 * The kernel address of kernel_args the kernel was entered with (x86_64:
+	 * rdi, arm64: x0).
 	 * Without cpu it is only what the caller made up, and check self, which
 	 * compares it with kernel_args' own word, is skipped.
 	 */
 	uint64_t							received_args;
-	/* The CPU number the kernel was entered with (esi); checked only with cpu. */
+	/* The CPU number the kernel was entered with (esi, x1); checked only with cpu. */
 	uint32_t							received_cpu;
-	/* rsp at kernel entry. */
-	uint64_t							initial_rsp;
+	/* The stack pointer at kernel entry (rsp, sp). */
+	uint64_t							initial_stack_pointer;
 	/* NULL when there is no CPU to ask: the checks that need it are skipped. */
 	const struct bootcheck_cpu_state	*cpu;
 	/* NULL when not running as the kernel: the checks that need it are skipped. */

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""The boot matrix: the real image booted on many QEMU machine and firmware
-configurations, each of which must reach BOOTCHECK PASS; run directly it
-boots them all and prints the table."""
+"""The boot matrix: every port's real image booted on many QEMU machine and
+firmware configurations, each of which must reach BOOTCHECK PASS; run
+directly it boots them all and prints the table. x86_64: OVMF on q35 and pc;
+arm64: AAVMF, QEMU_EFI.fd and U-Boot on virt, at EL1 and EL2."""
 
 import collections
 import os
@@ -9,15 +10,13 @@ import re
 import sys
 import time
 
+import ports
 from qemu import LOGS, PASS, TOP, boot
 
 TABLE = os.path.join(LOGS, "matrix.txt")
 
-# Debian's two OVMF builds; a code file only ever goes with its own variables.
-OVMF = {
-    "4M": ("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
-    "2M": ("/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
-}
+# Debian's two OVMF builds, by the names tests/boot/ports.py gives them.
+OVMF = {"4M": "ovmf-4m", "2M": "ovmf-2m"}
 
 # What the kernel must see of each CPU model: (NX, 1 GiB pages). QEMU's
 # default CPU is qemu64, which has NX but no 1 GiB pages.
@@ -39,11 +38,23 @@ BOOT_PATH = {
 }
 
 Config = collections.namedtuple("Config",
-    "machine memory cpus disk ovmf vga cpu two_disks")
+    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test")
 
 
 def config(machine, memory, cpus, disk, ovmf="4M", vga=True, cpu=None, two_disks=False):
-    return Config(machine, memory, cpus, disk, ovmf, vga, cpu, two_disks)
+    """An x86_64 row; every one of them runs in `jam test` too."""
+    return Config(machine, memory, cpus, disk, ovmf, vga, cpu, two_disks, ports.X86_64,
+        OVMF[ovmf], True)
+
+
+def arm64(firmware, el, cpu, memory, cpus, disk, in_test=False):
+    """An arm64 row: firmware (aavmf, qemu-efi, u-boot), the exception level
+    the firmware starts the loader at (2: virtualization=on), the CPU model;
+    in_test: one of the few rows `jam test` boots (the rest in `jam
+    boot-matrix`)."""
+    machine = "virt,virtualization=on" if el == 2 else "virt"
+    return Config(machine, memory, cpus, disk, None, False, cpu, False, ports.ARM64, firmware,
+        in_test)
 
 
 # Every dimension at least once, the common ones on both machines: q35 has
@@ -75,11 +86,40 @@ CONFIGS = [
     config("q35", "512M", 1, "virtio", two_disks=True),
     config("pc", "1G", 4, "nvme", vga=False, two_disks=True),
     config("q35", "256M", 2, "usb", ovmf="2M", two_disks=True),
+    # arm64: each firmware at EL1 and EL2, each CPU model with each firmware,
+    # 256 MiB to 4 GiB, 1 and 4 CPUs, virtio-blk (PCI under EDK2, MMIO under
+    # U-Boot) and NVMe.
+    arm64("aavmf", 1, "cortex-a57", "256M", 1, "virtio", in_test=True),
+    arm64("aavmf", 2, "max", "4G", 4, "virtio", in_test=True),
+    arm64("aavmf", 1, "cortex-a72", "1G", 4, "nvme"),
+    arm64("aavmf", 2, "cortex-a57", "512M", 1, "nvme"),
+    arm64("aavmf", 1, "max", "2G", 1, "nvme"),
+    arm64("aavmf", 2, "cortex-a72", "256M", 4, "virtio"),
+    arm64("qemu-efi", 1, "cortex-a57", "256M", 1, "virtio"),
+    arm64("qemu-efi", 2, "cortex-a72", "4G", 4, "nvme"),
+    arm64("qemu-efi", 1, "max", "1G", 4, "virtio"),
+    arm64("qemu-efi", 2, "max", "256M", 1, "nvme"),
+    arm64("u-boot", 1, "cortex-a57", "256M", 1, "virtio-mmio", in_test=True),
+    arm64("u-boot", 2, "max", "1G", 4, "virtio-mmio"),
+    arm64("u-boot", 1, "cortex-a72", "4G", 1, "virtio-mmio"),
+    arm64("u-boot", 2, "cortex-a57", "2G", 4, "nvme"),
+    arm64("u-boot", 1, "max", "512M", 4, "nvme"),
 ]
+
+# What the disk interfaces are called in arm64 device paths: virtio-blk-pci
+# is a bare PCI function, as on x86_64.
+ARM64_BOOT_PATH = {
+    "virtio": r"^PciRoot\(0x0\)/Pci\(0x[0-9A-F]+,0x0\)",
+    "nvme": r"/NVMe\(0x1,",
+}
 
 
 def name_of(cfg):
     """A short, unique name that says the whole configuration."""
+    if cfg.port is ports.ARM64:
+        el = "el2" if "virtualization=on" in cfg.machine else "el1"
+        return "-".join(["arm64", cfg.firmware, el, cfg.cpu, cfg.memory, f"{cfg.cpus}cpu",
+            cfg.disk])
     parts = [cfg.machine, cfg.memory, f"{cfg.cpus}cpu", cfg.disk, f"ovmf{cfg.ovmf}"]
     if not cfg.vga:
         parts.append("novga")
@@ -94,16 +134,67 @@ def mebibytes(memory):
     return int(memory[:-1]) * {"M": 1, "G": 1024}[memory[-1]]
 
 
-def problems_of(cfg, result):
-    """Everything wrong with one boot, or an empty list."""
-    log = result.log
+def verdict_problems(result):
     if result.timed_out:
         return ["timed out"]
     problems = []
-    if "BOOTCHECK PASS" not in log:
+    if "BOOTCHECK PASS" not in result.log:
         problems.append("no BOOTCHECK PASS")
     if result.returncode != PASS:
         problems.append(f"run-qemu exit status {result.returncode}")
+    return problems
+
+
+def usable_memory_problems(cfg, log):
+    # The firmware keeps some memory for itself (and the PC its holes), but
+    # most of what the machine has must reach the kernel as usable.
+    usable = re.search(r"^memory: (\d+) MiB usable", log, re.M)
+    size = mebibytes(cfg.memory)
+    if not usable or not size * 3 // 4 <= int(usable.group(1)) <= size:
+        return ["usable memory " + (usable.group(1) + " MiB" if usable else "missing")
+            + f" of {cfg.memory}"]
+    return []
+
+
+def arm64_problems_of(cfg, result):
+    """Everything wrong with one arm64 boot, or an empty list."""
+    log = result.log
+    problems = verdict_problems(result)
+    if result.timed_out:
+        return problems
+    if cfg.firmware != "u-boot":
+        # EDK2 must have booted from the disk on the chosen interface.
+        started = re.search(r'^BdsDxe: starting Boot\d+ ".*" from (.*)$', log, re.M)
+        if not started or not re.search(ARM64_BOOT_PATH[cfg.disk], started.group(1)):
+            problems.append(f"not booted from {cfg.disk}: "
+                + (started.group(1) if started else "no boot option started"))
+    if not re.search(r"^efi: disk0: \d+ blocks of 512 bytes, the boot disk$", log, re.M):
+        problems.append("disk0 is not the boot disk")
+    # The loader came in at the firmware's level and left the kernel at EL1.
+    el = 2 if "virtualization=on" in cfg.machine else 1
+    if not re.search(rf"^arch: .*loader entered at EL{el}$", log, re.M):
+        problems.append(f"the loader was not entered at EL{el}")
+    if not re.search(r"^cpu: EL1,", log, re.M):
+        problems.append("the kernel does not run at EL1")
+    # EDK2 hands over ACPI, U-Boot a device tree.
+    table = r"device tree 0x[0-9a-f]+ \(\d+ bytes\)" if cfg.firmware == "u-boot" \
+        else r"ACPI RSDP 0x[0-9a-f]+ revision 2"
+    if not re.search(rf"^firmware: .*{table}", log, re.M):
+        problems.append("no " + ("device tree" if cfg.firmware == "u-boot" else "ACPI RSDP"))
+    problems += usable_memory_problems(cfg, log)
+    if cfg.port.exception_in(log):
+        problems.append("CPU exception")
+    return problems
+
+
+def problems_of(cfg, result):
+    """Everything wrong with one boot, or an empty list."""
+    if cfg.port is ports.ARM64:
+        return arm64_problems_of(cfg, result)
+    log = result.log
+    problems = verdict_problems(result)
+    if result.timed_out:
+        return problems
     # OVMF must have booted from the disk on the chosen interface.
     started = re.search(r'^BdsDxe: starting Boot\d+ ".*" from (.*)$', log, re.M)
     if not started or not re.search(BOOT_PATH[cfg.disk], started.group(1)):
@@ -118,14 +209,8 @@ def problems_of(cfg, result):
     graphics = "efi: graphics mode" if cfg.vga else "efi: no graphics output"
     if graphics not in log:
         problems.append(f"no \"{graphics}\"")
-    # The firmware keeps some memory for itself and the PC's holes, but most
-    # of what the machine has must reach the kernel as usable.
-    usable = re.search(r"^memory: (\d+) MiB usable", log, re.M)
-    size = mebibytes(cfg.memory)
-    if not usable or not size * 3 // 4 <= int(usable.group(1)) <= size:
-        problems.append("usable memory " + (usable.group(1) + " MiB" if usable else "missing")
-            + f" of {cfg.memory}")
-    if "X64 Exception" in log or "!!!!" in log:
+    problems += usable_memory_problems(cfg, log)
+    if cfg.port.exception_in(log):
         problems.append("CPU exception")
     return problems
 
@@ -138,14 +223,13 @@ def run(cfg):
     os.makedirs(LOGS, exist_ok=True)
     name = name_of(cfg)
     extra = ["-smp", str(cfg.cpus)]
-    if cfg.cpu:
-        extra += ["-cpu", cfg.cpu]
-    if not cfg.vga:
+    if not cfg.vga and cfg.port is ports.X86_64:
         extra += ["-vga", "none"]
     start = time.monotonic()
-    result = boot("boot.img", os.path.join(LOGS, f"matrix-{name}.serial.log"), timeout=90,
-        memory=cfg.memory, extra=extra, machine=cfg.machine, disk_interface=cfg.disk,
-        firmware=OVMF[cfg.ovmf], first_disk="blank.img" if cfg.two_disks else None)
+    result = boot(cfg.port.image("boot.img"), os.path.join(LOGS, f"matrix-{name}.serial.log"),
+        timeout=90, memory=cfg.memory, extra=extra, machine=cfg.machine, cpu=cfg.cpu,
+        disk_interface=cfg.disk, firmware=cfg.firmware,
+        first_disk="blank.img" if cfg.two_disks else None, port=cfg.port)
     seconds = time.monotonic() - start
     return Result(name, problems_of(cfg, result), seconds, result.tail(30))
 
@@ -178,9 +262,13 @@ RESULTS = []
 
 
 def main():
+    """Every row, or with --port NAME that port's rows only."""
+    chosen = CONFIGS
+    if sys.argv[1:2] == ["--port"] and len(sys.argv) == 3:
+        chosen = [c for c in CONFIGS if c.port.name == sys.argv[2]]
     # One at a time: each QEMU wants a core, and timings must stay honest.
     results = []
-    for cfg in CONFIGS:
+    for cfg in chosen:
         results.append(run(cfg))
         status = "FAIL" if results[-1].problems else "pass"
         print(f"{results[-1].name}: {status} {results[-1].seconds:.1f} s", file=sys.stderr)

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: MIT
-"""Boots disk images in QEMU + OVMF and collects the serial log."""
+"""Boots disk images in QEMU with a port's firmware (tests/boot/ports.py)
+and collects the serial log."""
 
 import os
 import re
 import signal
 import subprocess
 import time
+
+import ports
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IMAGES = os.path.join(TOP, "generated", "images")
@@ -14,6 +17,8 @@ LOGS = os.path.join(TOP, "generated", "test-logs")
 
 # run-qemu's exit statuses
 PASS, FAIL, NO_VERDICT = 0, 1, 2
+# Seconds a boot goes on once the firmware has reported a CPU exception.
+EXCEPTION_GRACE = 3
 
 
 class Boot:
@@ -26,34 +31,46 @@ class Boot:
         return "\n".join(self.log.splitlines()[-lines:])
 
 
-def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
-        first_disk=None, machine=None, disk_interface=None, firmware=None):
-    """Boot image; stop at QEMU's exit, at timeout, or once the regular
-    expression until appears in the serial log. machine and disk_interface
-    are run-qemu's QEMU_MACHINE and QEMU_DISK_INTERFACE; firmware is a pair
-    of OVMF code and variables files."""
-    if os.path.exists(log_path):
-        os.unlink(log_path)
-    env = dict(os.environ, QEMU_SERIAL=f"file:{log_path}",
-        RUN_DIR=os.path.dirname(log_path))
-    if memory:
-        env["QEMU_MEMORY"] = memory
-    if machine:
-        env["QEMU_MACHINE"] = machine
-    if disk_interface:
-        env["QEMU_DISK_INTERFACE"] = disk_interface
-    if firmware:
-        env["OVMF_CODE"], env["OVMF_VARS"] = firmware
+def port_environment(port=ports.X86_64, memory=None, machine=None, cpu=None,
+        disk_interface=None, firmware=None, first_disk=None):
+    """run-qemu's environment for a port: QEMU_PORT, and QEMU_MEMORY,
+    QEMU_MACHINE, QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE (a name from
+    the port's firmwares) and QEMU_FIRST_DISK where given."""
+    env = dict(os.environ, QEMU_PORT=port.name)
+    for name, value in (("QEMU_MEMORY", memory), ("QEMU_MACHINE", machine),
+            ("QEMU_CPU", cpu), ("QEMU_DISK_INTERFACE", disk_interface),
+            ("QEMU_FIRMWARE", firmware)):
+        if value:
+            env[name] = value
     if first_disk:
         env["QEMU_FIRST_DISK"] = os.path.join(IMAGES, first_disk)
+    return env
+
+
+def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
+        first_disk=None, machine=None, disk_interface=None, firmware=None,
+        port=ports.X86_64, cpu=None):
+    """Boot image on port; stop at QEMU's exit, at timeout, or once the
+    regular expression until appears in the serial log. machine, cpu,
+    disk_interface and firmware are run-qemu's QEMU_MACHINE, QEMU_CPU,
+    QEMU_DISK_INTERFACE and QEMU_FIRMWARE."""
+    if os.path.exists(log_path):
+        os.unlink(log_path)
+    env = port_environment(port, memory, machine, cpu, disk_interface, firmware, first_disk)
+    env.update(QEMU_SERIAL=f"file:{log_path}", RUN_DIR=os.path.dirname(log_path))
     process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *extra],
         env=env, stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + timeout
     pattern = re.compile(until) if until else None
     timed_out = False
     while process.poll() is None:
-        if pattern and pattern.search(read_log(log_path)):
+        log = read_log(log_path)
+        if pattern and pattern.search(log):
             break
+        # After a CPU exception nothing good follows (EDK2 on AArch64 hangs
+        # in its handler): keep the dump's next lines, then stop.
+        if port.exception_in(log):
+            deadline = min(deadline, time.monotonic() + EXCEPTION_GRACE)
         if time.monotonic() > deadline:
             timed_out = True
             break

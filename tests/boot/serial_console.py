@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 
+import ports
 from qemu import IMAGES, LOGS, RUN_QEMU
 from screen import Qmp
 
@@ -79,8 +80,9 @@ class SerialConsole:
     generated/test-logs/<name>.serial.raw (bytes as sent) and
     <name>.serial.log (plain_text())."""
 
-    def __init__(self, image, name, extra=(), qmp=False):
+    def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64):
         self.name = name
+        self.port = port
         self.run_dir = tempfile.mkdtemp(prefix="serial-console-")
         base = os.path.join(self.run_dir, "serial")
         os.mkfifo(base + ".in")
@@ -102,7 +104,8 @@ class SerialConsole:
         arguments = list(extra)
         if qmp:
             arguments += ["-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
-        env = dict(os.environ, QEMU_SERIAL=f"pipe:{base}", RUN_DIR=self.run_dir)
+        env = dict(os.environ, QEMU_PORT=port.name, QEMU_SERIAL=f"pipe:{base}",
+            RUN_DIR=self.run_dir)
         self.process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *arguments],
             env=env, stdin=subprocess.DEVNULL, start_new_session=True)
         self.reader = threading.Thread(target=self._read, daemon=True)

@@ -61,6 +61,7 @@ AREA_UNITS = {
     "config": ["unit_config"],
     "paging": ["unit_paging"],
     "bootcheck": ["unit_bootcheck"],
+    "bootcheck_arm64": ["unit_bootcheck_arm64"],
 }
 
 

@@ -273,7 +273,7 @@ build(void)
 		.args = args,
 		.received_args = ARGS_VIRTUAL,
 		.received_cpu = 0,
-		.initial_rsp = STACK_VIRTUAL + STACK_SIZE - 8,
+		.initial_stack_pointer = STACK_VIRTUAL + STACK_SIZE - 8,
 		.cpu = NULL,
 		.image = NULL,
 		.memory = { fake_read_virtual, fake_read_physical, NULL },
@@ -863,12 +863,12 @@ TEST(stack_outside_ranges_fails)
 {
 	kernel_args *args = build();
 	args->cpu_kernel_stack[0].start = KERNEL_DATA_BASE + 0x10000;
-	sEnvironment.initial_rsp = KERNEL_DATA_BASE + 0x10000 + STACK_SIZE;
+	sEnvironment.initial_stack_pointer = KERNEL_DATA_BASE + 0x10000 + STACK_SIZE;
 	EXPECT_FAILURE(run(), "stack", "not inside a virtual allocated range");
 
 	build();
-	sEnvironment.initial_rsp = STACK_VIRTUAL;
-	EXPECT_FAILURE(run(), "stack", "rsp 0xffffffffc000a000 outside stack");
+	sEnvironment.initial_stack_pointer = STACK_VIRTUAL;
+	EXPECT_FAILURE(run(), "stack", "stack pointer 0xffffffffc000a000 outside stack");
 }
 
 

@@ -37,6 +37,8 @@ _Static_assert(KERNEL_PAGE_SIZE == 0x1000, "the fixtures assume 4 KiB pages");
 #define SMBIOS_TABLE		0x21000ULL
 #define SYSTEM_TABLE		0x30000ULL
 #define RUNTIME_SERVICES	0x30100ULL
+#define CONFIGURATION_TABLE	0x30200ULL		/* one entry */
+#define RT_PROPERTIES		0x30300ULL
 #define EFI_MAP				0x31000ULL
 #define RUNTIME_CODE		0x40000ULL
 #define GET_TIME			(RUNTIME_CODE + 0x10)
@@ -684,6 +686,50 @@ TEST(get_time_is_not_called_when_unsafe)
 	sContext.status[KCHECK_EFI_TABLES] = KCHECK_FAILED;
 	EXPECT_FAILURE(kcheck_efi_get_time, "not run: check efi_tables failed");
 	CHECK_EQ(sGetTimeFunction, 0);
+}
+
+
+/*
+ * U-Boot converts the system table's pointers in SetVirtualAddressMap but
+ * keeps the CRC it computed before: accepted, as long as that CRC holds for
+ * the table with those pointers taken back to physical addresses.
+ */
+TEST(system_table_crc_from_before_the_virtual_map_passes)
+{
+	build();
+	put64(SYSTEM_TABLE + 88, RUNTIME_SERVICES);
+	fix_crc(SYSTEM_TABLE, 120);
+	put64(SYSTEM_TABLE + 88, PHYSICAL_MAP + RUNTIME_SERVICES);
+	EXPECT_PASS(kcheck_efi_tables);
+	CHECK(strstr(sOutput, "CRC predates SetVirtualAddressMap") != NULL);
+
+	/* Any other change still fails. */
+	put32(SYSTEM_TABLE + 32, 0x1234);
+	EXPECT_FAILURE(kcheck_efi_tables, "system table 0xffff800000030000: CRC");
+}
+
+
+/* EFI_UNSUPPORTED passes only when the firmware's EFI_RT_PROPERTIES_TABLE says so. */
+TEST(get_time_may_be_unsupported_when_the_firmware_says_so)
+{
+	static const uint8_t kGuid[16] = { 0x8a, 0x91, 0x66, 0xeb, 0xef, 0x7e, 0x2a, 0x40,
+		0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9 };
+	build();
+	sGetTimeStatus = 0x8000000000000003ULL;
+	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime returned 0x8000000000000003");
+
+	/* The table's own pointer stays physical, as firmware leaves it. */
+	memcpy(sMemory + CONFIGURATION_TABLE, kGuid, sizeof(kGuid));
+	put64(CONFIGURATION_TABLE + 16, RT_PROPERTIES);
+	put64(SYSTEM_TABLE + 104, 1);
+	put64(SYSTEM_TABLE + 112, PHYSICAL_MAP + CONFIGURATION_TABLE);
+	put32(RT_PROPERTIES, 1 | 8 << 16);			/* version 1, length 8 */
+	put32(RT_PROPERTIES + 4, 0x3ffe);			/* everything but GetTime */
+	EXPECT_PASS(kcheck_efi_get_time);
+	CHECK(strstr(sOutput, "GetTime is unsupported at runtime") != NULL);
+
+	put32(RT_PROPERTIES + 4, 0x3fff);
+	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime returned 0x8000000000000003");
 }
 
 

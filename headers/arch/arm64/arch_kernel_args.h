@@ -18,6 +18,8 @@
 
 /* e_machine of kernels for this architecture (EM_AARCH64). */
 #define KERNEL_ARCH_ELF_MACHINE		183
+/* How the loader names that machine when a kernel is for another one. */
+#define KERNEL_ARCH_MACHINE_NAME	"AArch64"
 
 /*
  * The same kernel address layout as x86_64, all of it in the TTBR1 half

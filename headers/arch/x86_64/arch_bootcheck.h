@@ -10,6 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Page table entry bits the x86_64 checks and their tests name. */
+#define PTE_PRESENT				0x1ULL
+#define PTE_LARGE				0x80ULL
+#define PTE_ADDRESS_MASK		0x000ffffffffff000ULL
+
 /* bootcheck_cpu_state.x2apic_id of a CPU without CPUID leaf 0xb. */
 #define BOOTCHECK_NO_X2APIC_ID	UINT32_MAX
 
@@ -41,5 +46,11 @@ struct bootcheck_cpu_state {
 	X(KCHECK_GDT, "gdt", kcheck_gdt, 0) \
 	X(KCHECK_GDTR, "gdtr", kcheck_gdtr, KCHECK_NEEDS_CPU) \
 	X(KCHECK_CODE_SELECTOR, "code_selector", kcheck_code_selector, KCHECK_NEEDS_CPU)
+
+/*
+ * The architecture's own checks of its page tables, run after stack_guard:
+ * none on x86_64, where the generic ones say all (NX, writable, page sizes).
+ */
+#define BOOTCHECK_ARCH_PAGING_CHECKS(X)
 
 #endif

@@ -18,6 +18,8 @@
 
 /* e_machine of kernels for this architecture (EM_X86_64). */
 #define KERNEL_ARCH_ELF_MACHINE		62
+/* How the loader names that machine when a kernel is for another one. */
+#define KERNEL_ARCH_MACHINE_NAME	"x86_64"
 
 /* The kernel is linked here; segments must lie in the kernel window below. */
 #define KERNEL_LOAD_BASE			0xffffffff80000000ULL

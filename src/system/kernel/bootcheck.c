@@ -52,7 +52,6 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_PAGE_DIRECTORY] = { "page_directory", kcheck_page_directory, 0 },
 #define KCHECK_ARCH_ENTRY(id, name, function, needs)	[id] = { name, function, needs },
 	BOOTCHECK_ARCH_CPU_CHECKS(KCHECK_ARCH_ENTRY)
-#undef KCHECK_ARCH_ENTRY
 	[KCHECK_PHYSICAL_MAP] = { "physical_map", kcheck_physical_map, 0 },
 	[KCHECK_PAGE_TABLES] = { "page_tables", kcheck_page_tables, 0 },
 	[KCHECK_SEGMENT_TRANSLATION] = { "segment_translation", kcheck_segment_translation, 0 },
@@ -77,11 +76,13 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_PHYSICAL_MAP_PAGES] = { "physical_map_pages", kcheck_physical_map_pages, 0 },
 	[KCHECK_LARGE_PAGES] = { "large_pages", kcheck_large_pages, KCHECK_NEEDS_CPU },
 	[KCHECK_STACK_GUARD] = { "stack_guard", kcheck_stack_guard, 0 },
+	BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_ENTRY)
 	[KCHECK_COMMAND_LINE] = { "command_line", kcheck_command_line, 0 },
 	[KCHECK_BOOT_OPTIONS] = { "boot_options", kcheck_boot_options, 0 },
 	[KCHECK_PRELOADED_IMAGES] = { "preloaded_images", kcheck_preloaded_images, 0 },
 	[KCHECK_KERNEL_SYMBOLS] = { "kernel_symbols", kcheck_kernel_symbols, 0 },
 	[KCHECK_TIMELINE] = { "timeline", kcheck_timeline, 0 },
+#undef KCHECK_ARCH_ENTRY
 };
 
 

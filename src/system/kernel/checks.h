@@ -8,10 +8,6 @@
 
 #include <kernel/bootcheck.h>
 
-#define PTE_PRESENT				0x1ULL
-#define PTE_LARGE				0x80ULL
-#define PTE_ADDRESS_MASK		0x000ffffffffff000ULL
-
 /* For printing uint64_t with %llx: glibc's uint64_t is unsigned long. */
 typedef unsigned long long ull;
 
@@ -46,7 +42,6 @@ enum kcheck_id {
 	KCHECK_PAGE_DIRECTORY,
 #define KCHECK_ARCH_ID(id, name, function, needs)	id,
 	BOOTCHECK_ARCH_CPU_CHECKS(KCHECK_ARCH_ID)
-#undef KCHECK_ARCH_ID
 	KCHECK_PHYSICAL_MAP,
 	KCHECK_PAGE_TABLES,
 	KCHECK_SEGMENT_TRANSLATION,
@@ -68,12 +63,14 @@ enum kcheck_id {
 	KCHECK_PHYSICAL_MAP_PAGES,
 	KCHECK_LARGE_PAGES,
 	KCHECK_STACK_GUARD,
+	BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_ID)
 	KCHECK_COMMAND_LINE,
 	KCHECK_BOOT_OPTIONS,
 	KCHECK_PRELOADED_IMAGES,
 	KCHECK_KERNEL_SYMBOLS,
 	KCHECK_TIMELINE,
 	KCHECK_COUNT
+#undef KCHECK_ARCH_ID
 };
 
 enum kcheck_status {
@@ -209,12 +206,17 @@ bool kcheck_cpu_protection(const struct kcheck_context *context, char *reason,
 #define KCHECK_ARCH_DECLARE(id, name, function, needs) \
 	bool function(const struct kcheck_context *context, char *reason, size_t reasonSize);
 BOOTCHECK_ARCH_CPU_CHECKS(KCHECK_ARCH_DECLARE)
+/* arch/<arch>/: the architecture's checks of its page tables (BOOTCHECK_ARCH_PAGING_CHECKS) */
+BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_DECLARE)
 #undef KCHECK_ARCH_DECLARE
 /* The architecture's lines of the summary: its part of kernel_args, the CPU. */
 void kcheck_arch_print_summary(const struct kcheck_context *context);
 /* Whether the MMU honours no-execute bits (without a CPU to ask: the loader's view). */
 bool kcheck_arch_no_execute_enabled(const struct kcheck_context *context);
-/* Whether the CPU is set up to call firmware code (x86_64: SSE usable). */
+/*
+ * Whether the CPU is set up to call firmware code (x86_64: SSE usable; arm64:
+ * FP/SIMD not trapped).
+ */
 bool kcheck_arch_firmware_callable(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 

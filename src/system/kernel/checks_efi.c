@@ -22,6 +22,15 @@
 #define EFI_RUNTIME_SERVICES_SIZE		136
 #define EFI_GET_TIME_OFFSET				24
 #define EFI_UNSPECIFIED_TIMEZONE		0x7ff
+#define EFI_UNSUPPORTED					0x8000000000000003ULL
+/* The system table's configuration table: its entry count and address. */
+#define EFI_SYSTEM_TABLE_TABLE_COUNT_OFFSET	104
+#define EFI_SYSTEM_TABLE_TABLES_OFFSET		112
+#define EFI_CONFIGURATION_ENTRY_SIZE		24
+/* More configuration tables than any firmware installs: garbage then. */
+#define EFI_MAX_CONFIGURATION_ENTRIES		256
+/* EFI_RT_PROPERTIES_TABLE: which runtime services work after ExitBootServices. */
+#define EFI_RT_SUPPORTED_GET_TIME			0x1
 /* Header sizes beyond this are garbage (tables grow by a few pointers a revision). */
 #define EFI_MAX_TABLE_SIZE				1024
 
@@ -79,6 +88,35 @@ crc32_update(uint32_t crc, const uint8_t *data, size_t length)
 }
 
 
+/*
+ * The system table's CRC as it was before SetVirtualAddressMap: every
+ * pointer field that now holds a physical map address taken back to the
+ * physical address. U-Boot converts FirmwareVendor, RuntimeServices and
+ * ConfigurationTable in place but leaves the CRC it computed at
+ * ExitBootServices; with every other byte unchanged that CRC still proves
+ * the table intact. table has the CRC field cleared.
+ */
+static uint32_t
+efi_system_table_crc_before_map(const struct kcheck_context *context, const uint8_t *table,
+	uint32_t size)
+{
+	static const uint32_t kPointerOffsets[] = { 24, 40, 48, 56, 64, 72, 80, 88, 96, 112 };
+	uint64_t base = context->args->physical_map_base;
+	uint64_t mapSize = context->args->physical_map_size;
+	uint8_t physical[EFI_MAX_TABLE_SIZE];
+	memcpy(physical, table, size);
+	for (size_t i = 0; i < sizeof(kPointerOffsets) / sizeof(kPointerOffsets[0]); i++) {
+		uint64_t pointer;
+		memcpy(&pointer, physical + kPointerOffsets[i], sizeof(pointer));
+		if (pointer >= base && pointer - base < mapSize) {
+			pointer -= base;
+			memcpy(physical + kPointerOffsets[i], &pointer, sizeof(pointer));
+		}
+	}
+	return crc32_update(0, physical, size);
+}
+
+
 /* An EFI table at a kernel address: its signature, size and header CRC. */
 /* The checks that use it run only when the loader said it was an EFI one. */
 static const struct efi_kernel_args *
@@ -111,11 +149,17 @@ efi_check_table(const struct kcheck_context *context, const char *name, uint64_t
 	/* The CRC covers the header size with the CRC field itself as 0. */
 	memset(table + EFI_TABLE_CRC_OFFSET, 0, sizeof(uint32_t));
 	uint32_t crc = crc32_update(0, table, header.header_size);
-	if (crc != header.crc32) {
-		return kcheck_fail(reason, reasonSize, "%s %#llx: CRC %#x, header says %#x", name,
-			(ull)address, crc, header.crc32);
+	if (crc == header.crc32)
+		return true;
+	if (signature == EFI_SYSTEM_TABLE_SIGNATURE
+		&& efi_system_table_crc_before_map(context, table, header.header_size)
+			== header.crc32) {
+		kcheck_printf(context->environment, "efi: the system table's CRC predates"
+			" SetVirtualAddressMap: its pointers changed, not its CRC (U-Boot does this)\n");
+		return true;
 	}
-	return true;
+	return kcheck_fail(reason, reasonSize, "%s %#llx: CRC %#x, header says %#x", name,
+		(ull)address, crc, header.crc32);
 }
 
 
@@ -258,6 +302,69 @@ kcheck_efi_tables(const struct kcheck_context *context, char *reason, size_t rea
 }
 
 
+/* EFI_RT_PROPERTIES_TABLE_GUID eb66918a-7eef-402a-842e-931d21c38ae9, as it lies in memory. */
+static const uint8_t kRuntimePropertiesGuid[16] = { 0x8a, 0x91, 0x66, 0xeb, 0xef, 0x7e,
+	0x2a, 0x40, 0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9 };
+
+struct efi_rt_properties {
+	uint16_t	version;
+	uint16_t	length;
+	uint32_t	runtime_services_supported;
+};
+
+
+/*
+ * A firmware pointer after SetVirtualAddressMap: converted to the physical
+ * map, or (configuration tables' own pointers, which firmware need not
+ * convert) still physical.
+ */
+static bool
+efi_read_firmware_pointer(const struct kcheck_context *context, uint64_t address,
+	void *buffer, size_t size)
+{
+	if (address >= context->args->physical_map_base)
+		return kcheck_read_virtual(context, address, buffer, size);
+	return kcheck_read_physical(context, address, buffer, size);
+}
+
+
+/*
+ * Whether the firmware says, in its EFI_RT_PROPERTIES_TABLE (UEFI 2.8), that
+ * GetTime does not work after ExitBootServices; false without the table.
+ */
+static bool
+efi_get_time_declared_unsupported(const struct kcheck_context *context)
+{
+	const struct efi_kernel_args *efi = efi_args(context);
+	uint64_t count, tables;
+	if (!kcheck_read_virtual(context, efi->system_table + EFI_SYSTEM_TABLE_TABLE_COUNT_OFFSET,
+			&count, sizeof(count))
+		|| !kcheck_read_virtual(context, efi->system_table + EFI_SYSTEM_TABLE_TABLES_OFFSET,
+			&tables, sizeof(tables))
+		|| count > EFI_MAX_CONFIGURATION_ENTRIES) {
+		return false;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		uint8_t entry[EFI_CONFIGURATION_ENTRY_SIZE];
+		if (!efi_read_firmware_pointer(context, tables + i * sizeof(entry), entry,
+				sizeof(entry))) {
+			return false;
+		}
+		if (memcmp(entry, kRuntimePropertiesGuid, sizeof(kRuntimePropertiesGuid)) != 0)
+			continue;
+		uint64_t address;
+		memcpy(&address, entry + sizeof(kRuntimePropertiesGuid), sizeof(address));
+		struct efi_rt_properties properties;
+		if (!efi_read_firmware_pointer(context, address, &properties, sizeof(properties))
+			|| properties.length < sizeof(properties)) {
+			return false;
+		}
+		return (properties.runtime_services_supported & EFI_RT_SUPPORTED_GET_TIME) == 0;
+	}
+	return false;
+}
+
+
 /* Whether the page tables let the CPU fetch instructions at address. */
 static bool
 efi_executable(const struct kcheck_context *context, uint64_t address, char *reason,
@@ -314,6 +421,12 @@ kcheck_efi_get_time(const struct kcheck_context *context, char *reason, size_t r
 	struct efi_time time;
 	memset(&time, 0, sizeof(time));
 	uint64_t status = machine->efi_get_time(machine->cookie, function, &time);
+	if (status == EFI_UNSUPPORTED && efi_get_time_declared_unsupported(context)) {
+		/* U-Boot without a runtime RTC: the call was made, and answered as promised. */
+		kcheck_printf(context->environment, "efi: GetTime is unsupported at runtime, as the"
+			" firmware's EFI_RT_PROPERTIES_TABLE says\n");
+		return true;
+	}
 	if (status != 0)
 		return kcheck_fail(reason, reasonSize, "GetTime returned %#llx", (ull)status);
 	/* The sign of the offset changed between spec versions: shown as given. */

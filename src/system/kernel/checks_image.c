@@ -283,17 +283,18 @@ bool
 kcheck_stack(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	const addr_range *stack = &context->args->cpu_kernel_stack[0];
-	uint64_t rsp = context->environment->initial_rsp;
+	uint64_t pointer = context->environment->initial_stack_pointer;
 	uint64_t last;
 
 	if (!kcheck_span_last(stack->start, stack->size, &last)) {
 		return kcheck_fail(reason, reasonSize, "stack %#llx size %#llx is empty or wraps",
 			(ull)stack->start, (ull)stack->size);
 	}
-	/* rsp points one past the top: the first push writes below it. */
-	if (rsp <= stack->start || rsp - 1 > last) {
-		return kcheck_fail(reason, reasonSize, "rsp %#llx outside stack %#llx-%#llx",
-			(ull)rsp, (ull)stack->start, (ull)last + 1);
+	/* The pointer may be one past the top: the first push writes below it. */
+	if (pointer <= stack->start || pointer - 1 > last) {
+		return kcheck_fail(reason, reasonSize,
+			"stack pointer %#llx outside stack %#llx-%#llx", (ull)pointer,
+			(ull)stack->start, (ull)last + 1);
 	}
 	if (!bootcheck_virtual_contains(context->args, stack->start, stack->size)) {
 		return kcheck_fail(reason, reasonSize,

@@ -40,7 +40,7 @@ paging_expect(const struct kcheck_context *context, const char *what, uint64_t a
 		return false;
 
 	if (!kcheck_arch_no_execute_enabled(context)) {
-		/* With EFER.NXE clear, bit 63 is reserved: the access would fault. */
+		/* Only x86_64 can turn NX off: with EFER.NXE clear bit 63 is reserved. */
 		if (page.no_execute) {
 			return kcheck_fail(reason, reasonSize,
 				"%s %#llx has NX set, but EFER.NXE is clear", what, (ull)address);

@@ -33,8 +33,7 @@ extern const char __bss_start[], __bss_end[];
 
 /* arch/<arch>/entry.S */
 void _start(void);
-extern uint64_t gBootInitialStack;		/* rsp as the loader handed it over */
-extern const uint64_t gExceptionStubs[32];	/* entry points for vectors 0-31 */
+extern uint64_t gBootInitialStack;		/* the stack pointer as the loader handed it over */
 
 /* main.c */
 void kernel_main(kernel_args *args, uint32_t cpu) __attribute__((noreturn));
@@ -46,7 +45,10 @@ bool kernel_in_exception(void);
 /* print.c */
 void kernel_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
-/* arch/<arch>/cpu.c: the CPU at entry, its counter, and exceptions ending the boot. */
+/*
+ * arch/<arch>/cpu.c: the CPU at entry, its counter, and exceptions ending the
+ * boot. arch_kernel_traps_install runs before anything else can fault.
+ */
 void arch_kernel_read_cpu(struct bootcheck_cpu_state *state);
 uint64_t arch_kernel_cycle_counter(void);
 void arch_kernel_traps_install(void);
@@ -58,8 +60,12 @@ bool machine_write_virtual(void *cookie, uint64_t address, const void *buffer, s
 /* Keep the framebuffer on screen while a test takes a screenshot. */
 void machine_hold_screen(const kernel_args *args);
 
-/* arch/<arch>/serial.c: the serial line and the end of the boot */
-void serial_init(void);
+/*
+ * arch/<arch>/serial.c: the serial line and the end of the boot. serial_init
+ * may read args (arm64: which UART the loader used) but must not trust it:
+ * only its address has been checked, and output may be dropped.
+ */
+void serial_init(const kernel_args *args);
 void serial_write(const char *text, size_t length);
 void kernel_exit(uint8_t code) __attribute__((noreturn));
 

@@ -114,13 +114,17 @@ kernel_main(kernel_args *args, uint32_t cpu)
 	/* Before anything writes to .bss, so that a loader that did not clear it is seen. */
 	uint64_t bssNonzero = image_find_bss_garbage();
 
-	serial_init();
-	kernel_printf("\nbootcheck: kernel entered: kernel_args %#llx, cpu %u, rsp %#llx\n",
-		(ull)(uintptr_t)args, cpu, (ull)gBootInitialStack);
+	/* Before serial_init, which may read kernel_args and fault on a bad pointer. */
 	arch_kernel_traps_install();
 
 	uint64_t address = (uint64_t)(uintptr_t)args;
-	if (address < KERNEL_PHYSICAL_MAP_BASE || address % sizeof(uint64_t) != 0) {
+	bool argsAddressValid = address >= KERNEL_PHYSICAL_MAP_BASE
+		&& address % sizeof(uint64_t) == 0;
+	serial_init(argsAddressValid ? args : NULL);
+	kernel_printf("\nbootcheck: kernel entered: kernel_args %#llx, cpu %u, sp %#llx\n",
+		(ull)(uintptr_t)args, cpu, (ull)gBootInitialStack);
+
+	if (!argsAddressValid) {
 		/* Nothing else can be trusted, not even the ranges that say what is mapped. */
 		kernel_printf("bootcheck: 0 checks, 1 failed, 0 skipped\n");
 		kernel_printf("BOOTCHECK FAIL: args: kernel_args pointer %#llx is not an aligned"
@@ -143,7 +147,7 @@ kernel_main(kernel_args *args, uint32_t cpu)
 		.args = args,
 		.received_args = address,
 		.received_cpu = cpu,
-		.initial_rsp = gBootInitialStack,
+		.initial_stack_pointer = gBootInitialStack,
 		.cpu = &cpuState,
 		.image = &image,
 		.memory = {

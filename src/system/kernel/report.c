@@ -483,7 +483,8 @@ kcheck_print_summary(const struct kcheck_context *context)
 
 	const addr_range *stack = &args->cpu_kernel_stack[0];
 	kcheck_printf(environment, "stack: %#llx - %#llx, initial stack pointer %#llx\n",
-		(ull)stack->start, (ull)(stack->start + stack->size), (ull)environment->initial_rsp);
+		(ull)stack->start, (ull)(stack->start + stack->size),
+		(ull)environment->initial_stack_pointer);
 	kcheck_printf(environment, "loader heap: %#llx - %#llx (given back)\n",
 		(ull)args->loader_heap.start,
 		(ull)(args->loader_heap.start + args->loader_heap.size));

@@ -25,13 +25,15 @@ import random
 import re
 
 from . import formats
-from .formats import (EM_AARCH64, ET_REL, PF_R, PF_W, PF_X, PHDR, PT_LOAD, PT_NOTE, SECTOR, Elf,
+import ports
+
+from .formats import (EM_AARCH64, EM_X86_64, ET_REL, PF_R, PF_W, PF_X, PHDR, PT_LOAD, PT_NOTE, SECTOR, Elf,
     Fat, Gpt)
 
 Case = collections.namedtuple("Case",
     "name category description boot data error diagnostic log pattern")
 
-CATEGORIES = ("elf", "module", "config", "fat", "gpt", "mbr")
+CATEGORIES = ("elf", "module", "config", "fat", "tar", "gpt", "mbr")
 
 KERNEL = "/boot/kernel"
 NOT_BOOTABLE = f"kernel {KERNEL} is not bootable: "
@@ -110,7 +112,10 @@ GOOD_ENTRY = 'entry "Good" {\n\tkernel = /boot/kernel\n}\n'
 # --- kernel ELF ------------------------------------------------------------------------
 
 def elf(name, description, reason, patch):
-    case(name, "elf", description, boot=esp(kernel=patch), error=NOT_BOOTABLE + reason)
+    """reason: the loader's words, or fn(facts) giving them."""
+    error = (lambda facts: NOT_BOOTABLE + reason(facts)) if callable(reason) \
+        else NOT_BOOTABLE + reason
+    case(name, "elf", description, boot=esp(kernel=patch), error=error)
 
 
 def set_bytes(offset, value):
@@ -121,6 +126,13 @@ def set_bytes(offset, value):
 
 def set_header(**fields):
     return lambda image: image.set_header(**fields)
+
+
+def other_machine(image):
+    """The kernel claims the other architecture: AArch64 for an x86-64
+    kernel, x86-64 for any other."""
+    machine = image.header()["e_machine"]
+    image.set_header(e_machine=EM_AARCH64 if machine == EM_X86_64 else EM_X86_64)
 
 
 def text(image):
@@ -199,8 +211,8 @@ elf("elf-wrong-class", "EI_CLASS says 32-bit", "not a 64-bit ELF file", set_byte
 elf("elf-big-endian", "EI_DATA says big-endian", "not little-endian", set_bytes(5, b"\x02"))
 elf("elf-relocatable", "e_type is ET_REL", "not an executable (ET_EXEC)",
     set_header(e_type=ET_REL))
-elf("elf-machine-aarch64", "e_machine is AArch64", "wrong machine (expected x86_64)",
-    set_header(e_machine=EM_AARCH64))
+elf("elf-machine-other", "e_machine is the other architecture's (AArch64 on x86_64)",
+    lambda facts: ports.PORTS[facts["port"]].wrong_machine, other_machine)
 elf("elf-truncated-header", "40 bytes: the ELF header cut short",
     "file too small for an ELF header", lambda image: image.bytes()[:40])
 elf("elf-truncated-program-headers", "the file ends inside the first program header",
@@ -218,8 +230,15 @@ elf("elf-overlapping-segments", "rodata moved onto the last page of text",
     "overlapping segments", overlapping_segments)
 elf("elf-below-window", "text linked at 4 MiB, below the kernel window",
     "segment outside the kernel window", set_segment(text, p_vaddr=0x400000))
-elf("elf-filesz-over-memsz", "data's p_filesz is larger than its p_memsz",
-    "segment file size larger than memory size", set_segment(data, p_filesz=0x2000))
+def file_size_over_memory_size(image):
+    # One byte more than the segment's memory: a fixed size would be smaller
+    # than a kernel whose data segment holds a large bss (arm64's does).
+    segment = image.program_header(data(image))
+    image.set_program_header(data(image), p_filesz=segment["p_memsz"] + 1)
+
+
+elf("elf-filesz-over-memsz", "data's p_filesz is one byte larger than its p_memsz",
+    "segment file size larger than memory size", file_size_over_memory_size)
 elf("elf-data-past-end", "rodata's p_offset + p_filesz runs past the end of the file",
     "segment data past end of file", file_size_past_end)
 elf("elf-memsz-wraps", "text's p_vaddr + p_memsz wraps around 2^64",
@@ -500,6 +519,84 @@ fat32_case("fat32-root-cluster", "a FAT32 root directory cluster past the last c
         "volume", fat32_bpb("root_cluster", lambda fat: fat.cluster_count + 2))
 fat32_case("fat32-active-fat", "FAT32 mirroring off with active FAT 3 of 2",
     lambda facts: "FAT32 active FAT does not exist", fat32_bpb("ext_flags", lambda fat: 0x83))
+
+
+# --- tar --------------------------------------------------------------------------------
+# make-image's tar-partition layout: partition 2 is a ustar archive of boot/
+# and boot/kernel. A damaged member header makes the whole volume unreadable.
+
+TAR_BLOCK = 512
+TAR_SIZE_FIELD = slice(124, 136)
+TAR_CHECKSUM_FIELD = slice(148, 156)
+
+
+def tar_checksum(header):
+    """The ustar checksum: every byte of the header, its own field as spaces."""
+    return sum(header[:148]) + 8 * ord(" ") + sum(header[156:])
+
+
+def tar_member(disk, start, size, name):
+    """The archive offset of the header of member name."""
+    offset = 0
+    while offset + TAR_BLOCK <= size:
+        header = disk.read(start + offset, TAR_BLOCK)
+        if header == bytes(TAR_BLOCK):
+            break
+        if header[:100].rstrip(b"\0").decode() == name:
+            return offset
+        length = int(header[TAR_SIZE_FIELD].rstrip(b"\0 ") or b"0", 8)
+        offset += TAR_BLOCK + (length + TAR_BLOCK - 1) // TAR_BLOCK * TAR_BLOCK
+    raise ValueError(f"no tar member {name}")
+
+
+def tar_kernel_header(change, checksum=True):
+    """Partition 2's header of boot/kernel changed by change(header, room),
+    room being the bytes of the partition after the header; its checksum made
+    right again unless checksum is False. Facts: the header's offset."""
+    def patch(disk):
+        entry = Gpt(disk).entry(1, 1)
+        start = entry["first"] * SECTOR
+        size = (entry["last"] - entry["first"] + 1) * SECTOR
+        offset = tar_member(disk, start, size, "boot/kernel")
+        header = bytearray(disk.read(start + offset, TAR_BLOCK))
+        facts = change(header, size - offset - TAR_BLOCK) or {}
+        if checksum:
+            header[TAR_CHECKSUM_FIELD] = b"%06o\0 " % tar_checksum(header)
+        disk.write(start + offset, bytes(header))
+        return dict(facts, offset=offset)
+    return patch
+
+
+def wrong_checksum(header, room):
+    header[TAR_CHECKSUM_FIELD] = b"%06o\0 " % ((tar_checksum(header) + 1) & 0o777777)
+
+
+def size_past_partition(header, room):
+    size = room + TAR_BLOCK
+    header[TAR_SIZE_FIELD] = b"%011o\0" % size
+    return {"size": size}
+
+
+def size_not_octal(header, room):
+    header[TAR_SIZE_FIELD] = b"0000009x123\0"
+
+
+def tar_case(name, description, reason, change, checksum=True):
+    """reason(facts): why partition 2 cannot be mounted."""
+    case(name, "tar", description,
+        boot=esp(layout="tar-partition", patch=tar_kernel_header(change, checksum)),
+        error=not_found(lambda facts: "disk0p2: tar: " + reason(facts)),
+        log=lambda facts: ["vfs: cannot mount disk0p2: tar: " + reason(facts)])
+
+
+tar_case("tar-header-checksum", "boot/kernel's header checksum is one off",
+    lambda facts: f"tar header at byte {facts['offset']}: bad checksum", wrong_checksum,
+    checksum=False)
+tar_case("tar-size-past-partition", "boot/kernel's size runs a block past the partition",
+    lambda facts: f"tar entry at byte {facts['offset']}: {facts['size']} bytes of data run "
+        "past the end of the archive", size_past_partition)
+tar_case("tar-size-not-octal", "boot/kernel's size field holds a 9 and an x",
+    lambda facts: f"tar header at byte {facts['offset']}: bad size field", size_not_octal)
 
 
 # --- GPT --------------------------------------------------------------------------------

@@ -1,16 +1,19 @@
 # SPDX-License-Identifier: MIT
 """Makes the disks of every corrupted-input case under generated/corrupt/ from
 the real loader and kernel: base images by build/scripts/make-image, then
-the damage cases.py describes. An image is made again only when the loader,
-the kernel, make-image or this package changed since it was made; run
-directly, it makes them all (in parallel: make-image mostly waits for sgdisk).
+the damage cases.py describes, for each port (tests/boot/ports.py) from its
+own loader and kernel. An image is made again only when the loader, the
+kernel, make-image or this package changed since it was made; run directly
+(`python3 -m corrupt.generate --port arm64`), it makes them all (in parallel:
+make-image mostly waits for sgdisk).
 
-generated/corrupt/<case>.img         the boot disk of a one-disk case
-generated/corrupt/<case>.data.img    the damaged second disk of a two-disk case
-generated/corrupt/loader-only.img    the boot disk of every two-disk case
-generated/corrupt/<case>.json        the facts the case's expectations need
+generated/corrupt/<port>/<case>.img         the boot disk of a one-disk case
+generated/corrupt/<port>/<case>.data.img    the damaged second disk of a two-disk case
+generated/corrupt/<port>/loader-only.img    the boot disk of every two-disk case
+generated/corrupt/<port>/<case>.json        the facts the case's expectations need
 """
 
+import argparse
 import concurrent.futures
 import hashlib
 import json
@@ -19,22 +22,34 @@ import subprocess
 import sys
 import tempfile
 
+import ports
+
 from . import cases
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-OUT = os.path.join(TOP, "generated", "corrupt")
-LOADER = os.path.join(TOP, "generated", "efi", "BOOTX64.efi")
-KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
 MAKE_IMAGE = os.path.join(TOP, "build", "scripts", "make-image")
-LOADER_ONLY = os.path.join(OUT, "loader-only.img")
-STAMP = os.path.join(OUT, "stamp")
+
+
+def out(port):
+    """Where a port's disks live."""
+    return os.path.join(TOP, "generated", "corrupt", port.name)
+
+
+def loader_only(port):
+    return os.path.join(out(port), "loader-only.img")
+
+
+def stamp(port):
+    return os.path.join(out(port), "stamp")
 
 
 class Context:
-    """What a recipe gets: the kernel's bytes, and the tools to make disks."""
+    """What a recipe gets: the port, its kernel's bytes, and the tools to make
+    disks."""
 
-    def __init__(self, kernel, work):
+    def __init__(self, port, kernel, work):
+        self.port = port
         self.kernel = kernel
         self.work = work
         self.count = 0
@@ -55,7 +70,7 @@ class Context:
             arguments += ["--extra-file", f"{self.scratch(data)}:{dest}"]
         arguments.append(path)
         if loader:
-            arguments.append(LOADER)
+            arguments.append(self.port.loader)
         if kernel is not None:
             arguments.append(self.scratch(kernel))
         run(arguments)
@@ -85,33 +100,38 @@ def run(arguments):
         raise RuntimeError(f"{' '.join(arguments)} failed:\n{result.stdout}{result.stderr}")
 
 
-def inputs_digest():
-    """What every image depends on: loader, kernel, make-image, this package."""
+def inputs_digest(port):
+    """What every image of a port depends on: its loader and kernel,
+    make-image, this package and the port list."""
     digest = hashlib.sha256()
     package = os.path.dirname(os.path.abspath(__file__))
     sources = sorted(os.path.join(package, name) for name in os.listdir(package)
         if name.endswith(".py"))
-    for path in [LOADER, KERNEL, MAKE_IMAGE] + sources:
+    for path in [port.loader, port.kernel, MAKE_IMAGE, ports.__file__] + sources:
         with open(path, "rb") as source:
             digest.update(path.encode() + b"\0" + source.read())
     return digest.hexdigest()
 
 
-def images(case):
-    """The disks a case boots, boot disk first."""
+def images(case, port=ports.X86_64):
+    """The disks a case boots on a port, boot disk first."""
+    directory = out(port)
     if case.data is None:
-        return [os.path.join(OUT, case.name + ".img")]
-    boot = LOADER_ONLY if case.boot is None else os.path.join(OUT, case.name + ".img")
-    return [boot, os.path.join(OUT, case.name + ".data.img")]
+        return [os.path.join(directory, case.name + ".img")]
+    boot = loader_only(port) if case.boot is None \
+        else os.path.join(directory, case.name + ".img")
+    return [boot, os.path.join(directory, case.name + ".data.img")]
 
 
-def facts_path(case):
-    return os.path.join(OUT, case.name + ".json")
+def facts_path(case, port=ports.X86_64):
+    return os.path.join(out(port), case.name + ".json")
 
 
-def facts(case):
-    with open(facts_path(case)) as source:
-        return json.load(source)
+def facts(case, port=ports.X86_64):
+    """What the case's recipe found on the port's disks, and the port's name
+    (expectations that differ between ports read it)."""
+    with open(facts_path(case, port)) as source:
+        return dict(json.load(source), port=port.name)
 
 
 def current(path, digest):
@@ -127,15 +147,16 @@ def mark(path, digest):
         key.write(digest)
 
 
-def build(case, kernel, digest):
+def build(case, port, kernel, digest):
     """Make the disks of one case unless they are current; True when made."""
-    target = facts_path(case)
+    target = facts_path(case, port)
     if current(target, digest):
         return False
     with tempfile.TemporaryDirectory(prefix="corrupt-") as work:
-        context = Context(kernel, work)
+        context = Context(port, kernel, work)
         found = {}
-        for recipe, path in ((case.boot, images(case)[0]), (case.data, images(case)[-1])):
+        disks = images(case, port)
+        for recipe, path in ((case.boot, disks[0]), (case.data, disks[-1])):
             if recipe is not None:
                 found.update(recipe(context, path) or {})
     with open(target, "w") as out:
@@ -144,50 +165,57 @@ def build(case, kernel, digest):
     return True
 
 
-def build_loader_only(kernel, digest):
-    if current(LOADER_ONLY, digest):
+def build_loader_only(port, kernel, digest):
+    path = loader_only(port)
+    if current(path, digest):
         return False
     with tempfile.TemporaryDirectory(prefix="corrupt-") as work:
-        Context(kernel, work).make_image(LOADER_ONLY, kernel=None)
-    mark(LOADER_ONLY, digest)
+        Context(port, kernel, work).make_image(path, kernel=None)
+    mark(path, digest)
     return True
 
 
-def generate(names=None, workers=8):
-    """Make the disks of the cases named (all by default); returns how many
-    cases had theirs made (the shared loader-only disk does not count)."""
-    os.makedirs(OUT, exist_ok=True)
-    digest = inputs_digest()
-    with open(KERNEL, "rb") as source:
+def generate(names=None, workers=8, port=ports.X86_64):
+    """Make the port's disks of the cases named (all by default); returns how
+    many cases had theirs made (the shared loader-only disk does not count)."""
+    os.makedirs(out(port), exist_ok=True)
+    digest = inputs_digest(port)
+    with open(port.kernel, "rb") as source:
         kernel = source.read()
     chosen = [c for c in cases.CASES if names is None or c.name in names]
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        shared = pool.submit(build_loader_only, kernel, digest) \
+        shared = pool.submit(build_loader_only, port, kernel, digest) \
             if any(c.boot is None for c in chosen) else None
-        made = sum(job.result() for job in [pool.submit(build, c, kernel, digest)
+        made = sum(job.result() for job in [pool.submit(build, c, port, kernel, digest)
             for c in chosen])
         if shared is not None:
             shared.result()
     if names is None:
-        prune(chosen)
-        with open(STAMP, "w") as out:
-            out.write(f"{len(chosen)} cases\n")
+        prune(chosen, port)
+        with open(stamp(port), "w") as written:
+            written.write(f"{len(chosen)} cases\n")
     return made
 
 
-def prune(chosen):
+def prune(chosen, port):
     """Remove what cases no longer in the list left behind."""
-    keep = {os.path.basename(LOADER_ONLY), os.path.basename(STAMP)}
+    keep = {os.path.basename(loader_only(port)), os.path.basename(stamp(port))}
     for c in chosen:
-        keep.update(os.path.basename(path) for path in images(c) + [facts_path(c)])
-    for name in os.listdir(OUT):
+        keep.update(os.path.basename(path)
+            for path in images(c, port) + [facts_path(c, port)])
+    for name in os.listdir(out(port)):
         if name.removesuffix(".key") not in keep:
-            os.unlink(os.path.join(OUT, name))
+            os.unlink(os.path.join(out(port), name))
 
 
 def main():
-    made = generate(sys.argv[1:] or None)
-    print(f"corrupt: {made} of {len(cases.CASES)} cases made in {OUT}")
+    parser = argparse.ArgumentParser(description="Make the corrupted-input disks of a port.")
+    parser.add_argument("--port", choices=sorted(ports.PORTS), default="x86_64")
+    parser.add_argument("names", nargs="*", help="cases to make (default: all)")
+    options = parser.parse_args()
+    port = ports.PORTS[options.port]
+    made = generate(options.names or None, port=port)
+    print(f"corrupt: {made} of {len(cases.CASES)} cases made in {out(port)}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: MIT
 """Booting the corrupted-input cases and judging what the loader said: in
-QEMU + OVMF (two at a time) and on the hosted port. Run as
-`python3 -m corrupt.suite` from tests/boot (what `jam corrupt-suite` does),
-it makes the disks, boots every case and prints the table and the count."""
+QEMU on every port (tests/boot/ports.py; two at a time) and on the hosted
+port. Run as `python3 -m corrupt.suite` from tests/boot (what `jam
+corrupt-suite` does), it makes the disks, boots every case and prints the
+tables and the counts; `--port arm64` boots one port's only."""
 
+import argparse
 import collections
 import concurrent.futures
+import functools
 import os
 import re
 import signal
@@ -14,13 +17,13 @@ import sys
 import threading
 import time
 
+import ports
 from qemu import LOGS, TOP, boot
 from serial_console import plain_text
 
 from . import cases, generate
 
 HOST_LOADER = os.path.join(TOP, "generated", "host", "boot_loader_host")
-TABLE = os.path.join(LOGS, "corrupt.txt")
 HOST_TABLE = os.path.join(LOGS, "corrupt-host.txt")
 # A case must reach its menu within this; a boot to the menu takes about 5 s.
 TIMEOUT = 60
@@ -62,10 +65,18 @@ def expected_text(case, facts):
     return re.sub(r"\\(.)", r"\1", text) if case.pattern else text
 
 
-def judge(case, facts, before, menu, columns):
+def table_path(port):
+    """The table of a port's boots: x86_64's is corrupt.txt, as before there
+    were others."""
+    suffix = "" if port is ports.X86_64 else "-" + port.name
+    return os.path.join(LOGS, f"corrupt{suffix}.txt")
+
+
+def judge(case, facts, before, menu, columns, port=ports.X86_64):
     """Everything wrong with what the loader printed before its menu and in
     it (plain text, one line per screen line), or an empty list. before is a
-    list of outputs: a line must be in the first that has it, once."""
+    list of outputs: a line must be in the first that has it, once. port
+    says which firmware's exception dumps to look for."""
     problems = []
     error, diagnostic, log = cases.expectations(case, facts)
 
@@ -105,7 +116,7 @@ def judge(case, facts, before, menu, columns):
 
     if not re.search(r"^> 1\. \S", menu, re.M):
         problems.append("no entry 1 selected in the menu")
-    for bad in ("BOOTCHECK", "starting kernel", "X64 Exception", "!!!!"):
+    for bad in ("BOOTCHECK", "starting kernel", *port.exception_markers):
         if any(bad in text for text in before + [menu]):
             problems.append(f"\"{bad}\" in the log")
     return problems
@@ -123,22 +134,24 @@ def log_name(case, where):
     return os.path.join(LOGS, f"corrupt-{where}-{case.name}.log")
 
 
-def run_qemu(case):
-    """Boot one case in QEMU until its menu is complete."""
+def run_qemu(case, port=ports.X86_64):
+    """Boot one case on a port in QEMU until its menu is complete."""
     os.makedirs(LOGS, exist_ok=True)
-    facts = generate.facts(case)
-    disks = generate.images(case)
+    facts = generate.facts(case, port)
+    disks = generate.images(case, port)
     extra = []
     for disk in disks[1:]:
         extra += ["-drive", f"format=raw,snapshot=on,file={disk}"]
-    path = log_name(case, "qemu")
+    where = "qemu" if port is ports.X86_64 else port.name
+    path = log_name(case, where)
     # Stop at the menu's end after the error (a countdown menu may come
     # first), or at anything that means the boot went wrong. The raw serial
     # log has escape sequences between the menu's lines.
     marker = "Error: " if case.error is not None else "Boot menu"
-    until = rf"{marker}[\s\S]*m video mode|X64 Exception|!!!!|BOOTCHECK"
+    failures = "|".join(re.escape(m) for m in port.exception_markers)
+    until = rf"{marker}[\s\S]*m video mode|{failures}|BOOTCHECK"
     start = time.monotonic()
-    result = boot(disks[0], path, timeout=TIMEOUT, extra=extra, until=until)
+    result = boot(disks[0], path, timeout=TIMEOUT, extra=extra, until=until, port=port)
     seconds = time.monotonic() - start
     with open(path, "rb") as log:
         text = plain_text(log.read())
@@ -152,7 +165,7 @@ def run_qemu(case):
     if not mode:
         problems.append("no text mode line")
     before, menu = split_at_menu(text)
-    problems += judge(case, facts, [before], menu, columns)
+    problems += judge(case, facts, [before], menu, columns, port)
     # A reset would start the firmware's boot manager, and the loader, again.
     for line in ("BdsDxe: starting Boot", "boot: generic loader started"):
         if text.count(line) != 1:
@@ -235,10 +248,10 @@ def table(results, title="corrupted-input suite"):
     return "\n".join(lines) + "\n"
 
 
-def write_table(results, path=TABLE, title="corrupted-input suite"):
+def write_table(results, path=None, title="corrupted-input suite"):
     os.makedirs(LOGS, exist_ok=True)
     text = table(results, title)
-    with open(path, "w") as out:
+    with open(path or table_path(ports.X86_64), "w") as out:
         out.write(text)
     return text
 
@@ -249,23 +262,39 @@ def run_all(chosen, runner=run_qemu, workers=WORKERS):
         return list(pool.map(runner, chosen))
 
 
-# What the tests have booted, for the table at the end of a pytest run.
-RESULTS = []
+def title(port):
+    return f"corrupted-input suite, {port.name} in QEMU"
+
+
+# What the tests have booted, for the tables at the end of a pytest run:
+# RESULTS by port name.
+RESULTS = {}
 HOST_RESULTS = []
 
 
 def main():
-    names = sys.argv[1:]
+    parser = argparse.ArgumentParser(description="Boot the corrupted-input cases.")
+    parser.add_argument("--port", choices=sorted(ports.PORTS),
+        help="boot on this port only, and not on the hosted port")
+    parser.add_argument("names", nargs="*", help="cases to boot (default: all)")
+    options = parser.parse_args()
+    chosen_ports = [ports.PORTS[options.port]] if options.port else ports.ALL
     start = time.monotonic()
-    generate.generate()
-    chosen = [c for c in cases.CASES if not names or c.name in names]
-    host = run_all(chosen, run_host, workers=os.cpu_count() or 2)
-    qemu = run_all(chosen)
-    print(write_table(host, HOST_TABLE, "corrupted-input suite, hosted port"), end="")
-    print()
-    print(write_table(qemu), end="")
+    chosen = [c for c in cases.CASES if not options.names or c.name in options.names]
+    failed = False
+    if not options.port:
+        generate.generate()
+        host = run_all(chosen, run_host, workers=os.cpu_count() or 2)
+        print(write_table(host, HOST_TABLE, "corrupted-input suite, hosted port"), end="")
+        failed = any(r.problems for r in host)
+    for port in chosen_ports:
+        generate.generate(port=port)
+        results = run_all(chosen, functools.partial(run_qemu, port=port))
+        print()
+        print(write_table(results, table_path(port), title(port)), end="")
+        failed = failed or any(r.problems for r in results)
     print(f"corrupted-input suite: {time.monotonic() - start:.1f} s in all", file=sys.stderr)
-    return 1 if any(r.problems for r in host + qemu) else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -40,17 +40,13 @@ struct elf_image {
 };
 
 
+/* The architecture names its own machine; the loader knows no other. */
 static const char *
 elf_machine_reason(uint16_t machine)
 {
-	switch (machine) {
-		case EM_X86_64:
-			return "wrong machine (expected x86_64)";
-		case EM_AARCH64:
-			return "wrong machine (expected aarch64)";
-		default:
-			return "wrong machine";
-	}
+	if (machine == KERNEL_ARCH_ELF_MACHINE)
+		return "wrong machine (expected " KERNEL_ARCH_MACHINE_NAME ")";
+	return "wrong machine";
 }
 
 

@@ -40,6 +40,14 @@ arch_cpu_cycle_counter(void)
 }
 
 
+uint64_t
+arch_cpu_cycle_counter_frequency(void)
+{
+	/* The TSC's rate is not architectural: the port measures it. */
+	return 0;
+}
+
+
 void
 arch_cpu_relax(void)
 {

@@ -42,19 +42,47 @@ acpi_rsdp_problem(const struct acpi_rsdp *rsdp, bool fromAcpi20Guid)
 }
 
 
-/* Whether the RSDP that guid names is usable; it is stored in args then. */
-static bool
-acpi_try(kernel_args *args, EFI_GUID *guid, const char *name, bool fromAcpi20Guid)
+/* The RSDP that guid names when it is usable, else NULL (and why, logged). */
+static const struct acpi_rsdp *
+acpi_find(EFI_GUID *guid, const char *name, bool fromAcpi20Guid)
 {
 	const struct acpi_rsdp *rsdp = efi_find_configuration_table(guid);
 	if (rsdp == NULL)
-		return false;
+		return NULL;
 
 	const char *problem = acpi_rsdp_problem(rsdp, fromAcpi20Guid);
 	if (problem != NULL) {
 		boot_dprintf("efi: ignoring the %s RSDP at %p: %s\n", name, (const void *)rsdp,
 			problem);
-		return false;
+		return NULL;
+	}
+	return rsdp;
+}
+
+
+const struct acpi_rsdp *
+efi_acpi_rsdp(void)
+{
+	static EFI_GUID sAcpi20Guid = ACPI_20_TABLE_GUID;
+	static EFI_GUID sAcpi10Guid = ACPI_TABLE_GUID;
+
+	/* Firmware often lists both; the 2.0 one leads to the 64-bit XSDT. */
+	const struct acpi_rsdp *rsdp = acpi_find(&sAcpi20Guid, "ACPI 2.0", true);
+	if (rsdp == NULL)
+		rsdp = acpi_find(&sAcpi10Guid, "ACPI 1.0", false);
+	return rsdp;
+}
+
+
+void
+efi_acpi_init(kernel_args *args)
+{
+	args->acpi_rsdp = 0;
+	args->acpi_revision = 0;
+	const struct acpi_rsdp *rsdp = efi_acpi_rsdp();
+	if (rsdp == NULL) {
+		boot_dprintf("efi: no valid ACPI RSDP: the kernel gets no ACPI tables\n");
+		return;
 	}
 
 	args->acpi_rsdp = (uint64_t)(uintptr_t)rsdp;
@@ -67,21 +95,4 @@ acpi_try(kernel_args *args, EFI_GUID *guid, const char *name, bool fromAcpi20Gui
 		boot_dprintf("efi: ACPI RSDP at %p, revision %u, OEM \"%.6s\", RSDT %#x\n",
 			(const void *)rsdp, rsdp->revision, rsdp->oem_id, rsdp->rsdt_address);
 	}
-	return true;
-}
-
-
-void
-efi_acpi_init(kernel_args *args)
-{
-	static EFI_GUID sAcpi20Guid = ACPI_20_TABLE_GUID;
-	static EFI_GUID sAcpi10Guid = ACPI_TABLE_GUID;
-
-	args->acpi_rsdp = 0;
-	args->acpi_revision = 0;
-	/* Firmware often lists both; the 2.0 one leads to the 64-bit XSDT. */
-	if (acpi_try(args, &sAcpi20Guid, "ACPI 2.0", true)
-		|| acpi_try(args, &sAcpi10Guid, "ACPI 1.0", false))
-		return;
-	boot_dprintf("efi: no valid ACPI RSDP: the kernel gets no ACPI tables\n");
 }

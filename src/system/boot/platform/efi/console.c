@@ -100,7 +100,7 @@ console_init(void)
 	boot_dprintf("efi: text mode %d of %d: %dx%d\n", (int)sOutput->Mode->Mode,
 		(int)sOutput->Mode->MaxMode, (int)sWidth, (int)sHeight);
 	sOutput->EnableCursor(sOutput, FALSE);
-	sOnSerial = console_reaches_uart();
+	sOnSerial = console_reaches_uart() || efi_arch_uart_is_firmware_console();
 	return B_OK;
 }
 
@@ -299,6 +299,43 @@ console_key_from_vt_number(uint32_t number)
 
 
 /*
+ * What "ESC [ <letter>" means when the firmware's terminal speaks another
+ * dialect and passes it on: PC-ANSI's keys (which OVMF decodes itself, but
+ * AAVMF's VT100 terminal does not) and VT100's (the other way round); 0
+ * for keys the loader has no use for.
+ */
+static int32_t
+console_key_from_vt_letter(int32_t letter)
+{
+	switch (letter) {
+		case 'A':
+			return CONSOLE_KEY_UP;
+		case 'B':
+			return CONSOLE_KEY_DOWN;
+		case 'C':
+			return CONSOLE_KEY_RIGHT;
+		case 'D':
+			return CONSOLE_KEY_LEFT;
+		case 'H':
+			return CONSOLE_KEY_HOME;
+		case 'F':
+		case 'K':
+			return CONSOLE_KEY_END;
+		case 'X':
+		case 'P':
+			return CONSOLE_KEY_DELETE;
+		case 'I':
+		case 'V':
+			return CONSOLE_KEY_PAGE_UP;
+		case 'G':
+		case 'U':
+			return CONSOLE_KEY_PAGE_DOWN;
+	}
+	return 0;
+}
+
+
+/*
  * The key an Escape starts. OVMF's terminal decodes PC-ANSI keys only: an
  * xterm's Delete, Home, End and page keys ("ESC [ <number> ~") reach the
  * loader as Escape, '[', digits and '~', and Escape would cancel an edit and
@@ -319,7 +356,10 @@ console_decode_escape(void)
 		next = console_firmware_key_within(kSequenceMicroseconds);
 		if (next >= '0' && next <= '9')
 			number = number * 10 + (uint32_t)(next - '0');
-		else if (next == '~') {
+		else if (length == 0 && next >= 'A' && next <= 'Z') {
+			int32_t key = console_key_from_vt_letter(next);
+			return key != 0 ? key : CONSOLE_NO_KEY;
+		} else if (next == '~') {
 			int32_t key = console_key_from_vt_number(number);
 			return key != 0 ? key : CONSOLE_NO_KEY;
 		} else

@@ -60,6 +60,31 @@ uint8_t efi_byte_sum(const void *data, size_t length);
  * of args while boot services run; absence is logged, never an error.
  */
 void efi_acpi_init(kernel_args *args);
+void efi_fdt_init(kernel_args *args);
+
+/* acpi.c: the firmware's RSDP, checksums verified; NULL when there is none. */
+struct acpi_rsdp;
+const struct acpi_rsdp *efi_acpi_rsdp(void);
+
+/*
+ * The UART the firmware's tables name as its console, for architectures
+ * whose machines have no fixed serial port (arm64): spcr.c reads the ACPI
+ * SPCR, fdt.c the device tree's /chosen stdout-path. False when the table
+ * is absent or names no UART the loader can drive.
+ */
+enum efi_uart_kind {
+	EFI_UART_NONE,
+	EFI_UART_PL011,				/* PL011, or the SBSA UART subset of it */
+	EFI_UART_16550_MMIO32,		/* 16550 with 32-bit registers, 4 bytes apart */
+};
+
+struct efi_uart {
+	uint64_t	physical;		/* register base */
+	uint32_t	kind;			/* enum efi_uart_kind */
+};
+
+bool efi_spcr_uart(struct efi_uart *uart);
+bool efi_fdt_uart(struct efi_uart *uart);
 void efi_smbios_init(kernel_args *args);
 void efi_video_init(kernel_args *args);
 
@@ -99,5 +124,13 @@ void arch_start_kernel(kernel_args *args) __attribute__((noreturn));
  */
 bool efi_arch_uart_setup(uint8_t port, uint32_t speed);
 void efi_arch_uart_put(uint8_t byte);
+
+/*
+ * Whether the UART efi_arch_uart_setup() found is the one the firmware's
+ * console writes to by its own description (arm64: the ACPI SPCR or the
+ * device tree's stdout-path), so that console text already reaches the
+ * debug line even where no ConOut variable says so (U-Boot).
+ */
+bool efi_arch_uart_is_firmware_console(void);
 
 #endif

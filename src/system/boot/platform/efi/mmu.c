@@ -240,6 +240,7 @@ status_t
 platform_prepare_kernel_start(kernel_args *args)
 {
 	efi_acpi_init(args);
+	efi_fdt_init(args);
 	efi_smbios_init(args);
 	efi_video_init(args);
 	args->boot_cpu_id = arch_cpu_boot_id();
@@ -260,10 +261,17 @@ platform_prepare_kernel_start(kernel_args *args)
 		.to_loader = mmu_table_to_loader,
 		.free = mmu_free_table_page,
 	};
-	status = address_space_build(args, memoryEnd, &pageSource);
+	/*
+	 * The typed map twice: the architecture types the physical map from it
+	 * (arm64: Normal or Device memory), and the final one includes the
+	 * page tables. A map that does not fit fails here, where the menu can
+	 * still take over.
+	 */
+	status = mmu_fill_memory_map(args, &map);
+	if (status == B_OK)
+		status = address_space_build(args, memoryEnd, &pageSource);
 	if (status == B_OK)
 		status = efi_runtime_map_code(&map, &pageSource);
-	/* A map that does not fit fails here, where the menu can still take over. */
 	if (status == B_OK)
 		status = mmu_fill_memory_map(args, &map);
 	if (status != B_OK)

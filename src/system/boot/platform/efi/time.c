@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Time from the CPU's cycle counter, calibrated once against the firmware's Stall(), so that
- * it also works after ExitBootServices.
+ * Time from the CPU's cycle counter, at the rate the architecture states or
+ * calibrated once against the firmware's Stall(), so that it also works after
+ * ExitBootServices.
  */
 #include "efi_platform.h"
 
@@ -17,10 +18,10 @@ static uint64_t sTicksPerSecond;				/* 0 until calibrated */
 static uint64_t sBootTicks;
 
 
-void
-efi_time_init(void)
+/* The counter's rate measured against the firmware's Stall(). */
+static void
+efi_time_calibrate(void)
 {
-	sBootTicks = arch_cpu_cycle_counter();
 	uint64_t start = arch_cpu_cycle_counter();
 	gBootServices->Stall(kCalibrationMicroseconds);
 	uint64_t ticks = arch_cpu_cycle_counter() - start;
@@ -29,6 +30,20 @@ efi_time_init(void)
 		/* Whole hertz from the same measurement: the timeline wants more than MHz. */
 		sTicksPerSecond = ticks * (1000000 / kCalibrationMicroseconds);
 	}
+}
+
+
+void
+efi_time_init(void)
+{
+	sBootTicks = arch_cpu_cycle_counter();
+	/* Where the architecture states the rate (arm64), the Stall's 10 ms are saved. */
+	uint64_t stated = arch_cpu_cycle_counter_frequency();
+	if (stated >= 1000000) {
+		sTicksPerSecond = stated;
+		sTicksPerMicrosecond = stated / 1000000;
+	} else
+		efi_time_calibrate();
 	boot_dprintf("efi: the cycle counter runs at %llu.%03llu MHz\n",
 		(unsigned long long)(sTicksPerSecond / 1000000),
 		(unsigned long long)(sTicksPerSecond / 1000 % 1000));

@@ -113,7 +113,7 @@ platform_start_kernel(kernel_args *args)
 		.args = args,
 		.received_args = args->self,
 		.received_cpu = 0,
-		.initial_rsp = stack->start + stack->size - 8,
+		.initial_stack_pointer = stack->start + stack->size - 8,
 		.cpu = NULL,
 		.image = NULL,
 		.memory = {

@@ -27,6 +27,9 @@ struct descriptor_register {
 	uint64_t	base;
 } __attribute__((packed));
 
+/* entry.S: entry points for vectors 0-31 */
+extern const uint64_t gExceptionStubs[EXCEPTION_VECTORS];
+
 static const char *const kExceptionNames[EXCEPTION_VECTORS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
 	"#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",

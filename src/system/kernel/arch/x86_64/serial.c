@@ -23,9 +23,11 @@ static const uint32_t kTransmitPollLimit = 1000000;
 static const uint16_t kComPort = 0x3f8;
 
 
+/* COM1 is where every PC has it: nothing to learn from kernel_args. */
 void
-serial_init(void)
+serial_init(const kernel_args *args)
 {
+	(void)args;
 	uart_16550_setup(kComPort, UART_CLOCK);
 }
 

@@ -27,3 +27,11 @@ efi_arch_uart_put(uint8_t byte)
 {
 	uart_16550_put(sUartBase, byte, kTransmitSpins);
 }
+
+
+bool
+efi_arch_uart_is_firmware_console(void)
+{
+	/* COM1 is taken on trust; only the ConOut variable tells. */
+	return false;
+}

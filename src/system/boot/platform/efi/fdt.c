@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The flattened device tree some firmware (U-Boot) installs in the EFI
+ * configuration table: checked and handed to the kernel, and read for the
+ * UART /chosen's stdout-path names. The blob is the firmware's, so every
+ * offset is checked against its size before it is followed.
+ */
+#include "efi_platform.h"
+
+#include <string.h>
+
+#include <boot/stdio.h>
+
+#define FDT_MAGIC			0xd00dfeedu
+/* Version 16 introduced the layout read here; 17 is what everyone writes. */
+#define FDT_LAST_COMPATIBLE	16
+#define FDT_HEADER_SIZE		40
+/* Far larger than any real tree; a bigger size field is garbage. */
+#define FDT_MAX_SIZE		(16u << 20)
+#define FDT_MAX_DEPTH		16
+#define FDT_PATH_LENGTH		128
+
+#define FDT_BEGIN_NODE		1
+#define FDT_END_NODE		2
+#define FDT_PROP			3
+#define FDT_NOP				4
+#define FDT_END				9
+
+struct fdt {
+	const uint8_t	*base;
+	uint32_t		size;
+	uint32_t		structure;		/* offset of the structure block */
+	uint32_t		structure_end;
+	uint32_t		strings;		/* offset of the strings block */
+	uint32_t		strings_size;
+};
+
+static EFI_GUID sDtbGuid = EFI_DTB_TABLE_GUID;
+
+
+static uint32_t
+fdt_be32(const uint8_t *bytes)
+{
+	return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8
+		| bytes[3];
+}
+
+
+/* Why the blob at base is not a usable tree, or NULL when it is. */
+static const char *
+fdt_open(struct fdt *fdt, const uint8_t *base)
+{
+	if (fdt_be32(base) != FDT_MAGIC)
+		return "bad magic";
+	uint32_t size = fdt_be32(base + 4);
+	if (size < FDT_HEADER_SIZE || size > FDT_MAX_SIZE)
+		return "bad size";
+	if (fdt_be32(base + 24) > FDT_LAST_COMPATIBLE)
+		return "incompatible version";
+	uint32_t structure = fdt_be32(base + 8);
+	uint32_t structureSize = fdt_be32(base + 36);
+	uint32_t strings = fdt_be32(base + 12);
+	uint32_t stringsSize = fdt_be32(base + 32);
+	/* Blocks start past the header: the token walk's bounds rely on it. */
+	if (structure < FDT_HEADER_SIZE || structure > size || structureSize > size - structure
+		|| strings > size || stringsSize > size - strings || (structure & 3) != 0)
+		return "blocks outside the blob";
+	*fdt = (struct fdt){ base, size, structure, structure + structureSize, strings,
+		stringsSize };
+	return NULL;
+}
+
+
+/* The token at *offset; advances past it. FDT_END when out of bounds. */
+static uint32_t
+fdt_token(const struct fdt *fdt, uint32_t *offset)
+{
+	if (*offset > fdt->structure_end - 4)
+		return FDT_END;
+	uint32_t token = fdt_be32(fdt->base + *offset);
+	*offset += 4;
+	return token;
+}
+
+
+/* Past a NUL-terminated name at offset, 4-byte aligned; 0 when it runs off. */
+static uint32_t
+fdt_skip_name(const struct fdt *fdt, uint32_t offset, const char **_name)
+{
+	const char *name = (const char *)fdt->base + offset;
+	size_t length = strnlen(name, fdt->structure_end - offset);
+	if (offset + length >= fdt->structure_end)
+		return 0;
+	*_name = name;
+	return (uint32_t)((offset + length + 1 + 3) & ~3u);
+}
+
+
+/*
+ * A property at offset (after its token): its name, value and length;
+ * returns the offset past it, 0 when it is malformed.
+ */
+static uint32_t
+fdt_property(const struct fdt *fdt, uint32_t offset, const char **_name,
+	const uint8_t **_value, uint32_t *_length)
+{
+	if (offset > fdt->structure_end - 8)
+		return 0;
+	uint32_t length = fdt_be32(fdt->base + offset);
+	uint32_t nameOffset = fdt_be32(fdt->base + offset + 4);
+	offset += 8;
+	if (length > fdt->structure_end - offset || nameOffset >= fdt->strings_size)
+		return 0;
+	const char *name = (const char *)fdt->base + fdt->strings + nameOffset;
+	if (strnlen(name, fdt->strings_size - nameOffset) == fdt->strings_size - nameOffset)
+		return 0;
+	*_name = name;
+	*_value = fdt->base + offset;
+	*_length = length;
+	return (offset + length + 3) & ~3u;
+}
+
+
+/*
+ * The property name of the node whose properties start at offset (after
+ * its name), or NULL. Properties come before a node's children.
+ */
+static const uint8_t *
+fdt_node_property(const struct fdt *fdt, uint32_t offset, const char *name,
+	uint32_t *_length)
+{
+	for (;;) {
+		uint32_t token = fdt_token(fdt, &offset);
+		if (token == FDT_NOP)
+			continue;
+		if (token != FDT_PROP)
+			return NULL;
+		const char *propertyName;
+		const uint8_t *value;
+		offset = fdt_property(fdt, offset, &propertyName, &value, _length);
+		if (offset == 0)
+			return NULL;
+		if (strcmp(propertyName, name) == 0)
+			return value;
+	}
+}
+
+
+/* Whether a node name matches a path component ("uart" matches "uart@1000"). */
+static bool
+fdt_name_matches(const char *name, const char *component, size_t length)
+{
+	if (strncmp(name, component, length) != 0)
+		return false;
+	return name[length] == '\0'
+		|| (name[length] == '@' && memchr(component, '@', length) == NULL);
+}
+
+
+/* The next component of path at *path, and its length; advances past it. */
+static size_t
+fdt_path_component(const char **path, const char **_component)
+{
+	while (**path == '/')
+		(*path)++;
+	*_component = *path;
+	size_t length = 0;
+	while ((*path)[length] != '\0' && (*path)[length] != '/')
+		length++;
+	*path += length;
+	return length;
+}
+
+
+/*
+ * The node at the absolute path: the offset of its properties, and the
+ * #address-cells of its parent (2 when the parent does not say). False
+ * when there is no such node.
+ */
+static bool
+fdt_find_node(const struct fdt *fdt, const char *path, uint32_t *_properties,
+	uint32_t *_addressCells)
+{
+	uint32_t offset = fdt->structure;
+	uint32_t addressCells = 2;
+	const char *component = "";
+	size_t componentLength = 0;
+	/* depth: nodes entered; matched: how many of them are on the path. */
+	uint32_t depth = 0;
+	uint32_t matched = 0;
+	for (;;) {
+		uint32_t token = fdt_token(fdt, &offset);
+		if (token == FDT_NOP)
+			continue;
+		if (token == FDT_END_NODE) {
+			if (depth == 0 || depth-- == matched)
+				return false;
+			continue;
+		}
+		if (token == FDT_PROP) {
+			const char *name;
+			const uint8_t *value;
+			uint32_t length;
+			offset = fdt_property(fdt, offset, &name, &value, &length);
+			if (offset == 0)
+				return false;
+			continue;
+		}
+		if (token != FDT_BEGIN_NODE || depth >= FDT_MAX_DEPTH)
+			return false;
+
+		const char *name;
+		offset = fdt_skip_name(fdt, offset, &name);
+		if (offset == 0)
+			return false;
+		depth++;
+		/* The root has an empty name and matches before any component. */
+		if (depth != matched + 1 || (depth > 1
+				&& !fdt_name_matches(name, component, componentLength)))
+			continue;
+		matched = depth;
+		componentLength = fdt_path_component(&path, &component);
+		if (componentLength == 0) {
+			*_properties = offset;
+			*_addressCells = addressCells;
+			return true;
+		}
+		uint32_t length;
+		const uint8_t *cells = fdt_node_property(fdt, offset, "#address-cells", &length);
+		addressCells = cells != NULL && length == 4 ? fdt_be32(cells) : 2;
+	}
+}
+
+
+/* The string property name of the node at path, NUL-terminated within it. */
+static const char *
+fdt_string_property(const struct fdt *fdt, const char *path, const char *name)
+{
+	uint32_t properties, addressCells, length;
+	if (!fdt_find_node(fdt, path, &properties, &addressCells))
+		return NULL;
+	const char *value = (const char *)fdt_node_property(fdt, properties, name, &length);
+	if (value == NULL || length == 0 || value[length - 1] != '\0')
+		return NULL;
+	return value;
+}
+
+
+/* Whether the compatible list (NUL-separated strings) names compatible. */
+static bool
+fdt_is_compatible(const char *list, uint32_t length, const char *compatible)
+{
+	size_t wanted = strlen(compatible);
+	for (uint32_t at = 0; at < length;) {
+		size_t entry = strnlen(list + at, length - at);
+		/* An entry must end within the property: the last one may not. */
+		if (entry == wanted && at + entry < length && memcmp(list + at, compatible, entry) == 0)
+			return true;
+		at += entry + 1;
+	}
+	return false;
+}
+
+
+static const uint8_t *
+efi_fdt_blob(struct fdt *fdt)
+{
+	const uint8_t *blob = efi_find_configuration_table(&sDtbGuid);
+	if (blob == NULL)
+		return NULL;
+	const char *problem = fdt_open(fdt, blob);
+	if (problem != NULL) {
+		boot_dprintf("efi: ignoring the device tree at %p: %s\n", (const void *)blob,
+			problem);
+		return NULL;
+	}
+	return blob;
+}
+
+
+void
+efi_fdt_init(kernel_args *args)
+{
+	struct fdt fdt;
+	args->device_tree = 0;
+	args->device_tree_size = 0;
+	const uint8_t *blob = efi_fdt_blob(&fdt);
+	if (blob == NULL)
+		return;
+	args->device_tree = (uint64_t)(uintptr_t)blob;
+	args->device_tree_size = fdt.size;
+	boot_dprintf("efi: device tree at %p, %u bytes\n", (const void *)blob, fdt.size);
+}
+
+
+/* stdout-path as a node path: options after ':' cut, an alias resolved. */
+static bool
+fdt_stdout_path(const struct fdt *fdt, char path[FDT_PATH_LENGTH])
+{
+	const char *stdoutPath = fdt_string_property(fdt, "/chosen", "stdout-path");
+	if (stdoutPath == NULL)
+		stdoutPath = fdt_string_property(fdt, "/chosen", "linux,stdout-path");
+	if (stdoutPath == NULL)
+		return false;
+	size_t length = 0;
+	while (stdoutPath[length] != '\0' && stdoutPath[length] != ':')
+		length++;
+	if (length >= FDT_PATH_LENGTH)
+		return false;
+	memcpy(path, stdoutPath, length);
+	path[length] = '\0';
+	if (path[0] == '/')
+		return true;
+
+	const char *alias = fdt_string_property(fdt, "/aliases", path);
+	size_t aliasLength = alias != NULL ? strlen(alias) : 0;
+	if (aliasLength == 0 || alias[0] != '/' || aliasLength >= FDT_PATH_LENGTH)
+		return false;
+	memcpy(path, alias, aliasLength + 1);
+	return true;
+}
+
+
+bool
+efi_fdt_uart(struct efi_uart *uart)
+{
+	struct fdt fdt;
+	if (efi_fdt_blob(&fdt) == NULL)
+		return false;
+	char path[FDT_PATH_LENGTH];
+	uint32_t properties, addressCells, length, compatibleLength;
+	if (!fdt_stdout_path(&fdt, path)
+		|| !fdt_find_node(&fdt, path, &properties, &addressCells))
+		return false;
+
+	/*
+	 * The address as the parent bus gives it: right for nodes on the root
+	 * or on a bus whose ranges map 1:1, as on the boards U-Boot runs on here.
+	 */
+	const uint8_t *reg = fdt_node_property(&fdt, properties, "reg", &length);
+	const char *compatible = (const char *)fdt_node_property(&fdt, properties,
+		"compatible", &compatibleLength);
+	if (reg == NULL || compatible == NULL || addressCells < 1 || addressCells > 2
+		|| length < 4 * addressCells)
+		return false;
+	uint64_t address = fdt_be32(reg);
+	if (addressCells == 2)
+		address = address << 32 | fdt_be32(reg + 4);
+
+	uint32_t ioWidthLength;
+	const uint8_t *ioWidth = fdt_node_property(&fdt, properties, "reg-io-width",
+		&ioWidthLength);
+	if (fdt_is_compatible(compatible, compatibleLength, "arm,pl011"))
+		uart->kind = EFI_UART_PL011;
+	else if (fdt_is_compatible(compatible, compatibleLength, "ns16550a")
+		&& ioWidth != NULL && ioWidthLength == 4 && fdt_be32(ioWidth) == 4)
+		uart->kind = EFI_UART_16550_MMIO32;
+	else {
+		boot_dprintf("efi: the device tree's console %s is no UART the loader knows\n",
+			path);
+		return false;
+	}
+	uart->physical = address;
+	boot_dprintf("efi: debug UART from the device tree: %s at %#llx\n", path,
+		(unsigned long long)address);
+	return true;
+}

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: MIT
+"""The ports the QEMU conformance suite boots, each listed once: its QEMU,
+machine and CPU, its firmware files, how disks attach, what its images are
+called and how its boot-check kernel ends QEMU. build/scripts/run-qemu builds
+its command line from here, and the tests parameterise over PORTS (pytest
+ids [x86_64], [arm64]). build/jam/TestRules names the same ports for the
+build (QEMU_PORTS: which loader, which kernel, which image suffix);
+docs/porting.md says how to add one."""
+
+import collections
+import os
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GENERATED = os.path.join(TOP, "generated")
+
+# How a firmware is handed to QEMU: as a read-only code flash plus a private
+# copy of its variable store (pflash), or as a ROM image (-bios) that keeps no
+# variables. disk is the disk interface used when nobody asks for one: None
+# is QEMU's default for the machine.
+Firmware = collections.namedtuple("Firmware", "kind code vars disk")
+
+
+def pflash(code, variables, disk=None):
+    return Firmware("pflash", code, variables, disk)
+
+
+def bios(image, disk=None):
+    return Firmware("bios", image, None, disk)
+
+
+class Port:
+    """One architecture's EFI loader booted in QEMU."""
+
+    def __init__(self, name, qemu, machine, cpu, firmwares, loader, kernel, image_suffix,
+            exit_statuses, exit_device, exception_markers, wrong_machine, disks,
+            boot_name):
+        self.name = name
+        self.qemu = qemu
+        self.machine = machine
+        self.cpu = cpu
+        # The first firmware is the default; the others are for the boot matrix.
+        self.firmwares = firmwares
+        self.default_firmware = next(iter(firmwares))
+        self.loader = os.path.join(GENERATED, "efi", loader)
+        self.kernel = os.path.join(GENERATED, "kernel", kernel)
+        self.image_suffix = image_suffix
+        # (pass, fail): QEMU's own exit status for the kernel's two verdicts.
+        self.exit_statuses = exit_statuses
+        # The arguments that let the kernel end QEMU with its verdict.
+        self.exit_device = exit_device
+        # What the firmware prints when the loader or kernel takes a CPU
+        # exception while the firmware's handlers are installed.
+        self.exception_markers = exception_markers
+        # The loader's reason for a kernel of another machine.
+        self.wrong_machine = wrong_machine
+        # Disk interface name -> fn(drive id) giving the -device arguments.
+        self.disks = disks
+        # Where UEFI looks on removable media: \EFI\BOOT\<boot_name>.
+        self.boot_name = boot_name
+
+    def __repr__(self):
+        return self.name
+
+    def image(self, name):
+        """The port's image of a given x86_64 image name: boot.img is
+        boot-arm64.img on arm64."""
+        stem, extension = os.path.splitext(name)
+        return stem + self.image_suffix + extension
+
+    def exception_in(self, text):
+        return any(marker in text for marker in self.exception_markers)
+
+
+def _x86_disks():
+    return {
+        # q35's built-in AHCI and pc's IDE both name their buses ide.N.
+        "ahci": lambda drive, bus: ["-device", f"ide-hd,drive={drive},bus=ide.{bus}"],
+        "ide": lambda drive, bus: ["-device", f"ide-hd,drive={drive},bus=ide.{bus}"],
+        "virtio": lambda drive, bus: ["-device", f"virtio-blk-pci,drive={drive}"],
+        # NVMe controllers need a serial number.
+        "nvme": lambda drive, bus: ["-device", f"nvme,drive={drive},serial={drive}"],
+        "usb": lambda drive, bus: ["-device", f"usb-storage,bus=xhci.0,drive={drive}"],
+    }
+
+
+def _arm64_disks():
+    return {
+        "virtio": lambda drive, bus: ["-device", f"virtio-blk-pci,drive={drive}"],
+        # virtio over MMIO, the transport U-Boot's qemu_arm64 finds its disks on.
+        "virtio-mmio": lambda drive, bus: ["-device", f"virtio-blk-device,drive={drive}"],
+        "nvme": lambda drive, bus: ["-device", f"nvme,drive={drive},serial={drive}"],
+    }
+
+
+X86_64 = Port(
+    name="x86_64",
+    qemu="qemu-system-x86_64",
+    machine="q35",
+    cpu=None,
+    firmwares={
+        # Debian's two OVMF builds; a code file only ever goes with its own
+        # variables.
+        "ovmf-4m": pflash("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+        "ovmf-2m": pflash("/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
+    },
+    loader="BOOTX64.efi",
+    kernel="kernel_x86_64",
+    image_suffix="",
+    # The kernel writes 0x10 (pass) or 0x11 (fail) to isa-debug-exit, which
+    # ends QEMU with (value << 1) | 1.
+    exit_statuses=(33, 35),
+    exit_device=["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+    exception_markers=("X64 Exception", "!!!!"),
+    wrong_machine="wrong machine (expected x86_64)",
+    disks=_x86_disks(),
+    boot_name="BOOTX64.EFI",
+)
+
+ARM64 = Port(
+    name="arm64",
+    qemu="qemu-system-aarch64",
+    machine="virt",
+    cpu="cortex-a57",
+    firmwares={
+        # Debian's AAVMF: 64 MiB code and variable flashes.
+        "aavmf": pflash("/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd"),
+        # The same EDK2 as a 2 MiB ROM, without a variable store.
+        "qemu-efi": bios("/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"),
+        # U-Boot's UEFI, which finds its disk on virtio-mmio.
+        "u-boot": bios("/usr/lib/u-boot/qemu_arm64/u-boot.bin", disk="virtio-mmio"),
+    },
+    loader="BOOTAA64.efi",
+    kernel="kernel_arm64",
+    image_suffix="-arm64",
+    # The kernel ends with semihosting SYS_EXIT (ADP_Stopped_ApplicationExit
+    # and a code): QEMU exits with the code itself, 0x10 pass, 0x11 fail.
+    exit_statuses=(16, 17),
+    exit_device=["-semihosting"],
+    # EDK2 on AArch64 dumps "Synchronous Exception at ..."; U-Boot says
+    # "Synchronous Abort" (or another kind) and resets.
+    exception_markers=("Synchronous Exception", "Synchronous Abort", "SError", "!!!!",
+        "resetting ..."),
+    wrong_machine="wrong machine (expected AArch64)",
+    disks=_arm64_disks(),
+    boot_name="BOOTAA64.EFI",
+)
+
+PORTS = {port.name: port for port in (X86_64, ARM64)}
+ALL = list(PORTS.values())
+
+
+def ids(port):
+    """pytest ids: [x86_64], [arm64]."""
+    return port.name

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the EFI port's device tree reader
+ * (src/system/boot/platform/efi/fdt.c): the UART /chosen's stdout-path
+ * names, and refusal of blobs that are not trees. The reader is compiled
+ * right into this test with gnu-efi's headers; the blobs are built here.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../src/system/boot/platform/efi/fdt.c"
+
+#include "unit_test.h"
+
+
+/* --- what fdt.c needs from the rest of the port --------------------------- */
+
+static const void *sTable;
+
+
+void *
+efi_find_configuration_table(const EFI_GUID *guid)
+{
+	return (void *)sTable;
+}
+
+
+void
+boot_dprintf(const char *format, ...)
+{
+}
+
+
+/* --- a blob builder ---------------------------------------------------------- */
+
+static uint8_t sBlob[4096] __attribute__((aligned(8)));
+static uint8_t sStructure[2048];
+static uint32_t sStructureSize;
+static char sStrings[512];
+static uint32_t sStringsSize;
+
+
+static void
+put_be32(uint8_t *at, uint32_t value)
+{
+	at[0] = value >> 24;
+	at[1] = value >> 16;
+	at[2] = value >> 8;
+	at[3] = value;
+}
+
+
+static void
+emit32(uint32_t value)
+{
+	put_be32(sStructure + sStructureSize, value);
+	sStructureSize += 4;
+}
+
+
+static void
+emit_bytes(const void *bytes, uint32_t length)
+{
+	memcpy(sStructure + sStructureSize, bytes, length);
+	sStructureSize += length;
+	while (sStructureSize % 4 != 0)
+		sStructure[sStructureSize++] = 0;
+}
+
+
+static void
+begin(const char *name)
+{
+	emit32(FDT_BEGIN_NODE);
+	emit_bytes(name, (uint32_t)strlen(name) + 1);
+}
+
+
+static void
+end(void)
+{
+	emit32(FDT_END_NODE);
+}
+
+
+static void
+property(const char *name, const void *value, uint32_t length)
+{
+	uint32_t nameOffset = sStringsSize;
+	strcpy(sStrings + sStringsSize, name);
+	sStringsSize += (uint32_t)strlen(name) + 1;
+	emit32(FDT_PROP);
+	emit32(length);
+	emit32(nameOffset);
+	emit_bytes(value, length);
+}
+
+
+static void
+string_property(const char *name, const char *value)
+{
+	property(name, value, (uint32_t)strlen(value) + 1);
+}
+
+
+static void
+cells_property(const char *name, uint32_t count, ...)
+{
+	uint8_t value[16];
+	va_list cells;
+	va_start(cells, count);
+	for (uint32_t i = 0; i < count; i++)
+		put_be32(value + 4 * i, va_arg(cells, uint32_t));
+	va_end(cells);
+	property(name, value, 4 * count);
+}
+
+
+static void
+start_tree(void)
+{
+	sStructureSize = 0;
+	sStringsSize = 0;
+	begin("");
+}
+
+
+/* Ends the root and writes the blob; the configuration table then holds it. */
+static void
+finish_tree(void)
+{
+	end();
+	emit32(FDT_END);
+	memset(sBlob, 0, sizeof(sBlob));
+	const uint32_t kReserveMap = FDT_HEADER_SIZE;
+	const uint32_t kStructure = kReserveMap + 16;
+	uint32_t strings = kStructure + sStructureSize;
+	uint32_t total = strings + sStringsSize;
+	CHECK(total <= sizeof(sBlob));
+	put_be32(sBlob, FDT_MAGIC);
+	put_be32(sBlob + 4, total);
+	put_be32(sBlob + 8, kStructure);
+	put_be32(sBlob + 12, strings);
+	put_be32(sBlob + 16, kReserveMap);
+	put_be32(sBlob + 20, 17);
+	put_be32(sBlob + 24, 16);
+	put_be32(sBlob + 32, sStringsSize);
+	put_be32(sBlob + 36, sStructureSize);
+	memcpy(sBlob + kStructure, sStructure, sStructureSize);
+	memcpy(sBlob + strings, sStrings, sStringsSize);
+	sTable = sBlob;
+}
+
+
+/* A QEMU virt-like tree with the console as stdoutPath says. */
+static void
+virt_tree(const char *stdoutPath)
+{
+	start_tree();
+	cells_property("#address-cells", 1, 2);
+	cells_property("#size-cells", 1, 2);
+	begin("chosen");
+	if (stdoutPath != NULL)
+		string_property("stdout-path", stdoutPath);
+	end();
+	begin("aliases");
+	string_property("serial0", "/pl011@9000000");
+	string_property("serial1", "/soc/serial@10000000");
+	end();
+	begin("pl011@9000000");
+	property("compatible", "arm,pl011\0arm,primecell", 24);
+	cells_property("reg", 4, 0, 0x09000000, 0, 0x1000);
+	end();
+	begin("soc");
+	cells_property("#address-cells", 1, 1);
+	cells_property("#size-cells", 1, 1);
+	begin("serial@10000000");
+	string_property("compatible", "ns16550a");
+	cells_property("reg", 2, 0x10000000, 0x100);
+	cells_property("reg-io-width", 1, 4);
+	end();
+	begin("serial@10001000");
+	string_property("compatible", "ns16550a");
+	cells_property("reg", 2, 0x10001000, 0x100);
+	end();
+	end();
+	finish_tree();
+}
+
+
+static bool
+find_uart(struct efi_uart *uart)
+{
+	memset(uart, 0, sizeof(*uart));
+	return efi_fdt_uart(uart);
+}
+
+
+/* --- the tests ------------------------------------------------------------- */
+
+TEST(fdt_stdout_path_names_a_pl011)
+{
+	struct efi_uart uart;
+	virt_tree("/pl011@9000000");
+	CHECK(find_uart(&uart));
+	CHECK_EQ(uart.kind, EFI_UART_PL011);
+	CHECK_EQ(uart.physical, 0x09000000);
+}
+
+
+TEST(fdt_stdout_path_through_an_alias_with_options)
+{
+	struct efi_uart uart;
+	virt_tree("serial0:115200n8");
+	CHECK(find_uart(&uart));
+	CHECK_EQ(uart.physical, 0x09000000);
+}
+
+
+TEST(fdt_a_16550_on_a_one_cell_bus)
+{
+	struct efi_uart uart;
+	virt_tree("serial1");
+	CHECK(find_uart(&uart));
+	CHECK_EQ(uart.kind, EFI_UART_16550_MMIO32);
+	CHECK_EQ(uart.physical, 0x10000000);
+}
+
+
+TEST(fdt_what_the_loader_cannot_drive_is_no_uart)
+{
+	struct efi_uart uart;
+	/* A byte-wide 16550 (no reg-io-width), a missing node, no stdout-path. */
+	virt_tree("/soc/serial@10001000");
+	CHECK(!find_uart(&uart));
+	virt_tree("/soc/serial@20000000");
+	CHECK(!find_uart(&uart));
+	virt_tree("/pl011");
+	CHECK(find_uart(&uart));
+	virt_tree("serial7");
+	CHECK(!find_uart(&uart));
+	virt_tree(NULL);
+	CHECK(!find_uart(&uart));
+	sTable = NULL;
+	CHECK(!find_uart(&uart));
+}
+
+
+TEST(fdt_kernel_args_get_the_tree)
+{
+	kernel_args args;
+	memset(&args, 0, sizeof(args));
+	virt_tree("/pl011@9000000");
+	efi_fdt_init(&args);
+	CHECK_EQ(args.device_tree, (uint64_t)(uintptr_t)sBlob);
+	CHECK_EQ(args.device_tree_size, fdt_be32(sBlob + 4));
+	sTable = NULL;
+	efi_fdt_init(&args);
+	CHECK_EQ(args.device_tree, 0);
+	CHECK_EQ(args.device_tree_size, 0);
+}
+
+
+TEST(fdt_broken_blobs_are_refused)
+{
+	kernel_args args;
+	struct efi_uart uart;
+	/* Each header field that places a block, wrong in turn. */
+	const uint32_t kFields[] = { 0, 4, 8, 12, 24, 32, 36 };
+	const uint32_t kValues[] = { 0xd00dfeee, 20, 8, 0xffffff00, 18, 0xffffff00, 0xffffff00 };
+	for (size_t i = 0; i < sizeof(kFields) / sizeof(kFields[0]); i++) {
+		virt_tree("/pl011@9000000");
+		put_be32(sBlob + kFields[i], kValues[i]);
+		memset(&args, 0, sizeof(args));
+		efi_fdt_init(&args);
+		CHECK_EQ(args.device_tree, 0);
+		CHECK(!find_uart(&uart));
+	}
+}
+
+
+TEST(fdt_a_structure_cut_short_names_no_uart)
+{
+	struct efi_uart uart;
+	/* The structure block ends inside the UART node: no read past it. */
+	for (uint32_t cut = 4; cut < 160; cut += 4) {
+		virt_tree("/pl011@9000000");
+		uint32_t size = fdt_be32(sBlob + 36);
+		if (cut >= size)
+			break;
+		put_be32(sBlob + 36, cut);
+		(void)find_uart(&uart);
+	}
+	/* A property name offset past the strings block. */
+	virt_tree("/pl011@9000000");
+	put_be32(sBlob + 32, 4);
+	CHECK(!find_uart(&uart));
+}
