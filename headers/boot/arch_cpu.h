@@ -13,13 +13,14 @@
  * The boot CPU's hardware id, for kernel_args.boot_cpu_id. x86: the initial
  * APIC id, the 32-bit x2APIC id where the CPU reports one (CPUID leaf 0xb),
  * else the 8-bit id of CPUID leaf 1 (EBX[31:24]); the low 8 bits of both
- * agree.
+ * agree. arm64: MPIDR_EL1's affinity fields Aff3..Aff0.
  */
 uint64_t arch_cpu_boot_id(void);
 
 /*
- * The CPU's cycle counter (the TSC on x86), for the boot timeline; its rate
- * is platform_cycle_counter_frequency(). Usable from the first instruction on.
+ * The CPU's cycle counter (the TSC on x86, CNTVCT_EL0 on arm64), for the
+ * boot timeline; its rate is platform_cycle_counter_frequency(). Usable
+ * from the first instruction on.
  */
 uint64_t arch_cpu_cycle_counter(void);
 

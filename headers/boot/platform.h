@@ -188,9 +188,10 @@ uint64_t system_time(void);
 void spin(uint64_t microseconds);
 
 /*
- * How fast arch_cpu_cycle_counter() (boot/arch_cpu.h) counts,
- * in Hz, measured by the port against a clock it trusts; 0 when unknown.
- * Must work from the port's entry on and never allocate.
+ * How fast arch_cpu_cycle_counter() (boot/arch_cpu.h) counts, in Hz: the
+ * rate the architecture states (arch_cpu_cycle_counter_frequency()) where it
+ * states one, else measured by the port against a clock it trusts; 0 when
+ * unknown. Must work from the port's entry on and never allocate.
  */
 uint64_t platform_cycle_counter_frequency(void);
 
