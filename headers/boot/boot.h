@@ -52,6 +52,15 @@ status_t boot_prepare(const struct boot_request *request, char *error, size_t er
 void boot_start_kernel(struct stage2_args *args) __attribute__((noreturn));
 
 /*
+ * chainload.c: start a linux or efi entry's file through the port
+ * (platform_start_image), its initrds read and concatenated first. Returns
+ * only when that is over: B_OK when the executable ran and returned, else
+ * why it could not start; error says which, for the menu, either way.
+ */
+struct config_entry;
+status_t chainload_entry(const struct config_entry *entry, char *error, size_t errorSize);
+
+/*
  * boot_video.c, for boot_prepare(): switch to the graphics mode the menu
  * chose, else the one the configuration names, unless the entry asks for
  * fail-safe video. A mode that cannot be set is logged and kept as it is.

@@ -22,6 +22,7 @@
 #define CONFIG_MAX_ENTRIES			32
 /* kernel_args has 16 preloaded images; the kernel's symbols take two. */
 #define CONFIG_MAX_MODULES			14
+#define CONFIG_MAX_INITRDS			8		/* initrd lines of a linux entry */
 #define CONFIG_MAX_TITLE_LENGTH		128		/* bytes of UTF-8 */
 #define CONFIG_MAX_PATH_LENGTH		1024	/* VFS_PATH_LENGTH */
 #define CONFIG_MAX_COMMAND_LINE		2048	/* bytes, kernel and module command lines */
@@ -51,20 +52,34 @@ enum config_video {
 	CONFIG_VIDEO_MODE,				/* video_width x video_height */
 };
 
+/* What an entry starts, by the key that names its file. */
+enum config_entry_kind {
+	CONFIG_ENTRY_KERNEL = 0,		/* "kernel": an ELF kernel, handed kernel_args */
+	CONFIG_ENTRY_LINUX,				/* "linux": a Linux kernel, through its EFI stub */
+	CONFIG_ENTRY_EFI,				/* "efi": an EFI application, chainloaded */
+};
+
 /* Every string below is owned by the configuration: config_free() frees it. */
 struct config_module {
 	char		*path;
 	char		*command_line;		/* "" when none */
 };
 
+/*
+ * Only kernel entries have modules and options, only linux entries initrds:
+ * the parser drops them, with a diagnostic, from entries of another kind.
+ */
 struct config_entry {
 	char		*title;				/* UTF-8, no control characters, never empty */
-	char		*kernel_path;		/* "/..." or "(<volume>)/..." (docs/volumes.md) */
-	char		*command_line;		/* "" when none */
+	enum config_entry_kind	kind;
+	char		*kernel_path;		/* the file it starts: "/..." or "(<volume>)/..." */
+	char		*command_line;		/* "" when none; EFI load options for linux and efi */
 	uint32_t	options;			/* BOOT_OPTION_* */
 	uint32_t	line;				/* of its "entry" line; 0 for the fallback entry */
 	uint32_t	module_count;
 	struct config_module	modules[CONFIG_MAX_MODULES];
+	uint32_t	initrd_count;
+	char		*initrds[CONFIG_MAX_INITRDS];	/* concatenated in this order */
 };
 
 struct config_diagnostic {
@@ -147,5 +162,8 @@ status_t config_entry_set_command_line(struct config_entry *entry,
  */
 const char *config_option_name(uint32_t option);
 const char *config_option_label(uint32_t option);
+
+/* The key that names an entry's file: "kernel", "linux" or "efi". */
+const char *config_entry_kind_key(enum config_entry_kind kind);
 
 #endif

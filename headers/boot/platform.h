@@ -266,6 +266,39 @@ bool platform_firmware_setup_supported(void);
 status_t platform_reboot_to_firmware_setup(void);
 
 
+/* --- other systems' executables ------------------------------------------ */
+
+/*
+ * An executable of the firmware's own kind that the loader read itself, and
+ * where it came from, so that the port can name its file to the firmware.
+ */
+struct platform_image {
+	const char		*path;				/* as configured, for messages */
+	const void		*data;				/* the whole file */
+	size_t			size;
+	const struct block_device	*disk;	/* the whole disk the file is on; NULL if none */
+	uint64_t		partition_offset;	/* bytes from the disk's start to its volume */
+	const char		*volume_path;		/* "/EFI/x.efi" on that volume */
+	const char		*command_line;		/* UTF-8; "" for none */
+	const void		*initrd;			/* NULL: no initrd is offered */
+	size_t			initrd_size;
+};
+
+/*
+ * Start image as the firmware starts its own applications, with its command
+ * line as load options and, when there is one, the initrd offered the way
+ * Linux's EFI stub asks for it; a Linux kernel does not come back. Returns
+ * B_OK when the image ran and returned (the port has logged its exit
+ * status, and reason holds it as text), else an error with the reason:
+ * B_NOT_SUPPORTED (a port without such a firmware, or an image it cannot
+ * start here: another architecture), B_BAD_DATA (not an executable it
+ * knows), B_NOT_ALLOWED (the firmware's Secure Boot refused it), B_ERROR.
+ * Whatever the port set up for the image is undone before it returns.
+ */
+status_t platform_start_image(const struct platform_image *image, char *reason,
+	size_t reasonSize);
+
+
 /* --- leaving the loader -------------------------------------------------- */
 
 /*

@@ -74,6 +74,7 @@ struct vfs_volume_info {
 	uint8_t				guid[16];
 	uint64_t			size;			/* of the device, bytes */
 	bool				boot;			/* the volume searched first */
+	const struct block_device	*device;	/* a partition (its parent is the disk) or a disk */
 };
 
 uint32_t vfs_volume_count(void);

@@ -210,7 +210,7 @@ def test_configuration_errors_are_listed_and_what_parsed_boots(port, start):
     console.expect(rf'^{name}:2: unknown key "tiemout" \(did you mean "timeout"\?\)$')
     console.expect(rf"^{name}:4: verbosity must be quiet, normal, verbose or debug$")
     console.expect(rf'^{name}:9: unknown option "warp_speed"$')
-    console.expect(rf'^{name}:12: entry "No kernel" has no kernel$')
+    console.expect(rf'^{name}:12: entry "No kernel" has no kernel, linux or efi$')
     text = boots_to_pass(console, "Good")
     assert 'command line: "despite the errors"' in text
 

@@ -133,6 +133,16 @@ check_config(const struct boot_config *config, uint32_t lineCount)
 		check(is_printable(entry->command_line, true), "command line with control characters");
 		check((entry->options & ~BOOT_OPTION_ALL) == 0, "unknown option flags");
 		check(entry->module_count <= CONFIG_MAX_MODULES, "too many modules");
+		check(entry->initrd_count <= CONFIG_MAX_INITRDS, "too many initrds");
+		check(entry->kind == CONFIG_ENTRY_KERNEL || entry->kind == CONFIG_ENTRY_LINUX
+			|| entry->kind == CONFIG_ENTRY_EFI, "unknown entry kind");
+		check(entry->kind == CONFIG_ENTRY_KERNEL
+			|| (entry->module_count == 0 && entry->options == 0),
+			"modules or options outside a kernel entry");
+		check(entry->kind == CONFIG_ENTRY_LINUX || entry->initrd_count == 0,
+			"initrds outside a linux entry");
+		for (uint32_t r = 0; r < entry->initrd_count; r++)
+			check_path(entry->initrds[r]);
 		check(config->fallback_entry ? entry->line == 0 : entry->line >= 1
 			&& entry->line <= lineCount, "entry line out of range");
 		check(i == 0 || entry->line > config->entries[i - 1].line, "entries out of order");
@@ -196,10 +206,15 @@ same_config(const struct boot_config *a, const struct boot_config *b)
 	for (uint32_t i = 0; i < a->entry_count; i++) {
 		const struct config_entry *x = &a->entries[i];
 		const struct config_entry *y = &b->entries[i];
-		if (strcmp(x->title, y->title) != 0 || strcmp(x->kernel_path, y->kernel_path) != 0
+		if (strcmp(x->title, y->title) != 0 || x->kind != y->kind
+			|| strcmp(x->kernel_path, y->kernel_path) != 0
 			|| strcmp(x->command_line, y->command_line) != 0 || x->options != y->options
-			|| x->module_count != y->module_count) {
+			|| x->module_count != y->module_count || x->initrd_count != y->initrd_count) {
 			return false;
+		}
+		for (uint32_t r = 0; r < x->initrd_count; r++) {
+			if (strcmp(x->initrds[r], y->initrds[r]) != 0)
+				return false;
 		}
 		for (uint32_t m = 0; m < x->module_count; m++) {
 			if (strcmp(x->modules[m].path, y->modules[m].path) != 0
@@ -311,8 +326,14 @@ write_config(struct writer *writer, const struct boot_config *config)
 		const struct config_entry *entry = &config->entries[i];
 		write_text(writer, "entry ");
 		write_string(writer, entry->title, true);
-		write_text(writer, " {\n\tkernel = ");
+		write_text(writer, " {\n\t");
+		write_text(writer, config_entry_kind_key(entry->kind));
+		write_text(writer, " = ");
 		write_string(writer, entry->kernel_path, true);
+		for (uint32_t r = 0; r < entry->initrd_count; r++) {
+			write_text(writer, "\n\tinitrd = ");
+			write_string(writer, entry->initrds[r], true);
+		}
 		write_text(writer, "\n\tcmdline = ");
 		write_string(writer, entry->command_line, true);
 		write_text(writer, "\n");

@@ -365,7 +365,7 @@ def test_configuration_errors_are_shown_in_the_menu(loaders):
     loader.expect(rf'^{name}:2: unknown key "tiemout" \(did you mean "timeout"\?\)$')
     loader.expect(rf"^{name}:4: verbosity must be quiet, normal, verbose or debug$")
     loader.expect(rf'^{name}:9: unknown option "warp_speed"$')
-    loader.expect(rf'^{name}:12: entry "No kernel" has no kernel$')
+    loader.expect(rf'^{name}:12: entry "No kernel" has no kernel, linux or efi$')
     # What could be parsed still boots when the countdown runs out.
     loader.expect(r'^Booting "Good"$', timeout=10)
     assert loader.finish() == PASSED, loader.text + loader.log()

@@ -253,7 +253,7 @@ TEST(config_default_selection)
 	config = test_parse("default = Broken\nentry Broken {\n}\nentry Good {\nkernel = /k\n}\n");
 	CHECK_DIAGNOSTICS(config,
 		TEST_CONFIG_FILE ":1: default entry \"Broken\" does not exist; the first entry is used",
-		TEST_CONFIG_FILE ":2: entry \"Broken\" has no kernel");
+		TEST_CONFIG_FILE ":2: entry \"Broken\" has no kernel, linux or efi");
 	CHECK_EQ(config_default_entry(config), 0);
 	test_release(config);
 }
@@ -687,6 +687,7 @@ TEST(config_out_of_memory)
 		"",
 		"default = a\nentry broken {\nmodule = /m x\n",
 		"entry a {\nkernel = /k\nmodule = /m\n}\nentry \"a\" {\nmodule = /x",
+		"entry l {\nlinux = /v\ninitrd = /a\ninitrd = /b\nmodule = /m\n}\nentry e {\nefi = /e\n}",
 	};
 	for (size_t t = 0; t < sizeof(kTexts) / sizeof(kTexts[0]); t++) {
 		counted_heap_fail_at(0);

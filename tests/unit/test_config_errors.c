@@ -62,7 +62,7 @@ check_kernel_error(const char *value, const char *message)
 	snprintf(text, sizeof(text), "entry x {\nkernel = %s\n}", value);
 	snprintf(expected, sizeof(expected), F ":2: %s", message);
 	struct boot_config *config = test_parse(text);
-	CHECK_DIAGNOSTICS(config, F ":1: entry \"x\" has no kernel", expected);
+	CHECK_DIAGNOSTICS(config, F ":1: entry \"x\" has no kernel, linux or efi", expected);
 	test_release(config);
 }
 
@@ -109,7 +109,7 @@ TEST(config_structure_errors)
 	test_check_error("entry x { kernel = /k }", 1,
 		"expected the end of the line after \"{\"");
 	struct boot_config *config = test_parse("entry x\n{ kernel = /k\n}");
-	CHECK_DIAGNOSTICS(config, F ":1: entry \"x\" has no kernel",
+	CHECK_DIAGNOSTICS(config, F ":1: entry \"x\" has no kernel, linux or efi",
 		F ":2: expected the end of the line after \"{\"");
 	test_release(config);
 	test_check_error("entry \"\" {\nkernel = /k\n}", 1, "entry title is empty");
@@ -117,8 +117,8 @@ TEST(config_structure_errors)
 		"entry title must not contain control characters");
 	test_check_error("entry \"a\\tb\" {\nkernel = /k\n}", 1,
 		"entry title must not contain control characters");
-	test_check_error("\n\nentry \"x\" {\ncmdline = a\n}", 3, "entry \"x\" has no kernel");
-	test_check_error("entry x {\nkernel = /k\n}\nentry y {\n}", 4, "entry \"y\" has no kernel");
+	test_check_error("\n\nentry \"x\" {\ncmdline = a\n}", 3, "entry \"x\" has no kernel, linux or efi");
+	test_check_error("entry x {\nkernel = /k\n}\nentry y {\n}", 4, "entry \"y\" has no kernel, linux or efi");
 	check_kernel_error("/k }",
 		"unexpected \"}\" in the value of kernel (\"}\" goes on a line of its own)");
 	check_kernel_error("{", "unexpected \"{\" in the value of kernel");
@@ -186,7 +186,7 @@ TEST(config_recovery)
 		F ":1: timeout takes one value; put text with spaces in quotes",
 		F ":6: unterminated string",
 		F ":7: unknown option \"fast\"",
-		F ":10: entry \"No kernel\" has no kernel",
+		F ":10: entry \"No kernel\" has no kernel, linux or efi",
 		F ":13: \"}\" without an entry to close",
 		F ":14: entry \"Unclosed\" has no closing \"}\"",
 		/* still an entry's header: it closes the one before, and its "}" is no stray */
@@ -219,7 +219,7 @@ TEST(config_recovery)
 	CHECK_DIAGNOSTICS(config,
 		F ":1: entry \"a\" has no closing \"}\"",
 		F ":4: entry \"b\" has no closing \"}\"",
-		F ":4: entry \"b\" has no kernel");
+		F ":4: entry \"b\" has no kernel, linux or efi");
 	CHECK_EQ(config->entry_count, 1);
 	CHECK(strcmp(config->entries[0].title, "a") == 0);
 	test_release(config);
@@ -262,7 +262,7 @@ TEST(config_fallback_with_errors)
 		"}\n"
 		"default = Broken\n");
 	CHECK_DIAGNOSTICS(config,
-		F ":2: entry \"Broken\" has no kernel",
+		F ":2: entry \"Broken\" has no kernel, linux or efi",
 		F ":3: kernel path \"kernel\" must start with \"/\" or \"(<volume>)/\"",
 		F ":5: default entry \"Broken\" does not exist; the first entry is used");
 	CHECK(config->fallback_entry);
@@ -284,7 +284,7 @@ TEST(config_nul_bytes)
 	CHECK_DIAGNOSTICS(config,
 		F ":1: line contains a NUL byte",
 		F ":2: line contains a NUL byte",
-		F ":5: entry \"c\" has no kernel",
+		F ":5: entry \"c\" has no kernel, linux or efi",
 		F ":6: line contains a NUL byte");
 	CHECK_EQ(config->diagnostics[0].column, 12);
 	/* not 3: the line had no effect, and without entries nothing waits */
@@ -372,7 +372,7 @@ TEST(config_length_limits)
 	struct boot_config *config = test_parse(text.data);
 	CHECK_DIAGNOSTICS(config,
 		F ":6: entry title is too long (at most 128 bytes)",
-		F ":9: entry \"x\" has no kernel",
+		F ":9: entry \"x\" has no kernel, linux or efi",
 		F ":10: kernel path is too long (at most 1024 bytes)",
 		F ":11: cmdline is too long (at most 2047 bytes)",
 		F ":12: module command line is too long (at most 2047 bytes)",
@@ -412,7 +412,7 @@ TEST(config_length_limits)
 		/* never in the middle of a character */
 		F ":2: entry \"\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93"
 			"\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93...\" "
-			"has no kernel");
+			"has no kernel, linux or efi");
 	test_release(config);
 	free(text.data);
 }
@@ -436,7 +436,7 @@ TEST(config_file_size_limit)
 	char expected[3][128];
 	snprintf(expected[0], sizeof(expected[0]), F ":%d: entry \"second\" has no closing \"}\"",
 		lines + 1);
-	snprintf(expected[1], sizeof(expected[1]), F ":%d: entry \"second\" has no kernel",
+	snprintf(expected[1], sizeof(expected[1]), F ":%d: entry \"second\" has no kernel, linux or efi",
 		lines + 1);
 	snprintf(expected[2], sizeof(expected[2]),
 		F ":%d: file is larger than 65536 bytes; the rest is ignored", lines + 2);

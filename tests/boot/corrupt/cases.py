@@ -342,7 +342,7 @@ config_case("config-timeout-huge", "timeout = 99999999999999999999",
 config_case("config-timeout-negative", "timeout = -5", "timeout = -5\n" + GOOD_ENTRY, 1,
     TIMEOUT)
 config_case("config-entry-without-kernel", "an entry with a command line but no kernel",
-    GOOD_ENTRY + 'entry "Empty" {\n\tcmdline = "x"\n}\n', 4, 'entry "Empty" has no kernel')
+    GOOD_ENTRY + 'entry "Empty" {\n\tcmdline = "x"\n}\n', 4, 'entry "Empty" has no kernel, linux or efi')
 config_case("config-unclosed-entry", "the file ends inside an entry",
     GOOD_ENTRY + 'entry "Open" {\n\tkernel = /boot/kernel\n', 4,
     'entry "Open" has no closing "}"')

@@ -58,10 +58,12 @@ finish_entry(struct config_parser *parser)
 	struct config_excerpt excerpt;
 
 	if (!parser->entry_discarded && entry->kernel_path == NULL) {
-		config_error_at(parser, entry->line, 0, "entry \"%s\" has no kernel",
+		config_error_at(parser, entry->line, 0, "entry \"%s\" has no kernel, linux or efi",
 			entry_title(&excerpt, entry));
 		parser->entry_discarded = true;
 	}
+	if (!parser->entry_discarded)
+		config_check_entry_kind(parser);
 	if (!parser->entry_discarded && entry->command_line == NULL) {
 		entry->command_line = config_copy_string(parser, "", 0);
 		if (entry->command_line == NULL)

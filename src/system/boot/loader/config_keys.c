@@ -60,6 +60,8 @@ config_free_entry(struct config_entry *entry)
 		heap_free(entry->modules[i].path);
 		heap_free(entry->modules[i].command_line);
 	}
+	for (uint32_t i = 0; i < entry->initrd_count; i++)
+		heap_free(entry->initrds[i]);
 	memset(entry, 0, sizeof(*entry));
 }
 
@@ -363,13 +365,107 @@ apply_allow_write_execute(struct config_parser *parser, const struct config_toke
 
 /* --- entry settings ------------------------------------------------------- */
 
+static const enum config_key_id kKindKeys[] = {
+	[CONFIG_ENTRY_KERNEL] = CONFIG_KEY_KERNEL,
+	[CONFIG_ENTRY_LINUX] = CONFIG_KEY_LINUX,
+	[CONFIG_ENTRY_EFI] = CONFIG_KEY_EFI,
+};
+
+
+/* An entry starts one file; the key that names it decides how. */
+static bool
+apply_target(struct config_parser *parser, const struct config_token *values,
+	enum config_entry_kind kind)
+{
+	const char *key = config_entry_kind_key(kind);
+	struct config_entry *entry = &parser->entry;
+	if (entry->kernel_path != NULL && entry->kind != kind) {
+		config_error(parser, values[0].column,
+			"%s conflicts with %s on line %u: an entry starts one file", key,
+			config_entry_kind_key(entry->kind), parser->key_lines[kKindKeys[entry->kind]]);
+		return false;
+	}
+	if (!check_path(parser, key, &values[0]))
+		return false;
+	entry->kernel_path = config_copy_string(parser, values[0].text, values[0].length);
+	entry->kind = kind;
+	return entry->kernel_path != NULL;
+}
+
+
 static bool
 apply_kernel(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
-	if (!check_path(parser, "kernel", &values[0]))
+	return apply_target(parser, values, CONFIG_ENTRY_KERNEL);
+}
+
+
+static bool
+apply_linux(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	return apply_target(parser, values, CONFIG_ENTRY_LINUX);
+}
+
+
+static bool
+apply_efi(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	return apply_target(parser, values, CONFIG_ENTRY_EFI);
+}
+
+
+static bool
+apply_initrd(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	struct config_entry *entry = &parser->entry;
+	if (entry->initrd_count == CONFIG_MAX_INITRDS) {
+		struct config_excerpt excerpt;
+		config_error(parser, values[0].column, "too many initrds in entry \"%s\" (at most %d)",
+			config_excerpt(&excerpt, entry->title, entry->title != NULL ? strlen(entry->title) : 0),
+			CONFIG_MAX_INITRDS);
 		return false;
-	parser->entry.kernel_path = config_copy_string(parser, values[0].text, values[0].length);
-	return parser->entry.kernel_path != NULL;
+	}
+	if (!check_path(parser, "initrd", &values[0]))
+		return false;
+	char *path = config_copy_string(parser, values[0].text, values[0].length);
+	if (path == NULL)
+		return false;
+	entry->initrds[entry->initrd_count++] = path;
+	return true;
+}
+
+
+/*
+ * Keys that only one kind of entry takes, in an entry of another kind: the
+ * line is reported and, like any line with an error, has no effect. Called
+ * when the entry is complete, since its keys come in any order.
+ */
+void
+config_check_entry_kind(struct config_parser *parser)
+{
+	struct config_entry *entry = &parser->entry;
+	const char *kind = config_entry_kind_key(entry->kind);
+	if (entry->kind != CONFIG_ENTRY_KERNEL && entry->module_count > 0) {
+		config_error_at(parser, parser->key_lines[CONFIG_KEY_MODULE], 0,
+			"module is only valid in an entry with kernel, not with %s", kind);
+		for (uint32_t i = 0; i < entry->module_count; i++) {
+			heap_free(entry->modules[i].path);
+			heap_free(entry->modules[i].command_line);
+		}
+		entry->module_count = 0;
+	}
+	if (entry->kind != CONFIG_ENTRY_KERNEL && entry->options != 0) {
+		config_error_at(parser, parser->key_lines[CONFIG_KEY_OPTIONS], 0,
+			"options are only valid in an entry with kernel, not with %s", kind);
+		entry->options = 0;
+	}
+	if (entry->kind != CONFIG_ENTRY_LINUX && entry->initrd_count > 0) {
+		config_error_at(parser, parser->key_lines[CONFIG_KEY_INITRD], 0,
+			"initrd is only valid in an entry with linux, not with %s", kind);
+		for (uint32_t i = 0; i < entry->initrd_count; i++)
+			heap_free(entry->initrds[i]);
+		entry->initrd_count = 0;
+	}
 }
 
 
@@ -530,9 +626,12 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 	[CONFIG_KEY_ALLOW_WRITE_EXECUTE] = { "allow_write_execute", false, false, 1,
 		"one value", apply_allow_write_execute },
 	[CONFIG_KEY_KERNEL] = { "kernel", true, false, 1, "one value", apply_kernel },
+	[CONFIG_KEY_LINUX] = { "linux", true, false, 1, "one value", apply_linux },
+	[CONFIG_KEY_EFI] = { "efi", true, false, 1, "one value", apply_efi },
 	[CONFIG_KEY_CMDLINE] = { "cmdline", true, false, 1, "one value", apply_cmdline },
 	[CONFIG_KEY_MODULE] = { "module", true, true, 2, "a path and a command line",
 		apply_module },
+	[CONFIG_KEY_INITRD] = { "initrd", true, true, 1, "one value", apply_initrd },
 	[CONFIG_KEY_OPTIONS] = { "options", true, true, CONFIG_MAX_TOKENS, "", apply_options },
 };
 
@@ -583,4 +682,18 @@ config_option_label(uint32_t option)
 			return kOptions[i].label;
 	}
 	return NULL;
+}
+
+
+const char *
+config_entry_kind_key(enum config_entry_kind kind)
+{
+	switch (kind) {
+		case CONFIG_ENTRY_LINUX:
+			return "linux";
+		case CONFIG_ENTRY_EFI:
+			return "efi";
+		default:
+			return "kernel";
+	}
 }

@@ -46,9 +46,12 @@ enum config_key_id {
 	CONFIG_KEY_VERBOSITY,
 	CONFIG_KEY_VIDEO,
 	CONFIG_KEY_ALLOW_WRITE_EXECUTE,
-	CONFIG_KEY_KERNEL,
+	CONFIG_KEY_KERNEL,				/* the entry keys from here on */
+	CONFIG_KEY_LINUX,
+	CONFIG_KEY_EFI,
 	CONFIG_KEY_CMDLINE,
 	CONFIG_KEY_MODULE,
+	CONFIG_KEY_INITRD,
 	CONFIG_KEY_OPTIONS,
 	CONFIG_KEY_COUNT
 };
@@ -110,5 +113,6 @@ const struct config_key *config_find_key(const char *name, enum config_key_id *_
 const char *config_suggest_key(const char *name);
 char *config_copy_string(struct config_parser *parser, const char *text, size_t length);
 void config_free_entry(struct config_entry *entry);
+void config_check_entry_kind(struct config_parser *parser);
 
 #endif

@@ -181,6 +181,12 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 		boot_progress("Booting \"%s\"\n", entry->title);
 		if (boot_verbosity() == BOOT_VERBOSITY_DEBUG)
 			heap_validate();
+		char error[BOOT_ERROR_SIZE];
+		if (entry->kind != CONFIG_ENTRY_KERNEL) {
+			status = chainload_entry(entry, error, sizeof(error));
+			menu_set_status(&menu, "%s", error);
+			continue;
+		}
 		const struct boot_request request = {
 			.config = config,
 			.entry = entry,
@@ -189,7 +195,6 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 			.video_mode = menu.video_mode,
 			.allow_write_execute = args->allow_write_execute,
 		};
-		char error[BOOT_ERROR_SIZE];
 		status = boot_prepare(&request, error, sizeof(error));
 		if (status == B_OK) {
 			config_free(config);

@@ -124,6 +124,22 @@ menu_draw_options(const struct config_entry *entry, int32_t row)
 }
 
 
+/* A Linux entry's initrds take the options' row: Linux has no use for them. */
+static void
+menu_draw_initrds(const struct config_entry *entry, int32_t row)
+{
+	char line[MENU_LINE_SIZE];
+	size_t length = (size_t)snprintf(line, sizeof(line), "Initrd:");
+	for (uint32_t i = 0; i < entry->initrd_count && length < sizeof(line); i++) {
+		length += (size_t)snprintf(line + length, sizeof(line) - length, " %s",
+			entry->initrds[i]);
+	}
+	if (entry->initrd_count == 0)
+		snprintf(line, sizeof(line), "Initrd: none");
+	menu_draw(row, MENU_STYLE_NORMAL, line);
+}
+
+
 static void
 menu_draw_volume(const struct menu *menu, int32_t row)
 {
@@ -156,9 +172,19 @@ menu_draw_details(const struct menu *menu)
 {
 	const struct config_entry *entry = &menu->config->entries[menu->selected];
 	int32_t row = sLayout.details_top;
-	menu_drawf(row, MENU_STYLE_NORMAL, "Kernel: %s", entry->kernel_path);
+	static const char *const kKindLabels[] = {
+		[CONFIG_ENTRY_KERNEL] = "Kernel",
+		[CONFIG_ENTRY_LINUX] = "Linux",
+		[CONFIG_ENTRY_EFI] = "EFI application",
+	};
+	menu_drawf(row, MENU_STYLE_NORMAL, "%s: %s", kKindLabels[entry->kind], entry->kernel_path);
 	menu_drawf(row + 1, MENU_STYLE_NORMAL, "Command line: \"%s\"", entry->command_line);
-	menu_draw_options(entry, row + 2);
+	if (entry->kind == CONFIG_ENTRY_KERNEL)
+		menu_draw_options(entry, row + 2);
+	else if (entry->kind == CONFIG_ENTRY_LINUX)
+		menu_draw_initrds(entry, row + 2);
+	else
+		menu_draw(row + 2, MENU_STYLE_NORMAL, "Started by the firmware; load options: the command line");
 	menu_draw_volume(menu, row + 3);
 }
 

@@ -146,6 +146,7 @@ vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *inf
 	info->partition_name = "";
 	info->size = volume->device->size;
 	info->boot = volume == sBootVolume;
+	info->device = volume->device;
 
 	const struct partition *partition = partition_of(volume->device);
 	if (partition != NULL) {

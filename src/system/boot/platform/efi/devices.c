@@ -19,6 +19,7 @@
 #define BOUNCE_BYTES		(256u * 1024)
 
 struct efi_disk {
+	EFI_HANDLE			handle;
 	EFI_BLOCK_IO		*io;
 	uint8_t				*bounce;		/* BOUNCE_BYTES, aligned for the device */
 	uint32_t			alignment;
@@ -120,7 +121,7 @@ static const struct block_device_ops kEfiDiskOps = {
 };
 
 
-static size_t
+size_t
 efi_device_path_size(const EFI_DEVICE_PATH *path)
 {
 	const uint8_t *start = (const uint8_t *)path;
@@ -192,6 +193,7 @@ efi_add_disk(EFI_HANDLE handle, EFI_BLOCK_IO *io, int index)
 		return B_NO_MEMORY;
 	}
 
+	disk->handle = handle;
 	disk->io = io;
 	disk->bounce = bounce;
 	disk->alignment = io->Media->IoAlign;
@@ -265,4 +267,44 @@ void
 platform_cleanup_devices(void)
 {
 	/* The Block I/O protocols stay the firmware's; nothing was opened. */
+}
+
+
+/*
+ * The firmware's device path of the partition at offset on disk (of the disk
+ * itself at offset 0 when the firmware knows no such partition), or NULL:
+ * the path a started image finds its own volume by.
+ */
+EFI_DEVICE_PATH *
+efi_volume_device_path(const struct block_device *device, uint64_t offset)
+{
+	const struct efi_disk *disk = device->ops == &kEfiDiskOps ? device->cookie : NULL;
+	EFI_DEVICE_PATH *diskPath;
+	if (disk == NULL || gBootServices->HandleProtocol(disk->handle, &sDevicePathGuid,
+			(void **)&diskPath) != EFI_SUCCESS)
+		return NULL;
+	size_t diskSize = efi_device_path_size(diskPath);
+
+	UINTN count;
+	EFI_HANDLE *handles;
+	if (offset == 0 || gBootServices->LocateHandleBuffer(ByProtocol, &sBlockIoGuid, NULL,
+			&count, &handles) != EFI_SUCCESS)
+		return diskPath;
+	EFI_DEVICE_PATH *found = diskPath;
+	for (UINTN i = 0; i < count && found == diskPath; i++) {
+		EFI_DEVICE_PATH *path;
+		if (gBootServices->HandleProtocol(handles[i], &sDevicePathGuid, (void **)&path)
+				!= EFI_SUCCESS || efi_device_path_size(path) <= diskSize
+				|| memcmp(path, diskPath, diskSize) != 0)
+			continue;
+		EFI_DEVICE_PATH *node = (EFI_DEVICE_PATH *)((uint8_t *)path + diskSize);
+		if (DevicePathType(node) == MEDIA_DEVICE_PATH
+				&& DevicePathSubType(node) == MEDIA_HARDDRIVE_DP
+				&& ((const HARDDRIVE_DEVICE_PATH *)node)->PartitionStart
+					* disk->io->Media->BlockSize == offset
+				&& IsDevicePathEnd(NextDevicePathNode(node)))
+			found = path;
+	}
+	gBootServices->FreePool(handles);
+	return found;
 }

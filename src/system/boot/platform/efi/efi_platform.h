@@ -35,6 +35,18 @@ void efi_console_freeze(bool frozen);
 bool efi_console_frozen(void);
 void efi_time_init(void);
 
+/* devices.c: the bytes of a device path before its end node; 0 when malformed. */
+size_t efi_device_path_size(const EFI_DEVICE_PATH *path);
+struct block_device;
+EFI_DEVICE_PATH *efi_volume_device_path(const struct block_device *disk, uint64_t offset);
+
+/*
+ * initrd.c: offer data as the initrd Linux's EFI stub asks for (LoadFile2
+ * on the Linux initrd media device path), and withdraw it again.
+ */
+status_t efi_initrd_install(const void *data, size_t size);
+void efi_initrd_uninstall(void);
+
 /* A snapshot of the firmware's memory map. */
 struct efi_memory_map {
 	EFI_MEMORY_DESCRIPTOR	*descriptors;	/* from AllocatePool; FreePool it */

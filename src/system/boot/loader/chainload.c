@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Entries that start other systems' files (linux, efi): the loader reads the
+ * executable and its initrds itself, from any volume it can read, and the
+ * port hands them to its firmware. Every outcome comes back as a message for
+ * the menu, and everything read is freed again.
+ */
+#include <boot/boot.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/block_device.h>
+#include <boot/config.h>
+#include <boot/heap.h>
+#include <boot/platform.h>
+#include <boot/stdio.h>
+#include <boot/timeline.h>
+#include <boot/vfs.h>
+
+/*
+ * Larger files are refused before they are read: no kernel or initrd is
+ * near it, and the loader holds the whole file in memory.
+ */
+#define CHAINLOAD_MAX_FILE_SIZE		(1024ull * 1024 * 1024)
+/* Linux reads concatenated cpio archives that start on 4-byte boundaries. */
+#define CHAINLOAD_INITRD_ALIGNMENT	4
+
+
+struct chainload_file {
+	struct vfs_file		*file;
+	uint64_t			size;
+};
+
+
+static status_t
+chainload_open(const char *path, const char *what, struct chainload_file *file,
+	char *error, size_t errorSize)
+{
+	char reason[VFS_ERROR_SIZE];
+	status_t status = vfs_open_regular(path, &file->file, &file->size, reason,
+		sizeof(reason));
+	if (status != B_OK) {
+		snprintf(error, errorSize, "cannot load the %s: %s", what, reason);
+		return status;
+	}
+	if (file->size == 0 || file->size > CHAINLOAD_MAX_FILE_SIZE) {
+		snprintf(error, errorSize, "cannot load the %s: %s is %s", what, path,
+			file->size == 0 ? "empty" : "larger than 1 GiB");
+		vfs_close(file->file);
+		return B_BAD_DATA;
+	}
+	return B_OK;
+}
+
+
+static status_t
+chainload_read(struct chainload_file *file, const char *what, void *buffer, char *error,
+	size_t errorSize)
+{
+	char reason[VFS_ERROR_SIZE];
+	status_t status = vfs_read_exact(file->file, 0, buffer, (size_t)file->size, reason,
+		sizeof(reason));
+	if (status != B_OK)
+		snprintf(error, errorSize, "cannot load the %s: %s", what, reason);
+	return status;
+}
+
+
+/* The executable, and where it is for the firmware. */
+static status_t
+chainload_read_image(const struct config_entry *entry, struct platform_image *image,
+	char *error, size_t errorSize)
+{
+	const char *what = entry->kind == CONFIG_ENTRY_LINUX ? "Linux kernel" : "EFI application";
+	struct chainload_file file;
+	status_t status = chainload_open(entry->kernel_path, what, &file, error, errorSize);
+	if (status != B_OK)
+		return status;
+
+	struct vfs_volume_info info;
+	vfs_volume_get_info(vfs_file_volume(file.file), &info);
+	const struct block_device *device = info.device;
+	image->disk = device->parent != NULL ? device->parent : device;
+	image->partition_offset = device->parent != NULL ? device->parent_offset : 0;
+	const char *volumePath = entry->kernel_path;
+	if (volumePath[0] == '(')
+		volumePath = strchr(volumePath, ')') + 1;
+	image->volume_path = volumePath[0] != '\0' ? volumePath : "/";
+
+	void *data = heap_alloc((size_t)file.size);
+	if (data == NULL) {
+		snprintf(error, errorSize, "cannot load the %s: no memory for %llu bytes of %s",
+			what, (unsigned long long)file.size, entry->kernel_path);
+		status = B_NO_MEMORY;
+	} else
+		status = chainload_read(&file, what, data, error, errorSize);
+	vfs_close(file.file);
+	if (status != B_OK) {
+		heap_free(data);
+		return status;
+	}
+	image->data = data;
+	image->size = (size_t)file.size;
+	timeline_mark("image loaded", file.size);
+	return B_OK;
+}
+
+
+/* Every initrd, in order, each on a 4-byte boundary, in one buffer. */
+static status_t
+chainload_read_initrds(const struct config_entry *entry, struct platform_image *image,
+	char *error, size_t errorSize)
+{
+	struct chainload_file files[CONFIG_MAX_INITRDS];
+	uint32_t opened = 0;
+	uint64_t total = 0;
+	status_t status = B_OK;
+	for (; opened < entry->initrd_count; opened++) {
+		status = chainload_open(entry->initrds[opened], "initrd", &files[opened], error,
+			errorSize);
+		if (status != B_OK)
+			break;
+		total = (total + CHAINLOAD_INITRD_ALIGNMENT - 1) & ~(uint64_t)(CHAINLOAD_INITRD_ALIGNMENT - 1);
+		total += files[opened].size;
+	}
+	if (status == B_OK && total > CHAINLOAD_MAX_FILE_SIZE) {
+		snprintf(error, errorSize, "cannot load the initrds: they are larger than 1 GiB");
+		status = B_BAD_DATA;
+	}
+
+	uint8_t *buffer = NULL;
+	if (status == B_OK && total > 0) {
+		buffer = heap_alloc((size_t)total);
+		if (buffer == NULL) {
+			snprintf(error, errorSize, "cannot load the initrds: no memory for %llu bytes",
+				(unsigned long long)total);
+			status = B_NO_MEMORY;
+		}
+	}
+	size_t offset = 0;
+	for (uint32_t i = 0; i < opened; i++) {
+		if (status == B_OK) {
+			size_t start = (offset + CHAINLOAD_INITRD_ALIGNMENT - 1)
+				& ~(size_t)(CHAINLOAD_INITRD_ALIGNMENT - 1);
+			memset(buffer + offset, 0, start - offset);
+			status = chainload_read(&files[i], "initrd", buffer + start, error, errorSize);
+			offset = start + (size_t)files[i].size;
+		}
+		vfs_close(files[i].file);
+	}
+	if (status != B_OK) {
+		heap_free(buffer);
+		return status;
+	}
+	image->initrd = buffer;
+	image->initrd_size = (size_t)total;
+	if (total > 0) {
+		boot_dprintf("boot: %u initrds, %llu bytes\n", entry->initrd_count,
+			(unsigned long long)total);
+	}
+	return B_OK;
+}
+
+
+status_t
+chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
+{
+	struct platform_image image = {
+		.path = entry->kernel_path,
+		.command_line = entry->command_line,
+	};
+	status_t status = chainload_read_image(entry, &image, error, errorSize);
+	if (status == B_OK)
+		status = chainload_read_initrds(entry, &image, error, errorSize);
+	if (status == B_OK) {
+		char reason[BOOT_ERROR_SIZE / 2];
+		boot_dprintf("boot: starting %s (%zu bytes)%s%s\n", entry->kernel_path, image.size,
+			entry->command_line[0] != '\0' ? " with load options " : "",
+			entry->command_line);
+		status = platform_start_image(&image, reason, sizeof(reason));
+		if (status == B_OK)
+			snprintf(error, errorSize, "%s returned: %s", entry->kernel_path, reason);
+		else
+			snprintf(error, errorSize, "cannot start %s: %s", entry->kernel_path, reason);
+	}
+	heap_free((void *)image.data);
+	heap_free((void *)image.initrd);
+	boot_printf("boot: %s\n", error);
+	return status;
+}

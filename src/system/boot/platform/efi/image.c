@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting another system's EFI executable (an application, a Linux
+ * kernel's EFI stub) from the bytes the loader read: LoadImage with a device
+ * path naming its file, so that it finds its own volume, its command line as
+ * load options, and StartImage; and everything undone when it returns.
+ */
+#include "efi_platform.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/heap.h>
+#include <boot/platform.h>
+#include <boot/stdio.h>
+#include <boot/unicode.h>
+
+/* How long a started image may keep boot services before the machine resets, as the boot manager gives it. */
+#define WATCHDOG_SECONDS		300
+#define PE_SIGNATURE_OFFSET		0x3c
+
+static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
+
+
+/* Refuse what LoadImage would refuse with a less helpful status. */
+static status_t
+image_check_header(const struct platform_image *image, char *reason, size_t reasonSize)
+{
+	const uint8_t *data = image->data;
+	uint32_t peOffset = 0;
+	if (image->size >= PE_SIGNATURE_OFFSET + 4)
+		memcpy(&peOffset, data + PE_SIGNATURE_OFFSET, 4);
+	if (image->size < 64 || data[0] != 'M' || data[1] != 'Z' || peOffset > image->size - 6
+		|| memcmp(data + peOffset, "PE\0\0", 4) != 0) {
+		snprintf(reason, reasonSize, "%s is not an EFI executable (no PE header)",
+			image->path);
+		return B_BAD_DATA;
+	}
+	uint16_t machine = (uint16_t)(data[peOffset + 4] | data[peOffset + 5] << 8);
+	if (machine != EFI_NATIVE_MACHINE) {
+		snprintf(reason, reasonSize,
+			"%s is an EFI executable for another architecture (PE machine %#x, not %#x)",
+			image->path, machine, EFI_NATIVE_MACHINE);
+		return B_NOT_SUPPORTED;
+	}
+	return B_OK;
+}
+
+
+/* The volume's device path with a file node for volumePath; NULL if unknown. */
+static EFI_DEVICE_PATH *
+image_file_device_path(const struct platform_image *image)
+{
+	EFI_DEVICE_PATH *volume = image->disk != NULL
+		? efi_volume_device_path(image->disk, image->partition_offset) : NULL;
+	if (volume == NULL)
+		return NULL;
+	size_t volumeSize = efi_device_path_size(volume);
+	size_t nameUnits = strlen(image->volume_path) + 1;
+	size_t fileSize = sizeof(EFI_DEVICE_PATH) + 2 * nameUnits;
+	if (fileSize > 0xffff)
+		return NULL;
+	uint8_t *path = heap_alloc(volumeSize + fileSize + sizeof(EFI_DEVICE_PATH));
+	if (path == NULL)
+		return NULL;
+	memcpy(path, volume, volumeSize);
+
+	EFI_DEVICE_PATH *file = (EFI_DEVICE_PATH *)(path + volumeSize);
+	file->Type = MEDIA_DEVICE_PATH;
+	file->SubType = MEDIA_FILEPATH_DP;
+	SetDevicePathNodeLength(file, fileSize);
+	uint8_t *name = (uint8_t *)(file + 1);
+	/* Paths are ASCII here for the firmware: what else it would show wrongly anyway. */
+	for (size_t i = 0; i < nameUnits; i++) {
+		char c = image->volume_path[i];
+		name[2 * i] = c == '/' ? '\\' : (uint8_t)c < 0x80 ? (uint8_t)c : '?';
+		name[2 * i + 1] = 0;
+	}
+	EFI_DEVICE_PATH *end = (EFI_DEVICE_PATH *)(name + 2 * nameUnits);
+	SetDevicePathEndNode(end);
+	return (EFI_DEVICE_PATH *)path;
+}
+
+
+/* The command line as UCS-2, NUL-terminated; characters beyond it become U+FFFD. */
+static CHAR16 *
+image_load_options(const char *commandLine, UINT32 *_size)
+{
+	size_t length = strlen(commandLine);
+	CHAR16 *options = heap_alloc(2 * (length + 1));
+	if (options == NULL)
+		return NULL;
+	size_t units = 0;
+	for (size_t i = 0; i < length;) {
+		uint32_t codePoint;
+		size_t sequence;
+		if (unicode_utf8_decode((const uint8_t *)commandLine + i, length - i, &codePoint,
+				&sequence) != UNICODE_UTF8_VALID || codePoint > 0xffff)
+			codePoint = 0xfffd;
+		options[units++] = (CHAR16)codePoint;
+		i += sequence;
+	}
+	options[units++] = 0;
+	*_size = (UINT32)(2 * units);
+	return options;
+}
+
+
+static const char *
+image_status_name(EFI_STATUS status)
+{
+	switch (status) {
+		case EFI_SUCCESS: return "EFI_SUCCESS";
+		case EFI_LOAD_ERROR: return "EFI_LOAD_ERROR";
+		case EFI_UNSUPPORTED: return "EFI_UNSUPPORTED";
+		case EFI_OUT_OF_RESOURCES: return "EFI_OUT_OF_RESOURCES";
+		case EFI_SECURITY_VIOLATION: return "EFI_SECURITY_VIOLATION";
+		case EFI_ACCESS_DENIED: return "EFI_ACCESS_DENIED";
+		case EFI_INVALID_PARAMETER: return "EFI_INVALID_PARAMETER";
+		case EFI_NOT_FOUND: return "EFI_NOT_FOUND";
+		case EFI_ABORTED: return "EFI_ABORTED";
+		default: return "an EFI error";
+	}
+}
+
+
+static status_t
+image_load(const struct platform_image *image, EFI_HANDLE *_handle, char *reason,
+	size_t reasonSize)
+{
+	EFI_DEVICE_PATH *path = image_file_device_path(image);
+	EFI_STATUS status = gBootServices->LoadImage(FALSE, gImageHandle, path,
+		(void *)image->data, image->size, _handle);
+	heap_free(path);
+	if (status == EFI_SUCCESS)
+		return B_OK;
+	/* With Secure Boot, a refused image is loaded all the same, and must be unloaded. */
+	if (status == EFI_SECURITY_VIOLATION || status == EFI_ACCESS_DENIED) {
+		if (*_handle != NULL)
+			gBootServices->UnloadImage(*_handle);
+		snprintf(reason, reasonSize, "the firmware's Secure Boot refused %s (%s)",
+			image->path, image_status_name(status));
+		return B_NOT_ALLOWED;
+	}
+	snprintf(reason, reasonSize, "the firmware cannot load %s (%s)", image->path,
+		image_status_name(status));
+	return status == EFI_UNSUPPORTED ? B_NOT_SUPPORTED : B_ERROR;
+}
+
+
+static void
+image_run(const struct platform_image *image, EFI_HANDLE handle, char *reason,
+	size_t reasonSize)
+{
+	UINTN exitSize = 0;
+	CHAR16 *exitData = NULL;
+	INT32 consoleMode = gSystemTable->ConOut->Mode->Mode;
+	gBootServices->SetWatchdogTimer(WATCHDOG_SECONDS, 0, 0, NULL);
+	EFI_STATUS status = gBootServices->StartImage(handle, &exitSize, &exitData);
+	gBootServices->SetWatchdogTimer(0, 0, 0, NULL);
+	if (gSystemTable->ConOut->Mode->Mode != consoleMode)
+		gSystemTable->ConOut->SetMode(gSystemTable->ConOut, (UINTN)consoleMode);
+
+	char text[128] = "";
+	if (exitData != NULL) {
+		unicode_utf16le_to_utf8((const uint8_t *)exitData, exitSize / 2, text, sizeof(text));
+		gBootServices->FreePool(exitData);
+	}
+	snprintf(reason, reasonSize, "%s%s%s", image_status_name(status),
+		text[0] != '\0' ? ", " : "", text);
+	boot_dprintf("efi: %s returned %s (%#llx)\n", image->path, reason,
+		(unsigned long long)status);
+}
+
+
+status_t
+platform_start_image(const struct platform_image *image, char *reason, size_t reasonSize)
+{
+	status_t status = image_check_header(image, reason, reasonSize);
+	if (status != B_OK)
+		return status;
+
+	UINT32 optionsSize = 0;
+	CHAR16 *options = image_load_options(image->command_line, &optionsSize);
+	if (options == NULL) {
+		snprintf(reason, reasonSize, "no memory for the load options");
+		return B_NO_MEMORY;
+	}
+	if (image->initrd != NULL) {
+		status = efi_initrd_install(image->initrd, image->initrd_size);
+		if (status != B_OK) {
+			snprintf(reason, reasonSize, "cannot offer the initrd: %s",
+				status == B_NOT_ALLOWED ? "another one is offered already"
+					: "the firmware refused the protocol");
+			heap_free(options);
+			return status;
+		}
+	}
+
+	EFI_HANDLE handle = NULL;
+	status = image_load(image, &handle, reason, reasonSize);
+	EFI_LOADED_IMAGE *loaded;
+	if (status == B_OK && gBootServices->HandleProtocol(handle, &sLoadedImageGuid,
+			(void **)&loaded) == EFI_SUCCESS) {
+		loaded->LoadOptions = options;
+		loaded->LoadOptionsSize = optionsSize;
+		image_run(image, handle, reason, reasonSize);
+	} else if (status == B_OK) {
+		gBootServices->UnloadImage(handle);
+		snprintf(reason, reasonSize, "the firmware loaded %s without a loaded image protocol",
+			image->path);
+		status = B_ERROR;
+	}
+	efi_initrd_uninstall();
+	heap_free(options);
+	return status;
+}
