@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: MIT
+"""Real software started through the boot menu (x86_64, OVMF): Debian's
+kernel through its EFI stub, with two initrds that the loader serves through
+LoadFile2 (the Linux initrd media device path), and memtest86+ chainloaded as
+an EFI application with a command line.
+
+./configure fetches the software into generated/guests/ (linux-image-*-cloud-
+amd64, busybox-static, memtest86+); tests/boot/Jamfile builds guests.img from
+it with tests/boot/configs/guests.cfg and two archives from
+build/scripts/make-initramfs. The guest's /init (tests/guests/linux/init)
+reports on the serial line in "GUEST ..." lines and powers off. Without the
+fetched software these tests skip; with it, a missing image is a failure."""
+
+import glob
+import os
+import re
+
+import pytest
+
+import ports
+from serial_console import ENTER, SerialConsole
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GUESTS = os.path.join(TOP, "generated", "guests")
+INITRAMFS = os.path.join(TOP, "generated", "initramfs")
+IMAGE = "guests.img"
+CONFIG = os.path.join(TOP, "tests", "boot", "configs", "guests.cfg")
+MARKERS = os.path.join(TOP, "tests", "guests", "linux", "markers")
+
+# What ./configure unpacks, by the package it comes from.
+ASSETS = {
+    "linux-image-*-cloud-amd64": os.path.join(GUESTS, "linux", "boot", "vmlinuz-*"),
+    "busybox-static": os.path.join(GUESTS, "busybox", "bin", "busybox"),
+    "memtest86+": os.path.join(GUESTS, "memtest", "boot", "memtest86+x64.efi"),
+}
+MISSING = [package for package, pattern in ASSETS.items() if not glob.glob(pattern)]
+needs_guests = pytest.mark.skipif(bool(MISSING), reason="guest software not fetched ("
+    + ", ".join(MISSING) + "): ./configure unpacks it into generated/guests/ "
+    "(it needs apt and the network once)")
+
+# The Boot Loader Interface's vendor GUID: /init prints its variables.
+LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+HELP_MACHINE = r"^m video mode  r reboot  p power off  f firmware setup$"
+# Seconds, under TCG: the kernel reaches "GUEST done" about 7.5 s after QEMU
+# starts when OVMF hands it over directly; memtest86+ draws its screen after
+# about 15 s.
+LINUX_TIMEOUT = 120
+MEMTEST_TIMEOUT = 90
+
+# What the kernel says when it did not get its initramfs.
+NO_INITRAMFS = ("No initramfs", "Initramfs unpacking failed", "VFS: Cannot open root device",
+    "Kernel panic", "No working init found")
+
+
+@pytest.fixture
+def guests_console(request):
+    """A SerialConsole on guests.img named after the test; ended afterwards."""
+    assert os.path.exists(os.path.join(TOP, "generated", "images", IMAGE)), \
+        f"generated/images/{IMAGE} is missing although the guest software is there: " \
+        "run jam guests (or jam test)"
+    console = SerialConsole(IMAGE, request.node.name)
+    yield console
+    console.close()
+
+
+def config_entry(title):
+    """The key = value lines of an entry of guests.cfg, as (key, value) pairs
+    in order; quotes taken off values."""
+    with open(CONFIG) as config:
+        text = config.read()
+    body = re.search(rf'^entry "{re.escape(title)}" \{{\n(.*?)^\}}', text, re.M | re.S)
+    assert body, f'no entry "{title}" in {CONFIG}'
+    return [(key, value.strip('"')) for key, value in
+        re.findall(r"^\s*(\w+)\s*=\s*(.*?)\s*$", body[1], re.M)]
+
+
+def choose(console, title):
+    """Waits for the menu, selects the entry of that title by its number and
+    starts it."""
+    console.expect(r"^Boot menu$", timeout=60)
+    menu_start = console.position
+    console.expect(HELP_MACHINE)
+    menu = console.text()[menu_start:console.position]
+    entries = {name: number for number, name in re.findall(r"^[ >] (\d+)\. (.+)$", menu, re.M)}
+    if title not in entries:
+        problems = re.findall(r"^config: .*$", console.text(), re.M)
+        pytest.fail(f'no entry "{title}" in the menu (it has {sorted(entries)}); the '
+            "loader's configuration problems:\n" + "\n".join(problems))
+    number = entries[title]
+    selected = re.search(r"^> (\d+)\. ", menu, re.M)
+    # A key for the entry already selected draws nothing new.
+    if not selected or selected[1] != number:
+        console.send_keys(number)
+        console.expect(rf"^> {number}\. {re.escape(title)}$")
+    console.send_keys(ENTER)
+    console.expect(rf'^Booting "{re.escape(title)}"$')
+
+
+class GuestReport:
+    """The guest /init's "GUEST ..." lines of a transcript."""
+
+    def __init__(self, text):
+        self.text = text
+        lines = [line for line in text.splitlines() if line.startswith("GUEST ")]
+        self.lines = lines
+        self.cmdline = self._value("GUEST cmdline: ")
+        self.markers = [line[len("GUEST marker: "):] for line in lines
+            if line.startswith("GUEST marker: ")]
+        memtotal = self._value("GUEST memtotal-kib: ")
+        self.memtotal_kib = int(memtotal) if memtotal and memtotal.isdigit() else None
+        dmesg = re.search(r"^GUEST dmesg begin$\n(.*?)^GUEST dmesg end$", text, re.M | re.S)
+        self.dmesg = dmesg[1] if dmesg else None
+        self.efivarfs = "GUEST efivarfs mounted" in lines
+        self.efivarfs_problem = self._value("GUEST efivarfs unavailable: ")
+        self.efi_variables = efi_variables(text)
+        self.done = "GUEST done" in lines
+
+    def _value(self, prefix):
+        values = [line[len(prefix):] for line in self.lines if line.startswith(prefix)]
+        assert len(values) <= 1, f"{prefix!r} said {len(values)} times: {values}"
+        return values[0] if values else None
+
+
+def efi_variables(text, guid=LOADER_GUID):
+    """The guest's "GUEST efivar <name>-<guid> <hex>" lines as {name:
+    (attributes, data)}: efivarfs files start with the variable's 32-bit
+    attributes (little-endian), then its data. Only variables of that GUID,
+    named without it."""
+    variables = {}
+    for name, value in re.findall(rf"^GUEST efivar (\S+)-{guid} ([0-9a-f]*)$", text, re.M):
+        raw = bytes.fromhex(value)
+        assert len(raw) >= 4, f"efivarfs file {name} shorter than its attributes: {value}"
+        assert name not in variables, f"variable {name} listed twice"
+        variables[name] = (int.from_bytes(raw[:4], "little"), raw[4:])
+    return variables
+
+
+def utf16_string(data):
+    """A variable holding a UTF-16LE string, with or without its NUL."""
+    assert len(data) % 2 == 0, data
+    text = data.decode("utf-16-le")
+    return text[:-1] if text.endswith("\0") else text
+
+
+def test_efivar_lines_decode():
+    # The helper the Boot Loader Interface tests use, on lines as /init prints
+    # them (attributes 7: non-volatile, boot service and runtime access).
+    data = "Haiku loader\0".encode("utf-16-le")
+    text = ("GUEST efivar LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f 07000000"
+        + data.hex() + "\n"
+        "GUEST efivar Empty-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f 06000000\n"
+        "GUEST efivar Boot0001-8be4df61-93ca-11d2-aa0d-00e098032b8c 0700000001\n")
+    variables = efi_variables(text)
+    assert variables == {"LoaderInfo": (7, data), "Empty": (6, b"")}
+    assert utf16_string(variables["LoaderInfo"][1]) == "Haiku loader"
+
+
+def check_linux_report(text, cmdline):
+    """Asserts that a transcript of the guest kernel's boot, with its /init's
+    report, shows that all the entry asked for arrived (cmdline: the entry's
+    command line); returns the GuestReport."""
+    report = GuestReport(text)
+    assert "EFI stub: ERROR" not in text, text[-3000:]
+    assert not ports.X86_64.exception_in(text), text[-3000:]
+    assert report.lines, f"no GUEST lines: /init never ran\n{text[-3000:]}"
+    # The command line exactly as configured: nothing added, nothing lost.
+    assert report.cmdline == cmdline, report.lines
+    # One marker per archive: the two initrds arrived, one after the other.
+    expected = []
+    for name in ("main", "extra"):
+        with open(os.path.join(MARKERS, name)) as marker:
+            expected.append(marker.read().strip())
+    assert sorted(report.markers) == sorted(expected), report.lines
+    # QEMU's 256 MiB (run-qemu's default), less what firmware and kernel keep.
+    assert report.memtotal_kib and 128 * 1024 < report.memtotal_kib <= 256 * 1024, report.lines
+
+    dmesg = report.dmesg
+    assert dmesg, text[-3000:]
+    # Started through UEFI, and the kernel unpacked the initrd it was given.
+    assert re.search(r"\] efi: ", dmesg), dmesg[:3000]
+    assert re.search(r"(Trying to unpack rootfs image as initramfs|Unpacking initramfs)",
+        dmesg), dmesg
+    for problem in NO_INITRAMFS:
+        assert problem not in text, dmesg
+    # Both archives, whole: the kernel frees the memory the initrd took.
+    freed = re.search(r"Freeing initrd memory: (\d+)K", dmesg)
+    assert freed, dmesg
+    size = sum(os.path.getsize(os.path.join(INITRAMFS, name))
+        for name in ("initrd-main.cpio", "initrd-extra.cpio"))
+    assert int(freed[1]) * 1024 >= size, (freed[0], size)
+
+    # Runtime services work after the handover: efivarfs mounts.
+    assert report.efivarfs, f"efivarfs unavailable: {report.efivarfs_problem}"
+    assert report.done
+    return report
+
+
+@needs_guests
+def test_debian_linux_gets_its_command_line_and_both_initrds(guests_console):
+    console = guests_console
+    choose(console, "Debian Linux")
+    console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+    # /init powers off: QEMU ends by itself.
+    console.wait(timeout=30)
+    check_linux_report(console.text(), dict(config_entry("Debian Linux"))["cmdline"])
+
+
+@needs_guests
+def test_memtest_gets_its_command_line(guests_console):
+    # memtest86+ draws its screen on the serial line only when its command
+    # line (the image's load options) says console=ttyS0.
+    console = guests_console
+    choose(console, "memtest86+")
+    console.expect(r"Memtest86\+ v\d+\.\d+", timeout=MEMTEST_TIMEOUT)
+    console.expect(r"Status: (Init|Testing)", timeout=30)
+    assert not ports.X86_64.exception_in(console.text()), console.text()[-3000:]
+
+
+@needs_guests
+def test_the_boot_check_kernel_still_boots_from_the_guest_image(guests_console):
+    # The image itself: the loader, its configuration and its own kernel.
+    console = guests_console
+    choose(console, "Boot-check kernel")
+    console.expect(r"^BOOTCHECK PASS$", timeout=60)
