@@ -756,3 +756,41 @@ mbr_case("mbr-ebr-link-outside", "an extended boot record links past its partiti
 mbr_case("mbr-logical-outside", "the kernel's logical partition runs past the extended one",
     ["disk1: logical partition 5 lies outside its extended partition, ignored"],
     extended([(0, (LOGICAL_OFFSET, P2_BLOCKS), None)], kernel_in=True))
+
+
+# --- entries that start other systems' files ---------------------------------------------
+# The hosted port reads the files like the EFI port, but has no firmware to
+# start them: where the firmware's part decides, it declines instead.
+
+def foreign(name, description, text, reason, files=None):
+    case(name, "config", description,
+        boot=esp(files={"/boot/loader.cfg": text.encode(), **(files or {})}),
+        error=reason, pattern=True)
+
+
+def other_architecture_pe():
+    """A PE header for 32-bit ARM (0x1c2), which neither port starts."""
+    image = bytearray(512)
+    image[0:2] = b"MZ"
+    image[0x3c:0x40] = (0x80).to_bytes(4, "little")
+    image[0x80:0x86] = b"PE\0\0" + (0x1c2).to_bytes(2, "little")
+    return bytes(image)
+
+
+HOST_DECLINES = "the hosted port has no firmware to start it"
+foreign("foreign-initrd-missing", "a linux entry whose second initrd does not exist",
+    'timeout = 0\nentry "L" {\n\tlinux = /boot/kernel\n\tinitrd = /boot/kernel\n'
+    '\tinitrd = /boot/nothing.cpio\n}\n',
+    re.escape("cannot load the initrd: /boot/nothing.cpio: not found on any volume"))
+foreign("foreign-linux-not-efi", "a linux entry naming an ELF file",
+    'timeout = 0\nentry "L" {\n\tlinux = /boot/kernel\n}\n',
+    r"cannot start /boot/kernel: (/boot/kernel is not an EFI executable \(no PE header\)|"
+    + HOST_DECLINES + ")")
+foreign("foreign-efi-other-architecture", "an efi entry naming a PE file for 32-bit ARM",
+    'timeout = 0\nentry "E" {\n\tefi = /boot/other.efi\n}\n',
+    r"cannot start /boot/other\.efi: (/boot/other\.efi is an EFI executable for another "
+    r"architecture \(PE machine 0x1c2, not 0x(8664|aa64)\)|" + HOST_DECLINES + ")",
+    files={"/boot/other.efi": other_architecture_pe()})
+foreign("foreign-efi-is-directory", "an efi entry naming the /boot directory",
+    'timeout = 0\nentry "E" {\n\tefi = /boot\n}\n',
+    re.escape(f"cannot load the EFI application: {ESP}: /boot: is a directory"))

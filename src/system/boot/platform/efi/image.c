@@ -124,6 +124,29 @@ image_status_name(EFI_STATUS status)
 }
 
 
+/*
+ * Free conventional memory, in KiB: a started image that returned should
+ * leave as much as there was before it (the chainload tests compare).
+ */
+static uint64_t
+image_free_memory(void)
+{
+	struct efi_memory_map map;
+	if (efi_get_memory_map(&map) != B_OK)
+		return 0;
+	uint64_t pages = 0;
+	for (UINTN offset = 0; offset + map.descriptor_size <= map.size;
+			offset += map.descriptor_size) {
+		const EFI_MEMORY_DESCRIPTOR *descriptor
+			= (const EFI_MEMORY_DESCRIPTOR *)((uint8_t *)map.descriptors + offset);
+		if (descriptor->Type == EfiConventionalMemory)
+			pages += descriptor->NumberOfPages;
+	}
+	gBootServices->FreePool(map.descriptors);
+	return pages * (EFI_PAGE_SIZE / 1024);
+}
+
+
 static status_t
 image_load(const struct platform_image *image, EFI_HANDLE *_handle, char *reason,
 	size_t reasonSize)
@@ -213,5 +236,7 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 	}
 	efi_initrd_uninstall();
 	heap_free(options);
+	boot_dprintf("efi: after %s, %llu KiB of memory are free\n", image->path,
+		(unsigned long long)image_free_memory());
 	return status;
 }

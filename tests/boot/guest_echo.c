@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A returning EFI application for the chainload tests: it says on the
+ * console (which OVMF mirrors to the serial line) what it was started with,
+ * its load options, the file its device path names and whether that
+ * device has a file system, and returns with exit data, so that the loader
+ * must bring its menu back.
+ */
+#include <efi.h>
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systemTable);
+
+static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
+static EFI_GUID sFileSystemGuid = SIMPLE_FILE_SYSTEM_PROTOCOL;
+static CHAR16 sExitData[] = u"echo exit data";
+
+
+static void
+echo_say(EFI_SYSTEM_TABLE *table, const CHAR16 *label, const CHAR16 *text, UINTN units)
+{
+	CHAR16 line[512];
+	UINTN length = 0;
+	for (; *label != 0 && length < 500; label++)
+		line[length++] = *label;
+	for (UINTN i = 0; i < units && text[i] != 0 && length < 508; i++)
+		line[length++] = text[i];
+	line[length++] = u'\r';
+	line[length++] = u'\n';
+	line[length] = 0;
+	table->ConOut->OutputString(table->ConOut, line);
+}
+
+
+/* The file path node of the image's device path, or NULL. */
+static const CHAR16 *
+echo_file_name(EFI_DEVICE_PATH *path, UINTN *_units)
+{
+	for (; path != NULL && !IsDevicePathEnd(path); path = NextDevicePathNode(path)) {
+		if (DevicePathType(path) == MEDIA_DEVICE_PATH
+				&& DevicePathSubType(path) == MEDIA_FILEPATH_DP) {
+			*_units = (DevicePathNodeLength(path) - sizeof(EFI_DEVICE_PATH)) / 2;
+			return (const CHAR16 *)((const UINT8 *)path + sizeof(EFI_DEVICE_PATH));
+		}
+	}
+	return NULL;
+}
+
+
+EFI_STATUS
+efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *table)
+{
+	EFI_LOADED_IMAGE *loaded;
+	if (table->BootServices->HandleProtocol(image, &sLoadedImageGuid, (void **)&loaded)
+			!= EFI_SUCCESS)
+		return EFI_LOAD_ERROR;
+	echo_say(table, u"ECHO-APP options: ", loaded->LoadOptions != NULL
+		? loaded->LoadOptions : u"(none)", loaded->LoadOptionsSize / 2);
+
+	UINTN units = 0;
+	const CHAR16 *file = echo_file_name(loaded->FilePath, &units);
+	echo_say(table, u"ECHO-APP file: ", file != NULL ? file : u"(none)",
+		file != NULL ? units : 6);
+
+	void *fileSystem;
+	BOOLEAN hasVolume = loaded->DeviceHandle != NULL
+		&& table->BootServices->HandleProtocol(loaded->DeviceHandle, &sFileSystemGuid,
+			&fileSystem) == EFI_SUCCESS;
+	echo_say(table, u"ECHO-APP volume: ", hasVolume ? u"a file system" : u"none", 16);
+
+	/* Exit data comes from pool memory the caller frees. */
+	CHAR16 *exitData;
+	if (table->BootServices->AllocatePool(EfiLoaderData, sizeof(sExitData),
+			(void **)&exitData) != EFI_SUCCESS)
+		return EFI_OUT_OF_RESOURCES;
+	for (UINTN i = 0; i < sizeof(sExitData) / 2; i++)
+		exitData[i] = sExitData[i];
+	return table->BootServices->Exit(image, EFI_ABORTED, sizeof(sExitData), exitData);
+}
