@@ -10,6 +10,7 @@ import subprocess
 import tarfile
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -511,3 +512,25 @@ def test_navigation_keys_move_the_selection(loaders):
     loader.send(ENTER)
     assert loader.finish() == PASSED, loader.text + loader.log()
     assert 'command line: "first entry"' in loader.text
+
+
+def test_a_linux_entry_hands_the_port_its_file_and_initrds_padded_in_order(loaders, tmp_path):
+    # The generic half of chainloading at native speed: the hosted port logs
+    # what it was handed (a process cannot start an EFI executable) and
+    # declines; the menu says so. Initrds start on 4-byte boundaries.
+    kernel, first, second = "MZ not really a kernel", "AAAAA", "BBB"
+    disk = tar_disk(tmp_path, {
+        "boot/loader.cfg": 'timeout = 0\nentry "Linux" {\n\tlinux = /linux/vmlinuz\n'
+            '\tinitrd = /linux/a.cpio\n\tinitrd = /linux/b.cpio\n'
+            '\tcmdline = "root=/dev/x  quiet"\n}\n',
+        "linux/vmlinuz": kernel, "linux/a.cpio": first, "linux/b.cpio": second})
+    loader = loaders("boot.img", disk)
+    loader.expect(r"^Error: cannot start /linux/vmlinuz: the hosted port has no firmware "
+        r"to start it$")
+    initrd = (first + "\0\0\0" + second).encode()
+    log = loader.log()
+    assert (f"host: image /linux/vmlinuz: {len(kernel)} bytes, crc32 "
+        f"{zlib.crc32(kernel.encode()):08x}, disk1/linux/vmlinuz at byte 0, load options "
+        '"root=/dev/x  quiet"') in log, log
+    assert f"host: initrd: {len(initrd)} bytes, crc32 {zlib.crc32(initrd):08x}" in log, log
+    assert loader.finish() != PASSED
