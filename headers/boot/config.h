@@ -79,7 +79,8 @@ struct config_entry {
 	uint32_t	module_count;
 	struct config_module	modules[CONFIG_MAX_MODULES];
 	uint32_t	initrd_count;
-	char		*initrds[CONFIG_MAX_INITRDS];	/* concatenated in this order */
+	/* concatenated in this order; an array of CONFIG_MAX_INITRDS once there is one */
+	char		**initrds;
 };
 
 struct config_diagnostic {

@@ -62,6 +62,7 @@ config_free_entry(struct config_entry *entry)
 	}
 	for (uint32_t i = 0; i < entry->initrd_count; i++)
 		heap_free(entry->initrds[i]);
+	heap_free(entry->initrds);
 	memset(entry, 0, sizeof(*entry));
 }
 
@@ -427,6 +428,14 @@ apply_initrd(struct config_parser *parser, const struct config_token *values, ui
 	}
 	if (!check_path(parser, "initrd", &values[0]))
 		return false;
+	/* Allocated on demand: a configuration's 32 entries live in one block of a small heap. */
+	if (entry->initrds == NULL) {
+		entry->initrds = heap_alloc(CONFIG_MAX_INITRDS * sizeof(char *));
+		if (entry->initrds == NULL) {
+			parser->out_of_memory = true;
+			return false;
+		}
+	}
 	char *path = config_copy_string(parser, values[0].text, values[0].length);
 	if (path == NULL)
 		return false;
@@ -464,6 +473,8 @@ config_check_entry_kind(struct config_parser *parser)
 			"initrd is only valid in an entry with linux, not with %s", kind);
 		for (uint32_t i = 0; i < entry->initrd_count; i++)
 			heap_free(entry->initrds[i]);
+		heap_free(entry->initrds);
+		entry->initrds = NULL;
 		entry->initrd_count = 0;
 	}
 }
