@@ -16,10 +16,15 @@
  *   "Boot menu"                              the title line
  *   "> 1. <title>"                           the selected entry ("%c%2u. %s":
  *   "  2. <title>"                           ">10. <title>" from 10 on)
- *   "Kernel: <path>"                         the selected entry's kernel,
+ *   "Kernel: <path>"                         the selected entry's kernel
+ *                                            ("Linux: <path>", "EFI application: <path>"
+ *                                            for linux and efi entries),
  *   "Command line: \"<text>\""               the command line it gets,
  *   "Options: <label>, <label>"              its options by config_option_label(),
- *                                            or "Options: none",
+ *                                            or "Options: none"; for a linux entry
+ *                                            "Initrd: <path> <path>" or "Initrd: none",
+ *                                            for an efi entry "Started by the
+ *                                            firmware; load options: the command line",
  *   "Boot volume: vol<n> <device> (<label>)" the volume searched first
  *                                            (" (<label>)" only when it has one),
  *                                            with ", video <w>x<h>" when the menu chose
