@@ -292,7 +292,8 @@ struct platform_image {
  * status, and reason holds it as text), else an error with the reason:
  * B_NOT_SUPPORTED (a port without such a firmware, or an image it cannot
  * start here: another architecture), B_BAD_DATA (not an executable it
- * knows), B_NOT_ALLOWED (the firmware's Secure Boot refused it), B_ERROR.
+ * knows), B_NOT_ALLOWED (the firmware's Secure Boot refused it, or another
+ * initrd is offered already), B_NO_MEMORY, B_ERROR.
  * Whatever the port set up for the image is undone before it returns.
  */
 status_t platform_start_image(const struct platform_image *image, char *reason,

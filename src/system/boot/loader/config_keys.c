@@ -50,20 +50,52 @@ config_copy_string(struct config_parser *parser, const char *text, size_t length
 }
 
 
+static void
+free_modules(struct config_entry *entry)
+{
+	for (uint32_t i = 0; i < entry->module_count; i++) {
+		heap_free(entry->modules[i].path);
+		heap_free(entry->modules[i].command_line);
+	}
+	entry->module_count = 0;
+}
+
+
+static void
+free_initrds(struct config_entry *entry)
+{
+	for (uint32_t i = 0; i < entry->initrd_count; i++)
+		heap_free(entry->initrds[i]);
+	heap_free(entry->initrds);
+	entry->initrds = NULL;
+	entry->initrd_count = 0;
+}
+
+
 void
 config_free_entry(struct config_entry *entry)
 {
 	heap_free(entry->title);
 	heap_free(entry->kernel_path);
 	heap_free(entry->command_line);
-	for (uint32_t i = 0; i < entry->module_count; i++) {
-		heap_free(entry->modules[i].path);
-		heap_free(entry->modules[i].command_line);
-	}
-	for (uint32_t i = 0; i < entry->initrd_count; i++)
-		heap_free(entry->initrds[i]);
-	heap_free(entry->initrds);
+	free_modules(entry);
+	free_initrds(entry);
 	memset(entry, 0, sizeof(*entry));
+}
+
+
+/* Whether the entry has room for one more of what (module, initrd); says so if not. */
+static bool
+check_room(struct config_parser *parser, const struct config_token *value, uint32_t count,
+	uint32_t limit, const char *what)
+{
+	if (count < limit)
+		return true;
+	const char *title = parser->entry.title;
+	struct config_excerpt excerpt;
+	config_error(parser, value->column, "too many %ss in entry \"%s\" (at most %u)", what,
+		config_excerpt(&excerpt, title, title != NULL ? strlen(title) : 0), limit);
+	return false;
 }
 
 
@@ -419,14 +451,8 @@ static bool
 apply_initrd(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
-	if (entry->initrd_count == CONFIG_MAX_INITRDS) {
-		struct config_excerpt excerpt;
-		config_error(parser, values[0].column, "too many initrds in entry \"%s\" (at most %d)",
-			config_excerpt(&excerpt, entry->title, entry->title != NULL ? strlen(entry->title) : 0),
-			CONFIG_MAX_INITRDS);
-		return false;
-	}
-	if (!check_path(parser, "initrd", &values[0]))
+	if (!check_room(parser, &values[0], entry->initrd_count, CONFIG_MAX_INITRDS, "initrd")
+		|| !check_path(parser, "initrd", &values[0]))
 		return false;
 	/* Allocated on demand: a configuration's 32 entries live in one block of a small heap. */
 	if (entry->initrds == NULL) {
@@ -457,11 +483,7 @@ config_check_entry_kind(struct config_parser *parser)
 	if (entry->kind != CONFIG_ENTRY_KERNEL && entry->module_count > 0) {
 		config_error_at(parser, parser->key_lines[CONFIG_KEY_MODULE], 0,
 			"module is only valid in an entry with kernel, not with %s", kind);
-		for (uint32_t i = 0; i < entry->module_count; i++) {
-			heap_free(entry->modules[i].path);
-			heap_free(entry->modules[i].command_line);
-		}
-		entry->module_count = 0;
+		free_modules(entry);
 	}
 	if (entry->kind != CONFIG_ENTRY_KERNEL && entry->options != 0) {
 		config_error_at(parser, parser->key_lines[CONFIG_KEY_OPTIONS], 0,
@@ -471,11 +493,7 @@ config_check_entry_kind(struct config_parser *parser)
 	if (entry->kind != CONFIG_ENTRY_LINUX && entry->initrd_count > 0) {
 		config_error_at(parser, parser->key_lines[CONFIG_KEY_INITRD], 0,
 			"initrd is only valid in an entry with linux, not with %s", kind);
-		for (uint32_t i = 0; i < entry->initrd_count; i++)
-			heap_free(entry->initrds[i]);
-		heap_free(entry->initrds);
-		entry->initrds = NULL;
-		entry->initrd_count = 0;
+		free_initrds(entry);
 	}
 }
 
@@ -498,14 +516,8 @@ static bool
 apply_module(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
-	if (entry->module_count == CONFIG_MAX_MODULES) {
-		struct config_excerpt excerpt;
-		config_error(parser, values[0].column, "too many modules in entry \"%s\" (at most %d)",
-			config_excerpt(&excerpt, entry->title, entry->title != NULL ? strlen(entry->title) : 0),
-			CONFIG_MAX_MODULES);
-		return false;
-	}
-	if (!check_path(parser, "module", &values[0])
+	if (!check_room(parser, &values[0], entry->module_count, CONFIG_MAX_MODULES, "module")
+		|| !check_path(parser, "module", &values[0])
 		|| (count > 1 && !check_command_line(parser, "module command line", &values[1]))) {
 		return false;
 	}
