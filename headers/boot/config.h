@@ -60,6 +60,19 @@ enum config_entry_kind {
 };
 
 /* Every string below is owned by the configuration: config_free() frees it. */
+
+/*
+ * What a Boot Loader Specification Type #1 entry file adds to its entry:
+ * its name for the Boot Loader Interface, and what the specification sorts by.
+ */
+struct config_bls_entry {
+	char		*id;				/* the file name without ".conf" */
+	char		*file_name;			/* "(disk0p1)/loader/entries/<id>.conf", for messages */
+	char		*sort_key;			/* NULL when the file has none */
+	char		*machine_id;		/* NULL when the file has none */
+	char		*version;			/* NULL when the file has none */
+};
+
 struct config_module {
 	char		*path;
 	char		*command_line;		/* "" when none */
@@ -81,12 +94,14 @@ struct config_entry {
 	uint32_t	initrd_count;
 	/* concatenated in this order; an array of CONFIG_MAX_INITRDS once there is one */
 	char		**initrds;
+	struct config_bls_entry	*bls;	/* NULL for the entries of the configuration file */
 };
 
 struct config_diagnostic {
 	uint32_t	line;				/* 1-based; 0 for the file as a whole */
 	uint32_t	column;				/* 1-based, in characters; 0 for the whole line */
 	char		message[CONFIG_MESSAGE_SIZE];	/* no file or line; printable UTF-8 */
+	char		*file_name;			/* NULL: the configuration file's */
 };
 
 struct boot_config {
@@ -166,5 +181,53 @@ const char *config_option_label(uint32_t option);
 
 /* The key that names an entry's file: "kernel", "linux" or "efi". */
 const char *config_entry_kind_key(enum config_entry_kind kind);
+
+/*
+ * The entry's identifier for the Boot Loader Interface (the EFI variables
+ * LoaderEntries, LoaderEntrySelected, LoaderEntryOneShot): a Type #1 entry's
+ * file name without ".conf", else the entry's title.
+ */
+const char *config_entry_id(const struct config_entry *entry);
+
+/*
+ * The index of the first entry whose identifier is id, also when id ends in
+ * a ".conf" the entry's does not; -1 when there is none.
+ */
+int32_t config_find_entry_id(const struct boot_config *config, const char *id);
+
+
+/* --- Boot Loader Specification Type #1 entries (config_bls.c) ------------ */
+
+/* Where an entry file was found. */
+struct config_bls_source {
+	const char	*file_name;		/* "(disk0p1)/loader/entries/a.conf", for messages */
+	const char	*volume;		/* its volume's device name: the entry's paths are on it */
+	const char	*id;			/* "a": the file name without ".conf" */
+	/* the loader's architecture as the specification names it: "x64", "aa64" */
+	const char	*architecture;
+};
+
+/*
+ * Parse one Type #1 entry file (any bytes; length need not be NUL-ended)
+ * and add its entry after the others; a fallback entry is dropped first.
+ * Problems become diagnostics naming source->file_name. Returns B_OK (added),
+ * B_ENTRY_NOT_FOUND (an entry for another architecture, left out without a
+ * diagnostic), B_BAD_DATA (not added; the diagnostics say why), B_NO_MEMORY
+ * (nothing added, nothing leaked).
+ */
+status_t config_add_bls_entry(struct boot_config *config,
+	const struct config_bls_source *source, const char *text, size_t length);
+
+/*
+ * Order the Type #1 entries, which follow those of the configuration file,
+ * as the Boot Loader Specification orders them.
+ */
+void config_sort_bls_entries(struct boot_config *config);
+
+/*
+ * Compare two version strings the way the Boot Loader Specification does:
+ * negative, 0 or positive as a is older than, the same as or newer than b.
+ */
+int config_compare_versions(const char *a, const char *b);
 
 #endif

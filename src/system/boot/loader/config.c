@@ -468,6 +468,8 @@ config_free(struct boot_config *config)
 		return;
 	for (uint32_t i = 0; i < config->entry_count; i++)
 		config_free_entry(&config->entries[i]);
+	for (uint32_t i = 0; i < config->diagnostic_count; i++)
+		heap_free(config->diagnostics[i].file_name);
 	heap_free(config->default_title);
 	heap_free(config->file_name);
 	heap_free(config);
@@ -479,6 +481,32 @@ config_find_entry(const struct boot_config *config, const char *title)
 {
 	for (uint32_t i = 0; i < config->entry_count; i++) {
 		if (strcmp(config->entries[i].title, title) == 0)
+			return (int32_t)i;
+	}
+	return -1;
+}
+
+
+const char *
+config_entry_id(const struct config_entry *entry)
+{
+	return entry->bls != NULL ? entry->bls->id : entry->title;
+}
+
+
+int32_t
+config_find_entry_id(const struct boot_config *config, const char *id)
+{
+	static const char kSuffix[] = ".conf";
+	size_t length = strlen(id);
+	size_t bare = length;
+	if (length >= sizeof(kSuffix) - 1
+		&& strcmp(id + length - (sizeof(kSuffix) - 1), kSuffix) == 0)
+		bare = length - (sizeof(kSuffix) - 1);
+	for (uint32_t i = 0; i < config->entry_count; i++) {
+		const char *candidate = config_entry_id(&config->entries[i]);
+		if (strcmp(candidate, id) == 0
+			|| (strncmp(candidate, id, bare) == 0 && candidate[bare] == '\0'))
 			return (int32_t)i;
 	}
 	return -1;
@@ -509,11 +537,13 @@ config_format_diagnostic(const struct boot_config *config, uint32_t index, char 
 		return 0;
 	}
 	const struct config_diagnostic *diagnostic = &config->diagnostics[index];
+	const char *file = diagnostic->file_name != NULL ? diagnostic->file_name
+		: config->file_name;
 	int length;
-	if (diagnostic->line == 0) {
-		length = snprintf(buffer, size, "%s: %s", config->file_name, diagnostic->message);
-	} else {
-		length = snprintf(buffer, size, "%s:%u: %s", config->file_name, diagnostic->line,
+	if (diagnostic->line == 0)
+		length = snprintf(buffer, size, "%s: %s", file, diagnostic->message);
+	else {
+		length = snprintf(buffer, size, "%s:%u: %s", file, diagnostic->line,
 			diagnostic->message);
 	}
 	return length > 0 ? (size_t)length : 0;

@@ -72,6 +72,22 @@ free_initrds(struct config_entry *entry)
 }
 
 
+static void
+free_bls(struct config_entry *entry)
+{
+	struct config_bls_entry *bls = entry->bls;
+	if (bls == NULL)
+		return;
+	heap_free(bls->id);
+	heap_free(bls->file_name);
+	heap_free(bls->sort_key);
+	heap_free(bls->machine_id);
+	heap_free(bls->version);
+	heap_free(bls);
+	entry->bls = NULL;
+}
+
+
 void
 config_free_entry(struct config_entry *entry)
 {
@@ -80,6 +96,7 @@ config_free_entry(struct config_entry *entry)
 	heap_free(entry->command_line);
 	free_modules(entry);
 	free_initrds(entry);
+	free_bls(entry);
 	memset(entry, 0, sizeof(*entry));
 }
 
