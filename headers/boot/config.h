@@ -124,7 +124,8 @@ struct boot_config {
 	struct config_entry	entries[CONFIG_MAX_ENTRIES];
 
 	uint32_t	diagnostic_count;	/* at most CONFIG_MAX_DIAGNOSTICS */
-	uint32_t	diagnostics_dropped;	/* found after the list was full */
+	/* found after the list was full, or without memory to name their file */
+	uint32_t	diagnostics_dropped;
 	struct config_diagnostic	diagnostics[CONFIG_MAX_DIAGNOSTICS];
 };
 

@@ -240,8 +240,9 @@ parse_setting(struct config_parser *parser)
 
 
 static void
-parse_line(struct config_parser *parser, const char *text, size_t length)
+parse_line(void *context, const char *text, size_t length)
 {
+	struct config_parser *parser = context;
 	bool broken = !config_lex_line(parser, text, length);
 	if (parser->token_count == 0)
 		return;
@@ -340,14 +341,17 @@ add_fallback_entry(struct boot_config *config)
 }
 
 
-/* In line order; a stable insertion sort, for at most CONFIG_MAX_DIAGNOSTICS. */
-static void
-sort_diagnostics(struct boot_config *config)
+/*
+ * Those of one file, from first on, in line order; a stable insertion sort,
+ * for at most CONFIG_MAX_DIAGNOSTICS.
+ */
+void
+config_sort_diagnostics(struct boot_config *config, uint32_t first)
 {
-	for (uint32_t i = 1; i < config->diagnostic_count; i++) {
+	for (uint32_t i = first + 1; i < config->diagnostic_count; i++) {
 		struct config_diagnostic moving = config->diagnostics[i];
 		uint32_t j = i;
-		while (j > 0 && config->diagnostics[j - 1].line > moving.line) {
+		while (j > first && config->diagnostics[j - 1].line > moving.line) {
 			config->diagnostics[j] = config->diagnostics[j - 1];
 			j--;
 		}
@@ -391,37 +395,7 @@ config_parse(const char *fileName, const char *text, size_t length,
 	memset(parser, 0, offsetof(struct config_parser, buffer));
 	parser->config = config;
 
-	/* what Windows editors put first */
-	if (length >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-		text += 3;
-		length -= 3;
-	}
-	/* cut at a line end, so that no line is taken in part */
-	size_t parsed = length;
-	if (length > CONFIG_MAX_FILE_SIZE) {
-		parsed = CONFIG_MAX_FILE_SIZE;
-		while (parsed > 0 && text[parsed - 1] != '\n')
-			parsed--;
-	}
-
-	size_t offset = 0;
-	while (offset < parsed && !parser->out_of_memory) {
-		const char *end = memchr(text + offset, '\n', parsed - offset);
-		size_t lineLength = end != NULL ? (size_t)(end - (text + offset)) : parsed - offset;
-		size_t next = offset + lineLength + (end != NULL ? 1 : 0);
-		parser->line_number++;
-		if (lineLength > 0 && text[offset + lineLength - 1] == '\r')
-			lineLength--;
-		if (lineLength > CONFIG_MAX_LINE_LENGTH) {
-			config_error(parser, 0, "line is longer than %d bytes", CONFIG_MAX_LINE_LENGTH);
-		} else
-			parse_line(parser, text + offset, lineLength);
-		offset = next;
-	}
-	if (parsed < length) {
-		config_error_at(parser, parser->line_number + 1, 0,
-			"file is larger than %d bytes; the rest is ignored", CONFIG_MAX_FILE_SIZE);
-	}
+	config_read_lines(parser, text, length, parse_line, parser);
 	close_unterminated_entry(parser);
 
 	if (config->entry_count == 0 && !parser->out_of_memory && !add_fallback_entry(config))
@@ -431,7 +405,7 @@ config_parse(const char *fileName, const char *text, size_t length,
 		config->timeout = 0;
 	if (!parser->out_of_memory) {
 		check_default(parser);
-		sort_diagnostics(config);
+		config_sort_diagnostics(config, 0);
 	}
 
 	bool outOfMemory = parser->out_of_memory;

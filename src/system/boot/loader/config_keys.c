@@ -101,17 +101,19 @@ config_free_entry(struct config_entry *entry)
 }
 
 
-/* Whether the entry has room for one more of what (module, initrd); says so if not. */
-static bool
-check_room(struct config_parser *parser, const struct config_token *value, uint32_t count,
-	uint32_t limit, const char *what)
+/*
+ * Whether the entry named entryName has room for one more of what (module,
+ * initrd); says so if not.
+ */
+bool
+config_check_room(struct config_parser *parser, uint32_t column, uint32_t count,
+	uint32_t limit, const char *what, const char *entryName)
 {
 	if (count < limit)
 		return true;
-	const char *title = parser->entry.title;
 	struct config_excerpt excerpt;
-	config_error(parser, value->column, "too many %ss in entry \"%s\" (at most %u)", what,
-		config_excerpt(&excerpt, title, title != NULL ? strlen(title) : 0), limit);
+	config_error(parser, column, "too many %ss in entry \"%s\" (at most %u)", what,
+		config_excerpt(&excerpt, entryName, entryName != NULL ? strlen(entryName) : 0), limit);
 	return false;
 }
 
@@ -464,26 +466,39 @@ apply_efi(struct config_parser *parser, const struct config_token *values, uint3
 }
 
 
+/*
+ * Append path (heap, or NULL when copying it failed) to the entry's initrds,
+ * which have room for it; the entry owns it then, else it is freed.
+ */
+bool
+config_add_initrd(struct config_parser *parser, char *path)
+{
+	struct config_entry *entry = &parser->entry;
+	/* Allocated on demand: a configuration's 32 entries live in one block of a small heap. */
+	if (path != NULL && entry->initrds == NULL) {
+		entry->initrds = heap_alloc(CONFIG_MAX_INITRDS * sizeof(char *));
+		if (entry->initrds == NULL)
+			parser->out_of_memory = true;
+	}
+	if (path == NULL || entry->initrds == NULL) {
+		heap_free(path);
+		return false;
+	}
+	entry->initrds[entry->initrd_count++] = path;
+	return true;
+}
+
+
 static bool
 apply_initrd(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
-	if (!check_room(parser, &values[0], entry->initrd_count, CONFIG_MAX_INITRDS, "initrd")
+	if (!config_check_room(parser, values[0].column, entry->initrd_count, CONFIG_MAX_INITRDS,
+			"initrd", entry->title)
 		|| !check_path(parser, "initrd", &values[0]))
 		return false;
-	/* Allocated on demand: a configuration's 32 entries live in one block of a small heap. */
-	if (entry->initrds == NULL) {
-		entry->initrds = heap_alloc(CONFIG_MAX_INITRDS * sizeof(char *));
-		if (entry->initrds == NULL) {
-			parser->out_of_memory = true;
-			return false;
-		}
-	}
-	char *path = config_copy_string(parser, values[0].text, values[0].length);
-	if (path == NULL)
-		return false;
-	entry->initrds[entry->initrd_count++] = path;
-	return true;
+	return config_add_initrd(parser,
+		config_copy_string(parser, values[0].text, values[0].length));
 }
 
 
@@ -533,7 +548,8 @@ static bool
 apply_module(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
-	if (!check_room(parser, &values[0], entry->module_count, CONFIG_MAX_MODULES, "module")
+	if (!config_check_room(parser, values[0].column, entry->module_count, CONFIG_MAX_MODULES,
+			"module", entry->title)
 		|| !check_path(parser, "module", &values[0])
 		|| (count > 1 && !check_command_line(parser, "module command line", &values[1]))) {
 		return false;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The configuration file's tokens: one line at a time, with its quoted
- * strings unescaped and its bytes checked, and the parser's diagnostics.
+ * The configuration file's lines and tokens: one line at a time, with its
+ * quoted strings unescaped and its bytes checked, and the parser's diagnostics.
  */
 #include "config_private.h"
 
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/heap.h>
 #include <boot/unicode.h>
 
 
@@ -45,6 +46,22 @@ config_equals_ignore_case(const char *a, const char *b)
 		if (x == '\0')
 			return true;
 	}
+}
+
+
+bool
+config_is_printable(const char *text, size_t length)
+{
+	const unsigned char *in = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < length) {
+		uint32_t character;
+		size_t size = utf8_character(in + i, length - i, &character);
+		if (size == 0 || is_control(character))
+			return false;
+		i += size;
+	}
+	return true;
 }
 
 
@@ -86,9 +103,21 @@ config_add_diagnostic(struct config_parser *parser, uint32_t line, uint32_t colu
 		config->diagnostics_dropped++;
 		return;
 	}
+	char *fileName = NULL;
+	if (parser->file_name != NULL) {
+		/* a message without its file would be taken for the configuration file's */
+		size_t length = strlen(parser->file_name);
+		fileName = heap_alloc(length + 1);
+		if (fileName == NULL) {
+			config->diagnostics_dropped++;
+			return;
+		}
+		memcpy(fileName, parser->file_name, length + 1);
+	}
 	struct config_diagnostic *diagnostic = &config->diagnostics[config->diagnostic_count++];
 	diagnostic->line = line;
 	diagnostic->column = column;
+	diagnostic->file_name = fileName;
 	vsnprintf(diagnostic->message, sizeof(diagnostic->message), format, args);
 }
 
@@ -115,8 +144,8 @@ config_error_at(struct config_parser *parser, uint32_t line, uint32_t column,
 
 
 /* Lines are validated as they are read, so the bytes before offset are UTF-8. */
-static uint32_t
-column_of(const char *text, size_t offset)
+uint32_t
+config_column(const char *text, size_t offset)
 {
 	uint32_t column = 1;
 	for (size_t i = 0; i < offset; i++) {
@@ -159,20 +188,34 @@ lex_character(struct config_parser *parser, const char *text, size_t length, siz
 	size_t size = utf8_character(in, length - offset, &character);
 	*_valid = false;
 	if (size == 0) {
-		lex_error(parser, column_of(text, offset), "line contains invalid UTF-8");
+		lex_error(parser, config_column(text, offset), "line contains invalid UTF-8");
 		return 1;
 	}
 	if (character == 0) {
-		lex_error(parser, column_of(text, offset), "line contains a NUL byte");
+		lex_error(parser, config_column(text, offset), "line contains a NUL byte");
 		return size;
 	}
 	if (is_control(character) && character != '\t') {
-		lex_error(parser, column_of(text, offset), "line contains control character U+%04X",
+		lex_error(parser, config_column(text, offset), "line contains control character U+%04X",
 			(unsigned)character);
 		return size;
 	}
 	*_valid = true;
 	return size;
+}
+
+
+/* For lines that are not split into tokens: all of it must be characters a token could hold. */
+bool
+config_check_line(struct config_parser *parser, const char *text, size_t length)
+{
+	parser->lex_failed = false;
+	size_t i = 0;
+	while (i < length && !parser->lex_failed) {
+		bool valid;
+		i += lex_character(parser, text, length, i, &valid);
+	}
+	return !parser->lex_failed;
 }
 
 
@@ -209,7 +252,7 @@ lex_string(struct config_parser *parser, const char *text, size_t length, size_t
 			size_t size = lex_character(parser, text, length, i + 1, &valid);
 			if (valid) {
 				struct config_excerpt excerpt;
-				lex_error(parser, column_of(text, i),
+				lex_error(parser, config_column(text, i),
 					"unknown escape \"\\%s\" in string (use \\\" \\\\ \\n or \\t)",
 					config_excerpt(&excerpt, text + i + 1, size));
 			}
@@ -251,7 +294,7 @@ config_lex_line(struct config_parser *parser, const char *text, size_t length)
 		}
 		if (c == '#')
 			break;
-		uint32_t column = column_of(text, i);
+		uint32_t column = config_column(text, i);
 		if (parser->token_count == CONFIG_MAX_TOKENS) {
 			lex_error(parser, column, "too many values on one line (at most %d)",
 				CONFIG_MAX_TOKENS);
@@ -298,4 +341,47 @@ config_lex_line(struct config_parser *parser, const char *text, size_t length)
 		parser->token_count++;
 	}
 	return !parser->lex_failed;
+}
+
+
+/*
+ * Hand each line of a file to parseLine, after what all of the loader's text
+ * files share: a UTF-8 byte order mark skipped, CRLF taken as a line end, and
+ * the size limits reported. Stops when the parser runs out of memory.
+ */
+void
+config_read_lines(struct config_parser *parser, const char *text, size_t length,
+	config_line_function *parseLine, void *context)
+{
+	/* what Windows editors put first */
+	if (length >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		length -= 3;
+	}
+	/* cut at a line end, so that no line is taken in part */
+	size_t parsed = length;
+	if (length > CONFIG_MAX_FILE_SIZE) {
+		parsed = CONFIG_MAX_FILE_SIZE;
+		while (parsed > 0 && text[parsed - 1] != '\n')
+			parsed--;
+	}
+
+	size_t offset = 0;
+	while (offset < parsed && !parser->out_of_memory) {
+		const char *end = memchr(text + offset, '\n', parsed - offset);
+		size_t lineLength = end != NULL ? (size_t)(end - (text + offset)) : parsed - offset;
+		size_t next = offset + lineLength + (end != NULL ? 1 : 0);
+		parser->line_number++;
+		if (lineLength > 0 && text[offset + lineLength - 1] == '\r')
+			lineLength--;
+		if (lineLength > CONFIG_MAX_LINE_LENGTH) {
+			config_error(parser, 0, "line is longer than %d bytes", CONFIG_MAX_LINE_LENGTH);
+		} else
+			parseLine(context, text + offset, lineLength);
+		offset = next;
+	}
+	if (parsed < length) {
+		config_error_at(parser, parser->line_number + 1, 0,
+			"file is larger than %d bytes; the rest is ignored", CONFIG_MAX_FILE_SIZE);
+	}
 }

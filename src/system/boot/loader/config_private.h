@@ -58,6 +58,8 @@ enum config_key_id {
 
 struct config_parser {
 	struct boot_config	*config;
+	/* what its diagnostics name, copied into each; NULL: the configuration file */
+	const char	*file_name;
 	bool		out_of_memory;
 	uint32_t	line_number;
 	bool		lex_failed;				/* the line has an error */
@@ -97,8 +99,16 @@ config_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/* One line of a file, without its line end; parser->line_number is its number. */
+typedef void config_line_function(void *context, const char *text, size_t length);
+
 /* config_lexer.c */
+void config_read_lines(struct config_parser *parser, const char *text, size_t length,
+	config_line_function *parseLine, void *context);
 bool config_lex_line(struct config_parser *parser, const char *text, size_t length);
+bool config_check_line(struct config_parser *parser, const char *text, size_t length);
+bool config_is_printable(const char *text, size_t length);
+uint32_t config_column(const char *text, size_t offset);
 void config_add_diagnostic(struct config_parser *parser, uint32_t line, uint32_t column,
 	const char *format, va_list args) __attribute__((format(printf, 4, 0)));
 void config_error(struct config_parser *parser, uint32_t column, const char *format, ...)
@@ -108,11 +118,17 @@ void config_error_at(struct config_parser *parser, uint32_t line, uint32_t colum
 const char *config_excerpt(struct config_excerpt *excerpt, const char *text, size_t length);
 bool config_equals_ignore_case(const char *a, const char *b);
 
+/* config.c */
+void config_sort_diagnostics(struct boot_config *config, uint32_t first);
+
 /* config_keys.c */
 const struct config_key *config_find_key(const char *name, enum config_key_id *_id);
 const char *config_suggest_key(const char *name);
 char *config_copy_string(struct config_parser *parser, const char *text, size_t length);
 void config_free_entry(struct config_entry *entry);
 void config_check_entry_kind(struct config_parser *parser);
+bool config_check_room(struct config_parser *parser, uint32_t column, uint32_t count,
+	uint32_t limit, const char *what, const char *entryName);
+bool config_add_initrd(struct config_parser *parser, char *path);
 
 #endif
