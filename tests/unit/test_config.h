@@ -38,4 +38,23 @@ void test_check_error(const char *text, unsigned line, const char *message);
 /* config_free(), and no heap block may be left. */
 void test_release(struct boot_config *config);
 
+/* Where the Type #1 entry files of the tests are, and the volume their paths are on. */
+#define TEST_BLS_DIRECTORY		"(disk0p1)/loader/entries/"
+#define TEST_BLS_VOLUME			"disk0p2"
+#define TEST_BLS_ARCHITECTURE	"x64"
+
+/* config_default(), which must succeed: the configuration without loader.cfg. */
+struct boot_config *test_default_config(void);
+
+/*
+ * config_add_bls_entry() with length bytes of text as the file
+ * TEST_BLS_DIRECTORY<id>.conf, or as fileName when it is not NULL.
+ */
+status_t test_add_bls_bytes(struct boot_config *config, const char *fileName, const char *id,
+	const char *text, size_t length);
+status_t test_add_bls(struct boot_config *config, const char *id, const char *text);
+
+/* Add text as <id>.conf to a default configuration; it must be added. */
+struct boot_config *test_bls_entry(const char *id, const char *text);
+
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The configuration tests' parse and diagnostic helpers.
+ * The configuration tests' parse, entry file and diagnostic helpers.
  */
 #include "test_config.h"
 
@@ -88,4 +88,65 @@ test_release(struct boot_config *config)
 {
 	config_free(config);
 	CHECK_EQ(counted_heap_live(), 0);
+}
+
+
+struct boot_config *
+test_default_config(void)
+{
+	struct boot_config *config = config_default();
+	CHECK(config != NULL);
+	return config;
+}
+
+
+/* A heap copy: freed after the call, ASan reports any use the configuration makes of it. */
+static char *
+copy_string(const char *text)
+{
+	char *copy = malloc(strlen(text) + 1);
+	strcpy(copy, text);
+	return copy;
+}
+
+
+status_t
+test_add_bls_bytes(struct boot_config *config, const char *fileName, const char *id,
+	const char *text, size_t length)
+{
+	char name[512];
+	if (fileName == NULL) {
+		snprintf(name, sizeof(name), TEST_BLS_DIRECTORY "%s.conf", id);
+		fileName = name;
+	}
+	struct config_bls_source source = { copy_string(fileName), copy_string(TEST_BLS_VOLUME),
+		copy_string(id), copy_string(TEST_BLS_ARCHITECTURE) };
+	/* exactly length bytes, so that ASan sees any read past them */
+	char *copy = malloc(length > 0 ? length : 1);
+	memcpy(copy, text, length);
+	status_t status = config_add_bls_entry(config, &source, copy, length);
+	free(copy);
+	free((char *)source.file_name);
+	free((char *)source.volume);
+	free((char *)source.id);
+	free((char *)source.architecture);
+	return status;
+}
+
+
+status_t
+test_add_bls(struct boot_config *config, const char *id, const char *text)
+{
+	return test_add_bls_bytes(config, NULL, id, text, strlen(text));
+}
+
+
+struct boot_config *
+test_bls_entry(const char *id, const char *text)
+{
+	struct boot_config *config = test_default_config();
+	status_t status = test_add_bls(config, id, text);
+	if (status != B_OK)
+		unit_fail(__FILE__, __LINE__, "config_add_bls_entry: %d", (int)status);
+	return config;
 }

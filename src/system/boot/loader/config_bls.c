@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot Loader Specification Type #1 entry files: each one entry of the
+ * configuration, after those of the configuration file.
+ */
+#include <boot/config.h>
+
+#include <string.h>
+
+#include <boot/heap.h>
+
+#include "config_private.h"
+
+
+/* The keys of an entry file, in the order of kKeys. */
+enum bls_key_id {
+	BLS_KEY_TITLE,
+	BLS_KEY_VERSION,
+	BLS_KEY_MACHINE_ID,
+	BLS_KEY_SORT_KEY,
+	BLS_KEY_LINUX,
+	BLS_KEY_EFI,
+	BLS_KEY_INITRD,
+	BLS_KEY_OPTIONS,
+	BLS_KEY_DEVICETREE,
+	BLS_KEY_DEVICETREE_OVERLAY,
+	BLS_KEY_ARCHITECTURE,
+	BLS_KEY_UKI,
+	BLS_KEY_UKI_URL,
+	BLS_KEY_PROFILE,
+	BLS_KEY_COUNT
+};
+
+struct bls_parser {
+	struct config_parser	*parser;	/* its entry is the one being parsed */
+	const struct config_bls_source	*source;
+	uint32_t	key_lines[BLS_KEY_COUNT];	/* where each was first set */
+	bool		other_architecture;
+};
+
+/* A key's value: the rest of its line, blanks around it removed; never empty. */
+struct bls_value {
+	const char	*text;				/* not NUL-terminated */
+	size_t		length;
+	uint32_t	column;
+};
+
+struct bls_key {
+	const char	*name;
+	bool		repeatable;
+	bool		supported;
+	/* NULL: accepted and ignored; else false when the value is bad (reported) */
+	bool		(*apply)(struct bls_parser *bls, const struct bls_value *value);
+};
+
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+
+/* Lines are checked first: the only control character a value can hold is a tab. */
+static bool
+check_no_tab(struct bls_parser *bls, const char *what, const struct bls_value *value)
+{
+	if (memchr(value->text, '\t', value->length) == NULL)
+		return true;
+	config_error(bls->parser, value->column, "%s must not contain control characters", what);
+	return false;
+}
+
+
+/* version, machine-id, sort-key: kept for sorting; the first one stays. */
+static bool
+set_string(struct bls_parser *bls, const char *what, const struct bls_value *value,
+	char **_field)
+{
+	if (!check_no_tab(bls, what, value))
+		return false;
+	*_field = config_copy_string(bls->parser, value->text, value->length);
+	return *_field != NULL;
+}
+
+
+static bool
+apply_title(struct bls_parser *bls, const struct bls_value *value)
+{
+	if (value->length > CONFIG_MAX_TITLE_LENGTH) {
+		config_error(bls->parser, value->column, "title is too long (at most %d bytes)",
+			CONFIG_MAX_TITLE_LENGTH);
+		return false;
+	}
+	if (!check_no_tab(bls, "title", value))
+		return false;
+	bls->parser->entry.title = config_copy_string(bls->parser, value->text, value->length);
+	return bls->parser->entry.title != NULL;
+}
+
+
+static bool
+apply_version(struct bls_parser *bls, const struct bls_value *value)
+{
+	return set_string(bls, "version", value, &bls->parser->entry.bls->version);
+}
+
+
+static bool
+apply_machine_id(struct bls_parser *bls, const struct bls_value *value)
+{
+	return set_string(bls, "machine-id", value, &bls->parser->entry.bls->machine_id);
+}
+
+
+static bool
+apply_sort_key(struct bls_parser *bls, const struct bls_value *value)
+{
+	return set_string(bls, "sort-key", value, &bls->parser->entry.bls->sort_key);
+}
+
+
+/*
+ * The file's path as the loader's: "(<volume>)/<path>", on the volume the
+ * file was found on, since the specification allows no other. It also
+ * says that a leading "/" is optional and changes nothing, every path being
+ * from the root of the volume (its own example has an initrd without one),
+ * so a path without it gets it rather than a diagnostic.
+ */
+static char *
+make_path(struct bls_parser *bls, const char *key, const struct bls_value *value)
+{
+	struct config_parser *parser = bls->parser;
+	const char *volume = bls->source->volume;
+	size_t volumeLength = strlen(volume);
+	bool addSlash = value->text[0] != '/';
+	size_t prefixLength = volumeLength + 2 + (addSlash ? 1 : 0);
+	if (memchr(value->text, '\t', value->length) != NULL) {
+		config_error(parser, value->column, "%s path must not contain control characters",
+			key);
+		return NULL;
+	}
+	if (prefixLength + value->length > CONFIG_MAX_PATH_LENGTH) {
+		/* what the file can have: the limit is the loader's, volume included */
+		size_t room = CONFIG_MAX_PATH_LENGTH > prefixLength
+			? CONFIG_MAX_PATH_LENGTH - prefixLength : 0;
+		config_error(parser, value->column,
+			"%s path is too long (at most %zu bytes on volume %s)", key, room, volume);
+		return NULL;
+	}
+
+	char *path = heap_alloc(prefixLength + value->length + 1);
+	if (path == NULL) {
+		parser->out_of_memory = true;
+		return NULL;
+	}
+	path[0] = '(';
+	memcpy(path + 1, volume, volumeLength);
+	path[volumeLength + 1] = ')';
+	if (addSlash)
+		path[volumeLength + 2] = '/';
+	memcpy(path + prefixLength, value->text, value->length);
+	path[prefixLength + value->length] = '\0';
+	return path;
+}
+
+
+/* linux or efi: what the entry starts, and so what kind of entry it is. */
+static bool
+apply_target(struct bls_parser *bls, const struct bls_value *value,
+	enum config_entry_kind kind)
+{
+	struct config_entry *entry = &bls->parser->entry;
+	const char *key = config_entry_kind_key(kind);
+	if (entry->kernel_path != NULL) {
+		enum bls_key_id other = entry->kind == CONFIG_ENTRY_LINUX ? BLS_KEY_LINUX
+			: BLS_KEY_EFI;
+		config_error(bls->parser, value->column,
+			"%s conflicts with %s on line %u: an entry starts one file", key,
+			config_entry_kind_key(entry->kind), bls->key_lines[other]);
+		return false;
+	}
+	entry->kernel_path = make_path(bls, key, value);
+	entry->kind = kind;
+	return entry->kernel_path != NULL;
+}
+
+
+static bool
+apply_linux(struct bls_parser *bls, const struct bls_value *value)
+{
+	return apply_target(bls, value, CONFIG_ENTRY_LINUX);
+}
+
+
+static bool
+apply_efi(struct bls_parser *bls, const struct bls_value *value)
+{
+	return apply_target(bls, value, CONFIG_ENTRY_EFI);
+}
+
+
+/* In an efi entry too: the kind is known at the end (config_check_entry_kind()). */
+static bool
+apply_initrd(struct bls_parser *bls, const struct bls_value *value)
+{
+	struct config_parser *parser = bls->parser;
+	if (!config_check_room(parser, value->column, parser->entry.initrd_count,
+			CONFIG_MAX_INITRDS, "initrd", bls->source->id))
+		return false;
+	char *path = make_path(bls, "initrd", value);
+	return path != NULL && config_add_initrd(parser, path);
+}
+
+
+/* The specification joins repeated options lines; a space keeps their words apart. */
+static bool
+apply_options(struct bls_parser *bls, const struct bls_value *value)
+{
+	struct config_parser *parser = bls->parser;
+	char *commandLine = parser->entry.command_line;
+	size_t length = commandLine != NULL ? strlen(commandLine) + 1 : 0;
+	if (length + value->length >= CONFIG_MAX_COMMAND_LINE) {
+		config_error(parser, value->column, "options are too long (at most %d bytes in all)",
+			CONFIG_MAX_COMMAND_LINE - 1);
+		return false;
+	}
+	char *joined = heap_realloc(commandLine, length + value->length + 1);
+	if (joined == NULL) {
+		parser->out_of_memory = true;
+		return false;
+	}
+	if (length > 0)
+		joined[length - 1] = ' ';
+	memcpy(joined + length, value->text, value->length);
+	joined[length + value->length] = '\0';
+	parser->entry.command_line = joined;
+	return true;
+}
+
+
+/* The specification hides entries for other machines, so this is no error. */
+static bool
+apply_architecture(struct bls_parser *bls, const struct bls_value *value)
+{
+	const char *ours = bls->source->architecture;
+	bool same = strlen(ours) == value->length;
+	for (size_t i = 0; same && i < value->length; i++)
+		same = config_lower(ours[i]) == config_lower(value->text[i]);
+	bls->other_architecture = !same;
+	return true;
+}
+
+
+/*
+ * Device trees are the firmware's to give: the loader passes its own on.
+ * Unified kernel images and their profiles would need a PE loader.
+ */
+static const struct bls_key kKeys[BLS_KEY_COUNT] = {
+	[BLS_KEY_TITLE] = { "title", false, true, apply_title },
+	[BLS_KEY_VERSION] = { "version", false, true, apply_version },
+	[BLS_KEY_MACHINE_ID] = { "machine-id", false, true, apply_machine_id },
+	[BLS_KEY_SORT_KEY] = { "sort-key", false, true, apply_sort_key },
+	[BLS_KEY_LINUX] = { "linux", false, true, apply_linux },
+	[BLS_KEY_EFI] = { "efi", false, true, apply_efi },
+	[BLS_KEY_INITRD] = { "initrd", true, true, apply_initrd },
+	[BLS_KEY_OPTIONS] = { "options", true, true, apply_options },
+	[BLS_KEY_DEVICETREE] = { "devicetree", false, true, NULL },
+	[BLS_KEY_DEVICETREE_OVERLAY] = { "devicetree-overlay", false, true, NULL },
+	[BLS_KEY_ARCHITECTURE] = { "architecture", false, true, apply_architecture },
+	[BLS_KEY_UKI] = { "uki", false, false, NULL },
+	[BLS_KEY_UKI_URL] = { "uki-url", false, false, NULL },
+	[BLS_KEY_PROFILE] = { "profile", false, false, NULL },
+};
+
+
+/* Keys are matched exactly, as the specification spells them. */
+static const struct bls_key *
+find_key(const char *name, size_t length, enum bls_key_id *_id)
+{
+	for (int i = 0; i < BLS_KEY_COUNT; i++) {
+		if (strlen(kKeys[i].name) == length && memcmp(kKeys[i].name, name, length) == 0) {
+			*_id = (enum bls_key_id)i;
+			return &kKeys[i];
+		}
+	}
+	return NULL;
+}
+
+
+/* "<key> <value>": the key, blanks, and the rest of the line as its value. */
+static void
+parse_line(void *context, const char *text, size_t length)
+{
+	struct bls_parser *bls = context;
+	struct config_parser *parser = bls->parser;
+	size_t keyStart = 0;
+	while (keyStart < length && is_blank(text[keyStart]))
+		keyStart++;
+	if (keyStart == length || text[keyStart] == '#')
+		return;
+	if (!config_check_line(parser, text, length))
+		return;
+
+	size_t keyEnd = keyStart;
+	while (keyEnd < length && !is_blank(text[keyEnd]))
+		keyEnd++;
+	size_t valueStart = keyEnd;
+	while (valueStart < length && is_blank(text[valueStart]))
+		valueStart++;
+	size_t valueEnd = length;
+	while (valueEnd > valueStart && is_blank(text[valueEnd - 1]))
+		valueEnd--;
+
+	enum bls_key_id id;
+	const struct bls_key *key = find_key(text + keyStart, keyEnd - keyStart, &id);
+	/* the specification expects new keys to appear: one unknown here is no error */
+	if (key == NULL)
+		return;
+	uint32_t column = config_column(text, keyStart);
+	if (!key->supported) {
+		config_error(parser, column, "%s is not supported by this loader", key->name);
+		return;
+	}
+	if (valueStart == valueEnd) {
+		config_error(parser, column, "%s needs a value", key->name);
+		return;
+	}
+	if (!key->repeatable && bls->key_lines[id] != 0) {
+		config_error(parser, column, "%s is already set on line %u", key->name,
+			bls->key_lines[id]);
+		return;
+	}
+	struct bls_value value = { text + valueStart, valueEnd - valueStart,
+		config_column(text, valueStart) };
+	if ((key->apply == NULL || key->apply(bls, &value)) && bls->key_lines[id] == 0)
+		bls->key_lines[id] = parser->line_number;
+}
+
+
+/* The entry's identity, before its lines: what the diagnostics and the sorting need. */
+static status_t
+start_entry(struct bls_parser *bls)
+{
+	struct config_parser *parser = bls->parser;
+	const struct config_bls_source *source = bls->source;
+	size_t idLength = strlen(source->id);
+	/* it may become the title, which must be printable */
+	if (idLength == 0 || !config_is_printable(source->id, idLength)) {
+		config_error_at(parser, 0, 0, "entry file name is not printable UTF-8");
+		return B_BAD_DATA;
+	}
+	struct config_bls_entry *entry = heap_calloc(1, sizeof(*entry));
+	if (entry == NULL)
+		return B_NO_MEMORY;
+	parser->entry.bls = entry;
+	entry->id = config_copy_string(parser, source->id, idLength);
+	entry->file_name = config_copy_string(parser, source->file_name,
+		strlen(source->file_name));
+	return parser->out_of_memory ? B_NO_MEMORY : B_OK;
+}
+
+
+/* Without a title, the menu shows the file's name, cut to a title's length. */
+static char *
+fallback_title(struct config_parser *parser, const char *id)
+{
+	size_t length = strlen(id);
+	if (length > CONFIG_MAX_TITLE_LENGTH) {
+		length = CONFIG_MAX_TITLE_LENGTH;
+		while (length > 0 && ((unsigned char)id[length] & 0xc0) == 0x80)
+			length--;
+	}
+	return config_copy_string(parser, id, length);
+}
+
+
+/* Complete the entry once all its lines are read; B_OK when it may be added. */
+static status_t
+finish_entry(struct bls_parser *bls)
+{
+	struct config_parser *parser = bls->parser;
+	struct config_entry *entry = &parser->entry;
+	struct config_excerpt excerpt;
+	const char *id = bls->source->id;
+	if (parser->out_of_memory)
+		return B_NO_MEMORY;
+	if (bls->other_architecture)
+		return B_ENTRY_NOT_FOUND;
+	if (entry->kernel_path == NULL) {
+		config_error_at(parser, 0, 0, "entry \"%s\" has no linux or efi",
+			config_excerpt(&excerpt, id, strlen(id)));
+		return B_BAD_DATA;
+	}
+	parser->key_lines[CONFIG_KEY_INITRD] = bls->key_lines[BLS_KEY_INITRD];
+	config_check_entry_kind(parser);
+	if (entry->title == NULL)
+		entry->title = fallback_title(parser, id);
+	if (entry->command_line == NULL)
+		entry->command_line = config_copy_string(parser, "", 0);
+	return parser->out_of_memory ? B_NO_MEMORY : B_OK;
+}
+
+
+/* Move the entry into the configuration, in place of the fallback entry if there is one. */
+static status_t
+add_entry(struct config_parser *parser)
+{
+	struct boot_config *config = parser->config;
+	struct config_excerpt excerpt;
+	const char *id = parser->entry.bls->id;
+	uint32_t count = config->fallback_entry ? 0 : config->entry_count;
+	if (count == CONFIG_MAX_ENTRIES) {
+		config_error_at(parser, 0, 0, "too many entries (at most %d); entry \"%s\" is ignored",
+			CONFIG_MAX_ENTRIES, config_excerpt(&excerpt, id, strlen(id)));
+		return B_BAD_DATA;
+	}
+	if (config->fallback_entry) {
+		config_free_entry(&config->entries[0]);
+		config->fallback_entry = false;
+	}
+	config->entries[count] = parser->entry;
+	config->entry_count = count + 1;
+	memset(&parser->entry, 0, sizeof(parser->entry));
+	return B_OK;
+}
+
+
+/* Take back the diagnostics from first on: the file changed nothing after all. */
+static void
+forget_diagnostics(struct boot_config *config, uint32_t first, uint32_t dropped)
+{
+	for (uint32_t i = first; i < config->diagnostic_count; i++)
+		heap_free(config->diagnostics[i].file_name);
+	memset(&config->diagnostics[first], 0,
+		(config->diagnostic_count - first) * sizeof(config->diagnostics[0]));
+	config->diagnostic_count = first;
+	config->diagnostics_dropped = dropped;
+}
+
+
+status_t
+config_add_bls_entry(struct boot_config *config, const struct config_bls_source *source,
+	const char *text, size_t length)
+{
+	struct config_parser *parser = heap_alloc(sizeof(*parser));
+	if (parser == NULL)
+		return B_NO_MEMORY;
+	memset(parser, 0, offsetof(struct config_parser, buffer));
+	parser->config = config;
+	parser->file_name = source->file_name;
+	uint32_t firstDiagnostic = config->diagnostic_count;
+	uint32_t dropped = config->diagnostics_dropped;
+
+	struct bls_parser bls;
+	memset(&bls, 0, sizeof(bls));
+	bls.parser = parser;
+	bls.source = source;
+	status_t status = start_entry(&bls);
+	if (status == B_OK) {
+		config_read_lines(parser, text, length, parse_line, &bls);
+		status = finish_entry(&bls);
+	}
+	if (status == B_OK)
+		status = add_entry(parser);
+
+	/* A hidden entry's complaints would show on every other machine's menu. */
+	if (status == B_NO_MEMORY || status == B_ENTRY_NOT_FOUND)
+		forget_diagnostics(config, firstDiagnostic, dropped);
+	else
+		config_sort_diagnostics(config, firstDiagnostic);
+	config_free_entry(&parser->entry);
+	heap_free(parser);
+	return status;
+}
