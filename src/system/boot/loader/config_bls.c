@@ -473,3 +473,107 @@ config_add_bls_entry(struct boot_config *config, const struct config_bls_source 
 	heap_free(parser);
 	return status;
 }
+
+
+/* --- the order of the menu ----------------------------------------------- */
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+
+/*
+ * Boot counting names a file "<name>+<tries left>[-<tries done>].conf"; with
+ * no tries left the entry is bad, and the specification sorts it last.
+ */
+static bool
+is_bad_entry(const char *id)
+{
+	const char *counter = strrchr(id, '+');
+	if (counter == NULL || !is_digit(counter[1]))
+		return false;
+	bool noneLeft = true;
+	const char *next = counter + 1;
+	for (; is_digit(*next); next++)
+		noneLeft &= *next == '0';
+	if (*next == '-' && is_digit(next[1])) {
+		for (next++; is_digit(*next); next++)
+			;
+	}
+	return *next == '\0' && noneLeft;
+}
+
+
+/* The specification's "alphanumerical order": bytes, and nothing before anything. */
+static int
+compare_text(const char *a, const char *b)
+{
+	bool aEmpty = a == NULL || a[0] == '\0';
+	bool bEmpty = b == NULL || b[0] == '\0';
+	if (aEmpty || bEmpty)
+		return aEmpty == bEmpty ? 0 : aEmpty ? -1 : 1;
+	int result = strcmp(a, b);
+	return result < 0 ? -1 : result > 0 ? 1 : 0;
+}
+
+
+/*
+ * The specification's "Sorting", for a menu with the best entry on top:
+ * bad entries last; entries with a sort-key before those without, among
+ * themselves by sort-key and machine-id, A to Z, then by version, newest
+ * first; last, and for all that is left equal, by the file name without
+ * ".conf" (the id), again newest version first. An entry without a version
+ * counts as version "", older than any.
+ */
+static int
+compare_entries(const struct config_bls_entry *a, const struct config_bls_entry *b)
+{
+	bool aBad = is_bad_entry(a->id);
+	bool bBad = is_bad_entry(b->id);
+	if (aBad != bBad)
+		return aBad ? 1 : -1;
+	bool aKeyed = a->sort_key != NULL;
+	bool bKeyed = b->sort_key != NULL;
+	if (aKeyed != bKeyed)
+		return aKeyed ? -1 : 1;
+	if (aKeyed) {
+		int result = compare_text(a->sort_key, b->sort_key);
+		if (result == 0)
+			result = compare_text(a->machine_id, b->machine_id);
+		if (result == 0) {
+			result = -config_compare_versions(a->version != NULL ? a->version : "",
+				b->version != NULL ? b->version : "");
+		}
+		if (result != 0)
+			return result;
+	}
+	return -config_compare_versions(a->id, b->id);
+}
+
+
+/*
+ * A stable insertion sort of the Type #1 entries in the places they have,
+ * so that entries of the configuration file stay where they are, and equal
+ * entries (one id on two volumes) in the order they were found.
+ */
+void
+config_sort_bls_entries(struct boot_config *config)
+{
+	uint32_t places[CONFIG_MAX_ENTRIES];
+	uint32_t count = 0;
+	for (uint32_t i = 0; i < config->entry_count; i++) {
+		if (config->entries[i].bls != NULL)
+			places[count++] = i;
+	}
+	for (uint32_t i = 1; i < count; i++) {
+		struct config_entry moving = config->entries[places[i]];
+		uint32_t j = i;
+		while (j > 0 && compare_entries(config->entries[places[j - 1]].bls, moving.bls) > 0) {
+			config->entries[places[j]] = config->entries[places[j - 1]];
+			j--;
+		}
+		config->entries[places[j]] = moving;
+	}
+}
