@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the configuration parser (config.c and its lexer
- * and keys).
+ * and keys) and for Boot Loader Specification entry files (config_bls.c,
+ * config_version.c).
  *
  * Every input is parsed; the target aborts when a promise of
  * headers/boot/config.h is broken: a field out of its range, a string that
@@ -9,8 +10,13 @@
  * in line order, two parses that differ, or a leak. What was parsed is then
  * written back in the file format and parsed again, which must give the
  * same settings and entries: whatever the parser keeps, it can also read.
- * Last, the parse runs once more with one allocation failing (which one
+ * Then the parse runs once more with one allocation failing (which one
  * follows from the input), and must fail cleanly with B_NO_MEMORY.
+ *
+ * The same input is also an entry file, added to config_default(), with the
+ * same kind of checks and a failing allocation; added twice under two ids,
+ * it must sort by them. Its first line and the rest, last, are two versions
+ * that must compare the same way in both directions.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,6 +30,11 @@
 
 
 #define FILE_NAME	"(disk0p1)/boot/loader.cfg"
+#define BLS_DIRECTORY	"(disk0p1)/loader/entries/"
+#define BLS_VOLUME		"(disk0p2)/"
+/* one id newer than the other, whatever the file says */
+#define BLS_ID			"fuzz-1.0"
+#define BLS_OLDER_ID	"fuzz-1.0~rc1"
 
 struct writer {
 	char	*data;
@@ -94,6 +105,63 @@ check_path(const char *path)
 }
 
 
+/* What every entry promises, wherever it comes from. */
+static void
+check_entry(const struct config_entry *entry)
+{
+	check(entry->title != NULL && entry->title[0] != '\0', "an entry has no title");
+	check(strlen(entry->title) <= CONFIG_MAX_TITLE_LENGTH, "a title is too long");
+	check(is_printable(entry->title, false), "a title is not printable");
+	check_path(entry->kernel_path);
+	check(entry->command_line != NULL
+		&& strlen(entry->command_line) < CONFIG_MAX_COMMAND_LINE,
+		"bad kernel command line");
+	check(is_printable(entry->command_line, true), "command line with control characters");
+	check((entry->options & ~BOOT_OPTION_ALL) == 0, "unknown option flags");
+	check(entry->module_count <= CONFIG_MAX_MODULES, "too many modules");
+	check(entry->initrd_count <= CONFIG_MAX_INITRDS, "too many initrds");
+	check(entry->kind == CONFIG_ENTRY_KERNEL || entry->kind == CONFIG_ENTRY_LINUX
+		|| entry->kind == CONFIG_ENTRY_EFI, "unknown entry kind");
+	check(entry->kind == CONFIG_ENTRY_KERNEL
+		|| (entry->module_count == 0 && entry->options == 0),
+		"modules or options outside a kernel entry");
+	check(entry->kind == CONFIG_ENTRY_LINUX || entry->initrd_count == 0,
+		"initrds outside a linux entry");
+	check(entry->initrd_count == 0 || entry->initrds != NULL, "initrds without their list");
+	for (uint32_t r = 0; r < entry->initrd_count; r++)
+		check_path(entry->initrds[r]);
+	for (uint32_t m = 0; m < entry->module_count; m++) {
+		check_path(entry->modules[m].path);
+		check(entry->modules[m].command_line != NULL
+			&& strlen(entry->modules[m].command_line) < CONFIG_MAX_COMMAND_LINE
+			&& is_printable(entry->modules[m].command_line, true),
+			"bad module command line");
+	}
+}
+
+
+/* A diagnostic's own promises; fileName is what it must be formatted with. */
+static void
+check_diagnostic(const struct boot_config *config, uint32_t index, const char *fileName,
+	uint32_t lineCount)
+{
+	const struct config_diagnostic *diagnostic = &config->diagnostics[index];
+	check(diagnostic->line <= lineCount + 1, "diagnostic line out of range");
+	check(memchr(diagnostic->message, '\0', sizeof(diagnostic->message)) != NULL
+		&& diagnostic->message[0] != '\0', "empty or unterminated message");
+	check(is_printable(diagnostic->message, false), "message not printable");
+
+	char line[CONFIG_MESSAGE_SIZE + 128];
+	size_t length = config_format_diagnostic(config, index, line, sizeof(line));
+	size_t nameLength = strlen(fileName);
+	check(length == strlen(line) && strncmp(line, fileName, nameLength) == 0
+		&& line[nameLength] == ':', "formatted diagnostic");
+	char small[8];
+	check(config_format_diagnostic(config, index, small, sizeof(small)) == length,
+		"formatted length depends on the buffer");
+}
+
+
 static void
 check_config(const struct boot_config *config, uint32_t lineCount)
 {
@@ -123,36 +191,11 @@ check_config(const struct boot_config *config, uint32_t lineCount)
 	check(config_default_entry(config) < config->entry_count, "default entry out of range");
 	for (uint32_t i = 0; i < config->entry_count; i++) {
 		const struct config_entry *entry = &config->entries[i];
-		check(entry->title != NULL && entry->title[0] != '\0', "an entry has no title");
-		check(strlen(entry->title) <= CONFIG_MAX_TITLE_LENGTH, "a title is too long");
-		check(is_printable(entry->title, false), "a title is not printable");
-		check_path(entry->kernel_path);
-		check(entry->command_line != NULL
-			&& strlen(entry->command_line) < CONFIG_MAX_COMMAND_LINE,
-			"bad kernel command line");
-		check(is_printable(entry->command_line, true), "command line with control characters");
-		check((entry->options & ~BOOT_OPTION_ALL) == 0, "unknown option flags");
-		check(entry->module_count <= CONFIG_MAX_MODULES, "too many modules");
-		check(entry->initrd_count <= CONFIG_MAX_INITRDS, "too many initrds");
-		check(entry->kind == CONFIG_ENTRY_KERNEL || entry->kind == CONFIG_ENTRY_LINUX
-			|| entry->kind == CONFIG_ENTRY_EFI, "unknown entry kind");
-		check(entry->kind == CONFIG_ENTRY_KERNEL
-			|| (entry->module_count == 0 && entry->options == 0),
-			"modules or options outside a kernel entry");
-		check(entry->kind == CONFIG_ENTRY_LINUX || entry->initrd_count == 0,
-			"initrds outside a linux entry");
-		for (uint32_t r = 0; r < entry->initrd_count; r++)
-			check_path(entry->initrds[r]);
+		check_entry(entry);
+		check(entry->bls == NULL, "an entry of the file has Type #1 fields");
 		check(config->fallback_entry ? entry->line == 0 : entry->line >= 1
 			&& entry->line <= lineCount, "entry line out of range");
 		check(i == 0 || entry->line > config->entries[i - 1].line, "entries out of order");
-		for (uint32_t m = 0; m < entry->module_count; m++) {
-			check_path(entry->modules[m].path);
-			check(entry->modules[m].command_line != NULL
-				&& strlen(entry->modules[m].command_line) < CONFIG_MAX_COMMAND_LINE
-				&& is_printable(entry->modules[m].command_line, true),
-				"bad module command line");
-		}
 	}
 	if (config->fallback_entry) {
 		check(config->entry_count == 1 && strcmp(config->entries[0].title, "Default") == 0,
@@ -164,21 +207,11 @@ check_config(const struct boot_config *config, uint32_t lineCount)
 		"diagnostics dropped before the list was full");
 	for (uint32_t i = 0; i < config->diagnostic_count; i++) {
 		const struct config_diagnostic *diagnostic = &config->diagnostics[i];
-		check(diagnostic->line >= 1 && diagnostic->line <= lineCount + 1,
-			"diagnostic line out of range");
+		check(diagnostic->line >= 1, "diagnostic of the whole configuration file");
+		check(diagnostic->file_name == NULL, "diagnostic of another file");
 		check(i == 0 || diagnostic->line >= config->diagnostics[i - 1].line,
 			"diagnostics out of order");
-		check(memchr(diagnostic->message, '\0', sizeof(diagnostic->message)) != NULL
-			&& diagnostic->message[0] != '\0', "empty or unterminated message");
-		check(is_printable(diagnostic->message, false), "message not printable");
-
-		char line[CONFIG_MESSAGE_SIZE + 64];
-		size_t length = config_format_diagnostic(config, i, line, sizeof(line));
-		check(length == strlen(line) && strncmp(line, FILE_NAME ":", strlen(FILE_NAME) + 1) == 0,
-			"formatted diagnostic");
-		char small[8];
-		check(config_format_diagnostic(config, i, small, sizeof(small)) == length,
-			"formatted length depends on the buffer");
+		check_diagnostic(config, i, FILE_NAME, lineCount);
 	}
 }
 
@@ -385,6 +418,162 @@ default_resolves(const struct boot_config *config)
 }
 
 
+/* --- entry files -------------------------------------------------------------- */
+
+static status_t
+add_bls(struct boot_config *config, const char *id, const char *text, size_t size)
+{
+	char fileName[64];
+	snprintf(fileName, sizeof(fileName), BLS_DIRECTORY "%s.conf", id);
+	struct config_bls_source source = { fileName, "disk0p2", id, "x64" };
+	return config_add_bls_entry(config, &source, text, size);
+}
+
+
+static bool
+is_field(const char *text)
+{
+	return text == NULL || (text[0] != '\0' && is_printable(text, false));
+}
+
+
+/* config_default() with the input added as an entry file, which gave status. */
+static void
+check_bls(const struct boot_config *config, status_t status, uint32_t lineCount)
+{
+	check(status == B_OK || status == B_ENTRY_NOT_FOUND || status == B_BAD_DATA,
+		"unexpected status of an entry file");
+	check(config->entry_count == 1 && config->fallback_entry == (status != B_OK),
+		"an entry file's entry not added or added wrongly");
+	const struct config_entry *entry = &config->entries[0];
+	check_entry(entry);
+	if (status == B_OK) {
+		check(entry->line == 0, "an entry file's entry has a line");
+		check(entry->kind == CONFIG_ENTRY_LINUX || entry->kind == CONFIG_ENTRY_EFI,
+			"an entry file's entry starts a kernel");
+		size_t prefix = strlen(BLS_VOLUME);
+		check(strncmp(entry->kernel_path, BLS_VOLUME, prefix) == 0,
+			"an entry file's path off its volume");
+		for (uint32_t r = 0; r < entry->initrd_count; r++) {
+			check(strncmp(entry->initrds[r], BLS_VOLUME, prefix) == 0,
+				"an entry file's initrd off its volume");
+		}
+		const struct config_bls_entry *bls = entry->bls;
+		check(bls != NULL && strcmp(bls->id, BLS_ID) == 0
+			&& strcmp(bls->file_name, BLS_DIRECTORY BLS_ID ".conf") == 0,
+			"an entry file's entry does not know its file");
+		check(is_field(bls->sort_key) && is_field(bls->machine_id) && is_field(bls->version),
+			"an entry file's sort fields are empty or not printable");
+		check(strcmp(config_entry_id(entry), BLS_ID) == 0
+			&& config_find_entry_id(config, BLS_ID ".conf") == 0, "entry id");
+	} else
+		check(entry->bls == NULL, "the fallback entry has Type #1 fields");
+	if (status == B_ENTRY_NOT_FOUND) {
+		check(config->diagnostic_count == 0 && config->diagnostics_dropped == 0,
+			"a hidden entry has diagnostics");
+	}
+	if (status == B_BAD_DATA) {
+		check(config->diagnostic_count + config->diagnostics_dropped > 0,
+			"an entry file left out without a word");
+	}
+	check(config->diagnostics_dropped == 0
+		|| config->diagnostic_count == CONFIG_MAX_DIAGNOSTICS,
+		"diagnostics dropped before the list was full");
+	for (uint32_t i = 0; i < config->diagnostic_count; i++) {
+		const struct config_diagnostic *diagnostic = &config->diagnostics[i];
+		check(diagnostic->file_name != NULL
+			&& strcmp(diagnostic->file_name, BLS_DIRECTORY BLS_ID ".conf") == 0,
+			"an entry file's diagnostic names another file");
+		check(i == 0 || diagnostic->line >= config->diagnostics[i - 1].line,
+			"an entry file's diagnostics out of order");
+		check_diagnostic(config, i, BLS_DIRECTORY BLS_ID ".conf", lineCount);
+	}
+}
+
+
+static int
+sign(int value)
+{
+	return value < 0 ? -1 : value > 0 ? 1 : 0;
+}
+
+
+/*
+ * The input as an entry file: its checks, the same file under an older id
+ * sorting after it, and one failing allocation, which fails the whole call
+ * or drops one diagnostic.
+ */
+static void
+fuzz_bls(const char *text, size_t size, uint32_t lineCount, uint32_t hash)
+{
+	counted_heap_fail_at(0);
+	struct boot_config *config = config_default();
+	check(config != NULL, "config_default failed");
+	long live = counted_heap_live();
+	counted_heap_fail_at(0);
+	status_t status = add_bls(config, BLS_ID, text, size);
+	long allocations = counted_heap_allocations();
+	check_bls(config, status, lineCount);
+	uint32_t reported = config->diagnostic_count + config->diagnostics_dropped;
+
+	if (status == B_OK) {
+		check(add_bls(config, BLS_OLDER_ID, text, size) == B_OK, "the same file, another result");
+		config_sort_bls_entries(config);
+		check(config->entry_count == 2 && strcmp(config->entries[0].bls->id, BLS_ID) == 0
+			&& strcmp(config->entries[1].bls->id, BLS_OLDER_ID) == 0,
+			"an entry file sorted after its older self");
+	}
+	config_free(config);
+
+	config = config_default();
+	check(config != NULL, "config_default failed");
+	counted_heap_fail_at((long)(hash % (uint32_t)allocations) + 1);
+	status_t failed = add_bls(config, BLS_ID, text, size);
+	counted_heap_fail_at(0);
+	if (failed == B_NO_MEMORY) {
+		check(config->fallback_entry && config->diagnostic_count == 0
+			&& config->diagnostics_dropped == 0 && counted_heap_live() == live,
+			"an entry file out of memory changed the configuration");
+	} else {
+		/* the copy of a diagnostic's file name failed: that one is dropped */
+		check(failed == status, "a failed allocation changed an entry file's result");
+		if (status == B_ENTRY_NOT_FOUND) {
+			check(config->diagnostic_count == 0 && config->diagnostics_dropped == 0,
+				"a hidden entry has diagnostics");
+		} else {
+			check(config->diagnostics_dropped > 0
+				&& config->diagnostic_count + config->diagnostics_dropped == reported,
+				"a failed allocation neither failed an entry file nor dropped a diagnostic");
+		}
+	}
+	config_free(config);
+	check(counted_heap_live() == 0, "an entry file leaked heap blocks");
+}
+
+
+/* The first line and the rest as versions: one order, either way round. */
+static void
+fuzz_versions(const char *text, size_t size)
+{
+	char *copy = malloc(size + 1);
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, size);
+	copy[size] = '\0';
+	char *newline = strchr(copy, '\n');
+	const char *second = "";
+	if (newline != NULL) {
+		*newline = '\0';
+		second = newline + 1;
+	}
+	check(config_compare_versions(copy, copy) == 0
+		&& config_compare_versions(second, second) == 0, "a version differs from itself");
+	check(sign(config_compare_versions(copy, second))
+		== -sign(config_compare_versions(second, copy)), "versions compare both ways");
+	free(copy);
+}
+
+
 /* --- the target ------------------------------------------------------------ */
 
 int
@@ -446,5 +635,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"a failed allocation did not fail the parse");
 	counted_heap_fail_at(0);
 	check(counted_heap_live() == 0, "leaked heap blocks after a failed allocation");
+
+	fuzz_bls(text, size, lineCount, hash);
+	fuzz_versions(text, size);
 	return 0;
 }
