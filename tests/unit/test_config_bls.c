@@ -153,14 +153,15 @@ TEST(config_bls_options_joined)
 	test_release(config);
 
 	/* all of them together must fit a command line; the one that does not is left out */
-	char *text = malloc(2 * CONFIG_MAX_COMMAND_LINE + 64);
-	char *half = malloc(CONFIG_MAX_COMMAND_LINE / 2);
-	memset(half, 'o', CONFIG_MAX_COMMAND_LINE / 2 - 1);
-	half[CONFIG_MAX_COMMAND_LINE / 2 - 1] = '\0';
-	sprintf(text, "linux /v\noptions %s\noptions %s\noptions x\noptions y\n", half, half);
+	char *text = malloc(3 * CONFIG_MAX_COMMAND_LINE);
+	char *half = malloc(CONFIG_MAX_COMMAND_LINE / 2 + 1);
+	memset(half, 'o', CONFIG_MAX_COMMAND_LINE / 2);
+	half[CONFIG_MAX_COMMAND_LINE / 2] = '\0';
+	/* 1023 + 1 + 1024 bytes leave no room for the NUL; 1023 + 1 + 1023 fill it */
+	sprintf(text, "linux /v\noptions %s\noptions %s\noptions %s\noptions x\n", half + 1,
+		half, half + 1);
 	config = test_bls_entry("a", text);
-	/* 1023 + 1 + 1023 = 2047 bytes fill it: "x" is one too many */
-	CHECK_DIAGNOSTICS(config, DIR "a.conf:4: options are too long (at most 2047 bytes in all)",
+	CHECK_DIAGNOSTICS(config, DIR "a.conf:3: options are too long (at most 2047 bytes in all)",
 		DIR "a.conf:5: options are too long (at most 2047 bytes in all)");
 	CHECK_EQ(strlen(config->entries[0].command_line), CONFIG_MAX_COMMAND_LINE - 1);
 	CHECK_EQ(config->diagnostics[0].column, 9);
