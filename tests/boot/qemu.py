@@ -32,14 +32,15 @@ class Boot:
 
 
 def port_environment(port=ports.X86_64, memory=None, machine=None, cpu=None,
-        disk_interface=None, firmware=None, first_disk=None):
+        disk_interface=None, firmware=None, first_disk=None, variables=None):
     """run-qemu's environment for a port: QEMU_PORT, and QEMU_MEMORY,
     QEMU_MACHINE, QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE (a name from
-    the port's firmwares) and QEMU_FIRST_DISK where given."""
+    the port's firmwares), QEMU_FIRST_DISK and QEMU_VARIABLES (a variable
+    store the firmware writes in place) where given."""
     env = dict(os.environ, QEMU_PORT=port.name)
     for name, value in (("QEMU_MEMORY", memory), ("QEMU_MACHINE", machine),
             ("QEMU_CPU", cpu), ("QEMU_DISK_INTERFACE", disk_interface),
-            ("QEMU_FIRMWARE", firmware)):
+            ("QEMU_FIRMWARE", firmware), ("QEMU_VARIABLES", variables)):
         if value:
             env[name] = value
     if first_disk:
@@ -49,14 +50,15 @@ def port_environment(port=ports.X86_64, memory=None, machine=None, cpu=None,
 
 def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
         first_disk=None, machine=None, disk_interface=None, firmware=None,
-        port=ports.X86_64, cpu=None):
+        port=ports.X86_64, cpu=None, variables=None):
     """Boot image on port; stop at QEMU's exit, at timeout, or once the
     regular expression until appears in the serial log. machine, cpu,
-    disk_interface and firmware are run-qemu's QEMU_MACHINE, QEMU_CPU,
-    QEMU_DISK_INTERFACE and QEMU_FIRMWARE."""
+    disk_interface, firmware and variables are run-qemu's QEMU_MACHINE,
+    QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE and QEMU_VARIABLES."""
     if os.path.exists(log_path):
         os.unlink(log_path)
-    env = port_environment(port, memory, machine, cpu, disk_interface, firmware, first_disk)
+    env = port_environment(port, memory, machine, cpu, disk_interface, firmware, first_disk,
+        variables)
     env.update(QEMU_SERIAL=f"file:{log_path}", RUN_DIR=os.path.dirname(log_path))
     process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *extra],
         env=env, stdin=subprocess.DEVNULL, start_new_session=True)

@@ -78,9 +78,10 @@ class SerialConsole:
     """run-qemu on an image with the serial line here; use as a context
     manager so that QEMU always ends and the transcripts are kept as
     generated/test-logs/<name>.serial.raw (bytes as sent) and
-    <name>.serial.log (plain_text())."""
+    <name>.serial.log (plain_text()). variables: a variable store file the
+    firmware writes in place (run-qemu's QEMU_VARIABLES)."""
 
-    def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64):
+    def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64, variables=None):
         self.name = name
         self.port = port
         self.run_dir = tempfile.mkdtemp(prefix="serial-console-")
@@ -106,6 +107,8 @@ class SerialConsole:
             arguments += ["-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         env = dict(os.environ, QEMU_PORT=port.name, QEMU_SERIAL=f"pipe:{base}",
             RUN_DIR=self.run_dir)
+        if variables:
+            env["QEMU_VARIABLES"] = str(variables)
         self.process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *arguments],
             env=env, stdin=subprocess.DEVNULL, start_new_session=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
