@@ -90,7 +90,8 @@ struct config_entry {
 	uint32_t	options;			/* BOOT_OPTION_* */
 	uint32_t	line;				/* of its "entry" line; 0 for the fallback entry */
 	uint32_t	module_count;
-	struct config_module	modules[CONFIG_MAX_MODULES];
+	/* an array of CONFIG_MAX_MODULES once there is one */
+	struct config_module	*modules;
 	uint32_t	initrd_count;
 	/* concatenated in this order; an array of CONFIG_MAX_INITRDS once there is one */
 	char		**initrds;
@@ -164,6 +165,13 @@ int32_t config_find_entry(const struct boot_config *config, const char *title);
  */
 size_t config_format_diagnostic(const struct boot_config *config, uint32_t index,
 	char *buffer, size_t size);
+
+/*
+ * Report a problem with the file fileName as a whole (one the parser could
+ * not see: it cannot be read, it is too large) among the diagnostics.
+ */
+void config_report_file(struct boot_config *config, const char *fileName,
+	const char *format, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Replace an entry's command line (the menu's editor) with a copy of

@@ -5,6 +5,7 @@
  */
 #include <boot/config.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -521,6 +522,16 @@ config_format_diagnostic(const struct boot_config *config, uint32_t index, char 
 			diagnostic->message);
 	}
 	return length > 0 ? (size_t)length : 0;
+}
+
+
+void
+config_report_file(struct boot_config *config, const char *fileName, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	config_diagnose(config, fileName, 0, 0, format, args);
+	va_end(args);
 }
 
 

@@ -57,6 +57,8 @@ free_modules(struct config_entry *entry)
 		heap_free(entry->modules[i].path);
 		heap_free(entry->modules[i].command_line);
 	}
+	heap_free(entry->modules);
+	entry->modules = NULL;
 	entry->module_count = 0;
 }
 
@@ -555,6 +557,14 @@ apply_module(struct config_parser *parser, const struct config_token *values, ui
 		return false;
 	}
 
+	/* Allocated on demand, like the initrds. */
+	if (entry->modules == NULL) {
+		entry->modules = heap_alloc(CONFIG_MAX_MODULES * sizeof(struct config_module));
+		if (entry->modules == NULL) {
+			parser->out_of_memory = true;
+			return false;
+		}
+	}
 	char *path = config_copy_string(parser, values[0].text, values[0].length);
 	char *commandLine = count > 1
 		? config_copy_string(parser, values[1].text, values[1].length)

@@ -95,30 +95,37 @@ config_excerpt(struct config_excerpt *excerpt, const char *text, size_t length)
 
 
 void
-config_add_diagnostic(struct config_parser *parser, uint32_t line, uint32_t column,
+config_diagnose(struct boot_config *config, const char *file, uint32_t line, uint32_t column,
 	const char *format, va_list args)
 {
-	struct boot_config *config = parser->config;
 	if (config->diagnostic_count == CONFIG_MAX_DIAGNOSTICS) {
 		config->diagnostics_dropped++;
 		return;
 	}
 	char *fileName = NULL;
-	if (parser->file_name != NULL) {
+	if (file != NULL) {
 		/* a message without its file would be taken for the configuration file's */
-		size_t length = strlen(parser->file_name);
+		size_t length = strlen(file);
 		fileName = heap_alloc(length + 1);
 		if (fileName == NULL) {
 			config->diagnostics_dropped++;
 			return;
 		}
-		memcpy(fileName, parser->file_name, length + 1);
+		memcpy(fileName, file, length + 1);
 	}
 	struct config_diagnostic *diagnostic = &config->diagnostics[config->diagnostic_count++];
 	diagnostic->line = line;
 	diagnostic->column = column;
 	diagnostic->file_name = fileName;
 	vsnprintf(diagnostic->message, sizeof(diagnostic->message), format, args);
+}
+
+
+void
+config_add_diagnostic(struct config_parser *parser, uint32_t line, uint32_t column,
+	const char *format, va_list args)
+{
+	config_diagnose(parser->config, parser->file_name, line, column, format, args);
 }
 
 

@@ -109,6 +109,9 @@ bool config_lex_line(struct config_parser *parser, const char *text, size_t leng
 bool config_check_line(struct config_parser *parser, const char *text, size_t length);
 bool config_is_printable(const char *text, size_t length);
 uint32_t config_column(const char *text, size_t offset);
+/* A diagnostic about file (NULL: the configuration file) into config. */
+void config_diagnose(struct boot_config *config, const char *file, uint32_t line,
+	uint32_t column, const char *format, va_list args) __attribute__((format(printf, 5, 0)));
 void config_add_diagnostic(struct config_parser *parser, uint32_t line, uint32_t column,
 	const char *format, va_list args) __attribute__((format(printf, 4, 0)));
 void config_error(struct config_parser *parser, uint32_t column, const char *format, ...)
