@@ -30,6 +30,12 @@ uint64_t arch_cpu_cycle_counter(void);
  */
 uint64_t arch_cpu_cycle_counter_frequency(void);
 
+/*
+ * The architecture as the Boot Loader Specification's "architecture" key
+ * and the EFI file names spell it: "x64", "aa64".
+ */
+const char *arch_cpu_bls_name(void);
+
 /* Inside a busy-wait loop: tell the CPU (x86: pause), so that it saves power. */
 void arch_cpu_relax(void);
 

@@ -19,6 +19,9 @@ struct config_entry;
 struct stage2_args;
 struct stage2_module;
 
+/* How the loader names itself to the kernel and the operating system. */
+#define BOOT_LOADER_NAME	"haiku-style boot loader"
+
 /* Room for a one-line message that names the file and the reason. */
 #define BOOT_ERROR_SIZE		320
 

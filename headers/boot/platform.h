@@ -300,6 +300,32 @@ status_t platform_start_image(const struct platform_image *image, char *reason,
 	size_t reasonSize);
 
 
+/* --- the boot loader interface ------------------------------------------- */
+
+/*
+ * Variables the loader and the operating system exchange across boots (EFI:
+ * those under the Boot Loader Interface's vendor GUID, which systemd's
+ * bootctl and systemd-analyze read; docs/boot_loader_interface.md). Names are
+ * ASCII, values UTF-8 text as the loader sees them.
+ *
+ * platform_get_loader_variable: the value, NUL-terminated, into value; with
+ * consume the variable is deleted once read, whatever it held. Errors:
+ * B_ENTRY_NOT_FOUND, B_NOT_SUPPORTED (the port has no such variables),
+ * B_BUFFER_OVERFLOW (longer than size - 1 bytes), B_BAD_DATA (not text).
+ */
+status_t platform_get_loader_variable(const char *name, char *value, size_t size,
+	bool consume);
+
+/*
+ * Set a variable for the operating system of this boot; it does not outlive
+ * the boot. text: value is size bytes of UTF-8, stored in the firmware's
+ * string form, and may hold NULs, each ending one string of a list; else the
+ * bytes as they are. Errors: B_NOT_SUPPORTED, B_NO_MEMORY, B_ERROR.
+ */
+status_t platform_set_loader_variable(const char *name, const void *value, size_t size,
+	bool text);
+
+
 /* --- leaving the loader -------------------------------------------------- */
 
 /*

@@ -37,6 +37,9 @@ void timeline_publish(kernel_args *args);
  */
 void timeline_take_back(const kernel_args *args, uint32_t count);
 
+/* The cycle counter at the first event ever marked; 0 before it. */
+uint64_t timeline_first_cycles(void);
+
 /* Events dropped because there was no room (tests, and the loader log). */
 uint32_t timeline_dropped(void);
 

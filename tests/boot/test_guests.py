@@ -14,9 +14,12 @@ fetched software these tests skip; with it, a missing image is a failure."""
 import glob
 import os
 import re
+import shutil
+import subprocess
 
 import pytest
 
+import efivars
 import ports
 from serial_console import ENTER, SerialConsole
 
@@ -155,6 +158,46 @@ def test_efivar_lines_decode():
     assert utf16_string(variables["LoaderInfo"][1]) == "Haiku loader"
 
 
+def esp_partition_guid(image=IMAGE):
+    """The ESP's unique partition GUID, as sgdisk reads it from the image."""
+    output = subprocess.run(["sgdisk", "-i", "1", os.path.join(TOP, "generated", "images",
+        image)], check=True, capture_output=True, text=True).stdout
+    return re.search(r"^Partition unique GUID: (\S+)$", output, re.M)[1]
+
+
+# The Boot Loader Interface features the loader honours (src/system/boot/
+# loader/bli.c): timeouts, default and one-shot entries, XBOOTLDR, sort-key.
+FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8)
+# Volatile, with boot-service and runtime access: for this boot only.
+VOLATILE = 0x6
+
+
+def check_boot_loader_interface(report, selected, entries):
+    """Asserts the variables a booted Linux reads about its loader: that they
+    say what the loader did (selected: the entry's id, entries: all ids in
+    menu order) and that nothing outlives the boot."""
+    variables = report.efi_variables
+    strings = {name: utf16_string(data) for name, (attributes, data) in variables.items()
+        if name != "LoaderFeatures"}
+    for name, (attributes, _) in variables.items():
+        assert attributes == VOLATILE, (name, hex(attributes))
+    assert strings.get("LoaderInfo") == "haiku-style boot loader", strings
+    assert strings.get("LoaderEntrySelected") == selected, strings
+    assert variables["LoaderEntries"][1].decode("utf-16-le").split("\0")[:-1] == entries
+    assert strings.get("LoaderDevicePartUUID", "").upper() == esp_partition_guid().upper()
+    assert strings.get("LoaderFirmwareType", "").startswith("UEFI 2."), strings
+    assert strings.get("LoaderFirmwareInfo", "").startswith("EDK II "), strings
+    assert int.from_bytes(variables["LoaderFeatures"][1], "little") == FEATURES
+    # Microseconds since the machine started: the loader started first, the
+    # kernel after it, and both within the minutes a TCG boot takes.
+    init = int(strings["LoaderTimeInitUSec"])
+    execute = int(strings["LoaderTimeExecUSec"])
+    assert 0 < init < execute < 10 * 60 * 1000000, (init, execute)
+    # One-shot requests are gone once read.
+    assert "LoaderEntryOneShot" not in variables, strings
+    assert "LoaderConfigTimeoutOneShot" not in variables, strings
+
+
 def check_linux_report(text, cmdline):
     """Asserts that a transcript of the guest kernel's boot, with its /init's
     report, shows that all the entry asked for arrived (cmdline: the entry's
@@ -202,7 +245,63 @@ def test_debian_linux_gets_its_command_line_and_both_initrds(guests_console):
     console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
     # /init powers off: QEMU ends by itself.
     console.wait(timeout=30)
-    check_linux_report(console.text(), dict(config_entry("Debian Linux"))["cmdline"])
+    report = check_linux_report(console.text(), dict(config_entry("Debian Linux"))["cmdline"])
+    check_boot_loader_interface(report, "Debian Linux", MENU_IDS)
+
+
+# The menu's titles in order, for MENU_IDS.
+MENU_TITLES = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel",
+    "Debian GNU/Linux 6.1 (BLS)", "Debian GNU/Linux 5.10 (BLS)", "Echo (BLS)"]
+
+
+def first_menu_titles(text):
+    """The titles of the entries of the first menu drawn in text, in order."""
+    menu = re.search(r"^Boot menu$(.*?)" + HELP_MACHINE[1:], text, re.M | re.S)
+    assert menu, text[-3000:]
+    return [title for _, title in re.findall(r"^[ >] (\d+)\. (.+)$", menu[1], re.M)]
+
+
+@needs_guests
+def test_bls_entries_follow_the_configuration_in_specification_order(guests_console):
+    # tests/boot/bls: Debian's two kernels on the XBOOTLDR partition share a
+    # sort key and machine id, so the newer version comes first; the ESP's
+    # entry has no sort key and comes last; the arm64 entry is hidden. The
+    # ESP's entry starts our echo application with the entry's options.
+    console = guests_console
+    choose(console, "Echo (BLS)")
+    assert first_menu_titles(console.text()) == MENU_TITLES
+    # No entry file has a problem the menu would list.
+    assert not re.search(r"/loader/entries/\S+\.conf:(\d+:)? ", console.text()), \
+        console.text()
+    console.expect(r"^ECHO-APP options: bls  entry$", timeout=60)
+    console.expect(r"^ECHO-APP file: \\EFI\\tools\\echo\.efi$")
+    console.expect(r"^boot: \(disk0p1\)/EFI/tools/echo\.efi returned: EFI_ABORTED")
+
+
+@needs_guests
+def test_a_one_shot_entry_boots_once_without_the_menu(request, tmp_path):
+    # What `bootctl set-oneshot debian-6.1` leaves: LoaderEntryOneShot,
+    # non-volatile, in the firmware's store. guests.cfg waits in the menu for
+    # ever; the request must skip it, boot the Type #1 entry on the XBOOTLDR
+    # partition, and be used up, so that the next boot shows the menu again.
+    store_path = tmp_path / "vars.fd"
+    shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
+    store = efivars.Store.load(store_path)
+    store.set_string(LOADER_GUID, "LoaderEntryOneShot", "debian-6.1")
+    store.save()
+
+    with SerialConsole(IMAGE, request.node.name, variables=store_path) as console:
+        console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+        console.wait(timeout=30)
+        text = console.text()
+    assert "Boot menu" not in text, text[-3000:]
+    report = check_linux_report(text, "console=ttyS0,115200 panic=-1 guest.test=bls quiet")
+    check_boot_loader_interface(report, "debian-6.1", MENU_IDS)
+    assert efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryOneShot") is None
+
+    with SerialConsole(IMAGE, request.node.name + "-again", variables=store_path) as console:
+        console.expect(HELP_MACHINE, timeout=60)
+        assert "GUEST " not in console.text()
 
 
 @needs_guests
@@ -217,6 +316,12 @@ def test_memtest_gets_its_command_line(guests_console):
 
 
 ECHO_RUNS = 20
+
+# The menu's entries by their Boot Loader Interface ids: those of guests.cfg
+# by title, then the Type #1 entries of tests/boot/bls by file name, in the
+# specification's order (the arm64 one is hidden).
+MENU_IDS = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel",
+    "debian-6.1", "debian-5.10", "echo"]
 
 
 @needs_guests

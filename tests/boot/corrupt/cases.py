@@ -794,3 +794,8 @@ foreign("foreign-efi-other-architecture", "an efi entry naming a PE file for 32-
 foreign("foreign-efi-is-directory", "an efi entry naming the /boot directory",
     'timeout = 0\nentry "E" {\n\tefi = /boot\n}\n',
     re.escape(f"cannot load the EFI application: {ESP}: /boot: is a directory"))
+case("foreign-bls-no-kernel", "config",
+    "a Boot Loader Specification entry file on the ESP that names no linux or efi",
+    boot=esp(files={"/loader/entries/broken.conf": b"title Broken\nversion 1.0\n"
+        b"options quiet\n"}),
+    diagnostic='(disk0p1)/loader/entries/broken.conf: entry "broken" has no linux or efi')

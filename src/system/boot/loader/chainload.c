@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/bli.h>
 #include <boot/block_device.h>
 #include <boot/config.h>
 #include <boot/heap.h>
@@ -178,6 +179,7 @@ chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
 		boot_dprintf("boot: starting %s (%zu bytes)%s%s\n", entry->kernel_path, image.size,
 			entry->command_line[0] != '\0' ? " with load options " : "",
 			entry->command_line);
+		bli_publish_start(entry);
 		status = platform_start_image(&image, reason, sizeof(reason));
 		if (status == B_OK)
 			snprintf(error, errorSize, "%s returned: %s", entry->kernel_path, reason);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <boot/boot.h>
 #include <boot/kernel_regions.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
@@ -88,7 +89,7 @@ kernel_args_init(void)
 	gKernelArgs->self = platform_loader_to_kernel(gKernelArgs);
 	gKernelArgs->cpu_count = 1;
 	timeline_publish(gKernelArgs);
-	gKernelArgs->loader_name = kernel_args_strdup("haiku-style boot loader");
+	gKernelArgs->loader_name = kernel_args_strdup(BOOT_LOADER_NAME);
 	if (gKernelArgs->loader_name == 0)
 		return B_NO_MEMORY;
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/bli.h>
+#include <boot/bls.h>
 #include <boot/boot.h>
 #include <boot/config.h>
 #include <boot/handoff.h>
@@ -146,12 +148,36 @@ boot_report_diagnostics(const struct boot_config *config, bool menuShown)
 }
 
 
+/*
+ * The countdown before the selected entry boots, and whether the menu shows:
+ * the configuration's, as the operating system's requests change it.
+ */
+static bool
+boot_plan_menu(const struct boot_config *config, const struct bli_requests *requests,
+	const char *problem, int32_t *_countdown)
+{
+	int32_t countdown = requests->has_timeout ? requests->timeout : config->timeout;
+	/* the operating system asked for this entry, once: no questions */
+	if (requests->one_shot_entry >= 0)
+		countdown = 0;
+	else if (countdown == 0 && config->diagnostic_count + config->diagnostics_dropped > 0)
+		countdown = kProblemCountdown;
+	*_countdown = countdown;
+	return countdown != 0 || problem[0] != '\0' || boot_menu_requested();
+}
+
+
 /* Boot attempts until one starts a kernel; returns when nobody can choose any more. */
 static status_t
-boot_loop(struct stage2_args *args, struct boot_config *config, const char *problem)
+boot_loop(struct stage2_args *args, struct boot_config *config,
+	const struct bli_requests *requests, const char *problem)
 {
 	struct menu menu;
 	menu_init(&menu, config);
+	if (requests->one_shot_entry >= 0)
+		menu.selected = (uint32_t)requests->one_shot_entry;
+	else if (requests->default_entry >= 0)
+		menu.selected = (uint32_t)requests->default_entry;
 	if (problem[0] != '\0')
 		menu_set_status(&menu, "%s", problem);
 	else if (config->fallback_entry && config->file_name[0] != '\0') {
@@ -159,10 +185,8 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 			config->entries[0].title, config->entries[0].kernel_path);
 	}
 
-	int32_t countdown = config->timeout;
-	if (countdown == 0 && config->diagnostic_count + config->diagnostics_dropped > 0)
-		countdown = kProblemCountdown;
-	bool showMenu = countdown != 0 || problem[0] != '\0' || boot_menu_requested();
+	int32_t countdown;
+	bool showMenu = boot_plan_menu(config, requests, problem, &countdown);
 	boot_report_diagnostics(config, showMenu);
 
 	status_t status = B_INTERRUPTED;
@@ -197,6 +221,7 @@ boot_loop(struct stage2_args *args, struct boot_config *config, const char *prob
 		};
 		status = boot_prepare(&request, error, sizeof(error));
 		if (status == B_OK) {
+			bli_publish_start(entry);
 			config_free(config);
 			boot_start_kernel(args);
 		}
@@ -249,10 +274,15 @@ boot_main(struct stage2_args *args)
 		vfs_cleanup();
 		return B_NO_MEMORY;
 	}
+	if (bls_read_entries(config) != B_OK)
+		boot_printf("boot: no memory for more Boot Loader Specification entries\n");
 	boot_apply_port_choices(config, args);
 	boot_apply_output_settings(config);
 
-	status = boot_loop(args, config, problem);
+	struct bli_requests requests;
+	bli_read_requests(config, &requests);
+	bli_publish_menu(config);
+	status = boot_loop(args, config, &requests, problem);
 	config_free(config);
 	vfs_cleanup();
 	return status;

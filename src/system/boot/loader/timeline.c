@@ -17,6 +17,7 @@ _Static_assert(TIMELINE_EARLY_EVENTS <= MAX_BOOT_EVENTS, "early events must fit"
 static boot_event sEarlyEvents[TIMELINE_EARLY_EVENTS];
 static uint32_t sEarlyCount;
 static uint32_t sDropped;
+static uint64_t sFirstCycles;
 
 
 void
@@ -24,6 +25,8 @@ timeline_mark(const char *name, uint64_t detail)
 {
 	/* First, so that the time is that of the call and not of the bookkeeping. */
 	uint64_t cycles = arch_cpu_cycle_counter();
+	if (sFirstCycles == 0)
+		sFirstCycles = cycles;
 
 	boot_event *event;
 	if (gKernelArgs == NULL) {
@@ -45,6 +48,13 @@ timeline_mark(const char *name, uint64_t detail)
 	size_t length = strnlen(name, sizeof(event->name) - 1);
 	memcpy(event->name, name, length);
 	memset(event->name + length, 0, sizeof(event->name) - length);
+}
+
+
+uint64_t
+timeline_first_cycles(void)
+{
+	return sFirstCycles;
 }
 
 
@@ -90,4 +100,5 @@ timeline_reset(void)
 {
 	sEarlyCount = 0;
 	sDropped = 0;
+	sFirstCycles = 0;
 }

@@ -31,6 +31,13 @@ arch_cpu_cycle_counter_frequency(void)
 }
 
 
+const char *
+arch_cpu_bls_name(void)
+{
+	return "aa64";
+}
+
+
 void
 arch_cpu_relax(void)
 {

@@ -35,6 +35,16 @@ void efi_console_freeze(bool frozen);
 bool efi_console_frozen(void);
 void efi_time_init(void);
 
+/*
+ * text.c: length bytes of UTF-8 (NULs included) as UCS-2 from heap_alloc,
+ * *_bytes long; characters UCS-2 cannot hold and malformed bytes become
+ * U+FFFD. NULL when out of memory.
+ */
+CHAR16 *efi_ucs2_from_utf8(const char *text, size_t length, size_t *_bytes);
+
+/* variables.c: LoaderFirmwareInfo and LoaderFirmwareType, from the system table. */
+void efi_publish_firmware_info(void);
+
 /* devices.c: the bytes of a device path before its end node; 0 when malformed. */
 size_t efi_device_path_size(const EFI_DEVICE_PATH *path);
 struct block_device;

@@ -82,30 +82,6 @@ image_file_device_path(const struct platform_image *image)
 }
 
 
-/* The command line as UCS-2, NUL-terminated; characters beyond it become U+FFFD. */
-static CHAR16 *
-image_load_options(const char *commandLine, UINT32 *_size)
-{
-	size_t length = strlen(commandLine);
-	CHAR16 *options = heap_alloc(2 * (length + 1));
-	if (options == NULL)
-		return NULL;
-	size_t units = 0;
-	for (size_t i = 0; i < length;) {
-		uint32_t codePoint;
-		size_t sequence;
-		if (unicode_utf8_decode((const uint8_t *)commandLine + i, length - i, &codePoint,
-				&sequence) != UNICODE_UTF8_VALID || codePoint > 0xffff)
-			codePoint = 0xfffd;
-		options[units++] = (CHAR16)codePoint;
-		i += sequence;
-	}
-	options[units++] = 0;
-	*_size = (UINT32)(2 * units);
-	return options;
-}
-
-
 static const char *
 image_status_name(EFI_STATUS status)
 {
@@ -203,8 +179,9 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 	if (status != B_OK)
 		return status;
 
-	UINT32 optionsSize = 0;
-	CHAR16 *options = image_load_options(image->command_line, &optionsSize);
+	size_t optionsSize = 0;
+	CHAR16 *options = efi_ucs2_from_utf8(image->command_line,
+		strlen(image->command_line) + 1, &optionsSize);
 	if (options == NULL) {
 		snprintf(reason, reasonSize, "no memory for the load options");
 		return B_NO_MEMORY;
@@ -226,7 +203,7 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 	if (status == B_OK && gBootServices->HandleProtocol(handle, &sLoadedImageGuid,
 			(void **)&loaded) == EFI_SUCCESS) {
 		loaded->LoadOptions = options;
-		loaded->LoadOptionsSize = optionsSize;
+		loaded->LoadOptionsSize = (UINT32)optionsSize;
 		image_run(image, handle, reason, reasonSize);
 	} else if (status == B_OK) {
 		gBootServices->UnloadImage(handle);

@@ -128,6 +128,7 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 
 	efi_serial_init();
 	efi_time_init();
+	efi_publish_firmware_info();
 	/* Without this the firmware resets the machine after five minutes. */
 	gBootServices->SetWatchdogTimer(0, 0, 0, NULL);
 

@@ -54,6 +54,9 @@ const struct memory_map_range *host_firmware_map(uint32_t *_count);
 /* The memory map file's name for a KERNEL_MEMORY_* type ("usable", "mmio"). */
 const char *host_memory_type_name(uint32_t type);
 
+/* variables.c: --loader-variable NAME=VALUE; false when malformed or too many. */
+bool host_add_loader_variable(const char *assignment);
+
 /* How the process ends when the menu asks for the machine (machine.c). */
 #define HOST_EXIT_REBOOT			3
 #define HOST_EXIT_POWER_OFF			4

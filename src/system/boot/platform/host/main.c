@@ -4,7 +4,8 @@
  *
  * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH]
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
- *     [--kernel-args-abi newer|older] [[--block-size BYTES] IMAGE]...
+ *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
+ *     [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -22,7 +23,8 @@
  * as plain text with one line per screen line. --kernel-args-abi makes the
  * handed-over kernel_args look like those of a newer loader (a higher
  * version, fields appended) or of a version 1 loader, for the tests of the
- * compatibility rule (docs/kernel_args.md).
+ * compatibility rule (docs/kernel_args.md). Each --loader-variable is a
+ * Boot Loader Interface variable the loader finds set (variables.c).
  */
 #include "host_platform.h"
 
@@ -48,7 +50,8 @@ host_usage(const char *program)
 {
 	fprintf(stderr, "usage: %s [--memory MIB] [--heap KIB] [--kernel PATH]"
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
-		" [--kernel-args-abi newer|older] [[--block-size BYTES] IMAGE]...\n", program);
+		" [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]..."
+		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
 
@@ -111,6 +114,9 @@ host_parse_options(int argc, char **argv)
 			else if (strcmp(abi, "older") == 0)
 				gHostOptions.kernel_args_abi = HOST_ABI_OLDER;
 			else
+				host_usage(argv[0]);
+		} else if (strcmp(option, "--loader-variable") == 0 && hasValue) {
+			if (!host_add_loader_variable(argv[++i]))
 				host_usage(argv[0]);
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
 			size_t size = host_size_option(argv[0], argv[++i], 1);
