@@ -46,4 +46,13 @@ void bli_publish_menu(const struct boot_config *config);
 /* Just before entry starts: its identifier and the time. */
 void bli_publish_start(const struct config_entry *entry);
 
+/*
+ * The menu's "make default" key, as bootctl set-default does it: entry
+ * index becomes LoaderEntryDefault, kept across boots; when it is that
+ * already, the variable goes and loader.cfg's default applies again.
+ * *_isDefault says which. Errors: those of platform_set_loader_variable.
+ */
+status_t bli_toggle_default(const struct boot_config *config, uint32_t index,
+	bool *_isDefault);
+
 #endif

@@ -32,18 +32,21 @@
  *   "Booting \"<title>\" in <n> s (any key stops the countdown)"
  *                                            while the countdown runs, then blank
  *   "Error: <text>"                          why the last boot (or menu action) failed,
+ *   or "Note: <text>"                        what a menu action did (d),
  *                                            on two rows (broken at a space) when
  *                                            longer than one
  *   "<file>:<line>: <text>"                  each configuration diagnostic
  *                                            (config_format_diagnostic()), and
  *   "... and <n> more in the loader log"     when they do not all fit
  *   "Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume"
- *   "m video mode  r reboot  p power off  f firmware setup"
+ *   "m video mode  d default  r reboot  p power off  f firmware setup"
  *                                            (the last item only where supported)
  *
  * Keys: Up/Down/Home/End/PageUp/PageDown and 1-9 select, Enter boots, e
- * edits, o options, v volume, m video mode, r reboot, p power off, f reboot
- * into the firmware's setup. Any key stops the countdown and then does what
+ * edits, o options, v volume, m video mode, d makes the selected entry the
+ * default of later boots or, pressed on that entry again, stops it being
+ * (the Boot Loader Interface's LoaderEntryDefault; the status line says
+ * which), r reboot, p power off, f reboot into the firmware's setup. Any key stops the countdown and then does what
  * it does.
  *
  * Editing (e): the "Command line: ..." line becomes "Command line> <text>",
@@ -87,6 +90,7 @@ struct menu {
 	uint32_t			selected;		/* the selected entry's index */
 	int32_t				video_mode;		/* the menu's choice; -1: as configured */
 	char				status[MENU_STATUS_SIZE];	/* shown as "Error: ..."; "" for none */
+	bool				status_is_note;	/* shown as "Note: ...": news, not a failure */
 };
 
 enum menu_result {

@@ -316,14 +316,19 @@ status_t platform_start_image(const struct platform_image *image, char *reason,
 status_t platform_get_loader_variable(const char *name, char *value, size_t size,
 	bool consume);
 
+/* platform_set_loader_variable's flags */
+#define PLATFORM_VARIABLE_TEXT			0x1	/* UTF-8, stored as the firmware's strings */
+#define PLATFORM_VARIABLE_PERSISTENT	0x2	/* outlives the boot */
+
 /*
- * Set a variable for the operating system of this boot; it does not outlive
- * the boot. text: value is size bytes of UTF-8, stored in the firmware's
- * string form, and may hold NULs, each ending one string of a list; else the
- * bytes as they are. Errors: B_NOT_SUPPORTED, B_NO_MEMORY, B_ERROR.
+ * Set a variable for the operating system: for this boot only, unless
+ * flags has PLATFORM_VARIABLE_PERSISTENT. With PLATFORM_VARIABLE_TEXT, value
+ * is size bytes of UTF-8, stored in the firmware's string form, and may hold
+ * NULs, each ending one string of a list; else the bytes as they are. A size
+ * of 0 deletes the variable. Errors: B_NOT_SUPPORTED, B_NO_MEMORY, B_ERROR.
  */
 status_t platform_set_loader_variable(const char *name, const void *value, size_t size,
-	bool text);
+	uint32_t flags);
 
 
 /* --- leaving the loader -------------------------------------------------- */

@@ -43,7 +43,7 @@ needs_guests = pytest.mark.skipif(bool(MISSING), reason="guest software not fetc
 
 # The Boot Loader Interface's vendor GUID: /init prints its variables.
 LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
-HELP_MACHINE = r"^m video mode  r reboot  p power off  f firmware setup$"
+HELP_MACHINE = r"^m video mode  d default  r reboot  p power off  f firmware setup$"
 # Seconds, under TCG: the kernel reaches "GUEST done" about 7.5 s after QEMU
 # starts when OVMF hands it over directly; memtest86+ draws its screen after
 # about 15 s.
@@ -299,9 +299,21 @@ def test_a_one_shot_entry_boots_once_without_the_menu(request, tmp_path):
     check_boot_loader_interface(report, "debian-6.1", MENU_IDS)
     assert efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryOneShot") is None
 
+    # The next boot shows the menu; there d makes the older kernel the
+    # default of later boots, in the firmware's own store, as bootctl
+    # set-default would.
     with SerialConsole(IMAGE, request.node.name + "-again", variables=store_path) as console:
         console.expect(HELP_MACHINE, timeout=60)
         assert "GUEST " not in console.text()
+        number = MENU_IDS.index("debian-5.10") + 1
+        console.send_keys(str(number))
+        console.expect(rf"^> {number}\. Debian GNU/Linux 5\.10 \(BLS\)$")
+        console.send_keys("d")
+        console.expect(r'^Note: "Debian GNU/Linux 5\.10 \(BLS\)" is the default entry from now on$')
+    default = efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryDefault")
+    assert default is not None and default.string() == "debian-5.10"
+    # non-volatile, boot-service and runtime access, like bootctl's
+    assert default.attributes == 0x7, hex(default.attributes)
 
 
 @needs_guests

@@ -19,7 +19,7 @@ from serial_console import (BACKSPACE, DELETE, DOWN, END, ENTER, ESC, HOME, LEFT
     UP, XTERM_KEYS, SerialConsole)
 
 HELP_KEYS = r"^Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume$"
-HELP_MACHINE = r"^m video mode  r reboot  p power off  f firmware setup$"
+HELP_MACHINE = r"^m video mode  d default  r reboot  p power off  f firmware setup$"
 
 
 every_port = pytest.mark.parametrize("port", ports.ALL, ids=ports.ids)

@@ -84,3 +84,18 @@ def test_requests_that_name_nothing_are_reported_and_ignored(loaders):
     assert 'bli: LoaderConfigTimeoutOneShot ignored: "soon" is no timeout' in loader.text
     # Used or not, a one-shot request is gone.
     assert "host: loader variable LoaderEntryOneShot deleted" in loader.log()
+
+
+def test_d_makes_the_selected_entry_the_default_and_takes_it_back(loaders):
+    loader = loaders("--loader-variable", "LoaderEntryDefault=Haiku with a module", "menu.img")
+    loader.expect(r"^> 2\. Haiku with a module$")
+    # On the default entry already: the choice goes back to the file.
+    loader.send("d")
+    loader.expect(r"^Note: the configuration's default entry applies again$")
+    loader.send("6d")
+    loader.expect(r'^Note: "Safe mode" is the default entry from now on$')
+    loader.send(ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    lines = re.findall(r"^host: persistent loader variable .*$", loader.log(), re.M)
+    assert lines == ["host: persistent loader variable LoaderEntryDefault deleted",
+        'host: persistent loader variable LoaderEntryDefault = "Safe mode"'], lines

@@ -143,7 +143,7 @@ def test_menu_lists_the_entries_and_counts_down(loaders):
     loader.expect(r"^Boot volume: vol0 disk0p1 \(ESP\)$")
     loader.expect(r'^Booting "Haiku" in 5 s \(any key stops the countdown\)$')
     loader.expect(r"^Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume$")
-    loader.expect(r"^m video mode  r reboot  p power off  f firmware setup$")
+    loader.expect(r"^m video mode  d default  r reboot  p power off  f firmware setup$")
     # A second later the countdown line alone is drawn again.
     loader.expect(r'^Booting "Haiku" in 4 s')
     assert "Boot menu" not in loader.text[loader.position:]

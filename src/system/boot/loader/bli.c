@@ -30,6 +30,9 @@ enum {
 /* Room for an entry id (a file name, or a title) and its NUL. */
 #define BLI_VALUE_SIZE		(VFS_NAME_SIZE)
 
+/* LoaderEntryDefault's entry, or -1: what the menu's "d" key toggles. */
+static int32_t sDefaultEntry = -1;
+
 
 /* Microseconds since the cycle counter started: the firmware's reset, on PCs. */
 static uint64_t
@@ -46,7 +49,8 @@ bli_microseconds(uint64_t cycles)
 static void
 bli_set_text(const char *name, const char *value)
 {
-	status_t status = platform_set_loader_variable(name, value, strlen(value) + 1, true);
+	status_t status = platform_set_loader_variable(name, value, strlen(value) + 1,
+		PLATFORM_VARIABLE_TEXT);
 	if (status != B_OK && status != B_NOT_SUPPORTED)
 		boot_dprintf("bli: cannot set %s: %s\n", name, status_string(status));
 }
@@ -131,6 +135,7 @@ bli_read_requests(const struct boot_config *config, struct bli_requests *request
 {
 	requests->one_shot_entry = bli_read_entry(config, "LoaderEntryOneShot", true);
 	requests->default_entry = bli_read_entry(config, "LoaderEntryDefault", false);
+	sDefaultEntry = requests->default_entry;
 	/* both are read, so that the one-shot one is gone whichever applies */
 	int32_t timeout;
 	requests->has_timeout = false;
@@ -193,8 +198,7 @@ bli_publish_menu(const struct boot_config *config)
 	uint8_t bytes[8];
 	for (int i = 0; i < 8; i++)
 		bytes[i] = (uint8_t)(features >> (8 * i));
-	status_t status = platform_set_loader_variable("LoaderFeatures", bytes, sizeof(bytes),
-		false);
+	status_t status = platform_set_loader_variable("LoaderFeatures", bytes, sizeof(bytes), 0);
 	if (status == B_NOT_SUPPORTED)
 		return;
 	bli_publish_boot_partition();
@@ -205,7 +209,8 @@ bli_publish_menu(const struct boot_config *config)
 		boot_printf("bli: no memory for LoaderEntries\n");
 		return;
 	}
-	status = platform_set_loader_variable("LoaderEntries", list, size, true);
+	status = platform_set_loader_variable("LoaderEntries", list, size,
+		PLATFORM_VARIABLE_TEXT);
 	if (status != B_OK)
 		boot_dprintf("bli: cannot set LoaderEntries: %s\n", status_string(status));
 	heap_free(list);
@@ -217,4 +222,19 @@ bli_publish_start(const struct config_entry *entry)
 {
 	bli_set_text("LoaderEntrySelected", config_entry_id(entry));
 	bli_set_time("LoaderTimeExecUSec", arch_cpu_cycle_counter());
+}
+
+
+status_t
+bli_toggle_default(const struct boot_config *config, uint32_t index, bool *_isDefault)
+{
+	bool isDefault = sDefaultEntry != (int32_t)index;
+	const char *id = config_entry_id(&config->entries[index]);
+	status_t status = platform_set_loader_variable("LoaderEntryDefault", id,
+		isDefault ? strlen(id) + 1 : 0, PLATFORM_VARIABLE_TEXT | PLATFORM_VARIABLE_PERSISTENT);
+	if (status != B_OK)
+		return status;
+	sDefaultEntry = isDefault ? (int32_t)index : -1;
+	*_isDefault = isDefault;
+	return B_OK;
 }

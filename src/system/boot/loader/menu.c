@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/bli.h>
 #include <boot/config.h>
 #include <boot/line_editor.h>
 #include <boot/platform.h>
@@ -18,7 +19,7 @@
 #define TITLE				"Boot menu"
 #define HELP_KEYS			"Enter boot  Up/Down/1-9 select  e edit command line  o options" \
 								"  v volume"
-#define HELP_MACHINE		"m video mode  r reboot  p power off"
+#define HELP_MACHINE		"m video mode  d default  r reboot  p power off"
 #define HELP_FIRMWARE		"  f firmware setup"
 #define HELP_EDITING		"Editing: Enter accept  Esc cancel  Left/Right/Home/End move"
 #define HELP_ERASING		"Backspace/Delete erase"
@@ -64,6 +65,7 @@ menu_set_status(struct menu *menu, const char *format, ...)
 	va_start(args, format);
 	vsnprintf(menu->status, sizeof(menu->status), format, args);
 	va_end(args);
+	menu->status_is_note = false;
 }
 
 
@@ -207,7 +209,8 @@ menu_draw_status(const struct menu *menu)
 {
 	char line[MENU_LINE_SIZE] = "";
 	if (menu->status[0] != '\0')
-		snprintf(line, sizeof(line), "Error: %s", menu->status);
+		snprintf(line, sizeof(line), "%s: %s", menu->status_is_note ? "Note" : "Error",
+			menu->status);
 	menu_draw_wrapped(sLayout.status_row, kStatusRows, MENU_STYLE_ERROR, line);
 }
 
@@ -344,6 +347,26 @@ menu_edit(struct menu *menu)
 }
 
 
+/* d: the selected entry becomes the default of later boots, or stops being it. */
+static void
+menu_toggle_default(struct menu *menu)
+{
+	const struct config_entry *entry = &menu->config->entries[menu->selected];
+	bool isDefault;
+	status_t status = bli_toggle_default(menu->config, menu->selected, &isDefault);
+	if (status == B_NOT_SUPPORTED)
+		menu_set_status(menu, "the firmware keeps no default entry for the loader");
+	else if (status != B_OK)
+		menu_set_status(menu, "cannot change the default entry: %s", status_string(status));
+	else if (isDefault)
+		menu_set_status(menu, "\"%s\" is the default entry from now on", entry->title);
+	else
+		menu_set_status(menu, "the configuration's default entry applies again");
+	menu->status_is_note = status == B_OK;
+	menu_draw_status(menu);
+}
+
+
 /* r, p and f: they come back only when the firmware failed. */
 static void
 menu_machine(struct menu *menu, int32_t key)
@@ -452,6 +475,9 @@ menu_run(struct menu *menu, int32_t countdown)
 			case 'm':
 				open = menu_choose_video(menu);
 				redraw = true;
+				break;
+			case 'd':
+				menu_toggle_default(menu);
 				break;
 			case 'r':
 			case 'p':

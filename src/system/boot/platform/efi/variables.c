@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Boot Loader Interface's variables: under systemd's vendor GUID, UCS-2
- * strings with a NUL, volatile when the loader sets them so that none
- * outlives the boot it describes.
+ * strings with a NUL, volatile when the loader describes this boot, so that
+ * none outlives it.
  */
 #include <boot/platform.h>
 
@@ -75,23 +75,29 @@ platform_get_loader_variable(const char *name, char *value, size_t size, bool co
 
 
 status_t
-platform_set_loader_variable(const char *name, const void *value, size_t size, bool text)
+platform_set_loader_variable(const char *name, const void *value, size_t size,
+	uint32_t flags)
 {
 	CHAR16 efiName[NAME_UNITS];
 	if (!gBootServicesActive || !variable_name(name, efiName))
 		return B_NOT_SUPPORTED;
 	const void *data = value;
 	void *converted = NULL;
-	if (text) {
+	if ((flags & PLATFORM_VARIABLE_TEXT) != 0 && size > 0) {
 		converted = efi_ucs2_from_utf8(value, size, &size);
 		if (converted == NULL)
 			return B_NO_MEMORY;
 		data = converted;
 	}
+	UINT32 attributes = EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS;
+	if ((flags & PLATFORM_VARIABLE_PERSISTENT) != 0)
+		attributes |= EFI_VARIABLE_NON_VOLATILE;
 	EFI_STATUS efiStatus = gSystemTable->RuntimeServices->SetVariable(efiName,
-		&sLoaderVendor, EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS, size,
-		(void *)data);
+		&sLoaderVendor, attributes, size, (void *)data);
 	heap_free(converted);
+	/* deleting what is not there has the effect asked for */
+	if (efiStatus == EFI_NOT_FOUND && size == 0)
+		return B_OK;
 	return efiStatus == EFI_SUCCESS ? B_OK : B_ERROR;
 }
 

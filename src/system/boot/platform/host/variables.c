@@ -53,8 +53,15 @@ platform_get_loader_variable(const char *name, char *value, size_t size, bool co
 
 
 status_t
-platform_set_loader_variable(const char *name, const void *value, size_t size, bool text)
+platform_set_loader_variable(const char *name, const void *value, size_t size,
+	uint32_t flags)
 {
+	bool text = (flags & PLATFORM_VARIABLE_TEXT) != 0;
+	const char *kind = (flags & PLATFORM_VARIABLE_PERSISTENT) != 0 ? "persistent " : "";
+	if (size == 0) {
+		boot_dprintf("host: %sloader variable %s deleted\n", kind, name);
+		return B_OK;
+	}
 	char shown[512];
 	size_t length = 0;
 	shown[0] = '\0';
@@ -66,6 +73,6 @@ platform_set_loader_variable(const char *name, const void *value, size_t size, b
 			length += (size_t)snprintf(shown + length, sizeof(shown) - length, " \"");
 		length += (size_t)snprintf(shown + length, sizeof(shown) - length, format, byte);
 	}
-	boot_dprintf("host: loader variable %s =%s%s\n", name, text ? "" : " ", shown);
+	boot_dprintf("host: %sloader variable %s =%s%s\n", kind, name, text ? "" : " ", shown);
 	return B_OK;
 }
