@@ -328,3 +328,13 @@ TEST(ed25519_bad_r_encodings)
 			unit_fail(__FILE__, __LINE__, "accepted R %s", kBadPoints[i]);
 	}
 }
+
+
+/* S = 0 verifies for the identity key and R; S = L satisfies the same equation. */
+TEST(ed25519_s_equal_order_small_order_key)
+{
+	struct ed25519_case testCase;
+	test_small_order_case(&testCase, kIdentity, kIdentity);
+	test_hex(testCase.signature + 32, 32, kOrderHex);
+	test_expect(false, &testCase, "identity key", "R identity, S = L", __LINE__);
+}
