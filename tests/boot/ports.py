@@ -16,16 +16,17 @@ GENERATED = os.path.join(TOP, "generated")
 # How a firmware is handed to QEMU: as a read-only code flash plus a private
 # copy of its variable store (pflash), or as a ROM image (-bios) that keeps no
 # variables. disk is the disk interface used when nobody asks for one: None
-# is QEMU's default for the machine.
-Firmware = collections.namedtuple("Firmware", "kind code vars disk")
+# is QEMU's default for the machine. machine_options are added to the
+# machine's (-machine q35,smm=on), arguments to the command line.
+Firmware = collections.namedtuple("Firmware", "kind code vars disk machine_options arguments")
 
 
-def pflash(code, variables, disk=None):
-    return Firmware("pflash", code, variables, disk)
+def pflash(code, variables, disk=None, machine_options=(), arguments=()):
+    return Firmware("pflash", code, variables, disk, tuple(machine_options), tuple(arguments))
 
 
 def bios(image, disk=None):
-    return Firmware("bios", image, None, disk)
+    return Firmware("bios", image, None, disk, (), ())
 
 
 class Port:
@@ -102,6 +103,14 @@ X86_64 = Port(
         # variables.
         "ovmf-4m": pflash("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
         "ovmf-2m": pflash("/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
+        # Secure Boot, enforcing (tests/boot/test_secure_boot.py): the build
+        # with Secure Boot and SMM, whose variable store only SMM code may
+        # write (hence smm=on and the secure flash), and Debian's variables
+        # with the snakeoil test key enrolled as PK, KEK and db. Only loaders
+        # signed with that key boot.
+        "ovmf-4m-secure-boot": pflash("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+            "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", machine_options=["smm=on"],
+            arguments=["-global", "driver=cfi.pflash01,property=secure,value=on"]),
     },
     loader="BOOTX64.efi",
     kernel="kernel_x86_64",

@@ -79,9 +79,11 @@ class SerialConsole:
     manager so that QEMU always ends and the transcripts are kept as
     generated/test-logs/<name>.serial.raw (bytes as sent) and
     <name>.serial.log (plain_text()). variables: a variable store file the
-    firmware writes in place (run-qemu's QEMU_VARIABLES)."""
+    firmware writes in place (run-qemu's QEMU_VARIABLES); firmware: one of
+    the port's firmwares (run-qemu's QEMU_FIRMWARE)."""
 
-    def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64, variables=None):
+    def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64, variables=None,
+            firmware=None):
         self.name = name
         self.port = port
         self.run_dir = tempfile.mkdtemp(prefix="serial-console-")
@@ -109,6 +111,8 @@ class SerialConsole:
             RUN_DIR=self.run_dir)
         if variables:
             env["QEMU_VARIABLES"] = str(variables)
+        if firmware:
+            env["QEMU_FIRMWARE"] = firmware
         self.process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *arguments],
             env=env, stdin=subprocess.DEVNULL, start_new_session=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
