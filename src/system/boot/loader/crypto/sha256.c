@@ -9,6 +9,8 @@
 
 #include <boot/byte_order.h>
 
+#include "sha2_private.h"
+
 
 /*
  * FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the cube
@@ -49,8 +51,9 @@ sha256_rotr(uint32_t value, unsigned int count)
 
 /* One 64-byte block into the state (FIPS 180-4 6.2.2). */
 static void
-sha256_block(uint32_t state[8], const uint8_t *block)
+sha256_block(void *words, const uint8_t *block)
 {
+	uint32_t *state = words;
 	uint32_t w[64];
 	for (int t = 0; t < 16; t++)
 		w[t] = read_be32(block + 4 * t);
@@ -99,58 +102,37 @@ sha256_init(sha256_context *context)
 }
 
 
+/* The stream that feeds context's blocks to its state. */
+static struct sha2_stream
+sha256_stream(sha256_context *context)
+{
+	return (struct sha2_stream){
+		.state = context->state,
+		.block = sha256_block,
+		.buffer = context->buffer,
+		.block_size = SHA256_BLOCK_SIZE,
+		.buffered = &context->buffered,
+	};
+}
+
+
 void
 sha256_update(sha256_context *context, const void *data, size_t length)
 {
 	/* Also spares memcpy a null pointer: sha256(NULL, 0, digest) is the empty string's hash. */
 	if (length == 0)
 		return;
-
-	const uint8_t *bytes = data;
 	context->length += length;
-
-	if (context->buffered > 0) {
-		size_t take = SHA256_BLOCK_SIZE - context->buffered;
-		if (take > length)
-			take = length;
-		memcpy(context->buffer + context->buffered, bytes, take);
-		context->buffered += take;
-		bytes += take;
-		length -= take;
-		if (context->buffered < SHA256_BLOCK_SIZE)
-			return;
-		sha256_block(context->state, context->buffer);
-		context->buffered = 0;
-	}
-
-	/* Whole blocks straight from the caller's memory: no copy for big files. */
-	for (; length >= SHA256_BLOCK_SIZE; length -= SHA256_BLOCK_SIZE) {
-		sha256_block(context->state, bytes);
-		bytes += SHA256_BLOCK_SIZE;
-	}
-
-	memcpy(context->buffer, bytes, length);
-	context->buffered = length;
+	struct sha2_stream stream = sha256_stream(context);
+	sha2_absorb(&stream, data, length);
 }
 
 
 void
 sha256_final(sha256_context *context, uint8_t digest[SHA256_DIGEST_SIZE])
 {
-	/* FIPS 180-4 5.1.1: a 1 bit, zeros, then the length in bits in the last 8 bytes. */
-	uint64_t bits = context->length << 3;
-	uint8_t *buffer = context->buffer;
-	size_t used = context->buffered;
-
-	buffer[used++] = 0x80;
-	if (used > SHA256_BLOCK_SIZE - 8) {
-		memset(buffer + used, 0, SHA256_BLOCK_SIZE - used);
-		sha256_block(context->state, buffer);
-		used = 0;
-	}
-	memset(buffer + used, 0, SHA256_BLOCK_SIZE - 8 - used);
-	write_be64(buffer + SHA256_BLOCK_SIZE - 8, bits);
-	sha256_block(context->state, buffer);
+	struct sha2_stream stream = sha256_stream(context);
+	sha2_pad(&stream, 8, context->length);
 
 	for (int i = 0; i < 8; i++)
 		write_be32(digest + 4 * i, context->state[i]);

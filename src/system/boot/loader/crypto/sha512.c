@@ -9,6 +9,8 @@
 
 #include <boot/byte_order.h>
 
+#include "sha2_private.h"
+
 
 /*
  * FIPS 180-4 4.2.3: the first 64 bits of the fractional parts of the cube
@@ -75,8 +77,9 @@ sha512_rotr(uint64_t value, unsigned int count)
 
 /* One 128-byte block into the state (FIPS 180-4 6.4.2). */
 static void
-sha512_block(uint64_t state[8], const uint8_t *block)
+sha512_block(void *words, const uint8_t *block)
 {
+	uint64_t *state = words;
 	uint64_t w[80];
 	for (int t = 0; t < 16; t++)
 		w[t] = read_be64(block + 8 * t);
@@ -125,61 +128,37 @@ sha512_init(sha512_context *context)
 }
 
 
+/* The stream that feeds context's blocks to its state. */
+static struct sha2_stream
+sha512_stream(sha512_context *context)
+{
+	return (struct sha2_stream){
+		.state = context->state,
+		.block = sha512_block,
+		.buffer = context->buffer,
+		.block_size = SHA512_BLOCK_SIZE,
+		.buffered = &context->buffered,
+	};
+}
+
+
 void
 sha512_update(sha512_context *context, const void *data, size_t length)
 {
 	/* Also spares memcpy a null pointer: sha512(NULL, 0, digest) is the empty string's hash. */
 	if (length == 0)
 		return;
-
-	const uint8_t *bytes = data;
 	context->length += length;
-
-	if (context->buffered > 0) {
-		size_t take = SHA512_BLOCK_SIZE - context->buffered;
-		if (take > length)
-			take = length;
-		memcpy(context->buffer + context->buffered, bytes, take);
-		context->buffered += take;
-		bytes += take;
-		length -= take;
-		if (context->buffered < SHA512_BLOCK_SIZE)
-			return;
-		sha512_block(context->state, context->buffer);
-		context->buffered = 0;
-	}
-
-	/* Whole blocks straight from the caller's memory: no copy for big files. */
-	for (; length >= SHA512_BLOCK_SIZE; length -= SHA512_BLOCK_SIZE) {
-		sha512_block(context->state, bytes);
-		bytes += SHA512_BLOCK_SIZE;
-	}
-
-	memcpy(context->buffer, bytes, length);
-	context->buffered = length;
+	struct sha2_stream stream = sha512_stream(context);
+	sha2_absorb(&stream, data, length);
 }
 
 
 void
 sha512_final(sha512_context *context, uint8_t digest[SHA512_DIGEST_SIZE])
 {
-	/*
-	 * FIPS 180-4 5.1.2: a 1 bit, zeros, then the length in bits as a 128-bit
-	 * number in the last 16 bytes; a byte count in 64 bits gives its top 61.
-	 */
-	uint8_t *buffer = context->buffer;
-	size_t used = context->buffered;
-
-	buffer[used++] = 0x80;
-	if (used > SHA512_BLOCK_SIZE - 16) {
-		memset(buffer + used, 0, SHA512_BLOCK_SIZE - used);
-		sha512_block(context->state, buffer);
-		used = 0;
-	}
-	memset(buffer + used, 0, SHA512_BLOCK_SIZE - 16 - used);
-	write_be64(buffer + SHA512_BLOCK_SIZE - 16, context->length >> 61);
-	write_be64(buffer + SHA512_BLOCK_SIZE - 8, context->length << 3);
-	sha512_block(context->state, buffer);
+	struct sha2_stream stream = sha512_stream(context);
+	sha2_pad(&stream, 16, context->length);
 
 	for (int i = 0; i < 8; i++)
 		write_be64(digest + 8 * i, context->state[i]);
