@@ -34,11 +34,16 @@ variable_name(const char *name, CHAR16 buffer[NAME_UNITS])
 }
 
 
-static void
-variable_delete(CHAR16 *name)
+/* What describes this boot only: gone at the next. */
+static const UINT32 kVolatile = EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS;
+
+
+/* A size of 0 deletes, whatever the attributes were. */
+static EFI_STATUS
+variable_write(CHAR16 *name, UINT32 attributes, UINTN size, const void *data)
 {
-	/* a zero size deletes, whatever the attributes were */
-	gSystemTable->RuntimeServices->SetVariable(name, &sLoaderVendor, 0, 0, NULL);
+	return gSystemTable->RuntimeServices->SetVariable(name, &sLoaderVendor, attributes, size,
+		(void *)data);
 }
 
 
@@ -69,7 +74,7 @@ platform_get_loader_variable(const char *name, char *value, size_t size, bool co
 		status = B_BUFFER_OVERFLOW;
 	heap_free(data);
 	if (consume && status != B_ENTRY_NOT_FOUND)
-		variable_delete(efiName);
+		variable_write(efiName, 0, 0, NULL);
 	return status;
 }
 
@@ -89,11 +94,10 @@ platform_set_loader_variable(const char *name, const void *value, size_t size,
 			return B_NO_MEMORY;
 		data = converted;
 	}
-	UINT32 attributes = EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS;
+	UINT32 attributes = kVolatile;
 	if ((flags & PLATFORM_VARIABLE_PERSISTENT) != 0)
 		attributes |= EFI_VARIABLE_NON_VOLATILE;
-	EFI_STATUS efiStatus = gSystemTable->RuntimeServices->SetVariable(efiName,
-		&sLoaderVendor, attributes, size, (void *)data);
+	EFI_STATUS efiStatus = variable_write(efiName, attributes, size, data);
 	heap_free(converted);
 	/* deleting what is not there has the effect asked for */
 	if (efiStatus == EFI_NOT_FOUND && size == 0)
@@ -114,15 +118,6 @@ append_ascii(CHAR16 *buffer, size_t capacity, size_t *_count, const char *ascii)
 }
 
 
-static void
-set_string(CHAR16 *name, const CHAR16 *value, size_t count)
-{
-	gSystemTable->RuntimeServices->SetVariable(name, &sLoaderVendor,
-		EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
-		2 * (count + 1), (void *)value);
-}
-
-
 /* Before the heap exists: the strings are built in place. */
 void
 efi_publish_firmware_info(void)
@@ -138,11 +133,11 @@ efi_publish_firmware_info(void)
 	UINT32 revision = gSystemTable->FirmwareRevision;
 	snprintf(number, sizeof(number), " %u.%02u", revision >> 16, revision & 0xffff);
 	append_ascii(value, sizeof(value) / 2, &count, number);
-	set_string(L"LoaderFirmwareInfo", value, count);
+	variable_write(L"LoaderFirmwareInfo", kVolatile, 2 * (count + 1), value);
 
 	UINT32 version = gSystemTable->Hdr.Revision;
 	snprintf(number, sizeof(number), "UEFI %u.%02u", version >> 16, version & 0xffff);
 	count = 0;
 	append_ascii(value, sizeof(value) / 2, &count, number);
-	set_string(L"LoaderFirmwareType", value, count);
+	variable_write(L"LoaderFirmwareType", kVolatile, 2 * (count + 1), value);
 }
