@@ -119,6 +119,7 @@ struct boot_config {
 	uint32_t	video_width;		/* with CONFIG_VIDEO_MODE */
 	uint32_t	video_height;
 	bool		allow_write_execute;	/* accept kernels with writable code segments */
+	bool		require_verification;	/* verify files with Secure Boot off too */
 
 	uint32_t	entry_count;		/* at least 1 */
 	bool		fallback_entry;		/* no entry was configured: entries[0] is the default */

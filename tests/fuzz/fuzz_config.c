@@ -233,6 +233,7 @@ same_config(const struct boot_config *a, const struct boot_config *b)
 		|| a->verbosity != b->verbosity || a->video != b->video
 		|| a->video_width != b->video_width || a->video_height != b->video_height
 		|| a->allow_write_execute != b->allow_write_execute
+		|| a->require_verification != b->require_verification
 		|| a->entry_count != b->entry_count || a->fallback_entry != b->fallback_entry) {
 		return false;
 	}
@@ -352,6 +353,8 @@ write_config(struct writer *writer, const struct boot_config *config)
 	}
 	write_text(writer, config->allow_write_execute ? "allow_write_execute = yes\n"
 		: "allow_write_execute = no\n");
+	write_text(writer, config->require_verification ? "require_verification = yes\n"
+		: "require_verification = no\n");
 
 	if (config->fallback_entry)
 		return;

@@ -378,6 +378,13 @@ TEST(config_verbosity_video_write_execute)
 		test_release(config);
 	}
 	test_check_error("allow_write_execute = 1", 1, "allow_write_execute must be yes or no");
+
+	struct boot_config *config = test_parse("require_verification = yes");
+	CHECK_NO_DIAGNOSTICS(config);
+	CHECK(config->require_verification);
+	test_release(config);
+	test_check_error("require_verification = maybe", 1,
+		"require_verification must be yes or no");
 }
 
 

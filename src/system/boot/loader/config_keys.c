@@ -403,17 +403,36 @@ apply_video(struct config_parser *parser, const struct config_token *values, uin
 }
 
 
+/* A yes-or-no setting; key is its name in the message. */
+static bool
+apply_flag(struct config_parser *parser, const struct config_token *values, const char *key,
+	bool *_flag)
+{
+	int value = parse_bool(values[0].text);
+	if (value < 0) {
+		config_error(parser, values[0].column, "%s must be yes or no", key);
+		return false;
+	}
+	*_flag = value != 0;
+	return true;
+}
+
+
 static bool
 apply_allow_write_execute(struct config_parser *parser, const struct config_token *values,
 	uint32_t count)
 {
-	int value = parse_bool(values[0].text);
-	if (value < 0) {
-		config_error(parser, values[0].column, "allow_write_execute must be yes or no");
-		return false;
-	}
-	parser->config->allow_write_execute = value != 0;
-	return true;
+	return apply_flag(parser, values, "allow_write_execute",
+		&parser->config->allow_write_execute);
+}
+
+
+static bool
+apply_require_verification(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	return apply_flag(parser, values, "require_verification",
+		&parser->config->require_verification);
 }
 
 
@@ -691,6 +710,8 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 	[CONFIG_KEY_VIDEO] = { "video", false, false, 1, "one value", apply_video },
 	[CONFIG_KEY_ALLOW_WRITE_EXECUTE] = { "allow_write_execute", false, false, 1,
 		"one value", apply_allow_write_execute },
+	[CONFIG_KEY_REQUIRE_VERIFICATION] = { "require_verification", false, false, 1,
+		"one value", apply_require_verification },
 	[CONFIG_KEY_KERNEL] = { "kernel", true, false, 1, "one value", apply_kernel },
 	[CONFIG_KEY_LINUX] = { "linux", true, false, 1, "one value", apply_linux },
 	[CONFIG_KEY_EFI] = { "efi", true, false, 1, "one value", apply_efi },
