@@ -24,7 +24,10 @@
  * path written without one it is at most VFS_PATH_LENGTH, as the VFS takes.
  */
 #define MANIFEST_MAX_PATH_LENGTH	(VFS_PATH_LENGTH - 1)
-/* Room for any message the functions below write, with the NUL. */
+/*
+ * Room for every message below with the NUL; only the path that ends the
+ * message about a path listed twice can be longer, and is cut short.
+ */
 #define MANIFEST_ERROR_SIZE			160
 
 struct manifest_entry {
