@@ -178,7 +178,7 @@ runner_skip_reason(const struct bootcheck_environment *environment,
 		&& args->framebuffer.physical_address == 0)
 		return "no framebuffer";
 	if ((check->needs & KCHECK_NEEDS_TPM) != 0 && args->tpm_flags == 0)
-		return "not measured: no TPM";
+		return "no TPM measurements";
 	return NULL;
 }
 
