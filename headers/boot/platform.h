@@ -331,6 +331,24 @@ status_t platform_set_loader_variable(const char *name, const void *value, size_
 	uint32_t flags);
 
 
+/* --- firmware security --------------------------------------------------- */
+
+enum platform_secure_boot {
+	PLATFORM_SECURE_BOOT_OFF,		/* off, or the firmware has no such thing */
+	PLATFORM_SECURE_BOOT_SETUP,		/* no platform key enrolled: anything starts */
+	PLATFORM_SECURE_BOOT_ENFORCING,	/* only signed applications start */
+};
+
+/*
+ * Whether the firmware checked this loader's signature and checks what it
+ * starts. When it does, the loader checks what it loads itself
+ * (boot/trust.h), so that it is not the way around the firmware's check.
+ * Called once, before the configuration is read. EFI: the SecureBoot and
+ * SetupMode variables.
+ */
+enum platform_secure_boot platform_secure_boot_state(void);
+
+
 /* --- measured boot (docs/measured_boot.md) ------------------------------- */
 
 /*

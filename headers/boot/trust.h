@@ -20,6 +20,13 @@
 #include <boot/status.h>
 
 struct vfs_file;
+struct vfs_volume;
+
+/*
+ * Room for a refusal's reason: it names the manifest by its volume and path,
+ * which are short; a longer one is cut.
+ */
+#define TRUST_REASON_SIZE	192
 
 enum trust_kind {
 	TRUST_CONFIGURATION,	/* loader.cfg and BLS entry files */
@@ -46,16 +53,16 @@ bool trust_needs_digest(void);
 const char *trust_notice(void);
 
 /*
- * Whether the file at path (opened as file; its volume decides the manifest)
- * with that SHA-256 may be used as kind; it is measured when it may. The
- * refusal in error names the file and the reason.
+ * Whether the file at path on volume (whose manifest counts) with that
+ * SHA-256 may be used as kind; it is measured when it may. error gets the
+ * reason for a refusal, without the file's name, which callers give.
  * Errors: B_NOT_ALLOWED (refused), B_NO_MEMORY.
  */
-status_t trust_check(enum trust_kind kind, const struct vfs_file *file, const char *path,
+status_t trust_check(enum trust_kind kind, const struct vfs_volume *volume, const char *path,
 	const uint8_t digest[SHA256_DIGEST_SIZE], char *error, size_t errorSize);
 
-/* trust_check for a file read whole into data. */
-status_t trust_check_data(enum trust_kind kind, const struct vfs_file *file,
+/* trust_check for a file read whole into data; hashes it only when needed. */
+status_t trust_check_data(enum trust_kind kind, const struct vfs_volume *volume,
 	const char *path, const void *data, size_t size, char *error, size_t errorSize);
 
 /* Forget the manifests read; before handoff and when booting fails. */

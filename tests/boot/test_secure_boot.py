@@ -63,7 +63,30 @@ def test_the_firmware_trusts_the_snakeoil_key_and_not_the_other():
     assert store.get("f0a30bc7-af08-4556-99c4-001009c93a44", "SecureBootEnable").data == b"\x01"
 
 
-def test_the_signed_loader_boots_and_the_firmware_refuses_an_unsigned_application():
+def refused(path, reason):
+    """The loader's log line for a file its verification refused."""
+    return rf"^boot: {re.escape(path)}: refused: {reason}$"
+
+
+MANIFEST = re.escape("(disk0p1)/boot/loader.sha256")
+
+
+def boot_entry(console, number, title):
+    """Choose the menu's entry number and boot it."""
+    console.expect(r"^Boot menu$", timeout=TIMEOUT)
+    console.wait_until_quiet(timeout=TIMEOUT)
+    console.send_keys(str(number))
+    console.expect(rf"^> {number}\. {re.escape(title)}$", timeout=TIMEOUT)
+    console.send_keys(ENTER)
+    console.expect(rf'^Booting "{re.escape(title)}"$', timeout=TIMEOUT)
+
+
+def test_the_signed_loader_verifies_what_it_loads():
+    """Under Secure Boot the signed loader has the firmware refuse an
+    unsigned application, refuses itself a kernel and a module with one byte
+    changed each (the manifest lists their originals' digests), and boots
+    the boot-check kernel, trusted by the digest built into the loader, with
+    a module the signed manifest lists."""
     with SerialConsole("secure-boot-signed.img", "test_secure_boot-signed",
             firmware=FIRMWARE) as console:
         # The firmware started the signed loader, which then asked it to start
@@ -73,12 +96,14 @@ def test_the_signed_loader_boots_and_the_firmware_refuses_an_unsigned_applicatio
         refusal = (r"^boot: cannot start /EFI/tools/unsigned\.efi: the firmware's Secure Boot "
             r"refused /EFI/tools/unsigned\.efi \(EFI_ACCESS_DENIED\)$")
         console.expect(refusal, timeout=TIMEOUT)
-        console.expect(r"^Boot menu$", timeout=TIMEOUT)
-        console.wait_until_quiet(timeout=TIMEOUT)
-        console.send_keys("2")
-        console.expect(r"^> 2\. Boot-check kernel$", timeout=TIMEOUT)
-        console.send_keys(ENTER)
-        console.expect(r'^Booting "Boot-check kernel"$', timeout=TIMEOUT)
+
+        boot_entry(console, 2, "Tampered kernel")
+        console.expect(r"^boot: cannot load the kernel: /boot/kernel-tampered: refused: its "
+            rf"SHA-256 is not the one {MANIFEST} lists on line 4$", timeout=TIMEOUT)
+        boot_entry(console, 3, "Tampered module")
+        console.expect(r"^boot: cannot load a module: /boot/module-tampered\.bin: refused: "
+            rf"its SHA-256 is not the one {MANIFEST} lists on line 3$", timeout=TIMEOUT)
+        boot_entry(console, 4, "Boot-check kernel")
         console.expect(r"^BOOTCHECK PASS$", timeout=TIMEOUT)
         assert console.wait(timeout=TIMEOUT) == qemu.PASS
         text = console.text()
@@ -86,7 +111,40 @@ def test_the_signed_loader_boots_and_the_firmware_refuses_an_unsigned_applicatio
     assert not re.search(REFUSED, text), text[-3000:]
     # The application never ran: it would have said what it got.
     assert "ECHO-APP" not in text
+    # Each refused file was loaded no further: the kernel never started.
+    assert text.count("boot: starting kernel") == 1, text[-3000:]
     assert not ports.X86_64.exception_in(text), text[-3000:]
+
+
+# The configuration is the first file the loader checks: a bad manifest or a
+# changed configuration shows in the menu before any entry runs.
+CONFIG_REFUSALS = {
+    "changed-config": rf"its SHA-256 is not the one {MANIFEST} lists on line 1",
+    "bad-signature": r"its SHA-256 is not built into the loader, and "
+        + re.escape("(disk0p1)/boot/loader.sha256.sig: signature does not match the built-in key"),
+    "other-manifest-key": r"its SHA-256 is not built into the loader, and "
+        + re.escape("(disk0p1)/boot/loader.sha256.sig: signature does not match the built-in key"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CONFIG_REFUSALS))
+def test_the_signed_loader_refuses_an_untrusted_configuration(kind):
+    """A configuration with one line changed after the manifest was signed,
+    or any configuration under a manifest whose signature is bad or made
+    with another key, is refused with the reason, and the menu shows it
+    (with the built-in default entry) instead of running the file."""
+    log = os.path.join(qemu.LOGS, f"test_secure_boot-{kind}.log")
+    os.makedirs(qemu.LOGS, exist_ok=True)
+    # The menu draws its status line with escape sequences around it.
+    in_menu = "Error: " + re.escape("(disk0p1)/boot/loader.cfg: refused")
+    result = qemu.boot(f"secure-boot-{kind}.img", log, timeout=TIMEOUT, until=in_menu,
+        firmware=FIRMWARE)
+    assert re.search(in_menu, result.log), result.tail()
+    reason = refused("(disk0p1)/boot/loader.cfg", CONFIG_REFUSALS[kind])
+    assert re.search("(?m)" + reason, result.log), result.tail()
+    # Not one entry of the file: its titles never show.
+    assert "Unsigned application" not in result.log, result.tail()
+    assert "BOOTCHECK" not in result.log, result.tail()
 
 
 @pytest.mark.parametrize("kind", ["unsigned", "tampered", "other-key"])

@@ -12,6 +12,7 @@
 #include <boot/heap.h>
 #include <boot/partitions.h>
 #include <boot/stdio.h>
+#include <boot/trust.h>
 #include <boot/vfs.h>
 
 /* The Extended Boot Loader partition's GPT type, and its MBR type. */
@@ -119,16 +120,24 @@ bls_load(struct boot_config *config, const char *path, char **_data, size_t *_le
 			CONFIG_MAX_FILE_SIZE);
 		return B_BAD_DATA;
 	}
+	bool refused = false;
 	if (status == B_OK) {
 		/* one byte more, so that an empty file has a buffer too */
 		*_data = heap_alloc((size_t)size + 1);
 		status = *_data == NULL ? B_NO_MEMORY
 			: vfs_read_exact(file, 0, *_data, (size_t)size, error, sizeof(error));
+		if (status == B_OK) {
+			status = trust_check_data(TRUST_CONFIGURATION, vfs_file_volume(file), path,
+				*_data, (size_t)size, error, sizeof(error));
+			refused = status == B_NOT_ALLOWED;
+		}
 		vfs_close(file);
 		if (status != B_OK)
 			heap_free(*_data);
 	}
-	if (status != B_OK && status != B_NO_MEMORY)
+	if (refused)
+		config_report_file(config, path, "%s", error);
+	else if (status != B_OK && status != B_NO_MEMORY)
 		config_report_file(config, path, "cannot read it: %s", error);
 	*_length = (size_t)size;
 	return status;

@@ -19,6 +19,7 @@
 #include <boot/stage2.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
+#include <boot/trust.h>
 #include <boot/vfs.h>
 
 
@@ -34,10 +35,14 @@ boot_fail(char *error, size_t errorSize, const char *format, ...)
 }
 
 
-/* The kernel file as the ELF code reads it, remembering why a read failed. */
+/*
+ * The kernel file as the ELF code reads it, hashed as it goes (when it is to
+ * be verified or measured), remembering why a read failed.
+ */
 struct boot_kernel_file {
 	struct elf_file		file;
 	struct vfs_file		*vfs_file;
+	struct trust_digest	digest;
 	bool				read_failed;
 	char				reason[VFS_ERROR_SIZE];
 };
@@ -49,8 +54,33 @@ boot_kernel_read(void *cookie, uint64_t offset, void *buffer, size_t length)
 	struct boot_kernel_file *kernelFile = cookie;
 	status_t status = vfs_read_exact(kernelFile->vfs_file, offset, buffer, length,
 		kernelFile->reason, sizeof(kernelFile->reason));
+	if (status == B_OK) {
+		status = trust_digest_add(&kernelFile->digest, kernelFile->vfs_file, offset,
+			buffer, length, kernelFile->reason, sizeof(kernelFile->reason));
+	}
 	if (status != B_OK)
 		kernelFile->read_failed = true;
+	return status;
+}
+
+
+/* Whether the kernel read whole may be used: its digest is trusted. */
+static status_t
+boot_check_kernel(struct boot_kernel_file *kernelFile, const char *path, char *error,
+	size_t errorSize)
+{
+	if (!kernelFile->digest.enabled)
+		return B_OK;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char reason[TRUST_REASON_SIZE];
+	status_t status = trust_digest_finish(&kernelFile->digest, kernelFile->vfs_file,
+		kernelFile->file.size, digest, reason, sizeof(reason));
+	if (status == B_OK) {
+		status = trust_check(TRUST_KERNEL, vfs_file_volume(kernelFile->vfs_file), path,
+			digest, reason, sizeof(reason));
+	}
+	if (status != B_OK)
+		boot_fail(error, errorSize, "cannot load the kernel: %s: %s", path, reason);
 	return status;
 }
 
@@ -98,20 +128,21 @@ boot_load_kernel(const char *path, bool allowWriteExecute, char *error, size_t e
 		.allow_write_execute = allowWriteExecute,
 	};
 	const char *elfReason = NULL;
+	trust_digest_start(&kernelFile.digest);
 	status = elf_load_kernel_file(&kernelFile.file, path, &policy, &gKernelArgs->kernel,
 		&elfReason);
 	if (status == B_OK)
 		status = boot_load_kernel_symbols(&kernelFile.file, &elfReason);
-	vfs_close(kernelFile.vfs_file);
-	if (status != B_OK && kernelFile.read_failed) {
+	if (status != B_OK && kernelFile.read_failed)
 		boot_fail(error, errorSize, "cannot load the kernel: %s", kernelFile.reason);
-		return status;
-	}
-	if (status != B_OK) {
+	else if (status != B_OK) {
 		boot_fail(error, errorSize, "kernel %s is not bootable: %s", path,
 			elfReason != NULL ? elfReason : status_string(status));
+	} else
+		status = boot_check_kernel(&kernelFile, path, error, errorSize);
+	vfs_close(kernelFile.vfs_file);
+	if (status != B_OK)
 		return status;
-	}
 
 	boot_dprintf("boot: read %s, %llu bytes\n", path,
 		(unsigned long long)kernelFile.file.size);

@@ -18,6 +18,7 @@
 #include <boot/platform.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
+#include <boot/trust.h>
 #include <boot/vfs.h>
 
 /*
@@ -65,6 +66,23 @@ chainload_read(struct chainload_file *file, const char *what, void *buffer, char
 		sizeof(reason));
 	if (status != B_OK)
 		snprintf(error, errorSize, "cannot load the %s: %s", what, reason);
+	return status;
+}
+
+
+/*
+ * The firmware checks the images it starts (LoadImage applies Secure Boot);
+ * the initrds beside them are the loader's to check.
+ */
+static status_t
+chainload_check_initrd(const struct chainload_file *file, const char *path,
+	const void *data, char *error, size_t errorSize)
+{
+	char reason[TRUST_REASON_SIZE];
+	status_t status = trust_check_data(TRUST_MODULE, vfs_file_volume(file->file), path,
+		data, (size_t)file->size, reason, sizeof(reason));
+	if (status != B_OK)
+		snprintf(error, errorSize, "cannot load the initrd: %s: %s", path, reason);
 	return status;
 }
 
@@ -147,6 +165,10 @@ chainload_read_initrds(const struct config_entry *entry, struct platform_image *
 				& ~(size_t)(CHAINLOAD_INITRD_ALIGNMENT - 1);
 			memset(buffer + offset, 0, start - offset);
 			status = chainload_read(&files[i], "initrd", buffer + start, error, errorSize);
+			if (status == B_OK) {
+				status = chainload_check_initrd(&files[i], entry->initrds[i], buffer + start,
+					error, errorSize);
+			}
 			offset = start + (size_t)files[i].size;
 		}
 		vfs_close(files[i].file);

@@ -19,6 +19,7 @@
 #include <boot/stage2.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
+#include <boot/trust.h>
 #include <boot/vfs.h>
 
 /* Keys typed before the loader looked, of which Space or Esc opens the menu. */
@@ -30,6 +31,39 @@
  * machine still boots what could be parsed.
  */
 static const int32_t kProblemCountdown = 10;
+
+
+/*
+ * Parse the configuration if it is trusted (boot/trust.h): checked before it
+ * is parsed when Secure Boot asks, after when the file itself asks with
+ * require_verification. A refusal is B_NOT_ALLOWED, explained in problem.
+ */
+static status_t
+boot_parse_config(const struct vfs_volume *volume, const char *path, const void *data,
+	size_t size, struct boot_config **_config, char *problem, size_t problemSize)
+{
+	char reason[TRUST_REASON_SIZE];
+	bool checked = trust_verifying();
+	status_t status = checked ? trust_check_data(TRUST_CONFIGURATION, volume, path, data,
+		size, reason, sizeof(reason)) : B_OK;
+	if (status == B_OK)
+		status = config_parse(path, data, size, _config);
+	if (status == B_OK && !checked) {
+		if ((*_config)->require_verification)
+			trust_require();
+		status = trust_check_data(TRUST_CONFIGURATION, volume, path, data, size, reason,
+			sizeof(reason));
+		if (status != B_OK)
+			config_free(*_config);
+	}
+	if (status == B_NOT_ALLOWED) {
+		/* The reason is what matters most; a very long path may be cut. */
+		if (snprintf(problem, problemSize, "%s: %s", path, reason) >= (int)problemSize)
+			boot_dprintf("boot: the message below is cut short\n");
+		boot_printf("boot: %s\n", problem);
+	}
+	return status;
+}
 
 
 /*
@@ -51,9 +85,11 @@ boot_read_config(char *problem, size_t problemSize)
 	char path[VFS_PATH_LENGTH];
 	void *data = NULL;
 	size_t size = 0;
+	struct vfs_volume *volume = NULL;
 	if (status == B_OK) {
 		struct vfs_volume_info info;
-		vfs_volume_get_info(vfs_file_volume(file), &info);
+		volume = vfs_file_volume(file);
+		vfs_volume_get_info(volume, &info);
 		vfs_close(file);
 		snprintf(path, sizeof(path), "(%s)%s", info.device_name, CONFIG_FILE_PATH);
 		status = vfs_load_file(path, &data, &size, error, sizeof(error));
@@ -65,8 +101,10 @@ boot_read_config(char *problem, size_t problemSize)
 	}
 
 	struct boot_config *config;
-	status = config_parse(path, data, size, &config);
+	status = boot_parse_config(volume, path, data, size, &config, problem, problemSize);
 	heap_free(data);
+	if (status == B_NOT_ALLOWED)
+		return config_default();
 	if (status != B_OK)
 		return NULL;
 	boot_dprintf("boot: configuration %s: %u entries, %u problems\n", path,
@@ -183,6 +221,9 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 	else if (config->fallback_entry && config->file_name[0] != '\0') {
 		menu_set_status(&menu, "%s has no entries: \"%s\" boots %s", config->file_name,
 			config->entries[0].title, config->entries[0].kernel_path);
+	} else if (trust_notice() != NULL) {
+		menu_set_status(&menu, "%s", trust_notice());
+		menu.status_is_note = true;
 	}
 
 	int32_t countdown;
@@ -223,6 +264,7 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 		if (status == B_OK) {
 			bli_publish_start(entry);
 			config_free(config);
+			trust_cleanup();
 			boot_start_kernel(args);
 		}
 		menu_set_status(&menu, "%s", error);
@@ -267,6 +309,7 @@ boot_main(struct stage2_args *args)
 		boot_printf("boot: %s\n", problem);
 	} else
 		timeline_mark("volumes ready", 0);
+	trust_init();
 
 	struct boot_config *config = boot_read_config(problem, sizeof(problem));
 	if (config == NULL) {
@@ -284,6 +327,7 @@ boot_main(struct stage2_args *args)
 	bli_publish_menu(config);
 	status = boot_loop(args, config, &requests, problem);
 	config_free(config);
+	trust_cleanup();
 	vfs_cleanup();
 	return status;
 }

@@ -14,6 +14,7 @@
 #include <boot/platform.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
+#include <boot/trust.h>
 #include <boot/vfs.h>
 
 
@@ -30,13 +31,13 @@ boot_add_preloaded_image(const preloaded_image *image)
 
 
 /*
- * Read a module straight into a fresh read-only region; *image gets where it
- * went. A failure leaves no region behind, with vfs's message in error for a
- * read error.
+ * Read a module straight into a fresh read-only region, if it is trusted
+ * (boot/trust.h); *image gets where it went. A failure leaves no region
+ * behind, with the reason in error for a read error or a refusal.
  */
 static status_t
-modules_read(struct vfs_file *file, size_t size, preloaded_image *image, char *error,
-	size_t errorSize)
+modules_read(struct vfs_file *file, const char *path, size_t size, preloaded_image *image,
+	char *error, size_t errorSize)
 {
 	uint64_t address = 0;
 	/* An empty file still gets an address the kernel can be pointed to. */
@@ -51,6 +52,13 @@ modules_read(struct vfs_file *file, size_t size, preloaded_image *image, char *e
 		return B_NO_MEMORY;
 	}
 	status = vfs_read_exact(file, 0, target, size, error, errorSize);
+	char reason[TRUST_REASON_SIZE];
+	if (status == B_OK) {
+		status = trust_check_data(TRUST_MODULE, vfs_file_volume(file), path, target, size,
+			reason, sizeof(reason));
+		if (status != B_OK)
+			snprintf(error, errorSize, "%s: %s", path, reason);
+	}
 	if (status != B_OK) {
 		platform_free_region(address, regionSize);
 		return status;
@@ -97,7 +105,7 @@ boot_load_module(const char *path, const char *commandLine, char *error,
 
 	char readError[VFS_ERROR_SIZE];
 	readError[0] = '\0';
-	status = modules_read(file, size, &image, readError, sizeof(readError));
+	status = modules_read(file, path, size, &image, readError, sizeof(readError));
 	vfs_close(file);
 	if (status != B_OK && readError[0] != '\0') {
 		snprintf(error, errorSize, "%s", readError);

@@ -11,6 +11,7 @@
 
 #include <boot/kernel_args.h>
 #include <boot/memory_map.h>
+#include <boot/platform.h>
 #include <boot/status.h>
 
 struct host_options {
@@ -30,6 +31,7 @@ struct host_options {
 		HOST_ABI_NEWER,		/* a later version with fields appended */
 		HOST_ABI_OLDER,		/* version 1, smaller */
 	}			kernel_args_abi;
+	enum platform_secure_boot	secure_boot;	/* --secure-boot */
 };
 
 extern struct host_options gHostOptions;

@@ -5,7 +5,7 @@
  * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH]
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
  *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
- *     [[--block-size BYTES] IMAGE]...
+ *     [--secure-boot enforcing|setup] [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -25,6 +25,8 @@
  * version, fields appended) or of a version 1 loader, for the tests of the
  * compatibility rule (docs/kernel_args.md). Each --loader-variable is a
  * Boot Loader Interface variable the loader finds set (variables.c).
+ * --secure-boot is the firmware's Secure Boot state the loader is told
+ * (secure_boot.c; off without it).
  */
 #include "host_platform.h"
 
@@ -51,6 +53,7 @@ host_usage(const char *program)
 	fprintf(stderr, "usage: %s [--memory MIB] [--heap KIB] [--kernel PATH]"
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
 		" [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]..."
+		" [--secure-boot enforcing|setup]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
@@ -117,6 +120,14 @@ host_parse_options(int argc, char **argv)
 				host_usage(argv[0]);
 		} else if (strcmp(option, "--loader-variable") == 0 && hasValue) {
 			if (!host_add_loader_variable(argv[++i]))
+				host_usage(argv[0]);
+		} else if (strcmp(option, "--secure-boot") == 0 && hasValue) {
+			const char *state = argv[++i];
+			if (strcmp(state, "enforcing") == 0)
+				gHostOptions.secure_boot = PLATFORM_SECURE_BOOT_ENFORCING;
+			else if (strcmp(state, "setup") == 0)
+				gHostOptions.secure_boot = PLATFORM_SECURE_BOOT_SETUP;
+			else
 				host_usage(argv[0]);
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
 			size_t size = host_size_option(argv[0], argv[++i], 1);
