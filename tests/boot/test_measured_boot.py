@@ -50,16 +50,18 @@ def extend(pcr, digest):
 
 def expected_events():
     """(PCR, event type, SHA-256 digest, event data) of every event the
-    loader logs, in order: the command line when boot.c sets it, then each
-    file when trust_check has its digest."""
-    events = [(8, EV_IPL, sha256(COMMAND_LINE), COMMAND_LINE.decode())]
-    for kind, host_file, path in (("config", CONFIG, "/boot/loader.cfg"),
-            ("kernel", ports.X86_64.kernel, "/boot/kernel"),
-            ("module", ports.X86_64.loader, "/EFI/BOOT/BOOTX64.EFI")):
+    loader logs, in order: loader.cfg when the loader starts (named by its
+    volume, as the configuration is looked for on each), the command line
+    when boot.c sets it, then the kernel and the module as trust_check has
+    their digests."""
+    def file_event(kind, host_file, path):
         with open(host_file, "rb") as file:
             digest = sha256(file.read())
-        events.append((9, EV_IPL, sha256(digest), f"{kind} sha256:{digest.hex()} {path}"))
-    return events
+        return (9, EV_IPL, sha256(digest), f"{kind} sha256:{digest.hex()} {path}")
+    return [file_event("config", CONFIG, "(disk0p1)/boot/loader.cfg"),
+        (8, EV_IPL, sha256(COMMAND_LINE), COMMAND_LINE.decode()),
+        file_event("kernel", ports.X86_64.kernel, "/boot/kernel"),
+        file_event("module", ports.X86_64.loader, "/EFI/BOOT/BOOTX64.EFI")]
 
 
 def expected_pcrs(events):
