@@ -221,14 +221,17 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 	else if (config->fallback_entry && config->file_name[0] != '\0') {
 		menu_set_status(&menu, "%s has no entries: \"%s\" boots %s", config->file_name,
 			config->entries[0].title, config->entries[0].kernel_path);
-	} else if (trust_notice() != NULL) {
-		menu_set_status(&menu, "%s", trust_notice());
-		menu.status_is_note = true;
 	}
 
 	int32_t countdown;
 	bool showMenu = boot_plan_menu(config, requests, problem, &countdown);
 	boot_report_diagnostics(config, showMenu);
+	/* Said once: in the menu's status line when it is free, else on the console. */
+	if (trust_notice() != NULL && showMenu && menu.status[0] == '\0') {
+		menu_set_status(&menu, "%s", trust_notice());
+		menu.status_is_note = true;
+	} else if (trust_notice() != NULL)
+		boot_printf("boot: %s\n", trust_notice());
 
 	status_t status = B_INTERRUPTED;
 	for (;;) {

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: MIT
+"""Verified boot on the hosted port (docs/verified_boot.md), at native
+speed, on the Secure Boot tests' disks (tests/boot/Jamfile): the hosted
+loader with the same trust built in (build/scripts/embed-trust: the
+manifest key, the boot-check kernel's digest) is told Secure Boot's state
+with --secure-boot. The same disks under real firmware are in
+tests/boot/test_secure_boot.py."""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+import test_menu
+from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders  # noqa: F401 (a fixture)
+
+SECURE_BOOT = os.path.join(TOP, "generated", "secure-boot")
+KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
+MANIFEST = re.escape("(disk0p1)/boot/loader.sha256")
+NOTICE = "Secure Boot is off: kernels, modules and configuration are not verified"
+
+
+@pytest.fixture
+def trusting_loader(tmp_path, monkeypatch):
+    """The hosted loader with the test trust built in, as test_menu's LOADER."""
+    loader = tmp_path / "boot_loader_host"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "embed-trust"), "--key",
+        os.path.join(SECURE_BOOT, "manifest.key"), "--file", KERNEL, test_menu.LOADER,
+        str(loader)], check=True)
+    loader.chmod(0o755)
+    monkeypatch.setattr(test_menu, "LOADER", str(loader))
+    return loader
+
+
+def choose(loader, number, title):
+    loader.expect(r"^Enter boot")
+    loader.send(str(number))
+    loader.expect(rf"^> {number}\. {re.escape(title)}$")
+    loader.send(ENTER)
+
+
+@pytest.mark.parametrize("secure_boot", [["--secure-boot", "enforcing"], []],
+    ids=["enforcing", "required-by-the-configuration"])
+def test_tampered_files_are_refused_and_trusted_ones_boot(trusting_loader, loaders,
+        secure_boot):
+    """Under Secure Boot, and with it off when the configuration says
+    require_verification = yes, the same files are refused and trusted."""
+    loader = loaders(*secure_boot, "secure-boot-signed.img")
+    choose(loader, 2, "Tampered kernel")
+    loader.expect(r"^boot: cannot load the kernel: /boot/kernel-tampered: refused: its "
+        rf"SHA-256 is not the one {MANIFEST} lists on line 4$")
+    choose(loader, 3, "Tampered module")
+    loader.expect(r"^boot: cannot load a module: /boot/module-tampered\.bin: refused: its "
+        rf"SHA-256 is not the one {MANIFEST} lists on line 3$")
+    choose(loader, 4, "Boot-check kernel")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    log = loader.log()
+    state = "enforcing" if secure_boot else "off"
+    assert f"trust: Secure Boot is {state}; 1 built-in digests, a signing key" in log, log
+    assert ("trust: the configuration requires verification" in log) == (not secure_boot)
+    assert "trust: (disk0p1)/boot/loader.sha256: signed, 4 files" in log, log
+    assert "trust: (disk0p1)/boot/loader.cfg verified" in log, log
+    assert "trust: /boot/module.bin verified" in log, log
+    assert "trust: /boot/kernel verified" in log, log
+    assert NOTICE not in loader.text
+
+
+def test_with_secure_boot_off_nothing_is_verified_and_the_menu_says_so(trusting_loader,
+        loaders):
+    """The configuration with require_verification changed to no: with
+    Secure Boot off it is used as it is, the loader says once that nothing
+    is verified (on the console: the first entry boots at once, so the menu
+    comes later with that entry's error), and the tampered kernel boots."""
+    loader = loaders("secure-boot-changed-config.img")
+    loader.expect(rf"^boot: {re.escape(NOTICE)}$")
+    choose(loader, 2, "Tampered kernel")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert loader.text.count(NOTICE) == 1, loader.text
+    assert "trust: (disk0p1)" not in loader.log()
+
+
+def test_a_loader_without_trust_says_nothing_and_refuses_everything_under_secure_boot(
+        loaders):
+    """The plain build (nothing embedded) shows no notice with Secure Boot
+    off; enforcing, it has nothing to trust and refuses the configuration."""
+    loader = loaders("secure-boot-changed-config.img")
+    choose(loader, 2, "Tampered kernel")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert "Secure Boot" not in loader.text
+
+    loader = loaders("--secure-boot", "enforcing", "secure-boot-signed.img")
+    loader.expect(r"^boot: \(disk0p1\)/boot/loader\.cfg: refused: its SHA-256 is not built "
+        r"into the loader, which has no key to check a manifest with$")
+    assert loader.finish() == BOOT_FAILED, loader.text + loader.log()
