@@ -18,7 +18,7 @@
 #include <arch_kernel_args.h>
 
 #define KERNEL_ARGS_MAGIC		0x5347524141424b48ULL	/* "HKBAARGS" */
-#define KERNEL_ARGS_VERSION		2
+#define KERNEL_ARGS_VERSION		3
 
 #define MAX_PHYSICAL_MEMORY_RANGES		256
 #define MAX_PHYSICAL_ALLOCATED_RANGES	256
@@ -140,6 +140,17 @@ typedef struct kernel_framebuffer {
 	uint32_t	reserved_mask;
 } kernel_framebuffer;
 
+/*
+ * Measured boot (version 3, docs/measured_boot.md): kernel_args.tpm_flags,
+ * and the PCRs whose SHA-256 values tpm_pcr_sha256 holds, first to last.
+ */
+#define KERNEL_TPM_MEASURED			(1u << 0)	/* the loader measured into the TPM */
+#define KERNEL_TPM_LOG_TRUNCATED	(1u << 1)	/* the firmware's log lost events */
+#define KERNEL_TPM_FLAGS_ALL		0x3u
+#define KERNEL_TPM_FIRST_PCR		8
+#define KERNEL_TPM_PCR_COUNT		2
+#define KERNEL_TPM_DIGEST_SIZE		32
+
 /* One step of the boot, stamped with the boot CPU's cycle counter. */
 typedef struct boot_event {
 	uint64_t	cycles;				/* cycle counter; see cycle_counter_frequency */
@@ -227,8 +238,20 @@ typedef struct kernel_args {
 	uint32_t	boot_options;
 	boot_event	boot_events[MAX_BOOT_EVENTS];
 
+	/*
+	 * Measured boot (version 3): a copy of the TPM event log in the TCG2
+	 * crypto agile format, taken after the loader's last measurement, and
+	 * the SHA-256 values of PCRs 8 and 9 it read back from the TPM then.
+	 * All 0 when the loader measured nothing (no TPM).
+	 */
+	uint64_t	tpm_event_log;		/* kernel address of the copy; 0: none */
+	uint64_t	tpm_event_log_size;	/* bytes */
+	uint32_t	tpm_flags;			/* KERNEL_TPM_* */
+	uint32_t	tpm_pcr_mask;		/* bit n set: tpm_pcr_sha256 holds PCR n */
+	uint8_t		tpm_pcr_sha256[KERNEL_TPM_PCR_COUNT][KERNEL_TPM_DIGEST_SIZE];
+
 	/* Generic fields appended in later versions take these, from the front. */
-	uint64_t	reserved[32];
+	uint64_t	reserved[21];
 
 	/* --- the architecture's part (headers/arch/<arch>/arch_kernel_args.h) --- */
 	struct arch_kernel_args		arch_args;
@@ -285,7 +308,12 @@ KERNEL_ARGS_ASSERT_OFFSET(cycle_counter_frequency, 23648);
 KERNEL_ARGS_ASSERT_OFFSET(num_boot_events, 23656);
 KERNEL_ARGS_ASSERT_OFFSET(boot_options, 23660);
 KERNEL_ARGS_ASSERT_OFFSET(boot_events, 23664);
-KERNEL_ARGS_ASSERT_OFFSET(reserved, 27760);
+KERNEL_ARGS_ASSERT_OFFSET(tpm_event_log, 27760);
+KERNEL_ARGS_ASSERT_OFFSET(tpm_event_log_size, 27768);
+KERNEL_ARGS_ASSERT_OFFSET(tpm_flags, 27776);
+KERNEL_ARGS_ASSERT_OFFSET(tpm_pcr_mask, 27780);
+KERNEL_ARGS_ASSERT_OFFSET(tpm_pcr_sha256, 27784);
+KERNEL_ARGS_ASSERT_OFFSET(reserved, 27848);
 KERNEL_ARGS_ASSERT_OFFSET(arch_args, 28016);
 
 /* The architecture's part is KERNEL_ARCH_ARGS_SIZE bytes; the firmware's follows. */

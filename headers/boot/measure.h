@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <boot/kernel_args.h>
 #include <boot/sha2.h>
 #include <boot/trust.h>
 
@@ -22,5 +23,12 @@ void measure_file(enum trust_kind kind, const char *path,
 
 /* The kernel's command line, as the kernel gets it. */
 void measure_command_line(const char *commandLine);
+
+/*
+ * After the last measurement, before the kernel regions freeze: the PCRs
+ * read back from the TPM and a copy of the event log into args (its tpm_*
+ * fields; left 0 when this boot was not measured).
+ */
+void measure_finish(kernel_args *args);
 
 #endif

@@ -349,6 +349,46 @@ enum platform_secure_boot {
 enum platform_secure_boot platform_secure_boot_state(void);
 
 
+/* --- measured boot (docs/measured_boot.md) ------------------------------- */
+
+/*
+ * Whether this boot can be measured: a TPM 2.0 whose SHA-256 PCR bank is
+ * active, and an event log in the TCG2 crypto agile format. Called once,
+ * with the heap, before any other hook of this group; the others are only
+ * called after it returned B_OK. Errors: B_NOT_SUPPORTED (no TPM, or a port
+ * without one: the boot is not measured), B_ERROR (a TPM the port cannot
+ * use); the port logs no reason, the caller says it once.
+ */
+status_t platform_measure_init(void);
+
+/*
+ * Extend PCR pcr with the digest of size bytes at data, in every active
+ * bank, and append an event of type eventType (TCG's EV_*) with the
+ * eventSize bytes at eventData to the event log (EFI: HashLogExtendEvent).
+ * Boot services only. Errors: B_NO_MEMORY, B_BAD_VALUE (the firmware
+ * refused the event), B_ERROR.
+ */
+status_t platform_measure(uint32_t pcr, uint32_t eventType, const void *data, size_t size,
+	const void *eventData, size_t eventSize);
+
+/*
+ * The value of PCR pcr in the SHA-256 bank, read from the TPM itself (EFI:
+ * TPM2_PCR_Read through SubmitCommand), into value. Errors: B_IO_ERROR (the
+ * TPM answered with an error), B_ERROR.
+ */
+status_t platform_measure_read_pcr(uint32_t pcr, uint8_t value[32]);
+
+/*
+ * The event log as the platform keeps it, every measurement so far
+ * included, in the TCG2 crypto agile format (the Spec ID event first): its
+ * address and size, and whether events were lost because it was full. The
+ * memory stays the platform's and may go with the firmware: the caller
+ * copies what the kernel is to see, before it measures again.
+ * Errors: B_NOT_SUPPORTED (no such log), B_ERROR.
+ */
+status_t platform_measure_event_log(const void **_log, size_t *_size, bool *_truncated);
+
+
 /* --- leaving the loader -------------------------------------------------- */
 
 /*

@@ -386,6 +386,7 @@ static const char *const kKernelOnlyChecks[] = {
 /* Skipped because build() hands over no firmware tables (test_bootcheck_firmware.c does). */
 static const char *const kFirmwareChecks[] = {
 	"acpi_rsdp", "acpi_tables", "smbios", "framebuffer_pattern", "efi_tables", "efi_get_time",
+	"tpm_event_log",
 };
 #define FIRMWARE_CHECKS	(sizeof(kFirmwareChecks) / sizeof(kFirmwareChecks[0]))
 

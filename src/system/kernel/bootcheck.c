@@ -82,6 +82,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_PRELOADED_IMAGES] = { "preloaded_images", kcheck_preloaded_images, 0 },
 	[KCHECK_KERNEL_SYMBOLS] = { "kernel_symbols", kcheck_kernel_symbols, 0 },
 	[KCHECK_TIMELINE] = { "timeline", kcheck_timeline, 0 },
+	[KCHECK_TPM_EVENT_LOG] = { "tpm_event_log", kcheck_tpm_event_log, KCHECK_NEEDS_TPM },
 #undef KCHECK_ARCH_ENTRY
 };
 
@@ -176,6 +177,8 @@ runner_skip_reason(const struct bootcheck_environment *environment,
 	if ((check->needs & KCHECK_NEEDS_FRAMEBUFFER) != 0
 		&& args->framebuffer.physical_address == 0)
 		return "no framebuffer";
+	if ((check->needs & KCHECK_NEEDS_TPM) != 0 && args->tpm_flags == 0)
+		return "no TPM measurements";
 	return NULL;
 }
 

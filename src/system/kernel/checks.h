@@ -69,6 +69,7 @@ enum kcheck_id {
 	KCHECK_PRELOADED_IMAGES,
 	KCHECK_KERNEL_SYMBOLS,
 	KCHECK_TIMELINE,
+	KCHECK_TPM_EVENT_LOG,
 	KCHECK_COUNT
 #undef KCHECK_ARCH_ID
 };
@@ -100,6 +101,7 @@ typedef bool (*kcheck_function)(const struct kcheck_context *context,
 #define KCHECK_NEEDS_SMBIOS			0x10	/* smbios_entry or smbios3_entry */
 #define KCHECK_NEEDS_EFI			0x20	/* efi_system_table */
 #define KCHECK_NEEDS_FRAMEBUFFER	0x40	/* framebuffer.physical_address */
+#define KCHECK_NEEDS_TPM			0x80	/* tpm_flags: the loader measured */
 
 struct kcheck {
 	const char		*name;
@@ -354,5 +356,9 @@ bool kcheck_kernel_symbols(const struct kcheck_context *context, char *reason,
 /* Microseconds between two cycle counter values at frequency Hz; frequency must not be 0. */
 uint64_t kcheck_cycles_microseconds(uint64_t ticks, uint64_t frequency);
 bool kcheck_timeline(const struct kcheck_context *context, char *reason, size_t reasonSize);
+
+/* checks_tpm.c: measured boot, the event log replayed against the PCRs */
+bool kcheck_tpm_event_log(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
 
 #endif

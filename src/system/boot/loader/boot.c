@@ -13,6 +13,7 @@
 #include <boot/elf.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
+#include <boot/measure.h>
 #include <boot/modules.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
@@ -199,6 +200,8 @@ boot_set_command_line(const char *commandLine, char *error, size_t errorSize)
 	}
 	if (commandLine[0] != '\0')
 		boot_dprintf("boot: kernel command line \"%s\"\n", commandLine);
+	/* Even an empty one: a verifier must tell "none" from "not measured". */
+	measure_command_line(commandLine);
 	return B_OK;
 }
 
@@ -221,6 +224,8 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		status = boot_load_modules(request, error, errorSize);
 	if (status != B_OK)
 		return status;
+	/* Nothing is measured after the modules; the log copy must precede the freeze. */
+	measure_finish(gKernelArgs);
 
 	boot_video_select(request->config, entry->options, request->video_mode);
 	status = platform_prepare_kernel_start(gKernelArgs);

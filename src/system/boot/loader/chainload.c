@@ -14,6 +14,7 @@
 #include <boot/block_device.h>
 #include <boot/config.h>
 #include <boot/heap.h>
+#include <boot/measure.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
@@ -202,6 +203,13 @@ chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
 			entry->command_line[0] != '\0' ? " with load options " : "",
 			entry->command_line);
 		bli_publish_start(entry);
+		/*
+		 * The load options the image gets; the firmware measures the image
+		 * itself (PCR 4) when it loads it, and nothing measures what it is
+		 * told. An application without a command line gets no options.
+		 */
+		if (entry->kind == CONFIG_ENTRY_LINUX || entry->command_line[0] != '\0')
+			measure_command_line(entry->command_line);
 		status = platform_start_image(&image, reason, sizeof(reason));
 		if (status == B_OK)
 			snprintf(error, errorSize, "%s returned: %s", entry->kernel_path, reason);
