@@ -65,6 +65,15 @@ status_t trust_check(enum trust_kind kind, const struct vfs_volume *volume, cons
 status_t trust_check_data(enum trust_kind kind, const struct vfs_volume *volume,
 	const char *path, const void *data, size_t size, char *error, size_t errorSize);
 
+/*
+ * An executable the firmware starts (an efi or linux entry): the firmware
+ * checks and measures it itself under Secure Boot, so the loader verifies
+ * it only when the configuration requires verification without Secure
+ * Boot, and never measures it. Errors: those of trust_check.
+ */
+status_t trust_check_image(const struct vfs_volume *volume, const char *path,
+	const void *data, size_t size, char *error, size_t errorSize);
+
 /* Forget the manifests read; before handoff and when booting fails. */
 void trust_cleanup(void);
 

@@ -115,6 +115,15 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 		status = B_NO_MEMORY;
 	} else
 		status = chainload_read(&file, what, data, error, errorSize);
+	if (status == B_OK) {
+		char reason[TRUST_REASON_SIZE];
+		status = trust_check_image(vfs_file_volume(file.file), entry->kernel_path, data,
+			(size_t)file.size, reason, sizeof(reason));
+		if (status != B_OK) {
+			snprintf(error, errorSize, "cannot load the %s: %s: %s", what, entry->kernel_path,
+				reason);
+		}
+	}
 	vfs_close(file.file);
 	if (status != B_OK) {
 		heap_free(data);

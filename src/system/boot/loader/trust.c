@@ -169,3 +169,17 @@ trust_check_data(enum trust_kind kind, const struct vfs_volume *volume, const ch
 	sha256(data, size, digest);
 	return trust_check(kind, volume, path, digest, error, errorSize);
 }
+
+
+status_t
+trust_check_image(const struct vfs_volume *volume, const char *path, const void *data,
+	size_t size, char *error, size_t errorSize)
+{
+	if (!trust_verifying() || sSecureBoot == PLATFORM_SECURE_BOOT_ENFORCING)
+		return B_OK;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	sha256(data, size, digest);
+	status_t status = trust_verify(volume, path, digest, error, errorSize);
+	boot_dprintf("trust: %s: %s\n", path, status == B_OK ? "verified" : error);
+	return status;
+}
