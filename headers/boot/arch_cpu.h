@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the loader asks of the boot CPU itself: its identity and cycle counter
- * for kernel_args, and how to wait. Every architecture implements it in
- * src/system/boot/arch/<arch>/.
+ * for kernel_args, how to wait, and SHA-256 with its own instructions. Every
+ * architecture implements it in src/system/boot/arch/<arch>/.
  */
 #ifndef BOOT_ARCH_CPU_H
 #define BOOT_ARCH_CPU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -41,5 +42,26 @@ void arch_cpu_relax(void);
 
 /* Stop the CPU for good, interrupts off: when nobody is left to return to. */
 void arch_cpu_halt(void) __attribute__((noreturn));
+
+/*
+ * SHA-256's block function (FIPS 180-4 6.2.2) with the CPU's instructions,
+ * for the files verified boot hashes: the portable C costs ~30 instructions a
+ * byte, more than reading the file. Hashes as many of the count 64-byte
+ * blocks at data (any alignment) into state (a..h, host order) as it can, in
+ * order, and returns how many: all of them, or 0 when the CPU lacks the
+ * instructions, and the caller does the rest in C. The CPU is asked once; the
+ * answer is kept. Only before the firmware is left (UEFI: boot services):
+ * x86_64 uses SSE registers, arm64 the SIMD ones, both of which the firmware
+ * has on, and preserves the ones the firmware's calling convention says a
+ * callee must. x86_64: the SHA extensions (CPUID.7.0:EBX[29], with SSSE3 and
+ * SSE4.1); arm64: FEAT_SHA256 (ID_AA64ISAR0_EL1.SHA2).
+ */
+size_t arch_cpu_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t count);
+
+/*
+ * The instructions arch_cpu_sha256_blocks uses on this CPU, for the log
+ * ("SHA extensions", "Armv8 SHA2"), or NULL when it has none (it returns 0).
+ */
+const char *arch_cpu_sha256_instructions(void);
 
 #endif

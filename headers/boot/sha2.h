@@ -33,6 +33,12 @@ typedef struct sha512_context {
 	size_t		buffered;	/* bytes waiting in buffer, < SHA512_BLOCK_SIZE */
 } sha512_context;
 
+/*
+ * FIPS 180-4 4.2.2, in the order of the rounds: also for the architectures'
+ * block functions (arch_cpu_sha256_blocks), which load them four at a time.
+ */
+extern const uint32_t gSha256RoundConstants[64];
+
 void sha256_init(sha256_context *context);
 void sha256_update(sha256_context *context, const void *data, size_t length);
 void sha256_final(sha256_context *context, uint8_t digest[SHA256_DIGEST_SIZE]);

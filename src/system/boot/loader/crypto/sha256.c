@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <boot/arch_cpu.h>
 #include <boot/byte_order.h>
 
 #include "sha2_private.h"
@@ -14,9 +15,10 @@
 
 /*
  * FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the cube
- * roots of the first 64 primes.
+ * roots of the first 64 primes. Aligned for the vector loads of the CPU's
+ * block functions.
  */
-static const uint32_t kRoundConstants[64] = {
+const uint32_t gSha256RoundConstants[64] __attribute__((aligned(16))) = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u,
 	0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
 	0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u,
@@ -68,7 +70,7 @@ sha256_block(void *words, const uint8_t *block)
 	for (int t = 0; t < 64; t++) {
 		uint32_t sum1 = sha256_rotr(e, 6) ^ sha256_rotr(e, 11) ^ sha256_rotr(e, 25);
 		uint32_t choose = (e & f) ^ (~e & g);
-		uint32_t t1 = h + sum1 + choose + kRoundConstants[t] + w[t];
+		uint32_t t1 = h + sum1 + choose + gSha256RoundConstants[t] + w[t];
 		uint32_t sum0 = sha256_rotr(a, 2) ^ sha256_rotr(a, 13) ^ sha256_rotr(a, 22);
 		uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
 		uint32_t t2 = sum0 + majority;
@@ -93,6 +95,30 @@ sha256_block(void *words, const uint8_t *block)
 }
 
 
+static bool sForcePortable;
+
+
+void
+sha256_force_portable(bool portable)
+{
+	sForcePortable = portable;
+}
+
+
+/* The CPU's instructions for as many blocks as they take, the C for the rest. */
+static void
+sha256_blocks(void *words, const uint8_t *blocks, size_t count)
+{
+	if (!sForcePortable) {
+		size_t done = arch_cpu_sha256_blocks(words, blocks, count);
+		blocks += done * SHA256_BLOCK_SIZE;
+		count -= done;
+	}
+	for (; count > 0; count--, blocks += SHA256_BLOCK_SIZE)
+		sha256_block(words, blocks);
+}
+
+
 void
 sha256_init(sha256_context *context)
 {
@@ -108,7 +134,7 @@ sha256_stream(sha256_context *context)
 {
 	return (struct sha2_stream){
 		.state = context->state,
-		.block = sha256_block,
+		.blocks = sha256_blocks,
 		.buffer = context->buffer,
 		.block_size = SHA256_BLOCK_SIZE,
 		.buffered = &context->buffered,

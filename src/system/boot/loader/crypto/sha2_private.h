@@ -7,15 +7,19 @@
 #ifndef SHA2_PRIVATE_H
 #define SHA2_PRIVATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* One block into state. */
-typedef void (*sha2_block_function)(void *state, const uint8_t *block);
+/*
+ * count whole blocks into state, in order. Several at once, so that SHA-256
+ * can hand a long run to the CPU's instructions (arch_cpu_sha256_blocks).
+ */
+typedef void (*sha2_blocks_function)(void *state, const uint8_t *blocks, size_t count);
 
 struct sha2_stream {
 	void				*state;
-	sha2_block_function	block;
+	sha2_blocks_function	blocks;
 	uint8_t				*buffer;		/* block_size bytes */
 	size_t				block_size;
 	size_t				*buffered;		/* bytes waiting in buffer */
@@ -29,5 +33,12 @@ void sha2_absorb(const struct sha2_stream *stream, const uint8_t *bytes, size_t 
  * big-endian, in its last lengthSize bytes (8 or 16); length is in bytes.
  */
 void sha2_pad(const struct sha2_stream *stream, size_t lengthSize, uint64_t length);
+
+/*
+ * For the tests and the benchmark: true makes SHA-256 use only the portable C
+ * (false, the default: the CPU's instructions where it has them), so that
+ * both paths can be checked on the same machine.
+ */
+void sha256_force_portable(bool portable);
 
 #endif

@@ -26,13 +26,18 @@ sha2_absorb(const struct sha2_stream *stream, const uint8_t *bytes, size_t lengt
 			*stream->buffered = buffered;
 			return;
 		}
-		stream->block(stream->state, stream->buffer);
+		stream->blocks(stream->state, stream->buffer, 1);
 	}
 
-	/* Whole blocks straight from the caller's memory: no copy for big files. */
-	for (; length >= blockSize; length -= blockSize) {
-		stream->block(stream->state, bytes);
-		bytes += blockSize;
+	/*
+	 * Whole blocks straight from the caller's memory, all in one call: no
+	 * copy for big files, and a long run for the CPU's instructions.
+	 */
+	size_t count = length / blockSize;
+	if (count > 0) {
+		stream->blocks(stream->state, bytes, count);
+		bytes += count * blockSize;
+		length -= count * blockSize;
 	}
 
 	memcpy(stream->buffer, bytes, length);
@@ -50,7 +55,7 @@ sha2_pad(const struct sha2_stream *stream, size_t lengthSize, uint64_t length)
 	buffer[used++] = 0x80;
 	if (used > blockSize - lengthSize) {
 		memset(buffer + used, 0, blockSize - used);
-		stream->block(stream->state, buffer);
+		stream->blocks(stream->state, buffer, 1);
 		used = 0;
 	}
 	memset(buffer + used, 0, blockSize - used);
@@ -58,6 +63,6 @@ sha2_pad(const struct sha2_stream *stream, size_t lengthSize, uint64_t length)
 	if (lengthSize == 16)
 		write_be64(buffer + blockSize - 16, length >> 61);
 	write_be64(buffer + blockSize - 8, length << 3);
-	stream->block(stream->state, buffer);
+	stream->blocks(stream->state, buffer, 1);
 	*stream->buffered = 0;
 }

@@ -128,13 +128,21 @@ sha512_init(sha512_context *context)
 }
 
 
+static void
+sha512_blocks(void *words, const uint8_t *blocks, size_t count)
+{
+	for (; count > 0; count--, blocks += SHA512_BLOCK_SIZE)
+		sha512_block(words, blocks);
+}
+
+
 /* The stream that feeds context's blocks to its state. */
 static struct sha2_stream
 sha512_stream(sha512_context *context)
 {
 	return (struct sha2_stream){
 		.state = context->state,
-		.block = sha512_block,
+		.blocks = sha512_blocks,
 		.buffer = context->buffer,
 		.block_size = SHA512_BLOCK_SIZE,
 		.buffered = &context->buffered,
