@@ -3,13 +3,17 @@
  * SHA-256 and SHA-512 (crypto/sha256.c, crypto/sha512.c) against the example
  * values NIST publishes for FIPS 180-4: "abc", the empty string, the 448-bit
  * and 896-bit messages (two blocks of SHA-256, one or two of SHA-512) and a
- * million times 'a', each in one piece and in pieces.
+ * million times 'a', each in one piece and in pieces. SHA-256 twice: with the
+ * CPU's instructions where the build machine has them, and in portable C
+ * (sha256_force_portable).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <boot/sha2.h>
 
+#include "sha2_private.h"
 #include "test_crypto.h"
 
 
@@ -25,16 +29,20 @@ check_sha256(const void *data, size_t length, const char *expectedHex)
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	test_hex(expected, sizeof(expected), expectedHex);
 
-	sha256(data, length, digest);
-	CHECK(memcmp(digest, expected, sizeof(digest)) == 0);
+	for (int portable = 0; portable <= 1; portable++) {
+		sha256_force_portable(portable);
+		sha256(data, length, digest);
+		CHECK(memcmp(digest, expected, sizeof(digest)) == 0);
 
-	/* Byte by byte: every message here passes through the buffered path. */
-	sha256_context context;
-	sha256_init(&context);
-	for (size_t i = 0; i < length; i++)
-		sha256_update(&context, (const uint8_t *)data + i, 1);
-	sha256_final(&context, digest);
-	CHECK(memcmp(digest, expected, sizeof(digest)) == 0);
+		/* Byte by byte: every message here passes through the buffered path. */
+		sha256_context context;
+		sha256_init(&context);
+		for (size_t i = 0; i < length; i++)
+			sha256_update(&context, (const uint8_t *)data + i, 1);
+		sha256_final(&context, digest);
+		CHECK(memcmp(digest, expected, sizeof(digest)) == 0);
+	}
+	sha256_force_portable(false);
 }
 
 
@@ -140,29 +148,34 @@ TEST(sha2_million_a)
 		"e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973eb"
 		"de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b");
 
-	uint8_t digest256[SHA256_DIGEST_SIZE];
-	uint8_t digest512[SHA512_DIGEST_SIZE];
-	sha256(data, length, digest256);
-	sha512(data, length, digest512);
-	CHECK(memcmp(digest256, expected256, sizeof(digest256)) == 0);
-	CHECK(memcmp(digest512, expected512, sizeof(digest512)) == 0);
+	/* SHA-256 with the CPU's instructions and in C; SHA-512 has only C. */
+	for (int portable = 0; portable <= 1; portable++) {
+		sha256_force_portable(portable);
+		uint8_t digest256[SHA256_DIGEST_SIZE];
+		uint8_t digest512[SHA512_DIGEST_SIZE];
+		sha256(data, length, digest256);
+		sha512(data, length, digest512);
+		CHECK(memcmp(digest256, expected256, sizeof(digest256)) == 0);
+		CHECK(memcmp(digest512, expected512, sizeof(digest512)) == 0);
 
-	sha256_context context256;
-	sha512_context context512;
-	sha256_init(&context256);
-	sha512_init(&context512);
-	size_t done = 0;
-	for (size_t piece = 1; done < length; piece = piece % 1000 + 1) {
-		if (piece > length - done)
-			piece = length - done;
-		sha256_update(&context256, data + done, piece);
-		sha512_update(&context512, data + done, piece);
-		done += piece;
+		sha256_context context256;
+		sha512_context context512;
+		sha256_init(&context256);
+		sha512_init(&context512);
+		size_t done = 0;
+		for (size_t piece = 1; done < length; piece = piece % 1000 + 1) {
+			if (piece > length - done)
+				piece = length - done;
+			sha256_update(&context256, data + done, piece);
+			sha512_update(&context512, data + done, piece);
+			done += piece;
+		}
+		sha256_final(&context256, digest256);
+		sha512_final(&context512, digest512);
+		CHECK(memcmp(digest256, expected256, sizeof(digest256)) == 0);
+		CHECK(memcmp(digest512, expected512, sizeof(digest512)) == 0);
 	}
-	sha256_final(&context256, digest256);
-	sha512_final(&context512, digest512);
-	CHECK(memcmp(digest256, expected256, sizeof(digest256)) == 0);
-	CHECK(memcmp(digest512, expected512, sizeof(digest512)) == 0);
+	sha256_force_portable(false);
 
 	free(data);
 }

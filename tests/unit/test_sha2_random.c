@@ -4,12 +4,16 @@
  * bytes (every length up to 300, then random ones), each hashed in one piece,
  * byte by byte and in several random splits, empty updates included. The
  * expected digests come from tests/unit/make-sha2-vectors, which the build
- * runs (generated/unit/sha2_vectors.h).
+ * runs (generated/unit/sha2_vectors.h). Every check twice, SHA-256 with the
+ * CPU's instructions where the build machine has them and in portable C
+ * (sha256_force_portable): the random offsets give the instructions'
+ * loads every alignment.
  */
 #include <stdbool.h>
 
 #include <boot/sha2.h>
 
+#include "sha2_private.h"
 #include "test_crypto.h"
 
 
@@ -61,8 +65,15 @@ test_random_piece(size_t left)
 }
 
 
+static const char *
+test_path(bool portable)
+{
+	return portable ? "portable C" : "CPU's instructions if any";
+}
+
+
 static void
-check_split(const struct sha2_random_case *testCase, bool byteByByte)
+check_split(const struct sha2_random_case *testCase, bool byteByByte, bool portable)
 {
 	const uint8_t *data = kRandomData + testCase->offset;
 	size_t length = testCase->length;
@@ -85,40 +96,54 @@ check_split(const struct sha2_random_case *testCase, bool byteByByte)
 	sha512_final(&context512, digest512);
 	if (memcmp(digest256, testCase->sha256, sizeof(digest256)) != 0
 		|| memcmp(digest512, testCase->sha512, sizeof(digest512)) != 0) {
-		unit_fail(__FILE__, __LINE__, "%u bytes at %u: digest differs from hashlib's (%s)",
-			testCase->length, testCase->offset, byteByByte ? "byte by byte" : "random split");
+		unit_fail(__FILE__, __LINE__, "%u bytes at %u: digest differs from hashlib's (%s, %s)",
+			testCase->length, testCase->offset, byteByByte ? "byte by byte" : "random split",
+			test_path(portable));
 	}
 }
 
 
 TEST(sha2_random_lengths_one_piece)
 {
-	for (size_t i = 0; i < CASE_COUNT; i++) {
-		const struct sha2_random_case *testCase = &kRandomCases[i];
-		uint8_t digest256[SHA256_DIGEST_SIZE];
-		uint8_t digest512[SHA512_DIGEST_SIZE];
-		sha256(kRandomData + testCase->offset, testCase->length, digest256);
-		sha512(kRandomData + testCase->offset, testCase->length, digest512);
-		if (memcmp(digest256, testCase->sha256, sizeof(digest256)) != 0
-			|| memcmp(digest512, testCase->sha512, sizeof(digest512)) != 0) {
-			unit_fail(__FILE__, __LINE__, "%u bytes at %u: digest differs from hashlib's",
-				testCase->length, testCase->offset);
+	for (int portable = 0; portable <= 1; portable++) {
+		sha256_force_portable(portable);
+		for (size_t i = 0; i < CASE_COUNT; i++) {
+			const struct sha2_random_case *testCase = &kRandomCases[i];
+			uint8_t digest256[SHA256_DIGEST_SIZE];
+			uint8_t digest512[SHA512_DIGEST_SIZE];
+			sha256(kRandomData + testCase->offset, testCase->length, digest256);
+			sha512(kRandomData + testCase->offset, testCase->length, digest512);
+			if (memcmp(digest256, testCase->sha256, sizeof(digest256)) != 0
+				|| memcmp(digest512, testCase->sha512, sizeof(digest512)) != 0) {
+				unit_fail(__FILE__, __LINE__,
+					"%u bytes at %u: digest differs from hashlib's (%s)", testCase->length,
+					testCase->offset, test_path(portable));
+			}
 		}
 	}
+	sha256_force_portable(false);
 }
 
 
 TEST(sha2_random_lengths_byte_by_byte)
 {
-	for (size_t i = 0; i < CASE_COUNT; i++)
-		check_split(&kRandomCases[i], true);
+	for (int portable = 0; portable <= 1; portable++) {
+		sha256_force_portable(portable);
+		for (size_t i = 0; i < CASE_COUNT; i++)
+			check_split(&kRandomCases[i], true, portable);
+	}
+	sha256_force_portable(false);
 }
 
 
 TEST(sha2_random_lengths_random_splits)
 {
-	for (size_t i = 0; i < CASE_COUNT; i++) {
-		for (int split = 0; split < RANDOM_SPLITS; split++)
-			check_split(&kRandomCases[i], false);
+	for (int portable = 0; portable <= 1; portable++) {
+		sha256_force_portable(portable);
+		for (size_t i = 0; i < CASE_COUNT; i++) {
+			for (int split = 0; split < RANDOM_SPLITS; split++)
+				check_split(&kRandomCases[i], false, portable);
+		}
 	}
+	sha256_force_portable(false);
 }
