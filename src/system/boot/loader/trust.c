@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/arch_cpu.h>
 #include <boot/manifest.h>
 #include <boot/measure.h>
 #include <boot/platform.h>
@@ -34,6 +35,12 @@ trust_init(void)
 	boot_dprintf("trust: Secure Boot is %s; %u built-in digests, %s signing key\n",
 		kStates[sSecureBoot], gTrustAnchors.digest_count,
 		(gTrustAnchors.flags & TRUST_ANCHORS_HAS_KEY) != 0 ? "a" : "no");
+	/* What verification costs depends on it (docs/verified_boot.md, "Cost"). */
+	const char *instructions = arch_cpu_sha256_instructions();
+	if (instructions != NULL)
+		boot_dprintf("trust: SHA-256 with the CPU's instructions (%s)\n", instructions);
+	else
+		boot_dprintf("trust: SHA-256 in portable C (the CPU has no SHA-256 instructions)\n");
 }
 
 
