@@ -81,12 +81,17 @@ void trust_cleanup(void);
 /*
  * A file's digest while it is read in pieces at any offsets (the kernel by
  * its headers and segments): bytes are hashed in file order as the pieces
- * arrive, and the bytes no piece covers are read for the hash alone.
+ * arrive, and the bytes no piece covers are read for the hash alone. The
+ * file's head (its headers, which the first segment usually holds again)
+ * is kept, so that a second read of it must give the bytes that were hashed.
  */
+#define TRUST_DIGEST_HEAD_SIZE	4096
+
 struct trust_digest {
 	sha256_context	context;
 	uint64_t		hashed;		/* the first byte not yet hashed */
 	bool			enabled;	/* trust_needs_digest() when started */
+	uint8_t			head[TRUST_DIGEST_HEAD_SIZE];	/* the file's first bytes, as hashed */
 };
 
 void trust_digest_start(struct trust_digest *digest);
