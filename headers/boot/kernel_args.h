@@ -18,7 +18,7 @@
 #include <arch_kernel_args.h>
 
 #define KERNEL_ARGS_MAGIC		0x5347524141424b48ULL	/* "HKBAARGS" */
-#define KERNEL_ARGS_VERSION		3
+#define KERNEL_ARGS_VERSION		4
 
 #define MAX_PHYSICAL_MEMORY_RANGES		256
 #define MAX_PHYSICAL_ALLOCATED_RANGES	256
@@ -159,6 +159,49 @@ typedef struct boot_event {
 } boot_event;
 
 /*
+ * The CPUs (version 4, docs/smp.md): kernel_args.cpus points to
+ * num_cpus entries of cpu_entry_size bytes, the boot CPU first. A CPU the
+ * loader started waits in a loop on its mailbox until the kernel writes an
+ * entry address there.
+ */
+enum kernel_cpu_state {
+	KERNEL_CPU_BOOT = 1,		/* the CPU the kernel was entered on (entry 0) */
+	KERNEL_CPU_STARTED,			/* parked, waiting on its mailbox */
+	KERNEL_CPU_FAILED,			/* did not answer the start-up in time: left out */
+	KERNEL_CPU_DISABLED,		/* not started: the disable_smp option */
+	KERNEL_CPU_OFFLINE,			/* present but off (ACPI: online capable only) */
+};
+
+typedef struct kernel_cpu_entry {
+	uint64_t	hardware_id;		/* x86: APIC id; arm64: MPIDR's affinity */
+	uint64_t	mailbox;			/* kernel address of its kernel_cpu_mailbox; 0: none */
+	addr_range	stack;				/* kernel addresses; size 0 unless BOOT or STARTED */
+	uint32_t	state;				/* enum kernel_cpu_state */
+	uint32_t	reserved;
+} kernel_cpu_entry;
+
+/* kernel_cpu_mailbox.state, written by the CPU itself. */
+#define KERNEL_MAILBOX_STARTING		0	/* the loader has not seen it yet */
+#define KERNEL_MAILBOX_PARKED		1	/* in the wait loop */
+#define KERNEL_MAILBOX_RELEASED		2	/* took entry, left the wait loop for good */
+
+/*
+ * One CPU's mailbox, 64 bytes on a 64-byte boundary: the CPU polls entry;
+ * the kernel writes argument first, then entry (docs/smp.md).
+ */
+typedef struct kernel_cpu_mailbox {
+	uint64_t	entry;				/* kernel writes: where the CPU jumps; 0 while parked */
+	uint64_t	argument;			/* kernel writes before entry: the CPU's first argument */
+	uint64_t	stack_top;			/* loader: the top of the CPU's stack (kernel address) */
+	uint64_t	hardware_id;		/* loader: the CPU's id, as in kernel_cpu_entry */
+	uint32_t	cpu_index;			/* loader: the CPU's index in kernel_args.cpus */
+	uint32_t	state;				/* CPU: KERNEL_MAILBOX_* */
+	uint64_t	reserved[3];
+} kernel_cpu_mailbox;
+
+#define KERNEL_CPU_MAILBOX_SIZE		64
+
+/*
  * kernel_args.firmware: which firmware part firmware_args holds. A port's
  * header (headers/boot/platform/<port>/) declares its part and its tag, a
  * four-character code so that ports need no central registry.
@@ -250,8 +293,13 @@ typedef struct kernel_args {
 	uint32_t	tpm_pcr_mask;		/* bit n set: tpm_pcr_sha256 holds PCR n */
 	uint8_t		tpm_pcr_sha256[KERNEL_TPM_PCR_COUNT][KERNEL_TPM_DIGEST_SIZE];
 
+	/* The CPUs (version 4): the list, the boot CPU first; see kernel_cpu_entry. */
+	uint64_t	cpus;				/* kernel address of num_cpus kernel_cpu_entry */
+	uint32_t	num_cpus;			/* all the loader found; cpu_count were started */
+	uint32_t	cpu_entry_size;		/* sizeof(kernel_cpu_entry): later ones may grow */
+
 	/* Generic fields appended in later versions take these, from the front. */
-	uint64_t	reserved[21];
+	uint64_t	reserved[19];
 
 	/* --- the architecture's part (headers/arch/<arch>/arch_kernel_args.h) --- */
 	struct arch_kernel_args		arch_args;
@@ -313,8 +361,22 @@ KERNEL_ARGS_ASSERT_OFFSET(tpm_event_log_size, 27768);
 KERNEL_ARGS_ASSERT_OFFSET(tpm_flags, 27776);
 KERNEL_ARGS_ASSERT_OFFSET(tpm_pcr_mask, 27780);
 KERNEL_ARGS_ASSERT_OFFSET(tpm_pcr_sha256, 27784);
-KERNEL_ARGS_ASSERT_OFFSET(reserved, 27848);
+KERNEL_ARGS_ASSERT_OFFSET(cpus, 27848);
+KERNEL_ARGS_ASSERT_OFFSET(num_cpus, 27856);
+KERNEL_ARGS_ASSERT_OFFSET(cpu_entry_size, 27860);
+KERNEL_ARGS_ASSERT_OFFSET(reserved, 27864);
 KERNEL_ARGS_ASSERT_OFFSET(arch_args, 28016);
+
+_Static_assert(sizeof(kernel_cpu_entry) == 40, "kernel_cpu_entry changed size");
+_Static_assert(__builtin_offsetof(kernel_cpu_entry, stack) == 16, "kernel_cpu_entry moved");
+_Static_assert(__builtin_offsetof(kernel_cpu_entry, state) == 32, "kernel_cpu_entry moved");
+_Static_assert(sizeof(kernel_cpu_mailbox) == KERNEL_CPU_MAILBOX_SIZE,
+	"kernel_cpu_mailbox changed size");
+_Static_assert(__builtin_offsetof(kernel_cpu_mailbox, argument) == 8, "mailbox moved");
+_Static_assert(__builtin_offsetof(kernel_cpu_mailbox, stack_top) == 16, "mailbox moved");
+_Static_assert(__builtin_offsetof(kernel_cpu_mailbox, hardware_id) == 24, "mailbox moved");
+_Static_assert(__builtin_offsetof(kernel_cpu_mailbox, cpu_index) == 32, "mailbox moved");
+_Static_assert(__builtin_offsetof(kernel_cpu_mailbox, state) == 36, "mailbox moved");
 
 /* The architecture's part is KERNEL_ARCH_ARGS_SIZE bytes; the firmware's follows. */
 _Static_assert(sizeof(struct arch_kernel_args) == KERNEL_ARCH_ARGS_SIZE,

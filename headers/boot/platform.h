@@ -21,6 +21,7 @@
 struct block_device;
 struct stage2_args;
 struct kernel_args;
+struct kernel_cpu_mailbox;
 
 
 /* --- entry --------------------------------------------------------------- */
@@ -389,6 +390,54 @@ status_t platform_measure_read_pcr(uint32_t pcr, uint8_t value[32]);
 status_t platform_measure_event_log(const void **_log, size_t *_size, bool *_truncated);
 
 
+/* --- the other CPUs (docs/smp.md) ---------------------------------------- */
+
+/* What platform_smp_find_cpus reports of one CPU. */
+struct platform_cpu {
+	uint64_t	hardware_id;		/* as kernel_cpu_entry.hardware_id */
+	bool		boot;				/* the CPU the loader runs on */
+	bool		online_capable;		/* present but off: may be brought up later */
+};
+
+/*
+ * The machine's CPUs, from the firmware's tables (x86 EFI: the ACPI MADT's
+ * processor local APIC and x2APIC entries, enabled or online capable), into
+ * cpus, at most max of them, each hardware id once; *_count receives how
+ * many. A port that can start CPUs also reserves here, while the firmware
+ * still serves, what it needs to start them later (x86: a start-up page
+ * below 1 MiB, which it accounts for in the memory map as
+ * loader-reclaimable), once per loader run. bootOptions are kernel_args'
+ * BOOT_OPTION_* (BOOT_OPTION_DISABLE_ACPI: no ACPI table is read). Called
+ * once per boot attempt, with the heap, before
+ * platform_prepare_kernel_start(). The boot CPU need not be listed: the
+ * caller adds it. Errors (the loader then boots on one CPU; the port has
+ * logged why, once): B_NOT_SUPPORTED (the port cannot start CPUs: arm64
+ * for now, the hosted port without --cpus), B_ENTRY_NOT_FOUND (no table
+ * lists the CPUs, or ACPI is off), B_BAD_DATA (a table is corrupt),
+ * B_NO_MEMORY (no start-up page).
+ */
+status_t platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus,
+	uint32_t max, uint32_t *_count);
+
+/*
+ * Send CPU cpus[index] of args the start-up signal, so that it comes up on
+ * the kernel's page tables (args' arch part) and parks in the port's wait
+ * loop on its mailbox (kernel_cpu_entry.mailbox; loader address mailbox). The
+ * generic loader then waits for the mailbox's state to say PARKED. Called
+ * after the firmware was left, one CPU at a time, by smp_start_cpus().
+ * Must not allocate. Errors: B_ERROR (the signal could not be sent).
+ */
+status_t platform_smp_start_cpu(const struct kernel_args *args, uint32_t index,
+	volatile struct kernel_cpu_mailbox *mailbox);
+
+/*
+ * The CPU cpus[index] did not park in time: stop it for good (x86: INIT
+ * puts it back to waiting for a start-up signal) and make sure that a late
+ * start never reaches its mailbox. Must not allocate.
+ */
+void platform_smp_abandon_cpu(const struct kernel_args *args, uint32_t index);
+
+
 /* --- leaving the loader -------------------------------------------------- */
 
 /*
@@ -403,7 +452,8 @@ status_t platform_prepare_kernel_start(struct kernel_args *args);
 
 /*
  * Take the final memory map, fill the physical range arrays of args, leave
- * the firmware and enter the kernel at args->kernel.entry with the kernel
+ * the firmware, start the other CPUs with smp_start_cpus(args) (boot/smp.h)
+ * and enter the kernel at args->kernel.entry with the kernel
  * address of args and CPU number 0. The heap has been released: this hook
  * must not allocate from it. Returns only if the firmware could not be left,
  * in which case nothing can be reported but through platform_debug_write.

@@ -16,6 +16,7 @@
 #include <boot/measure.h>
 #include <boot/modules.h>
 #include <boot/platform.h>
+#include <boot/smp.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
@@ -226,6 +227,14 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		return status;
 	/* Nothing is measured after the modules; the log copy must precede the freeze. */
 	measure_finish(gKernelArgs);
+
+	/* The other CPUs' stacks must exist before the regions freeze. */
+	status = smp_prepare(gKernelArgs);
+	if (status != B_OK) {
+		boot_fail(error, errorSize, "no memory for the other CPUs' stacks: %s",
+			status_string(status));
+		return status;
+	}
 
 	boot_video_select(request->config, entry->options, request->video_mode);
 	status = platform_prepare_kernel_start(gKernelArgs);

@@ -13,6 +13,7 @@
 #include <boot/memory_map.h>
 #include <boot/platform.h>
 #include <boot/ranges.h>
+#include <boot/smp.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
 
@@ -305,6 +306,7 @@ platform_start_kernel(kernel_args *args)
 			timeline_mark("ExitBootServices", 0);
 			gBootServicesActive = 0;
 			efi_enter_virtual_mode(args, &map);
+			smp_start_cpus(args);
 			arch_start_kernel(args);
 		}
 

@@ -14,6 +14,9 @@
 #include <boot/platform.h>
 #include <boot/status.h>
 
+/* The most CPUs --cpus simulates (smp.c). */
+#define HOST_MAX_CPUS	256
+
 struct host_options {
 	size_t		memory_size;		/* bytes of simulated RAM */
 	size_t		heap_size;			/* 0: the loader's default */
@@ -32,6 +35,8 @@ struct host_options {
 		HOST_ABI_OLDER,		/* version 1, smaller */
 	}			kernel_args_abi;
 	enum platform_secure_boot	secure_boot;	/* --secure-boot */
+	uint32_t	cpus;				/* --cpus: simulated CPUs; 0: none started */
+	bool		silent_cpus[HOST_MAX_CPUS];	/* --silent-cpu: ids that never answer */
 };
 
 extern struct host_options gHostOptions;

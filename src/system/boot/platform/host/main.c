@@ -5,7 +5,8 @@
  * boot_loader_host [--memory MIB] [--heap KIB] [--kernel PATH]
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
  *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
- *     [--secure-boot enforcing|setup] [[--block-size BYTES] IMAGE]...
+ *     [--secure-boot enforcing|setup] [--cpus N] [--silent-cpu ID]...
+ *     [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -26,7 +27,10 @@
  * compatibility rule (docs/kernel_args.md). Each --loader-variable is a
  * Boot Loader Interface variable the loader finds set (variables.c).
  * --secure-boot is the firmware's Secure Boot state the loader is told
- * (secure_boot.c; off without it).
+ * (secure_boot.c; off without it). --cpus simulates a machine of N CPUs
+ * (1 to 256, hardware ids 0 to N - 1, the boot CPU 0) as an ACPI MADT
+ * would list them, and --silent-cpu makes the CPU of that id never answer
+ * its start-up (smp.c); without --cpus the port starts no CPUs.
  */
 #include "host_platform.h"
 
@@ -53,6 +57,7 @@ host_usage(const char *program)
 	fprintf(stderr, "usage: %s [--memory MIB] [--heap KIB] [--kernel PATH]"
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
 		" [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]..."
+		" [--cpus N] [--silent-cpu ID]..."
 		" [--secure-boot enforcing|setup]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
@@ -129,6 +134,16 @@ host_parse_options(int argc, char **argv)
 				gHostOptions.secure_boot = PLATFORM_SECURE_BOOT_SETUP;
 			else
 				host_usage(argv[0]);
+		} else if (strcmp(option, "--cpus") == 0 && hasValue) {
+			size_t cpus = host_size_option(argv[0], argv[++i], 1);
+			if (cpus < 1 || cpus > HOST_MAX_CPUS)
+				host_usage(argv[0]);
+			gHostOptions.cpus = (uint32_t)cpus;
+		} else if (strcmp(option, "--silent-cpu") == 0 && hasValue) {
+			size_t id = host_size_option(argv[0], argv[++i], 1);
+			if (id >= HOST_MAX_CPUS)
+				host_usage(argv[0]);
+			gHostOptions.silent_cpus[id] = true;
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
 			size_t size = host_size_option(argv[0], argv[++i], 1);
 			/* What disks have: 512 to 64 KiB, a power of two. */

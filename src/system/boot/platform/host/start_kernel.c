@@ -12,6 +12,7 @@
 
 #include <boot/arch_mmu.h>
 #include <boot/platform.h>
+#include <boot/smp.h>
 #include <boot/timeline.h>
 
 #include <kernel/bootcheck.h>
@@ -104,6 +105,7 @@ platform_start_kernel(kernel_args *args)
 	if (status != B_OK)
 		return status;
 
+	smp_start_cpus(args);
 	timeline_mark("kernel entry", 0);
 	host_apply_kernel_args_abi(args);
 
