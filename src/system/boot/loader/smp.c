@@ -145,9 +145,11 @@ smp_start_one(kernel_args *args, kernel_cpu_entry *cpu, uint32_t index)
 		boot_dprintf("smp: CPU %u (id %#llx) did not answer within %u ms: left out\n",
 			index, (unsigned long long)cpu->hardware_id, SMP_START_TIMEOUT_US / 1000);
 	}
-	/* Its stack stays allocated: the kernel may reuse it, as kernel_args memory. */
+	/* Its stack stays allocated loader memory, which the kernel may reclaim. */
 	cpu->state = KERNEL_CPU_FAILED;
 	cpu->mailbox = 0;
+	cpu->stack.start = 0;
+	cpu->stack.size = 0;
 	return false;
 }
 

@@ -89,6 +89,16 @@ struct acpi_rsdp;
 const struct acpi_rsdp *efi_acpi_rsdp(void);
 
 /*
+ * madt.c: hand each interrupt controller structure of the ACPI MADT to
+ * visit, with its type and length (at least 2, within the table). Errors,
+ * logged: B_ENTRY_NOT_FOUND (no ACPI or no MADT), B_BAD_DATA (a corrupt
+ * table; visit may have seen the entries before the bad one).
+ */
+typedef void (*efi_madt_visit)(void *cookie, uint8_t type, const uint8_t *entry,
+	uint8_t length);
+status_t efi_madt_walk(efi_madt_visit visit, void *cookie);
+
+/*
  * The UART the firmware's tables name as its console, for architectures
  * whose machines have no fixed serial port (arm64): spcr.c reads the ACPI
  * SPCR, fdt.c the device tree's /chosen stdout-path. False when the table
