@@ -41,8 +41,21 @@ struct bootcheck_memory {
 };
 
 /*
- * What only the running kernel may do to the machine: call the firmware and
- * write to memory (the framebuffer).
+ * What a started CPU reports once the kernel released it from its mailbox
+ * (docs/smp.md): the arguments and stack it was entered with, and its own
+ * registers as the boot CPU's are read at kernel entry.
+ */
+struct bootcheck_cpu_report {
+	uint64_t					argument;		/* its first argument */
+	uint64_t					stack_pointer;	/* at its entry */
+	uint32_t					cpu_index;		/* its second argument */
+	uint32_t					done;			/* written last, with release order */
+	struct bootcheck_cpu_state	cpu;
+};
+
+/*
+ * What only the running kernel may do to the machine: call the firmware,
+ * write to memory (the framebuffer) and release the parked CPUs.
  */
 struct bootcheck_machine {
 	/*
@@ -54,6 +67,13 @@ struct bootcheck_machine {
 	/* Like bootcheck_memory.read_virtual, the other way. */
 	bool		(*write_virtual)(void *cookie, uint64_t address, const void *buffer,
 		size_t size);
+	/*
+	 * Release the CPU parked on the mailbox at kernel address mailbox (entry
+	 * cpus[index]) into the kernel, and wait until it reported or
+	 * timeoutMicroseconds passed: true and its report, or false.
+	 */
+	bool		(*release_cpu)(void *cookie, uint64_t mailbox, uint32_t index,
+		uint64_t timeoutMicroseconds, struct bootcheck_cpu_report *report);
 	void		*cookie;
 };
 

@@ -129,6 +129,25 @@ fake_args(void)
 }
 
 
+/* The CPU list (version 4): the boot CPU alone, after kernel_args in its pages. */
+#define CPUS_OFFSET			0x7000ULL
+_Static_assert(sizeof(kernel_args) <= CPUS_OFFSET, "kernel_args reaches the CPU list");
+
+static void
+build_cpus(kernel_args *args)
+{
+	kernel_cpu_entry *boot = (kernel_cpu_entry *)(sMemory + ARGS_PHYSICAL + CPUS_OFFSET);
+	*boot = (kernel_cpu_entry){
+		.hardware_id = args->boot_cpu_id,
+		.stack = args->cpu_kernel_stack[0],
+		.state = KERNEL_CPU_BOOT,
+	};
+	args->cpus = ARGS_VIRTUAL + CPUS_OFFSET;
+	args->num_cpus = 1;
+	args->cpu_entry_size = sizeof(kernel_cpu_entry);
+}
+
+
 static void
 region_add(uint64_t virtualStart, uint64_t size, uint64_t physical)
 {
@@ -237,6 +256,7 @@ build(void)
 
 	build_kernel_image(&args->kernel);
 	args->cpu_kernel_stack[0] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
+	build_cpus(args);
 	args->physical_map_base = KERNEL_PHYSICAL_MAP_BASE;
 	args->physical_map_size = MEMORY_SIZE;
 	args->log_address = LOG_VIRTUAL;
@@ -383,10 +403,13 @@ static const char *const kKernelOnlyChecks[] = {
 };
 #define KERNEL_ONLY_CHECKS	(sizeof(kKernelOnlyChecks) / sizeof(kKernelOnlyChecks[0]))
 
-/* Skipped because build() hands over no firmware tables (test_bootcheck_firmware.c does). */
+/*
+ * Skipped because build() hands over no firmware tables (test_bootcheck_firmware.c does)
+ * and no machine to release CPUs with.
+ */
 static const char *const kFirmwareChecks[] = {
 	"acpi_rsdp", "acpi_tables", "smbios", "framebuffer_pattern", "efi_tables", "efi_get_time",
-	"tpm_event_log",
+	"tpm_event_log", "cpus_released",
 };
 #define FIRMWARE_CHECKS	(sizeof(kFirmwareChecks) / sizeof(kFirmwareChecks[0]))
 
@@ -955,12 +978,12 @@ TEST(args_alias_mismatch_fails)
 }
 
 
-/* Each count's maximum is allowed; cpu_count's is 2^32 - 1, which nothing else reads. */
+/* Each count's maximum is allowed; cpu_count's is 2^32 - 1, which the CPU list refutes. */
 TEST(a_count_at_its_maximum_passes)
 {
 	kernel_args *args = build();
 	args->cpu_count = 0xffffffff;
-	CHECK(run());
+	EXPECT_FAILURE(run(), "cpus", "cpu_count is 4294967295, but 1 CPUs run");
 	EXPECT_CHECK("counts", "ok");
 }
 

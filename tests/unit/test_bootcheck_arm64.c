@@ -250,6 +250,25 @@ build_arch(struct arch_kernel_args *arch)
 }
 
 
+/* The CPU list (version 4): the boot CPU alone, after kernel_args in its pages. */
+#define CPUS_OFFSET			0x7000ULL
+_Static_assert(sizeof(kernel_args) <= CPUS_OFFSET, "kernel_args reaches the CPU list");
+
+static void
+build_cpus(kernel_args *args)
+{
+	kernel_cpu_entry *boot = (kernel_cpu_entry *)(sMemory + ARGS_PHYSICAL + CPUS_OFFSET);
+	*boot = (kernel_cpu_entry){
+		.hardware_id = args->boot_cpu_id,
+		.stack = args->cpu_kernel_stack[0],
+		.state = KERNEL_CPU_BOOT,
+	};
+	args->cpus = ARGS_VIRTUAL + CPUS_OFFSET;
+	args->num_cpus = 1;
+	args->cpu_entry_size = sizeof(kernel_cpu_entry);
+}
+
+
 /* What a correct arm64 loader hands over, without firmware tables. */
 static kernel_args *
 build(void)
@@ -278,6 +297,7 @@ build(void)
 	memcpy(args->memory_map, kMemoryMap, sizeof(kMemoryMap));
 	build_kernel_image(&args->kernel);
 	args->cpu_kernel_stack[0] = (addr_range){ STACK_VIRTUAL, STACK_SIZE };
+	build_cpus(args);
 	args->physical_map_base = KERNEL_PHYSICAL_MAP_BASE;
 	args->physical_map_size = GIGABYTE;
 	args->log_address = MISC_VIRTUAL;

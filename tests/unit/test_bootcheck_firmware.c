@@ -367,7 +367,8 @@ build(void)
 		.cr3 = PML4, .cr0 = 0x80010033, .cr4 = 0x668, .apic_id = 3,
 		.x2apic_id = BOOTCHECK_NO_X2APIC_ID,
 	};
-	sMachine = (struct bootcheck_machine){ fake_get_time, fake_write_virtual, NULL };
+	sMachine = (struct bootcheck_machine){ .efi_get_time = fake_get_time,
+		.write_virtual = fake_write_virtual };
 	sEnvironment = (struct bootcheck_environment){
 		.args = &sArgs,
 		.cpu = &sCpu,

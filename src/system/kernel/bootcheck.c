@@ -47,6 +47,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_SEGMENT_FLAGS] = { "segment_flags", kcheck_segment_flags, KCHECK_NEEDS_IMAGE },
 	[KCHECK_SEGMENTS_PHYSICAL] = { "segments_physical", kcheck_segments_physical, 0 },
 	[KCHECK_STACK] = { "stack", kcheck_stack, 0 },
+	[KCHECK_CPUS] = { "cpus", kcheck_cpus, 0 },
 	[KCHECK_LOADER_LOG] = { "loader_log", kcheck_loader_log, 0 },
 	[KCHECK_LOADER_NAME] = { "loader_name", kcheck_loader_name, 0 },
 	[KCHECK_PAGE_DIRECTORY] = { "page_directory", kcheck_page_directory, 0 },
@@ -76,6 +77,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_PHYSICAL_MAP_PAGES] = { "physical_map_pages", kcheck_physical_map_pages, 0 },
 	[KCHECK_LARGE_PAGES] = { "large_pages", kcheck_large_pages, KCHECK_NEEDS_CPU },
 	[KCHECK_STACK_GUARD] = { "stack_guard", kcheck_stack_guard, 0 },
+	[KCHECK_CPU_STACKS] = { "cpu_stacks", kcheck_cpu_stacks, 0 },
 	BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_ENTRY)
 	[KCHECK_COMMAND_LINE] = { "command_line", kcheck_command_line, 0 },
 	[KCHECK_BOOT_OPTIONS] = { "boot_options", kcheck_boot_options, 0 },
@@ -83,6 +85,9 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_KERNEL_SYMBOLS] = { "kernel_symbols", kcheck_kernel_symbols, 0 },
 	[KCHECK_TIMELINE] = { "timeline", kcheck_timeline, 0 },
 	[KCHECK_TPM_EVENT_LOG] = { "tpm_event_log", kcheck_tpm_event_log, KCHECK_NEEDS_TPM },
+	/* Last: a released CPU runs kernel code next to the checks. */
+	[KCHECK_CPUS_RELEASED] = { "cpus_released", kcheck_cpus_released,
+		KCHECK_NEEDS_CPU | KCHECK_NEEDS_MACHINE },
 #undef KCHECK_ARCH_ENTRY
 };
 

@@ -37,6 +37,7 @@ enum kcheck_id {
 	KCHECK_SEGMENT_FLAGS,
 	KCHECK_SEGMENTS_PHYSICAL,
 	KCHECK_STACK,
+	KCHECK_CPUS,
 	KCHECK_LOADER_LOG,
 	KCHECK_LOADER_NAME,
 	KCHECK_PAGE_DIRECTORY,
@@ -63,6 +64,7 @@ enum kcheck_id {
 	KCHECK_PHYSICAL_MAP_PAGES,
 	KCHECK_LARGE_PAGES,
 	KCHECK_STACK_GUARD,
+	KCHECK_CPU_STACKS,
 	BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_ID)
 	KCHECK_COMMAND_LINE,
 	KCHECK_BOOT_OPTIONS,
@@ -70,6 +72,7 @@ enum kcheck_id {
 	KCHECK_KERNEL_SYMBOLS,
 	KCHECK_TIMELINE,
 	KCHECK_TPM_EVENT_LOG,
+	KCHECK_CPUS_RELEASED,
 	KCHECK_COUNT
 #undef KCHECK_ARCH_ID
 };
@@ -356,6 +359,23 @@ bool kcheck_kernel_symbols(const struct kcheck_context *context, char *reason,
 /* Microseconds between two cycle counter values at frequency Hz; frequency must not be 0. */
 uint64_t kcheck_cycles_microseconds(uint64_t ticks, uint64_t frequency);
 bool kcheck_timeline(const struct kcheck_context *context, char *reason, size_t reasonSize);
+
+/* checks_smp.c: the CPU list, the started CPUs' stacks and mailboxes, and their reports */
+bool kcheck_cpus(const struct kcheck_context *context, char *reason, size_t reasonSize);
+bool kcheck_cpu_stacks(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_cpus_released(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+/* Print the CPU list for the summary. */
+void kcheck_print_cpus(const struct kcheck_context *context);
+/*
+ * arch/<arch>/checks_cpu.c: whether a started CPU's own registers say it
+ * is the CPU of hardwareId and runs as the boot CPU does (the kernel's
+ * page tables and GDT, page protection on).
+ */
+bool kcheck_arch_cpu_report(const struct kcheck_context *context,
+	const struct bootcheck_cpu_state *cpu, uint64_t hardwareId, char *reason,
+	size_t reasonSize);
 
 /* checks_tpm.c: measured boot, the event log replayed against the PCRs */
 bool kcheck_tpm_event_log(const struct kcheck_context *context, char *reason,

@@ -61,6 +61,15 @@ bool machine_write_virtual(void *cookie, uint64_t address, const void *buffer, s
 void machine_hold_screen(const kernel_args *args);
 
 /*
+ * smp.c: release a parked CPU into kernel_ap_start (entry.S), which calls
+ * kernel_ap_main with its report, CPU number and stack pointer at entry.
+ */
+bool machine_release_cpu(void *cookie, uint64_t mailbox, uint32_t index,
+	uint64_t timeoutMicroseconds, struct bootcheck_cpu_report *report);
+void kernel_ap_start(void);
+void kernel_ap_main(struct bootcheck_cpu_report *report, uint32_t cpu, uint64_t stackPointer);
+
+/*
  * arch/<arch>/serial.c: the serial line and the end of the boot. serial_init
  * may read args (arm64: which UART the loader used) but must not trust it:
  * only its address has been checked, and output may be dropped.

@@ -141,6 +141,7 @@ kernel_main(kernel_args *args, uint32_t cpu)
 	const struct bootcheck_machine machine = {
 		.efi_get_time = machine_efi_get_time,
 		.write_virtual = machine_write_virtual,
+		.release_cpu = machine_release_cpu,
 		.cookie = args,
 	};
 	struct bootcheck_environment environment = {

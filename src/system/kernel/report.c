@@ -485,6 +485,7 @@ kcheck_print_summary(const struct kcheck_context *context)
 	kcheck_printf(environment, "stack: %#llx - %#llx, initial stack pointer %#llx\n",
 		(ull)stack->start, (ull)(stack->start + stack->size),
 		(ull)environment->initial_stack_pointer);
+	kcheck_print_cpus(context);
 	kcheck_printf(environment, "loader heap: %#llx - %#llx (given back)\n",
 		(ull)args->loader_heap.start,
 		(ull)(args->loader_heap.start + args->loader_heap.size));

@@ -357,3 +357,28 @@ kcheck_arch_print_summary(const struct kcheck_context *context)
 	kcheck_printf(environment, "cpu: pfr0 %#llx mmfr0 %#llx, counter %llu Hz\n",
 		(ull)cpu->pfr0, (ull)cpu->mmfr0, (ull)cpu->counter_frequency);
 }
+
+
+/*
+ * A started CPU: its affinity, and the boot CPU's tables and system
+ * control. The arm64 loader starts none yet (docs/smp.md); this is what it
+ * will have to meet.
+ */
+bool
+kcheck_arch_cpu_report(const struct kcheck_context *context,
+	const struct bootcheck_cpu_state *cpu, uint64_t hardwareId, char *reason,
+	size_t reasonSize)
+{
+	const struct bootcheck_cpu_state *boot = context->environment->cpu;
+	if ((cpu->mpidr & MPIDR_AFFINITY_MASK) != hardwareId) {
+		return kcheck_fail(reason, reasonSize, "CPU %#llx reported MPIDR %#llx",
+			(ull)hardwareId, (ull)cpu->mpidr);
+	}
+	if (cpu->ttbr0 != boot->ttbr0 || cpu->ttbr1 != boot->ttbr1 || cpu->tcr != boot->tcr
+			|| cpu->mair != boot->mair || cpu->sctlr != boot->sctlr) {
+		return kcheck_fail(reason, reasonSize,
+			"CPU %#llx: TTBR0/1, TCR, MAIR or SCTLR differ from the boot CPU's",
+			(ull)hardwareId);
+	}
+	return true;
+}

@@ -26,6 +26,23 @@
 #define PSCI_SYSTEM_OFF			0x84000008
 #define PFR0_EL2_SHIFT			8
 
+/*
+ * Where a started CPU would enter when released from its mailbox
+ * (src/system/kernel/smp.c): x0 = its report, x1 = its CPU number, sp =
+ * the top of its stack. The arm64 loader starts no CPUs yet.
+ */
+	.text
+	.globl kernel_ap_start
+	.type kernel_ap_start, %function
+kernel_ap_start:
+	mov		x2, sp
+	mov		x29, xzr
+	mov		x30, xzr
+	bl		kernel_ap_main
+1:	wfi
+	b		1b
+	.size kernel_ap_start, . - kernel_ap_start
+
 	.section .text.entry, "ax", %progbits
 	.globl _start
 	.type _start, %function

@@ -242,3 +242,38 @@ kcheck_arch_print_summary(const struct kcheck_context *context)
 	} else
 		kcheck_printf(environment, "cpu: unknown (not running as the kernel)\n");
 }
+
+
+/* A started CPU: its APIC id, and the boot CPU's page tables, GDT and protection. */
+bool
+kcheck_arch_cpu_report(const struct kcheck_context *context,
+	const struct bootcheck_cpu_state *cpu, uint64_t hardwareId, char *reason,
+	size_t reasonSize)
+{
+	const struct bootcheck_cpu_state *boot = context->environment->cpu;
+	uint64_t id = cpu->x2apic_id != BOOTCHECK_NO_X2APIC_ID ? cpu->x2apic_id : cpu->apic_id;
+	if (id != hardwareId || (hardwareId & 0xff) != cpu->apic_id) {
+		return kcheck_fail(reason, reasonSize, "CPU %#llx reported APIC id %#llx",
+			(ull)hardwareId, (ull)id);
+	}
+	if (cpu->cr3 != boot->cr3) {
+		return kcheck_fail(reason, reasonSize, "CPU %#llx runs on CR3 %#llx, not %#llx",
+			(ull)hardwareId, (ull)cpu->cr3, (ull)boot->cr3);
+	}
+	if (cpu->gdt_base != boot->gdt_base || cpu->gdt_limit != boot->gdt_limit
+			|| cpu->cs != boot->cs || cpu->ss != boot->ss) {
+		return kcheck_fail(reason, reasonSize,
+			"CPU %#llx: GDT %#llx/%#x, CS %#x, SS %#x; the boot CPU's is %#llx/%#x, %#x, %#x",
+			(ull)hardwareId, (ull)cpu->gdt_base, cpu->gdt_limit, cpu->cs, cpu->ss,
+			(ull)boot->gdt_base, boot->gdt_limit, boot->cs, boot->ss);
+	}
+	if ((cpu->cr0 & CR0_WP) == 0) {
+		return kcheck_fail(reason, reasonSize, "CPU %#llx: CR0.WP clear (%#llx)",
+			(ull)hardwareId, (ull)cpu->cr0);
+	}
+	if (cpu->has_no_execute && (cpu->efer & EFER_NXE) == 0) {
+		return kcheck_fail(reason, reasonSize, "CPU %#llx has NX, but EFER.NXE is clear",
+			(ull)hardwareId);
+	}
+	return true;
+}

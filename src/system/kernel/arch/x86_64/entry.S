@@ -26,6 +26,26 @@ _start:
 
 
 /*
+ * Where a started CPU enters when the checks release it from its mailbox
+ * (src/system/kernel/smp.c): rdi = its report, rsi = its CPU number, rsp =
+ * the top of its stack less a null return address. It reports, then halts.
+ */
+	.text
+	.globl kernel_ap_start
+	.type kernel_ap_start, @function
+kernel_ap_start:
+	cld
+	movq	%rsp, %rdx
+	xorl	%ebp, %ebp
+	andq	$-16, %rsp
+	call	kernel_ap_main
+1:	cli
+	hlt
+	jmp		1b
+	.size kernel_ap_start, . - kernel_ap_start
+
+
+/*
  * One stub per exception vector: push a dummy error code where the CPU pushes
  * none, so that the C handler always sees the same frame:
  * vector, error code, rip, cs, rflags, rsp, ss.
