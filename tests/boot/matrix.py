@@ -38,13 +38,18 @@ BOOT_PATH = {
 }
 
 Config = collections.namedtuple("Config",
-    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test")
+    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test options")
+
+# What a row's image asks of the loader (docs/smp.md): the other CPUs
+# listed but not started, or no ACPI and so no CPU list.
+OPTION_IMAGES = {None: "boot.img", "disable_smp": "smp-off.img", "disable_acpi": "acpi-off.img"}
 
 
-def config(machine, memory, cpus, disk, ovmf="4M", vga=True, cpu=None, two_disks=False):
-    """An x86_64 row; every one of them runs in `jam test` too."""
+def config(machine, memory, cpus, disk, ovmf="4M", vga=True, cpu=None, two_disks=False,
+        in_test=True, options=None):
+    """An x86_64 row; all but those marked in_test=False run in `jam test` too."""
     return Config(machine, memory, cpus, disk, ovmf, vga, cpu, two_disks, ports.X86_64,
-        OVMF[ovmf], True)
+        OVMF[ovmf], in_test, options)
 
 
 def arm64(firmware, el, cpu, memory, cpus, disk, in_test=False):
@@ -54,7 +59,7 @@ def arm64(firmware, el, cpu, memory, cpus, disk, in_test=False):
     boot-matrix`)."""
     machine = "virt,virtualization=on" if el == 2 else "virt"
     return Config(machine, memory, cpus, disk, None, False, cpu, False, ports.ARM64, firmware,
-        in_test)
+        in_test, None)
 
 
 # Every dimension at least once, the common ones on both machines: q35 has
@@ -86,6 +91,15 @@ CONFIGS = [
     config("q35", "512M", 1, "virtio", two_disks=True),
     config("pc", "1G", 4, "nvme", vga=False, two_disks=True),
     config("q35", "256M", 2, "usb", ovmf="2M", two_disks=True),
+    # SMP (docs/smp.md): 1, 2 and 4 CPUs are rows above; 8, and the two
+    # options that keep the other CPUs parked in the firmware, only in `jam
+    # boot-matrix` (tests/boot/test_smp.py boots two in `jam test`).
+    config("q35", "512M", 8, "ahci", in_test=False),
+    config("pc", "1G", 8, "virtio", ovmf="2M", in_test=False),
+    config("q35", "8G", 8, "nvme", cpu="max", in_test=False),
+    config("q35", "512M", 4, "ahci", in_test=False, options="disable_smp"),
+    config("pc", "256M", 8, "ide", in_test=False, options="disable_smp"),
+    config("q35", "512M", 4, "virtio", in_test=False, options="disable_acpi"),
     # arm64: each firmware at EL1 and EL2, each CPU model with each firmware,
     # 256 MiB to 4 GiB, 1 and 4 CPUs, virtio-blk (PCI under EDK2, MMIO under
     # U-Boot) and NVMe.
@@ -127,6 +141,8 @@ def name_of(cfg):
         parts.append(cfg.cpu.replace(",", ""))
     if cfg.two_disks:
         parts.append("second-disk")
+    if cfg.options:
+        parts.append(cfg.options.replace("_", "-"))
     return "-".join(parts)
 
 
@@ -210,8 +226,25 @@ def problems_of(cfg, result):
     if graphics not in log:
         problems.append(f"no \"{graphics}\"")
     problems += usable_memory_problems(cfg, log)
+    problems += smp_problems(cfg, log)
     if cfg.port.exception_in(log):
         problems.append("CPU exception")
+    return problems
+
+
+def smp_problems(cfg, log):
+    """x86_64: every CPU QEMU has is listed, and exactly those the options
+    allow reported in to the kernel (docs/smp.md)."""
+    listed = 1 if cfg.options == "disable_acpi" else cfg.cpus
+    running = cfg.cpus if cfg.options is None else 1
+    problems = []
+    if not re.search(rf"^cpus: {listed} listed at 0x[0-9a-f]+, {running} running$", log, re.M):
+        problems.append(f"not {listed} CPUs listed and {running} running")
+    if f"cpus: {running} of {listed} CPUs reported in" not in log:
+        problems.append(f"not {running} of {listed} CPUs reported in")
+    if cfg.options == "disable_smp" and len(re.findall(r"^  cpu \d+: id 0x[0-9a-f]+ disabled,",
+            log, re.M)) != cfg.cpus - 1:
+        problems.append(f"not {cfg.cpus - 1} CPUs disabled")
     return problems
 
 
@@ -226,7 +259,8 @@ def run(cfg):
     if not cfg.vga and cfg.port is ports.X86_64:
         extra += ["-vga", "none"]
     start = time.monotonic()
-    result = boot(cfg.port.image("boot.img"), os.path.join(LOGS, f"matrix-{name}.serial.log"),
+    image = OPTION_IMAGES[cfg.options]
+    result = boot(cfg.port.image(image), os.path.join(LOGS, f"matrix-{name}.serial.log"),
         timeout=90, memory=cfg.memory, extra=extra, machine=cfg.machine, cpu=cfg.cpu,
         disk_interface=cfg.disk, firmware=cfg.firmware,
         first_disk="blank.img" if cfg.two_disks else None, port=cfg.port)

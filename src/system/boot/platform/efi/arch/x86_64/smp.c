@@ -136,9 +136,10 @@ platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t
 	if (found.dropped > 0)
 		boot_dprintf("efi: the MADT lists %u CPUs more than the loader takes\n",
 			found.dropped);
-	boot_dprintf("efi: the MADT lists %u CPUs, the local APIC is in %s mode\n",
+	boot_dprintf("efi: the MADT lists %u CPU(s), the local APIC is in %s mode\n",
 		found.count, x86_apic_x2apic_mode() ? "x2APIC" : "xAPIC");
-	if (found.count > 1) {
+	/* Under disable_smp the others are listed, never started: no page for them. */
+	if (found.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
 		status = smp_reserve_trampoline();
 		if (status != B_OK)
 			return status;
