@@ -745,3 +745,93 @@ TEST(get_time_results_are_checked)
 	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime gave an implausible time");
 	CHECK(strstr(sOutput, "efi: GetTime 1900-07-14") != NULL);
 }
+
+
+/* --- the CPU list against the MADT ------------------------------------------ */
+
+#define CPU_LIST			0x50000ULL
+#define MADT_LAPIC_LENGTH	8
+
+/* The MADT with a processor local APIC entry per id, with its flags. */
+static void
+build_madt(const uint8_t *ids, const uint32_t *flags, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		uint64_t entry = APIC + 44 + i * MADT_LAPIC_LENGTH;
+		put8(entry, 0);
+		put8(entry + 1, MADT_LAPIC_LENGTH);
+		put8(entry + 2, (uint8_t)i);
+		put8(entry + 3, ids[i]);
+		put32(entry + 4, flags[i]);
+	}
+	acpi_table(APIC, "APIC", 44 + count * MADT_LAPIC_LENGTH);
+}
+
+
+/* The list the loader would hand over: the boot CPU (id 3) first. */
+static void
+build_cpu_list(const uint64_t *ids, const uint32_t *states, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		kernel_cpu_entry *cpu = (kernel_cpu_entry *)(sMemory + CPU_LIST) + i;
+		*cpu = (kernel_cpu_entry){ .hardware_id = ids[i], .state = states[i] };
+	}
+	sArgs.cpus = PHYSICAL_MAP + CPU_LIST;
+	sArgs.num_cpus = count;
+	sArgs.cpu_entry_size = sizeof(kernel_cpu_entry);
+}
+
+
+TEST(exactly_the_madt_cpus_are_listed)
+{
+	static const uint8_t kIds[] = { 3, 5, 7, 9 };
+	/* Enabled, enabled, online capable only, neither (not there at all). */
+	static const uint32_t kFlags[] = { 1, 1, 2, 0 };
+	static const uint64_t kListed[] = { 3, 5, 7 };
+	static const uint32_t kStates[] = { KERNEL_CPU_BOOT, KERNEL_CPU_STARTED,
+		KERNEL_CPU_OFFLINE };
+
+	build();
+	build_madt(kIds, kFlags, 4);
+	build_cpu_list(kListed, kStates, 3);
+	EXPECT_PASS(kcheck_cpus_madt);
+
+	/* A CPU dropped from the list, and one listed as running that is only capable. */
+	build_cpu_list(kListed, kStates, 2);
+	EXPECT_FAILURE(kcheck_cpus_madt, "the MADT's CPU 0x7 is not listed");
+	static const uint32_t kWrong[] = { KERNEL_CPU_BOOT, KERNEL_CPU_STARTED,
+		KERNEL_CPU_STARTED };
+	build_cpu_list(kListed, kWrong, 3);
+	EXPECT_FAILURE(kcheck_cpus_madt, "cpus[2] (id 0x7) is in state 2, but the MADT says it"
+		" is only online capable");
+
+	/* A CPU the MADT does not name. */
+	build_madt(kIds, kFlags, 2);
+	build_cpu_list(kListed, kStates, 3);
+	EXPECT_FAILURE(kcheck_cpus_madt, "3 CPUs listed, the MADT names 2");
+}
+
+
+TEST(without_acpi_or_a_madt_one_cpu_is_listed)
+{
+	static const uint64_t kListed[] = { 3, 5 };
+	static const uint32_t kStates[] = { KERNEL_CPU_BOOT, KERNEL_CPU_STARTED };
+	static const uint8_t kIds[] = { 3, 5 };
+	static const uint32_t kFlags[] = { 1, 1 };
+
+	/* The fixture's MADT names no CPU. */
+	build();
+	build_cpu_list(kListed, kStates, 1);
+	EXPECT_PASS(kcheck_cpus_madt);
+	build_cpu_list(kListed, kStates, 2);
+	EXPECT_FAILURE(kcheck_cpus_madt, "2 CPUs listed, the MADT names 0 (read: yes)");
+
+	/* disable_acpi: the loader read no MADT, so it lists the boot CPU alone. */
+	build();
+	build_madt(kIds, kFlags, 2);
+	sArgs.boot_options = BOOT_OPTION_DISABLE_ACPI;
+	build_cpu_list(kListed, kStates, 1);
+	EXPECT_PASS(kcheck_cpus_madt);
+	build_cpu_list(kListed, kStates, 2);
+	EXPECT_FAILURE(kcheck_cpus_madt, "2 CPUs listed, the MADT names 0 (read: no)");
+}

@@ -62,6 +62,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_ARGS_ALIAS] = { "args_alias", kcheck_args_alias, 0 },
 	[KCHECK_ACPI_RSDP] = { "acpi_rsdp", kcheck_acpi_rsdp, KCHECK_NEEDS_ACPI },
 	[KCHECK_ACPI_TABLES] = { "acpi_tables", kcheck_acpi_tables, KCHECK_NEEDS_ACPI },
+	[KCHECK_CPUS_MADT] = { "cpus_madt", kcheck_cpus_madt, KCHECK_NEEDS_ACPI },
 	[KCHECK_SMBIOS] = { "smbios", kcheck_smbios, KCHECK_NEEDS_SMBIOS },
 	[KCHECK_BOOT_CPU_ID] = { "boot_cpu_id", kcheck_boot_cpu_id,
 		KCHECK_NEEDS_CPU },

@@ -52,6 +52,7 @@ enum kcheck_id {
 	KCHECK_ARGS_ALIAS,
 	KCHECK_ACPI_RSDP,
 	KCHECK_ACPI_TABLES,
+	KCHECK_CPUS_MADT,
 	KCHECK_SMBIOS,
 	KCHECK_BOOT_CPU_ID,
 	KCHECK_FRAMEBUFFER,
@@ -244,6 +245,14 @@ bool kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t
 bool kcheck_acpi_tables(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonSize);
+bool kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t reasonSize);
+/*
+ * arch/<arch>/checks_cpu.c: whether the MADT structure entry (length bytes,
+ * type first) names a CPU the loader lists on this architecture, and its
+ * id and flags (x86: local APIC and x2APIC entries; arm64: none yet).
+ */
+bool kcheck_arch_madt_cpu(const uint8_t *entry, uint8_t length, uint64_t *_id,
+	uint32_t *_flags);
 
 /* checks_framebuffer.c: the framebuffer's fields and a pattern drawn into it */
 bool kcheck_framebuffer(const struct kcheck_context *context, char *reason,

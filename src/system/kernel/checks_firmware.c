@@ -30,6 +30,12 @@
 
 #define SUM_CHUNK_SIZE			256
 
+/* The MADT (ACPI 6.5 5.2.12): its structures, and the flags of a CPU's. */
+#define MADT_ENTRIES_OFFSET		44
+#define MADT_MAX_ENTRY_LENGTH	255
+#define MADT_ENABLED			(1u << 0)
+#define MADT_ONLINE_CAPABLE		(1u << 1)
+
 /* What a walk of an SMBIOS structure table found. */
 struct smbios_walk {
 	uint32_t	structures;			/* including the end-of-table structure */
@@ -198,6 +204,116 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 	kcheck_printf(context->environment, "acpi: %s %#llx, OEM \"%.6s\", %u tables:%s%s\n",
 		rootName, (ull)root, header.oem_id, count, names,
 		count > ACPI_LISTED_TABLES ? " ..." : "");
+	return true;
+}
+
+
+/* The address of the first table with signature the root table lists, or 0. */
+static uint64_t
+acpi_find_table(const struct kcheck_context *context, const char *signature)
+{
+	const kernel_args *args = context->args;
+	struct acpi_rsdp rsdp;
+	memset(&rsdp, 0, sizeof(rsdp));
+	bool extended = args->acpi_revision >= 2;
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp,
+			extended ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH))
+		return 0;
+	uint64_t root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
+	size_t entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
+	struct acpi_table_header header;
+	if (!kcheck_read_physical(context, root, &header, sizeof(header)))
+		return 0;
+	uint32_t count = (header.length - ACPI_TABLE_HEADER_LENGTH) / entrySize;
+	for (uint32_t i = 0; i < count && i < ACPI_MAX_ROOT_ENTRIES; i++) {
+		uint64_t address = 0;
+		struct acpi_table_header table;
+		if (kcheck_read_physical(context, root + ACPI_TABLE_HEADER_LENGTH + i * entrySize,
+				&address, entrySize)
+			&& kcheck_read_physical(context, address, &table, sizeof(table))
+			&& memcmp(table.signature, signature, 4) == 0)
+			return address;
+	}
+	return 0;
+}
+
+
+/* The list's entry with hardware id id, or -1. */
+static int64_t
+madt_listed(const struct kcheck_context *context, uint64_t id, kernel_cpu_entry *cpu)
+{
+	const kernel_args *args = context->args;
+	for (uint32_t i = 0; i < args->num_cpus; i++) {
+		if (kcheck_read_virtual(context, args->cpus + (uint64_t)i * args->cpu_entry_size,
+				cpu, sizeof(*cpu)) && cpu->hardware_id == id)
+			return i;
+	}
+	return -1;
+}
+
+
+/* One CPU of the MADT against the list: listed, and offline exactly when not enabled. */
+static bool
+madt_check_cpu(const struct kcheck_context *context, uint64_t id, bool enabled,
+	char *reason, size_t reasonSize)
+{
+	kernel_cpu_entry cpu;
+	int64_t index = madt_listed(context, id, &cpu);
+	if (index < 0)
+		return kcheck_fail(reason, reasonSize, "the MADT's CPU %#llx is not listed", (ull)id);
+	if (enabled == (cpu.state == KERNEL_CPU_OFFLINE)) {
+		return kcheck_fail(reason, reasonSize, "cpus[%lld] (id %#llx) is in state %u, but the"
+			" MADT says it is %s", (long long)index, (ull)id, cpu.state,
+			enabled ? "enabled" : "only online capable");
+	}
+	return true;
+}
+
+
+/*
+ * Exactly the CPUs the MADT names are listed (when the loader read it): a
+ * loader that drops or invents a CPU is caught here, the CPUs it started
+ * are released by cpus_released.
+ */
+bool
+kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t reasonSize)
+{
+	if (!kcheck_requires(context, KCHECK_ACPI_TABLES, reason, reasonSize)
+			|| !kcheck_requires(context, KCHECK_CPUS, reason, reasonSize))
+		return false;
+	const kernel_args *args = context->args;
+	uint64_t madt = (args->boot_options & BOOT_OPTION_DISABLE_ACPI) != 0
+		? 0 : acpi_find_table(context, "APIC");
+	struct acpi_table_header header;
+	uint32_t cpus = 0;
+	if (madt != 0) {
+		if (!acpi_check_table(context, madt, "APIC", &header, reason, reasonSize))
+			return false;
+		for (uint32_t offset = MADT_ENTRIES_OFFSET; offset + 2 <= header.length;) {
+			uint8_t entry[MADT_MAX_ENTRY_LENGTH];
+			if (!kcheck_read_physical(context, madt + offset, entry, 2) || entry[1] < 2
+					|| entry[1] > header.length - offset)
+				return kcheck_fail(reason, reasonSize, "MADT entry at %u is malformed", offset);
+			uint8_t length = entry[1];
+			if (!kcheck_read_physical(context, madt + offset, entry, length))
+				return kcheck_fail(reason, reasonSize, "MADT entry at %u unreadable", offset);
+			uint64_t id;
+			uint32_t flags;
+			if (kcheck_arch_madt_cpu(entry, length, &id, &flags)
+					&& (flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)) != 0) {
+				if (!madt_check_cpu(context, id, (flags & MADT_ENABLED) != 0, reason,
+						reasonSize))
+					return false;
+				cpus++;
+			}
+			offset += length;
+		}
+	}
+	/* Counted once per entry: a CPU under both entry types counts twice, hence <=. */
+	if (cpus == 0 ? args->num_cpus != 1 : args->num_cpus > cpus) {
+		return kcheck_fail(reason, reasonSize, "%u CPUs listed, the MADT names %u (read: %s)",
+			args->num_cpus, cpus, madt != 0 ? "yes" : "no");
+	}
 	return true;
 }
 

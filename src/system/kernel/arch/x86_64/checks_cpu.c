@@ -7,6 +7,8 @@
  */
 #include "../../checks.h"
 
+#include <string.h>
+
 
 /* CR3's cache control bits (PWT, PCD); the other low bits must be clear. */
 #define CR3_CACHE_BITS			0x18ULL
@@ -276,4 +278,24 @@ kcheck_arch_cpu_report(const struct kcheck_context *context,
 			(ull)hardwareId);
 	}
 	return true;
+}
+
+
+/* The MADT's processor local APIC (type 0) and local x2APIC (type 9) entries. */
+bool
+kcheck_arch_madt_cpu(const uint8_t *entry, uint8_t length, uint64_t *_id, uint32_t *_flags)
+{
+	if (entry[0] == 0 && length >= 8 && entry[3] != 0xff) {
+		*_id = entry[3];
+		memcpy(_flags, entry + 4, 4);
+		return true;
+	}
+	if (entry[0] == 9 && length >= 16) {
+		uint32_t id;
+		memcpy(&id, entry + 4, 4);
+		memcpy(_flags, entry + 8, 4);
+		*_id = id;
+		return id != 0xffffffffu;
+	}
+	return false;
 }
