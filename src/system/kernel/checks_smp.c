@@ -15,9 +15,6 @@
 #define RELEASE_TIMEOUT_US		500000
 
 
-static void cpu_print_list(const struct kcheck_context *context);
-
-
 static const char *
 cpu_state_name(uint32_t state)
 {
@@ -171,6 +168,24 @@ cpu_check_unique(const struct kcheck_context *context, uint32_t index, uint64_t 
 }
 
 
+/* Each entry of a list kcheck_cpus found valid. */
+static void
+cpu_print_list(const struct kcheck_context *context)
+{
+	for (uint32_t i = 0; i < context->args->num_cpus; i++) {
+		kernel_cpu_entry cpu;
+		if (!cpu_read(context, i, &cpu)) {
+			kcheck_printf(context->environment, "  cpu %u: unreadable\n", i);
+			break;
+		}
+		kcheck_printf(context->environment,
+			"  cpu %u: id %#llx %s, stack %#llx - %#llx, mailbox %#llx\n", i,
+			(ull)cpu.hardware_id, cpu_state_name(cpu.state), (ull)cpu.stack.start,
+			(ull)(cpu.stack.start + cpu.stack.size), (ull)cpu.mailbox);
+	}
+}
+
+
 bool
 kcheck_cpus(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
@@ -315,22 +330,4 @@ kcheck_print_cpus(const struct kcheck_context *context)
 	const kernel_args *args = context->args;
 	kcheck_printf(context->environment, "cpus: %u listed at %#llx, %u running\n",
 		args->num_cpus, (ull)args->cpus, args->cpu_count);
-}
-
-
-/* Each entry of a list kcheck_cpus found valid. */
-static void
-cpu_print_list(const struct kcheck_context *context)
-{
-	for (uint32_t i = 0; i < context->args->num_cpus; i++) {
-		kernel_cpu_entry cpu;
-		if (!cpu_read(context, i, &cpu)) {
-			kcheck_printf(context->environment, "  cpu %u: unreadable\n", i);
-			break;
-		}
-		kcheck_printf(context->environment,
-			"  cpu %u: id %#llx %s, stack %#llx - %#llx, mailbox %#llx\n", i,
-			(ull)cpu.hardware_id, cpu_state_name(cpu.state), (ull)cpu.stack.start,
-			(ull)(cpu.stack.start + cpu.stack.size), (ull)cpu.mailbox);
-	}
 }
