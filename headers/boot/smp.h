@@ -14,8 +14,12 @@
 /* The most CPUs the loader lists; more are left out, with a log line. */
 #define SMP_MAX_CPUS				256
 
-/* How long a CPU has to park after its start-up signal. */
-#define SMP_START_TIMEOUT_US		200000
+/*
+ * How long a CPU has to park after its start-up signal: hardware takes
+ * microseconds, QEMU's TCG with more virtual CPUs than host cores tens of
+ * milliseconds, more when the host is busy.
+ */
+#define SMP_START_TIMEOUT_US		1000000
 
 /*
  * Before platform_prepare_kernel_start(), with the heap and the firmware:

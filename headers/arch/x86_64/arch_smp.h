@@ -11,9 +11,11 @@
 /*
  * The start-up page: code from offset 0 (the SIPI vector is its page
  * number, so it lies below 1 MiB), the parameters the boot CPU fills in at
- * SMP_TRAMPOLINE_PARAMS, a temporary GDT at SMP_TRAMPOLINE_GDT.
+ * SMP_TRAMPOLINE_PARAMS, a temporary GDT at SMP_TRAMPOLINE_GDT. The code
+ * is under 0x100 bytes (smp_start.S's .org stops the build if it grows
+ * past the parameters).
  */
-#define SMP_TRAMPOLINE_PARAMS		0x800
+#define SMP_TRAMPOLINE_PARAMS		0x100
 #define SMP_PARAM_GDTR				0x00	/* word limit, long base: the temporary GDT */
 #define SMP_PARAM_PM_TARGET			0x08	/* long offset, word selector: 32-bit code */
 #define SMP_PARAM_LM_TARGET			0x10	/* the same for the 64-bit code */
@@ -25,8 +27,8 @@
 #define SMP_PARAM_KERNEL_GDTR		0x30	/* word limit, quad base: the kernel's GDT */
 #define SMP_PARAM_DATA_SELECTOR		0x3e	/* word */
 #define SMP_PARAM_MAILBOX			0x40	/* quad: the next CPU's mailbox; 0: none */
-#define SMP_TRAMPOLINE_GDT			0x880
-#define SMP_TRAMPOLINE_SIZE			0x8a0
+#define SMP_TRAMPOLINE_GDT			0x180
+#define SMP_TRAMPOLINE_SIZE			0x1a0
 
 /* The temporary GDT's selectors. */
 #define SMP_CODE32_SELECTOR			0x08

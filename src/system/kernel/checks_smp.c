@@ -12,7 +12,7 @@
 /* The least stack a started CPU is given: a page (the loader's are 64 KiB). */
 #define CHECK_MIN_STACK_SIZE	KERNEL_PAGE_SIZE
 /* How long a released CPU may take to report. */
-#define RELEASE_TIMEOUT_US		500000
+#define RELEASE_TIMEOUT_US		1000000
 
 
 static const char *

@@ -104,6 +104,8 @@ x86_smp_trampoline_park:
 	hlt
 	jmp		2b
 
+	/* The parameters, zero until filled in; .org fails the build if the code grew into them. */
+	.org	SMP_TRAMPOLINE_PARAMS
 	.org	SMP_TRAMPOLINE_GDT
 x86_smp_trampoline_gdt:
 	.quad	0
