@@ -38,7 +38,7 @@ BOOT_PATH = {
 }
 
 Config = collections.namedtuple("Config",
-    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test options")
+    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test options max_cpus")
 
 # What a row's image asks of the loader (docs/smp.md): the other CPUs
 # listed but not started, or no ACPI and so no CPU list.
@@ -46,10 +46,11 @@ OPTION_IMAGES = {None: "boot.img", "disable_smp": "smp-off.img", "disable_acpi":
 
 
 def config(machine, memory, cpus, disk, ovmf="4M", vga=True, cpu=None, two_disks=False,
-        in_test=True, options=None):
-    """An x86_64 row; all but those marked in_test=False run in `jam test` too."""
+        in_test=True, options=None, max_cpus=None):
+    """An x86_64 row; all but those marked in_test=False run in `jam test` too.
+    max_cpus: QEMU's maxcpus, CPUs the firmware's tables name as absent."""
     return Config(machine, memory, cpus, disk, ovmf, vga, cpu, two_disks, ports.X86_64,
-        OVMF[ovmf], in_test, options)
+        OVMF[ovmf], in_test, options, max_cpus)
 
 
 def arm64(firmware, el, cpu, memory, cpus, disk, in_test=False):
@@ -59,7 +60,7 @@ def arm64(firmware, el, cpu, memory, cpus, disk, in_test=False):
     boot-matrix`)."""
     machine = "virt,virtualization=on" if el == 2 else "virt"
     return Config(machine, memory, cpus, disk, None, False, cpu, False, ports.ARM64, firmware,
-        in_test, None)
+        in_test, None, None)
 
 
 # Every dimension at least once, the common ones on both machines: q35 has
@@ -100,6 +101,9 @@ CONFIGS = [
     config("q35", "512M", 4, "ahci", in_test=False, options="disable_smp"),
     config("pc", "256M", 8, "ide", in_test=False, options="disable_smp"),
     config("q35", "512M", 4, "virtio", in_test=False, options="disable_acpi"),
+    # Hot-pluggable CPUs not plugged in: in the MADT, neither enabled nor
+    # online capable, so neither listed nor started.
+    config("q35", "512M", 2, "ahci", in_test=False, max_cpus=8),
     # arm64: each firmware at EL1 and EL2, each CPU model with each firmware,
     # 256 MiB to 4 GiB, 1 and 4 CPUs, virtio-blk (PCI under EDK2, MMIO under
     # U-Boot) and NVMe.
@@ -134,7 +138,8 @@ def name_of(cfg):
         el = "el2" if "virtualization=on" in cfg.machine else "el1"
         return "-".join(["arm64", cfg.firmware, el, cfg.cpu, cfg.memory, f"{cfg.cpus}cpu",
             cfg.disk])
-    parts = [cfg.machine, cfg.memory, f"{cfg.cpus}cpu", cfg.disk, f"ovmf{cfg.ovmf}"]
+    cpus = f"{cfg.cpus}of{cfg.max_cpus}cpu" if cfg.max_cpus else f"{cfg.cpus}cpu"
+    parts = [cfg.machine, cfg.memory, cpus, cfg.disk, f"ovmf{cfg.ovmf}"]
     if not cfg.vga:
         parts.append("novga")
     if cfg.cpu:
@@ -255,7 +260,7 @@ def run(cfg):
     """Boot one configuration; its serial log stays in generated/test-logs."""
     os.makedirs(LOGS, exist_ok=True)
     name = name_of(cfg)
-    extra = ["-smp", str(cfg.cpus)]
+    extra = ["-smp", f"{cfg.cpus},maxcpus={cfg.max_cpus}" if cfg.max_cpus else str(cfg.cpus)]
     if not cfg.vga and cfg.port is ports.X86_64:
         extra += ["-vga", "none"]
     start = time.monotonic()
