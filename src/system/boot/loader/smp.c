@@ -6,8 +6,6 @@
  */
 #include <boot/smp.h>
 
-#include <string.h>
-
 #include <boot/address_space.h>
 #include <boot/arch_cpu.h>
 #include <boot/handoff.h>
