@@ -13,6 +13,7 @@
 #include <boot/bls.h>
 #include <boot/boot.h>
 #include <boot/config.h>
+#include <boot/console.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
 #include <boot/menu.h>
@@ -239,7 +240,7 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 			if (menu_run(&menu, countdown) == MENU_CLOSED)
 				break;
 			timeline_mark("menu choice made", 0);
-			console_clear_screen();
+			boot_console_clear_screen();
 		}
 		/* After a failure the menu waits: the same choice would fail the same way. */
 		showMenu = true;
@@ -324,6 +325,8 @@ boot_main(struct stage2_args *args)
 		boot_printf("boot: no memory for more Boot Loader Specification entries\n");
 	boot_apply_port_choices(config, args);
 	boot_apply_output_settings(config);
+	/* Before the menu: it is drawn in the mode the kernel will get. */
+	boot_video_start_console(config);
 
 	struct bli_requests requests;
 	bli_read_requests(config, &requests);
