@@ -5,7 +5,9 @@ draws with (the same Terminus console font the build converts, read with the
 build's own script), and whether a row of cells shows a text's glyphs pixel
 for pixel."""
 
+import gzip
 import importlib.machinery
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
@@ -29,7 +31,11 @@ _SPLASH = re.compile(r"^splash: image (\d+)x(\d+) at (\d+),(\d+); bar (\d+)x(\d+
 def build_script(name):
     """One of build/scripts/ as a module."""
     path = os.path.join(TOP, "build", "scripts", name)
-    return importlib.machinery.SourceFileLoader(name.replace("-", "_"), path).load_module()
+    loader = importlib.machinery.SourceFileLoader(name.replace("-", "_"), path)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
 
 
 @dataclass
@@ -81,7 +87,6 @@ class Font:
 
     def __init__(self):
         make_font = build_script("make-font")
-        import gzip
         with open(FONT_SOURCE, "rb") as source:
             data = gzip.decompress(source.read())
         _, self.height, self.glyphs, mapping = make_font.read_psf(data)

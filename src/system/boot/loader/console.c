@@ -62,6 +62,7 @@ boot_console_set_color(enum console_color foreground, enum console_color backgro
 status_t
 boot_console_use_framebuffer(const struct platform_framebuffer *framebuffer)
 {
+	uint64_t started = system_time();
 	status_t status = fb_console_start(framebuffer);
 	if (status != B_OK)
 		return status;
@@ -72,6 +73,8 @@ boot_console_use_framebuffer(const struct platform_framebuffer *framebuffer)
 		" at %u,%u\n", framebuffer->width, framebuffer->height, framebuffer->bits_per_pixel,
 		fb_console_font_height(), fb_console_scale(), fb_console_columns(), fb_console_rows(),
 		fb_console_left(), fb_console_top());
+	boot_dprintf("console: started in %llu us\n",
+		(unsigned long long)(system_time() - started));
 	return B_OK;
 }
 
