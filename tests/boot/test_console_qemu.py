@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The framebuffer console and the splash in QEMU on x86_64 (whose machine
-has a display; AAVMF's virt machine here has none): screenshots over QMP
+"""The framebuffer console and the splash in QEMU, on x86_64 (OVMF's GOP on
+the q35 machine's display) and once on arm64 (AAVMF's GOP on ramfb): screenshots over QMP
 compared with the built-in font glyph by glyph and with the splash picture
 pixel by pixel, never with a stored screenshot. docs/console.md describes
 what is drawn; tests/unit/test_framebuffer.c and test_splash.c test the
@@ -13,11 +13,12 @@ import time
 
 import pytest
 
+import ports
 from framebuffer_screen import (BLACK, LIGHT_GRAY, LIGHT_RED, WHITE, Font, build_script,
     console_geometry, pixel, row_mismatches, splash_place)
 from qemu import LOGS, PASS, TOP
 from screen import Qmp, read_ppm, write_png
-from serial_console import ENTER, SerialConsole
+from serial_console import DOWN, ENTER, SerialConsole
 
 PICTURES = {
     "built-in": os.path.join(TOP, "src", "system", "boot", "loader", "splash.png"),
@@ -182,3 +183,24 @@ def test_bad_splash_files_cost_only_the_splash():
             r"without it$")
         console.expect(r"^BOOTCHECK PASS$", timeout=60)
         assert console.wait() == PASS
+
+
+def test_the_menu_on_arm64s_framebuffer():
+    """AAVMF's GOP on QEMU's ramfb has a framebuffer (virtio-gpu's is Blt
+    only): the same generic console draws the same menu there."""
+    with SerialConsole(ports.ARM64.image("menu.img"), "test_console_qemu-arm64", qmp=True,
+            port=ports.ARM64, extra=["-device", "ramfb"]) as console:
+        console.expect(r"^Boot menu$", timeout=60)
+        console.expect(r'^Booting "Haiku" in 5 s \(any key stops the countdown\)$')
+        console.send_keys(DOWN)
+        console.expect(r"^> 2\. Haiku with a module$")
+        console.wait_until_quiet(0.5)
+        width, height, pixels = screenshot(console, "console-arm64")
+        geometry = console_geometry(console.text())
+    assert (width, height) == (geometry.width, geometry.height)
+    font = Font()
+    rows = {0: ("Boot menu", WHITE, BLACK), 2: ("  1. Haiku", LIGHT_GRAY, BLACK),
+        3: ("> 2. Haiku with a module", BLACK, LIGHT_GRAY)}
+    for row, (text, foreground, background) in rows.items():
+        assert not row_mismatches(pixels, width, geometry, font, row, text, foreground,
+            background), (row, text)
