@@ -22,11 +22,13 @@
 uint32_t fb_console_scale_for(uint32_t width, uint32_t height);
 
 /*
- * Draw the console on framebuffer from now on, the whole screen cleared;
- * the grid is as large as the screen allows until fb_console_fit().
+ * Draw the console on framebuffer from now on, the whole screen cleared:
+ * a grid of at most columns x rows cells (0: as many as the screen holds;
+ * the serial terminal's size, so that both show the same menu), centred.
  * Errors: B_NOT_SUPPORTED (a pixel format the loader cannot draw).
  */
-status_t fb_console_start(const struct platform_framebuffer *framebuffer);
+status_t fb_console_start(const struct platform_framebuffer *framebuffer, int32_t columns,
+	int32_t rows);
 
 /* Stop drawing (before the handoff, or before a mode switch). */
 void fb_console_stop(void);
@@ -35,12 +37,6 @@ bool fb_console_active(void);
 
 /* The framebuffer the console draws on; NULL when it is not active. */
 const struct platform_framebuffer *fb_console_framebuffer(void);
-
-/*
- * Use at most columns x rows cells, centred on the screen (the serial
- * terminal's size, so that both show the same menu).
- */
-void fb_console_fit(int32_t columns, int32_t rows);
 
 int32_t fb_console_columns(void);
 int32_t fb_console_rows(void);

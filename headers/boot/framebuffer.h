@@ -43,10 +43,11 @@ void framebuffer_draw_image(const struct platform_framebuffer *framebuffer, uint
 	uint32_t y, const framebuffer_rgb *image, uint32_t width, uint32_t height);
 
 /*
- * Move the rows from y + distance to the bottom up to y, the screen's width
- * across (scrolling); the rows left at the bottom keep what they had.
+ * Scroll the band of height rows from y up by distance rows, the screen's
+ * width across: its last distance rows keep what they had, and nothing
+ * outside the band moves.
  */
 void framebuffer_scroll(const struct platform_framebuffer *framebuffer, uint32_t y,
-	uint32_t distance);
+	uint32_t height, uint32_t distance);
 
 #endif

@@ -66,7 +66,7 @@ TEST(formats_the_loader_cannot_draw_are_refused)
 	bad = framebuffer;
 	bad.base = NULL;
 	CHECK(!framebuffer_usable(&bad));
-	CHECK_EQ(fb_console_start(&bad), B_NOT_SUPPORTED);
+	CHECK_EQ(fb_console_start(&bad, 0, 0), B_NOT_SUPPORTED);
 }
 
 
@@ -168,13 +168,16 @@ cell_shows(const struct platform_framebuffer *framebuffer, uint32_t x, uint32_t 
 TEST(the_console_draws_text_in_its_colours_on_a_centred_grid)
 {
 	struct platform_framebuffer framebuffer = screen_bgrx(100, 50);
-	CHECK_EQ(fb_console_start(&framebuffer), B_OK);
+	CHECK_EQ(fb_console_start(&framebuffer, 0, 0), B_OK);
 	CHECK_EQ(fb_console_scale(), 1);
 	CHECK_EQ(fb_console_columns(), 100 / 8);
 	CHECK_EQ(fb_console_rows(), 50 / gBootFont.height);
-	/* Cleared to black. */
-	CHECK_EQ(framebuffer_read(&framebuffer, 99, 49), 0);
-	fb_console_fit(10, 2);
+	/* Cleared to black, every pixel. */
+	for (uint32_t i = 0; i < 100 * 50; i++)
+		CHECK_EQ(sPixels[i], 0);
+	CHECK_EQ(sPixels[100 * 50], 0x5a5a5a5a);
+	/* At most the serial terminal's grid, centred. */
+	CHECK_EQ(fb_console_start(&framebuffer, 10, 2), B_OK);
 	CHECK_EQ(fb_console_columns(), 10);
 	CHECK_EQ(fb_console_rows(), 2);
 	uint32_t left = fb_console_left();
@@ -203,7 +206,7 @@ TEST(the_console_draws_text_in_its_colours_on_a_centred_grid)
 TEST(the_console_wraps_and_scrolls)
 {
 	struct platform_framebuffer framebuffer = screen_bgrx(32, 2 * 16);
-	CHECK_EQ(fb_console_start(&framebuffer), B_OK);
+	CHECK_EQ(fb_console_start(&framebuffer, 0, 0), B_OK);
 	CHECK_EQ(fb_console_columns(), 4);
 	CHECK_EQ(fb_console_rows(), 2);
 	fb_console_set_color(CONSOLE_WHITE, CONSOLE_BLACK);
@@ -229,7 +232,7 @@ TEST(large_screens_get_larger_glyphs)
 	CHECK_EQ(fb_console_scale_for(0, 0), 1);
 
 	struct platform_framebuffer framebuffer = screen_bgrx(1920, 1080);
-	CHECK_EQ(fb_console_start(&framebuffer), B_OK);
+	CHECK_EQ(fb_console_start(&framebuffer, 0, 0), B_OK);
 	CHECK_EQ(fb_console_scale(), 2);
 	CHECK_EQ(fb_console_columns(), 1920 / 16);
 	fb_console_set_color(CONSOLE_WHITE, CONSOLE_BLUE);
@@ -237,6 +240,25 @@ TEST(large_screens_get_larger_glyphs)
 	CHECK(cell_shows(&framebuffer, fb_console_left(), fb_console_top(), 'W', 2, 0xffffff,
 		0x0000aa));
 	fb_console_stop();
+}
+
+
+TEST(scrolling_moves_only_the_band)
+{
+	struct platform_framebuffer framebuffer = screen_bgrx(2, 6);
+	for (uint32_t y = 0; y < 6; y++)
+		framebuffer_fill(&framebuffer, 0, y, 2, 1, y + 1);
+	framebuffer_scroll(&framebuffer, 1, 4, 2);
+	const uint32_t expected[6] = { 1, 4, 5, 4, 5, 6 };
+	for (uint32_t y = 0; y < 6; y++) {
+		CHECK_EQ(framebuffer_read(&framebuffer, 0, y), expected[y]);
+		CHECK_EQ(framebuffer_read(&framebuffer, 1, y), expected[y]);
+	}
+	/* A band past the bottom is cut; a distance as large as it moves nothing. */
+	framebuffer_scroll(&framebuffer, 4, 100, 1);
+	CHECK_EQ(framebuffer_read(&framebuffer, 0, 4), 6);
+	framebuffer_scroll(&framebuffer, 0, 2, 2);
+	CHECK_EQ(framebuffer_read(&framebuffer, 0, 0), 1);
 }
 
 

@@ -7,6 +7,7 @@
 #include <boot/console.h>
 
 #include <boot/fb_console.h>
+#include <boot/framebuffer.h>
 #include <boot/stdio.h>
 
 /* Whether the port has an output besides the screen while the framebuffer has it. */
@@ -63,12 +64,16 @@ status_t
 boot_console_use_framebuffer(const struct platform_framebuffer *framebuffer)
 {
 	uint64_t started = system_time();
-	status_t status = fb_console_start(framebuffer);
-	if (status != B_OK)
-		return status;
+	if (!framebuffer_usable(framebuffer))
+		return B_NOT_SUPPORTED;
 	sPortOutput = platform_console_take_screen(true);
-	if (sPortOutput)
-		fb_console_fit(console_width(), console_height());
+	status_t status = fb_console_start(framebuffer, sPortOutput ? console_width() : 0,
+		sPortOutput ? console_height() : 0);
+	if (status != B_OK) {
+		platform_console_take_screen(false);
+		sPortOutput = true;
+		return status;
+	}
 	boot_dprintf("console: framebuffer %ux%u, %u bpp, font 8x%u scaled %u, %dx%d characters"
 		" at %u,%u\n", framebuffer->width, framebuffer->height, framebuffer->bits_per_pixel,
 		fb_console_font_height(), fb_console_scale(), fb_console_columns(), fb_console_rows(),

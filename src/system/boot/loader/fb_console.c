@@ -60,7 +60,8 @@ fb_console_place(int32_t columns, int32_t rows)
 
 
 status_t
-fb_console_start(const struct platform_framebuffer *framebuffer)
+fb_console_start(const struct platform_framebuffer *framebuffer, int32_t columns,
+	int32_t rows)
 {
 	if (!framebuffer_usable(framebuffer) || gBootFont.height == 0)
 		return B_NOT_SUPPORTED;
@@ -70,8 +71,10 @@ fb_console_start(const struct platform_framebuffer *framebuffer)
 	sCellHeight = gBootFont.height * sScale;
 	if (sScreen.width < sCellWidth || sScreen.height < sCellHeight)
 		return B_NOT_SUPPORTED;
-	fb_console_place((int32_t)(sScreen.width / sCellWidth),
-		(int32_t)(sScreen.height / sCellHeight));
+	int32_t fullColumns = (int32_t)(sScreen.width / sCellWidth);
+	int32_t fullRows = (int32_t)(sScreen.height / sCellHeight);
+	fb_console_place(columns > 0 && columns < fullColumns ? columns : fullColumns,
+		rows > 0 && rows < fullRows ? rows : fullRows);
 	sActive = true;
 	fb_console_set_color(CONSOLE_LIGHT_GRAY, CONSOLE_BLACK);
 	fb_console_clear();
@@ -97,19 +100,6 @@ const struct platform_framebuffer *
 fb_console_framebuffer(void)
 {
 	return sActive ? &sScreen : NULL;
-}
-
-
-void
-fb_console_fit(int32_t columns, int32_t rows)
-{
-	if (!sActive)
-		return;
-	int32_t fullColumns = (int32_t)(sScreen.width / sCellWidth);
-	int32_t fullRows = (int32_t)(sScreen.height / sCellHeight);
-	fb_console_place(columns > 0 && columns < fullColumns ? columns : fullColumns,
-		rows > 0 && rows < fullRows ? rows : fullRows);
-	fb_console_clear();
 }
 
 
@@ -193,7 +183,8 @@ fb_console_new_line(void)
 		sCursorY++;
 		return;
 	}
-	framebuffer_scroll(&sScreen, sTop, sCellHeight);
+	/* The grid only: a splash around it stays where it is. */
+	framebuffer_scroll(&sScreen, sTop, (uint32_t)sRows * sCellHeight, sCellHeight);
 	framebuffer_fill(&sScreen, 0, sTop + (uint32_t)(sRows - 1) * sCellHeight, sScreen.width,
 		sCellHeight, framebuffer_pixel(&sScreen, 0));
 }

@@ -132,6 +132,16 @@ framebuffer_clip(uint32_t x, uint32_t *_width, uint32_t limit)
 }
 
 
+/*
+ * 32-bit pixels are filled by copying from a run of them in memory: a
+ * screen's worth of single stores costs several times what string copies
+ * cost, under emulation too (clearing 1280x800 was most of starting the
+ * console). Copies never read the framebuffer, which is slow on hardware.
+ */
+#define FILL_RUN	256
+static uint32_t sFillRun[FILL_RUN];
+
+
 void
 framebuffer_fill(const struct platform_framebuffer *framebuffer, uint32_t x, uint32_t y,
 	uint32_t width, uint32_t height, uint32_t pixel)
@@ -140,10 +150,22 @@ framebuffer_fill(const struct platform_framebuffer *framebuffer, uint32_t x, uin
 		|| !framebuffer_clip(y, &height, framebuffer->height))
 		return;
 	uint32_t bytes = framebuffer_bytes_per_pixel(framebuffer);
+	if (bytes == 4) {
+		uint32_t run = width < FILL_RUN ? width : FILL_RUN;
+		for (uint32_t i = 0; i < run; i++)
+			sFillRun[i] = pixel;
+	}
 	for (uint32_t row = 0; row < height; row++) {
 		uint8_t *address = framebuffer_address(framebuffer, x, y + row);
-		for (uint32_t column = 0; column < width; column++, address += bytes)
-			framebuffer_store(address, bytes, pixel);
+		if (bytes != 4) {
+			for (uint32_t column = 0; column < width; column++, address += bytes)
+				framebuffer_store(address, bytes, pixel);
+			continue;
+		}
+		for (uint32_t done = 0; done < width; done += FILL_RUN) {
+			uint32_t count = width - done < FILL_RUN ? width - done : FILL_RUN;
+			memcpy(address + (size_t)done * 4, sFillRun, (size_t)count * 4);
+		}
 	}
 }
 
@@ -162,6 +184,13 @@ framebuffer_draw_glyph(const struct platform_framebuffer *framebuffer, uint32_t 
 	for (uint32_t row = 0; row < height; row++) {
 		uint8_t bits = bitmap[row / scale];
 		uint8_t *address = framebuffer_address(framebuffer, x, y + row);
+		if (bytes == 4 && scale == 1) {
+			/* The common case, unrolled by the compiler: the menu is all glyphs. */
+			uint32_t *pixels = (uint32_t *)address;
+			for (uint32_t column = 0; column < width; column++)
+				pixels[column] = (bits & (0x80 >> column)) != 0 ? foreground : background;
+			continue;
+		}
 		for (uint32_t column = 0; column < width; column++, address += bytes) {
 			bool set = (bits & (0x80 >> (column / scale))) != 0;
 			framebuffer_store(address, bytes, set ? foreground : background);
@@ -180,23 +209,31 @@ framebuffer_draw_image(const struct platform_framebuffer *framebuffer, uint32_t 
 		|| !framebuffer_clip(y, &shownHeight, framebuffer->height))
 		return;
 	uint32_t bytes = framebuffer_bytes_per_pixel(framebuffer);
+	/* Converted once per run of equal pixels: splash pictures have long runs. */
+	framebuffer_rgb last = image[0];
+	uint32_t pixel = framebuffer_pixel(framebuffer, last);
 	for (uint32_t row = 0; row < shownHeight; row++) {
 		uint8_t *address = framebuffer_address(framebuffer, x, y + row);
 		const framebuffer_rgb *source = image + (size_t)row * width;
-		for (uint32_t column = 0; column < shownWidth; column++, address += bytes)
-			framebuffer_store(address, bytes, framebuffer_pixel(framebuffer, source[column]));
+		for (uint32_t column = 0; column < shownWidth; column++, address += bytes) {
+			if (source[column] != last) {
+				last = source[column];
+				pixel = framebuffer_pixel(framebuffer, last);
+			}
+			framebuffer_store(address, bytes, pixel);
+		}
 	}
 }
 
 
 void
 framebuffer_scroll(const struct platform_framebuffer *framebuffer, uint32_t y,
-	uint32_t distance)
+	uint32_t height, uint32_t distance)
 {
-	if (y >= framebuffer->height || distance >= framebuffer->height - y)
+	if (!framebuffer_clip(y, &height, framebuffer->height) || distance >= height)
 		return;
 	size_t rowBytes = (size_t)framebuffer->width * framebuffer_bytes_per_pixel(framebuffer);
-	for (uint32_t row = y; row + distance < framebuffer->height; row++) {
+	for (uint32_t row = y; row + distance < y + height; row++) {
 		memmove(framebuffer_address(framebuffer, 0, row),
 			framebuffer_address(framebuffer, 0, row + distance), rowBytes);
 	}
