@@ -200,6 +200,9 @@ def test_the_countdown_runs_out_and_boots_the_default_entry(port, start):
     text = boots_to_pass(console, "Second")
     assert 'command line: "booted by the timeout"' in text
     assert "boot options: 0x10 (serial_debug)" in text
+    # console = text: the firmware's text output, no framebuffer console, no splash.
+    assert "boot: console = text: the firmware's text console" in text
+    assert "console: framebuffer" not in text and "splash:" not in text
 
 
 @every_port
