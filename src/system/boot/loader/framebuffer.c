@@ -32,18 +32,29 @@ framebuffer_usable(const struct platform_framebuffer *framebuffer)
 }
 
 
-/* The 8-bit channel value in the mask's bits, scaled to its width. */
-static uint32_t
-framebuffer_channel(uint32_t value, uint32_t mask)
+/* Where a non-zero channel mask starts and how many bits wide it is. */
+static void
+framebuffer_mask_shape(uint32_t mask, uint32_t *_shift, uint32_t *_bits)
 {
-	if (mask == 0)
-		return 0;
 	uint32_t shift = 0;
 	while (((mask >> shift) & 1) == 0)
 		shift++;
 	uint32_t bits = 0;
 	while (shift + bits < 32 && ((mask >> (shift + bits)) & 1) != 0)
 		bits++;
+	*_shift = shift;
+	*_bits = bits;
+}
+
+
+/* The 8-bit channel value in the mask's bits, scaled to its width. */
+static uint32_t
+framebuffer_channel(uint32_t value, uint32_t mask)
+{
+	if (mask == 0)
+		return 0;
+	uint32_t shift, bits;
+	framebuffer_mask_shape(mask, &shift, &bits);
 	uint32_t scaled = bits >= 8 ? value << (bits - 8) : value >> (8 - bits);
 	return (scaled << shift) & mask;
 }
@@ -55,12 +66,8 @@ framebuffer_unchannel(uint32_t pixel, uint32_t mask)
 {
 	if (mask == 0)
 		return 0;
-	uint32_t shift = 0;
-	while (((mask >> shift) & 1) == 0)
-		shift++;
-	uint32_t bits = 0;
-	while (shift + bits < 32 && ((mask >> (shift + bits)) & 1) != 0)
-		bits++;
+	uint32_t shift, bits;
+	framebuffer_mask_shape(mask, &shift, &bits);
 	uint32_t value = (pixel & mask) >> shift;
 	if (bits >= 8)
 		return value >> (bits - 8);
