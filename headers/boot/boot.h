@@ -72,6 +72,15 @@ void boot_video_select(const struct boot_config *config, uint32_t options,
 	int32_t menuMode);
 
 /*
+ * boot_video.c, once the configuration is read: switch to the mode the menu
+ * is to be drawn in ("resolution", the nearest mode the firmware offers,
+ * else the kernel's "video" mode) and start the framebuffer console there,
+ * unless "console = text" asks for the text console. ("video = text" only
+ * withholds the framebuffer from the kernel.)
+ */
+void boot_video_start_console(const struct boot_config *config);
+
+/*
  * Whether the kernel is to get no framebuffer: "video = text" and neither
  * a mode from the menu nor fail-safe video.
  */

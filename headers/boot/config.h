@@ -52,6 +52,12 @@ enum config_video {
 	CONFIG_VIDEO_MODE,				/* video_width x video_height */
 };
 
+/* Where the console is drawn (docs/console.md). */
+enum config_console {
+	CONFIG_CONSOLE_AUTO = 0,		/* the framebuffer when there is one, else text */
+	CONFIG_CONSOLE_TEXT,			/* the firmware's text output */
+};
+
 /* What an entry starts, by the key that names its file. */
 enum config_entry_kind {
 	CONFIG_ENTRY_KERNEL = 0,		/* "kernel": an ELF kernel, handed kernel_args */
@@ -96,6 +102,7 @@ struct config_entry {
 	/* concatenated in this order; an array of CONFIG_MAX_INITRDS once there is one */
 	char		**initrds;
 	struct config_bls_entry	*bls;	/* NULL for the entries of the configuration file */
+	char		*splash;			/* "splash = <path>", else NULL: the built-in one */
 };
 
 struct config_diagnostic {
@@ -118,6 +125,9 @@ struct boot_config {
 	enum config_video		video;
 	uint32_t	video_width;		/* with CONFIG_VIDEO_MODE */
 	uint32_t	video_height;
+	enum config_console		console;
+	uint32_t	resolution_width;	/* the menu's mode; 0 x 0: auto, the firmware's */
+	uint32_t	resolution_height;
 	bool		allow_write_execute;	/* accept kernels with writable code segments */
 	bool		require_verification;	/* verify files with Secure Boot off too */
 

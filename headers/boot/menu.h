@@ -111,6 +111,12 @@ void menu_init(struct menu *menu, struct boot_config *config);
  */
 enum menu_result menu_run(struct menu *menu, int32_t countdown);
 
+/*
+ * Microseconds the first whole frame of the menu took to draw (every line,
+ * on every console); 0 before the menu was shown. For the benchmark.
+ */
+uint64_t menu_first_frame_time(void);
+
 /* The status line, formatted; "" clears it. */
 void menu_set_status(struct menu *menu, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));

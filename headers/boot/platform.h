@@ -243,6 +243,50 @@ status_t platform_video_mode_info(int32_t index, uint32_t *_width, uint32_t *_he
 status_t platform_set_video_mode(int32_t index);
 
 
+/* --- the framebuffer console (docs/console.md) ---------------------------- */
+
+/*
+ * The current graphics mode's framebuffer, as the loader draws on it: the
+ * generic loader's framebuffer console (boot/fb_console.h), its splash and
+ * progress bar draw into it themselves. Pixels are bits_per_pixel wide (16,
+ * 24 or 32), little-endian, their channels where the masks say; a row is
+ * bytes_per_line bytes. The memory stays the port's.
+ */
+struct platform_framebuffer {
+	void		*base;				/* the loader's address of pixel (0, 0) */
+	uint32_t	width;				/* pixels */
+	uint32_t	height;
+	uint32_t	bytes_per_line;
+	uint32_t	bits_per_pixel;
+	uint32_t	red_mask;
+	uint32_t	green_mask;
+	uint32_t	blue_mask;
+};
+
+/*
+ * Fill in the current mode's framebuffer. Called with boot services (or
+ * their like) up, after the configuration was read and after each
+ * platform_set_video_mode(); the answer holds until the next mode switch or
+ * platform_prepare_kernel_start(), after which the loader no longer draws.
+ * Errors: B_NOT_SUPPORTED (no graphics output, or one without a framebuffer
+ * the loader can write, such as EFI's PixelBltOnly): the console stays the
+ * port's text console.
+ */
+status_t platform_get_framebuffer(struct platform_framebuffer *framebuffer);
+
+/*
+ * The framebuffer console takes the screen (taken true) or gives it back.
+ * While it has it, console_write() and its siblings must no longer draw on
+ * the screen, only on the port's other outputs (EFI: the firmware's serial
+ * terminal), and console_width()/console_height() describe those; keys still
+ * come through console_wait_for_key(). Returns whether such another output
+ * is left (false: the screen was the only one, console_width() and
+ * console_height() may return 0). Giving the screen back restores what
+ * console_write() did before.
+ */
+bool platform_console_take_screen(bool taken);
+
+
 /* --- the machine (the boot menu) ------------------------------------------ */
 
 /*

@@ -35,6 +35,14 @@ enum boot_verbosity boot_verbosity(void);
 /* Progress a person may want to see: the console unless quiet, always the log. */
 void boot_progress(const char *format, ...) BOOT_PRINTF(1, 2);
 
+/*
+ * A status line on the debug channel (the loading progress), rewritten in
+ * place by the next one; whatever else is written starts on a line of its
+ * own, and boot_debug_end_status_line() ends it.
+ */
+void boot_debug_status_line(const char *text, size_t length);
+void boot_debug_end_status_line(void);
+
 /* A broken loader invariant: report it everywhere and stop for good. */
 void panic(const char *format, ...) BOOT_PRINTF(1, 2) __attribute__((noreturn));
 

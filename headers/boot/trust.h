@@ -32,6 +32,7 @@ enum trust_kind {
 	TRUST_CONFIGURATION,	/* loader.cfg and BLS entry files */
 	TRUST_KERNEL,
 	TRUST_MODULE,			/* modules and initrds */
+	TRUST_SPLASH,			/* an entry's splash image */
 };
 
 /* Ask the firmware whether Secure Boot enforces; once the volumes are up. */

@@ -104,6 +104,10 @@ def test_the_signed_loader_verifies_what_it_loads():
         console.expect(r"^boot: cannot load a module: /boot/module-tampered\.bin: refused: "
             rf"its SHA-256 is not the one {MANIFEST} lists on line 3$", timeout=TIMEOUT)
         boot_entry(console, 4, "Boot-check kernel")
+        # A splash is checked like every file the loader reads; refused, it
+        # costs only the picture.
+        console.expect(r"^boot: splash /boot/splash-untrusted\.bspl: refused: it is not listed "
+            rf"in {MANIFEST}; booting without it$", timeout=TIMEOUT)
         console.expect(r"^BOOTCHECK PASS$", timeout=TIMEOUT)
         assert console.wait(timeout=TIMEOUT) == qemu.PASS
         text = console.text()

@@ -14,7 +14,7 @@ SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "10"))
 # target that failed to build fails test_fuzz_targets_exist instead of
 # silently going unfuzzed.
 EXPECTED = ["fuzz_config", "fuzz_elf", "fuzz_fat", "fuzz_gpt", "fuzz_manifest", "fuzz_mbr",
-    "fuzz_tar"]
+    "fuzz_splash", "fuzz_tar"]
 
 
 def targets():

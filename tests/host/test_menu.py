@@ -375,12 +375,12 @@ def test_configuration_errors_are_shown_in_the_menu(loaders):
 
 def test_configuration_problems_show_the_menu_despite_timeout_0(loaders, tmp_path):
     # A bad line is shown, not scrolled past: the menu counts down instead.
-    disk = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = 0\nsplash = on\n'
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = 0\nwallpaper = on\n'
         'entry "Despite it" {\n\tkernel = /boot/kernel\n}\n'})
     loader = loaders("boot.img", disk)
     loader.expect(r"^> 1\. Despite it$")
     loader.expect(r'^Booting "Despite it" in 10 s \(any key stops the countdown\)$')
-    loader.expect(r'^\(disk1\)/boot/loader\.cfg:2: unknown key "splash"$')
+    loader.expect(r'^\(disk1\)/boot/loader\.cfg:2: unknown key "wallpaper"$')
     loader.send(ENTER)
     loader.expect(r'^Booting "Despite it"$')
     assert loader.finish() == PASSED, loader.text + loader.log()

@@ -24,9 +24,12 @@ NOTICE = "Secure Boot is off: kernels, modules and configuration are not verifie
 @pytest.fixture
 def trusting_loader(tmp_path, monkeypatch):
     """The hosted loader with the test trust built in, as test_menu's LOADER."""
+    key = os.path.join(SECURE_BOOT, "manifest.key")
+    if not os.path.exists(key):
+        pytest.fail(f"{key} is missing: `jam secure-boot` makes the test keys and disks "
+            "(`jam test` builds them before running the tests)")
     loader = tmp_path / "boot_loader_host"
-    subprocess.run([os.path.join(TOP, "build", "scripts", "embed-trust"), "--key",
-        os.path.join(SECURE_BOOT, "manifest.key"), "--file", KERNEL, test_menu.LOADER,
+    subprocess.run([os.path.join(TOP, "build", "scripts", "embed-trust"), "--key", key, "--file", KERNEL, test_menu.LOADER,
         str(loader)], check=True)
     loader.chmod(0o755)
     monkeypatch.setattr(test_menu, "LOADER", str(loader))

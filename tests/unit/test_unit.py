@@ -11,7 +11,8 @@ HOST = os.path.join(TOP, "generated", "host")
 # Every program tests/unit/Jamfile builds. Listed, not globbed, so that one
 # that failed to build (or was dropped from the Jamfile) fails
 # test_unit_binaries_exist instead of silently taking its tests with it.
-EXPECTED = ["unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_crypto", "unit_elf",
+EXPECTED = ["unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_console", "unit_crypto",
+    "unit_elf",
     "unit_fat",
     "unit_fdt", "unit_heap",
     "unit_heap_debug", "unit_libc", "unit_line_editor", "unit_manifest", "unit_memory_map", "unit_paging",

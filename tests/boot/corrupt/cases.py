@@ -336,7 +336,7 @@ config_case("config-bad-escape", "\\q inside a quoted command line",
     'entry "Good" {\n\tkernel = /boot/kernel\n\tcmdline = "a\\qb"\n}\n', 3,
     'unknown escape "\\q" in string (use \\" \\\\ \\n or \\t)')
 config_case("config-unknown-key", "a key the loader does not know",
-    "splash = on\n" + GOOD_ENTRY, 1, 'unknown key "splash"')
+    "wallpaper = on\n" + GOOD_ENTRY, 1, 'unknown key "wallpaper"')
 config_case("config-timeout-huge", "timeout = 99999999999999999999",
     "timeout = 99999999999999999999\n" + GOOD_ENTRY, 1, TIMEOUT)
 config_case("config-timeout-negative", "timeout = -5", "timeout = -5\n" + GOOD_ENTRY, 1,

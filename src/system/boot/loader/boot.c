@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <boot/config.h>
+#include <boot/console.h>
 #include <boot/elf.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
@@ -17,6 +18,7 @@
 #include <boot/modules.h>
 #include <boot/platform.h>
 #include <boot/smp.h>
+#include <boot/splash.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
@@ -56,6 +58,7 @@ boot_kernel_read(void *cookie, uint64_t offset, void *buffer, size_t length)
 	status_t status = vfs_read_exact(kernelFile->vfs_file, offset, buffer, length,
 		kernelFile->reason, sizeof(kernelFile->reason));
 	if (status == B_OK) {
+		splash_progress(length);
 		status = trust_digest_add(&kernelFile->digest, kernelFile->vfs_file, offset,
 			buffer, length, kernelFile->reason, sizeof(kernelFile->reason));
 	}
@@ -207,6 +210,34 @@ boot_set_command_line(const char *commandLine, char *error, size_t errorSize)
 }
 
 
+/* The size of a file, 0 when it cannot be opened (loading it will say why). */
+static uint64_t
+boot_file_size(const char *path)
+{
+	struct vfs_file *file;
+	uint64_t size = 0;
+	char reason[VFS_ERROR_SIZE];
+	if (vfs_open_regular(path, &file, &size, reason, sizeof(reason)) != B_OK)
+		return 0;
+	vfs_close(file);
+	return size;
+}
+
+
+/* The bytes the progress bar counts: the kernel and every module. */
+static uint64_t
+boot_bytes_to_read(const struct boot_request *request)
+{
+	const struct config_entry *entry = request->entry;
+	uint64_t total = boot_file_size(entry->kernel_path);
+	for (uint32_t i = 0; i < entry->module_count; i++)
+		total += boot_file_size(entry->modules[i].path);
+	for (size_t i = 0; i < request->extra_module_count; i++)
+		total += boot_file_size(request->extra_modules[i].path);
+	return total;
+}
+
+
 static status_t
 boot_load(const struct boot_request *request, char *error, size_t errorSize)
 {
@@ -218,6 +249,7 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 	if (gKernelArgs->boot_options != 0)
 		boot_dprintf("boot: boot options %#x\n", gKernelArgs->boot_options);
 
+	splash_begin(entry, boot_bytes_to_read(request));
 	status = boot_load_kernel(entry->kernel_path,
 		request->allow_write_execute || request->config->allow_write_execute, error,
 		errorSize);
@@ -227,6 +259,7 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		return status;
 	/* Nothing is measured after the modules; the log copy must precede the freeze. */
 	measure_finish(gKernelArgs);
+	splash_finish();
 
 	/* The other CPUs' stacks must exist before the regions freeze. */
 	status = smp_prepare(gKernelArgs);
@@ -271,6 +304,7 @@ boot_prepare(const struct boot_request *request, char *error, size_t errorSize)
 	status_t status = boot_load(request, error, errorSize);
 	if (status == B_OK)
 		return B_OK;
+	splash_release();
 
 	status_t resetStatus = kernel_args_reset(eventsBefore);
 	if (resetStatus != B_OK) {
@@ -290,6 +324,9 @@ boot_start_kernel(struct stage2_args *args)
 		boot_dprintf("boot: %u timeline events dropped\n", timeline_dropped());
 	heap_print_statistics();
 	kernel_args_copy_log();
+	/* The screen keeps the splash for the kernel; nothing draws on it any more. */
+	splash_release();
+	boot_console_freeze();
 	heap_release(args);
 
 	status_t status = platform_start_kernel(gKernelArgs);

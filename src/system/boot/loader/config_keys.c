@@ -96,6 +96,7 @@ config_free_entry(struct config_entry *entry)
 	heap_free(entry->title);
 	heap_free(entry->kernel_path);
 	heap_free(entry->command_line);
+	heap_free(entry->splash);
 	free_modules(entry);
 	free_initrds(entry);
 	free_bls(entry);
@@ -371,6 +372,50 @@ parse_video_size(const char *text, uint32_t *_width, uint32_t *_height)
 }
 
 
+/* "resolution = <width>x<height>" or "auto": the mode the menu is drawn in. */
+static bool
+apply_resolution(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	static const char *const kWords[] = { "auto", NULL };
+	struct boot_config *config = parser->config;
+	uint32_t width = 0;
+	uint32_t height = 0;
+	if (find_keyword(values[0].text, kWords) < 0) {
+		if (!parse_video_size(values[0].text, &width, &height)) {
+			config_error(parser, values[0].column,
+				"resolution must be <width>x<height> (such as 1024x768) or auto");
+			return false;
+		}
+		if (width < VIDEO_MIN_SIZE || width > VIDEO_MAX_SIZE || height < VIDEO_MIN_SIZE
+			|| height > VIDEO_MAX_SIZE) {
+			config_error(parser, values[0].column,
+				"resolution width and height must be from %d to %d", VIDEO_MIN_SIZE,
+				VIDEO_MAX_SIZE);
+			return false;
+		}
+	}
+	config->resolution_width = width;
+	config->resolution_height = height;
+	return true;
+}
+
+
+static bool
+apply_console(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	static const char *const kWords[] = { "auto", "text", NULL };
+	int word = find_keyword(values[0].text, kWords);
+	if (word < 0) {
+		config_error(parser, values[0].column, "console must be auto or text");
+		return false;
+	}
+	parser->config->console = (enum config_console)word;
+	return true;
+}
+
+
 static bool
 apply_video(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
@@ -566,6 +611,20 @@ apply_cmdline(struct config_parser *parser, const struct config_token *values, u
 
 
 static bool
+apply_splash(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	if (!check_path(parser, "splash", &values[0]))
+		return false;
+	char *path = config_copy_string(parser, values[0].text, values[0].length);
+	if (path == NULL)
+		return false;
+	heap_free(parser->entry.splash);
+	parser->entry.splash = path;
+	return true;
+}
+
+
+static bool
 apply_module(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
@@ -720,6 +779,9 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 		apply_module },
 	[CONFIG_KEY_INITRD] = { "initrd", true, true, 1, "one value", apply_initrd },
 	[CONFIG_KEY_OPTIONS] = { "options", true, true, CONFIG_MAX_TOKENS, "", apply_options },
+	[CONFIG_KEY_RESOLUTION] = { "resolution", false, false, 1, "one value", apply_resolution },
+	[CONFIG_KEY_CONSOLE] = { "console", false, false, 1, "one value", apply_console },
+	[CONFIG_KEY_SPLASH] = { "splash", true, false, 1, "one value", apply_splash },
 };
 
 

@@ -13,6 +13,7 @@
 #include <boot/bls.h>
 #include <boot/boot.h>
 #include <boot/config.h>
+#include <boot/console.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
 #include <boot/menu.h>
@@ -239,7 +240,10 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 			if (menu_run(&menu, countdown) == MENU_CLOSED)
 				break;
 			timeline_mark("menu choice made", 0);
-			console_clear_screen();
+			/* Said once the menu is gone: a line under it would move a terminal's screen. */
+			boot_dprintf("boot: the menu's first frame took %llu us\n",
+				(unsigned long long)menu_first_frame_time());
+			boot_console_clear_screen();
 		}
 		/* After a failure the menu waits: the same choice would fail the same way. */
 		showMenu = true;
@@ -324,6 +328,8 @@ boot_main(struct stage2_args *args)
 		boot_printf("boot: no memory for more Boot Loader Specification entries\n");
 	boot_apply_port_choices(config, args);
 	boot_apply_output_settings(config);
+	/* Before the menu: it is drawn in the mode the kernel will get. */
+	boot_video_start_console(config);
 
 	struct bli_requests requests;
 	bli_read_requests(config, &requests);

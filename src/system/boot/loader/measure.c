@@ -45,6 +45,7 @@ static const char *const kKindNames[] = {
 	[TRUST_CONFIGURATION] = "config",
 	[TRUST_KERNEL] = "kernel",
 	[TRUST_MODULE] = "module",
+	[TRUST_SPLASH] = "splash",
 };
 
 

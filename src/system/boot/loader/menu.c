@@ -42,6 +42,7 @@ struct layout {
 };
 
 static struct layout sLayout;
+static uint64_t sFirstFrameTime;
 static uint32_t sFirstEntry;			/* the first entry the window shows */
 static bool sInputClosed;
 /* Static: the heap may be exhausted by the time the user edits. */
@@ -414,11 +415,21 @@ menu_next_key(bool counting)
 }
 
 
+uint64_t
+menu_first_frame_time(void)
+{
+	return sFirstFrameTime;
+}
+
+
 enum menu_result
 menu_run(struct menu *menu, int32_t countdown)
 {
 	int32_t remaining = countdown > 0 ? countdown : 0;
+	uint64_t started = system_time();
 	menu_draw_all(menu, remaining);
+	if (sFirstFrameTime == 0)
+		sFirstFrameTime = system_time() - started + 1;
 
 	for (;;) {
 		int32_t key = menu_next_key(remaining > 0);

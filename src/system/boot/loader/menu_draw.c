@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/console.h>
 #include <boot/platform.h>
 
 /* Below this the menu would not fit anything useful; consoles are larger. */
@@ -21,7 +22,7 @@ static const char kSpaces[] = "                                ";
 int32_t
 menu_columns(void)
 {
-	int32_t width = console_width();
+	int32_t width = boot_console_width();
 	return width - 1 > MIN_COLUMNS ? width - 1 : MIN_COLUMNS;
 }
 
@@ -29,7 +30,7 @@ menu_columns(void)
 int32_t
 menu_rows(void)
 {
-	int32_t height = console_height();
+	int32_t height = boot_console_height();
 	return height > MIN_ROWS ? height : MIN_ROWS;
 }
 
@@ -39,19 +40,19 @@ menu_set_style(enum menu_style style)
 {
 	switch (style) {
 		case MENU_STYLE_NORMAL:
-			console_set_color(CONSOLE_LIGHT_GRAY, CONSOLE_BLACK);
+			boot_console_set_color(CONSOLE_LIGHT_GRAY, CONSOLE_BLACK);
 			break;
 		case MENU_STYLE_SELECTED:
-			console_set_color(CONSOLE_BLACK, CONSOLE_LIGHT_GRAY);
+			boot_console_set_color(CONSOLE_BLACK, CONSOLE_LIGHT_GRAY);
 			break;
 		case MENU_STYLE_TITLE:
-			console_set_color(CONSOLE_WHITE, CONSOLE_BLACK);
+			boot_console_set_color(CONSOLE_WHITE, CONSOLE_BLACK);
 			break;
 		case MENU_STYLE_ERROR:
-			console_set_color(CONSOLE_LIGHT_RED, CONSOLE_BLACK);
+			boot_console_set_color(CONSOLE_LIGHT_RED, CONSOLE_BLACK);
 			break;
 		case MENU_STYLE_HELP:
-			console_set_color(CONSOLE_CYAN, CONSOLE_BLACK);
+			boot_console_set_color(CONSOLE_CYAN, CONSOLE_BLACK);
 			break;
 	}
 }
@@ -61,7 +62,7 @@ void
 menu_clear(void)
 {
 	menu_set_style(MENU_STYLE_NORMAL);
-	console_clear_screen();
+	boot_console_clear_screen();
 }
 
 
@@ -89,19 +90,19 @@ void
 menu_draw_segments(int32_t row, const struct menu_segment *segments, uint32_t count)
 {
 	int32_t left = menu_columns();
-	console_set_cursor(0, row);
+	boot_console_set_cursor(0, row);
 	for (uint32_t i = 0; i < count && left > 0; i++) {
 		int32_t columns = left;
 		size_t bytes = menu_fit(segments[i].text, segments[i].length, &columns);
 		menu_set_style(segments[i].style);
-		console_write(segments[i].text, bytes);
+		boot_console_write(segments[i].text, bytes);
 		left -= columns;
 	}
 	menu_set_style(count > 0 && segments[0].style == MENU_STYLE_SELECTED
 		? MENU_STYLE_SELECTED : MENU_STYLE_NORMAL);
 	while (left > 0) {
 		int32_t chunk = left < (int32_t)sizeof(kSpaces) - 1 ? left : (int32_t)sizeof(kSpaces) - 1;
-		console_write(kSpaces, (size_t)chunk);
+		boot_console_write(kSpaces, (size_t)chunk);
 		left -= chunk;
 	}
 	menu_set_style(MENU_STYLE_NORMAL);

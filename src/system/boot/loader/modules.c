@@ -12,6 +12,7 @@
 #include <boot/handoff.h>
 #include <boot/kernel_regions.h>
 #include <boot/platform.h>
+#include <boot/splash.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
 #include <boot/trust.h>
@@ -26,6 +27,24 @@ boot_add_preloaded_image(const preloaded_image *image)
 	gKernelArgs->preloaded_images[gKernelArgs->num_preloaded_images++] = *image;
 	/* Not loader data: the kernel keeps these as long as it likes. */
 	kernel_regions_set_kind(image->address, KERNEL_REGION_MODULE);
+	return B_OK;
+}
+
+
+/* Read the whole file in pieces, so that the progress bar moves while it loads. */
+static status_t
+modules_read_pieces(struct vfs_file *file, uint8_t *target, size_t size, char *error,
+	size_t errorSize)
+{
+	const size_t kPieceSize = 1024 * 1024;
+	for (size_t offset = 0; offset < size; offset += kPieceSize) {
+		size_t length = size - offset < kPieceSize ? size - offset : kPieceSize;
+		status_t status = vfs_read_exact(file, offset, target + offset, length, error,
+			errorSize);
+		if (status != B_OK)
+			return status;
+		splash_progress(length);
+	}
 	return B_OK;
 }
 
@@ -51,7 +70,7 @@ modules_read(struct vfs_file *file, const char *path, size_t size, preloaded_ima
 		platform_free_region(address, regionSize);
 		return B_NO_MEMORY;
 	}
-	status = vfs_read_exact(file, 0, target, size, error, errorSize);
+	status = modules_read_pieces(file, target, size, error, errorSize);
 	char reason[TRUST_REASON_SIZE];
 	if (status == B_OK) {
 		status = trust_check_data(TRUST_MODULE, vfs_file_volume(file), path, target, size,

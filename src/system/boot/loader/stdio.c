@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/console.h>
 #include <boot/platform.h>
 
 
@@ -43,11 +44,33 @@ format_line(char *buffer, const char *format, va_list args)
 }
 
 
+static bool sStatusLineOpen;
+
+
+void
+boot_debug_status_line(const char *text, size_t length)
+{
+	platform_debug_write("\r", 1);
+	platform_debug_write(text, length);
+	sStatusLineOpen = true;
+}
+
+
+void
+boot_debug_end_status_line(void)
+{
+	if (sStatusLineOpen)
+		platform_debug_write("\n", 1);
+	sStatusLineOpen = false;
+}
+
+
 /* Console, debug channel (unless the console already reaches it) and log. */
 static void
 output_everywhere(const char *text, size_t length)
 {
-	console_write(text, length);
+	boot_debug_end_status_line();
+	boot_console_write(text, length);
 	if (!console_shares_debug_output())
 		platform_debug_write(text, length);
 	log_append(text, length);
@@ -73,6 +96,7 @@ boot_vdprintf(const char *format, va_list args)
 {
 	char buffer[LINE_BUFFER_SIZE];
 	size_t length = format_line(buffer, format, args);
+	boot_debug_end_status_line();
 	if (sVerbosity >= BOOT_VERBOSITY_VERBOSE) {
 		output_everywhere(buffer, length);
 		return;
@@ -129,9 +153,9 @@ panic(const char *format, ...)
 	va_end(args);
 
 	static const char kPrefix[] = "\nPANIC: ";
-	console_write(kPrefix, sizeof(kPrefix) - 1);
-	console_write(buffer, length);
-	console_write("\n", 1);
+	boot_console_write(kPrefix, sizeof(kPrefix) - 1);
+	boot_console_write(buffer, length);
+	boot_console_write("\n", 1);
 	platform_debug_write(kPrefix, sizeof(kPrefix) - 1);
 	platform_debug_write(buffer, length);
 	platform_debug_write("\n", 1);

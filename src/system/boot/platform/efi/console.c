@@ -12,6 +12,8 @@
 #define OUTPUT_CHUNK	128
 
 static SIMPLE_TEXT_OUTPUT_INTERFACE *sOutput;
+/* The firmware's whole console, while the framebuffer console has the screen. */
+static SIMPLE_TEXT_OUTPUT_INTERFACE *sScreenOutput;
 static SIMPLE_INPUT_INTERFACE *sInput;
 static int sOnSerial;
 /*
@@ -54,6 +56,73 @@ console_reaches_uart(void)
 		offset += length;
 	}
 	return 0;
+}
+
+
+/* Whether a device path has a UART node: the firmware's serial terminal. */
+static int
+console_path_has_uart(const EFI_DEVICE_PATH *node)
+{
+	const size_t kHeaderSize = 4;
+	for (int count = 0; count < 64; count++) {
+		size_t length = DevicePathNodeLength(node);
+		if (IsDevicePathEnd(node) || length < kHeaderSize)
+			return 0;
+		if (DevicePathType(node) == MESSAGING_DEVICE_PATH
+				&& DevicePathSubType(node) == MSG_UART_DP)
+			return 1;
+		node = (const EFI_DEVICE_PATH *)((const uint8_t *)node + length);
+	}
+	return 0;
+}
+
+
+/*
+ * The text output of the firmware's serial terminal alone (its console
+ * splitter writes to it and to the screen), or NULL when there is none.
+ */
+static SIMPLE_TEXT_OUTPUT_INTERFACE *
+console_find_serial_output(void)
+{
+	static EFI_GUID sTextOutGuid = SIMPLE_TEXT_OUTPUT_PROTOCOL;
+	static EFI_GUID sDevicePathGuid = DEVICE_PATH_PROTOCOL;
+	EFI_HANDLE *handles = NULL;
+	UINTN count = 0;
+	if (gBootServices->LocateHandleBuffer(ByProtocol, &sTextOutGuid, NULL, &count, &handles)
+			!= EFI_SUCCESS)
+		return NULL;
+	SIMPLE_TEXT_OUTPUT_INTERFACE *found = NULL;
+	for (UINTN i = 0; i < count && found == NULL; i++) {
+		EFI_DEVICE_PATH *path;
+		if (gBootServices->HandleProtocol(handles[i], &sDevicePathGuid, (void **)&path)
+				!= EFI_SUCCESS || !console_path_has_uart(path))
+			continue;
+		if (gBootServices->HandleProtocol(handles[i], &sTextOutGuid, (void **)&found)
+				!= EFI_SUCCESS)
+			found = NULL;
+	}
+	gBootServices->FreePool(handles);
+	return found;
+}
+
+
+bool
+platform_console_take_screen(bool taken)
+{
+	if (!taken) {
+		if (sScreenOutput != NULL)
+			sOutput = sScreenOutput;
+		sScreenOutput = NULL;
+		return true;
+	}
+	if (sScreenOutput != NULL || sOutput == NULL || !gBootServicesActive)
+		return sOutput != NULL;
+	SIMPLE_TEXT_OUTPUT_INTERFACE *serial = console_find_serial_output();
+	sScreenOutput = sOutput;
+	sOutput = serial;
+	boot_dprintf("efi: the framebuffer console has the screen; %s\n", serial != NULL
+		? "the serial terminal keeps the text console" : "no serial terminal");
+	return serial != NULL;
 }
 
 
@@ -151,7 +220,7 @@ efi_console_frozen(void)
 bool
 console_shares_debug_output(void)
 {
-	return sOnSerial && gBootServicesActive && !sFrozen;
+	return sOnSerial && sOutput != NULL && gBootServicesActive && !sFrozen;
 }
 
 

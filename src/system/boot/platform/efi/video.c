@@ -187,3 +187,33 @@ platform_set_video_mode(int32_t index)
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = video_find_gop();
 	return gop->SetMode(gop, (UINT32)index) == EFI_SUCCESS ? B_OK : B_ERROR;
 }
+
+
+status_t
+platform_get_framebuffer(struct platform_framebuffer *framebuffer)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = gBootServicesActive ? video_find_gop() : NULL;
+	if (gop == NULL || gop->Mode == NULL || gop->Mode->Info == NULL)
+		return B_NOT_SUPPORTED;
+	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = gop->Mode->Info;
+	kernel_framebuffer format = { 0 };
+	const char *name;
+	if (!video_set_format(&format, info, &name) || gop->Mode->FrameBufferBase == 0)
+		return B_NOT_SUPPORTED;
+	uint32_t bytesPerLine = info->PixelsPerScanLine * (format.bits_per_pixel / 8);
+	if (info->PixelsPerScanLine < info->HorizontalResolution
+		|| (uint64_t)bytesPerLine * info->VerticalResolution > gop->Mode->FrameBufferSize)
+		return B_NOT_SUPPORTED;
+	/* Boot services map memory one to one: the physical address is the loader's. */
+	*framebuffer = (struct platform_framebuffer){
+		.base = (void *)(uintptr_t)gop->Mode->FrameBufferBase,
+		.width = info->HorizontalResolution,
+		.height = info->VerticalResolution,
+		.bytes_per_line = bytesPerLine,
+		.bits_per_pixel = format.bits_per_pixel,
+		.red_mask = format.red_mask,
+		.green_mask = format.green_mask,
+		.blue_mask = format.blue_mask,
+	};
+	return B_OK;
+}

@@ -57,6 +57,20 @@ platform_set_video_mode(int32_t index)
 }
 
 
+status_t
+platform_get_framebuffer(struct platform_framebuffer *framebuffer)
+{
+	return B_NOT_SUPPORTED;
+}
+
+
+bool
+platform_console_take_screen(bool taken)
+{
+	return true;
+}
+
+
 /* Tests read what would have happened on stdout, and the exit status. */
 static void
 host_leave(const char *what, int status)
