@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ACPI root pointer (RSDP) from the EFI configuration table, validated,
- * for the kernel.
+ * for the kernel; and the tables under it that the port reads itself (the
+ * MADT, the SPCR), each checked before it is believed.
  */
 #include "efi_platform.h"
 
@@ -16,6 +17,8 @@
  * loader's own bound, not the spec's: the boot checker keeps one of its own.
  */
 #define RSDP_MAX_LENGTH		4096
+/* Far beyond any real table: a longer one is garbage. */
+#define TABLE_MAX_LENGTH	(1u << 20)
 
 
 /* Why rsdp cannot be handed over, or NULL when it can. */
@@ -71,6 +74,60 @@ efi_acpi_rsdp(void)
 	if (rsdp == NULL)
 		rsdp = acpi_find(&sAcpi10Guid, "ACPI 1.0", false);
 	return rsdp;
+}
+
+
+uint64_t
+efi_acpi_le(const uint8_t *bytes, uint32_t size)
+{
+	uint64_t value = 0;
+	while (size-- > 0)
+		value = value << 8 | bytes[size];
+	return value;
+}
+
+
+/* The table at physical when its length (at least minLength) and checksum hold. */
+static const struct acpi_table_header *
+acpi_checked_table(uint64_t physical, uint32_t minLength)
+{
+	const struct acpi_table_header *table = (const void *)(uintptr_t)physical;
+	if (table == NULL || table->length < minLength || table->length > TABLE_MAX_LENGTH
+		|| efi_byte_sum(table, table->length) != 0)
+		return NULL;
+	return table;
+}
+
+
+const struct acpi_table_header *
+efi_acpi_find_table(const struct acpi_rsdp *rsdp, const char signature[4],
+	uint32_t minLength, bool *_corrupt)
+{
+	bool corrupt = false;
+	bool extended = rsdp->revision >= 2;
+	const struct acpi_table_header *root = acpi_checked_table(
+		extended ? rsdp->xsdt_address : rsdp->rsdt_address, ACPI_TABLE_HEADER_LENGTH);
+	const struct acpi_table_header *found = NULL;
+	if (root == NULL)
+		corrupt = true;
+	else {
+		/* The root's entries: 8-byte addresses in the XSDT, 4-byte ones in the RSDT. */
+		uint32_t entrySize = extended ? 8 : 4;
+		const uint8_t *entries = (const uint8_t *)root + ACPI_TABLE_HEADER_LENGTH;
+		uint32_t count = (root->length - ACPI_TABLE_HEADER_LENGTH) / entrySize;
+		for (uint32_t i = 0; i < count; i++) {
+			uint64_t address = efi_acpi_le(entries + entrySize * i, entrySize);
+			const struct acpi_table_header *table = (const void *)(uintptr_t)address;
+			if (table == NULL || memcmp(table->signature, signature, 4) != 0)
+				continue;
+			found = acpi_checked_table(address, minLength);
+			corrupt = found == NULL;
+			break;
+		}
+	}
+	if (_corrupt != NULL)
+		*_corrupt = corrupt;
+	return found;
 }
 
 

@@ -89,6 +89,17 @@ struct acpi_rsdp;
 const struct acpi_rsdp *efi_acpi_rsdp(void);
 
 /*
+ * acpi.c: the table with signature among rsdp's root table's entries when
+ * its length (at least minLength) and checksum hold, else NULL; *_corrupt
+ * (if not NULL) says whether the root table or the table found was bad.
+ * efi_acpi_le reads a little-endian field of size bytes, aligned or not.
+ */
+struct acpi_table_header;
+const struct acpi_table_header *efi_acpi_find_table(const struct acpi_rsdp *rsdp,
+	const char signature[4], uint32_t minLength, bool *_corrupt);
+uint64_t efi_acpi_le(const uint8_t *bytes, uint32_t size);
+
+/*
  * madt.c: hand each interrupt controller structure of the ACPI MADT to
  * visit, with its type and length (at least 2, within the table). Errors,
  * logged: B_ENTRY_NOT_FOUND (no ACPI or no MADT), B_BAD_DATA (a corrupt

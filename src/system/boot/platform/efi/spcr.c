@@ -31,55 +31,6 @@
 #define SPCR_SBSA				0x0f
 #define SPCR_16550_GAS			0x12
 
-/* Far beyond any real root table: a longer one is garbage. */
-#define ACPI_MAX_TABLE_LENGTH	(1u << 20)
-
-
-/* A little-endian number of size bytes; ACPI's fields need not be aligned. */
-static uint64_t
-spcr_le(const uint8_t *bytes, uint32_t size)
-{
-	uint64_t value = 0;
-	while (size-- > 0)
-		value = value << 8 | bytes[size];
-	return value;
-}
-
-
-/* The table at physical when its length and checksum hold, else NULL. */
-static const struct acpi_table_header *
-spcr_checked_table(uint64_t physical, uint32_t minLength)
-{
-	const struct acpi_table_header *table = (const void *)(uintptr_t)physical;
-	if (table == NULL || table->length < minLength || table->length > ACPI_MAX_TABLE_LENGTH
-		|| efi_byte_sum(table, table->length) != 0)
-		return NULL;
-	return table;
-}
-
-
-/* The SPCR among the root table's entries (8 bytes each in the XSDT, 4 in the RSDT). */
-static const uint8_t *
-spcr_find(const struct acpi_rsdp *rsdp)
-{
-	bool extended = rsdp->revision >= 2;
-	const struct acpi_table_header *root = spcr_checked_table(
-		extended ? rsdp->xsdt_address : rsdp->rsdt_address, ACPI_TABLE_HEADER_LENGTH);
-	if (root == NULL)
-		return NULL;
-	uint32_t entrySize = extended ? 8 : 4;
-	const uint8_t *entries = (const uint8_t *)root + ACPI_TABLE_HEADER_LENGTH;
-	uint32_t count = (root->length - ACPI_TABLE_HEADER_LENGTH) / entrySize;
-	for (uint32_t i = 0; i < count; i++) {
-		uint64_t address = spcr_le(entries + entrySize * i, entrySize);
-		const struct acpi_table_header *table = (const void *)(uintptr_t)address;
-		if (table == NULL || memcmp(table->signature, "SPCR", 4) != 0)
-			continue;
-		return (const uint8_t *)spcr_checked_table(address, SPCR_MIN_LENGTH);
-	}
-	return NULL;
-}
-
 
 /* The kind of UART an SPCR describes, EFI_UART_NONE for what the loader cannot drive. */
 static uint32_t
@@ -109,10 +60,11 @@ efi_spcr_uart(struct efi_uart *uart)
 	const struct acpi_rsdp *rsdp = efi_acpi_rsdp();
 	if (rsdp == NULL)
 		return false;
-	const uint8_t *spcr = spcr_find(rsdp);
+	const uint8_t *spcr = (const uint8_t *)efi_acpi_find_table(rsdp, "SPCR",
+		SPCR_MIN_LENGTH, NULL);
 	if (spcr == NULL)
 		return false;
-	uint64_t address = spcr_le(spcr + SPCR_BASE_ADDRESS, 8);
+	uint64_t address = efi_acpi_le(spcr + SPCR_BASE_ADDRESS, 8);
 	uint32_t kind = spcr_kind(spcr);
 	if (spcr[SPCR_BASE_SPACE] != GAS_SYSTEM_MEMORY || address == 0 || kind == EFI_UART_NONE) {
 		boot_dprintf("efi: the SPCR names a UART the loader cannot drive (type %#x,"
