@@ -79,32 +79,18 @@ splash_read_file(const char *path, void **_data, size_t *_size, char *reason,
 	status_t status = vfs_open_regular(path, &file, &size, reason, reasonSize);
 	if (status != B_OK)
 		return status;
-	if (size > SPLASH_MAX_FILE_SIZE) {
-		vfs_close(file);
-		snprintf(reason, reasonSize, "%s: larger than %d MiB", path,
-			SPLASH_MAX_FILE_SIZE >> 20);
-		return B_BAD_DATA;
-	}
-	void *data = heap_alloc(size > 0 ? (size_t)size : 1);
-	status = data != NULL ? vfs_read_exact(file, 0, data, (size_t)size, reason, reasonSize)
-		: B_NO_MEMORY;
-	if (status == B_NO_MEMORY)
-		snprintf(reason, reasonSize, "%s: no memory to read it", path);
+	status = vfs_read_whole(file, SPLASH_MAX_FILE_SIZE, _data, _size, reason, reasonSize);
 	char refusal[TRUST_REASON_SIZE];
 	if (status == B_OK) {
-		status = trust_check_data(TRUST_SPLASH, vfs_file_volume(file), path, data,
-			(size_t)size, refusal, sizeof(refusal));
-		if (status != B_OK)
+		status = trust_check_data(TRUST_SPLASH, vfs_file_volume(file), path, *_data, *_size,
+			refusal, sizeof(refusal));
+		if (status != B_OK) {
 			snprintf(reason, reasonSize, "%s: %s", path, refusal);
+			heap_free(*_data);
+		}
 	}
 	vfs_close(file);
-	if (status != B_OK) {
-		heap_free(data);
-		return status;
-	}
-	*_data = data;
-	*_size = (size_t)size;
-	return B_OK;
+	return status;
 }
 
 

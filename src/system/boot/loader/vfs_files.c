@@ -358,6 +358,39 @@ vfs_read_exact(struct vfs_file *file, uint64_t offset, void *buffer, size_t leng
 
 
 status_t
+vfs_read_whole(struct vfs_file *file, uint64_t maxSize, void **_data, size_t *_size,
+	char *error, size_t errorSize)
+{
+	uint64_t fileSize = file->stat.size;
+	if (fileSize > maxSize) {
+		vfs_format_error(error, errorSize, file->volume, file->path,
+			"larger than %llu KiB, the most it may be", (unsigned long long)(maxSize >> 10));
+		return B_BAD_DATA;
+	}
+	if (fileSize > SIZE_MAX) {
+		vfs_format_error(error, errorSize, file->volume, file->path, "too large to load");
+		return B_NO_MEMORY;
+	}
+
+	size_t size = (size_t)fileSize;
+	void *data = heap_alloc(size);
+	if (data == NULL) {
+		vfs_format_error(error, errorSize, file->volume, file->path,
+			"out of memory (%zu bytes)", size);
+		return B_NO_MEMORY;
+	}
+	status_t status = vfs_read_exact(file, 0, data, size, error, errorSize);
+	if (status != B_OK) {
+		heap_free(data);
+		return status;
+	}
+	*_data = data;
+	*_size = size;
+	return B_OK;
+}
+
+
+status_t
 vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
 	size_t errorSize)
 {
@@ -366,31 +399,9 @@ vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
 	status_t status = vfs_open_regular(path, &file, &fileSize, error, errorSize);
 	if (status != B_OK)
 		return status;
-
-	struct vfs_volume *volume = file->volume;
-	if (fileSize > SIZE_MAX) {
-		vfs_format_error(error, errorSize, volume, path, "too large to load");
-		vfs_close(file);
-		return B_NO_MEMORY;
-	}
-
-	size_t size = (size_t)fileSize;
-	void *data = heap_alloc(size);
-	if (data == NULL) {
-		vfs_format_error(error, errorSize, volume, path, "out of memory (%zu bytes)", size);
-		vfs_close(file);
-		return B_NO_MEMORY;
-	}
-
-	status = vfs_read_exact(file, 0, data, size, error, errorSize);
+	status = vfs_read_whole(file, UINT64_MAX, _data, _size, error, errorSize);
 	vfs_close(file);
-	if (status != B_OK) {
-		heap_free(data);
-		return status;
-	}
-	*_data = data;
-	*_size = size;
-	return B_OK;
+	return status;
 }
 
 
