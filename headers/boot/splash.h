@@ -6,6 +6,7 @@
 #ifndef BOOT_SPLASH_H
 #define BOOT_SPLASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,13 @@ struct config_entry;
  * happens without the framebuffer console.
  */
 void splash_begin(const struct config_entry *entry, uint64_t total);
+
+/*
+ * Whether splash_begin() draws a progress bar (the framebuffer console is
+ * on, the boot not quiet): only then are the files sized for its total and
+ * read in pieces for it to move.
+ */
+bool splash_shows_progress(void);
 
 /* bytes more of the total were read: the bar follows. */
 void splash_progress(uint64_t bytes);

@@ -249,7 +249,7 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 	if (gKernelArgs->boot_options != 0)
 		boot_dprintf("boot: boot options %#x\n", gKernelArgs->boot_options);
 
-	splash_begin(entry, boot_bytes_to_read(request));
+	splash_begin(entry, splash_shows_progress() ? boot_bytes_to_read(request) : 0);
 	status = boot_load_kernel(entry->kernel_path,
 		request->allow_write_execute || request->config->allow_write_execute, error,
 		errorSize);

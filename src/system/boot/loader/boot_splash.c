@@ -202,6 +202,13 @@ splash_begin(const struct config_entry *entry, uint64_t total)
 }
 
 
+bool
+splash_shows_progress(void)
+{
+	return fb_console_active() && boot_verbosity() != BOOT_VERBOSITY_QUIET;
+}
+
+
 void
 splash_progress(uint64_t bytes)
 {

@@ -31,14 +31,17 @@ boot_add_preloaded_image(const preloaded_image *image)
 }
 
 
-/* Read the whole file in pieces, so that the progress bar moves while it loads. */
+/*
+ * Read the whole file, in pieces while a progress bar is shown so that it
+ * moves, else in one request as large as the volume allows.
+ */
 static status_t
 modules_read_pieces(struct vfs_file *file, uint8_t *target, size_t size, char *error,
 	size_t errorSize)
 {
-	const size_t kPieceSize = 1024 * 1024;
-	for (size_t offset = 0; offset < size; offset += kPieceSize) {
-		size_t length = size - offset < kPieceSize ? size - offset : kPieceSize;
+	size_t pieceSize = splash_shows_progress() ? 1024 * 1024 : size;
+	for (size_t offset = 0; offset < size; offset += pieceSize) {
+		size_t length = size - offset < pieceSize ? size - offset : pieceSize;
 		status_t status = vfs_read_exact(file, offset, target + offset, length, error,
 			errorSize);
 		if (status != B_OK)
