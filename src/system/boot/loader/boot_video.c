@@ -57,6 +57,21 @@ boot_video_find(const struct boot_config *config)
 }
 
 
+/* Switch to mode, said in the log as which ("menu video mode", "video mode"). */
+static void
+boot_video_switch(int32_t mode, const char *which)
+{
+	uint32_t width = 0, height = 0;
+	platform_video_mode_info(mode, &width, &height);
+	status_t status = platform_set_video_mode(mode);
+	if (status != B_OK) {
+		boot_printf("boot: cannot switch to %s %d (%ux%u): %s\n", which, mode, width,
+			height, status_string(status));
+	} else
+		boot_dprintf("boot: %s %d: %ux%u\n", which, mode, width, height);
+}
+
+
 /* The framebuffer console on the current mode, when the port has a framebuffer. */
 static void
 boot_video_attach_console(void)
@@ -105,16 +120,8 @@ boot_video_start_console(const struct boot_config *config)
 		return;
 	char note[128];
 	int32_t mode = boot_video_menu_mode(config, note, sizeof(note));
-	if (mode >= 0 && mode != platform_video_mode_current()) {
-		uint32_t width = 0, height = 0;
-		platform_video_mode_info(mode, &width, &height);
-		status_t status = platform_set_video_mode(mode);
-		if (status != B_OK) {
-			boot_printf("boot: cannot switch to video mode %d (%ux%u): %s\n", mode, width,
-				height, status_string(status));
-		} else
-			boot_dprintf("boot: menu video mode %d: %ux%u\n", mode, width, height);
-	}
+	if (mode >= 0 && mode != platform_video_mode_current())
+		boot_video_switch(mode, "menu video mode");
 	boot_video_attach_console();
 	/* After the console started: it clears the screen. */
 	if (note[0] != '\0')
@@ -140,17 +147,10 @@ boot_video_select(const struct boot_config *config, uint32_t options, int32_t me
 	if (mode == platform_video_mode_current())
 		return;
 
-	uint32_t width = 0, height = 0;
-	platform_video_mode_info(mode, &width, &height);
 	/* The framebuffer changes under the console: it starts again on the new one. */
 	bool framebufferConsole = fb_console_active();
 	boot_console_leave_framebuffer();
-	status_t status = platform_set_video_mode(mode);
-	if (status != B_OK) {
-		boot_dprintf("boot: cannot switch to video mode %d (%ux%u): %s\n", mode, width,
-			height, status_string(status));
-	} else
-		boot_dprintf("boot: video mode %d: %ux%u\n", mode, width, height);
+	boot_video_switch(mode, "video mode");
 	if (framebufferConsole) {
 		boot_video_attach_console();
 		splash_redraw();
