@@ -40,14 +40,6 @@ static EFI_PHYSICAL_ADDRESS sTrampolinePage;
 static bool sTrampolineInstalled;
 
 
-static uint32_t
-madt_read32(const uint8_t *bytes)
-{
-	return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16
-		| (uint32_t)bytes[3] << 24;
-}
-
-
 /* One CPU, once per id: firmware lists a CPU under both entry types. */
 static void
 madt_add_cpu(struct madt_cpus *found, uint64_t id, uint32_t flags)
@@ -75,11 +67,11 @@ madt_visit(void *cookie, uint8_t type, const uint8_t *entry, uint8_t length)
 	struct madt_cpus *found = cookie;
 	if (type == MADT_LOCAL_APIC && length >= MADT_LOCAL_APIC_LENGTH) {
 		if (entry[3] != XAPIC_NO_ID)
-			madt_add_cpu(found, entry[3], madt_read32(entry + 4));
+			madt_add_cpu(found, entry[3], (uint32_t)efi_acpi_le(entry + 4, 4));
 	} else if (type == MADT_LOCAL_X2APIC && length >= MADT_LOCAL_X2APIC_LENGTH) {
-		uint32_t id = madt_read32(entry + 4);
+		uint32_t id = (uint32_t)efi_acpi_le(entry + 4, 4);
 		if (id != X2APIC_NO_ID)
-			madt_add_cpu(found, id, madt_read32(entry + 8));
+			madt_add_cpu(found, id, (uint32_t)efi_acpi_le(entry + 8, 4));
 	}
 }
 
