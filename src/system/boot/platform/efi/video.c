@@ -89,6 +89,34 @@ video_set_format(kernel_framebuffer *framebuffer,
 }
 
 
+/*
+ * The current mode's framebuffer in found (size, format, line length, physical
+ * address), or why there is none usable; *_format names the pixel format.
+ */
+static const char *
+video_current_framebuffer(const EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode,
+	kernel_framebuffer *found, const char **_format)
+{
+	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = mode->Info;
+	*found = (kernel_framebuffer){
+		.width = info->HorizontalResolution,
+		.height = info->VerticalResolution,
+	};
+	bool usable = video_set_format(found, info, _format);
+	found->bytes_per_line = info->PixelsPerScanLine * (found->bits_per_pixel / 8);
+	found->physical_address = mode->FrameBufferBase;
+
+	if (!usable)
+		return "its pixel format has no framebuffer";
+	if (mode->FrameBufferBase == 0 || found->width == 0 || found->height == 0)
+		return "it reports no framebuffer";
+	if (info->PixelsPerScanLine < found->width
+		|| (uint64_t)found->bytes_per_line * found->height > mode->FrameBufferSize)
+		return "its framebuffer is smaller than the mode";
+	return NULL;
+}
+
+
 void
 efi_video_init(kernel_args *args)
 {
@@ -102,23 +130,9 @@ efi_video_init(kernel_args *args)
 	}
 
 	const EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode = gop->Mode;
-	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = mode->Info;
-	kernel_framebuffer found = {
-		.width = info->HorizontalResolution,
-		.height = info->VerticalResolution,
-	};
+	kernel_framebuffer found;
 	const char *format;
-	bool usable = video_set_format(&found, info, &format);
-	found.bytes_per_line = info->PixelsPerScanLine * (found.bits_per_pixel / 8);
-
-	const char *problem = NULL;
-	if (!usable)
-		problem = "its pixel format has no framebuffer";
-	else if (mode->FrameBufferBase == 0 || found.width == 0 || found.height == 0)
-		problem = "it reports no framebuffer";
-	else if (info->PixelsPerScanLine < found.width
-		|| (uint64_t)found.bytes_per_line * found.height > mode->FrameBufferSize)
-		problem = "its framebuffer is smaller than the mode";
+	const char *problem = video_current_framebuffer(mode, &found, &format);
 	if (problem != NULL) {
 		boot_dprintf("efi: graphics mode %u (%ux%u, %s): %s; the kernel gets no"
 			" framebuffer\n", mode->Mode, found.width, found.height, format, problem);
@@ -126,7 +140,6 @@ efi_video_init(kernel_args *args)
 	}
 
 	/* The physical map covers it: platform_prepare_kernel_start() sees to that. */
-	found.physical_address = mode->FrameBufferBase;
 	found.address = KERNEL_PHYSICAL_MAP_BASE + mode->FrameBufferBase;
 	found.size = (mode->FrameBufferSize + KERNEL_PAGE_SIZE - 1) & ~KERNEL_PAGE_MASK;
 	*framebuffer = found;
@@ -195,25 +208,20 @@ platform_get_framebuffer(struct platform_framebuffer *framebuffer)
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = gBootServicesActive ? video_find_gop() : NULL;
 	if (gop == NULL || gop->Mode == NULL || gop->Mode->Info == NULL)
 		return B_NOT_SUPPORTED;
-	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info = gop->Mode->Info;
-	kernel_framebuffer format = { 0 };
-	const char *name;
-	if (!video_set_format(&format, info, &name) || gop->Mode->FrameBufferBase == 0)
-		return B_NOT_SUPPORTED;
-	uint32_t bytesPerLine = info->PixelsPerScanLine * (format.bits_per_pixel / 8);
-	if (info->PixelsPerScanLine < info->HorizontalResolution
-		|| (uint64_t)bytesPerLine * info->VerticalResolution > gop->Mode->FrameBufferSize)
+	kernel_framebuffer found;
+	const char *format;
+	if (video_current_framebuffer(gop->Mode, &found, &format) != NULL)
 		return B_NOT_SUPPORTED;
 	/* Boot services map memory one to one: the physical address is the loader's. */
 	*framebuffer = (struct platform_framebuffer){
-		.base = (void *)(uintptr_t)gop->Mode->FrameBufferBase,
-		.width = info->HorizontalResolution,
-		.height = info->VerticalResolution,
-		.bytes_per_line = bytesPerLine,
-		.bits_per_pixel = format.bits_per_pixel,
-		.red_mask = format.red_mask,
-		.green_mask = format.green_mask,
-		.blue_mask = format.blue_mask,
+		.base = (void *)(uintptr_t)found.physical_address,
+		.width = found.width,
+		.height = found.height,
+		.bytes_per_line = found.bytes_per_line,
+		.bits_per_pixel = found.bits_per_pixel,
+		.red_mask = found.red_mask,
+		.green_mask = found.green_mask,
+		.blue_mask = found.blue_mask,
 	};
 	return B_OK;
 }
