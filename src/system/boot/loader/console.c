@@ -10,10 +10,6 @@
 #include <boot/framebuffer.h>
 #include <boot/stdio.h>
 
-/* Whether the port has an output besides the screen while the framebuffer has it. */
-static bool sPortOutput = true;
-
-
 void
 boot_console_write(const char *text, size_t length)
 {
@@ -66,12 +62,12 @@ boot_console_use_framebuffer(const struct platform_framebuffer *framebuffer)
 	uint64_t started = system_time();
 	if (!framebuffer_usable(framebuffer))
 		return B_NOT_SUPPORTED;
-	sPortOutput = platform_console_take_screen(true);
-	status_t status = fb_console_start(framebuffer, sPortOutput ? console_width() : 0,
-		sPortOutput ? console_height() : 0);
+	/* With an output besides the screen (serial), both show one grid of the same size. */
+	bool portOutput = platform_console_take_screen(true);
+	status_t status = fb_console_start(framebuffer, portOutput ? console_width() : 0,
+		portOutput ? console_height() : 0);
 	if (status != B_OK) {
 		platform_console_take_screen(false);
-		sPortOutput = true;
 		return status;
 	}
 	boot_dprintf("console: framebuffer %ux%u, %u bpp, font 8x%u scaled %u, %dx%d characters"
@@ -91,7 +87,6 @@ boot_console_leave_framebuffer(void)
 		return;
 	fb_console_stop();
 	platform_console_take_screen(false);
-	sPortOutput = true;
 }
 
 
