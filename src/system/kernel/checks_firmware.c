@@ -157,23 +157,47 @@ kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t reas
 }
 
 
+/* The root table (the XSDT from revision 2 on, else the RSDT) and its entries' width. */
+static bool
+acpi_root_table(const struct kcheck_context *context, uint64_t *_root, size_t *_entrySize)
+{
+	const kernel_args *args = context->args;
+	bool extended = args->acpi_revision >= 2;
+	struct acpi_rsdp rsdp;
+	memset(&rsdp, 0, sizeof(rsdp));
+	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp,
+			extended ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH))
+		return false;
+	*_root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
+	*_entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
+	return true;
+}
+
+
+/* The address in the root table's entry index (4 or 8 bytes, little-endian). */
+static bool
+acpi_root_entry(const struct kcheck_context *context, uint64_t root, size_t entrySize,
+	uint32_t index, uint64_t *_address)
+{
+	*_address = 0;
+	return kcheck_read_physical(context, root + ACPI_TABLE_HEADER_LENGTH
+		+ (uint64_t)index * entrySize, _address, entrySize);
+}
+
+
 /* The XSDT (revision 2 and later) or RSDT and every table it lists. */
 bool
 kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
 	if (!kcheck_requires(context, KCHECK_ACPI_RSDP, reason, reasonSize))
 		return false;
-	const kernel_args *args = context->args;
-	struct acpi_rsdp rsdp;
-	memset(&rsdp, 0, sizeof(rsdp));
-	size_t rsdpLength = args->acpi_revision >= 2 ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH;
-	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp, rsdpLength))
-		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read", (ull)args->acpi_rsdp);
-
-	bool extended = args->acpi_revision >= 2;
-	uint64_t root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
-	const char *rootName = extended ? "XSDT" : "RSDT";
-	size_t entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
+	uint64_t root;
+	size_t entrySize;
+	if (!acpi_root_table(context, &root, &entrySize)) {
+		return kcheck_fail(reason, reasonSize, "RSDP %#llx cannot be read",
+			(ull)context->args->acpi_rsdp);
+	}
+	const char *rootName = entrySize == sizeof(uint64_t) ? "XSDT" : "RSDT";
 	struct acpi_table_header header;
 	if (!acpi_check_table(context, root, rootName, &header, reason, reasonSize))
 		return false;
@@ -184,11 +208,9 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 	char names[ACPI_LISTED_TABLES * 5 + 1] = "";
 	size_t namesLength = 0;
 	for (uint32_t i = 0; i < count; i++) {
-		uint64_t address = 0;
-		if (!kcheck_read_physical(context, root + ACPI_TABLE_HEADER_LENGTH + i * entrySize,
-				&address, entrySize)) {
+		uint64_t address;
+		if (!acpi_root_entry(context, root, entrySize, i, &address))
 			return kcheck_fail(reason, reasonSize, "%s entry %u cannot be read", rootName, i);
-		}
 		struct acpi_table_header table;
 		char tableReason[120];
 		if (!acpi_check_table(context, address, NULL, &table, tableReason,
@@ -212,24 +234,17 @@ kcheck_acpi_tables(const struct kcheck_context *context, char *reason, size_t re
 static uint64_t
 acpi_find_table(const struct kcheck_context *context, const char *signature)
 {
-	const kernel_args *args = context->args;
-	struct acpi_rsdp rsdp;
-	memset(&rsdp, 0, sizeof(rsdp));
-	bool extended = args->acpi_revision >= 2;
-	if (!kcheck_read_physical(context, args->acpi_rsdp, &rsdp,
-			extended ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH))
-		return 0;
-	uint64_t root = extended ? rsdp.xsdt_address : rsdp.rsdt_address;
-	size_t entrySize = extended ? sizeof(uint64_t) : sizeof(uint32_t);
+	uint64_t root;
+	size_t entrySize;
 	struct acpi_table_header header;
-	if (!kcheck_read_physical(context, root, &header, sizeof(header)))
+	if (!acpi_root_table(context, &root, &entrySize)
+		|| !kcheck_read_physical(context, root, &header, sizeof(header)))
 		return 0;
 	uint32_t count = (header.length - ACPI_TABLE_HEADER_LENGTH) / entrySize;
 	for (uint32_t i = 0; i < count && i < ACPI_MAX_ROOT_ENTRIES; i++) {
-		uint64_t address = 0;
+		uint64_t address;
 		struct acpi_table_header table;
-		if (kcheck_read_physical(context, root + ACPI_TABLE_HEADER_LENGTH + i * entrySize,
-				&address, entrySize)
+		if (acpi_root_entry(context, root, entrySize, i, &address)
 			&& kcheck_read_physical(context, address, &table, sizeof(table))
 			&& memcmp(table.signature, signature, 4) == 0)
 			return address;
