@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: MIT
+"""The packed EFI loader (docs/packing.md): an EFI application's image,
+compressed, as the section .pack of the start-up program
+(src/system/boot/platform/efi/unpack/), with the header headers/boot/pack.h
+describes. pack-efi makes one; embed-trust and set-loader-heap change the
+image inside one through patch()."""
+
+import struct
+import zlib
+
+SECTION_NAME = b".pack\0\0\0"
+MAGIC = b"LdrPack1"
+HEADER = struct.Struct("<8s6I")
+FILTERS = {"none": 0, "x86-calls": 1}
+SECURITY_DIRECTORY = 4
+# IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ
+SECTION_FLAGS = 0x40000040
+
+
+class PackError(Exception):
+    pass
+
+
+def align(value, alignment):
+    return (value + alignment - 1) // alignment * alignment
+
+
+class Pe:
+    """The fields of a PE32+ file that packing reads and changes."""
+
+    def __init__(self, data):
+        if data[:2] != b"MZ":
+            raise PackError("not a PE file")
+        self.data = bytearray(data)
+        self.pe = struct.unpack_from("<I", data, 0x3c)[0]
+        if data[self.pe:self.pe + 4] != b"PE\0\0":
+            raise PackError("not a PE file")
+        self.count_offset = self.pe + 6
+        self.optional = self.pe + 24
+        if struct.unpack_from("<H", data, self.optional)[0] != 0x20b:
+            raise PackError("not a PE32+ file")
+        optional_size = struct.unpack_from("<H", data, self.pe + 20)[0]
+        self.table = self.optional + optional_size
+
+    def field(self, offset, value=None):
+        if value is not None:
+            struct.pack_into("<I", self.data, self.optional + offset, value)
+        return struct.unpack_from("<I", self.data, self.optional + offset)[0]
+
+    def sections(self):
+        count = struct.unpack_from("<H", self.data, self.count_offset)[0]
+        for index in range(count):
+            offset = self.table + 40 * index
+            name = bytes(self.data[offset:offset + 8])
+            virtual_size, address, raw_size, raw_offset = struct.unpack_from("<4I",
+                self.data, offset + 8)
+            yield index, name, virtual_size, address, raw_size, raw_offset
+
+    def image(self):
+        """The image as the firmware lays it out in memory, without the
+        headers (the start-up program needs none) or the zero-filled tail;
+        and the sizes of the whole image and of .text."""
+        size = self.field(56)
+        image = bytearray(size)
+        data_end = code_end = 0
+        for _, name, virtual_size, address, raw_size, raw_offset in self.sections():
+            length = min(virtual_size, raw_size)
+            image[address:address + length] = self.data[raw_offset:raw_offset + length]
+            if length:
+                data_end = max(data_end, address + length)
+            if name.rstrip(b"\0") == b".text":
+                code_end = address + virtual_size
+        return bytes(image[:data_end]), size, code_end
+
+    def entry(self):
+        return self.field(16)
+
+    def unsigned(self):
+        """The file without its Authenticode signature: packing changes
+        what it covers."""
+        directory = 112 + 8 * SECURITY_DIRECTORY
+        offset = self.field(directory)
+        if offset:
+            del self.data[offset:]
+            self.field(directory, 0)
+            self.field(directory + 4, 0)
+        return self
+
+    def add_section(self, name, contents):
+        count = struct.unpack_from("<H", self.data, self.count_offset)[0]
+        header = self.table + 40 * count
+        sections = list(self.sections())
+        first_raw = min(raw_offset for *_, raw_offset in sections if raw_offset)
+        if header + 40 > min(self.field(60), first_raw):
+            raise PackError("no room for another section header")
+        section_alignment, file_alignment = self.field(32), self.field(36)
+        address = max(align(address + max(virtual_size, raw_size), section_alignment)
+            for _, _, virtual_size, address, raw_size, _ in sections)
+        raw_offset = align(len(self.data), file_alignment)
+        raw_size = align(len(contents), file_alignment)
+        struct.pack_into("<8s6I2HI", self.data, header, name, len(contents), address, raw_size,
+            raw_offset, 0, 0, 0, 0, SECTION_FLAGS)
+        struct.pack_into("<H", self.data, self.count_offset, count + 1)
+        self.field(8, self.field(8) + raw_size)
+        self.field(56, align(address + len(contents), section_alignment))
+        self.data += bytes(raw_offset - len(self.data)) + contents
+        self.data += bytes(raw_size - len(contents))
+        self.update_checksum()
+
+    def remove_last_section(self):
+        count = struct.unpack_from("<H", self.data, self.count_offset)[0]
+        _, name, _, address, raw_size, raw_offset = list(self.sections())[-1]
+        header = self.table + 40 * (count - 1)
+        self.data[header:header + 40] = bytes(40)
+        struct.pack_into("<H", self.data, self.count_offset, count - 1)
+        self.field(8, self.field(8) - raw_size)
+        self.field(56, address)
+        del self.data[raw_offset:]
+        self.update_checksum()
+
+    def update_checksum(self):
+        """The PE checksum: 16-bit words summed with end-around carry,
+        its own field counted as zero, plus the file's length."""
+        self.field(64, 0)
+        data = self.data + bytes(len(self.data) % 2)
+        total = sum(struct.unpack(f"<{len(data) // 2}H", data))
+        while total >> 16:
+            total = (total & 0xffff) + (total >> 16)
+        self.field(64, total + len(self.data))
+
+
+def filter_calls(image, code_size, encode):
+    """The x86 call filter (src/system/boot/arch/x86_64/unpack_filter.c):
+    each E8's displacement made absolute (encode) or relative again."""
+    image = bytearray(image)
+    position = 0
+    while position + 5 <= code_size:
+        if image[position] == 0xe8:
+            value = struct.unpack_from("<I", image, position + 1)[0]
+            value += position + 5 if encode else -(position + 5)
+            struct.pack_into("<I", image, position + 1, value & 0xffffffff)
+            position += 5
+        else:
+            position += 1
+    return bytes(image)
+
+
+def compress(image, image_size, entry, code_size, filter_name):
+    filter_id = FILTERS[filter_name]
+    data = filter_calls(image, code_size, True) if filter_id == 1 else image
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    stream = compressor.compress(data) + compressor.flush()
+    return HEADER.pack(MAGIC, image_size, len(image), entry, code_size, filter_id,
+        len(stream)) + stream
+
+
+def pack(stub, loader, filter_name):
+    """The start-up program stub with loader's image as its .pack section."""
+    program = Pe(stub).unsigned()
+    if any(name == SECTION_NAME for _, name, *_ in program.sections()):
+        raise PackError("the start-up program already has a .pack section")
+    inner = Pe(loader).unsigned()
+    image, image_size, code_size = inner.image()
+    program.add_section(SECTION_NAME, compress(image, image_size, inner.entry(), code_size,
+        filter_name))
+    return bytes(program.data)
+
+
+def unpack(data):
+    """(program, header fields, image) of a packed loader, or None for any
+    other file."""
+    try:
+        program = Pe(data).unsigned()
+    except (PackError, struct.error):
+        return None
+    sections = list(program.sections())
+    if not sections or sections[-1][1] != SECTION_NAME:
+        return None
+    _, _, size, _, _, raw_offset = sections[-1]
+    contents = bytes(program.data[raw_offset:raw_offset + size])
+    magic, image_size, data_size, entry, code_size, filter_id, stream_size = \
+        HEADER.unpack_from(contents)
+    if magic != MAGIC:
+        raise PackError("the .pack section has no pack header")
+    image = zlib.decompressobj(-15).decompress(contents[HEADER.size:HEADER.size + stream_size])
+    if len(image) != data_size:
+        raise PackError("the packed image does not decode to its size")
+    if filter_id == 1:
+        image = filter_calls(image, code_size, False)
+    program.remove_last_section()
+    name = {value: key for key, value in FILTERS.items()}[filter_id]
+    return program, (image_size, entry, code_size, name), image
+
+
+def patch(data, change):
+    """data with change (a function from bytes to bytes) applied to the
+    loader image: inside the .pack section of a packed loader, else to the
+    whole file."""
+    unpacked = unpack(data)
+    if unpacked is None:
+        return change(bytes(data))
+    program, (image_size, entry, code_size, filter_name), image = unpacked
+    program.add_section(SECTION_NAME, compress(change(image), image_size, entry, code_size,
+        filter_name))
+    return bytes(program.data)

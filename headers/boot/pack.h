@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The packed loader (docs/packing.md): the loader's image, compressed, in
+ * the section kPackSectionName of a small start-up program that decodes it
+ * and starts it. build/scripts/pack-efi writes this header before the
+ * stream; all fields are little-endian.
+ */
+#ifndef BOOT_PACK_H
+#define BOOT_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define kPackSectionName	".pack"
+#define kPackMagic			"LdrPack1"
+#define kPackHeaderSize		32
+
+/* What was done to the image's code before it was compressed, so that it
+ * compresses better; arch_unpack_filter undoes it. */
+enum pack_filter {
+	PACK_FILTER_NONE = 0,
+	/* x86: the rel32 of each E8 (call) byte made absolute, so that calls
+	 * to one function are the same bytes wherever they are. */
+	PACK_FILTER_X86_CALLS = 1,
+};
+
+struct pack_header {
+	char		magic[8];
+	uint32_t	image_size;		/* memory the image takes, zero-filled past data_size */
+	uint32_t	data_size;		/* bytes the stream decodes to, from the image's start */
+	uint32_t	entry;			/* the entry point, from the image's start */
+	uint32_t	code_size;		/* bytes from the image's start the filter covers */
+	uint32_t	filter;			/* enum pack_filter */
+	uint32_t	stream_size;	/* bytes of raw DEFLATE stream after this header */
+};
+
+_Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 32 bytes");
+
+/*
+ * Undoes filter on the image's first size bytes; false for a filter this
+ * architecture does not know. The architecture's part of unpacking, in
+ * src/system/boot/arch/<arch>/.
+ */
+bool arch_unpack_filter(uint32_t filter, uint8_t *code, size_t size);
+
+#endif
