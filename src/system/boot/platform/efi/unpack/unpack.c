@@ -46,13 +46,21 @@ typedef EFI_STATUS (EFIAPI *image_entry)(EFI_HANDLE image, EFI_SYSTEM_TABLE *sys
 static EFI_SYSTEM_TABLE *sSystemTable;
 
 
-static EFI_STATUS
-unpack_fail(const CHAR16 *reason)
+static void
+unpack_say(const CHAR16 *reason, const CHAR16 *advice)
 {
 	SIMPLE_TEXT_OUTPUT_INTERFACE *out = sSystemTable->ConOut;
 	out->OutputString(out, L"packed loader: ");
 	out->OutputString(out, (CHAR16 *)reason);
-	out->OutputString(out, L"; the file is damaged, install the loader again\r\n");
+	out->OutputString(out, (CHAR16 *)advice);
+	out->OutputString(out, L"\r\n");
+}
+
+
+static EFI_STATUS
+unpack_fail(const CHAR16 *reason)
+{
+	unpack_say(reason, L"; the file is damaged, install the loader again");
 	return EFI_LOAD_ERROR;
 }
 
@@ -131,8 +139,10 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 
 	UINTN pages = (header.image_size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
 	EFI_PHYSICAL_ADDRESS base;
-	if (services->AllocatePages(AllocateAnyPages, EfiLoaderCode, pages, &base) != EFI_SUCCESS)
+	if (services->AllocatePages(AllocateAnyPages, EfiLoaderCode, pages, &base) != EFI_SUCCESS) {
+		unpack_say(L"no memory for the loader's image", L"");
 		return EFI_OUT_OF_RESOURCES;
+	}
 	uint8_t *image = (uint8_t *)(UINTN)base;
 	size_t written;
 	if (inflate_raw(section + kPackHeaderSize, header.stream_size, image, header.data_size,
