@@ -617,6 +617,33 @@ TEST(fat_multi_cluster_loops_are_found_at_their_entry_with_bounded_work)
 }
 
 
+/*
+ * The walk through the cached FAT window takes thousands of links at once:
+ * a loop deep inside a long stretch of consecutive clusters is still named
+ * where the chain comes back to, as a walk link by link names it.
+ */
+TEST(fat_loops_deep_in_a_long_chain_are_named_at_their_entry)
+{
+	struct image image;
+	image_load("fat32-s1", &image);
+	uint8_t *entry = root_entry(&image, "BIG     BIN");
+	uint32_t first = entry_cluster(&image, entry);
+	/* BIG.BIN has some 5,900 clusters: the 3000th goes back to the 1000th. */
+	uint32_t entryCluster = first;
+	for (int j = 0; j < 1000; j++)
+		entryCluster = fat_get(&image, entryCluster);
+	uint32_t cluster = entryCluster;
+	for (int j = 1000; j < 3000; j++)
+		cluster = fat_get(&image, cluster);
+	fat_set(&image, cluster, entryCluster);
+	CHECK_EQ(image_mount(&image), B_OK);
+	char message[VFS_ERROR_SIZE];
+	snprintf(message, sizeof(message),
+		"disk0 (FAT32S1): /big.bin: FAT cluster chain loops at cluster %u", entryCluster);
+	expect_load_error("/big.bin", B_BAD_DATA, message);
+	vfs_cleanup();
+}
+
 TEST(fat_directory_entries_with_absurd_values_are_refused)
 {
 	struct {
