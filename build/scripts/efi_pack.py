@@ -10,7 +10,10 @@ import zlib
 
 SECTION_NAME = b".pack\0\0\0"
 MAGIC = b"LdrPack1"
-HEADER = struct.Struct("<8s6I")
+HEADER = struct.Struct("<8s7I")
+# Where the loader keeps the cycle counter of the start-up program's entry
+# (headers/boot/pack.h, src/system/boot/platform/efi/start.c).
+START_MARKER = b"LdrUnpackStart:\0"
 FILTERS = {"none": 0, "x86-calls": 1}
 SECURITY_DIRECTORY = 4
 # IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ
@@ -145,13 +148,24 @@ def filter_calls(image, code_size, encode):
     return bytes(image)
 
 
+def start_offset(image):
+    """Where the start-up program writes its entry's cycle counter: after
+    the loader's one start marker, or 0 for an image without one."""
+    offset = image.find(START_MARKER)
+    if offset < 0:
+        return 0
+    if image.find(START_MARKER, offset + 1) >= 0:
+        raise PackError("the image has more than one start marker")
+    return offset + len(START_MARKER)
+
+
 def compress(image, image_size, entry, code_size, filter_name):
     filter_id = FILTERS[filter_name]
     data = filter_calls(image, code_size, True) if filter_id == 1 else image
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
     stream = compressor.compress(data) + compressor.flush()
     return HEADER.pack(MAGIC, image_size, len(image), entry, code_size, filter_id,
-        len(stream)) + stream
+        len(stream), start_offset(image)) + stream
 
 
 def pack(stub, loader, filter_name):
@@ -178,7 +192,7 @@ def unpack(data):
         return None
     _, _, size, _, _, raw_offset = sections[-1]
     contents = bytes(program.data[raw_offset:raw_offset + size])
-    magic, image_size, data_size, entry, code_size, filter_id, stream_size = \
+    magic, image_size, data_size, entry, code_size, filter_id, stream_size, _ = \
         HEADER.unpack_from(contents)
     if magic != MAGIC:
         raise PackError("the .pack section has no pack header")

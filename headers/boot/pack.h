@@ -14,7 +14,10 @@
 
 #define kPackSectionName	".pack"
 #define kPackMagic			"LdrPack1"
-#define kPackHeaderSize		32
+#define kPackHeaderSize		36
+/* In the image: 16 bytes of marker, then the 64-bit cycle counter the
+ * start-up program writes at its entry (header field started_at). */
+#define kPackStartMarker	"LdrUnpackStart:"
 
 /* What was done to the image's code before it was compressed, so that it
  * compresses better; arch_unpack_filter undoes it. */
@@ -33,9 +36,11 @@ struct pack_header {
 	uint32_t	code_size;		/* bytes from the image's start the filter covers */
 	uint32_t	filter;			/* enum pack_filter */
 	uint32_t	stream_size;	/* bytes of raw DEFLATE stream after this header */
+	uint32_t	started_at;		/* where the start-up program writes the cycle
+								 * counter at its entry; 0: nowhere */
 };
 
-_Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 32 bytes");
+_Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 36 bytes");
 
 /*
  * Undoes filter on the image's first size bytes; false for a filter this

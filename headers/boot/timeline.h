@@ -22,6 +22,10 @@
  */
 void timeline_mark(const char *name, uint64_t detail);
 
+/* The same, for a step that happened earlier, at cycle counter cycles (the
+ * packed loader's start-up program, docs/packing.md). */
+void timeline_mark_at(const char *name, uint64_t cycles, uint64_t detail);
+
 /*
  * For kernel_args_init(): move the events marked so far into args, which
  * receives every later one directly, and set args->cycle_counter_frequency from

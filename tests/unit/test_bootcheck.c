@@ -1445,6 +1445,37 @@ TEST(timeline_faults_fail)
 }
 
 
+/* Names event i as name, keeping its time and detail. */
+static void
+rename_event(kernel_args *args, uint32_t i, const char *name)
+{
+	snprintf(args->boot_events[i].name, sizeof(args->boot_events[i].name), "%s", name);
+}
+
+
+TEST(timeline_begins_with_the_loader_or_its_start_up_program)
+{
+	kernel_args *args = build();
+	rename_event(args, 0, "console ready");
+	rename_event(args, 1, "loader entry");
+	EXPECT_FAILURE(run(), "timeline", "first event \"console ready\", expected \"loader entry\"");
+
+	/* A packed loader's start-up program (docs/packing.md) comes first. */
+	args = build();
+	memmove(&args->boot_events[1], &args->boot_events[0],
+		args->num_boot_events * sizeof(boot_event));
+	args->num_boot_events++;
+	args->boot_events[0].cycles = 900000;
+	rename_event(args, 0, "start-up program");
+	CHECK(run());
+
+	rename_event(args, 1, "console ready");
+	rename_event(args, 2, "loader entry");
+	EXPECT_FAILURE(run(), "timeline",
+		"second event \"console ready\", expected \"loader entry\"");
+}
+
+
 TEST(timeline_needs_firmware_exit_only_from_a_kernel)
 {
 	kernel_args *args = build();

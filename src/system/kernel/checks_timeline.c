@@ -12,6 +12,7 @@
 #define MIN_CYCLE_FREQUENCY		1000000ULL			/* 1 MHz */
 #define MAX_CYCLE_FREQUENCY		10000000000ULL		/* 10 GHz */
 
+#define EVENT_START_UP			"start-up program"
 #define EVENT_LOADER_ENTRY		"loader entry"
 #define EVENT_KERNEL_LOADED		"kernel loaded"
 #define EVENT_PAGE_TABLES		"page tables built"
@@ -102,9 +103,12 @@ timeline_check_steps(const struct kcheck_context *context, char *reason,
 				kRequiredEvents[i].name);
 		}
 	}
-	if (strcmp(args->boot_events[0].name, EVENT_LOADER_ENTRY) != 0) {
-		return kcheck_fail(reason, reasonSize, "first event \"%s\", expected \"%s\"",
-			args->boot_events[0].name, EVENT_LOADER_ENTRY);
+	/* Only a packed loader's start-up program may come before the loader. */
+	uint32_t entry = strcmp(args->boot_events[0].name, EVENT_START_UP) == 0 ? 1 : 0;
+	if (strcmp(args->boot_events[entry].name, EVENT_LOADER_ENTRY) != 0) {
+		return kcheck_fail(reason, reasonSize, "%s event \"%s\", expected \"%s\"",
+			entry == 0 ? "first" : "second", args->boot_events[entry].name,
+			EVENT_LOADER_ENTRY);
 	}
 	if (strcmp(args->boot_events[count - 1].name, EVENT_KERNEL_ENTRY) != 0) {
 		return kcheck_fail(reason, reasonSize, "last event \"%s\", expected \"%s\"",

@@ -24,7 +24,13 @@ void
 timeline_mark(const char *name, uint64_t detail)
 {
 	/* First, so that the time is that of the call and not of the bookkeeping. */
-	uint64_t cycles = arch_cpu_cycle_counter();
+	timeline_mark_at(name, arch_cpu_cycle_counter(), detail);
+}
+
+
+void
+timeline_mark_at(const char *name, uint64_t cycles, uint64_t detail)
+{
 	if (sFirstCycles == 0)
 		sFirstCycles = cycles;
 

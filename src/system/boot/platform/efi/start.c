@@ -6,6 +6,7 @@
 #include "efi_platform.h"
 
 #include <boot/arch_cpu.h>
+#include <boot/pack.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
 #include <boot/stdio.h>
@@ -24,6 +25,16 @@ int gBootServicesActive;
 static const uint64_t kErrorDisplayMicroseconds = 5 * 1000 * 1000;
 
 static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
+/*
+ * Where the packed loader's start-up program writes the cycle counter at its
+ * entry (build/scripts/pack-efi finds the marker; docs/packing.md); 0 when
+ * the firmware started this image itself. Volatile: written from outside.
+ */
+static volatile struct {
+	char		marker[16];
+	uint64_t	cycles;
+} sUnpackStart = { kPackStartMarker, 0 };
+
 /* Static: the heap does not exist yet when the command line is read. */
 static char sCommandLine[COMMAND_LINE_SIZE];
 
@@ -120,6 +131,8 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable);
 EFI_STATUS
 efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 {
+	if (sUnpackStart.cycles != 0)
+		timeline_mark_at("start-up program", sUnpackStart.cycles, 0);
 	timeline_mark("loader entry", 0);
 	gImageHandle = imageHandle;
 	gSystemTable = systemTable;

@@ -12,6 +12,7 @@
 
 #include <efi.h>
 
+#include <boot/arch_cpu.h>
 #include <boot/byte_order.h>
 #include <boot/inflate.h>
 #include <boot/pack.h>
@@ -97,7 +98,9 @@ unpack_header_valid(const struct pack_header *header, uint32_t sectionSize)
 	return memcmp(header->magic, kPackMagic, sizeof(header->magic)) == 0
 		&& header->data_size <= header->image_size && header->entry < header->data_size
 		&& header->code_size <= header->data_size
-		&& header->stream_size <= sectionSize - kPackHeaderSize;
+		&& header->stream_size <= sectionSize - kPackHeaderSize
+		&& header->data_size >= sizeof(uint64_t)
+		&& header->started_at <= header->data_size - sizeof(uint64_t);
 }
 
 
@@ -120,6 +123,7 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable);
 EFI_STATUS
 efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 {
+	uint64_t started = arch_cpu_cycle_counter();
 	sSystemTable = systemTable;
 	EFI_BOOT_SERVICES *services = systemTable->BootServices;
 	EFI_GUID loadedImageGuid = LOADED_IMAGE_PROTOCOL;
@@ -155,6 +159,9 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 		return unpack_fail(L"unknown code filter");
 	}
 	memset(image + header.data_size, 0, header.image_size - header.data_size);
+	/* For the loader's timeline: the decoding is its first step. */
+	if (header.started_at != 0)
+		memcpy(image + header.started_at, &started, sizeof(started));
 	unpack_allow_execution(base, pages * EFI_PAGE_SIZE);
 
 	image_entry entry = (image_entry)(UINTN)(base + header.entry);
