@@ -28,6 +28,12 @@ def trusting_loader(tmp_path, monkeypatch):
     if not os.path.exists(key):
         pytest.fail(f"{key} is missing: `jam secure-boot` makes the test keys and disks "
             "(`jam test` builds them before running the tests)")
+    # The trust below is the kernel's digest now; the disks hold the kernel
+    # as it was when they were made, and plain `jam` does not remake them.
+    disk = os.path.join(TOP, "generated", "images", "secure-boot-signed.img")
+    if os.path.getmtime(disk) < os.path.getmtime(KERNEL):
+        pytest.fail(f"{disk} is older than {KERNEL}: `jam secure-boot` makes the disks "
+            "again (`jam test` does before running the tests)")
     loader = tmp_path / "boot_loader_host"
     subprocess.run([os.path.join(TOP, "build", "scripts", "embed-trust"), "--key", key, "--file", KERNEL, test_menu.LOADER,
         str(loader)], check=True)
