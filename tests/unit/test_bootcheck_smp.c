@@ -24,6 +24,10 @@ static struct bootcheck_machine sMachine;
 static uint32_t sReleased;
 /* Non-zero: the released CPU reports this CR3 instead of the boot CPU's. */
 static uint64_t sReportedCr3;
+/* The released CPU reports no NX, or NX without EFER.NXE (bit 11). */
+static bool sReportsNoNx;
+static bool sReportsNxOff;
+#define EFER_NXE			(1ULL << 11)
 
 
 static kernel_cpu_entry *
@@ -61,6 +65,10 @@ fake_release(void *cookie, uint64_t address, uint32_t index, uint64_t timeout,
 	report->cpu.x2apic_id = BOOTCHECK_NO_X2APIC_ID;
 	if (sReportedCr3 != 0)
 		report->cpu.cr3 = sReportedCr3;
+	if (sReportsNoNx)
+		report->cpu.has_no_execute = false;
+	if (sReportsNoNx || sReportsNxOff)
+		report->cpu.efer &= ~EFER_NXE;
 	return true;
 }
 
@@ -74,6 +82,8 @@ build_two(uint32_t state)
 	sMachine = (struct bootcheck_machine){ .release_cpu = fake_release };
 	sReleased = 0;
 	sReportedCr3 = 0;
+	sReportsNoNx = false;
+	sReportsNxOff = false;
 	struct bootcheck_environment *environment = bootcheck_fixture_environment();
 	environment->cpu = &sCpu;
 	environment->machine = &sMachine;
@@ -180,4 +190,18 @@ TEST(a_released_cpu_must_report_from_where_the_list_says)
 	sReportedCr3 = 0x5000;
 	bootcheck_fixture_run();
 	EXPECT_CHECK("cpus_released", "FAIL (CPU 0x5 runs on CR3 0x5000, not 0x1000)");
+}
+
+
+TEST(a_released_cpu_needs_efer_nxe_only_when_it_has_nx)
+{
+	build_two(KERNEL_CPU_STARTED);
+	sReportsNoNx = true;
+	bootcheck_fixture_run();
+	EXPECT_CHECK("cpus_released", "ok");
+
+	build_two(KERNEL_CPU_STARTED);
+	sReportsNxOff = true;
+	bootcheck_fixture_run();
+	EXPECT_CHECK("cpus_released", "FAIL (CPU 0x5 has NX, but EFER.NXE is clear)");
 }

@@ -644,6 +644,32 @@ TEST(fat_loops_deep_in_a_long_chain_are_named_at_their_entry)
 	vfs_cleanup();
 }
 
+/*
+ * A volume cut short in the middle of a long contiguous file: the chain is
+ * named at its first cluster past the device's end, also where the walk
+ * through the cached FAT window takes thousands of links at once. FAT16:
+ * its root directory is not a chain the cut could reach first.
+ */
+TEST(fat_chains_off_a_cut_device_are_named_at_the_first_cluster_past_it)
+{
+	struct image image;
+	image_load("fat16-s1", &image);
+	uint32_t first = entry_cluster(&image, root_entry(&image, "BIG     BIN"));
+	uint32_t middle = first;
+	for (int j = 0; j < 2000; j++)
+		middle = fat_get(&image, middle);
+	/* Half of the middle cluster is on the device: it is the first one off it. */
+	image.size = image.data_start + (uint64_t)(middle - 2) * image.cluster_size
+		+ image.cluster_size / 2;
+	CHECK_EQ(image_mount(&image), B_OK);
+	char message[VFS_ERROR_SIZE];
+	snprintf(message, sizeof(message), "disk0 (FAT16S1): /big.bin: FAT cluster %u lies past "
+		"the end of the device (the volume is larger than its partition)", middle);
+	expect_load_error("/big.bin", B_BAD_DATA, message);
+	vfs_cleanup();
+}
+
+
 TEST(fat_directory_entries_with_absurd_values_are_refused)
 {
 	struct {
