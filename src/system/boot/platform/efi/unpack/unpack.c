@@ -116,6 +116,25 @@ unpack_allow_execution(EFI_PHYSICAL_ADDRESS base, UINT64 length)
 }
 
 
+/* The image as the firmware would have laid it out, or why it cannot be. */
+static const CHAR16 *
+unpack_decode(const struct pack_header *header, const uint8_t *stream, uint8_t *image,
+	uint64_t started)
+{
+	size_t written;
+	if (inflate_raw(stream, header->stream_size, image, header->data_size, &written) != B_OK
+		|| written != header->data_size)
+		return L"the compressed image does not decode";
+	if (!arch_unpack_filter(header->filter, image, header->code_size))
+		return L"unknown code filter";
+	memset(image + header->data_size, 0, header->image_size - header->data_size);
+	/* For the loader's timeline: the decoding is its first step. */
+	if (header->started_at != 0)
+		memcpy(image + header->started_at, &started, sizeof(started));
+	return NULL;
+}
+
+
 /* gnu-efi's crt0 calls this with the System V ABI after relocating us. */
 EFI_STATUS
 efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable);
@@ -147,21 +166,12 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 		unpack_say(L"no memory for the loader's image", L"");
 		return EFI_OUT_OF_RESOURCES;
 	}
-	uint8_t *image = (uint8_t *)(UINTN)base;
-	size_t written;
-	if (inflate_raw(section + kPackHeaderSize, header.stream_size, image, header.data_size,
-			&written) != B_OK || written != header.data_size) {
+	const CHAR16 *failure = unpack_decode(&header, section + kPackHeaderSize,
+		(uint8_t *)(UINTN)base, started);
+	if (failure != NULL) {
 		services->FreePages(base, pages);
-		return unpack_fail(L"the compressed image does not decode");
+		return unpack_fail(failure);
 	}
-	if (!arch_unpack_filter(header.filter, image, header.code_size)) {
-		services->FreePages(base, pages);
-		return unpack_fail(L"unknown code filter");
-	}
-	memset(image + header.data_size, 0, header.image_size - header.data_size);
-	/* For the loader's timeline: the decoding is its first step. */
-	if (header.started_at != 0)
-		memcpy(image + header.started_at, &started, sizeof(started));
 	unpack_allow_execution(base, pages * EFI_PAGE_SIZE);
 
 	image_entry entry = (image_entry)(UINTN)(base + header.entry);
