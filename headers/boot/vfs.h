@@ -159,19 +159,19 @@ status_t vfs_list_directory(const char *path, vfs_dir_hook hook, void *cookie,
 	char *error, size_t errorSize);
 
 /*
- * Read the whole of an open file into a buffer from heap_alloc (the caller
- * frees it; an empty file gives a valid 0-byte buffer). Errors: those of
- * vfs_read, B_BAD_DATA (larger than maxSize), B_NO_MEMORY.
- */
-status_t vfs_read_whole(struct vfs_file *file, uint64_t maxSize, void **_data,
-	size_t *_size, char *error, size_t errorSize);
-
-/*
  * Read the whole file at path into a buffer from heap_alloc (the caller
  * frees it; an empty file gives a valid 0-byte buffer). Errors: those of
  * vfs_open and vfs_read, B_BAD_VALUE (a directory), B_NO_MEMORY.
  */
 status_t vfs_load_file(const char *path, void **_data, size_t *_size,
 	char *error, size_t errorSize);
+
+/*
+ * vfs_load_file for a file of at most maxSize bytes (a larger one is
+ * B_BAD_DATA, said in error); *_volume, unless NULL, gets the volume the
+ * file came from, for trust_check_data.
+ */
+status_t vfs_load_file_limited(const char *path, uint64_t maxSize, void **_data,
+	size_t *_size, struct vfs_volume **_volume, char *error, size_t errorSize);
 
 #endif

@@ -74,22 +74,18 @@ static status_t
 splash_read_file(const char *path, void **_data, size_t *_size, char *reason,
 	size_t reasonSize)
 {
-	struct vfs_file *file;
-	uint64_t size;
-	status_t status = vfs_open_regular(path, &file, &size, reason, reasonSize);
+	struct vfs_volume *volume;
+	status_t status = vfs_load_file_limited(path, SPLASH_MAX_FILE_SIZE, _data, _size, &volume,
+		reason, reasonSize);
 	if (status != B_OK)
 		return status;
-	status = vfs_read_whole(file, SPLASH_MAX_FILE_SIZE, _data, _size, reason, reasonSize);
 	char refusal[TRUST_REASON_SIZE];
-	if (status == B_OK) {
-		status = trust_check_data(TRUST_SPLASH, vfs_file_volume(file), path, *_data, *_size,
-			refusal, sizeof(refusal));
-		if (status != B_OK) {
-			snprintf(reason, reasonSize, "%s: %s", path, refusal);
-			heap_free(*_data);
-		}
+	status = trust_check_data(TRUST_SPLASH, volume, path, *_data, *_size, refusal,
+		sizeof(refusal));
+	if (status != B_OK) {
+		snprintf(reason, reasonSize, "%s: %s", path, refusal);
+		heap_free(*_data);
 	}
-	vfs_close(file);
 	return status;
 }
 

@@ -357,7 +357,8 @@ vfs_read_exact(struct vfs_file *file, uint64_t offset, void *buffer, size_t leng
 }
 
 
-status_t
+/* The whole of an open file in a buffer from heap_alloc, if at most maxSize bytes. */
+static status_t
 vfs_read_whole(struct vfs_file *file, uint64_t maxSize, void **_data, size_t *_size,
 	char *error, size_t errorSize)
 {
@@ -391,17 +392,27 @@ vfs_read_whole(struct vfs_file *file, uint64_t maxSize, void **_data, size_t *_s
 
 
 status_t
-vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
-	size_t errorSize)
+vfs_load_file_limited(const char *path, uint64_t maxSize, void **_data, size_t *_size,
+	struct vfs_volume **_volume, char *error, size_t errorSize)
 {
 	struct vfs_file *file;
 	uint64_t fileSize;
 	status_t status = vfs_open_regular(path, &file, &fileSize, error, errorSize);
 	if (status != B_OK)
 		return status;
-	status = vfs_read_whole(file, UINT64_MAX, _data, _size, error, errorSize);
+	status = vfs_read_whole(file, maxSize, _data, _size, error, errorSize);
+	if (_volume != NULL)
+		*_volume = vfs_file_volume(file);
 	vfs_close(file);
 	return status;
+}
+
+
+status_t
+vfs_load_file(const char *path, void **_data, size_t *_size, char *error,
+	size_t errorSize)
+{
+	return vfs_load_file_limited(path, UINT64_MAX, _data, _size, NULL, error, errorSize);
 }
 
 
