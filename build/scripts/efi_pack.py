@@ -199,11 +199,13 @@ def unpack(data):
     image = zlib.decompressobj(-15).decompress(contents[HEADER.size:HEADER.size + stream_size])
     if len(image) != data_size:
         raise PackError("the packed image does not decode to its size")
+    names = {value: key for key, value in FILTERS.items()}
+    if filter_id not in names:
+        raise PackError(f"the .pack section names an unknown code filter {filter_id}")
     if filter_id == 1:
         image = filter_calls(image, code_size, False)
     program.remove_last_section()
-    name = {value: key for key, value in FILTERS.items()}[filter_id]
-    return program, (image_size, entry, code_size, name), image
+    return program, (image_size, entry, code_size, names[filter_id]), image
 
 
 def patch(data, change):
