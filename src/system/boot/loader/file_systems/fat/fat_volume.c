@@ -462,30 +462,6 @@ fat_report_loop(struct fat_volume *volume, uint32_t head, uint64_t length)
 
 
 /*
- * Add bytes at diskOffset to the run being built in *_start and *_length,
- * or hand that run to node and start another: fat_walk_window adds each run
- * once, not once a link.
- */
-static inline status_t
-fat_extend_run(struct fat_node *node, uint32_t *capacity, uint64_t *_start,
-	uint64_t *_length, uint64_t diskOffset, uint64_t bytes)
-{
-	if (*_length != 0 && *_start + *_length == diskOffset) {
-		*_length += bytes;
-		return B_OK;
-	}
-	if (*_length != 0) {
-		status_t status = fat_add_run(node, capacity, *_start, *_length);
-		if (status != B_OK)
-			return status;
-	}
-	*_start = diskOffset;
-	*_length = bytes;
-	return B_OK;
-}
-
-
-/*
  * Follow the chain from *_cluster through the entries the cached window
  * holds, for at most most links, adding each cluster left behind to node's
  * runs as fat_map_chain's loop would, and stop before anything that loop
@@ -516,8 +492,6 @@ fat_walk_window(struct fat_volume *volume, struct fat_node *node, uint32_t *capa
 
 	uint32_t cluster = *_cluster;
 	uint64_t links = 0;
-	uint64_t runStart = 0;
-	uint64_t runLength = 0;
 	status_t status = B_OK;
 	while (links < most && cluster >= windowStart && cluster < end) {
 		/*
@@ -549,9 +523,8 @@ fat_walk_window(struct fat_volume *volume, struct fat_node *node, uint32_t *capa
 			}
 		}
 		if (cluster != from) {
-			status = fat_extend_run(node, capacity, &runStart, &runLength,
-				volume->data_offset + (uint64_t)(from - 2) * size,
-				(uint64_t)(cluster - from) * size);
+			status = fat_add_run(node, capacity, volume->data_offset
+				+ (uint64_t)(from - 2) * size, (uint64_t)(cluster - from) * size);
 			if (status != B_OK)
 				break;
 			links += cluster - from;
@@ -562,15 +535,13 @@ fat_walk_window(struct fat_volume *volume, struct fat_node *node, uint32_t *capa
 		uint32_t next = width == 4 ? read_le32(entry) & 0x0fffffff : read_le16(entry);
 		if (!fat_valid_cluster(volume, next) || next == tortoise)
 			break;
-		status = fat_extend_run(node, capacity, &runStart, &runLength,
-			volume->data_offset + (uint64_t)(cluster - 2) * size, size);
+		status = fat_add_run(node, capacity, volume->data_offset
+			+ (uint64_t)(cluster - 2) * size, size);
 		if (status != B_OK)
 			break;
 		links++;
 		cluster = next;
 	}
-	if (status == B_OK && runLength != 0)
-		status = fat_add_run(node, capacity, runStart, runLength);
 	*_cluster = cluster;
 	*_links = links;
 	return status;
