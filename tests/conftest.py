@@ -18,6 +18,14 @@ def log_path(request):
 
 
 def pytest_terminal_summary(terminalreporter):
+    # Boots booted again because the firmware never reached its boot manager
+    # (tests/boot/qemu.py): rare, but never silent.
+    qemu = sys.modules.get("qemu")
+    if qemu and qemu.STALLS:
+        terminalreporter.section("firmware stalls, booted again")
+        for stall in qemu.STALLS:
+            terminalreporter.write(f"{stall.log}: the firmware picked no boot option in "
+                f"{stall.seconds} s\n{stall.state[:2000]}\n\n")
     # The boot matrix's table, whatever -s says.
     matrix = sys.modules.get("matrix")
     if matrix and matrix.RESULTS:

@@ -18,15 +18,22 @@ GENERATED = os.path.join(TOP, "generated")
 # variables. disk is the disk interface used when nobody asks for one: None
 # is QEMU's default for the machine. machine_options are added to the
 # machine's (-machine q35,smm=on), arguments to the command line.
-Firmware = collections.namedtuple("Firmware", "kind code vars disk machine_options arguments")
+# boot_manager: what the firmware prints as its boot manager picks a boot
+# option, before anything of ours runs (None: it prints nothing we know).
+Firmware = collections.namedtuple("Firmware",
+    "kind code vars disk machine_options arguments boot_manager")
+
+# EDK2's BdsDxe (OVMF, AAVMF, QEMU_EFI.fd).
+EDK2_BOOT_MANAGER = "BdsDxe: loading "
 
 
 def pflash(code, variables, disk=None, machine_options=(), arguments=()):
-    return Firmware("pflash", code, variables, disk, tuple(machine_options), tuple(arguments))
+    return Firmware("pflash", code, variables, disk, tuple(machine_options), tuple(arguments),
+        EDK2_BOOT_MANAGER)
 
 
-def bios(image, disk=None):
-    return Firmware("bios", image, None, disk, (), ())
+def bios(image, disk=None, boot_manager=EDK2_BOOT_MANAGER):
+    return Firmware("bios", image, None, disk, (), (), boot_manager)
 
 
 class Port:
@@ -70,6 +77,13 @@ class Port:
 
     def exception_in(self, text):
         return any(marker in text for marker in self.exception_markers)
+
+    def stalled_in_firmware(self, firmware, text):
+        """Whether a boot that timed out never got past the firmware's own
+        start: its boot manager never picked a boot option, so no code of
+        ours ran. firmware: a name from firmwares, None for the default."""
+        marker = self.firmwares[firmware or self.default_firmware].boot_manager
+        return marker is not None and marker not in text
 
 
 def _x86_disks():
@@ -136,7 +150,8 @@ ARM64 = Port(
         # The same EDK2 as a 2 MiB ROM, without a variable store.
         "qemu-efi": bios("/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"),
         # U-Boot's UEFI, which finds its disk on virtio-mmio.
-        "u-boot": bios("/usr/lib/u-boot/qemu_arm64/u-boot.bin", disk="virtio-mmio"),
+        "u-boot": bios("/usr/lib/u-boot/qemu_arm64/u-boot.bin", disk="virtio-mmio",
+            boot_manager=None),
     },
     loader="BOOTAA64.efi",
     kernel="kernel_arm64",

@@ -27,7 +27,7 @@ import threading
 import time
 
 import ports
-from qemu import IMAGES, LOGS, RUN_QEMU
+from qemu import IMAGES, LOGS, RUN_QEMU, STALLS, Stall
 from screen import Qmp
 
 
@@ -59,6 +59,9 @@ ESC_DELAY = 2.3
 KEY_DELAY = 0.05
 # Output this long quiet: the last line drawn is complete.
 QUIET = 0.25
+# EDK2 picks a boot option 2 to 8 s after QEMU starts under TCG; this long
+# without it is a stall in the firmware (tests/boot/qemu.py).
+FIRMWARE_TIMEOUT = 45
 
 _CURSOR_MOVE = re.compile(rb"\x1b\[\d*;?\d*H|\x1b\[2J")
 _ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[^\[]")
@@ -113,10 +116,32 @@ class SerialConsole:
             env["QEMU_VARIABLES"] = str(variables)
         if firmware:
             env["QEMU_FIRMWARE"] = firmware
-        self.process = subprocess.Popen([RUN_QEMU, os.path.join(IMAGES, image), *arguments],
-            env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+        command = [RUN_QEMU, os.path.join(IMAGES, image), *arguments]
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+            start_new_session=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+        # As qemu.boot() does: a firmware that never picks a boot option ran
+        # nothing of ours, and the session starts once more.
+        if not self._through_firmware(env.get("QEMU_FIRMWARE")):
+            STALLS.append(Stall(name, FIRMWARE_TIMEOUT, "(a serial console: not asked)",
+                self.text()))
+            self._stop_qemu()
+            time.sleep(QUIET)
+            with self.lock:
+                self.raw = bytearray()
+            self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+
+    def _through_firmware(self, firmware):
+        """Whether the firmware got to its boot manager (or QEMU ended)
+        within FIRMWARE_TIMEOUT."""
+        deadline = time.monotonic() + FIRMWARE_TIMEOUT
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if not self.port.stalled_in_firmware(firmware, plain_text(self.raw_output)):
+                return True
+            time.sleep(0.1)
+        return self.process.poll() is not None
 
     def __enter__(self):
         return self
@@ -206,7 +231,7 @@ class SerialConsole:
         with self.lock:
             return bytes(self.raw)
 
-    def close(self):
+    def _stop_qemu(self):
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -214,6 +239,9 @@ class SerialConsole:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+    def close(self):
+        self._stop_qemu()
         self.stopping.set()
         self.reader.join(timeout=5)
         # What QEMU wrote before it ended and the reader did not get to.

@@ -150,3 +150,17 @@ def test_screenshot_shows_the_test_pattern(log_path):
             for y in (0, height // 2, height - 1):
                 offset = (y * width + x) * 3
                 assert tuple(pixels[offset:offset + 3]) == colour, (bar, x, y)
+
+
+def test_a_boot_stuck_in_the_firmware_is_booted_again_and_reported(log_path, monkeypatch):
+    """A boot whose firmware never picks a boot option ran nothing of ours:
+    qemu.boot() boots it once more and keeps QEMU's state for the session's
+    report. Here QEMU never starts its CPU (-S), so both boots stall."""
+    import qemu
+    monkeypatch.setattr(qemu, "STALLS", [])
+    result = boot("boot.img", log_path, timeout=4, extra=["-S"])
+    assert result.timed_out
+    assert [stall.log for stall in qemu.STALLS] == [os.path.basename(log_path)]
+    assert qemu.STALLS[0].state.startswith("run state: prelaunch"), qemu.STALLS[0].state[:200]
+    with open(log_path + ".stall") as kept:
+        assert "EIP=" in kept.read()
