@@ -49,4 +49,11 @@ _Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 3
  */
 bool arch_unpack_filter(uint32_t filter, uint8_t *code, size_t size);
 
+/*
+ * Makes the image's first size bytes, just written as data, safe to run as
+ * code: where instruction fetch does not see the data cache (arm64), the
+ * lines are written back and the instruction cache is emptied.
+ */
+void arch_unpack_sync_code(const uint8_t *image, size_t size);
+
 #endif

@@ -31,3 +31,12 @@ arch_unpack_filter(uint32_t filter, uint8_t *code, size_t size)
 		x86_unfilter_calls(code, size);
 	return filter == PACK_FILTER_NONE || filter == PACK_FILTER_X86_CALLS;
 }
+
+
+void
+arch_unpack_sync_code(const uint8_t *image, size_t size)
+{
+	/* x86 keeps instruction fetch coherent with stores on its own. */
+	(void)image;
+	(void)size;
+}

@@ -131,6 +131,7 @@ unpack_decode(const struct pack_header *header, const uint8_t *stream, uint8_t *
 	/* For the loader's timeline: the decoding is its first step. */
 	if (header->started_at != 0)
 		memcpy(image + header->started_at, &started, sizeof(started));
+	arch_unpack_sync_code(image, header->image_size);
 	return NULL;
 }
 
