@@ -133,7 +133,7 @@ class Pe:
 
 
 def filter_calls(image, code_size, encode):
-    """The x86 call filter (src/system/boot/arch/x86_64/unpack_filter.c):
+    """The x86 call filter (src/system/boot/arch/x86_64/unpack.c):
     each E8's displacement made absolute (encode) or relative again."""
     image = bytearray(image)
     position = 0

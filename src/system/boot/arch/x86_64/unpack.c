@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The x86 call filter of the packed loader (docs/packing.md): pack-efi made
- * the displacement of every E8 byte absolute, which this makes relative
- * again. The scan skips the four bytes after each E8 whether or not it was
- * an instruction, exactly as pack-efi's did, so both see the same E8 bytes.
+ * x86_64's part of the packed loader (docs/packing.md), its call filter:
+ * pack-efi made the displacement of every E8 byte absolute, which this makes
+ * relative again. The scan skips the four bytes after each E8 whether or not
+ * it was an instruction, exactly as pack-efi's did, so both see the same E8
+ * bytes.
  */
 #include <boot/pack.h>
 #include <boot/byte_order.h>
