@@ -97,3 +97,15 @@ def test_a_damaged_packed_loader_is_refused_with_a_message(port, tmp_path, log_p
     assert re.search(RETURNED, result.log), result.tail()
     assert "boot: generic loader started" not in result.log, result.tail()
     assert not port.exception_in(result.log), result.tail()
+
+
+def test_the_arm64_start_up_program_keeps_the_caches_right_before_it_jumps():
+    """No boot here can fail without arch_unpack_sync_code: QEMU's TCG keeps
+    instruction fetch coherent with the data cache, hardware does not. The
+    link keeps only what is called (--gc-sections), so the start-up program
+    holds the cache maintenance only if it calls it."""
+    so = os.path.splitext(part(ports.ARM64, "-unpack"))[0] + ".so"
+    listing = subprocess.run(["aarch64-linux-gnu-objdump", "-d", so], check=True,
+        capture_output=True, text=True).stdout
+    assert re.search(r"\tdc\tcivac, x\d+", listing)
+    assert re.search(r"\tic\tiallu", listing)
