@@ -59,7 +59,7 @@ ESC_DELAY = 2.3
 KEY_DELAY = 0.05
 # Output this long quiet: the last line drawn is complete.
 QUIET = 0.25
-# EDK2 picks a boot option 2 to 8 s after QEMU starts under TCG; this long
+# EDK2 picks a boot option 1 to 4 s after QEMU starts under TCG; this long
 # without it is a stall in the firmware (tests/boot/qemu.py).
 FIRMWARE_TIMEOUT = 45
 
