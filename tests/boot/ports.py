@@ -158,6 +158,11 @@ ARM64 = Port(
         # The same EDK2 as a 2 MiB ROM, without a variable store.
         "qemu-efi": bios("/usr/share/qemu-efi-aarch64/QEMU_EFI.fd",
             arguments=NO_FRONT_PAGE_WAIT),
+        # Secure Boot, enforcing (tests/boot/test_secure_boot.py): the same
+        # code, with Debian's variables that enrol the snakeoil test key as
+        # PK, KEK and db.
+        "aavmf-secure-boot": pflash("/usr/share/AAVMF/AAVMF_CODE.snakeoil.fd",
+            "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd", arguments=NO_FRONT_PAGE_WAIT),
         # U-Boot's UEFI, which finds its disk on virtio-mmio.
         "u-boot": bios("/usr/lib/u-boot/qemu_arm64/u-boot.bin", disk="virtio-mmio",
             boot_manager=None),

@@ -7,7 +7,10 @@ unsigned application, which is the proof that Secure Boot is on (neither
 the loader nor the boot-check kernel reads the SecureBoot variable); then
 the boot-check kernel passes. The loader unsigned, signed and then changed
 in one byte of .text, and signed with a key the firmware does not know are
-each refused by the firmware before they run.
+each refused by the firmware before they run. On arm64, under AAVMF with
+the same key enrolled, the packed arm64 loader signed boots its kernel,
+which it trusts by its built-in digest, and unsigned or changed it is
+refused.
 
 The loaders and images are built for `jam test` (SecureBootLoader and
 SecureBootImage in build/jam/TestRules, tests/boot/Jamfile), the keys under
@@ -25,6 +28,7 @@ from efivars import GLOBAL_GUID, Store
 from serial_console import ENTER, SerialConsole
 
 FIRMWARE = "ovmf-4m-secure-boot"
+ARM64_FIRMWARE = "aavmf-secure-boot"
 SECURE_BOOT = os.path.join(qemu.TOP, "generated", "secure-boot")
 SNAKEOIL_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
 IMAGE_SECURITY_GUID = "d719b2cb-3d3a-4596-a3bc-dad00e67656f"
@@ -36,6 +40,10 @@ TIMEOUT = 90
 # tries the next boot option and in the end waits for a key for ever.
 REFUSED = (r'(?m)^BdsDxe: failed to load Boot[0-9A-F]{4} "UEFI QEMU HARDDISK [^"]*" '
     r'from [^\n]*: Access Denied$')
+# AAVMF's words for the same, where the disk's boot option is a virtio
+# device on PCI.
+ARM64_REFUSED = (r'(?m)^BdsDxe: failed to load Boot[0-9A-F]{4} "UEFI Misc Device" '
+    r'from [^\n]*: Access Denied$')
 # What the loader prints first: its start.
 LOADER_STARTED = "boot: generic loader started"
 
@@ -46,11 +54,13 @@ def der(pem_path):
         capture_output=True, check=True).stdout
 
 
-def test_the_firmware_trusts_the_snakeoil_key_and_not_the_other():
+@pytest.mark.parametrize("port, firmware", [(ports.X86_64, FIRMWARE),
+    (ports.ARM64, ARM64_FIRMWARE)], ids=["x86_64", "arm64"])
+def test_the_firmware_trusts_the_snakeoil_key_and_not_the_other(port, firmware):
     """The premise of the boots below, read from the variables file: the
     snakeoil certificate is enrolled as PK, in KEK and in db, the other key's
     nowhere, and Secure Boot is enabled."""
-    store = Store.load(ports.X86_64.firmwares[FIRMWARE].vars)
+    store = Store.load(port.firmwares[firmware].vars)
     snakeoil = der(SNAKEOIL_CERT)
     other = der(os.path.join(SECURE_BOOT, "other.pem"))
     assert snakeoil != other
@@ -161,6 +171,31 @@ def test_the_firmware_refuses_a_loader(kind):
     result = qemu.boot(f"secure-boot-{kind}.img", log, timeout=TIMEOUT, until=REFUSED,
         firmware=FIRMWARE)
     assert re.search(REFUSED, result.log), \
+        f"no refusal in {TIMEOUT} s (timed out: {result.timed_out}):\n{result.tail()}"
+    assert LOADER_STARTED not in result.log, result.tail()
+    assert "BOOTCHECK" not in result.log, result.tail()
+
+
+def test_the_signed_arm64_loader_boots_its_verified_kernel(log_path):
+    """The packed arm64 loader, signed with the snakeoil key, passes AAVMF's
+    check of its signature (pack-efi's section in crt0's header included),
+    finds Secure Boot enforcing and boots the kernel whose digest it
+    carries."""
+    result = qemu.boot("secure-boot-signed-arm64.img", log_path, timeout=TIMEOUT,
+        port=ports.ARM64, firmware=ARM64_FIRMWARE)
+    assert result.returncode == qemu.PASS, result.tail()
+    assert "trust: Secure Boot is enforcing; 1 built-in digests, a signing key" in result.log, \
+        result.tail()
+    assert "trust: /boot/kernel verified" in result.log, result.tail()
+
+
+@pytest.mark.parametrize("kind", ["unsigned", "tampered"])
+def test_the_arm64_firmware_refuses_a_loader(kind, log_path):
+    """As on x86_64: AAVMF refuses the loader unsigned, or signed and then
+    changed in one byte of .text, before it prints a line."""
+    result = qemu.boot(f"secure-boot-{kind}-arm64.img", log_path, timeout=TIMEOUT,
+        until=ARM64_REFUSED, port=ports.ARM64, firmware=ARM64_FIRMWARE)
+    assert re.search(ARM64_REFUSED, result.log), \
         f"no refusal in {TIMEOUT} s (timed out: {result.timed_out}):\n{result.tail()}"
     assert LOADER_STARTED not in result.log, result.tail()
     assert "BOOTCHECK" not in result.log, result.tail()
