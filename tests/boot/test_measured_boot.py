@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Measured boot under OVMF with a software TPM (docs/measured_boot.md).
+"""Measured boot under OVMF and AAVMF with a software TPM
+(docs/measured_boot.md).
 
-The test starts swtpm in a temporary directory and attaches it to QEMU
-(tpm-tis); OVMF then offers EFI_TCG2_PROTOCOL and the loader measures the
+The test starts swtpm in a temporary directory and attaches it to QEMU (the
+port's TPM device: tpm-tis on x86_64, tpm-tis-device on arm64's virt); the
+firmware then offers EFI_TCG2_PROTOCOL and the loader measures the
 command line into PCR 8 and loader.cfg, the kernel and the module into PCR 9
 (measured.cfg). The expected PCR values are recomputed here from the files
 on the host: PCR 8 = extend(0, SHA256(command line)), PCR 9 = the chain of
@@ -32,12 +34,16 @@ pytestmark = pytest.mark.skipif(SWTPM is None,
     reason="swtpm is not installed (./configure installs swtpm and swtpm-tools)")
 
 IMAGE = "measured.img"
+# The TPM interface each port's machine has (TIS over its bus).
+TPM_DEVICES = {"x86_64": "tpm-tis", "arm64": "tpm-tis-device"}
 CONFIG = os.path.join(qemu.TOP, "tests", "boot", "configs", "measured.cfg")
 COMMAND_LINE = b"measured=1 quiet"
 # Seconds: an OVMF boot takes 4 to 8 under TCG; the margin is for a busy
 # machine.
 TIMEOUT = 90
 EV_IPL = 0xd
+
+every_port = pytest.mark.parametrize("port", ports.ALL, ids=ports.ids)
 
 
 def sha256(data):
@@ -48,20 +54,26 @@ def extend(pcr, digest):
     return sha256(pcr + digest)
 
 
-def expected_events():
+def expected_events(port):
     """(PCR, event type, SHA-256 digest, event data) of every event the
     loader logs, in order: loader.cfg when the loader starts (named by its
     volume, as the configuration is looked for on each), the command line
     when boot.c sets it, then the kernel and the module as trust_check has
-    their digests."""
-    def file_event(kind, host_file, path):
-        with open(host_file, "rb") as file:
-            digest = sha256(file.read())
+    their digests. The module is the port's loader, whose name make-image
+    also writes into the configuration."""
+    def file_event(kind, data, path):
+        digest = sha256(data)
         return (9, EV_IPL, sha256(digest), f"{kind} sha256:{digest.hex()} {path}")
-    return [file_event("config", CONFIG, "(disk0p1)/boot/loader.cfg"),
+
+    def read(path):
+        with open(path, "rb") as file:
+            return file.read()
+    loader_path = f"/EFI/BOOT/{port.boot_name}"
+    config = read(CONFIG).replace(b"/EFI/BOOT/BOOTX64.EFI", loader_path.encode())
+    return [file_event("config", config, "(disk0p1)/boot/loader.cfg"),
         (8, EV_IPL, sha256(COMMAND_LINE), COMMAND_LINE.decode()),
-        file_event("kernel", ports.X86_64.kernel, "/boot/kernel"),
-        file_event("module", ports.X86_64.loader, "/EFI/BOOT/BOOTX64.EFI")]
+        file_event("kernel", read(port.kernel), "/boot/kernel"),
+        file_event("module", read(port.loader), loader_path)]
 
 
 def expected_pcrs(events):
@@ -89,9 +101,10 @@ class SoftwareTpm:
             time.sleep(0.05)
         return self
 
-    def qemu_arguments(self):
+    def qemu_arguments(self, port):
         return ["-chardev", f"socket,id=chrtpm,path={self.socket}",
-            "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-tis,tpmdev=tpm0"]
+            "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+            "-device", f"{TPM_DEVICES[port.name]},tpmdev=tpm0"]
 
     def __exit__(self, *exception):
         if self.process.poll() is None:
@@ -107,18 +120,18 @@ def pcr_lines(log, prefix):
         re.findall(rf"(?m)^{re.escape(prefix)}PCR (\d+) sha256 ([0-9a-f]{{64}})$", log)}
 
 
-def test_the_loader_measures_what_it_boots_and_the_kernel_replays_the_log():
-    log_path = os.path.join(qemu.LOGS, "test_measured_boot-tpm.log")
-    os.makedirs(qemu.LOGS, exist_ok=True)
+@every_port
+def test_the_loader_measures_what_it_boots_and_the_kernel_replays_the_log(port, log_path):
     with SoftwareTpm() as tpm:
-        result = qemu.boot(IMAGE, log_path, timeout=TIMEOUT, extra=tpm.qemu_arguments())
+        result = qemu.boot(port.image(IMAGE), log_path, timeout=TIMEOUT,
+            extra=tpm.qemu_arguments(port), port=port)
     log = result.log
     assert result.returncode == qemu.PASS, result.tail()
     assert "BOOTCHECK PASS" in log
     assert "measure: TPM 2.0 present: measuring into PCRs 8 and 9" in log, result.tail()
     assert "measure: cannot" not in log, result.tail()
 
-    events = expected_events()
+    events = expected_events(port)
     pcrs = expected_pcrs(events)
     # What the loader read back from the TPM (TPM2_PCR_Read) and printed.
     assert pcr_lines(log, "measure: ") == pcrs, result.tail()
@@ -132,10 +145,9 @@ def test_the_loader_measures_what_it_boots_and_the_kernel_replays_the_log():
     assert re.search(r"(?m)^tpm: event log 0x[0-9a-f]+, \d+ bytes, \d+ events$", log)
 
 
-def test_without_a_tpm_the_boot_is_not_measured_and_says_so_once():
-    log_path = os.path.join(qemu.LOGS, "test_measured_boot-no-tpm.log")
-    os.makedirs(qemu.LOGS, exist_ok=True)
-    result = qemu.boot(IMAGE, log_path, timeout=TIMEOUT)
+@every_port
+def test_without_a_tpm_the_boot_is_not_measured_and_says_so_once(port, log_path):
+    result = qemu.boot(port.image(IMAGE), log_path, timeout=TIMEOUT, port=port)
     log = result.log
     assert result.returncode == qemu.PASS, result.tail()
     assert log.count("measure: no TPM to measure into") == 1, result.tail()
