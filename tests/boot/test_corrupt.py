@@ -5,7 +5,8 @@ each case on the hosted port, and each case booted in QEMU on every port
 error, in bounded time, with no exception, reset or kernel entry. Every
 port boots every case here (an arm64 case takes 1 to 2 s, an x86_64 one
 about 6 s); `jam corrupt-suite` runs the same outside pytest. The QEMU
-boots run two at a time when the first of them is asked for; the tables come at the end of the run (tests/conftest.py) and in
+boots run two at a time when the first of them is asked for; the tables
+come at the end of the run (tests/conftest.py) and in
 generated/test-logs/corrupt*.txt."""
 
 import functools
