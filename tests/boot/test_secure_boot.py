@@ -35,15 +35,26 @@ IMAGE_SECURITY_GUID = "d719b2cb-3d3a-4596-a3bc-dad00e67656f"
 # Seconds: an OVMF boot takes 4 to 8 under TCG; the margin is for a busy
 # machine. A boot that goes wrong fails at these, never hangs.
 TIMEOUT = 90
-# OVMF's boot manager on a loader Secure Boot refuses (EFI_ACCESS_DENIED from
-# LoadImage: no db entry matches the image's signature or hash). It then
-# tries the next boot option and in the end waits for a key for ever.
-REFUSED = (r'(?m)^BdsDxe: failed to load Boot[0-9A-F]{4} "UEFI QEMU HARDDISK [^"]*" '
-    r'from [^\n]*: Access Denied$')
-# AAVMF's words for the same, where the disk's boot option is a virtio
-# device on PCI.
-ARM64_REFUSED = (r'(?m)^BdsDxe: failed to load Boot[0-9A-F]{4} "UEFI Misc Device" '
-    r'from [^\n]*: Access Denied$')
+
+
+def refusal(disk):
+    """EDK2's boot manager on a loader Secure Boot refuses (EFI_ACCESS_DENIED
+    from LoadImage: no db entry matches the image's signature or hash), for
+    the boot option named disk. It then tries the next boot option and in
+    the end waits for a key for ever."""
+    return (rf'(?m)^BdsDxe: failed to load Boot[0-9A-F]{{4}} "{disk}" '
+        r'from [^\n]*: Access Denied$')
+
+
+# OVMF names the disk by its model; AAVMF's is a virtio device on PCI.
+REFUSED = refusal('UEFI QEMU HARDDISK [^"]*')
+ARM64_REFUSED = refusal("UEFI Misc Device")
+# Each port's Secure Boot firmware, the images of its bad loaders and the
+# words its firmware refuses them with.
+BAD_LOADERS = [(ports.X86_64, FIRMWARE, f"secure-boot-{kind}.img", REFUSED)
+    for kind in ("unsigned", "tampered", "other-key")]
+BAD_LOADERS += [(ports.ARM64, ARM64_FIRMWARE, f"secure-boot-{kind}-arm64.img", ARM64_REFUSED)
+    for kind in ("unsigned", "tampered")]
 # What the loader prints first: its start.
 LOADER_STARTED = "boot: generic loader started"
 
@@ -161,16 +172,16 @@ def test_the_signed_loader_refuses_an_untrusted_configuration(kind):
     assert "BOOTCHECK" not in result.log, result.tail()
 
 
-@pytest.mark.parametrize("kind", ["unsigned", "tampered", "other-key"])
-def test_the_firmware_refuses_a_loader(kind):
-    """The firmware refuses the disk's loader and says so; the loader never
-    prints a line. QEMU is ended once the refusal is seen, since the
-    firmware then waits for a key."""
-    log = os.path.join(qemu.LOGS, f"test_secure_boot-{kind}.log")
-    os.makedirs(qemu.LOGS, exist_ok=True)
-    result = qemu.boot(f"secure-boot-{kind}.img", log, timeout=TIMEOUT, until=REFUSED,
-        firmware=FIRMWARE)
-    assert re.search(REFUSED, result.log), \
+@pytest.mark.parametrize("port, firmware, image, refused", BAD_LOADERS,
+    ids=[image[len("secure-boot-"):-len(".img")] for _, _, image, _ in BAD_LOADERS])
+def test_the_firmware_refuses_a_loader(port, firmware, image, refused, log_path):
+    """The firmware refuses the disk's loader (unsigned, signed and then
+    changed in one byte of .text, or signed with a key it does not know) and
+    says so; the loader never prints a line. QEMU is ended once the refusal
+    is seen, since the firmware then waits for a key."""
+    result = qemu.boot(image, log_path, timeout=TIMEOUT, until=refused, port=port,
+        firmware=firmware)
+    assert re.search(refused, result.log), \
         f"no refusal in {TIMEOUT} s (timed out: {result.timed_out}):\n{result.tail()}"
     assert LOADER_STARTED not in result.log, result.tail()
     assert "BOOTCHECK" not in result.log, result.tail()
@@ -187,15 +198,3 @@ def test_the_signed_arm64_loader_boots_its_verified_kernel(log_path):
     assert "trust: Secure Boot is enforcing; 1 built-in digests, a signing key" in result.log, \
         result.tail()
     assert "trust: /boot/kernel verified" in result.log, result.tail()
-
-
-@pytest.mark.parametrize("kind", ["unsigned", "tampered"])
-def test_the_arm64_firmware_refuses_a_loader(kind, log_path):
-    """As on x86_64: AAVMF refuses the loader unsigned, or signed and then
-    changed in one byte of .text, before it prints a line."""
-    result = qemu.boot(f"secure-boot-{kind}-arm64.img", log_path, timeout=TIMEOUT,
-        until=ARM64_REFUSED, port=ports.ARM64, firmware=ARM64_FIRMWARE)
-    assert re.search(ARM64_REFUSED, result.log), \
-        f"no refusal in {TIMEOUT} s (timed out: {result.timed_out}):\n{result.tail()}"
-    assert LOADER_STARTED not in result.log, result.tail()
-    assert "BOOTCHECK" not in result.log, result.tail()
