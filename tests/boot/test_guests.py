@@ -71,13 +71,18 @@ NO_INITRAMFS = ("No initramfs", "Initramfs unpacking failed", "VFS: Cannot open 
     "Kernel panic", "No working init found")
 
 
+def guest_console(request, image=IMAGE, port=ports.X86_64):
+    """A SerialConsole on a guest image, named after the test."""
+    assert os.path.exists(os.path.join(TOP, "generated", "images", image)), \
+        f"generated/images/{image} is missing although the guest software is there: " \
+        "run jam guests (or jam test)"
+    return SerialConsole(image, request.node.name, port=port)
+
+
 @pytest.fixture
 def guests_console(request):
-    """A SerialConsole on guests.img named after the test; ended afterwards."""
-    assert os.path.exists(os.path.join(TOP, "generated", "images", IMAGE)), \
-        f"generated/images/{IMAGE} is missing although the guest software is there: " \
-        "run jam guests (or jam test)"
-    console = SerialConsole(IMAGE, request.node.name)
+    """guest_console on guests.img; ended afterwards."""
+    console = guest_console(request)
     yield console
     console.close()
 
@@ -258,13 +263,18 @@ def check_linux_report(text, cmdline, port=ports.X86_64, main="initrd-main.cpio"
 
 @needs_guests
 def test_debian_linux_gets_its_command_line_and_both_initrds(guests_console):
-    console = guests_console
+    report = check_linux_report(linux_transcript(guests_console),
+        dict(config_entry("Debian Linux"))["cmdline"])
+    check_boot_loader_interface(report, "Debian Linux", MENU_IDS)
+
+
+def linux_transcript(console):
+    """Boots the entry "Debian Linux" to its /init's end; the transcript."""
     choose(console, "Debian Linux")
     console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
     # /init powers off: QEMU ends by itself.
     console.wait(timeout=30)
-    report = check_linux_report(console.text(), dict(config_entry("Debian Linux"))["cmdline"])
-    check_boot_loader_interface(report, "Debian Linux", MENU_IDS)
+    return console.text()
 
 
 @needs_arm64_guests
@@ -272,14 +282,8 @@ def test_debian_arm64_linux_gets_its_command_line_and_both_initrds(request):
     """The same checks on arm64: Debian's arm64 kernel (an EFI stub PE image,
     27 MB, uncompressed) started by the packed arm64 loader under AAVMF, with
     the arm64 busybox /init reporting what arrived."""
-    assert os.path.exists(os.path.join(TOP, "generated", "images", ARM64_IMAGE)), \
-        f"generated/images/{ARM64_IMAGE} is missing although the guest software is " \
-        "there: run jam guests (or jam test)"
-    with SerialConsole(ARM64_IMAGE, request.node.name, port=ports.ARM64) as console:
-        choose(console, "Debian Linux")
-        console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
-        console.wait(timeout=30)
-        text = console.text()
+    with guest_console(request, ARM64_IMAGE, ports.ARM64) as console:
+        text = linux_transcript(console)
     cmdline = dict(config_entry("Debian Linux", ARM64_CONFIG))["cmdline"]
     report = check_linux_report(text, cmdline, ports.ARM64, "initrd-main-arm64.cpio")
     check_boot_loader_interface(report, "Debian Linux", ["Debian Linux", "Boot-check kernel"],
