@@ -8,6 +8,8 @@
 #ifndef ARCH_X86_64_ARCH_SMP_H
 #define ARCH_X86_64_ARCH_SMP_H
 
+#include <boot/smp_mailbox.h>
+
 /*
  * The start-up page: code from offset 0 (the SIPI vector is its page
  * number, so it lies below 1 MiB), the parameters the boot CPU fills in at
@@ -34,15 +36,6 @@
 #define SMP_CODE32_SELECTOR			0x08
 #define SMP_DATA_SELECTOR			0x10
 #define SMP_CODE64_SELECTOR			0x18
-
-/* kernel_cpu_mailbox, as the wait loop reads it (headers/boot/kernel_args.h). */
-#define SMP_MAILBOX_ENTRY			0
-#define SMP_MAILBOX_ARGUMENT		8
-#define SMP_MAILBOX_STACK_TOP		16
-#define SMP_MAILBOX_CPU_INDEX		32
-#define SMP_MAILBOX_STATE			36
-#define SMP_MAILBOX_PARKED			1
-#define SMP_MAILBOX_RELEASED		2
 
 #ifndef __ASSEMBLER__
 

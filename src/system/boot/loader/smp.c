@@ -10,7 +10,20 @@
 #include <boot/arch_cpu.h>
 #include <boot/handoff.h>
 #include <boot/platform.h>
+#include <boot/smp_mailbox.h>
 #include <boot/stdio.h>
+
+/* The ports' wait loops read the mailbox by these offsets: they must be the ABI's. */
+_Static_assert(SMP_MAILBOX_ENTRY == __builtin_offsetof(kernel_cpu_mailbox, entry), "entry");
+_Static_assert(SMP_MAILBOX_ARGUMENT == __builtin_offsetof(kernel_cpu_mailbox, argument),
+	"argument");
+_Static_assert(SMP_MAILBOX_STACK_TOP == __builtin_offsetof(kernel_cpu_mailbox, stack_top),
+	"stack_top");
+_Static_assert(SMP_MAILBOX_CPU_INDEX == __builtin_offsetof(kernel_cpu_mailbox, cpu_index),
+	"cpu_index");
+_Static_assert(SMP_MAILBOX_STATE == __builtin_offsetof(kernel_cpu_mailbox, state), "state");
+_Static_assert(SMP_MAILBOX_PARKED == KERNEL_MAILBOX_PARKED
+	&& SMP_MAILBOX_RELEASED == KERNEL_MAILBOX_RELEASED, "mailbox states");
 
 /* Filled by the port, then turned into kernel_args.cpus: static, the heap is small. */
 static struct platform_cpu sFound[SMP_MAX_CPUS];

@@ -24,18 +24,6 @@
 #define LOW_MEMORY_END			0x100000ULL
 #define FOUR_GIB				0x100000000ULL
 
-/* The wait loop reads the mailbox by the assembler's offsets: they must be the ABI's. */
-_Static_assert(SMP_MAILBOX_ENTRY == __builtin_offsetof(kernel_cpu_mailbox, entry), "entry");
-_Static_assert(SMP_MAILBOX_ARGUMENT == __builtin_offsetof(kernel_cpu_mailbox, argument),
-	"argument");
-_Static_assert(SMP_MAILBOX_STACK_TOP == __builtin_offsetof(kernel_cpu_mailbox, stack_top),
-	"stack_top");
-_Static_assert(SMP_MAILBOX_CPU_INDEX == __builtin_offsetof(kernel_cpu_mailbox, cpu_index),
-	"cpu_index");
-_Static_assert(SMP_MAILBOX_STATE == __builtin_offsetof(kernel_cpu_mailbox, state), "state");
-_Static_assert(SMP_MAILBOX_PARKED == KERNEL_MAILBOX_PARKED
-	&& SMP_MAILBOX_RELEASED == KERNEL_MAILBOX_RELEASED, "mailbox states");
-
 
 static inline uint64_t
 trampoline_read_cr0(void)

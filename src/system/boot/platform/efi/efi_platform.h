@@ -100,14 +100,27 @@ const struct acpi_table_header *efi_acpi_find_table(const struct acpi_rsdp *rsdp
 uint64_t efi_acpi_le(const uint8_t *bytes, uint32_t size);
 
 /*
- * madt.c: hand each interrupt controller structure of the ACPI MADT to
- * visit, with its type and length (at least 2, within the table). Errors,
- * logged: B_ENTRY_NOT_FOUND (no ACPI or no MADT), B_BAD_DATA (a corrupt
- * table; visit may have seen the entries before the bad one).
+ * madt.c: the CPUs the MADT names, enabled or online capable, each id once,
+ * into cpus (at most max; *_count how many), the one with bootId marked as
+ * the boot CPU. cpu_of says whether a structure is one of the
+ * architecture's CPU entries, with its hardware id and its flags as
+ * EFI_MADT_CPU_*. Logs how many, or why none. Errors: B_ENTRY_NOT_FOUND (no
+ * ACPI, no MADT, or BOOT_OPTION_DISABLE_ACPI), B_BAD_DATA (a corrupt table).
  */
-typedef void (*efi_madt_visit)(void *cookie, uint8_t type, const uint8_t *entry,
-	uint8_t length);
-status_t efi_madt_walk(efi_madt_visit visit, void *cookie);
+#define EFI_MADT_CPU_ENABLED			(1u << 0)
+#define EFI_MADT_CPU_ONLINE_CAPABLE		(1u << 1)
+typedef bool (*efi_madt_cpu_of)(uint8_t type, const uint8_t *entry, uint8_t length,
+	uint64_t *_id, uint32_t *_flags);
+struct platform_cpu;
+status_t efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf, uint64_t bootId,
+	struct platform_cpu *cpus, uint32_t max, uint32_t *_count);
+
+/*
+ * smp_page.c: the physical address of the page the other CPUs start in, at
+ * or below lastAddress, taken from the firmware on the first call and
+ * listed as loader-reclaimable (memory_map_add_extra). Errors: B_NO_MEMORY.
+ */
+status_t efi_smp_reserve_page(uint64_t lastAddress, uint64_t *_page);
 
 /*
  * The UART the firmware's tables name as its console, for architectures

@@ -2,19 +2,38 @@
 /*
  * The ACPI MADT (Multiple APIC Description Table, ACPI 6.5 5.2.12): found
  * through the RSDP, checked, and its interrupt controller structures handed
- * one by one to the architecture, which knows what its CPUs' entries mean.
+ * one by one to the architecture, which knows what its CPUs' entries mean;
+ * the CPUs it names listed once each.
  */
 #include "efi_platform.h"
 
 #include <boot/acpi.h>
+#include <boot/platform.h>
 #include <boot/stdio.h>
 
 /* The header, the local interrupt controller address and the flags. */
 #define MADT_ENTRIES_OFFSET		44
 
+typedef void (*madt_visit)(void *cookie, uint8_t type, const uint8_t *entry,
+	uint8_t length);
 
-status_t
-efi_madt_walk(efi_madt_visit visit, void *cookie)
+struct madt_cpus {
+	efi_madt_cpu_of		cpu_of;
+	struct platform_cpu	*cpus;
+	uint32_t			max;
+	uint32_t			count;
+	uint32_t			dropped;
+	uint64_t			boot_id;
+};
+
+
+/*
+ * Hand each interrupt controller structure to visit, with its type and
+ * length (at least 2, within the table). visit may have seen the entries
+ * before a bad one.
+ */
+static status_t
+madt_walk(madt_visit visit, void *cookie)
 {
 	const struct acpi_rsdp *rsdp = efi_acpi_rsdp();
 	if (rsdp == NULL) {
@@ -43,5 +62,59 @@ efi_madt_walk(efi_madt_visit visit, void *cookie)
 		visit(cookie, type, bytes + offset, length);
 		offset += length;
 	}
+	return B_OK;
+}
+
+
+/* One CPU, once per id: firmware may list a CPU under two entry types. */
+static void
+madt_visit_cpu(void *cookie, uint8_t type, const uint8_t *entry, uint8_t length)
+{
+	struct madt_cpus *found = cookie;
+	uint64_t id;
+	uint32_t flags;
+	if (!found->cpu_of(type, entry, length, &id, &flags)
+			|| (flags & (EFI_MADT_CPU_ENABLED | EFI_MADT_CPU_ONLINE_CAPABLE)) == 0)
+		return;
+	for (uint32_t i = 0; i < found->count; i++) {
+		if (found->cpus[i].hardware_id == id)
+			return;
+	}
+	if (found->count == found->max) {
+		found->dropped++;
+		return;
+	}
+	struct platform_cpu *cpu = &found->cpus[found->count++];
+	cpu->hardware_id = id;
+	cpu->boot = id == found->boot_id;
+	cpu->online_capable = (flags & EFI_MADT_CPU_ENABLED) == 0;
+}
+
+
+status_t
+efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf, uint64_t bootId,
+	struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
+{
+	*_count = 0;
+	if ((bootOptions & BOOT_OPTION_DISABLE_ACPI) != 0) {
+		boot_dprintf("efi: disable_acpi: the MADT is not read, the boot CPU only\n");
+		return B_ENTRY_NOT_FOUND;
+	}
+	struct madt_cpus found = {
+		.cpu_of = cpuOf,
+		.cpus = cpus,
+		.max = max,
+		.boot_id = bootId,
+	};
+	status_t status = madt_walk(madt_visit_cpu, &found);
+	if (status != B_OK) {
+		boot_dprintf("efi: no CPU list from the MADT: the boot CPU only\n");
+		return status;
+	}
+	if (found.dropped > 0)
+		boot_dprintf("efi: the MADT lists %u CPUs more than the loader takes\n",
+			found.dropped);
+	boot_dprintf("efi: the MADT lists %u CPU(s)\n", found.count);
+	*_count = found.count;
 	return B_OK;
 }
