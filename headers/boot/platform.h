@@ -444,20 +444,21 @@ struct platform_cpu {
 };
 
 /*
- * The machine's CPUs, from the firmware's tables (x86 EFI: the ACPI MADT's
- * processor local APIC and x2APIC entries, enabled or online capable), into
- * cpus, at most max of them, each hardware id once; *_count receives how
- * many. A port that can start CPUs also reserves here, while the firmware
- * still serves, what it needs to start them later (x86: a start-up page
- * below 1 MiB, which it accounts for in the memory map as
- * loader-reclaimable), once per loader run. bootOptions are kernel_args'
+ * The machine's CPUs, from the firmware's tables (EFI: the ACPI MADT's
+ * processor local APIC and x2APIC entries on x86, its GIC CPU interface
+ * entries on arm64; enabled or online capable), into cpus, at most max of
+ * them, each hardware id once; *_count receives how many. A port that can
+ * start CPUs also reserves here, while the firmware still serves, what it
+ * needs to start them later (x86: a start-up page below 1 MiB; arm64: one
+ * anywhere), which it accounts for in the memory map as
+ * loader-reclaimable, once per loader run. bootOptions are kernel_args'
  * BOOT_OPTION_* (BOOT_OPTION_DISABLE_ACPI: no ACPI table is read). Called
  * once per boot attempt, with the heap, before
  * platform_prepare_kernel_start(). The boot CPU need not be listed: the
  * caller adds it. Errors (the loader then boots on one CPU; the port has
  * logged why, once): B_NOT_SUPPORTED (the port cannot start CPUs: arm64
- * for now, the hosted port without --cpus), B_ENTRY_NOT_FOUND (no table
- * lists the CPUs, or ACPI is off), B_BAD_DATA (a table is corrupt),
+ * without PSCI, the hosted port without --cpus), B_ENTRY_NOT_FOUND (no
+ * table lists the CPUs, or ACPI is off), B_BAD_DATA (a table is corrupt),
  * B_NO_MEMORY (no start-up page).
  */
 status_t platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus,

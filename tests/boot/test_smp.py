@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: MIT
-"""The other CPUs under OVMF on x86_64 (docs/smp.md): started from the ACPI
-MADT through INIT-SIPI-SIPI, parked on their mailboxes, released by the
-boot-check kernel and reporting in; and listed but left alone under
-disable_smp. Two boots here; `jam boot-matrix` sweeps -smp 1, 2, 4 and 8 and
-both options (tests/boot/matrix.py)."""
+"""The other CPUs (docs/smp.md), under OVMF on x86_64 and AAVMF on arm64:
+started from the ACPI MADT (INIT-SIPI-SIPI; PSCI CPU_ON), parked on their
+mailboxes, released by the boot-check kernel and reporting in; and listed
+but left alone under disable_smp. Four boots here; tests/boot/matrix.py
+boots each arm64 row and `jam boot-matrix` sweeps -smp 1, 2, 4 and 8 and
+both options on x86_64."""
 
 import re
+
+import pytest
 
 import ports
 from qemu import PASS, boot
@@ -24,30 +27,45 @@ def memory_type_at(log, address):
     return None
 
 
-def test_four_cpus_start_park_and_report_in(log_path):
-    result = boot(ports.X86_64.image("boot.img"), log_path, extra=["-smp", "4"])
+# How each port starts its CPUs: the firmware, the log line that says the
+# port found its way, and where the start-up page must lie.
+STARTS = {
+    "x86_64": dict(extra={}, found=r"efi: the local APIC is in xAPIC mode",
+        page_limit=0x100000),
+    # EL2 (virtualization=on): PSCI is QEMU's, reached through SMC.
+    "arm64": dict(extra=dict(machine="virt,virtualization=on", cpu="max", memory="1G"),
+        found=r"efi: PSCI through SMC", page_limit=1 << 48),
+}
+
+
+@pytest.mark.parametrize("port", [ports.X86_64, ports.ARM64], ids=lambda port: port.name)
+def test_four_cpus_start_park_and_report_in(log_path, port):
+    start = STARTS[port.name]
+    result = boot(port.image("boot.img"), log_path, port=port, extra=["-smp", "4"],
+        **start["extra"])
     log = result.log
     assert result.returncode == PASS and "BOOTCHECK PASS" in log, result.tail()
     assert "efi: the MADT lists 4 CPU(s)" in log
-    assert "efi: the local APIC is in xAPIC mode" in log
-    # The start-up page comes from the firmware below 1 MiB and stays the
-    # loader's in the kernel's memory map until the CPUs are released.
+    assert re.search(start["found"], log, re.M), result.tail()
+    # The start-up page comes from the firmware and stays the loader's in
+    # the kernel's memory map until the CPUs are released.
     page = re.search(r"^efi: start-up page for the other CPUs at 0x([0-9a-f]+)$", log, re.M)
     assert page, result.tail()
     address = int(page.group(1), 16)
-    assert address % 4096 == 0 and 0 < address < 0x100000
+    assert address % 4096 == 0 and 0 < address < start["page_limit"]
     assert memory_type_at(log, address) == "loader-reclaimable", result.tail()
     assert "smp: 4 of 4 CPUs running" in log
     cpus = CPU_LINE.findall(log)
     assert [(int(i), int(h, 16), s) for i, h, s, *_ in cpus] == \
         [(0, 0, "boot"), (1, 1, "started"), (2, 2, "started"), (3, 3, "started")]
-    for check in ("cpus", "cpu_stacks", "cpus_released"):
+    for check in ("cpus", "cpus_madt", "cpu_stacks", "cpus_released"):
         assert f"CHECK {check}: ok" in log, result.tail()
     assert "cpus: 4 of 4 CPUs reported in" in log
 
 
-def test_disable_smp_lists_the_cpus_and_starts_none(log_path):
-    result = boot(ports.X86_64.image("smp-off.img"), log_path, extra=["-smp", "2"])
+@pytest.mark.parametrize("port", [ports.X86_64, ports.ARM64], ids=lambda port: port.name)
+def test_disable_smp_lists_the_cpus_and_starts_none(log_path, port):
+    result = boot(port.image("smp-off.img"), log_path, port=port, extra=["-smp", "2"])
     log = result.log
     assert result.returncode == PASS and "BOOTCHECK PASS" in log, result.tail()
     assert "smp: 2 CPUs, disable_smp: the boot CPU only" in log

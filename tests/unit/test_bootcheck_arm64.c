@@ -647,3 +647,42 @@ TEST(every_table_is_loader_memory)
 	table_set(LEVEL0_LOW, 2, SPARE_TABLE | TABLE);
 	EXPECT_FAILURE("loader_pages", "0x20000");
 }
+
+
+/* A GIC CPU interface structure of the MADT (ACPI 6.5 5.2.12.14: 82 bytes). */
+static void
+gicc_entry(uint8_t *entry, uint8_t length, uint32_t flags, uint64_t mpidr)
+{
+	memset(entry, 0, length);
+	entry[0] = 0x0b;
+	entry[1] = length;
+	memcpy(entry + 12, &flags, 4);
+	memcpy(entry + 68, &mpidr, 8);
+}
+
+
+TEST(gicc_entries_name_cpus_by_affinity)
+{
+	uint8_t entry[82];
+	uint64_t id = 0;
+	uint32_t flags = 0;
+	/* MPIDR's RES1 bit 31 and U bit 30 are no part of the id. */
+	gicc_entry(entry, sizeof(entry), 1, 0x01c0000203ULL);
+	CHECK(kcheck_arch_madt_cpu(entry, sizeof(entry), &id, &flags));
+	CHECK_EQ(id, 0x0100000203ULL);
+	CHECK_EQ(flags, KCHECK_MADT_CPU_ENABLED);
+	/* Online capable is bit 3 in the GICC entry, bit 1 in the common flags. */
+	gicc_entry(entry, 80, 1u << 3, 1);
+	CHECK(kcheck_arch_madt_cpu(entry, 80, &id, &flags));
+	CHECK_EQ(flags, KCHECK_MADT_CPU_ONLINE_CAPABLE);
+	/* Neither flag: named, and the generic check leaves it out. */
+	gicc_entry(entry, 76, 0, 2);
+	CHECK(kcheck_arch_madt_cpu(entry, 76, &id, &flags));
+	CHECK_EQ(flags, 0);
+	/* Too short to hold the MPIDR, or another structure: no CPU. */
+	gicc_entry(entry, 75, 1, 3);
+	CHECK(!kcheck_arch_madt_cpu(entry, 75, &id, &flags));
+	gicc_entry(entry, sizeof(entry), 1, 4);
+	entry[0] = 0x0c;
+	CHECK(!kcheck_arch_madt_cpu(entry, sizeof(entry), &id, &flags));
+}

@@ -73,6 +73,13 @@ struct arch_kernel_args {
 
 #define KERNEL_ARCH_ARGS_SIZE		128
 
+/*
+ * How far below the top of its stack a CPU released from its mailbox finds
+ * its stack pointer (docs/smp.md): none, the top is 16-byte aligned as sp
+ * must be, and x30 (the return address) is 0.
+ */
+#define KERNEL_CPU_ENTRY_STACK_GAP	0
+
 #define ARCH_KERNEL_ARGS_ASSERT_OFFSET(field, offset) \
 	_Static_assert(__builtin_offsetof(struct arch_kernel_args, field) == (offset), \
 		"arch_kernel_args." #field " moved")

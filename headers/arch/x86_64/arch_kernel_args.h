@@ -58,6 +58,12 @@ struct arch_kernel_args {
 
 #define KERNEL_ARCH_ARGS_SIZE		96
 
+/*
+ * How far below the top of its stack a CPU released from its mailbox finds
+ * its stack pointer (docs/smp.md): a null return address, as after a call.
+ */
+#define KERNEL_CPU_ENTRY_STACK_GAP	8
+
 #define ARCH_KERNEL_ARGS_ASSERT_OFFSET(field, offset) \
 	_Static_assert(__builtin_offsetof(struct arch_kernel_args, field) == (offset), \
 		"arch_kernel_args." #field " moved")

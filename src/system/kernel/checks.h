@@ -249,8 +249,11 @@ bool kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t
 /*
  * arch/<arch>/checks_cpu.c: whether the MADT structure entry (length bytes,
  * type first) names a CPU the loader lists on this architecture, and its
- * id and flags (x86: local APIC and x2APIC entries; arm64: none yet).
+ * id and flags as KCHECK_MADT_CPU_* (x86: local APIC and x2APIC entries;
+ * arm64: GIC CPU interface entries).
  */
+#define KCHECK_MADT_CPU_ENABLED			(1u << 0)
+#define KCHECK_MADT_CPU_ONLINE_CAPABLE	(1u << 1)
 bool kcheck_arch_madt_cpu(const uint8_t *entry, uint8_t length, uint64_t *_id,
 	uint32_t *_flags);
 

@@ -33,8 +33,6 @@
 /* The MADT (ACPI 6.5 5.2.12): its structures, and the flags of a CPU's. */
 #define MADT_ENTRIES_OFFSET		44
 #define MADT_MAX_ENTRY_LENGTH	255
-#define MADT_ENABLED			(1u << 0)
-#define MADT_ONLINE_CAPABLE		(1u << 1)
 
 /* What a walk of an SMBIOS structure table found. */
 struct smbios_walk {
@@ -315,8 +313,8 @@ kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t reas
 			uint64_t id;
 			uint32_t flags;
 			if (kcheck_arch_madt_cpu(entry, length, &id, &flags)
-					&& (flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)) != 0) {
-				if (!madt_check_cpu(context, id, (flags & MADT_ENABLED) != 0, reason,
+					&& (flags & (KCHECK_MADT_CPU_ENABLED | KCHECK_MADT_CPU_ONLINE_CAPABLE)) != 0) {
+				if (!madt_check_cpu(context, id, (flags & KCHECK_MADT_CPU_ENABLED) != 0, reason,
 						reasonSize))
 					return false;
 				cpus++;

@@ -287,7 +287,7 @@ cpu_release_one(const struct kcheck_context *context, uint32_t index,
 		return kcheck_fail(reason, reasonSize, "cpus[%u] was entered with CPU number %u",
 			index, report.cpu_index);
 	}
-	uint64_t expected = cpu->stack.start + cpu->stack.size - 8;
+	uint64_t expected = cpu->stack.start + cpu->stack.size - KERNEL_CPU_ENTRY_STACK_GAP;
 	if (report.stack_pointer != expected) {
 		return kcheck_fail(reason, reasonSize,
 			"cpus[%u] was entered with stack pointer %#llx, not %#llx", index,

@@ -7,6 +7,8 @@
  */
 #include "arm64_paging.h"
 
+#include <string.h>
+
 
 /* TTBRn_EL1 bits that are neither the table address nor CnP must be 0 in kernel_args. */
 #define TTBR_COMMON_NOT_PRIVATE		0x1ULL
@@ -16,6 +18,14 @@
 #define SCTLR_INSTRUCTION_CACHE		(1ULL << 12)	/* I */
 #define SCTLR_WRITE_EXECUTE_NEVER	(1ULL << 19)	/* WXN */
 #define SCTLR_BIG_ENDIAN			(1ULL << 25)	/* EE */
+
+/* The GIC CPU interface structure: its flags and MPIDR (ACPI 5.1's length and on). */
+#define MADT_GICC					0x0b
+#define MADT_GICC_FLAGS				12
+#define MADT_GICC_MPIDR				68
+#define MADT_GICC_MIN_LENGTH		76
+#define GICC_ENABLED				(1u << 0)
+#define GICC_ONLINE_CAPABLE			(1u << 3)
 
 #define DAIF_ALL_MASKED				0xf
 
@@ -384,9 +394,17 @@ kcheck_arch_cpu_report(const struct kcheck_context *context,
 }
 
 
-/* The arm64 loader lists no CPU from the MADT yet (its GICC entries): none here. */
+/* The MADT's GIC CPU interface entries (type 0x0b, ACPI 6.5 5.2.12.14). */
 bool
 kcheck_arch_madt_cpu(const uint8_t *entry, uint8_t length, uint64_t *_id, uint32_t *_flags)
 {
-	return false;
+	if (entry[0] != MADT_GICC || length < MADT_GICC_MIN_LENGTH)
+		return false;
+	uint32_t flags;
+	memcpy(&flags, entry + MADT_GICC_FLAGS, 4);
+	memcpy(_id, entry + MADT_GICC_MPIDR, 8);
+	*_id &= MPIDR_AFFINITY_MASK;
+	*_flags = ((flags & GICC_ENABLED) != 0 ? KCHECK_MADT_CPU_ENABLED : 0)
+		| ((flags & GICC_ONLINE_CAPABLE) != 0 ? KCHECK_MADT_CPU_ONLINE_CAPABLE : 0);
+	return true;
 }

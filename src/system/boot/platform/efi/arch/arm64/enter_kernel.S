@@ -6,33 +6,10 @@
  *     uint64_t mair, uint64_t entry, uint64_t kernel_args, uint64_t stack_top);
  *
  * Runs identity-mapped (the firmware's tables, then the loader's TTBR0) and,
- * while the MMU is off, from registers only: with the MMU off every data
- * access is Device memory past the caches, so nothing may be read that the
- * caller did not clean to the point of coherency (arm64_clean_for_kernel),
- * and there are no literal pools. Constants are built with movz/movk.
+ * while the MMU is off, from registers only (enter_el1.h): the caller
+ * cleaned what it reads to the point of coherency (arm64_clean_for_kernel).
  */
-
-#define SCTLR_M			(1 << 0)
-#define SCTLR_C			(1 << 2)
-#define SCTLR_SA		(1 << 3)
-#define SCTLR_I			(1 << 12)
-/* SCTLR_EL1's RES1 bits of ARMv8.0 (EOS, TSCXT, EIS, SPAN, nTLSMD, LSMAOE): */
-#define SCTLR_EL1_RES1	0x30d00800
-#define SCTLR_EL1_MMU_OFF	SCTLR_EL1_RES1
-#define SCTLR_EL1_MMU_ON	(SCTLR_EL1_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I)
-
-#define HCR_EL2_RW		(1 << 31)		/* EL1 is AArch64; E2H, TGE and VM stay 0 */
-#define CNTHCTL_EL1PCTEN_EL1PCEN	3	/* EL1 reads the counters, untrapped */
-#define CPTR_EL2_NO_TRAPS	0x33ff		/* RES1 bits only: TFP, TTA, TCPAC clear */
-/* SPSR: EL1 with SP_EL1 (EL1h), D, A, I and F masked. */
-#define SPSR_EL1H_MASKED	0x3c5
-/* CPACR_EL1.FPEN = 0b11: FP/SIMD untrapped at EL1, which EFI runtime code uses. */
-#define CPACR_EL1_FP_ENABLED	(3 << 20)
-
-	.macro	mov32 register, value
-	movz	\register, #((\value) & 0xffff)
-	movk	\register, #(((\value) >> 16) & 0xffff), lsl #16
-	.endm
+#include "enter_el1.h"
 
 	.text
 	.globl	arm64_enter_kernel_start
@@ -42,82 +19,9 @@
 	.balign	64
 arm64_enter_kernel_start:
 arm64_enter_kernel:
-	msr		daifset, #0xf
-	mrs		x9, CurrentEL
-	ubfx	x9, x9, #2, #2
-	cmp		x9, #2
-	b.ne	1f
+	enter_el1_mmu_on x0, x1, x2, x3
 
-	/*
-	 * EL2 (QEMU's virtualization=on, or firmware that does not drop):
-	 * its MMU off (the code is identity-mapped, so the next fetch is the
-	 * same address), then EL1 made a plain AArch64 EL1 without traps.
-	 */
-	mrs		x10, sctlr_el2
-	mov32	x11, (SCTLR_M | SCTLR_C | SCTLR_I)
-	bic		x10, x10, x11
-	msr		sctlr_el2, x10
-	isb
-	mov32	x10, HCR_EL2_RW
-	msr		hcr_el2, x10
-	/*
-	 * With E2H set (a VHE firmware), the *_el1 names below reached EL2's
-	 * registers and CNTHCTL/CPTR had other layouts: only after this isb
-	 * do they mean EL1's.
-	 */
-	isb
-	mov		x10, #CNTHCTL_EL1PCTEN_EL1PCEN
-	msr		cnthctl_el2, x10
-	msr		cntvoff_el2, xzr
-	mov32	x10, CPTR_EL2_NO_TRAPS
-	msr		cptr_el2, x10
-	msr		hstr_el2, xzr
-	msr		vttbr_el2, xzr
-	/* EL1 reads MIDR and MPIDR through these: the real values. */
-	mrs		x10, midr_el1
-	msr		vpidr_el2, x10
-	mrs		x10, mpidr_el1
-	msr		vmpidr_el2, x10
-	/* SCTLR_EL1 is UNKNOWN until written: MMU and caches off. */
-	mov32	x10, SCTLR_EL1_MMU_OFF
-	msr		sctlr_el1, x10
-	mov		x10, #SPSR_EL1H_MASKED
-	msr		spsr_el2, x10
-	adr		x10, 2f
-	msr		elr_el2, x10
-	isb
-	eret
-
-1:	/* EL1 with the firmware's MMU: off, so that MAIR and TCR can change. */
-	mrs		x10, sctlr_el1
-	mov32	x11, (SCTLR_M | SCTLR_C | SCTLR_I)
-	bic		x10, x10, x11
-	msr		sctlr_el1, x10
-	isb
-
-2:	/* EL1, MMU off: the loader's translation regime, then the MMU on. */
-	/* UNKNOWN after an EL2 start (U-Boot never writes it): FP/SIMD untrapped. */
-	mov32	x10, CPACR_EL1_FP_ENABLED
-	msr		cpacr_el1, x10
-	msr		mair_el1, x3
-	msr		tcr_el1, x2
-	msr		ttbr0_el1, x0
-	msr		ttbr1_el1, x1
-	isb
-	/* Nothing the firmware's tables left in the TLBs or caches may be used. */
-	tlbi	vmalle1
-	ic		iallu
-	dsb		nsh
-	isb
-	mov32	x10, SCTLR_EL1_MMU_ON
-	msr		sctlr_el1, x10
-	isb
-
-	/*
-	 * The identity map still holds this code; the kernel is in TTBR1. Its
-	 * stack is SP_EL1 (EL1h), whichever stack pointer the firmware ran on.
-	 */
-	msr		spsel, #1
+	/* The identity map still holds this code; the kernel is in TTBR1. */
 	mov		sp, x6
 	mov		x0, x5
 	mov		x1, #0

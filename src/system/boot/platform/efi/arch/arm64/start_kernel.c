@@ -42,7 +42,7 @@ arch_start_kernel(kernel_args *args)
 	struct arch_kernel_args *arch = &args->arch_args;
 	arch->entry_el = arm64_current_el();
 	arch->mair = ARM64_MAIR_VALUE;
-	arch->tcr = arm64_tcr_value(arm64_read_sysreg(id_aa64mmfr0_el1));
+	arch->tcr = arm64_efi_tcr();
 	arch->uart_kind = arm64_efi_uart(&arch->uart_physical);
 
 	const addr_range *stack = &args->cpu_kernel_stack[0];
