@@ -238,11 +238,11 @@ def problems_of(cfg, result):
 
 
 def smp_problems(cfg, log):
-    """Every CPU QEMU has is listed, and exactly those the options allow
-    reported in to the kernel (docs/smp.md). U-Boot hands over a device
-    tree, no MADT: the loader lists the boot CPU only."""
-    listed = 1 if cfg.options == "disable_acpi" or cfg.firmware == "u-boot" else cfg.cpus
-    running = listed if cfg.options is None else 1
+    """Every CPU QEMU has is listed (from the MADT, or from the device tree
+    U-Boot hands over), and exactly those the options allow reported in to
+    the kernel (docs/smp.md)."""
+    listed = 1 if cfg.options == "disable_acpi" else cfg.cpus
+    running = cfg.cpus if cfg.options is None else 1
     problems = []
     if not re.search(rf"^cpus: {listed} listed at 0x[0-9a-f]+, {running} running$", log, re.M):
         problems.append(f"not {listed} CPUs listed and {running} running")

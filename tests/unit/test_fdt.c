@@ -2,7 +2,8 @@
 /*
  * Unit tests for the EFI port's device tree reader
  * (src/system/boot/platform/efi/fdt.c): the UART /chosen's stdout-path
- * names, and refusal of blobs that are not trees. The reader is compiled
+ * names, the CPUs /cpus lists and the PSCI method, and refusal of blobs
+ * that are not trees. The reader is compiled
  * right into this test with gnu-efi's headers; the blobs are built here.
  */
 #include <stdarg.h>
@@ -29,6 +30,22 @@ efi_find_configuration_table(const EFI_GUID *guid)
 
 void
 boot_dprintf(const char *format, ...)
+{
+}
+
+
+/* cpus.c's list, as far as the reader uses it: every CPU it hands over, in order. */
+void
+efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
+{
+	CHECK(list->count < list->max);
+	list->cpus[list->count].hardware_id = id;
+	list->cpus[list->count++].online_capable = flags != EFI_MADT_CPU_ENABLED;
+}
+
+
+void
+efi_cpu_list_report(const struct efi_cpu_list *list, const char *source)
 {
 }
 
@@ -190,6 +207,61 @@ virt_tree(const char *stdoutPath)
 }
 
 
+/*
+ * QEMU virt's /cpus and /psci as U-Boot hands them over, with addressCells
+ * cells per reg: four CPUs (the second on another cluster), a cpu-map, a
+ * disabled CPU and a node that is no CPU.
+ */
+static void
+cpus_tree(uint32_t addressCells, const char *psciMethod)
+{
+	start_tree();
+	begin("psci");
+	string_property("compatible", "arm,psci-1.0");
+	if (psciMethod != NULL)
+		string_property("method", psciMethod);
+	end();
+	begin("cpus");
+	cells_property("#address-cells", 1, addressCells);
+	cells_property("#size-cells", 1, 0);
+	const uint32_t kIds[] = { 0, 0x100, 2, 3 };
+	for (int i = 0; i < 4; i++) {
+		begin("cpu");
+		string_property("device_type", "cpu");
+		string_property("enable-method", "psci");
+		if (addressCells == 2)
+			cells_property("reg", 2, i == 3 ? 1 : 0, kIds[i]);
+		else
+			cells_property("reg", 1, kIds[i]);
+		if (i == 2)
+			string_property("status", "okay");
+		end();
+	}
+	begin("cpu-map");
+	begin("cluster0");
+	end();
+	end();
+	begin("cpu@4");
+	string_property("device_type", "cpu");
+	string_property("status", "disabled");
+	cells_property("reg", 1, 4);
+	end();
+	end();
+	finish_tree();
+}
+
+
+static status_t
+find_cpus(struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
+{
+	memset(cpus, 0, max * sizeof(*cpus));
+	struct efi_cpu_list list = { .cpus = cpus, .max = max };
+	status_t status = efi_fdt_find_cpus(&list);
+	*_count = list.count;
+	return status;
+}
+
+
 static bool
 find_uart(struct efi_uart *uart)
 {
@@ -297,4 +369,63 @@ TEST(fdt_a_structure_cut_short_names_no_uart)
 	virt_tree("/pl011@9000000");
 	put_be32(sBlob + 32, 4);
 	CHECK(!find_uart(&uart));
+}
+
+
+TEST(fdt_cpus_are_the_cpu_nodes_that_may_run)
+{
+	struct platform_cpu cpus[8];
+	uint32_t count;
+	cpus_tree(1, "hvc");
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_OK);
+	CHECK_EQ(count, 4);
+	CHECK_EQ(cpus[1].hardware_id, 0x100);
+	CHECK_EQ(cpus[2].hardware_id, 2);
+	CHECK(!cpus[3].online_capable);
+	/* Two cells: Aff3 in the first. */
+	cpus_tree(2, "smc");
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_OK);
+	CHECK_EQ(count, 4);
+	CHECK_EQ(cpus[3].hardware_id, 0x100000003ULL);
+}
+
+
+TEST(fdt_cpus_without_a_usable_list_are_the_boot_cpu)
+{
+	struct platform_cpu cpus[8];
+	uint32_t count;
+	cpus_tree(3, "hvc");
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_BAD_DATA);
+	/* A cpu whose reg is shorter than #address-cells. */
+	start_tree();
+	begin("cpus");
+	cells_property("#address-cells", 1, 2);
+	begin("cpu@0");
+	string_property("device_type", "cpu");
+	cells_property("reg", 1, 0);
+	end();
+	end();
+	finish_tree();
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_BAD_DATA);
+	/* No /cpus, no tree. */
+	virt_tree("/pl011@9000000");
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
+	sTable = NULL;
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
+}
+
+
+TEST(fdt_psci_method_is_hvc_or_smc)
+{
+	bool hvc = false;
+	cpus_tree(1, "hvc");
+	CHECK_EQ(efi_fdt_psci_method(&hvc), B_OK);
+	CHECK(hvc);
+	cpus_tree(1, "smc");
+	CHECK_EQ(efi_fdt_psci_method(&hvc), B_OK);
+	CHECK(!hvc);
+	cpus_tree(1, "spin-table");
+	CHECK_EQ(efi_fdt_psci_method(&hvc), B_NOT_SUPPORTED);
+	cpus_tree(1, NULL);
+	CHECK_EQ(efi_fdt_psci_method(&hvc), B_NOT_SUPPORTED);
 }

@@ -100,27 +100,53 @@ const struct acpi_table_header *efi_acpi_find_table(const struct acpi_rsdp *rsdp
 uint64_t efi_acpi_le(const uint8_t *bytes, uint32_t size);
 
 /*
- * madt.c: the CPUs the MADT names, enabled or online capable, each id once,
- * into cpus (at most max; *_count how many), the one with bootId marked as
- * the boot CPU. cpu_of says whether a structure is one of the
- * architecture's CPU entries, with its hardware id and its flags as
- * EFI_MADT_CPU_*. Logs how many, or why none. Errors: B_ENTRY_NOT_FOUND (no
- * ACPI, no MADT, or BOOT_OPTION_DISABLE_ACPI), B_BAD_DATA (a corrupt table).
+ * cpus.c: the CPUs the firmware's tables name, each id once, at most max
+ * (the rest counted in dropped), the one with boot_id marked as the boot
+ * CPU. efi_cpu_list_add takes a CPU whose flags (EFI_MADT_CPU_*) say it is
+ * enabled or online capable; efi_cpu_list_report logs how many source
+ * named.
  */
 #define EFI_MADT_CPU_ENABLED			(1u << 0)
 #define EFI_MADT_CPU_ONLINE_CAPABLE		(1u << 1)
-typedef bool (*efi_madt_cpu_of)(uint8_t type, const uint8_t *entry, uint8_t length,
-	uint64_t *_id, uint32_t *_flags);
 struct platform_cpu;
-status_t efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf, uint64_t bootId,
-	struct platform_cpu *cpus, uint32_t max, uint32_t *_count);
+struct efi_cpu_list {
+	struct platform_cpu	*cpus;
+	uint32_t			max;
+	uint32_t			count;
+	uint32_t			dropped;
+	uint64_t			boot_id;
+};
+void efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags);
+void efi_cpu_list_report(const struct efi_cpu_list *list, const char *source);
 
 /*
- * smp_page.c: the physical address of the page the other CPUs start in, at
- * or below lastAddress, taken from the firmware on the first call and
- * listed as loader-reclaimable (memory_map_add_extra). Errors: B_NO_MEMORY.
+ * cpus.c: the physical address of the page the other CPUs start in, at or
+ * below lastAddress, taken from the firmware on the first call and listed
+ * as loader-reclaimable (memory_map_add_extra). Errors: B_NO_MEMORY.
  */
 status_t efi_smp_reserve_page(uint64_t lastAddress, uint64_t *_page);
+
+/*
+ * madt.c: the CPUs the ACPI MADT names, into list. cpu_of says whether a
+ * structure is one of the architecture's CPU entries, with its hardware id
+ * and its flags as EFI_MADT_CPU_*. Logs how many, or why none. Errors:
+ * B_ENTRY_NOT_FOUND (no ACPI, no MADT, or BOOT_OPTION_DISABLE_ACPI),
+ * B_BAD_DATA (a corrupt table).
+ */
+typedef bool (*efi_madt_cpu_of)(uint8_t type, const uint8_t *entry, uint8_t length,
+	uint64_t *_id, uint32_t *_flags);
+status_t efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf,
+	struct efi_cpu_list *list);
+
+/*
+ * fdt.c: the CPUs the device tree's /cpus names (device_type "cpu", status
+ * okay or none; the id is reg), into list; and whether PSCI is called by HVC
+ * or SMC (/psci's method). Both log why they fail. Errors: B_ENTRY_NOT_FOUND
+ * (no tree or no /cpus), B_BAD_DATA (a malformed /cpus), B_NOT_SUPPORTED
+ * (no /psci method the loader knows).
+ */
+status_t efi_fdt_find_cpus(struct efi_cpu_list *list);
+status_t efi_fdt_psci_method(bool *_hvc);
 
 /*
  * The UART the firmware's tables name as its console, for architectures

@@ -2,13 +2,15 @@
 /*
  * The flattened device tree some firmware (U-Boot) installs in the EFI
  * configuration table: checked and handed to the kernel, and read for the
- * UART /chosen's stdout-path names. The blob is the firmware's, so every
- * offset is checked against its size before it is followed.
+ * UART /chosen's stdout-path names, the CPUs /cpus lists and how /psci is
+ * called. The blob is the firmware's, so every offset is checked against
+ * its size before it is followed.
  */
 #include "efi_platform.h"
 
 #include <string.h>
 
+#include <boot/platform.h>
 #include <boot/stdio.h>
 
 #define FDT_MAGIC			0xd00dfeedu
@@ -232,17 +234,69 @@ fdt_find_node(const struct fdt *fdt, const char *path, uint32_t *_properties,
 }
 
 
-/* The string property name of the node at path, NUL-terminated within it. */
+/* The string property name of the node whose properties start at offset. */
 static const char *
-fdt_string_property(const struct fdt *fdt, const char *path, const char *name)
+fdt_node_string(const struct fdt *fdt, uint32_t properties, const char *name)
 {
-	uint32_t properties, addressCells, length;
-	if (!fdt_find_node(fdt, path, &properties, &addressCells))
-		return NULL;
+	uint32_t length;
 	const char *value = (const char *)fdt_node_property(fdt, properties, name, &length);
 	if (value == NULL || length == 0 || value[length - 1] != '\0')
 		return NULL;
 	return value;
+}
+
+
+/* The string property name of the node at path, NUL-terminated within it. */
+static const char *
+fdt_string_property(const struct fdt *fdt, const char *path, const char *name)
+{
+	uint32_t properties, addressCells;
+	if (!fdt_find_node(fdt, path, &properties, &addressCells))
+		return NULL;
+	return fdt_node_string(fdt, properties, name);
+}
+
+
+/*
+ * Hand each child of the node whose properties start at offset to visit,
+ * with its name and the offset of its properties. False when the tree
+ * ends or breaks before the node does.
+ */
+typedef void (*fdt_child_visit)(void *cookie, const char *name, uint32_t properties);
+
+static bool
+fdt_visit_children(const struct fdt *fdt, uint32_t offset, fdt_child_visit visit,
+	void *cookie)
+{
+	uint32_t depth = 0;
+	for (;;) {
+		uint32_t token = fdt_token(fdt, &offset);
+		if (token == FDT_NOP)
+			continue;
+		if (token == FDT_END_NODE) {
+			if (depth == 0)
+				return true;
+			depth--;
+			continue;
+		}
+		if (token == FDT_PROP) {
+			const char *name;
+			const uint8_t *value;
+			uint32_t length;
+			offset = fdt_property(fdt, offset, &name, &value, &length);
+			if (offset == 0)
+				return false;
+			continue;
+		}
+		if (token != FDT_BEGIN_NODE || depth >= FDT_MAX_DEPTH)
+			return false;
+		const char *name;
+		offset = fdt_skip_name(fdt, offset, &name);
+		if (offset == 0)
+			return false;
+		if (depth++ == 0)
+			visit(cookie, name, offset);
+	}
 }
 
 
@@ -364,4 +418,83 @@ efi_fdt_uart(struct efi_uart *uart)
 	boot_dprintf("efi: debug UART from the device tree: %s at %#llx\n", path,
 		(unsigned long long)address);
 	return true;
+}
+
+
+struct fdt_cpus {
+	const struct fdt	*fdt;
+	uint32_t			address_cells;
+	struct efi_cpu_list	*list;
+	uint32_t			broken;
+};
+
+
+/* A cpu node: its reg is the hardware id (arm64: MPIDR's affinity fields). */
+static void
+fdt_visit_cpu(void *cookie, const char *name, uint32_t properties)
+{
+	struct fdt_cpus *walk = cookie;
+	const char *type = fdt_node_string(walk->fdt, properties, "device_type");
+	if (type == NULL || strcmp(type, "cpu") != 0)
+		return;
+	/* Anything but "okay" (or no status) says the CPU is not there to run. */
+	const char *status = fdt_node_string(walk->fdt, properties, "status");
+	if (status != NULL && strcmp(status, "okay") != 0 && strcmp(status, "ok") != 0)
+		return;
+	uint32_t length;
+	const uint8_t *reg = fdt_node_property(walk->fdt, properties, "reg", &length);
+	if (reg == NULL || length < 4 * walk->address_cells) {
+		boot_dprintf("efi: the device tree's CPU %s has no reg\n", name);
+		walk->broken++;
+		return;
+	}
+	uint64_t id = fdt_be32(reg);
+	if (walk->address_cells == 2)
+		id = id << 32 | fdt_be32(reg + 4);
+	efi_cpu_list_add(walk->list, id, EFI_MADT_CPU_ENABLED);
+}
+
+
+status_t
+efi_fdt_find_cpus(struct efi_cpu_list *list)
+{
+	struct fdt fdt;
+	uint32_t properties, parentCells, length;
+	if (efi_fdt_blob(&fdt) == NULL
+		|| !fdt_find_node(&fdt, "/cpus", &properties, &parentCells)) {
+		boot_dprintf("efi: no device tree /cpus: the boot CPU only\n");
+		return B_ENTRY_NOT_FOUND;
+	}
+	const uint8_t *cells = fdt_node_property(&fdt, properties, "#address-cells", &length);
+	struct fdt_cpus walk = {
+		.fdt = &fdt,
+		.address_cells = cells != NULL && length == 4 ? fdt_be32(cells) : 0,
+		.list = list,
+	};
+	if (walk.address_cells < 1 || walk.address_cells > 2
+		|| !fdt_visit_children(&fdt, properties, fdt_visit_cpu, &walk) || walk.broken > 0) {
+		boot_dprintf("efi: the device tree's /cpus is malformed: the boot CPU only\n");
+		return B_BAD_DATA;
+	}
+	boot_dprintf("efi: the device tree lists %u CPU(s)\n", list->count);
+	return B_OK;
+}
+
+
+status_t
+efi_fdt_psci_method(bool *_hvc)
+{
+	struct fdt fdt;
+	const char *method = efi_fdt_blob(&fdt) != NULL
+		? fdt_string_property(&fdt, "/psci", "method") : NULL;
+	if (method == NULL) {
+		boot_dprintf("efi: the device tree has no /psci method: no other CPUs\n");
+		return B_NOT_SUPPORTED;
+	}
+	if (strcmp(method, "hvc") != 0 && strcmp(method, "smc") != 0) {
+		boot_dprintf("efi: the device tree's PSCI method \"%s\" is unknown\n", method);
+		return B_NOT_SUPPORTED;
+	}
+	*_hvc = method[0] == 'h';
+	return B_OK;
 }

@@ -8,7 +8,6 @@
 #include "efi_platform.h"
 
 #include <boot/acpi.h>
-#include <boot/platform.h>
 #include <boot/stdio.h>
 
 /* The header, the local interrupt controller address and the flags. */
@@ -19,11 +18,7 @@ typedef void (*madt_visit)(void *cookie, uint8_t type, const uint8_t *entry,
 
 struct madt_cpus {
 	efi_madt_cpu_of		cpu_of;
-	struct platform_cpu	*cpus;
-	uint32_t			max;
-	uint32_t			count;
-	uint32_t			dropped;
-	uint64_t			boot_id;
+	struct efi_cpu_list	*list;
 };
 
 
@@ -66,55 +61,30 @@ madt_walk(madt_visit visit, void *cookie)
 }
 
 
-/* One CPU, once per id: firmware may list a CPU under two entry types. */
 static void
 madt_visit_cpu(void *cookie, uint8_t type, const uint8_t *entry, uint8_t length)
 {
 	struct madt_cpus *found = cookie;
 	uint64_t id;
 	uint32_t flags;
-	if (!found->cpu_of(type, entry, length, &id, &flags)
-			|| (flags & (EFI_MADT_CPU_ENABLED | EFI_MADT_CPU_ONLINE_CAPABLE)) == 0)
-		return;
-	for (uint32_t i = 0; i < found->count; i++) {
-		if (found->cpus[i].hardware_id == id)
-			return;
-	}
-	if (found->count == found->max) {
-		found->dropped++;
-		return;
-	}
-	struct platform_cpu *cpu = &found->cpus[found->count++];
-	cpu->hardware_id = id;
-	cpu->boot = id == found->boot_id;
-	cpu->online_capable = (flags & EFI_MADT_CPU_ENABLED) == 0;
+	if (found->cpu_of(type, entry, length, &id, &flags))
+		efi_cpu_list_add(found->list, id, flags);
 }
 
 
 status_t
-efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf, uint64_t bootId,
-	struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
+efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf, struct efi_cpu_list *list)
 {
-	*_count = 0;
 	if ((bootOptions & BOOT_OPTION_DISABLE_ACPI) != 0) {
 		boot_dprintf("efi: disable_acpi: the MADT is not read, the boot CPU only\n");
 		return B_ENTRY_NOT_FOUND;
 	}
-	struct madt_cpus found = {
-		.cpu_of = cpuOf,
-		.cpus = cpus,
-		.max = max,
-		.boot_id = bootId,
-	};
+	struct madt_cpus found = { .cpu_of = cpuOf, .list = list };
 	status_t status = madt_walk(madt_visit_cpu, &found);
 	if (status != B_OK) {
 		boot_dprintf("efi: no CPU list from the MADT: the boot CPU only\n");
 		return status;
 	}
-	if (found.dropped > 0)
-		boot_dprintf("efi: the MADT lists %u CPUs more than the loader takes\n",
-			found.dropped);
-	boot_dprintf("efi: the MADT lists %u CPU(s)\n", found.count);
-	*_count = found.count;
+	efi_cpu_list_report(list, "the MADT");
 	return B_OK;
 }

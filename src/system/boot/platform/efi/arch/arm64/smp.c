@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The other CPUs on arm64 EFI: the ACPI MADT's GIC CPU interface entries
- * and the FADT's PSCI conduit, a start-up page from AllocatePages while the
- * firmware serves, and after it is gone PSCI CPU_ON into smp_start.S, which
+ * and the FADT's PSCI conduit (or, without ACPI, the device tree's /cpus
+ * and /psci), a start-up page from AllocatePages while the firmware serves, and after it is gone PSCI CPU_ON into smp_start.S, which
  * brings each CPU to EL1 on the kernel's page tables and parks it on its
  * mailbox.
  */
@@ -57,7 +57,7 @@ madt_cpu_of(uint8_t type, const uint8_t *entry, uint8_t length, uint64_t *_id,
 
 /* How PSCI is called, from the FADT: CPUs are started through nothing else. */
 static status_t
-smp_find_conduit(void)
+smp_acpi_conduit(void)
 {
 	bool corrupt = false;
 	const struct acpi_table_header *fadt = efi_acpi_find_table(efi_acpi_rsdp(), "FACP",
@@ -73,26 +73,52 @@ smp_find_conduit(void)
 		return B_NOT_SUPPORTED;
 	}
 	sConduit = (flags & ARM_BOOT_PSCI_USE_HVC) != 0 ? SMP_CONDUIT_HVC : SMP_CONDUIT_SMC;
-	boot_dprintf("efi: PSCI through %s\n", sConduit == SMP_CONDUIT_HVC ? "HVC" : "SMC");
 	return B_OK;
 }
 
 
+static status_t
+smp_fdt_conduit(void)
+{
+	bool hvc;
+	status_t status = efi_fdt_psci_method(&hvc);
+	sConduit = hvc ? SMP_CONDUIT_HVC : SMP_CONDUIT_SMC;
+	return status;
+}
+
+
+/*
+ * The firmware's ACPI tables when it has them and disable_acpi leaves them
+ * to be read, else its device tree (U-Boot's): the boot-check kernel
+ * decides the same way which list to hold the loader's against.
+ */
 status_t
 platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t max,
 	uint32_t *_count)
 {
-	status_t status = efi_madt_find_cpus(bootOptions, madt_cpu_of, arch_cpu_boot_id(), cpus,
-		max, _count);
-	/* Under disable_smp the others are listed, never started: no page for them. */
-	if (status != B_OK || *_count <= 1 || (bootOptions & BOOT_OPTION_DISABLE_SMP) != 0)
-		return status;
-	status = smp_find_conduit();
-	if (status == B_OK)
-		status = efi_smp_reserve_page(ANY_PAGE, &sTrampolinePage);
+	*_count = 0;
+	struct efi_cpu_list list = { .cpus = cpus, .max = max, .boot_id = arch_cpu_boot_id() };
+	bool acpi = efi_acpi_rsdp() != NULL;
+	if (acpi && (bootOptions & BOOT_OPTION_DISABLE_ACPI) != 0) {
+		boot_dprintf("efi: disable_acpi: the MADT is not read\n");
+		acpi = false;
+	}
+	status_t status = acpi ? efi_madt_find_cpus(bootOptions, madt_cpu_of, &list)
+		: efi_fdt_find_cpus(&list);
 	if (status != B_OK)
-		*_count = 0;
-	return status;
+		return status;
+	/* Under disable_smp the others are listed, never started: no page for them. */
+	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
+		status = acpi ? smp_acpi_conduit() : smp_fdt_conduit();
+		if (status != B_OK)
+			return status;
+		boot_dprintf("efi: PSCI through %s\n", sConduit == SMP_CONDUIT_HVC ? "HVC" : "SMC");
+		status = efi_smp_reserve_page(ANY_PAGE, &sTrampolinePage);
+		if (status != B_OK)
+			return status;
+	}
+	*_count = list.count;
+	return B_OK;
 }
 
 

@@ -52,20 +52,20 @@ status_t
 platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t max,
 	uint32_t *_count)
 {
-	status_t status = efi_madt_find_cpus(bootOptions, madt_cpu_of, arch_cpu_boot_id(), cpus,
-		max, _count);
+	*_count = 0;
+	struct efi_cpu_list list = { .cpus = cpus, .max = max, .boot_id = arch_cpu_boot_id() };
+	status_t status = efi_madt_find_cpus(bootOptions, madt_cpu_of, &list);
 	if (status != B_OK)
 		return status;
 	boot_dprintf("efi: the local APIC is in %s mode\n",
 		x86_apic_x2apic_mode() ? "x2APIC" : "xAPIC");
 	/* Under disable_smp the others are listed, never started: no page for them. */
-	if (*_count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
+	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
 		status = efi_smp_reserve_page(LOW_MEMORY_LAST, &sTrampolinePage);
-		if (status != B_OK) {
-			*_count = 0;
+		if (status != B_OK)
 			return status;
-		}
 	}
+	*_count = list.count;
 	return B_OK;
 }
 
