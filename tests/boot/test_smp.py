@@ -58,7 +58,7 @@ def test_four_cpus_start_park_and_report_in(log_path, port):
     cpus = CPU_LINE.findall(log)
     assert [(int(i), int(h, 16), s) for i, h, s, *_ in cpus] == \
         [(0, 0, "boot"), (1, 1, "started"), (2, 2, "started"), (3, 3, "started")]
-    for check in ("cpus", "cpus_madt", "cpu_stacks", "cpus_released"):
+    for check in ("cpus", "cpus_firmware", "cpu_stacks", "cpus_released"):
         assert f"CHECK {check}: ok" in log, result.tail()
     assert "cpus: 4 of 4 CPUs reported in" in log
 

@@ -408,7 +408,7 @@ static const char *const kKernelOnlyChecks[] = {
  * and no machine to release CPUs with.
  */
 static const char *const kFirmwareChecks[] = {
-	"acpi_rsdp", "acpi_tables", "cpus_madt", "smbios", "framebuffer_pattern", "efi_tables",
+	"acpi_rsdp", "acpi_tables", "cpus_firmware", "smbios", "framebuffer_pattern", "efi_tables",
 	"efi_get_time", "tpm_event_log", "cpus_released",
 };
 #define FIRMWARE_CHECKS	(sizeof(kFirmwareChecks) / sizeof(kFirmwareChecks[0]))

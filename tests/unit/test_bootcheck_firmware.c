@@ -794,21 +794,21 @@ TEST(exactly_the_madt_cpus_are_listed)
 	build();
 	build_madt(kIds, kFlags, 4);
 	build_cpu_list(kListed, kStates, 3);
-	EXPECT_PASS(kcheck_cpus_madt);
+	EXPECT_PASS(kcheck_cpus_firmware);
 
 	/* A CPU dropped from the list, and one listed as running that is only capable. */
 	build_cpu_list(kListed, kStates, 2);
-	EXPECT_FAILURE(kcheck_cpus_madt, "the MADT's CPU 0x7 is not listed");
+	EXPECT_FAILURE(kcheck_cpus_firmware, "the MADT's CPU 0x7 is not listed");
 	static const uint32_t kWrong[] = { KERNEL_CPU_BOOT, KERNEL_CPU_STARTED,
 		KERNEL_CPU_STARTED };
 	build_cpu_list(kListed, kWrong, 3);
-	EXPECT_FAILURE(kcheck_cpus_madt, "cpus[2] (id 0x7) is in state 2, but the MADT says it"
+	EXPECT_FAILURE(kcheck_cpus_firmware, "cpus[2] (id 0x7) is in state 2, but the MADT says it"
 		" is only online capable");
 
 	/* A CPU the MADT does not name. */
 	build_madt(kIds, kFlags, 2);
 	build_cpu_list(kListed, kStates, 3);
-	EXPECT_FAILURE(kcheck_cpus_madt, "3 CPUs listed, the MADT names 2");
+	EXPECT_FAILURE(kcheck_cpus_firmware, "3 CPUs listed, the MADT names 2");
 }
 
 
@@ -822,16 +822,139 @@ TEST(without_acpi_or_a_madt_one_cpu_is_listed)
 	/* The fixture's MADT names no CPU. */
 	build();
 	build_cpu_list(kListed, kStates, 1);
-	EXPECT_PASS(kcheck_cpus_madt);
+	EXPECT_PASS(kcheck_cpus_firmware);
 	build_cpu_list(kListed, kStates, 2);
-	EXPECT_FAILURE(kcheck_cpus_madt, "2 CPUs listed, the MADT names 0 (read: yes)");
+	EXPECT_FAILURE(kcheck_cpus_firmware, "2 CPUs listed, the MADT names 0 (read: yes)");
 
 	/* disable_acpi: the loader read no MADT, so it lists the boot CPU alone. */
 	build();
 	build_madt(kIds, kFlags, 2);
 	sArgs.boot_options = BOOT_OPTION_DISABLE_ACPI;
 	build_cpu_list(kListed, kStates, 1);
-	EXPECT_PASS(kcheck_cpus_madt);
+	EXPECT_PASS(kcheck_cpus_firmware);
 	build_cpu_list(kListed, kStates, 2);
-	EXPECT_FAILURE(kcheck_cpus_madt, "2 CPUs listed, the MADT names 0 (read: no)");
+	EXPECT_FAILURE(kcheck_cpus_firmware, "2 CPUs listed, the MADT names 0 (read: no)");
+}
+
+
+/* --- the CPU list against the device tree ---------------------------------- */
+
+#define DEVICE_TREE			0x60000ULL
+#define FDT_STRUCTURE		0x38	/* past the header and an empty reservation map */
+
+static uint32_t sTreeAt;
+static uint32_t sTreeStrings;
+static char sTreeStringBlock[128];
+
+
+static void
+tree_be32(uint32_t value)
+{
+	uint8_t bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+	memcpy(sMemory + DEVICE_TREE + sTreeAt, bytes, 4);
+	sTreeAt += 4;
+}
+
+
+static void
+tree_bytes(const void *bytes, uint32_t length)
+{
+	memcpy(sMemory + DEVICE_TREE + sTreeAt, bytes, length);
+	sTreeAt = (sTreeAt + length + 3) & ~3u;
+}
+
+
+static void
+tree_node(const char *name)
+{
+	tree_be32(1);
+	tree_bytes(name, (uint32_t)strlen(name) + 1);
+}
+
+
+static void
+tree_property(const char *name, const void *value, uint32_t length)
+{
+	tree_be32(3);
+	tree_be32(length);
+	tree_be32(sTreeStrings);
+	strcpy(sTreeStringBlock + sTreeStrings, name);
+	sTreeStrings += (uint32_t)strlen(name) + 1;
+	tree_bytes(value, length);
+}
+
+
+static void
+tree_cpu(const char *name, uint32_t reg, const char *status)
+{
+	uint8_t cell[4] = { reg >> 24, reg >> 16, reg >> 8, reg };
+	tree_node(name);
+	tree_property("device_type", "cpu", 4);
+	tree_property("reg", cell, 4);
+	if (status != NULL)
+		tree_property("status", status, (uint32_t)strlen(status) + 1);
+	tree_be32(2);
+}
+
+
+/*
+ * U-Boot's tree of QEMU virt, reduced to /cpus: CPUs 3 and 5 that may run,
+ * 7 disabled, a cpu-map that is no CPU; and no ACPI.
+ */
+static void
+build_device_tree(void)
+{
+	sTreeAt = FDT_STRUCTURE;
+	sTreeStrings = 0;
+	static const uint8_t kOneCell[4] = { 0, 0, 0, 1 };
+	tree_node("");
+	tree_node("cpus");
+	tree_property("#address-cells", kOneCell, 4);
+	tree_cpu("cpu@3", 3, NULL);
+	tree_cpu("cpu@5", 5, "okay");
+	tree_cpu("cpu@7", 7, "disabled");
+	tree_node("cpu-map");
+	tree_be32(2);
+	tree_be32(2);
+	tree_be32(2);
+	tree_be32(9);
+	uint32_t strings = sTreeAt;
+	memcpy(sMemory + DEVICE_TREE + strings, sTreeStringBlock, sTreeStrings);
+	uint32_t size = strings + sTreeStrings;
+	sTreeAt = 0;
+	const uint32_t kHeader[] = { 0xd00dfeed, size, FDT_STRUCTURE, strings, 0x28, 17, 16, 0,
+		sTreeStrings, strings - FDT_STRUCTURE };
+	for (unsigned i = 0; i < 10; i++)
+		tree_be32(kHeader[i]);
+	sArgs.device_tree = DEVICE_TREE;
+	sArgs.device_tree_size = size;
+	sArgs.acpi_rsdp = 0;
+}
+
+
+TEST(without_acpi_exactly_the_device_tree_cpus_are_listed)
+{
+	static const uint64_t kListed[] = { 3, 5, 7 };
+	static const uint32_t kStates[] = { KERNEL_CPU_BOOT, KERNEL_CPU_STARTED,
+		KERNEL_CPU_STARTED };
+
+	build();
+	build_device_tree();
+	build_cpu_list(kListed, kStates, 2);
+	EXPECT_PASS(kcheck_cpus_firmware);
+	build_cpu_list(kListed, kStates, 1);
+	EXPECT_FAILURE(kcheck_cpus_firmware, "the device tree's CPU 0x5 is not listed");
+	/* The disabled CPU is not the machine's to run. */
+	build_cpu_list(kListed, kStates, 3);
+	EXPECT_FAILURE(kcheck_cpus_firmware, "3 CPUs listed, the device tree names 2");
+
+	/* A tree that is not one fails, and ACPI, where there is some, wins. */
+	build_cpu_list(kListed, kStates, 2);
+	put32(DEVICE_TREE, 0);
+	EXPECT_FAILURE(kcheck_cpus_firmware, "the device tree at 0x60000 has a bad header");
+	build();
+	build_device_tree();
+	sArgs.acpi_rsdp = RSDP;
+	build_cpu_list(kListed, kStates, 2);
+	EXPECT_FAILURE(kcheck_cpus_firmware, "2 CPUs listed, the MADT names 0 (read: yes)");
 }

@@ -62,7 +62,8 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_ARGS_ALIAS] = { "args_alias", kcheck_args_alias, 0 },
 	[KCHECK_ACPI_RSDP] = { "acpi_rsdp", kcheck_acpi_rsdp, KCHECK_NEEDS_ACPI },
 	[KCHECK_ACPI_TABLES] = { "acpi_tables", kcheck_acpi_tables, KCHECK_NEEDS_ACPI },
-	[KCHECK_CPUS_MADT] = { "cpus_madt", kcheck_cpus_madt, KCHECK_NEEDS_ACPI },
+	[KCHECK_CPUS_FIRMWARE] = { "cpus_firmware", kcheck_cpus_firmware,
+		KCHECK_NEEDS_CPU_TABLES },
 	[KCHECK_SMBIOS] = { "smbios", kcheck_smbios, KCHECK_NEEDS_SMBIOS },
 	[KCHECK_BOOT_CPU_ID] = { "boot_cpu_id", kcheck_boot_cpu_id,
 		KCHECK_NEEDS_CPU },
@@ -174,6 +175,9 @@ runner_skip_reason(const struct bootcheck_environment *environment,
 	const kernel_args *args = environment->args;
 	if ((check->needs & KCHECK_NEEDS_ACPI) != 0 && args->acpi_rsdp == 0)
 		return "no ACPI RSDP";
+	if ((check->needs & KCHECK_NEEDS_CPU_TABLES) != 0 && args->acpi_rsdp == 0
+		&& args->device_tree == 0)
+		return "no ACPI RSDP or device tree";
 	if ((check->needs & KCHECK_NEEDS_SMBIOS) != 0 && args->smbios_entry == 0
 		&& args->smbios3_entry == 0)
 		return "no SMBIOS entry point";

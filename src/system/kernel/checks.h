@@ -52,7 +52,7 @@ enum kcheck_id {
 	KCHECK_ARGS_ALIAS,
 	KCHECK_ACPI_RSDP,
 	KCHECK_ACPI_TABLES,
-	KCHECK_CPUS_MADT,
+	KCHECK_CPUS_FIRMWARE,
 	KCHECK_SMBIOS,
 	KCHECK_BOOT_CPU_ID,
 	KCHECK_FRAMEBUFFER,
@@ -106,6 +106,7 @@ typedef bool (*kcheck_function)(const struct kcheck_context *context,
 #define KCHECK_NEEDS_EFI			0x20	/* efi_system_table */
 #define KCHECK_NEEDS_FRAMEBUFFER	0x40	/* framebuffer.physical_address */
 #define KCHECK_NEEDS_TPM			0x80	/* tpm_flags: the loader measured */
+#define KCHECK_NEEDS_CPU_TABLES		0x100	/* acpi_rsdp or device_tree: what names the CPUs */
 
 struct kcheck {
 	const char		*name;
@@ -245,7 +246,7 @@ bool kcheck_acpi_rsdp(const struct kcheck_context *context, char *reason, size_t
 bool kcheck_acpi_tables(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_smbios(const struct kcheck_context *context, char *reason, size_t reasonSize);
-bool kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t reasonSize);
+bool kcheck_cpus_firmware(const struct kcheck_context *context, char *reason, size_t reasonSize);
 /*
  * arch/<arch>/checks_cpu.c: whether the MADT structure entry (length bytes,
  * type first) names a CPU the loader lists on this architecture, and its
@@ -256,6 +257,17 @@ bool kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t
 #define KCHECK_MADT_CPU_ONLINE_CAPABLE	(1u << 1)
 bool kcheck_arch_madt_cpu(const uint8_t *entry, uint8_t length, uint64_t *_id,
 	uint32_t *_flags);
+
+/*
+ * checks_fdt.c: hand the id (reg) of each CPU the device tree's /cpus
+ * names that may run (device_type "cpu", status okay or none) to visit,
+ * which fails the check by returning false. False with a reason when the
+ * tree is malformed.
+ */
+typedef bool (*kcheck_fdt_cpu_visit)(void *cookie, uint64_t id, char *reason,
+	size_t reasonSize);
+bool kcheck_fdt_cpus(const struct kcheck_context *context, kcheck_fdt_cpu_visit visit,
+	void *cookie, char *reason, size_t reasonSize);
 
 /* checks_framebuffer.c: the framebuffer's fields and a pattern drawn into it */
 bool kcheck_framebuffer(const struct kcheck_context *context, char *reason,

@@ -253,7 +253,7 @@ acpi_find_table(const struct kcheck_context *context, const char *signature)
 
 /* The list's entry with hardware id id, or -1. */
 static int64_t
-madt_listed(const struct kcheck_context *context, uint64_t id, kernel_cpu_entry *cpu)
+cpu_listed(const struct kcheck_context *context, uint64_t id, kernel_cpu_entry *cpu)
 {
 	const kernel_args *args = context->args;
 	for (uint32_t i = 0; i < args->num_cpus; i++) {
@@ -265,67 +265,109 @@ madt_listed(const struct kcheck_context *context, uint64_t id, kernel_cpu_entry 
 }
 
 
-/* One CPU of the MADT against the list: listed, and offline exactly when not enabled. */
+/*
+ * One CPU the firmware's tables name (source: "MADT" or "device tree")
+ * against the list: listed, and offline exactly when not enabled.
+ */
 static bool
-madt_check_cpu(const struct kcheck_context *context, uint64_t id, bool enabled,
-	char *reason, size_t reasonSize)
+cpu_check_named(const struct kcheck_context *context, const char *source, uint64_t id,
+	bool enabled, char *reason, size_t reasonSize)
 {
 	kernel_cpu_entry cpu;
-	int64_t index = madt_listed(context, id, &cpu);
-	if (index < 0)
-		return kcheck_fail(reason, reasonSize, "the MADT's CPU %#llx is not listed", (ull)id);
+	int64_t index = cpu_listed(context, id, &cpu);
+	if (index < 0) {
+		return kcheck_fail(reason, reasonSize, "the %s's CPU %#llx is not listed", source,
+			(ull)id);
+	}
 	if (enabled == (cpu.state == KERNEL_CPU_OFFLINE)) {
 		return kcheck_fail(reason, reasonSize, "cpus[%lld] (id %#llx) is in state %u, but the"
-			" MADT says it is %s", (long long)index, (ull)id, cpu.state,
+			" %s says it is %s", (long long)index, (ull)id, cpu.state, source,
 			enabled ? "enabled" : "only online capable");
 	}
 	return true;
 }
 
 
+/* The MADT's CPUs against the list; *_count: how many entries name one. */
+static bool
+cpus_check_madt(const struct kcheck_context *context, uint64_t madt, uint32_t *_count,
+	char *reason, size_t reasonSize)
+{
+	struct acpi_table_header header;
+	if (!acpi_check_table(context, madt, "APIC", &header, reason, reasonSize))
+		return false;
+	for (uint32_t offset = MADT_ENTRIES_OFFSET; offset + 2 <= header.length;) {
+		uint8_t entry[MADT_MAX_ENTRY_LENGTH];
+		if (!kcheck_read_physical(context, madt + offset, entry, 2) || entry[1] < 2
+				|| entry[1] > header.length - offset)
+			return kcheck_fail(reason, reasonSize, "MADT entry at %u is malformed", offset);
+		uint8_t length = entry[1];
+		if (!kcheck_read_physical(context, madt + offset, entry, length))
+			return kcheck_fail(reason, reasonSize, "MADT entry at %u unreadable", offset);
+		uint64_t id;
+		uint32_t flags;
+		if (kcheck_arch_madt_cpu(entry, length, &id, &flags)
+				&& (flags & (KCHECK_MADT_CPU_ENABLED | KCHECK_MADT_CPU_ONLINE_CAPABLE)) != 0) {
+			if (!cpu_check_named(context, "MADT", id, (flags & KCHECK_MADT_CPU_ENABLED) != 0,
+					reason, reasonSize))
+				return false;
+			(*_count)++;
+		}
+		offset += length;
+	}
+	return true;
+}
+
+
+struct fdt_cpu_count {
+	const struct kcheck_context	*context;
+	uint32_t					count;
+};
+
+
+static bool
+cpus_check_fdt_cpu(void *cookie, uint64_t id, char *reason, size_t reasonSize)
+{
+	struct fdt_cpu_count *found = cookie;
+	found->count++;
+	return cpu_check_named(found->context, "device tree", id, true, reason, reasonSize);
+}
+
+
 /*
- * Exactly the CPUs the MADT names are listed (when the loader read it): a
- * loader that drops or invents a CPU is caught here, the CPUs it started
- * are released by cpus_released.
+ * Exactly the CPUs the firmware's tables name are listed: a loader that
+ * drops or invents a CPU is caught here, the CPUs it started are released
+ * by cpus_released. The tables are the MADT when the loader could read
+ * ACPI (an RSDP, and no disable_acpi), else the device tree (arm64 under
+ * U-Boot), as the loader chooses; none: the boot CPU alone.
  */
 bool
-kcheck_cpus_madt(const struct kcheck_context *context, char *reason, size_t reasonSize)
+kcheck_cpus_firmware(const struct kcheck_context *context, char *reason, size_t reasonSize)
 {
-	if (!kcheck_requires(context, KCHECK_ACPI_TABLES, reason, reasonSize)
-			|| !kcheck_requires(context, KCHECK_CPUS, reason, reasonSize))
-		return false;
 	const kernel_args *args = context->args;
-	uint64_t madt = (args->boot_options & BOOT_OPTION_DISABLE_ACPI) != 0
-		? 0 : acpi_find_table(context, "APIC");
-	struct acpi_table_header header;
+	bool acpi = (args->boot_options & BOOT_OPTION_DISABLE_ACPI) == 0 && args->acpi_rsdp != 0;
+	if (!kcheck_requires(context, KCHECK_CPUS, reason, reasonSize)
+			|| (acpi && !kcheck_requires(context, KCHECK_ACPI_TABLES, reason, reasonSize)))
+		return false;
+	uint64_t madt = acpi ? acpi_find_table(context, "APIC") : 0;
+	const char *source = "MADT";
+	bool read = madt != 0;
 	uint32_t cpus = 0;
 	if (madt != 0) {
-		if (!acpi_check_table(context, madt, "APIC", &header, reason, reasonSize))
+		if (!cpus_check_madt(context, madt, &cpus, reason, reasonSize))
 			return false;
-		for (uint32_t offset = MADT_ENTRIES_OFFSET; offset + 2 <= header.length;) {
-			uint8_t entry[MADT_MAX_ENTRY_LENGTH];
-			if (!kcheck_read_physical(context, madt + offset, entry, 2) || entry[1] < 2
-					|| entry[1] > header.length - offset)
-				return kcheck_fail(reason, reasonSize, "MADT entry at %u is malformed", offset);
-			uint8_t length = entry[1];
-			if (!kcheck_read_physical(context, madt + offset, entry, length))
-				return kcheck_fail(reason, reasonSize, "MADT entry at %u unreadable", offset);
-			uint64_t id;
-			uint32_t flags;
-			if (kcheck_arch_madt_cpu(entry, length, &id, &flags)
-					&& (flags & (KCHECK_MADT_CPU_ENABLED | KCHECK_MADT_CPU_ONLINE_CAPABLE)) != 0) {
-				if (!madt_check_cpu(context, id, (flags & KCHECK_MADT_CPU_ENABLED) != 0, reason,
-						reasonSize))
-					return false;
-				cpus++;
-			}
-			offset += length;
-		}
+	} else if (!acpi && args->device_tree != 0) {
+		struct fdt_cpu_count found = { .context = context };
+		if (!kcheck_fdt_cpus(context, cpus_check_fdt_cpu, &found, reason, reasonSize))
+			return false;
+		source = "device tree";
+		read = true;
+		cpus = found.count;
 	}
 	/* Counted once per entry: a CPU under both entry types counts twice, hence <=. */
 	if (cpus == 0 ? args->num_cpus != 1 : args->num_cpus > cpus) {
-		return kcheck_fail(reason, reasonSize, "%u CPUs listed, the MADT names %u (read: %s)",
-			args->num_cpus, cpus, madt != 0 ? "yes" : "no");
+		return kcheck_fail(reason, reasonSize, "%u CPUs listed, the %s names %u (read: %s)",
+			args->num_cpus, source, cpus, read ? "yes" : "no");
 	}
 	return true;
 }
