@@ -2,9 +2,9 @@
 /*
  * The other CPUs on arm64 EFI: the ACPI MADT's GIC CPU interface entries
  * and the FADT's PSCI conduit (or, without ACPI, the device tree's /cpus
- * and /psci), a start-up page from AllocatePages while the firmware serves, and after it is gone PSCI CPU_ON into smp_start.S, which
- * brings each CPU to EL1 on the kernel's page tables and parks it on its
- * mailbox.
+ * and /psci), a start-up page from AllocatePages while the firmware
+ * serves, and after it is gone PSCI CPU_ON into smp_start.S, which brings
+ * each CPU to EL1 on the kernel's page tables and parks it on its mailbox.
  */
 #include "../../efi_platform.h"
 
@@ -80,10 +80,26 @@ smp_acpi_conduit(void)
 static status_t
 smp_fdt_conduit(void)
 {
-	bool hvc;
+	bool hvc = false;
 	status_t status = efi_fdt_psci_method(&hvc);
 	sConduit = hvc ? SMP_CONDUIT_HVC : SMP_CONDUIT_SMC;
 	return status;
+}
+
+
+/* HVC from EL2 would enter the loader's own level, where no PSCI answers. */
+static status_t
+smp_choose_conduit(bool acpi)
+{
+	status_t status = acpi ? smp_acpi_conduit() : smp_fdt_conduit();
+	if (status != B_OK)
+		return status;
+	if (sConduit == SMP_CONDUIT_HVC && arm64_current_el() == 2) {
+		boot_dprintf("efi: PSCI through HVC, but the loader runs at EL2: no other CPUs\n");
+		return B_NOT_SUPPORTED;
+	}
+	boot_dprintf("efi: PSCI through %s\n", sConduit == SMP_CONDUIT_HVC ? "HVC" : "SMC");
+	return B_OK;
 }
 
 
@@ -107,12 +123,13 @@ platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t
 		: efi_fdt_find_cpus(&list);
 	if (status != B_OK)
 		return status;
-	/* Under disable_smp the others are listed, never started: no page for them. */
-	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
-		status = acpi ? smp_acpi_conduit() : smp_fdt_conduit();
-		if (status != B_OK)
-			return status;
-		boot_dprintf("efi: PSCI through %s\n", sConduit == SMP_CONDUIT_HVC ? "HVC" : "SMC");
+	/*
+	 * Under disable_smp the others are listed, never started: no page for
+	 * them. Without a way to call PSCI they are listed too, and fail to
+	 * start one by one, said so: the kernel may know another way.
+	 */
+	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0
+		&& smp_choose_conduit(acpi) == B_OK) {
 		status = efi_smp_reserve_page(ANY_PAGE, &sTrampolinePage);
 		if (status != B_OK)
 			return status;
@@ -176,7 +193,7 @@ platform_smp_start_cpu(const kernel_args *args, uint32_t index,
 	volatile kernel_cpu_mailbox *mailbox)
 {
 	if (sTrampolinePage == 0)
-		return B_ERROR;
+		return B_NOT_SUPPORTED;
 	if (!sTrampolineInstalled)
 		smp_install_trampoline(&args->arch_args);
 	const kernel_cpu_entry *cpus = platform_kernel_to_loader(args->cpus);
