@@ -148,6 +148,36 @@ fdt_node_property(const struct fdt *fdt, uint32_t offset, const char *name,
 }
 
 
+/*
+ * The next node boundary from *offset, properties and NOPs passed over:
+ * FDT_BEGIN_NODE (its name in *_name, *offset at its properties),
+ * FDT_END_NODE, or FDT_END when the structure ends or breaks.
+ */
+static uint32_t
+fdt_next_node_token(const struct fdt *fdt, uint32_t *offset, const char **_name)
+{
+	for (;;) {
+		uint32_t token = fdt_token(fdt, offset);
+		if (token == FDT_NOP)
+			continue;
+		if (token == FDT_PROP) {
+			const char *name;
+			const uint8_t *value;
+			uint32_t length;
+			*offset = fdt_property(fdt, *offset, &name, &value, &length);
+			if (*offset == 0)
+				return FDT_END;
+			continue;
+		}
+		if (token == FDT_BEGIN_NODE) {
+			*offset = fdt_skip_name(fdt, *offset, _name);
+			return *offset == 0 ? FDT_END : FDT_BEGIN_NODE;
+		}
+		return token == FDT_END_NODE ? FDT_END_NODE : FDT_END;
+	}
+}
+
+
 /* Whether a node name matches a path component ("uart" matches "uart@1000"). */
 static bool
 fdt_name_matches(const char *name, const char *component, size_t length)
@@ -191,29 +221,14 @@ fdt_find_node(const struct fdt *fdt, const char *path, uint32_t *_properties,
 	uint32_t depth = 0;
 	uint32_t matched = 0;
 	for (;;) {
-		uint32_t token = fdt_token(fdt, &offset);
-		if (token == FDT_NOP)
-			continue;
+		const char *name;
+		uint32_t token = fdt_next_node_token(fdt, &offset, &name);
 		if (token == FDT_END_NODE) {
 			if (depth == 0 || depth-- == matched)
 				return false;
 			continue;
 		}
-		if (token == FDT_PROP) {
-			const char *name;
-			const uint8_t *value;
-			uint32_t length;
-			offset = fdt_property(fdt, offset, &name, &value, &length);
-			if (offset == 0)
-				return false;
-			continue;
-		}
 		if (token != FDT_BEGIN_NODE || depth >= FDT_MAX_DEPTH)
-			return false;
-
-		const char *name;
-		offset = fdt_skip_name(fdt, offset, &name);
-		if (offset == 0)
 			return false;
 		depth++;
 		/* The root has an empty name and matches before any component. */
@@ -270,29 +285,15 @@ fdt_visit_children(const struct fdt *fdt, uint32_t offset, fdt_child_visit visit
 {
 	uint32_t depth = 0;
 	for (;;) {
-		uint32_t token = fdt_token(fdt, &offset);
-		if (token == FDT_NOP)
-			continue;
+		const char *name;
+		uint32_t token = fdt_next_node_token(fdt, &offset, &name);
 		if (token == FDT_END_NODE) {
 			if (depth == 0)
 				return true;
 			depth--;
 			continue;
 		}
-		if (token == FDT_PROP) {
-			const char *name;
-			const uint8_t *value;
-			uint32_t length;
-			offset = fdt_property(fdt, offset, &name, &value, &length);
-			if (offset == 0)
-				return false;
-			continue;
-		}
 		if (token != FDT_BEGIN_NODE || depth >= FDT_MAX_DEPTH)
-			return false;
-		const char *name;
-		offset = fdt_skip_name(fdt, offset, &name);
-		if (offset == 0)
 			return false;
 		if (depth++ == 0)
 			visit(cookie, name, offset);
