@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target for the EFI port's device tree reader
+ * (src/system/boot/platform/efi/fdt.c), whose blob is the firmware's: the
+ * reader must read every tree, or refuse it, without reading past its end.
+ * The input is the blob with its size field made the input's size, since
+ * the firmware's size is all the reader has to go by. The target aborts
+ * when a promise of efi_platform.h is broken: a status out of place, more
+ * CPUs than room, or a tree handed to the kernel that was not the input.
+ * The reader is compiled right into it with gnu-efi's headers, as in
+ * tests/unit/test_fdt.c.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "../../src/system/boot/platform/efi/fdt.c"
+
+#define MAX_CPUS	8
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const void *sTable;
+
+
+static void
+check(int condition)
+{
+	if (!condition)
+		abort();
+}
+
+
+/* --- what fdt.c needs from the rest of the port --------------------------- */
+
+void *
+efi_find_configuration_table(const EFI_GUID *guid)
+{
+	return (void *)sTable;
+}
+
+
+void
+boot_dprintf(const char *format, ...)
+{
+}
+
+
+void
+efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
+{
+	check(flags == EFI_MADT_CPU_ENABLED);
+	if (list->count == list->max) {
+		list->dropped++;
+		return;
+	}
+	list->cpus[list->count++].hardware_id = id;
+}
+
+
+void
+efi_cpu_list_report(const struct efi_cpu_list *list, const char *source)
+{
+}
+
+
+/* --- the target ------------------------------------------------------------ */
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < FDT_HEADER_SIZE || size > FDT_MAX_SIZE)
+		return 0;
+	/* Exactly the input's bytes, so that the sanitizer sees any read past them. */
+	uint8_t *blob = malloc(size);
+	check(blob != NULL);
+	memcpy(blob, data, size);
+	blob[4] = (uint8_t)(size >> 24);
+	blob[5] = (uint8_t)(size >> 16);
+	blob[6] = (uint8_t)(size >> 8);
+	blob[7] = (uint8_t)size;
+	sTable = blob;
+
+	kernel_args args;
+	memset(&args, 0, sizeof(args));
+	efi_fdt_init(&args);
+	check(args.device_tree == 0
+		|| (args.device_tree == (uint64_t)(uintptr_t)blob && args.device_tree_size == size));
+
+	struct efi_uart uart;
+	memset(&uart, 0, sizeof(uart));
+	if (efi_fdt_uart(&uart)) {
+		check(uart.kind == EFI_UART_PL011 || uart.kind == EFI_UART_16550_MMIO32);
+		check(args.device_tree != 0);
+	}
+
+	struct platform_cpu cpus[MAX_CPUS];
+	struct efi_cpu_list list = { .cpus = cpus, .max = MAX_CPUS };
+	status_t status = efi_fdt_find_cpus(&list);
+	check(status == B_OK || status == B_ENTRY_NOT_FOUND || status == B_BAD_DATA);
+	check(list.count <= MAX_CPUS);
+	check(status != B_OK || args.device_tree != 0);
+
+	bool hvc = false;
+	status = efi_fdt_psci_method(&hvc);
+	check(status == B_OK || status == B_NOT_SUPPORTED);
+
+	free(blob);
+	return 0;
+}
