@@ -13,22 +13,14 @@
 /* The header, the local interrupt controller address and the flags. */
 #define MADT_ENTRIES_OFFSET		44
 
-typedef void (*madt_visit)(void *cookie, uint8_t type, const uint8_t *entry,
-	uint8_t length);
-
-struct madt_cpus {
-	efi_madt_cpu_of		cpu_of;
-	struct efi_cpu_list	*list;
-};
-
 
 /*
- * Hand each interrupt controller structure to visit, with its type and
- * length (at least 2, within the table). visit may have seen the entries
- * before a bad one.
+ * Hand each interrupt controller structure to cpu_of, with its type and
+ * length (at least 2, within the table), and the CPUs it names to list;
+ * list may have CPUs of the entries before a bad one.
  */
 static status_t
-madt_walk(madt_visit visit, void *cookie)
+madt_walk(efi_madt_cpu_of cpuOf, struct efi_cpu_list *list)
 {
 	const struct acpi_rsdp *rsdp = efi_acpi_rsdp();
 	if (rsdp == NULL) {
@@ -54,21 +46,13 @@ madt_walk(madt_visit visit, void *cookie)
 				" length %u)\n", offset, type, length);
 			return B_BAD_DATA;
 		}
-		visit(cookie, type, bytes + offset, length);
+		uint64_t id;
+		uint32_t flags;
+		if (cpuOf(type, bytes + offset, length, &id, &flags))
+			efi_cpu_list_add(list, id, flags);
 		offset += length;
 	}
 	return B_OK;
-}
-
-
-static void
-madt_visit_cpu(void *cookie, uint8_t type, const uint8_t *entry, uint8_t length)
-{
-	struct madt_cpus *found = cookie;
-	uint64_t id;
-	uint32_t flags;
-	if (found->cpu_of(type, entry, length, &id, &flags))
-		efi_cpu_list_add(found->list, id, flags);
 }
 
 
@@ -79,8 +63,7 @@ efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf, struct efi_cpu_l
 		boot_dprintf("efi: disable_acpi: the MADT is not read, the boot CPU only\n");
 		return B_ENTRY_NOT_FOUND;
 	}
-	struct madt_cpus found = { .cpu_of = cpuOf, .list = list };
-	status_t status = madt_walk(madt_visit_cpu, &found);
+	status_t status = madt_walk(cpuOf, list);
 	if (status != B_OK) {
 		boot_dprintf("efi: no CPU list from the MADT: the boot CPU only\n");
 		return status;
