@@ -948,10 +948,16 @@ TEST(without_acpi_exactly_the_device_tree_cpus_are_listed)
 	build_cpu_list(kListed, kStates, 3);
 	EXPECT_FAILURE(kcheck_cpus_firmware, "3 CPUs listed, the device tree names 2");
 
-	/* A tree that is not one fails, and ACPI, where there is some, wins. */
+	/* A tree that is not one, or whose structure ends inside /cpus, fails. */
 	build_cpu_list(kListed, kStates, 2);
 	put32(DEVICE_TREE, 0);
 	EXPECT_FAILURE(kcheck_cpus_firmware, "the device tree at 0x60000 has a bad header");
+	build_device_tree();
+	static const uint8_t kShortStructure[4] = { 0, 0, 0, 0x40 };
+	memcpy(sMemory + DEVICE_TREE + 36, kShortStructure, 4);
+	EXPECT_FAILURE(kcheck_cpus_firmware, "the device tree's structure is malformed at 0x78");
+
+	/* ACPI, where there is some, wins. */
 	build();
 	build_device_tree();
 	sArgs.acpi_rsdp = RSDP;

@@ -160,7 +160,9 @@ kcheck_fdt_cpus(const struct kcheck_context *context, kcheck_fdt_cpu_visit visit
 		return false;
 	uint32_t depth = 0;
 	bool inCpus = false;
+	uint32_t at;
 	for (;;) {
+		at = offset;
 		uint32_t token;
 		if (!fdt_read32(&walk, offset, &token))
 			break;
@@ -202,6 +204,6 @@ kcheck_fdt_cpus(const struct kcheck_context *context, kcheck_fdt_cpu_visit visit
 			break;
 		}
 	}
-	return kcheck_fail(reason, reasonSize, "the device tree's structure is malformed at %u",
-		offset);
+	return kcheck_fail(reason, reasonSize, "the device tree's structure is malformed at %#x",
+		at);
 }
