@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the DEFLATE decoder (inflate.c). The stream it
- * decodes is inside the signed loader file, but a damaged file must still
- * end in a message (docs/packing.md), so every input must be refused or
- * decoded without reading or writing out of bounds. The target aborts when
- * a promise of headers/boot/inflate.h is broken: a status out of place, more
- * written than the buffer holds, a different result twice, or a stream that
- * decodes with one buffer size and not with a larger one.
+ * libFuzzer target for the DEFLATE decoder (inflate.c) and the gzip
+ * members around it (gzip.c). The packed loader's stream is inside the
+ * signed loader file, a gzip kernel on any volume, and a damaged one must
+ * still end in a message (docs/packing.md, docs/config.md), so every input
+ * must be refused or decoded without reading or writing out of bounds. The
+ * target aborts when a promise of headers/boot/inflate.h or gzip.h is
+ * broken: a status out of place, more written than the buffer holds, a
+ * different result twice, a stream that decodes with one buffer size and
+ * not with a larger one, or a gzip member accepted that the raw decoder
+ * and its CRC do not bear out.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <boot/crc32.h>
+#include <boot/gzip.h>
 #include <boot/inflate.h>
 
 
@@ -26,6 +31,28 @@ check(int condition)
 {
 	if (!condition)
 		abort();
+}
+
+
+/* The input as a gzip member: decoded only into exactly the size it claims. */
+static void
+fuzz_gzip(const uint8_t *data, size_t size)
+{
+	const char *reason = NULL;
+	size_t claimed;
+	status_t status = gzip_decoded_size(data, size, &claimed, &reason);
+	check(status == B_OK || (status == B_BAD_DATA && reason != NULL));
+	if (status != B_OK || claimed > kOutputSize)
+		return;
+	uint8_t *out = malloc(claimed > 0 ? claimed : 1);
+	check(out != NULL);
+	reason = NULL;
+	status = gzip_decode(data, size, out, claimed, &reason);
+	check(status == B_OK || (status == B_BAD_DATA && reason != NULL));
+	if (status == B_OK)
+		check(crc32(0, out, claimed) == (uint32_t)(data[size - 8] | data[size - 7] << 8
+			| data[size - 6] << 16 | (uint32_t)data[size - 5] << 24));
+	free(out);
 }
 
 
@@ -55,5 +82,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(first);
 	free(second);
+	fuzz_gzip(data, size);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <boot/bli.h>
 #include <boot/block_device.h>
 #include <boot/config.h>
+#include <boot/gzip.h>
 #include <boot/heap.h>
 #include <boot/measure.h>
 #include <boot/platform.h>
@@ -87,7 +88,46 @@ chainload_check_initrd(const struct chainload_file *file, const char *path,
 }
 
 
-/* The executable, and where it is for the firmware. */
+/*
+ * A gzip-compressed executable (Ubuntu's arm64 vmlinuz) decoded in place of
+ * the file: Linux's EFI stub on arm64 cannot undo the compression itself.
+ */
+static status_t
+chainload_gunzip(const struct config_entry *entry, const char *what, void **_data,
+	size_t *_size, char *error, size_t errorSize)
+{
+	const char *reason;
+	size_t size;
+	status_t status = gzip_decoded_size(*_data, *_size, &size, &reason);
+	if (status == B_OK && (size == 0 || size > CHAINLOAD_MAX_FILE_SIZE)) {
+		reason = size == 0 ? "it decodes to nothing" : "it decodes to more than 1 GiB";
+		status = B_BAD_DATA;
+	}
+	void *decoded = NULL;
+	if (status == B_OK) {
+		decoded = heap_alloc(size);
+		if (decoded == NULL) {
+			snprintf(error, errorSize, "cannot load the %s: no memory for %llu bytes"
+				" decoded from %s", what, (unsigned long long)size, entry->kernel_path);
+			return B_NO_MEMORY;
+		}
+		status = gzip_decode(*_data, *_size, decoded, size, &reason);
+	}
+	if (status != B_OK) {
+		heap_free(decoded);
+		snprintf(error, errorSize, "cannot load the %s: %s: gzip: %s", what,
+			entry->kernel_path, reason);
+		return status;
+	}
+	heap_free(*_data);
+	*_data = decoded;
+	*_size = size;
+	timeline_mark("image decompressed", size);
+	return B_OK;
+}
+
+
+/* The executable (decoded, when gzip-compressed), and where it is for the firmware. */
 static status_t
 chainload_read_image(const struct config_entry *entry, struct platform_image *image,
 	char *error, size_t errorSize)
@@ -125,13 +165,18 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 		}
 	}
 	vfs_close(file.file);
+	size_t size = (size_t)file.size;
+	if (status == B_OK) {
+		timeline_mark("image loaded", size);
+		if (gzip_is_compressed(data, size))
+			status = chainload_gunzip(entry, what, &data, &size, error, errorSize);
+	}
 	if (status != B_OK) {
 		heap_free(data);
 		return status;
 	}
 	image->data = data;
-	image->size = (size_t)file.size;
-	timeline_mark("image loaded", file.size);
+	image->size = size;
 	return B_OK;
 }
 
