@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """The other CPUs (docs/smp.md), under OVMF on x86_64 and AAVMF on arm64:
 started from the ACPI MADT (INIT-SIPI-SIPI; PSCI CPU_ON), parked on their
-mailboxes, released by the boot-check kernel and reporting in; and listed
-but left alone under disable_smp. Four boots here; tests/boot/matrix.py
-boots each arm64 row and `jam boot-matrix` sweeps -smp 1, 2, 4 and 8 and
-both options on x86_64."""
+mailboxes, released by the boot-check kernel and reporting in; listed but
+left alone under disable_smp; on arm64 under disable_acpi, taken from the
+device tree where the firmware gave one. Six boots here; tests/boot/matrix.py
+boots each arm64 row (U-Boot's from the device tree) and `jam boot-matrix`
+sweeps -smp 1, 2, 4 and 8 and both options on x86_64."""
 
 import re
 
@@ -73,3 +74,21 @@ def test_disable_smp_lists_the_cpus_and_starts_none(log_path, port):
     states = [s for _, _, s, *_ in CPU_LINE.findall(log)]
     assert states == ["boot", "disabled"]
     assert "cpus: 1 of 2 CPUs reported in" in log
+
+
+@pytest.mark.parametrize("firmware, listed", [("aavmf", 1), ("u-boot", 2)])
+def test_disable_acpi_leaves_arm64_only_the_device_tree(log_path, firmware, listed):
+    """AAVMF hands over ACPI and no device tree: under disable_acpi the
+    loader reads no MADT and starts the boot CPU alone. U-Boot hands over a
+    device tree, which disable_acpi leaves to be read."""
+    result = boot(ports.ARM64.image("acpi-off.img"), log_path, port=ports.ARM64,
+        firmware=firmware, extra=["-smp", "2"])
+    log = result.log
+    assert result.returncode == PASS and "BOOTCHECK PASS" in log, result.tail()
+    if firmware == "aavmf":
+        assert "efi: disable_acpi: the MADT is not read" in log
+        assert "smp: one CPU" in log
+    else:
+        assert "efi: the device tree lists 2 CPU(s)" in log
+    assert f"cpus: {listed} of {listed} CPUs reported in" in log
+    assert "CHECK cpus_firmware: ok" in log, result.tail()
