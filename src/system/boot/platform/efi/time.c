@@ -10,25 +10,47 @@
 #include <boot/platform.h>
 #include <boot/stdio.h>
 
-/* Long enough for a precise rate, short enough not to slow the boot. */
-static const UINTN kCalibrationMicroseconds = 10000;
+/*
+ * Three windows whose median rate counts: a counter that jumps (as a
+ * virtual machine's does when its host moves it between CPUs; one boot
+ * under TCG once measured 28 GHz over a single 10 ms window) spoils one
+ * window, not the rate. Together long enough for a precise rate, short
+ * enough not to slow the boot.
+ */
+#define CALIBRATION_WINDOWS			3
+static const UINTN kWindowMicroseconds = 3000;
 
 static uint64_t sTicksPerMicrosecond = 1000;	/* a guess until calibrated */
 static uint64_t sTicksPerSecond;				/* 0 until calibrated */
 static uint64_t sBootTicks;
 
 
+static uint64_t
+efi_time_median3(uint64_t a, uint64_t b, uint64_t c)
+{
+	if ((a <= b && b <= c) || (c <= b && b <= a))
+		return b;
+	if ((b <= a && a <= c) || (c <= a && a <= b))
+		return a;
+	return c;
+}
+
+
 /* The counter's rate measured against the firmware's Stall(). */
 static void
 efi_time_calibrate(void)
 {
-	uint64_t start = arch_cpu_cycle_counter();
-	gBootServices->Stall(kCalibrationMicroseconds);
-	uint64_t ticks = arch_cpu_cycle_counter() - start;
-	if (ticks >= kCalibrationMicroseconds) {
-		sTicksPerMicrosecond = ticks / kCalibrationMicroseconds;
+	uint64_t ticks[CALIBRATION_WINDOWS];
+	for (int i = 0; i < CALIBRATION_WINDOWS; i++) {
+		uint64_t start = arch_cpu_cycle_counter();
+		gBootServices->Stall(kWindowMicroseconds);
+		ticks[i] = arch_cpu_cycle_counter() - start;
+	}
+	uint64_t median = efi_time_median3(ticks[0], ticks[1], ticks[2]);
+	if (median >= kWindowMicroseconds) {
+		sTicksPerMicrosecond = median / kWindowMicroseconds;
 		/* Whole hertz from the same measurement: the timeline wants more than MHz. */
-		sTicksPerSecond = ticks * (1000000 / kCalibrationMicroseconds);
+		sTicksPerSecond = median * (1000000 / kWindowMicroseconds);
 	}
 }
 
