@@ -25,7 +25,8 @@ status_t gzip_decoded_size(const void *data, size_t size, size_t *_size,
 
 /*
  * Decodes the member at data (size bytes, nothing after it) into out,
- * exactly outSize bytes, and checks its CRC-32. Errors: B_BAD_DATA with
+ * exactly outSize bytes (the size gzip_decoded_size gave), and checks its
+ * CRC-32. Errors: B_BAD_DATA with
  * *_reason (a bad header, corrupt or truncated data, a second member, a
  * CRC or size that does not match). Nothing outside out is written.
  */

@@ -570,9 +570,10 @@ def boot_gzip_kernel(loaders, tmp_path, member):
 
 @pytest.mark.parametrize("member", [
     gzip.compress(GZIP_KERNEL, mtime=0),
+    gzip_member(GZIP_KERNEL, flags=8, name=b"vmlinuz-6.1"),
     gzip_member(GZIP_KERNEL, flags=2 | 4 | 8 | 16, extra=b"AB\x02\0xy", name=b"vmlinuz",
         comment=b"made here"),
-], ids=["gzip-module", "every-header-field"])
+], ids=["gzip-module", "file-name", "every-header-field"])
 def test_a_gzip_compressed_linux_kernel_is_handed_over_decoded(loaders, tmp_path, member):
     # Ubuntu's arm64 vmlinuz is gzip-compressed, and an EFI stub cannot undo
     # that: the port is handed the kernel itself.
