@@ -53,13 +53,16 @@ def config(machine, memory, cpus, disk, ovmf="4M", vga=True, cpu=None, two_disks
         OVMF[ovmf], in_test, options, max_cpus)
 
 
-def arm64(firmware, el, cpu, memory, cpus, disk):
+def arm64(firmware, el, cpu, memory, cpus, disk, gic=2, in_test=True):
     """An arm64 row: firmware (aavmf, qemu-efi, u-boot), the exception level
-    the firmware starts the loader at (2: virtualization=on), the CPU model.
-    `jam test` boots every arm64 row: each takes 1 to 2.5 s."""
+    the firmware starts the loader at (2: virtualization=on), the CPU model,
+    the GIC version (2 takes at most 8 CPUs). `jam test` boots the rows not
+    marked in_test=False: each takes 1 to 2.5 s."""
     machine = "virt,virtualization=on" if el == 2 else "virt"
+    if gic != 2:
+        machine += f",gic-version={gic}"
     return Config(machine, memory, cpus, disk, None, False, cpu, False, ports.ARM64, firmware,
-        True, None, None)
+        in_test, None, None)
 
 
 # Every dimension at least once, the common ones on both machines: q35 has
@@ -121,6 +124,12 @@ CONFIGS = [
     arm64("u-boot", 1, "cortex-a72", "4G", 1, "virtio-mmio"),
     arm64("u-boot", 2, "cortex-a57", "2G", 4, "nvme"),
     arm64("u-boot", 1, "max", "512M", 4, "nvme"),
+    # arm64 SMP beyond `jam test` (docs/smp.md): GICv2's 8 CPUs under each
+    # firmware, and 16 on GICv3.
+    arm64("aavmf", 2, "max", "2G", 8, "virtio", in_test=False),
+    arm64("qemu-efi", 1, "cortex-a72", "1G", 8, "nvme", in_test=False),
+    arm64("u-boot", 2, "cortex-a57", "1G", 8, "virtio-mmio", in_test=False),
+    arm64("aavmf", 2, "max", "4G", 16, "nvme", gic=3, in_test=False),
 ]
 
 # What the disk interfaces are called in arm64 device paths: virtio-blk-pci
@@ -135,8 +144,9 @@ def name_of(cfg):
     """A short, unique name that says the whole configuration."""
     if cfg.port is ports.ARM64:
         el = "el2" if "virtualization=on" in cfg.machine else "el1"
+        gic = ["gic3"] if "gic-version=3" in cfg.machine else []
         return "-".join(["arm64", cfg.firmware, el, cfg.cpu, cfg.memory, f"{cfg.cpus}cpu",
-            cfg.disk])
+            cfg.disk] + gic)
     cpus = f"{cfg.cpus}of{cfg.max_cpus}cpu" if cfg.max_cpus else f"{cfg.cpus}cpu"
     parts = [cfg.machine, cfg.memory, cpus, cfg.disk, f"ovmf{cfg.ovmf}"]
     if not cfg.vga:
