@@ -198,6 +198,8 @@ platform_smp_start_cpu(const kernel_args *args, uint32_t index,
 		smp_install_trampoline(&args->arch_args);
 	const kernel_cpu_entry *cpus = platform_kernel_to_loader(args->cpus);
 	smp_set_param(SMP_PARAM_OFFER, cpus[index].mailbox);
+	/* The offer is read once, at once: it must be out of this CPU before the call. */
+	__asm__ volatile("dsb ish" : : : "memory");
 	int64_t result = smp_psci_call(PSCI_CPU_ON, cpus[index].hardware_id, sTrampolinePage,
 		cpus[index].mailbox);
 	if (result != PSCI_SUCCESS) {
