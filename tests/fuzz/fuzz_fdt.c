@@ -48,7 +48,7 @@ boot_dprintf(const char *format, ...)
 void
 efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
 {
-	check(flags == EFI_MADT_CPU_ENABLED);
+	check(flags == EFI_CPU_ENABLED);
 	if (list->count == list->max) {
 		list->dropped++;
 		return;

@@ -40,7 +40,7 @@ efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
 {
 	CHECK(list->count < list->max);
 	list->cpus[list->count].hardware_id = id;
-	list->cpus[list->count++].online_capable = flags != EFI_MADT_CPU_ENABLED;
+	list->cpus[list->count++].online_capable = flags != EFI_CPU_ENABLED;
 }
 
 

@@ -19,7 +19,7 @@ static EFI_PHYSICAL_ADDRESS sPage;
 void
 efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
 {
-	if ((flags & (EFI_MADT_CPU_ENABLED | EFI_MADT_CPU_ONLINE_CAPABLE)) == 0)
+	if ((flags & (EFI_CPU_ENABLED | EFI_CPU_ONLINE_CAPABLE)) == 0)
 		return;
 	for (uint32_t i = 0; i < list->count; i++) {
 		if (list->cpus[i].hardware_id == id)
@@ -32,7 +32,7 @@ efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
 	struct platform_cpu *cpu = &list->cpus[list->count++];
 	cpu->hardware_id = id;
 	cpu->boot = id == list->boot_id;
-	cpu->online_capable = (flags & EFI_MADT_CPU_ENABLED) == 0;
+	cpu->online_capable = (flags & EFI_CPU_ENABLED) == 0;
 }
 
 

@@ -102,12 +102,12 @@ uint64_t efi_acpi_le(const uint8_t *bytes, uint32_t size);
 /*
  * cpus.c: the CPUs the firmware's tables name, each id once, at most max
  * (the rest counted in dropped), the one with boot_id marked as the boot
- * CPU. efi_cpu_list_add takes a CPU whose flags (EFI_MADT_CPU_*) say it is
- * enabled or online capable; efi_cpu_list_report logs how many source
- * named.
+ * CPU. efi_cpu_list_add takes a CPU whose flags (EFI_CPU_*, the bits of
+ * the MADT's processor local APIC entries) say it is enabled or online
+ * capable; efi_cpu_list_report logs how many source named.
  */
-#define EFI_MADT_CPU_ENABLED			(1u << 0)
-#define EFI_MADT_CPU_ONLINE_CAPABLE		(1u << 1)
+#define EFI_CPU_ENABLED				(1u << 0)
+#define EFI_CPU_ONLINE_CAPABLE		(1u << 1)
 struct platform_cpu;
 struct efi_cpu_list {
 	struct platform_cpu	*cpus;
@@ -129,7 +129,7 @@ status_t efi_smp_reserve_page(uint64_t lastAddress, uint64_t *_page);
 /*
  * madt.c: the CPUs the ACPI MADT names, into list. cpu_of says whether a
  * structure is one of the architecture's CPU entries, with its hardware id
- * and its flags as EFI_MADT_CPU_*. Logs how many, or why none. Errors:
+ * and its flags as EFI_CPU_*. Logs how many, or why none. Errors:
  * B_ENTRY_NOT_FOUND (no ACPI, no MADT, or BOOT_OPTION_DISABLE_ACPI),
  * B_BAD_DATA (a corrupt table).
  */

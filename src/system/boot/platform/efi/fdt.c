@@ -452,7 +452,7 @@ fdt_visit_cpu(void *cookie, const char *name, uint32_t properties)
 	uint64_t id = fdt_be32(reg);
 	if (walk->address_cells == 2)
 		id = id << 32 | fdt_be32(reg + 4);
-	efi_cpu_list_add(walk->list, id, EFI_MADT_CPU_ENABLED);
+	efi_cpu_list_add(walk->list, id, EFI_CPU_ENABLED);
 }
 
 

@@ -48,8 +48,8 @@ madt_cpu_of(uint8_t type, const uint8_t *entry, uint8_t length, uint64_t *_id,
 	if (type != MADT_GICC || length < MADT_GICC_MIN_LENGTH)
 		return false;
 	uint32_t flags = (uint32_t)efi_acpi_le(entry + MADT_GICC_FLAGS, 4);
-	*_flags = ((flags & GICC_ENABLED) != 0 ? EFI_MADT_CPU_ENABLED : 0)
-		| ((flags & GICC_ONLINE_CAPABLE) != 0 ? EFI_MADT_CPU_ONLINE_CAPABLE : 0);
+	*_flags = ((flags & GICC_ENABLED) != 0 ? EFI_CPU_ENABLED : 0)
+		| ((flags & GICC_ONLINE_CAPABLE) != 0 ? EFI_CPU_ONLINE_CAPABLE : 0);
 	*_id = efi_acpi_le(entry + MADT_GICC_MPIDR, 8) & ARM64_MPIDR_AFFINITY_MASK;
 	return true;
 }
