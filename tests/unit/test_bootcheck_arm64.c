@@ -686,3 +686,27 @@ TEST(gicc_entries_name_cpus_by_affinity)
 	entry[0] = 0x0c;
 	CHECK(!kcheck_arch_madt_cpu(entry, sizeof(entry), &id, &flags));
 }
+
+
+/* A released CPU's registers against the boot CPU's (cpus_released). */
+TEST(a_released_cpu_must_run_as_the_boot_cpu_does)
+{
+	build();
+	sEnvironment.cpu = &sCpu;
+	sCpu.icc_sre = 0x7;
+	struct kcheck_context context = { .environment = &sEnvironment, .args = fake_args() };
+	char reason[200] = "";
+	struct bootcheck_cpu_state other = sCpu;
+	other.mpidr = 0x80000002;
+	CHECK(kcheck_arch_cpu_report(&context, &other, 2, reason, sizeof(reason)));
+	CHECK(!kcheck_arch_cpu_report(&context, &other, 3, reason, sizeof(reason)));
+	CHECK(strstr(reason, "CPU 0x3 reported MPIDR 0x80000002") != NULL);
+	other.ttbr1 ^= 0x1000;
+	CHECK(!kcheck_arch_cpu_report(&context, &other, 2, reason, sizeof(reason)));
+	CHECK(strstr(reason, "differ from the boot CPU's") != NULL);
+	/* GICv3's system registers left to EL2 on one CPU only. */
+	other.ttbr1 = sCpu.ttbr1;
+	other.icc_sre = 0x6;
+	CHECK(!kcheck_arch_cpu_report(&context, &other, 2, reason, sizeof(reason)));
+	CHECK(strstr(reason, "CPU 0x2: ICC_SRE_EL1 0x6, the boot CPU's 0x7") != NULL);
+}

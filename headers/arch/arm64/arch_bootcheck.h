@@ -24,6 +24,8 @@ struct bootcheck_cpu_state {
 	uint64_t	pfr0;				/* ID_AA64PFR0_EL1: which ELs exist */
 	uint64_t	mmfr0;				/* ID_AA64MMFR0_EL1: granules, physical address size */
 	uint64_t	counter_frequency;	/* CNTFRQ_EL0 */
+	/* ICC_SRE_EL1 where the CPU has GICv3's system registers (PFR0.GIC), else 0. */
+	uint64_t	icc_sre;
 	uint64_t	cycles;				/* CNTVCT_EL0, read first thing in the kernel */
 };
 

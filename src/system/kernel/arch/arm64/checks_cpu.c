@@ -390,6 +390,10 @@ kcheck_arch_cpu_report(const struct kcheck_context *context,
 			"CPU %#llx: TTBR0/1, TCR, MAIR or SCTLR differ from the boot CPU's",
 			(ull)hardwareId);
 	}
+	if (cpu->icc_sre != boot->icc_sre) {
+		return kcheck_fail(reason, reasonSize, "CPU %#llx: ICC_SRE_EL1 %#llx, the boot CPU's"
+			" %#llx", (ull)hardwareId, (ull)cpu->icc_sre, (ull)boot->icc_sre);
+	}
 	return true;
 }
 

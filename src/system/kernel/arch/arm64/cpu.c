@@ -11,6 +11,7 @@
 
 #define CURRENT_EL_SHIFT		2
 #define DAIF_SHIFT				6
+#define PFR0_GIC_SHIFT			24	/* GICv3 system register interface */
 #define ESR_CLASS(esr)			((uint32_t)(((esr) >> 26) & 0x3f))
 
 /* The frame entry.S hands kernel_exception. */
@@ -45,6 +46,13 @@ arch_kernel_read_cpu(struct bootcheck_cpu_state *state)
 	state->pfr0 = ARM64_READ_SYSREG(ID_AA64PFR0_EL1);
 	state->mmfr0 = ARM64_READ_SYSREG(ID_AA64MMFR0_EL1);
 	state->counter_frequency = ARM64_READ_SYSREG(CNTFRQ_EL0) & 0xffffffff;
+	/*
+	 * A CPU whose EL2 left GICv3's system registers to EL2 alone
+	 * (ICC_SRE_EL2.Enable clear) traps here and never reports: exactly
+	 * what a kernel's interrupt controller code would meet.
+	 */
+	if (((state->pfr0 >> PFR0_GIC_SHIFT) & 0xf) != 0)
+		state->icc_sre = ARM64_READ_SYSREG(S3_0_C12_C12_5);
 }
 
 

@@ -28,6 +28,10 @@
 #define SPSR_EL1H_MASKED	0x3c5
 /* CPACR_EL1.FPEN = 0b11: FP/SIMD untrapped at EL1, which EFI runtime code uses. */
 #define CPACR_EL1_FP_ENABLED	(3 << 20)
+/* ID_AA64PFR0_EL1.GIC: GICv3's system registers; ICC_SRE_EL2's SRE and Enable. */
+#define PFR0_GIC_SHIFT		24
+#define ICC_SRE_EL2			S3_4_C12_C9_5
+#define ICC_SRE_EL2_SRE_ENABLE	0x9
 
 	.macro	mov32 register, value
 	movz	\register, #((\value) & 0xffff)
@@ -77,6 +81,20 @@
 	msr		vpidr_el2, x10
 	mrs		x10, mpidr_el1
 	msr		vmpidr_el2, x10
+	/*
+	 * GICv3's system registers reach EL1 only with ICC_SRE_EL2's SRE and
+	 * Enable set: the firmware set them on the boot CPU, but a CPU PSCI has
+	 * just started has them as reset left them.
+	 */
+	mrs		x10, id_aa64pfr0_el1
+	ubfx	x10, x10, #PFR0_GIC_SHIFT, #4
+	cbz		x10, .Lno_gicv3_\@
+	mrs		x10, ICC_SRE_EL2
+	mov		x11, #ICC_SRE_EL2_SRE_ENABLE
+	orr		x10, x10, x11
+	msr		ICC_SRE_EL2, x10
+	isb
+.Lno_gicv3_\@:
 	/* SCTLR_EL1 is UNKNOWN until written: MMU and caches off. */
 	mov32	x10, SCTLR_EL1_MMU_OFF
 	msr		sctlr_el1, x10
