@@ -49,6 +49,14 @@ kernel_regions_freeze(void)
 }
 
 
+/* A CPU with 48-bit physical addresses (PARange 0b0101). */
+uint64_t
+arm64_cpu_memory_features(void)
+{
+	return 0x5;
+}
+
+
 status_t
 ranges_insert_pages(addr_range *ranges, uint32_t *_count, uint32_t max, uint64_t start,
 	uint64_t size)
@@ -349,6 +357,7 @@ TEST(arm64_arch_args_name_the_tables)
 	CHECK(sKernelArgs.arch_args.ttbr1 != 0);
 	CHECK(sKernelArgs.arch_args.ttbr0 != sKernelArgs.arch_args.ttbr1);
 	CHECK_EQ(sKernelArgs.arch_args.mair, ARM64_MAIR_VALUE);
+	CHECK_EQ(sKernelArgs.arch_args.tcr, arm64_tcr_value(0x5));
 	/* Every table page is memory the kernel must keep. */
 	CHECK_EQ(sKernelArgs.num_physical_allocated_ranges, sAllocated);
 	release();

@@ -67,6 +67,13 @@ arm64_pt_entry_size(unsigned level)
 
 
 /*
+ * ID_AA64MMFR0_EL1 of the CPU the loader runs on (src/system/boot/arch/
+ * arm64/cpu.c), for arm64_tcr_value(): paging.c holds no instruction.
+ */
+uint64_t arm64_cpu_memory_features(void);
+
+
+/*
  * TCR_EL1 for the loader's tables: both halves 48 bits with 4 KiB granules,
  * table walks write-back cacheable and inner shareable, and the physical
  * size the CPU reports (ID_AA64MMFR0_EL1), at most 48 bits.

@@ -6,6 +6,7 @@
 #include <boot/arch_cpu.h>
 
 #include <arch_arm64.h>
+#include <arch_arm64_mmu.h>
 
 
 uint64_t
@@ -28,6 +29,13 @@ arch_cpu_cycle_counter_frequency(void)
 {
 	/* The firmware must set CNTFRQ_EL0; only its low 32 bits are defined. */
 	return arm64_read_sysreg(cntfrq_el0) & 0xffffffffULL;
+}
+
+
+uint64_t
+arm64_cpu_memory_features(void)
+{
+	return arm64_read_sysreg(id_aa64mmfr0_el1);
 }
 
 

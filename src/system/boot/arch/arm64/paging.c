@@ -336,6 +336,7 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	args->arch_args.ttbr1 = sRootPhysical[ROOT_KERNEL];
 	args->arch_args.identity_map_size = physicalMapSize;
 	args->arch_args.mair = ARM64_MAIR_VALUE;
+	args->arch_args.tcr = arm64_tcr_value(arm64_cpu_memory_features());
 	return B_OK;
 }
 

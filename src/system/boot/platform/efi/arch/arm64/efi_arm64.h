@@ -7,17 +7,6 @@
 
 #include <stdint.h>
 
-#include <arch_arm64.h>
-#include <arch_arm64_mmu.h>
-
-/* TCR_EL1 of the kernel's translation regime, the same on every CPU. */
-static inline uint64_t
-arm64_efi_tcr(void)
-{
-	return arm64_tcr_value(arm64_read_sysreg(id_aa64mmfr0_el1));
-}
-
-
 /* uart.c: the debug UART for arch_args (ARM64_UART_*), 0 when there is none. */
 uint32_t arm64_efi_uart(uint64_t *_physical);
 

@@ -10,13 +10,12 @@
 
 #include <string.h>
 
+#include <arch_arm64.h>
 #include <arch_smp.h>
 #include <boot/acpi.h>
 #include <boot/arch_cpu.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
-
-#include "efi_arm64.h"
 
 /* The GIC CPU interface (GICC) structure (ACPI 6.5 5.2.12.14). */
 #define MADT_GICC				0x0b
@@ -177,8 +176,7 @@ smp_install_trampoline(const struct arch_kernel_args *arch)
 	memcpy((void *)(uintptr_t)sTrampolinePage, arm64_smp_trampoline, SMP_TRAMPOLINE_SIZE);
 	smp_set_param(SMP_PARAM_TTBR0, arch->ttbr0);
 	smp_set_param(SMP_PARAM_TTBR1, arch->ttbr1);
-	/* arch_start_kernel() fills in arch->tcr later, with the same value. */
-	smp_set_param(SMP_PARAM_TCR, arm64_efi_tcr());
+	smp_set_param(SMP_PARAM_TCR, arch->tcr);
 	smp_set_param(SMP_PARAM_MAIR, arch->mair);
 	smp_set_param(SMP_PARAM_CONDUIT, sConduit);
 	smp_set_param(SMP_PARAM_OFFER, 0);

@@ -6,7 +6,6 @@
 #include "../../efi_platform.h"
 
 #include <arch_arm64.h>
-#include <arch_arm64_mmu.h>
 #include <boot/timeline.h>
 
 #include "efi_arm64.h"
@@ -41,8 +40,6 @@ arch_start_kernel(kernel_args *args)
 {
 	struct arch_kernel_args *arch = &args->arch_args;
 	arch->entry_el = arm64_current_el();
-	arch->mair = ARM64_MAIR_VALUE;
-	arch->tcr = arm64_efi_tcr();
 	arch->uart_kind = arm64_efi_uart(&arch->uart_physical);
 
 	const addr_range *stack = &args->cpu_kernel_stack[0];
