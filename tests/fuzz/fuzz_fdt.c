@@ -14,12 +14,11 @@
 #include <stdlib.h>
 
 #include "../../src/system/boot/platform/efi/fdt.c"
+#include "../support/efi_fdt_fakes.h"
 
 #define MAX_CPUS	8
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const void *sTable;
 
 
 static void
@@ -27,39 +26,6 @@ check(int condition)
 {
 	if (!condition)
 		abort();
-}
-
-
-/* --- what fdt.c needs from the rest of the port --------------------------- */
-
-void *
-efi_find_configuration_table(const EFI_GUID *guid)
-{
-	return (void *)sTable;
-}
-
-
-void
-boot_dprintf(const char *format, ...)
-{
-}
-
-
-void
-efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
-{
-	check(flags == EFI_CPU_ENABLED);
-	if (list->count == list->max) {
-		list->dropped++;
-		return;
-	}
-	list->cpus[list->count++].hardware_id = id;
-}
-
-
-void
-efi_cpu_list_report(const struct efi_cpu_list *list, const char *source)
-{
 }
 
 
@@ -78,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	blob[5] = (uint8_t)(size >> 16);
 	blob[6] = (uint8_t)(size >> 8);
 	blob[7] = (uint8_t)size;
-	sTable = blob;
+	sFdtTable = blob;
 
 	kernel_args args;
 	memset(&args, 0, sizeof(args));
@@ -98,6 +64,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	status_t status = efi_fdt_find_cpus(&list);
 	check(status == B_OK || status == B_ENTRY_NOT_FOUND || status == B_BAD_DATA);
 	check(list.count <= MAX_CPUS);
+	/* The device tree names no CPU only online capable. */
+	for (uint32_t i = 0; i < list.count; i++)
+		check(!cpus[i].online_capable);
 	check(status != B_OK || args.device_tree != 0);
 
 	bool hvc = false;

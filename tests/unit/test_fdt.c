@@ -12,42 +12,9 @@
 #include <string.h>
 
 #include "../../src/system/boot/platform/efi/fdt.c"
+#include "../support/efi_fdt_fakes.h"
 
 #include "unit_test.h"
-
-
-/* --- what fdt.c needs from the rest of the port --------------------------- */
-
-static const void *sTable;
-
-
-void *
-efi_find_configuration_table(const EFI_GUID *guid)
-{
-	return (void *)sTable;
-}
-
-
-void
-boot_dprintf(const char *format, ...)
-{
-}
-
-
-/* cpus.c's list, as far as the reader uses it: every CPU it hands over, in order. */
-void
-efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
-{
-	CHECK(list->count < list->max);
-	list->cpus[list->count].hardware_id = id;
-	list->cpus[list->count++].online_capable = flags != EFI_CPU_ENABLED;
-}
-
-
-void
-efi_cpu_list_report(const struct efi_cpu_list *list, const char *source)
-{
-}
 
 
 /* --- a blob builder ---------------------------------------------------------- */
@@ -167,7 +134,7 @@ finish_tree(void)
 	put_be32(sBlob + 36, sStructureSize);
 	memcpy(sBlob + kStructure, sStructure, sStructureSize);
 	memcpy(sBlob + strings, sStrings, sStringsSize);
-	sTable = sBlob;
+	sFdtTable = sBlob;
 }
 
 
@@ -257,6 +224,7 @@ find_cpus(struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 	memset(cpus, 0, max * sizeof(*cpus));
 	struct efi_cpu_list list = { .cpus = cpus, .max = max };
 	status_t status = efi_fdt_find_cpus(&list);
+	CHECK_EQ(list.dropped, 0);
 	*_count = list.count;
 	return status;
 }
@@ -315,7 +283,7 @@ TEST(fdt_what_the_loader_cannot_drive_is_no_uart)
 	CHECK(!find_uart(&uart));
 	virt_tree(NULL);
 	CHECK(!find_uart(&uart));
-	sTable = NULL;
+	sFdtTable = NULL;
 	CHECK(!find_uart(&uart));
 }
 
@@ -328,7 +296,7 @@ TEST(fdt_kernel_args_get_the_tree)
 	efi_fdt_init(&args);
 	CHECK_EQ(args.device_tree, (uint64_t)(uintptr_t)sBlob);
 	CHECK_EQ(args.device_tree_size, fdt_be32(sBlob + 4));
-	sTable = NULL;
+	sFdtTable = NULL;
 	efi_fdt_init(&args);
 	CHECK_EQ(args.device_tree, 0);
 	CHECK_EQ(args.device_tree_size, 0);
@@ -410,7 +378,7 @@ TEST(fdt_cpus_without_a_usable_list_are_the_boot_cpu)
 	/* No /cpus, no tree. */
 	virt_tree("/pl011@9000000");
 	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
-	sTable = NULL;
+	sFdtTable = NULL;
 	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
 }
 
