@@ -470,7 +470,11 @@ status_t platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus,
  * loop on its mailbox (kernel_cpu_entry.mailbox; loader address mailbox). The
  * generic loader then waits for the mailbox's state to say PARKED. Called
  * after the firmware was left, one CPU at a time, by smp_start_cpus().
- * Must not allocate. Errors: B_ERROR (the signal could not be sent).
+ * Must not allocate. Errors, which smp_start_cpus() logs with the CPU:
+ * B_NOT_SUPPORTED (the port found no way to start CPUs: arm64 without a
+ * PSCI conduit), B_BAD_VALUE (x86: an APIC id, start-up page or page
+ * tables out of reach), B_TIMED_OUT (x86: the APIC never sent the
+ * interrupt), B_ERROR (no start-up page; arm64: PSCI refused CPU_ON).
  */
 status_t platform_smp_start_cpu(const struct kernel_args *args, uint32_t index,
 	volatile struct kernel_cpu_mailbox *mailbox);
