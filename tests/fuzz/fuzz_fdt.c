@@ -14,7 +14,8 @@
 #include <stdlib.h>
 
 #include "../../src/system/boot/platform/efi/fdt.c"
-#include "../support/efi_fdt_fakes.h"
+#include "../../src/system/boot/platform/efi/tables.c"
+#include "../support/efi_port_fakes.h"
 
 #define MAX_CPUS	8
 
@@ -44,7 +45,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	blob[5] = (uint8_t)(size >> 16);
 	blob[6] = (uint8_t)(size >> 8);
 	blob[7] = (uint8_t)size;
-	sFdtTable = blob;
+	void *table = blob;
+	fakes_set_tables(1, &sDtbGuid, &table);
+	fakes_clear_log();
 
 	kernel_args args;
 	memset(&args, 0, sizeof(args));

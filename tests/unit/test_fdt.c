@@ -12,12 +12,22 @@
 #include <string.h>
 
 #include "../../src/system/boot/platform/efi/fdt.c"
-#include "../support/efi_fdt_fakes.h"
+#include "../../src/system/boot/platform/efi/tables.c"
+#include "../support/efi_port_fakes.h"
 
 #include "unit_test.h"
 
 
 /* --- a blob builder ---------------------------------------------------------- */
+
+/* The firmware's configuration table names blob as its device tree, or no tree. */
+static void
+set_tree(const void *blob)
+{
+	void *table = (void *)blob;
+	fakes_set_tables(blob != NULL ? 1 : 0, &sDtbGuid, &table);
+}
+
 
 static uint8_t sBlob[4096] __attribute__((aligned(8)));
 static uint8_t sStructure[2048];
@@ -134,7 +144,7 @@ finish_tree(void)
 	put_be32(sBlob + 36, sStructureSize);
 	memcpy(sBlob + kStructure, sStructure, sStructureSize);
 	memcpy(sBlob + strings, sStrings, sStringsSize);
-	sFdtTable = sBlob;
+	set_tree(sBlob);
 }
 
 
@@ -283,7 +293,7 @@ TEST(fdt_what_the_loader_cannot_drive_is_no_uart)
 	CHECK(!find_uart(&uart));
 	virt_tree(NULL);
 	CHECK(!find_uart(&uart));
-	sFdtTable = NULL;
+	set_tree(NULL);
 	CHECK(!find_uart(&uart));
 }
 
@@ -296,7 +306,7 @@ TEST(fdt_kernel_args_get_the_tree)
 	efi_fdt_init(&args);
 	CHECK_EQ(args.device_tree, (uint64_t)(uintptr_t)sBlob);
 	CHECK_EQ(args.device_tree_size, fdt_be32(sBlob + 4));
-	sFdtTable = NULL;
+	set_tree(NULL);
 	efi_fdt_init(&args);
 	CHECK_EQ(args.device_tree, 0);
 	CHECK_EQ(args.device_tree_size, 0);
@@ -378,7 +388,7 @@ TEST(fdt_cpus_without_a_usable_list_are_the_boot_cpu)
 	/* No /cpus, no tree. */
 	virt_tree("/pl011@9000000");
 	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
-	sFdtTable = NULL;
+	set_tree(NULL);
 	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
 }
 
