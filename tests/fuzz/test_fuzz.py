@@ -18,7 +18,7 @@ EXPECTED = ["fuzz_config", "fuzz_elf", "fuzz_fat", "fuzz_gpt", "fuzz_inflate", "
     "fuzz_mbr", "fuzz_splash", "fuzz_tar"]
 # The EFI port's readers need gnu-efi's headers for the build machine.
 if platform.machine() == "x86_64":
-    EXPECTED.append("fuzz_fdt")
+    EXPECTED += ["fuzz_acpi", "fuzz_fdt"]
 
 
 def targets():
