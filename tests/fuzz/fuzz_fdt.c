@@ -6,7 +6,8 @@
  * The input is the blob with its size field made the input's size, since
  * the firmware's size is all the reader has to go by. The target aborts
  * when a promise of efi_platform.h is broken: a status out of place, more
- * CPUs than room, or a tree handed to the kernel that was not the input.
+ * CPUs than room, a CPU without a release address or with one no aligned
+ * word is at, or a tree handed to the kernel that was not the input.
  * The reader is compiled right into it with gnu-efi's headers, as in
  * tests/unit/test_fdt.c.
  */
@@ -63,13 +64,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	struct platform_cpu cpus[MAX_CPUS];
-	struct efi_cpu_list list = { .cpus = cpus, .max = MAX_CPUS };
+	uint64_t releases[MAX_CPUS];
+	memset(releases, 0xff, sizeof(releases));
+	struct efi_cpu_list list = { .cpus = cpus, .max = MAX_CPUS,
+		.release_addresses = releases };
 	status_t status = efi_fdt_find_cpus(&list);
 	check(status == B_OK || status == B_ENTRY_NOT_FOUND || status == B_BAD_DATA);
 	check(list.count <= MAX_CPUS);
-	/* The device tree names no CPU only online capable. */
-	for (uint32_t i = 0; i < list.count; i++)
+	/*
+	 * The device tree names no CPU only online capable; each listed CPU has
+	 * a spin-table release address an aligned word is at, or none.
+	 */
+	for (uint32_t i = 0; i < list.count; i++) {
 		check(!cpus[i].online_capable);
+		check((releases[i] & 7) == 0);
+	}
 	check(status != B_OK || args.device_tree != 0);
 
 	bool hvc = false;

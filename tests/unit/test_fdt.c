@@ -6,6 +6,8 @@
  * that are not trees. The reader is compiled
  * right into this test with gnu-efi's headers; the blobs are built here.
  */
+#define _GNU_SOURCE	/* memmem */
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,7 +59,8 @@ emit32(uint32_t value)
 static void
 emit_bytes(const void *bytes, uint32_t length)
 {
-	memcpy(sStructure + sStructureSize, bytes, length);
+	if (length > 0)
+		memcpy(sStructure + sStructureSize, bytes, length);
 	sStructureSize += length;
 	while (sStructureSize % 4 != 0)
 		sStructure[sStructureSize++] = 0;
@@ -102,9 +105,10 @@ string_property(const char *name, const char *value)
 static void
 cells_property(const char *name, uint32_t count, ...)
 {
-	uint8_t value[16];
+	uint8_t value[32];
 	va_list cells;
 	va_start(cells, count);
+	CHECK(count <= sizeof(value) / 4);
 	for (uint32_t i = 0; i < count; i++)
 		put_be32(value + 4 * i, va_arg(cells, uint32_t));
 	va_end(cells);
@@ -170,6 +174,7 @@ virt_tree(const char *stdoutPath)
 	begin("soc");
 	cells_property("#address-cells", 1, 1);
 	cells_property("#size-cells", 1, 1);
+	property("ranges", NULL, 0);
 	begin("serial@10000000");
 	string_property("compatible", "ns16550a");
 	cells_property("reg", 2, 0x10000000, 0x100);
@@ -179,6 +184,67 @@ virt_tree(const char *stdoutPath)
 	string_property("compatible", "ns16550a");
 	cells_property("reg", 2, 0x10001000, 0x100);
 	end();
+	end();
+	finish_tree();
+}
+
+
+/*
+ * A Raspberry Pi 3's tree as U-Boot hands it over: the mini UART as the
+ * console on a bus that maps 0x7e000000 to 0x3f000000, behind a bus of its
+ * own where inner says (one with two ranges, one without ranges), and
+ * four CPUs started from a spin-table, the last one's release address as
+ * lastRelease says (0: none).
+ */
+static void
+raspberry_pi_tree(const char *inner, uint32_t lastRelease)
+{
+	start_tree();
+	cells_property("#address-cells", 1, 1);
+	cells_property("#size-cells", 1, 1);
+	begin("chosen");
+	string_property("stdout-path", inner != NULL ? "/soc/bus/serial@40" : "serial1:115200n8");
+	end();
+	begin("aliases");
+	string_property("serial1", "/soc/serial@7e215040");
+	end();
+	begin("soc");
+	cells_property("#address-cells", 1, 1);
+	cells_property("#size-cells", 1, 1);
+	cells_property("ranges", 3, 0x7e000000, 0x3f000000, 0x1000000);
+	begin("serial@7e215040");
+	string_property("compatible", "brcm,bcm2835-aux-uart");
+	cells_property("reg", 2, 0x7e215040, 0x40);
+	end();
+	if (inner != NULL) {
+		begin("bus");
+		cells_property("#address-cells", 1, 2);
+		cells_property("#size-cells", 1, 1);
+		if (strcmp(inner, "ranges") == 0) {
+			/* Two entries: the second maps the UART's 64-bit address. */
+			cells_property("ranges", 8, 0, 0, 0x7e000000, 0x1000, 1, 0, 0x7e100000, 0x1000);
+		}
+		begin("serial@40");
+		property("compatible", "arm,pl011\0arm,primecell", 24);
+		cells_property("reg", 3, 1, 0x40, 0x40);
+		end();
+		end();
+	}
+	end();
+	begin("cpus");
+	cells_property("#address-cells", 1, 1);
+	cells_property("#size-cells", 1, 0);
+	for (uint32_t i = 0; i < 4; i++) {
+		begin("cpu");
+		string_property("device_type", "cpu");
+		string_property("enable-method", "spin-table");
+		cells_property("reg", 1, i);
+		if (i < 3)
+			cells_property("cpu-release-addr", 2, 0, 0xd8 + 8 * i);
+		else if (lastRelease != 0)
+			cells_property("cpu-release-addr", 2, 0, lastRelease);
+		end();
+	}
 	end();
 	finish_tree();
 }
@@ -240,6 +306,19 @@ find_cpus(struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 }
 
 
+/* The release addresses of the CPUs found in a tree of no more than four. */
+static status_t
+find_releases(uint64_t releases[4], uint32_t *_count)
+{
+	struct platform_cpu cpus[4];
+	memset(releases, 0xff, 4 * sizeof(uint64_t));
+	struct efi_cpu_list list = { .cpus = cpus, .max = 4, .release_addresses = releases };
+	status_t status = efi_fdt_find_cpus(&list);
+	*_count = list.count;
+	return status;
+}
+
+
 static bool
 find_uart(struct efi_uart *uart)
 {
@@ -295,6 +374,65 @@ TEST(fdt_what_the_loader_cannot_drive_is_no_uart)
 	CHECK(!find_uart(&uart));
 	set_tree(NULL);
 	CHECK(!find_uart(&uart));
+}
+
+
+TEST(fdt_uart_address_through_the_ranges_of_its_buses)
+{
+	struct efi_uart uart;
+	raspberry_pi_tree(NULL, 0);
+	CHECK(find_uart(&uart));
+	CHECK_EQ(uart.kind, EFI_UART_16550_MMIO32);
+	CHECK_EQ(uart.physical, 0x3f215040);
+	/* Two buses, the inner one's second range. */
+	raspberry_pi_tree("ranges", 0);
+	CHECK(find_uart(&uart));
+	CHECK_EQ(uart.kind, EFI_UART_PL011);
+	CHECK_EQ(uart.physical, 0x3f100040);
+}
+
+
+TEST(fdt_uart_on_a_bus_that_maps_nothing_there)
+{
+	struct efi_uart uart;
+	/* A bus without ranges is not on the CPU's address space. */
+	raspberry_pi_tree("none", 0);
+	CHECK(!find_uart(&uart));
+	CHECK(strstr(sLog, "is at no address the CPU sees") != NULL);
+	/* Ranges that do not cover the UART. */
+	raspberry_pi_tree(NULL, 0);
+	uint8_t *ranges = memmem(sBlob, sizeof(sBlob), "\x7e\x00\x00\x00\x3f", 5);
+	CHECK(ranges != NULL);
+	ranges[0] = 0x7f;
+	CHECK(!find_uart(&uart));
+}
+
+
+TEST(fdt_spin_table_cpus_and_their_release_addresses)
+{
+	uint64_t releases[4];
+	uint32_t count;
+	raspberry_pi_tree(NULL, 0xf0);
+	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(count, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		CHECK_EQ(releases[i], 0xd8 + 8 * i);
+	/* None, or one no 64-bit word is at: the CPU has no spin-table, said so. */
+	fakes_clear_log();
+	raspberry_pi_tree(NULL, 0);
+	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(releases[2], 0xe8);
+	CHECK_EQ(releases[3], 0);
+	CHECK(strstr(sLog, "spin-table CPU cpu has no usable cpu-release-addr") != NULL);
+	raspberry_pi_tree(NULL, 0xf4);
+	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(releases[3], 0);
+	/* PSCI CPUs have none. */
+	cpus_tree(1, "smc");
+	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(count, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		CHECK_EQ(releases[i], 0);
 }
 
 

@@ -19,6 +19,8 @@ _Static_assert(SMP_MAILBOX_ARGUMENT == __builtin_offsetof(kernel_cpu_mailbox, ar
 	"argument");
 _Static_assert(SMP_MAILBOX_STACK_TOP == __builtin_offsetof(kernel_cpu_mailbox, stack_top),
 	"stack_top");
+_Static_assert(SMP_MAILBOX_HARDWARE_ID == __builtin_offsetof(kernel_cpu_mailbox, hardware_id),
+	"hardware_id");
 _Static_assert(SMP_MAILBOX_CPU_INDEX == __builtin_offsetof(kernel_cpu_mailbox, cpu_index),
 	"cpu_index");
 _Static_assert(SMP_MAILBOX_STATE == __builtin_offsetof(kernel_cpu_mailbox, state), "state");

@@ -115,6 +115,8 @@ struct efi_cpu_list {
 	uint32_t			count;
 	uint32_t			dropped;
 	uint64_t			boot_id;
+	/* NULL, or beside cpus: where a spin-table CPU waits to be released (0: none). */
+	uint64_t			*release_addresses;
 };
 void efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags);
 void efi_cpu_list_report(const struct efi_cpu_list *list, const char *source);
@@ -140,8 +142,9 @@ status_t efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf,
 
 /*
  * fdt.c: the CPUs the device tree's /cpus names (device_type "cpu", status
- * okay or none; the id is reg), into list; and whether PSCI is called by HVC
- * or SMC (/psci's method). Both log why they fail. Errors: B_ENTRY_NOT_FOUND
+ * okay or none; the id is reg), into list, with the release address of
+ * those whose enable-method is "spin-table" where the list keeps them; and
+ * whether PSCI is called by HVC or SMC (/psci's method). Both log why they fail. Errors: B_ENTRY_NOT_FOUND
  * (no tree or no /cpus), B_BAD_DATA (a malformed /cpus), B_NOT_SUPPORTED
  * (no /psci method the loader knows).
  */

@@ -2,9 +2,10 @@
 /*
  * The flattened device tree some firmware (U-Boot) installs in the EFI
  * configuration table: checked and handed to the kernel, and read for the
- * UART /chosen's stdout-path names, the CPUs /cpus lists and how /psci is
- * called. The blob is the firmware's, so every offset is checked against
- * its size before it is followed.
+ * UART /chosen's stdout-path names (its address translated through the
+ * buses above it), the CPUs /cpus lists with how each is started, and how
+ * /psci is called. The blob is the firmware's, so every offset is checked
+ * against its size before it is followed.
  */
 #include "efi_platform.h"
 
@@ -37,6 +38,12 @@ struct fdt {
 	uint32_t		strings_size;
 };
 
+/* A node and the nodes above it: where the properties of each start, the root's first. */
+struct fdt_lineage {
+	uint32_t		properties[FDT_MAX_DEPTH];
+	uint32_t		depth;			/* the node's: properties[depth] are its own */
+};
+
 static EFI_GUID sDtbGuid = EFI_DTB_TABLE_GUID;
 
 
@@ -45,6 +52,17 @@ fdt_be32(const uint8_t *bytes)
 {
 	return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8
 		| bytes[3];
+}
+
+
+/* One or two cells (cells is checked) as a number. */
+static uint64_t
+fdt_read_cells(const uint8_t *value, uint32_t cells)
+{
+	uint64_t number = 0;
+	for (uint32_t i = 0; i < cells; i++)
+		number = number << 32 | fdt_be32(value + 4 * i);
+	return number;
 }
 
 
@@ -205,16 +223,15 @@ fdt_path_component(const char **path, const char **_component)
 
 
 /*
- * The node at the absolute path: the offset of its properties, and the
- * #address-cells of its parent (2 when the parent does not say). False
- * when there is no such node.
+ * The node at the absolute path: the offset of its properties, and where
+ * lineage is not NULL, those of the nodes above it. False when there is no
+ * such node.
  */
 static bool
 fdt_find_node(const struct fdt *fdt, const char *path, uint32_t *_properties,
-	uint32_t *_addressCells)
+	struct fdt_lineage *lineage)
 {
 	uint32_t offset = fdt->structure;
-	uint32_t addressCells = 2;
 	const char *component = "";
 	size_t componentLength = 0;
 	/* depth: nodes entered; matched: how many of them are on the path. */
@@ -236,16 +253,76 @@ fdt_find_node(const struct fdt *fdt, const char *path, uint32_t *_properties,
 				&& !fdt_name_matches(name, component, componentLength)))
 			continue;
 		matched = depth;
+		if (lineage != NULL) {
+			lineage->properties[depth - 1] = offset;
+			lineage->depth = depth - 1;
+		}
 		componentLength = fdt_path_component(&path, &component);
 		if (componentLength == 0) {
 			*_properties = offset;
-			*_addressCells = addressCells;
 			return true;
 		}
-		uint32_t length;
-		const uint8_t *cells = fdt_node_property(fdt, offset, "#address-cells", &length);
-		addressCells = cells != NULL && length == 4 ? fdt_be32(cells) : 2;
 	}
+}
+
+
+/* A cell count property (#address-cells, #size-cells) of a node, or fallback. */
+static uint32_t
+fdt_node_cells(const struct fdt *fdt, uint32_t properties, const char *name,
+	uint32_t fallback)
+{
+	uint32_t length;
+	const uint8_t *cells = fdt_node_property(fdt, properties, name, &length);
+	return cells != NULL && length == 4 ? fdt_be32(cells) : fallback;
+}
+
+
+/*
+ * The address in the entries of ranges (a bus's, with its cell counts) that
+ * covers *_address, made the parent's. False when none covers it.
+ */
+static bool
+fdt_map_range(const uint8_t *ranges, uint32_t length, uint32_t childCells,
+	uint32_t parentCells, uint32_t sizeCells, uint64_t *_address)
+{
+	uint32_t entrySize = 4 * (childCells + parentCells + sizeCells);
+	for (uint32_t at = 0; length - at >= entrySize; at += entrySize) {
+		const uint8_t *entry = ranges + at;
+		uint64_t child = fdt_read_cells(entry, childCells);
+		uint64_t parent = fdt_read_cells(entry + 4 * childCells, parentCells);
+		uint64_t size = fdt_read_cells(entry + 4 * (childCells + parentCells), sizeCells);
+		if (*_address >= child && *_address - child < size) {
+			*_address = parent + (*_address - child);
+			return true;
+		}
+	}
+	return false;
+}
+
+
+/*
+ * An address from the reg of lineage's node, as the CPU sees it: mapped
+ * through the ranges of each bus above the node (empty ranges map 1:1).
+ * False when a bus maps nothing there, or its cells are more than two.
+ */
+static bool
+fdt_translate(const struct fdt *fdt, const struct fdt_lineage *lineage, uint64_t *_address)
+{
+	for (uint32_t bus = lineage->depth - 1; bus > 0 && bus < lineage->depth; bus--) {
+		uint32_t properties = lineage->properties[bus];
+		uint32_t childCells = fdt_node_cells(fdt, properties, "#address-cells", 2);
+		uint32_t sizeCells = fdt_node_cells(fdt, properties, "#size-cells", 1);
+		uint32_t parentCells = fdt_node_cells(fdt, lineage->properties[bus - 1],
+			"#address-cells", 2);
+		uint32_t length;
+		const uint8_t *ranges = fdt_node_property(fdt, properties, "ranges", &length);
+		if (ranges == NULL || childCells > 2 || parentCells > 2 || sizeCells > 2)
+			return false;
+		if (length > 0 && (childCells == 0 || !fdt_map_range(ranges, length, childCells,
+				parentCells, sizeCells, _address)))
+			return false;
+	}
+	return true;
 }
 
 
@@ -265,8 +342,8 @@ fdt_node_string(const struct fdt *fdt, uint32_t properties, const char *name)
 static const char *
 fdt_string_property(const struct fdt *fdt, const char *path, const char *name)
 {
-	uint32_t properties, addressCells;
-	if (!fdt_find_node(fdt, path, &properties, &addressCells))
+	uint32_t properties;
+	if (!fdt_find_node(fdt, path, &properties, NULL))
 		return NULL;
 	return fdt_node_string(fdt, properties, name);
 }
@@ -383,34 +460,38 @@ efi_fdt_uart(struct efi_uart *uart)
 	if (efi_fdt_blob(&fdt) == NULL)
 		return false;
 	char path[FDT_PATH_LENGTH];
-	uint32_t properties, addressCells, length, compatibleLength;
-	if (!fdt_stdout_path(&fdt, path)
-		|| !fdt_find_node(&fdt, path, &properties, &addressCells))
+	struct fdt_lineage lineage;
+	uint32_t properties, length, compatibleLength;
+	if (!fdt_stdout_path(&fdt, path) || !fdt_find_node(&fdt, path, &properties, &lineage)
+		|| lineage.depth == 0)
 		return false;
 
-	/*
-	 * The address as the parent bus gives it: right for nodes on the root
-	 * or on a bus whose ranges map 1:1, as on the boards U-Boot runs on here.
-	 */
+	uint32_t addressCells = fdt_node_cells(&fdt, lineage.properties[lineage.depth - 1],
+		"#address-cells", 2);
 	const uint8_t *reg = fdt_node_property(&fdt, properties, "reg", &length);
 	const char *compatible = (const char *)fdt_node_property(&fdt, properties,
 		"compatible", &compatibleLength);
 	if (reg == NULL || compatible == NULL || addressCells < 1 || addressCells > 2
 		|| length < 4 * addressCells)
 		return false;
-	uint64_t address = fdt_be32(reg);
-	if (addressCells == 2)
-		address = address << 32 | fdt_be32(reg + 4);
+	uint64_t address = fdt_read_cells(reg, addressCells);
+	if (!fdt_translate(&fdt, &lineage, &address)) {
+		boot_dprintf("efi: the device tree's console %s is at no address the CPU sees\n",
+			path);
+		return false;
+	}
 
 	uint32_t ioWidthLength;
 	const uint8_t *ioWidth = fdt_node_property(&fdt, properties, "reg-io-width",
 		&ioWidthLength);
 	if (fdt_is_compatible(compatible, compatibleLength, "arm,pl011"))
 		uart->kind = EFI_UART_PL011;
-	else if (fdt_is_compatible(compatible, compatibleLength, "ns16550a")
-		&& ioWidth != NULL && ioWidthLength == 4 && fdt_be32(ioWidth) == 4)
+	else if ((fdt_is_compatible(compatible, compatibleLength, "ns16550a")
+			&& ioWidth != NULL && ioWidthLength == 4 && fdt_be32(ioWidth) == 4)
+		|| fdt_is_compatible(compatible, compatibleLength, "brcm,bcm2835-aux-uart")) {
+		/* The Raspberry Pi's mini UART: a 16550's registers, a word each. */
 		uart->kind = EFI_UART_16550_MMIO32;
-	else {
+	} else {
 		boot_dprintf("efi: the device tree's console %s is no UART the loader knows\n",
 			path);
 		return false;
@@ -430,7 +511,33 @@ struct fdt_cpus {
 };
 
 
-/* A cpu node: its reg is the hardware id (arm64: MPIDR's affinity fields). */
+/*
+ * Where a CPU whose enable-method is "spin-table" waits for its entry point
+ * (cpu-release-addr, always two cells), 0 for any other method. The
+ * address must hold an aligned 64-bit word.
+ */
+static uint64_t
+fdt_release_address(const struct fdt *fdt, const char *name, uint32_t properties)
+{
+	const char *method = fdt_node_string(fdt, properties, "enable-method");
+	if (method == NULL || strcmp(method, "spin-table") != 0)
+		return 0;
+	uint32_t length;
+	const uint8_t *value = fdt_node_property(fdt, properties, "cpu-release-addr", &length);
+	uint64_t address = value != NULL && length == 8 ? fdt_read_cells(value, 2) : 0;
+	if (address == 0 || (address & 7) != 0) {
+		boot_dprintf("efi: the device tree's spin-table CPU %s has no usable"
+			" cpu-release-addr\n", name);
+		return 0;
+	}
+	return address;
+}
+
+
+/*
+ * A cpu node: its reg is the hardware id (arm64: MPIDR's affinity fields),
+ * and where the list keeps them, its spin-table release address.
+ */
 static void
 fdt_visit_cpu(void *cookie, const char *name, uint32_t properties)
 {
@@ -449,10 +556,11 @@ fdt_visit_cpu(void *cookie, const char *name, uint32_t properties)
 		walk->broken++;
 		return;
 	}
-	uint64_t id = fdt_be32(reg);
-	if (walk->address_cells == 2)
-		id = id << 32 | fdt_be32(reg + 4);
-	efi_cpu_list_add(walk->list, id, EFI_CPU_ENABLED);
+	struct efi_cpu_list *list = walk->list;
+	uint32_t index = list->count;
+	efi_cpu_list_add(list, fdt_read_cells(reg, walk->address_cells), EFI_CPU_ENABLED);
+	if (list->release_addresses != NULL && list->count > index)
+		list->release_addresses[index] = fdt_release_address(walk->fdt, name, properties);
 }
 
 
@@ -460,9 +568,8 @@ status_t
 efi_fdt_find_cpus(struct efi_cpu_list *list)
 {
 	struct fdt fdt;
-	uint32_t properties, parentCells, length;
-	if (efi_fdt_blob(&fdt) == NULL
-		|| !fdt_find_node(&fdt, "/cpus", &properties, &parentCells)) {
+	uint32_t properties, length;
+	if (efi_fdt_blob(&fdt) == NULL || !fdt_find_node(&fdt, "/cpus", &properties, NULL)) {
 		boot_dprintf("efi: no device tree /cpus: the boot CPU only\n");
 		return B_ENTRY_NOT_FOUND;
 	}

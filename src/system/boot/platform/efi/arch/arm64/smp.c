@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The other CPUs on arm64 EFI: the ACPI MADT's GIC CPU interface entries
- * and the FADT's PSCI conduit (or, without ACPI, the device tree's /cpus
- * and /psci), a start-up page from AllocatePages while the firmware
- * serves, and after it is gone PSCI CPU_ON into smp_start.S, which brings
- * each CPU to EL1 on the kernel's page tables and parks it on its mailbox.
+ * and the FADT's PSCI conduit (or, without ACPI, the device tree's /cpus,
+ * their enable-methods and /psci), a start-up page from AllocatePages while
+ * the firmware serves, and after it is gone PSCI CPU_ON, or for spin-table
+ * CPUs (the Raspberry Pi's) the page's address at their release address,
+ * into smp_start.S, which brings each CPU to EL1 on the kernel's page
+ * tables and parks it on its mailbox.
  */
 #include "../../efi_platform.h"
 
@@ -15,6 +17,7 @@
 #include <boot/acpi.h>
 #include <boot/arch_cpu.h>
 #include <boot/platform.h>
+#include <boot/smp.h>
 #include <boot/stdio.h>
 
 /* The GIC CPU interface (GICC) structure (ACPI 6.5 5.2.12.14). */
@@ -37,7 +40,14 @@
 /* The start-up page; 0 until reserved. */
 static uint64_t sTrampolinePage;
 static bool sTrampolineInstalled;
-static uint32_t sConduit;
+static uint32_t sConduit = SMP_CONDUIT_NONE;
+
+/* The device tree's spin-table CPUs: each id and where it waits to be released. */
+static struct smp_spin_cpu {
+	uint64_t	id;
+	uint64_t	release;
+} sSpinCpus[SMP_MAX_CPUS];
+static uint32_t sSpinCount;
 
 
 static bool
@@ -81,7 +91,8 @@ smp_fdt_conduit(void)
 {
 	bool hvc = false;
 	status_t status = efi_fdt_psci_method(&hvc);
-	sConduit = hvc ? SMP_CONDUIT_HVC : SMP_CONDUIT_SMC;
+	if (status == B_OK)
+		sConduit = hvc ? SMP_CONDUIT_HVC : SMP_CONDUIT_SMC;
 	return status;
 }
 
@@ -90,15 +101,42 @@ smp_fdt_conduit(void)
 static status_t
 smp_choose_conduit(bool acpi)
 {
+	sConduit = SMP_CONDUIT_NONE;
 	status_t status = acpi ? smp_acpi_conduit() : smp_fdt_conduit();
 	if (status != B_OK)
 		return status;
 	if (sConduit == SMP_CONDUIT_HVC && arm64_current_el() == 2) {
 		boot_dprintf("efi: PSCI through HVC, but the loader runs at EL2: no other CPUs\n");
+		sConduit = SMP_CONDUIT_NONE;
 		return B_NOT_SUPPORTED;
 	}
 	boot_dprintf("efi: PSCI through %s\n", sConduit == SMP_CONDUIT_HVC ? "HVC" : "SMC");
 	return B_OK;
+}
+
+
+/*
+ * Keeps the release addresses of list's spin-table CPUs but the boot CPU;
+ * true when a CPU to start has none, and so needs PSCI.
+ */
+static bool
+smp_keep_spin_table(const struct efi_cpu_list *list, const uint64_t *releases)
+{
+	bool needPsci = false;
+	sSpinCount = 0;
+	for (uint32_t i = 0; i < list->count; i++) {
+		if (list->cpus[i].boot)
+			continue;
+		if (releases[i] == 0) {
+			needPsci = true;
+			continue;
+		}
+		sSpinCpus[sSpinCount].id = list->cpus[i].hardware_id;
+		sSpinCpus[sSpinCount++].release = releases[i];
+	}
+	if (sSpinCount > 0)
+		boot_dprintf("efi: %u CPU(s) start from a spin-table\n", sSpinCount);
+	return needPsci;
 }
 
 
@@ -111,8 +149,11 @@ status_t
 platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t max,
 	uint32_t *_count)
 {
+	static uint64_t sReleases[SMP_MAX_CPUS];
 	*_count = 0;
-	struct efi_cpu_list list = { .cpus = cpus, .max = max, .boot_id = arch_cpu_boot_id() };
+	memset(sReleases, 0, sizeof(sReleases));
+	struct efi_cpu_list list = { .cpus = cpus, .max = max < SMP_MAX_CPUS ? max : SMP_MAX_CPUS,
+		.boot_id = arch_cpu_boot_id(), .release_addresses = sReleases };
 	bool acpi = efi_acpi_rsdp() != NULL;
 	if (acpi && (bootOptions & BOOT_OPTION_DISABLE_ACPI) != 0) {
 		boot_dprintf("efi: disable_acpi: the MADT is not read\n");
@@ -124,14 +165,17 @@ platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t
 		return status;
 	/*
 	 * Under disable_smp the others are listed, never started: no page for
-	 * them. Without a way to call PSCI they are listed too, and fail to
-	 * start one by one, said so: the kernel may know another way.
+	 * them. Without a spin-table or a way to call PSCI they are listed too,
+	 * and fail to start one by one, said so: the kernel may know another way.
 	 */
-	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0
-		&& smp_choose_conduit(acpi) == B_OK) {
-		status = efi_smp_reserve_page(ANY_PAGE, &sTrampolinePage);
-		if (status != B_OK)
-			return status;
+	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
+		bool needPsci = smp_keep_spin_table(&list, sReleases);
+		bool psci = needPsci && smp_choose_conduit(acpi) == B_OK;
+		if (psci || sSpinCount > 0) {
+			status = efi_smp_reserve_page(ANY_PAGE, &sTrampolinePage);
+			if (status != B_OK)
+				return status;
+		}
 	}
 	*_count = list.count;
 	return B_OK;
@@ -186,20 +230,54 @@ smp_install_trampoline(const struct arch_kernel_args *arch)
 }
 
 
+/* Where the spin-table CPU id waits to be released; 0 when it is no such CPU. */
+static uint64_t
+smp_release_address(uint64_t id)
+{
+	for (uint32_t i = 0; i < sSpinCount; i++) {
+		if (sSpinCpus[i].id == id)
+			return sSpinCpus[i].release;
+	}
+	return 0;
+}
+
+
+/*
+ * The CPU waits in wfe with its MMU off, reading release: the page's
+ * address must reach memory before the event wakes it.
+ */
+static void
+smp_release_spin_table(uint64_t release)
+{
+	__atomic_store_n((uint64_t *)(uintptr_t)release, sTrampolinePage, __ATOMIC_SEQ_CST);
+	arm64_dcache_clean_invalidate(release, sizeof(uint64_t));
+	__asm__ volatile("dsb sy\n\tsev" : : : "memory");
+}
+
+
 status_t
 platform_smp_start_cpu(const kernel_args *args, uint32_t index,
 	volatile kernel_cpu_mailbox *mailbox)
 {
 	if (sTrampolinePage == 0)
 		return B_NOT_SUPPORTED;
+	const kernel_cpu_entry *cpus = platform_kernel_to_loader(args->cpus);
+	uint64_t release = smp_release_address(cpus[index].hardware_id);
+	if (release == 0 && sConduit == SMP_CONDUIT_NONE) {
+		boot_dprintf("efi: CPU %#llx has no spin-table, and there is no PSCI\n",
+			(unsigned long long)cpus[index].hardware_id);
+		return B_NOT_SUPPORTED;
+	}
 	if (!sTrampolineInstalled)
 		smp_install_trampoline(&args->arch_args);
-	const kernel_cpu_entry *cpus = platform_kernel_to_loader(args->cpus);
 	smp_set_param(SMP_PARAM_OFFER, cpus[index].mailbox);
-	/* The offer is read once, at once: it must be out of this CPU before the call. */
+	/* The offer is read once, at once: it must be out of this CPU before the start. */
 	__asm__ volatile("dsb ish" : : : "memory");
-	int64_t result = smp_psci_call(PSCI_CPU_ON, cpus[index].hardware_id, sTrampolinePage,
-		cpus[index].mailbox);
+	if (release != 0) {
+		smp_release_spin_table(release);
+		return B_OK;
+	}
+	int64_t result = smp_psci_call(PSCI_CPU_ON, cpus[index].hardware_id, sTrampolinePage, 0);
 	if (result != PSCI_SUCCESS) {
 		boot_dprintf("efi: PSCI CPU_ON %#llx: error %lld%s\n",
 			(unsigned long long)cpus[index].hardware_id, (long long)result,

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where the other CPUs start (docs/smp.md), copied into the start-up page:
- * PSCI's CPU_ON enters at its first byte with x0 = the mailbox (kernel
- * address) the loader offered this CPU, at EL2 or EL1, MMU off. The code
- * finds its parameters relative to itself, so it runs in any page.
+ * PSCI's CPU_ON, or a spin-table's release, enters at its first byte at EL2
+ * or EL1 with the MMU off. A spin-table gives the CPU no argument, so each
+ * CPU knows itself by its MPIDR. The code finds its parameters relative to
+ * itself, so it runs in any page.
  */
 #include <arch_smp.h>
 
@@ -16,7 +17,11 @@
 	.globl	arm64_smp_trampoline_off
 	.balign	16
 arm64_smp_trampoline:
-	mov		x19, x0
+	/* The affinity fields, Aff3 apart from Aff2 to Aff0, as in hardware ids. */
+	mrs		x9, mpidr_el1
+	and		x19, x9, #0xffffff
+	and		x9, x9, #0xff00000000
+	orr		x19, x19, x9
 	adr		x20, arm64_smp_trampoline
 	ldr		x12, [x20, #PARAM(TTBR0)]
 	ldr		x13, [x20, #PARAM(TTBR1)]
@@ -27,14 +32,21 @@ arm64_smp_trampoline:
 	/*
 	 * Now coherent with the boot CPU. Take the offer only if it is this
 	 * CPU's: one that wakes after the loader gave up on it finds none, or
-	 * another CPU's, and powers off.
+	 * another CPU's, and stops. The exclusive pair then takes it only if it
+	 * is still the one read.
 	 */
 	add		x9, x20, #PARAM(OFFER)
-1:	ldaxr	x10, [x9]
-	cmp		x10, x19
+1:	ldar	x10, [x9]
+	cbz		x10, arm64_smp_trampoline_off
+	ldr		x11, [x10, #SMP_MAILBOX_HARDWARE_ID]
+	cmp		x11, x19
+	b.ne	arm64_smp_trampoline_off
+	ldaxr	x12, [x9]
+	cmp		x12, x10
 	b.ne	arm64_smp_trampoline_off
 	stlxr	w11, xzr, [x9]
 	cbnz	w11, 1b
+	mov		x19, x10
 
 	ldr		x9, [x19, #SMP_MAILBOX_STACK_TOP]
 	mov		sp, x9
@@ -56,14 +68,17 @@ arm64_smp_trampoline:
 
 	/* Also the entry the loader releases a CPU it gave up on into. */
 arm64_smp_trampoline_off:
+	clrex
 	adr		x20, arm64_smp_trampoline
 	ldr		x9, [x20, #PARAM(CONDUIT)]
+	cmp		x9, #SMP_CONDUIT_NONE
+	b.eq	4f
 	mov32	x0, PSCI_CPU_OFF
 	cbnz	x9, 3f
 	hvc		#0
 	b		4f
 3:	smc		#0
-	/* CPU_OFF does not return; should it fail, the CPU stays here. */
+	/* CPU_OFF does not return; should it fail, or without PSCI, the CPU stays here. */
 4:	wfi
 	b		4b
 
