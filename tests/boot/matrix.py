@@ -2,7 +2,8 @@
 """The boot matrix: every port's real image booted on many QEMU machine and
 firmware configurations, each of which must reach BOOTCHECK PASS; run
 directly it boots them all and prints the table. x86_64: OVMF on q35 and pc;
-arm64: AAVMF, QEMU_EFI.fd and U-Boot on virt, at EL1 and EL2."""
+arm64: AAVMF, QEMU_EFI.fd and U-Boot on virt, at EL1 and EL2, and U-Boot on
+a Raspberry Pi 3."""
 
 import collections
 import os
@@ -37,8 +38,11 @@ BOOT_PATH = {
     "usb": r"/USB\(0x\d+,0x0\)",
 }
 
+# el: the exception level an arm64 firmware starts the loader at; expect:
+# lines (regular expressions) the serial log must hold besides the usual.
 Config = collections.namedtuple("Config",
-    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test options max_cpus")
+    "machine memory cpus disk ovmf vga cpu two_disks port firmware in_test options max_cpus"
+    " el expect", defaults=(None, ()))
 
 # What a row's image asks of the loader (docs/smp.md): the other CPUs
 # listed but not started, or no ACPI and so no CPU list.
@@ -62,7 +66,18 @@ def arm64(firmware, el, cpu, memory, cpus, disk, gic=2, in_test=True):
     if gic != 2:
         machine += f",gic-version={gic}"
     return Config(machine, memory, cpus, disk, None, False, cpu, False, ports.ARM64, firmware,
-        in_test, None, None)
+        in_test, None, None, el)
+
+
+def raspberry_pi(in_test=True):
+    """The Raspberry Pi 3 row: the board, its four CPUs at EL2 and its memory
+    come with the firmware (tests/boot/ports.py). Its CPUs must start from
+    their spin-table, and the log come through its mini UART."""
+    firmware = ports.ARM64.firmwares["u-boot-rpi3"]
+    return Config(firmware.machine, firmware.memory, 4, "sd", None, False, None, False,
+        ports.ARM64, "u-boot-rpi3", in_test, None, None, 2,
+        (r"^efi: 3 CPU\(s\) start from a spin-table$",
+            r"^arch: uart 16550 at 0x3f215040, loader entered at EL2$"))
 
 
 # Every dimension at least once, the common ones on both machines: q35 has
@@ -130,6 +145,8 @@ CONFIGS = [
     arm64("qemu-efi", 1, "cortex-a72", "1G", 8, "nvme", in_test=False),
     arm64("u-boot", 2, "cortex-a57", "1G", 8, "virtio-mmio", in_test=False),
     arm64("aavmf", 2, "max", "4G", 16, "nvme", gic=3, in_test=False),
+    # A real board's firmware and device tree, without PSCI.
+    raspberry_pi(),
 ]
 
 # What the disk interfaces are called in arm64 device paths: virtio-blk-pci
@@ -143,10 +160,9 @@ ARM64_BOOT_PATH = {
 def name_of(cfg):
     """A short, unique name that says the whole configuration."""
     if cfg.port is ports.ARM64:
-        el = "el2" if "virtualization=on" in cfg.machine else "el1"
         gic = ["gic3"] if "gic-version=3" in cfg.machine else []
-        return "-".join(["arm64", cfg.firmware, el, cfg.cpu, cfg.memory, f"{cfg.cpus}cpu",
-            cfg.disk] + gic)
+        return "-".join(["arm64", cfg.firmware, f"el{cfg.el}", cfg.cpu or cfg.machine,
+            cfg.memory, f"{cfg.cpus}cpu", cfg.disk] + gic)
     cpus = f"{cfg.cpus}of{cfg.max_cpus}cpu" if cfg.max_cpus else f"{cfg.cpus}cpu"
     parts = [cfg.machine, cfg.memory, cpus, cfg.disk, f"ovmf{cfg.ovmf}"]
     if not cfg.vga:
@@ -192,7 +208,8 @@ def arm64_problems_of(cfg, result):
     problems = verdict_problems(result)
     if result.timed_out:
         return problems
-    if cfg.firmware != "u-boot":
+    u_boot = cfg.firmware.startswith("u-boot")
+    if not u_boot:
         # EDK2 must have booted from the disk on the chosen interface.
         started = re.search(r'^BdsDxe: starting Boot\d+ ".*" from (.*)$', log, re.M)
         if not started or not re.search(ARM64_BOOT_PATH[cfg.disk], started.group(1)):
@@ -201,16 +218,16 @@ def arm64_problems_of(cfg, result):
     if not re.search(r"^efi: disk0: \d+ blocks of 512 bytes, the boot disk$", log, re.M):
         problems.append("disk0 is not the boot disk")
     # The loader came in at the firmware's level and left the kernel at EL1.
-    el = 2 if "virtualization=on" in cfg.machine else 1
-    if not re.search(rf"^arch: .*loader entered at EL{el}$", log, re.M):
-        problems.append(f"the loader was not entered at EL{el}")
+    if not re.search(rf"^arch: .*loader entered at EL{cfg.el}$", log, re.M):
+        problems.append(f"the loader was not entered at EL{cfg.el}")
     if not re.search(r"^cpu: EL1,", log, re.M):
         problems.append("the kernel does not run at EL1")
     # EDK2 hands over ACPI, U-Boot a device tree.
-    table = r"device tree 0x[0-9a-f]+ \(\d+ bytes\)" if cfg.firmware == "u-boot" \
+    table = r"device tree 0x[0-9a-f]+ \(\d+ bytes\)" if u_boot \
         else r"ACPI RSDP 0x[0-9a-f]+ revision 2"
     if not re.search(rf"^firmware: .*{table}", log, re.M):
-        problems.append("no " + ("device tree" if cfg.firmware == "u-boot" else "ACPI RSDP"))
+        problems.append("no " + ("device tree" if u_boot else "ACPI RSDP"))
+    problems += [f"no line {line}" for line in cfg.expect if not re.search(line, log, re.M)]
     problems += usable_memory_problems(cfg, log)
     problems += smp_problems(cfg, log)
     if cfg.port.exception_in(log):
@@ -311,11 +328,20 @@ def write_table(results):
 RESULTS = []
 
 
+def available(cfg):
+    """Whether the files of the row's firmware are there (configure fetches some)."""
+    return ports.available(cfg.port.firmwares[cfg.firmware])
+
+
 def main():
     """Every row, or with --port NAME that port's rows only."""
     chosen = CONFIGS
     if sys.argv[1:2] == ["--port"] and len(sys.argv) == 3:
         chosen = [c for c in CONFIGS if c.port.name == sys.argv[2]]
+    for cfg in [c for c in chosen if not available(c)]:
+        print(f"{name_of(cfg)}: skipped, its firmware is missing (run ./configure)",
+            file=sys.stderr)
+    chosen = [c for c in chosen if available(c)]
     # One at a time: each QEMU wants a core, and timings must stay honest.
     results = []
     for cfg in chosen:

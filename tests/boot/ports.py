@@ -8,20 +8,26 @@ build (QEMU_PORTS: which loader, which kernel, which image suffix);
 docs/porting.md says how to add one."""
 
 import collections
+import glob
 import os
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GENERATED = os.path.join(TOP, "generated")
 
 # How a firmware is handed to QEMU: as a read-only code flash plus a private
-# copy of its variable store (pflash), or as a ROM image (-bios) that keeps no
-# variables. disk is the disk interface used when nobody asks for one: None
-# is QEMU's default for the machine. machine_options are added to the
-# machine's (-machine q35,smm=on), arguments to the command line.
-# boot_manager: what the firmware prints as its boot manager picks a boot
-# option, before anything of ours runs (None: it prints nothing we know).
+# copy of its variable store (pflash), as a ROM image (-bios) that keeps no
+# variables, or as the image QEMU starts like a kernel (-kernel: a board's
+# U-Boot, which QEMU enters as the board's own boot ROM would). disk is the
+# disk interface used when nobody asks for one: None is QEMU's default for
+# the machine. machine_options are added to the machine's (-machine
+# q35,smm=on), arguments to the command line. boot_manager: what the
+# firmware prints as its boot manager picks a boot option, before anything
+# of ours runs (None: it prints nothing we know). machine and memory: a
+# board the firmware is for, with its CPUs and the memory it has, in place
+# of the port's machine (None: the port's).
 Firmware = collections.namedtuple("Firmware",
-    "kind code vars disk machine_options arguments boot_manager")
+    "kind code vars disk machine_options arguments boot_manager machine memory",
+    defaults=(None, None))
 
 # EDK2's BdsDxe (OVMF, AAVMF, QEMU_EFI.fd).
 EDK2_BOOT_MANAGER = "BdsDxe: loading "
@@ -34,6 +40,20 @@ def pflash(code, variables, disk=None, machine_options=(), arguments=()):
 
 def bios(image, disk=None, arguments=(), boot_manager=EDK2_BOOT_MANAGER):
     return Firmware("bios", image, None, disk, (), tuple(arguments), boot_manager)
+
+
+def guest_file(pattern):
+    """A file of a package configure unpacked under generated/guests/ (a
+    glob: versions are in the paths), or the pattern itself when there is
+    none."""
+    found = sorted(glob.glob(os.path.join(GENERATED, "guests", pattern)))
+    return found[-1] if found else os.path.join(GENERATED, "guests", pattern)
+
+
+def available(firmware):
+    """Whether the files a firmware needs are there (configure fetches some)."""
+    files = [firmware.code, *(a for a in firmware.arguments if a.startswith(GENERATED))]
+    return all(os.path.exists(f) for f in files)
 
 
 class Port:
@@ -104,6 +124,8 @@ def _arm64_disks():
         # virtio over MMIO, the transport U-Boot's qemu_arm64 finds its disks on.
         "virtio-mmio": lambda drive, bus: ["-device", f"virtio-blk-device,drive={drive}"],
         "nvme": lambda drive, bus: ["-device", f"nvme,drive={drive},serial={drive}"],
+        # The SD card of a Raspberry Pi (its size a power of two).
+        "sd": lambda drive, bus: ["-device", f"sd-card,drive={drive}"],
     }
 
 
@@ -166,6 +188,16 @@ ARM64 = Port(
         # U-Boot's UEFI, which finds its disk on virtio-mmio.
         "u-boot": bios("/usr/lib/u-boot/qemu_arm64/u-boot.bin", disk="virtio-mmio",
             boot_manager=None),
+        # A Raspberry Pi 3 B (QEMU's raspi3b: four Cortex-A53 at EL2, 1 GiB):
+        # Debian's U-Boot for the Pi, started as the Pi's boot ROM would,
+        # with the Pi's device tree from Debian's kernel. It has no PSCI: its
+        # CPUs wait in a spin-table. Its console is the mini UART, QEMU's
+        # second serial port. configure fetches both files.
+        "u-boot-rpi3": Firmware("kernel",
+            guest_file("u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin"), None, "sd", (),
+            ("-dtb", guest_file("rpi3-dtb/usr/lib/linux-image-*/broadcom/bcm2837-rpi-3-b.dtb"),
+                "-serial", "null"),
+            None, machine="raspi3b", memory="1G"),
     },
     loader="BOOTAA64.efi",
     kernel="kernel_arm64",
