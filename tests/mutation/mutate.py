@@ -62,6 +62,7 @@ AREA_UNITS = {
     "paging": ["unit_paging"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
+    "efi_tables": ["unit_acpi", "unit_fdt"],
 }
 
 

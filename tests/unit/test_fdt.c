@@ -306,13 +306,16 @@ find_cpus(struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 }
 
 
-/* The release addresses of the CPUs found in a tree of no more than four. */
+/*
+ * The release addresses of the CPUs found in a tree of no more than four,
+ * with room in the list for max of them; the others stay all ones.
+ */
 static status_t
-find_releases(uint64_t releases[4], uint32_t *_count)
+find_releases(uint64_t releases[4], uint32_t max, uint32_t *_count)
 {
 	struct platform_cpu cpus[4];
 	memset(releases, 0xff, 4 * sizeof(uint64_t));
-	struct efi_cpu_list list = { .cpus = cpus, .max = 4, .release_addresses = releases };
+	struct efi_cpu_list list = { .cpus = cpus, .max = max, .release_addresses = releases };
 	status_t status = efi_fdt_find_cpus(&list);
 	*_count = list.count;
 	return status;
@@ -399,12 +402,18 @@ TEST(fdt_uart_on_a_bus_that_maps_nothing_there)
 	raspberry_pi_tree("none", 0);
 	CHECK(!find_uart(&uart));
 	CHECK(strstr(sLog, "is at no address the CPU sees") != NULL);
-	/* Ranges that do not cover the UART. */
+	/* Ranges that do not cover the UART: it starts after, or just at the end. */
 	raspberry_pi_tree(NULL, 0);
 	uint8_t *ranges = memmem(sBlob, sizeof(sBlob), "\x7e\x00\x00\x00\x3f", 5);
 	CHECK(ranges != NULL);
 	ranges[0] = 0x7f;
 	CHECK(!find_uart(&uart));
+	raspberry_pi_tree(NULL, 0);
+	ranges = memmem(sBlob, sizeof(sBlob), "\x7e\x00\x00\x00\x3f", 5);
+	put_be32(ranges + 8, 0x215040);
+	CHECK(!find_uart(&uart));
+	put_be32(ranges + 8, 0x215041);
+	CHECK(find_uart(&uart));
 }
 
 
@@ -413,26 +422,33 @@ TEST(fdt_spin_table_cpus_and_their_release_addresses)
 	uint64_t releases[4];
 	uint32_t count;
 	raspberry_pi_tree(NULL, 0xf0);
-	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(find_releases(releases, 4, &count), B_OK);
 	CHECK_EQ(count, 4);
 	for (uint32_t i = 0; i < 4; i++)
 		CHECK_EQ(releases[i], 0xd8 + 8 * i);
+	/* CPUs the list has no room for get none. */
+	CHECK_EQ(find_releases(releases, 2, &count), B_OK);
+	CHECK_EQ(count, 2);
+	CHECK_EQ(releases[1], 0xe0);
+	CHECK_EQ(releases[2], UINT64_MAX);
 	/* None, or one no 64-bit word is at: the CPU has no spin-table, said so. */
 	fakes_clear_log();
 	raspberry_pi_tree(NULL, 0);
-	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(find_releases(releases, 4, &count), B_OK);
 	CHECK_EQ(releases[2], 0xe8);
 	CHECK_EQ(releases[3], 0);
 	CHECK(strstr(sLog, "spin-table CPU cpu has no usable cpu-release-addr") != NULL);
 	raspberry_pi_tree(NULL, 0xf4);
-	CHECK_EQ(find_releases(releases, &count), B_OK);
+	CHECK_EQ(find_releases(releases, 4, &count), B_OK);
 	CHECK_EQ(releases[3], 0);
-	/* PSCI CPUs have none. */
+	/* PSCI CPUs have none, and are not looked at for one. */
 	cpus_tree(1, "smc");
-	CHECK_EQ(find_releases(releases, &count), B_OK);
+	fakes_clear_log();
+	CHECK_EQ(find_releases(releases, 4, &count), B_OK);
 	CHECK_EQ(count, 4);
 	for (uint32_t i = 0; i < 4; i++)
 		CHECK_EQ(releases[i], 0);
+	CHECK(strstr(sLog, "spin-table") == NULL);
 }
 
 
