@@ -59,7 +59,7 @@ AREA_UNITS = {
     "tar": ["unit_tar", "unit_vfs"],
     "vfs": ["unit_vfs"],
     "config": ["unit_config"],
-    "paging": ["unit_paging"],
+    "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
     "efi_tables": ["unit_acpi", "unit_fdt"],

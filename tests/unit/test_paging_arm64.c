@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the arm64 translation tables the loader builds
- * (src/system/boot/arch/arm64/paging.c), on the build machine: the file
- * holds no instruction, so it is compiled right into this test with arm64's
- * architecture headers (tests/unit/Jamfile). Tables are built in a fake
+ * (src/system/boot/arch/arm64/paging.c, on the shared page_tree.c), on the
+ * build machine: neither file holds an instruction, so both are compiled
+ * right into this test with arm64's architecture headers
+ * (tests/unit/Jamfile). Tables are built in a fake
  * physical memory from a typed memory map, walked by this file's own walk
  * and compared with what the kernel was promised (docs/kernel_args.md).
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "../../src/system/boot/arch/arm64/paging.c"
+#include "../../src/system/boot/loader/page_tree.c"
 
 #include "unit_test.h"
 
@@ -376,6 +378,18 @@ TEST(arm64_allow_execute_splits_a_gib_block_and_changes_one_2mib_block)
 	expect_physical(KERNEL_PHYSICAL_MAP_BASE, 0x40400000, BLOCK, ARM64_MAIR_INDEX_NORMAL,
 		false);
 	expect_physical(KERNEL_PHYSICAL_MAP_BASE, 0x7fe00000, BLOCK, ARM64_MAIR_INDEX_NORMAL,
+		false);
+	release();
+}
+
+
+TEST(arm64_a_page_inside_a_block_is_refused)
+{
+	/* Maps that overlap: the block is no table to put the page in. */
+	build();
+	CHECK_EQ(page_tree_set(&sTree, sRoot[ROOT_KERNEL], KERNEL_PHYSICAL_MAP_BASE + 0x40201000,
+		PAGE_TREE_LEAF, 0x1000 | ARM64_PTE_VALID | ARM64_PTE_PAGE), B_BAD_VALUE);
+	expect_physical(KERNEL_PHYSICAL_MAP_BASE, 0x40000000, GIB, ARM64_MAIR_INDEX_NORMAL,
 		false);
 	release();
 }

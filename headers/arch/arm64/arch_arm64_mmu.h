@@ -3,15 +3,14 @@
  * The VMSAv8-64 stage 1 translation format the loader builds and the kernel
  * walks: 4 KiB granule, 48-bit virtual addresses, four levels (0: 512 GiB
  * per entry, 1: 1 GiB, 2: 2 MiB, 3: 4 KiB), and the TCR_EL1 that goes with
- * it. No instructions here, so that host tests can build and walk tables.
+ * it; the loader walks its tables with the shared boot/page_tree.h. No
+ * instructions here, so that host tests can build and walk tables.
  */
 #ifndef ARCH_ARM64_ARCH_ARM64_MMU_H
 #define ARCH_ARM64_ARCH_ARM64_MMU_H
 
 #include <stdint.h>
 
-#define ARM64_PT_ENTRIES		512
-#define ARM64_PT_LEVELS			4
 #define ARM64_VIRTUAL_BITS		48
 
 /* Descriptor bits (Arm ARM D8.3). */
@@ -48,22 +47,6 @@
 /* ID_AA64MMFR0_EL1.PARange: 5 is 48 bits, the most a 48-bit descriptor holds. */
 #define ARM64_PARANGE_MASK		0xfULL
 #define ARM64_PARANGE_48_BITS	5
-
-
-/* The index of address in a table of level (0 to 3). */
-static inline unsigned
-arm64_pt_index(uint64_t address, unsigned level)
-{
-	return (unsigned)(address >> (39 - 9 * level)) & (ARM64_PT_ENTRIES - 1);
-}
-
-
-/* Bytes one entry of level maps: 512 GiB, 1 GiB, 2 MiB, 4 KiB. */
-static inline uint64_t
-arm64_pt_entry_size(unsigned level)
-{
-	return 1ULL << (39 - 9 * level);
-}
 
 
 /*

@@ -7,7 +7,8 @@
  * x86, where the MTRRs and PAT type memory behind the tables' back, the
  * tables themselves say what is RAM (Normal) and what is a device, so both
  * maps are typed from args' memory map, in the largest blocks that have
- * one type.
+ * one type. The trees themselves are walked by the shared page_tree.c;
+ * what VMSAv8-64's descriptors mean is here.
  *
  * No instructions here: host tests build and walk these tables.
  */
@@ -17,8 +18,8 @@
 
 #include <arch_arm64_mmu.h>
 #include <boot/kernel_regions.h>
+#include <boot/page_tree.h>
 #include <boot/platform.h>
-#include <boot/ranges.h>
 
 /* The two halves of the address space: TTBR0 (identity) and TTBR1 (kernel). */
 #define ROOT_IDENTITY	0
@@ -32,75 +33,24 @@ enum paging_class {
 	CLASS_FRAMEBUFFER,	/* RAM a display reads: not cached, but gathered */
 };
 
+/*
+ * Valid and TABLE: a table at levels 0 to 2, a page at level 3; valid
+ * without it, a block (levels 1 and 2 only).
+ */
+static const struct page_tree_format kFormat = {
+	.valid = ARM64_PTE_VALID,
+	.address = ARM64_PTE_ADDRESS,
+	.table_mask = ARM64_PTE_VALID | ARM64_PTE_TABLE,
+	.table_value = ARM64_PTE_VALID | ARM64_PTE_TABLE,
+	/* Permissions are decided at the leaves; tables restrict nothing. */
+	.table_entry = ARM64_PTE_VALID | ARM64_PTE_TABLE,
+	.page_mask = ARM64_PTE_VALID | ARM64_PTE_PAGE,
+	.page_value = ARM64_PTE_VALID | ARM64_PTE_PAGE,
+};
+
 static uint64_t *sRoot[ROOT_COUNT];
 static uint64_t sRootPhysical[ROOT_COUNT];
-static kernel_args *sArgs;
-static const struct arch_mmu_page_source *sSource;
-
-
-/*
- * A zeroed page for a table, reported to the kernel as allocated memory.
- * A page that is not linked into the tree is given back at once; the tree
- * itself goes with arch_mmu_release() when the boot is abandoned.
- */
-static uint64_t *
-paging_new_table(uint64_t *_physical)
-{
-	void *table;
-	if (sSource->allocate(sSource->cookie, _physical, &table) != B_OK)
-		return NULL;
-	if (ranges_insert_pages(sArgs->physical_allocated_range,
-			&sArgs->num_physical_allocated_ranges, MAX_PHYSICAL_ALLOCATED_RANGES,
-			*_physical, KERNEL_PAGE_SIZE) != B_OK) {
-		sSource->free(sSource->cookie, *_physical);
-		return NULL;
-	}
-	memset(table, 0, KERNEL_PAGE_SIZE);
-	return table;
-}
-
-
-static bool
-paging_is_table(uint64_t entry, unsigned level)
-{
-	return level < 3 && (entry & (ARM64_PTE_VALID | ARM64_PTE_TABLE))
-		== (ARM64_PTE_VALID | ARM64_PTE_TABLE);
-}
-
-
-/* The table the entry of level points to, created when missing. */
-static uint64_t *
-paging_next_level(uint64_t *table, unsigned index)
-{
-	/* A block where a table should be: the maps overlap, which they must not. */
-	if ((table[index] & ARM64_PTE_VALID) != 0 && !paging_is_table(table[index], 0))
-		return NULL;
-	if ((table[index] & ARM64_PTE_VALID) == 0) {
-		uint64_t physical;
-		uint64_t *next = paging_new_table(&physical);
-		if (next == NULL)
-			return NULL;
-		/* Permissions are decided at the leaves; tables restrict nothing. */
-		table[index] = physical | ARM64_PTE_VALID | ARM64_PTE_TABLE;
-		return next;
-	}
-	return sSource->to_loader(sSource->cookie, table[index] & ARM64_PTE_ADDRESS);
-}
-
-
-/* Write entry for address at level (1: 1 GiB block, 2: 2 MiB block, 3: page). */
-static status_t
-paging_set_entry(uint64_t *root, uint64_t address, unsigned level, uint64_t entry)
-{
-	uint64_t *table = root;
-	for (unsigned current = 0; current < level; current++) {
-		table = paging_next_level(table, arm64_pt_index(address, current));
-		if (table == NULL)
-			return B_NO_MEMORY;
-	}
-	table[arm64_pt_index(address, level)] = entry;
-	return B_OK;
-}
+static struct page_tree sTree = { .format = &kFormat };
 
 
 static enum paging_class
@@ -128,8 +78,8 @@ paging_class_of(uint32_t type)
 static enum paging_class
 paging_class_piece(uint64_t address, uint64_t *_end)
 {
-	const memory_map_entry *map = sArgs->memory_map;
-	uint32_t count = sArgs->num_memory_map_entries;
+	const memory_map_entry *map = sTree.args->memory_map;
+	uint32_t count = sTree.args->num_memory_map_entries;
 	uint32_t i = 0;
 	while (i < count && map[i].start + map[i].size <= address)
 		i++;
@@ -205,15 +155,15 @@ paging_map_physical(uint64_t *root, uint64_t virtualBase, uint64_t size, bool ex
 			runEnd = offset + KERNEL_PAGE_SIZE;
 
 		unsigned level = 1;
-		while (level < 3 && ((offset & (arm64_pt_entry_size(level) - 1)) != 0
-				|| offset + arm64_pt_entry_size(level) > runEnd))
+		while (level < 3 && ((offset & (page_tree_entry_size(level) - 1)) != 0
+				|| offset + page_tree_entry_size(level) > runEnd))
 			level++;
 		uint64_t entry = offset | paging_class_attributes(class, executable)
 			| (level == 3 ? ARM64_PTE_PAGE : 0);
-		status_t status = paging_set_entry(root, virtualBase + offset, level, entry);
+		status_t status = page_tree_set(&sTree, root, virtualBase + offset, level, entry);
 		if (status != B_OK)
 			return status;
-		offset += arm64_pt_entry_size(level);
+		offset += page_tree_entry_size(level);
 	}
 	return B_OK;
 }
@@ -242,8 +192,8 @@ paging_map_regions(void)
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t attributes = paging_region_attributes(regions[i].protection);
 		for (uint64_t offset = 0; offset < regions[i].size; offset += KERNEL_PAGE_SIZE) {
-			status_t status = paging_set_entry(sRoot[ROOT_KERNEL],
-				regions[i].kernel_address + offset, 3,
+			status_t status = page_tree_set(&sTree, sRoot[ROOT_KERNEL],
+				regions[i].kernel_address + offset, PAGE_TREE_LEAF,
 				(regions[i].physical_address + offset) | attributes);
 			if (status != B_OK)
 				return status;
@@ -253,30 +203,13 @@ paging_map_regions(void)
 }
 
 
-/* Free the tables below entry of level, then the page it points to. */
-static void
-paging_release_table(const struct arch_mmu_page_source *source, uint64_t entry,
-	unsigned level)
-{
-	if (!paging_is_table(entry, level))
-		return;
-	uint64_t physical = entry & ARM64_PTE_ADDRESS;
-	const uint64_t *table = source->to_loader(source->cookie, physical);
-	for (unsigned i = 0; table != NULL && i < ARM64_PT_ENTRIES; i++)
-		paging_release_table(source, table[i], level + 1);
-	source->free(source->cookie, physical);
-}
-
-
 void
 arch_mmu_release(const struct arch_mmu_page_source *source)
 {
 	for (unsigned root = 0; root < ROOT_COUNT; root++) {
 		if (sRoot[root] == NULL)
 			continue;
-		for (unsigned i = 0; i < ARM64_PT_ENTRIES; i++)
-			paging_release_table(source, sRoot[root][i], 0);
-		source->free(source->cookie, sRootPhysical[root]);
+		page_tree_release(&kFormat, source, sRoot[root], sRootPhysical[root]);
 		sRoot[root] = NULL;
 	}
 }
@@ -302,8 +235,8 @@ status_t
 arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	const struct arch_mmu_page_source *source)
 {
-	sArgs = args;
-	sSource = source;
+	sTree.args = args;
+	sTree.source = source;
 	/*
 	 * Both maps must stay below the kernel window, and the identity map
 	 * inside TTBR0's 48 bits: half of that is more than any machine has.
@@ -313,7 +246,7 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 	kernel_regions_freeze();
 
 	for (unsigned root = 0; root < ROOT_COUNT; root++) {
-		sRoot[root] = paging_new_table(&sRootPhysical[root]);
+		sRoot[root] = page_tree_new_table(&sTree, &sRootPhysical[root]);
 		if (sRoot[root] == NULL)
 			return B_NO_MEMORY;
 	}
@@ -341,51 +274,6 @@ arch_mmu_build(kernel_args *args, uint64_t physicalMapSize,
 }
 
 
-/* A 1 GiB block as 512 blocks of 2 MiB with the same attributes. */
-static status_t
-paging_split_block(uint64_t *entry)
-{
-	const uint64_t kBlockAddress = ARM64_PTE_ADDRESS & ~(arm64_pt_entry_size(1) - 1);
-	uint64_t physical;
-	uint64_t *table = paging_new_table(&physical);
-	if (table == NULL)
-		return B_NO_MEMORY;
-	uint64_t base = *entry & kBlockAddress;
-	uint64_t attributes = *entry & ~kBlockAddress;
-	for (unsigned i = 0; i < ARM64_PT_ENTRIES; i++)
-		table[i] = (base + i * arm64_pt_entry_size(2)) | attributes;
-	*entry = physical | ARM64_PTE_VALID | ARM64_PTE_TABLE;
-	return B_OK;
-}
-
-
-/*
- * The entry that maps address in the kernel half in the end, a 2 MiB block
- * or a page; a 1 GiB block on the way is split so that a change to it stays
- * local. NULL when address is not mapped or a table page is missing.
- */
-static uint64_t *
-paging_leaf_entry(uint64_t address, uint64_t *_size)
-{
-	uint64_t *table = sRoot[ROOT_KERNEL];
-	for (unsigned level = 0;; level++) {
-		uint64_t *entry = &table[arm64_pt_index(address, level)];
-		if ((*entry & ARM64_PTE_VALID) == 0)
-			return NULL;
-		if (level == 1 && !paging_is_table(*entry, level)
-			&& paging_split_block(entry) != B_OK)
-			return NULL;
-		if (!paging_is_table(*entry, level)) {
-			*_size = arm64_pt_entry_size(level);
-			return entry;
-		}
-		table = sSource->to_loader(sSource->cookie, *entry & ARM64_PTE_ADDRESS);
-		if (table == NULL)
-			return NULL;
-	}
-}
-
-
 bool
 arch_mmu_translate(const kernel_args *args, uint64_t address,
 	const struct arch_mmu_page_source *source, uint64_t *_physical)
@@ -395,25 +283,8 @@ arch_mmu_translate(const kernel_args *args, uint64_t address,
 	uint64_t top = address >> ARM64_VIRTUAL_BITS;
 	if (top != (kernelHalf ? 0xffff : 0))
 		return false;
-	uint64_t table = kernelHalf ? args->arch_args.ttbr1 : args->arch_args.ttbr0;
-	for (unsigned level = 0;; level++) {
-		const uint64_t *entries = source->to_loader(source->cookie,
-			table & ARM64_PTE_ADDRESS);
-		if (entries == NULL)
-			return false;
-		uint64_t entry = entries[arm64_pt_index(address, level)];
-		if ((entry & ARM64_PTE_VALID) == 0)
-			return false;
-		if (!paging_is_table(entry, level)) {
-			/* Blocks exist at levels 1 and 2 only; a 0 type bit at 3 is reserved. */
-			if (level == 0 || (level == 3 && (entry & ARM64_PTE_PAGE) == 0))
-				return false;
-			uint64_t size = arm64_pt_entry_size(level);
-			*_physical = (entry & ARM64_PTE_ADDRESS & ~(size - 1)) | (address & (size - 1));
-			return true;
-		}
-		table = entry;
-	}
+	return page_tree_translate(&kFormat, source,
+		kernelHalf ? args->arch_args.ttbr1 : args->arch_args.ttbr0, address, _physical);
 }
 
 
@@ -423,20 +294,8 @@ arch_mmu_allow_execute(uint64_t address, uint64_t size,
 {
 	if (sRoot[ROOT_KERNEL] == NULL)
 		return B_ERROR;
-	sSource = source;
-
-	uint64_t end = address + size;
-	address &= ~KERNEL_PAGE_MASK;
-	while (address < end) {
-		uint64_t blockSize;
-		uint64_t *entry = paging_leaf_entry(address, &blockSize);
-		if (entry == NULL)
-			return B_BAD_ADDRESS;
-		/* Code must be Normal memory; EL0 never runs it. */
-		if ((*entry & ARM64_PTE_ATTR_INDEX_MASK)
-				== ARM64_PTE_ATTR_INDEX(ARM64_MAIR_INDEX_NORMAL))
-			*entry &= ~ARM64_PTE_PXN;
-		address = (address & ~(blockSize - 1)) + blockSize;
-	}
-	return B_OK;
+	sTree.source = source;
+	/* Code must be Normal memory; EL0 never runs it. */
+	return page_tree_clear(&sTree, sRoot[ROOT_KERNEL], address, size, ARM64_PTE_PXN,
+		ARM64_PTE_ATTR_INDEX_MASK, ARM64_PTE_ATTR_INDEX(ARM64_MAIR_INDEX_NORMAL));
 }
