@@ -190,13 +190,13 @@ ARM64 = Port(
             boot_manager=None),
         # A Raspberry Pi 3 B (QEMU's raspi3b: four Cortex-A53 at EL2, 1 GiB):
         # Debian's U-Boot for the Pi, started as the Pi's boot ROM would,
-        # with the Pi's device tree from Debian's kernel. It has no PSCI: its
-        # CPUs wait in a spin-table. Its console is the mini UART, QEMU's
-        # second serial port. configure fetches both files.
+        # with the Pi's device tree from Debian's arm64 kernel. It has no
+        # PSCI: its CPUs wait in a spin-table. Its console is the mini UART,
+        # QEMU's second serial port. configure fetches both files.
         "u-boot-rpi3": Firmware("kernel",
             guest_file("u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin"), None, "sd", (),
-            ("-dtb", guest_file("rpi3-dtb/usr/lib/linux-image-*/broadcom/bcm2837-rpi-3-b.dtb"),
-                "-serial", "null"),
+            ("-dtb", guest_file("linux-arm64-full/usr/lib/linux-image-*/broadcom/"
+                "bcm2837-rpi-3-b.dtb"), "-serial", "null"),
             None, machine="raspi3b", memory="1G"),
     },
     loader="BOOTAA64.efi",

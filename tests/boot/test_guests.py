@@ -4,7 +4,10 @@ kernel through its EFI stub, with two initrds that the loader serves through
 LoadFile2 (the Linux initrd media device path), and memtest86+ chainloaded as
 an EFI application with a command line. On arm64 (AAVMF), Debian's arm64
 kernel the same way, from guests-arm64.img (linux-image-*-cloud-arm64 and
-busybox-static:arm64, with tests/boot/configs/guests-arm64.cfg).
+busybox-static:arm64, with tests/boot/configs/guests-arm64.cfg); and on a
+Raspberry Pi 3 B under U-Boot for the Pi, Debian's full arm64 kernel, from
+guests-rpi3.img (linux-image-*-arm64 and u-boot-rpi:arm64, with
+tests/boot/configs/guests-rpi3.cfg).
 
 ./configure fetches the software into generated/guests/ (linux-image-*-cloud-
 amd64, busybox-static, memtest86+); tests/boot/Jamfile builds guests.img from
@@ -23,6 +26,7 @@ import pytest
 
 import efivars
 import ports
+import qemu
 from serial_console import ENTER, SerialConsole
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -44,6 +48,14 @@ ARM64_ASSETS = {
 }
 ARM64_IMAGE = "guests-arm64.img"
 ARM64_CONFIG = os.path.join(TOP, "tests", "boot", "configs", "guests-arm64.cfg")
+RPI3_ASSETS = {
+    **ARM64_ASSETS,
+    "linux-image-*-arm64": os.path.join(GUESTS, "linux-arm64-full", "boot", "vmlinuz-*"),
+    "u-boot-rpi:arm64": os.path.join(GUESTS, "u-boot-rpi", "usr", "lib", "u-boot",
+        "rpi_arm64", "u-boot.bin"),
+}
+RPI3_IMAGE = "guests-rpi3.img"
+RPI3_CONFIG = os.path.join(TOP, "tests", "boot", "configs", "guests-rpi3.cfg")
 
 
 def missing(assets):
@@ -56,6 +68,7 @@ def missing(assets):
 
 needs_guests = missing(ASSETS)
 needs_arm64_guests = missing(ARM64_ASSETS)
+needs_rpi3_guests = missing(RPI3_ASSETS)
 
 # The Boot Loader Interface's vendor GUID: /init prints its variables.
 LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
@@ -64,6 +77,9 @@ HELP_MACHINE = r"^m video mode  d default  r reboot  p power off  f firmware set
 # starts when OVMF hands it over directly; memtest86+ draws its screen after
 # about 15 s.
 LINUX_TIMEOUT = 120
+# Debian's full kernel on the emulated Raspberry Pi 3 reaches "GUEST done"
+# about 45 s after QEMU starts.
+RPI3_TIMEOUT = 240
 MEMTEST_TIMEOUT = 90
 
 # What the kernel says when it did not get its initramfs.
@@ -193,10 +209,11 @@ FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8)
 VOLATILE = 0x6
 
 
-def check_boot_loader_interface(report, selected, entries, image=IMAGE):
+def check_boot_loader_interface(report, selected, entries, image=IMAGE, firmware="EDK II "):
     """Asserts the variables a booted Linux reads about its loader: that they
     say what the loader did (selected: the entry's id, entries: all ids in
-    menu order) and that nothing outlives the boot."""
+    menu order; firmware: how the firmware's vendor begins) and that nothing
+    outlives the boot."""
     variables = report.efi_variables
     strings = {name: utf16_string(data) for name, (attributes, data) in variables.items()
         if name != "LoaderFeatures"}
@@ -207,7 +224,7 @@ def check_boot_loader_interface(report, selected, entries, image=IMAGE):
     assert variables["LoaderEntries"][1].decode("utf-16-le").split("\0")[:-1] == entries
     assert strings.get("LoaderDevicePartUUID", "").upper() == esp_partition_guid(image).upper()
     assert strings.get("LoaderFirmwareType", "").startswith("UEFI 2."), strings
-    assert strings.get("LoaderFirmwareInfo", "").startswith("EDK II "), strings
+    assert strings.get("LoaderFirmwareInfo", "").startswith(firmware), strings
     assert int.from_bytes(variables["LoaderFeatures"][1], "little") == FEATURES
     # Microseconds since the machine started: the loader started first, the
     # kernel after it, and both within the minutes a TCG boot takes.
@@ -219,10 +236,12 @@ def check_boot_loader_interface(report, selected, entries, image=IMAGE):
     assert "LoaderConfigTimeoutOneShot" not in variables, strings
 
 
-def check_linux_report(text, cmdline, port=ports.X86_64, main="initrd-main.cpio"):
+def check_linux_report(text, cmdline, port=ports.X86_64, main="initrd-main.cpio",
+        memory_mib=256):
     """Asserts that a transcript of the guest kernel's boot, with its /init's
     report, shows that all the entry asked for arrived (cmdline: the entry's
-    command line; main: the port's first archive); returns the GuestReport."""
+    command line; main: the port's first archive; memory_mib: what the
+    machine has); returns the GuestReport."""
     report = GuestReport(text)
     assert "EFI stub: ERROR" not in text, text[-3000:]
     assert not port.exception_in(text), text[-3000:]
@@ -235,8 +254,10 @@ def check_linux_report(text, cmdline, port=ports.X86_64, main="initrd-main.cpio"
         with open(os.path.join(MARKERS, name)) as marker:
             expected.append(marker.read().strip())
     assert sorted(report.markers) == sorted(expected), report.lines
-    # QEMU's 256 MiB (run-qemu's default), less what firmware and kernel keep.
-    assert report.memtotal_kib and 128 * 1024 < report.memtotal_kib <= 256 * 1024, report.lines
+    # What the machine has (run-qemu's default: 256 MiB), less what firmware
+    # and kernel keep.
+    assert report.memtotal_kib and memory_mib * 1024 // 2 < report.memtotal_kib \
+        <= memory_mib * 1024, report.lines
 
     dmesg = report.dmesg
     assert dmesg, text[-3000:]
@@ -298,6 +319,31 @@ def test_debian_arm64_linux_gets_its_command_line_and_both_initrds(request, titl
     image = glob.glob(ARM64_ASSETS["linux-image-*-cloud-arm64"])[0]
     path = dict(config_entry(title, ARM64_CONFIG))["linux"]
     assert f"boot: starting {path} ({os.path.getsize(image)} bytes)" in text, text[:5000]
+
+
+@needs_rpi3_guests
+def test_debian_linux_on_a_raspberry_pi_3(request):
+    """A real board's firmware and a kernel built for real boards: Debian's
+    full arm64 kernel, started by the arm64 loader under Debian's U-Boot for
+    the Pi on QEMU's Raspberry Pi 3 B (no PSCI; its CPUs in a spin-table;
+    the console on the mini UART), gets its command line, both initrds and
+    the Pi's device tree, which U-Boot hands the loader and the loader
+    leaves in the firmware's configuration table for the EFI stub. The
+    entry starts without a menu: the menu is on the Pi's screen."""
+    log = os.path.join(qemu.LOGS, f"{request.node.name}.serial.log")
+    result = qemu.boot(RPI3_IMAGE, log, timeout=RPI3_TIMEOUT, port=ports.ARM64,
+        firmware="u-boot-rpi3", until=r"^GUEST done$")
+    assert not result.timed_out, result.tail(40)
+    cmdline = dict(config_entry("Debian Linux", RPI3_CONFIG))["cmdline"]
+    report = check_linux_report(result.log, cmdline, ports.ARM64, "initrd-main-rpi3.cpio",
+        memory_mib=1024)
+    check_boot_loader_interface(report, "Debian Linux", ["Debian Linux"], RPI3_IMAGE,
+        firmware="Das U-Boot")
+    dmesg = report.dmesg
+    # The board's own tree reached Linux, which started the other three CPUs
+    # from the spin-table itself.
+    assert "Machine model: Raspberry Pi 3 Model B" in dmesg, dmesg[:3000]
+    assert re.search(r"smp: Brought up 1 node, 4 CPUs", dmesg), dmesg
 
 
 # The menu's titles in order, for MENU_IDS.
