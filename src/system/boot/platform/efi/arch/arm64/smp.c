@@ -151,6 +151,7 @@ platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t
 {
 	static uint64_t sReleases[SMP_MAX_CPUS];
 	*_count = 0;
+	sSpinCount = 0;
 	memset(sReleases, 0, sizeof(sReleases));
 	struct efi_cpu_list list = { .cpus = cpus, .max = max < SMP_MAX_CPUS ? max : SMP_MAX_CPUS,
 		.boot_id = arch_cpu_boot_id(), .release_addresses = sReleases };
