@@ -149,8 +149,9 @@ def filter_calls(image, code_size, encode):
 
 
 def start_offset(image):
-    """Where the start-up program writes its entry's cycle counter: after
-    the loader's one start marker, or 0 for an image without one."""
+    """Where the start-up program writes what it hands the loader (struct
+    pack_handoff, headers/boot/pack.h): after the loader's one start
+    marker, or 0 for an image without one."""
     offset = image.find(START_MARKER)
     if offset < 0:
         return 0

@@ -28,7 +28,9 @@ status_t gzip_decoded_size(const void *data, size_t size, size_t *_size,
  * exactly outSize bytes (the size gzip_decoded_size gave), and checks its
  * CRC-32. Errors: B_BAD_DATA with
  * *_reason (a bad header, corrupt or truncated data, a second member, a
- * CRC or size that does not match). Nothing outside out is written.
+ * CRC or size that does not match), B_NOT_SUPPORTED with *_reason (the
+ * port's inflate_raw has no decoder: the EFI loader run unpacked). Nothing
+ * outside out is written.
  */
 status_t gzip_decode(const void *data, size_t size, void *out, size_t outSize,
 	const char **_reason);

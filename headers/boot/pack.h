@@ -12,11 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <boot/status.h>
+
 #define kPackSectionName	".pack"
 #define kPackMagic			"LdrPack1"
 #define kPackHeaderSize		36
-/* In the image: 16 bytes of marker, then the 64-bit cycle counter the
- * start-up program writes at its entry (header field started_at). */
+/* In the image: 16 bytes of marker, then a struct pack_handoff the
+ * start-up program fills in (header field handoff_at). */
 #define kPackStartMarker	"LdrUnpackStart:"
 
 /* What was done to the image's code before it was compressed, so that it
@@ -36,11 +38,26 @@ struct pack_header {
 	uint32_t	code_size;		/* bytes from the image's start the filter covers */
 	uint32_t	filter;			/* enum pack_filter */
 	uint32_t	stream_size;	/* bytes of raw DEFLATE stream after this header */
-	uint32_t	started_at;		/* where the start-up program writes the cycle
-								 * counter at its entry; 0: nowhere */
+	uint32_t	handoff_at;		/* where the start-up program writes its
+								 * struct pack_handoff; 0: nowhere */
 };
 
 _Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 36 bytes");
+
+typedef status_t (*pack_inflate_function)(const void *in, size_t inSize, void *out,
+	size_t outSize, size_t *_written);
+
+/*
+ * What the start-up program hands the loader it decoded: when it started
+ * (for the loader's timeline), and its DEFLATE decoder, which the packed
+ * loader calls for gzip kernels instead of carrying a copy of its own. The
+ * decoder stays where it is as long as the start-up program has not
+ * returned, which is while the loader runs.
+ */
+struct pack_handoff {
+	uint64_t				started;	/* the cycle counter at its entry */
+	pack_inflate_function	inflate;	/* inflate_raw (boot/inflate.h) */
+};
 
 /*
  * Undoes filter on the image's first size bytes; false for a filter this

@@ -131,6 +131,10 @@ gzip_decode(const void *data, size_t size, void *out, size_t outSize, const char
 	size_t written = 0;
 	status_t status = inflate_raw(bytes + offset, size - GZIP_TRAILER_SIZE - offset, out,
 		outSize, &written);
+	if (status == B_NOT_SUPPORTED) {
+		*_reason = "this loader has no DEFLATE decoder (it was not started packed)";
+		return B_NOT_SUPPORTED;
+	}
 	if (status != B_OK) {
 		*_reason = status == B_BUFFER_OVERFLOW ? "the data decodes to more than its size"
 			: "the DEFLATE data is corrupt, cut short, or followed by another member";

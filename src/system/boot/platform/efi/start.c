@@ -6,6 +6,7 @@
 #include "efi_platform.h"
 
 #include <boot/arch_cpu.h>
+#include <boot/inflate.h>
 #include <boot/pack.h>
 #include <boot/platform.h>
 #include <boot/stage2.h>
@@ -26,14 +27,15 @@ static const uint64_t kErrorDisplayMicroseconds = 5 * 1000 * 1000;
 
 static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
 /*
- * Where the packed loader's start-up program writes the cycle counter at its
- * entry (build/scripts/pack-efi finds the marker; docs/packing.md); 0 when
- * the firmware started this image itself. Volatile: written from outside.
+ * Where the packed loader's start-up program writes what it hands over, its
+ * start time and its DEFLATE decoder (build/scripts/pack-efi finds the
+ * marker; docs/packing.md); zero when the firmware started this image
+ * itself. Volatile: written from outside.
  */
 static volatile struct {
-	char		marker[16];
-	uint64_t	cycles;
-} sUnpackStart = { kPackStartMarker, 0 };
+	char				marker[16];
+	struct pack_handoff	handoff;
+} sUnpackStart = { kPackStartMarker, { 0, NULL } };
 
 /* Static: the heap does not exist yet when the command line is read. */
 static char sCommandLine[COMMAND_LINE_SIZE];
@@ -124,6 +126,22 @@ efi_command_line(void)
 }
 
 
+/*
+ * gzip kernels (gzip.c) are decoded with the start-up program's decoder:
+ * defined here, this inflate_raw keeps the generic one (inflate.c) out of
+ * the loader, which only the start-up program links. Without a start-up
+ * program (the -image.efi run by itself) there is none.
+ */
+status_t
+inflate_raw(const void *in, size_t inSize, void *out, size_t outSize, size_t *_written)
+{
+	pack_inflate_function inflate = sUnpackStart.handoff.inflate;
+	if (inflate == NULL)
+		return B_NOT_SUPPORTED;
+	return inflate(in, inSize, out, outSize, _written);
+}
+
+
 /* gnu-efi's crt0 calls this with the System V ABI after relocating us. */
 EFI_STATUS
 efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable);
@@ -131,8 +149,8 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable);
 EFI_STATUS
 efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 {
-	if (sUnpackStart.cycles != 0)
-		timeline_mark_at("start-up program", sUnpackStart.cycles, 0);
+	if (sUnpackStart.handoff.started != 0)
+		timeline_mark_at("start-up program", sUnpackStart.handoff.started, 0);
 	timeline_mark("loader entry", 0);
 	gImageHandle = imageHandle;
 	gSystemTable = systemTable;

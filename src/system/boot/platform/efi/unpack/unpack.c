@@ -99,8 +99,8 @@ unpack_header_valid(const struct pack_header *header, uint32_t sectionSize)
 		&& header->data_size <= header->image_size && header->entry < header->data_size
 		&& header->code_size <= header->data_size
 		&& header->stream_size <= sectionSize - kPackHeaderSize
-		&& header->data_size >= sizeof(uint64_t)
-		&& header->started_at <= header->data_size - sizeof(uint64_t);
+		&& header->data_size >= sizeof(struct pack_handoff)
+		&& header->handoff_at <= header->data_size - sizeof(struct pack_handoff);
 }
 
 
@@ -128,9 +128,14 @@ unpack_decode(const struct pack_header *header, const uint8_t *stream, uint8_t *
 	if (!arch_unpack_filter(header->filter, image, header->code_size))
 		return L"unknown code filter";
 	memset(image + header->data_size, 0, header->image_size - header->data_size);
-	/* For the loader's timeline: the decoding is its first step. */
-	if (header->started_at != 0)
-		memcpy(image + header->started_at, &started, sizeof(started));
+	/*
+	 * For the loader's timeline the decoding is its first step; and the
+	 * loader has no decoder of its own.
+	 */
+	if (header->handoff_at != 0) {
+		struct pack_handoff handoff = { started, inflate_raw };
+		memcpy(image + header->handoff_at, &handoff, sizeof(handoff));
+	}
 	arch_unpack_sync_code(image, header->image_size);
 	return NULL;
 }
