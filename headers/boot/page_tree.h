@@ -73,6 +73,15 @@ status_t page_tree_set(const struct page_tree *tree, uint64_t *root, uint64_t ad
 	unsigned depth, uint64_t entry);
 
 /*
+ * Map [address, address + size) onto physical with entries at depth (each
+ * physical | flags), walking down once per table rather than per entry.
+ * address and physical are multiples of what an entry at depth maps; size
+ * is rounded up to whole entries. Errors as page_tree_set's.
+ */
+status_t page_tree_map(const struct page_tree *tree, uint64_t *root, uint64_t address,
+	uint64_t physical, uint64_t size, unsigned depth, uint64_t flags);
+
+/*
  * In the leaf entries that map [address, address + size) under root, clear
  * the bits clear where (entry & onlyMask) == onlyValue. A 1 GiB block on
  * the way is first split into 2 MiB ones, so that the change stays local.

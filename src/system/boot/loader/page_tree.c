@@ -63,19 +63,50 @@ page_tree_next(const struct page_tree *tree, uint64_t *entry, unsigned depth,
 }
 
 
+/* The table at depth that holds address's entry, created on the way; NULL with why. */
+static uint64_t *
+page_tree_table(const struct page_tree *tree, uint64_t *root, uint64_t address,
+	unsigned depth, status_t *_status)
+{
+	uint64_t *table = root;
+	for (unsigned current = 0; current < depth && table != NULL; current++) {
+		table = page_tree_next(tree, &table[page_tree_index(address, current)], current,
+			_status);
+	}
+	return table;
+}
+
+
 status_t
 page_tree_set(const struct page_tree *tree, uint64_t *root, uint64_t address,
 	unsigned depth, uint64_t entry)
 {
-	uint64_t *table = root;
-	for (unsigned current = 0; current < depth; current++) {
-		status_t status;
-		table = page_tree_next(tree, &table[page_tree_index(address, current)], current,
-			&status);
-		if (table == NULL)
-			return status;
-	}
+	status_t status;
+	uint64_t *table = page_tree_table(tree, root, address, depth, &status);
+	if (table == NULL)
+		return status;
 	table[page_tree_index(address, depth)] = entry;
+	return B_OK;
+}
+
+
+status_t
+page_tree_map(const struct page_tree *tree, uint64_t *root, uint64_t address,
+	uint64_t physical, uint64_t size, unsigned depth, uint64_t flags)
+{
+	uint64_t step = page_tree_entry_size(depth);
+	uint64_t *table = NULL;
+	for (uint64_t offset = 0; offset < size; offset += step) {
+		unsigned index = page_tree_index(address + offset, depth);
+		/* A new table where the last one ends, or at the start. */
+		if (table == NULL || index == 0) {
+			status_t status;
+			table = page_tree_table(tree, root, address + offset, depth, &status);
+			if (table == NULL)
+				return status;
+		}
+		table[index] = (physical + offset) | flags;
+	}
 	return B_OK;
 }
 

@@ -191,13 +191,11 @@ paging_map_regions(void)
 	const struct kernel_region *regions = kernel_regions(&count);
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t attributes = paging_region_attributes(regions[i].protection);
-		for (uint64_t offset = 0; offset < regions[i].size; offset += KERNEL_PAGE_SIZE) {
-			status_t status = page_tree_set(&sTree, sRoot[ROOT_KERNEL],
-				regions[i].kernel_address + offset, PAGE_TREE_LEAF,
-				(regions[i].physical_address + offset) | attributes);
-			if (status != B_OK)
-				return status;
-		}
+		status_t status = page_tree_map(&sTree, sRoot[ROOT_KERNEL],
+			regions[i].kernel_address, regions[i].physical_address, regions[i].size,
+			PAGE_TREE_LEAF, attributes);
+		if (status != B_OK)
+			return status;
 	}
 	return B_OK;
 }

@@ -61,23 +61,18 @@ static struct page_tree sTree = { .format = &kFormat };
 
 /*
  * [virtualBase, + size) onto [0, size) with 1 GiB pages where the CPU has
- * them and 2 MiB pages otherwise (and for a tail smaller than 1 GiB). flags
- * include PTE_LARGE, which is the page size bit at both levels.
+ * them and 2 MiB pages otherwise (and for a tail smaller than 1 GiB).
+ * virtualBase is a multiple of 1 GiB (address_space.c). flags include
+ * PTE_LARGE, which is the page size bit at both levels.
  */
 static status_t
 paging_map_physical(uint64_t virtualBase, uint64_t size, uint64_t flags)
 {
-	uint64_t offset = 0;
-	while (offset < size) {
-		uint64_t address = virtualBase + offset;
-		unsigned depth = sHugePages && (address & (HUGE_PAGE - 1)) == 0
-			&& size - offset >= HUGE_PAGE ? 1 : 2;
-		status_t status = page_tree_set(&sTree, sPml4, address, depth, offset | flags);
-		if (status != B_OK)
-			return status;
-		offset += page_tree_entry_size(depth);
-	}
-	return B_OK;
+	uint64_t huge = sHugePages ? size & ~(HUGE_PAGE - 1) : 0;
+	status_t status = page_tree_map(&sTree, sPml4, virtualBase, 0, huge, 1, flags);
+	if (status != B_OK)
+		return status;
+	return page_tree_map(&sTree, sPml4, virtualBase + huge, huge, size - huge, 2, flags);
 }
 
 
@@ -100,14 +95,10 @@ paging_map_regions(void)
 	const struct kernel_region *regions = kernel_regions(&count);
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t flags = paging_flags_for(regions[i].protection);
-		for (uint64_t offset = 0; offset < regions[i].size;
-				offset += KERNEL_PAGE_SIZE) {
-			status_t status = page_tree_set(&sTree, sPml4,
-				regions[i].kernel_address + offset, PAGE_TREE_LEAF,
-				(regions[i].physical_address + offset) | flags);
-			if (status != B_OK)
-				return status;
-		}
+		status_t status = page_tree_map(&sTree, sPml4, regions[i].kernel_address,
+			regions[i].physical_address, regions[i].size, PAGE_TREE_LEAF, flags);
+		if (status != B_OK)
+			return status;
 	}
 	return B_OK;
 }
