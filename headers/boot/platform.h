@@ -446,7 +446,8 @@ struct platform_cpu {
 /*
  * The machine's CPUs, from the firmware's tables (EFI: the ACPI MADT's
  * processor local APIC and x2APIC entries on x86, its GIC CPU interface
- * entries on arm64; enabled or online capable), into cpus, at most max of
+ * entries on arm64, or without ACPI the device tree's /cpus; enabled or
+ * online capable), into cpus, at most max of
  * them, each hardware id once; *_count receives how many. A port that can
  * start CPUs also reserves here, while the firmware still serves, what it
  * needs to start them later (x86: a start-up page below 1 MiB; arm64: one
@@ -456,8 +457,9 @@ struct platform_cpu {
  * once per boot attempt, with the heap, before
  * platform_prepare_kernel_start(). The boot CPU need not be listed: the
  * caller adds it. Errors (the loader then boots on one CPU; the port has
- * logged why, once): B_NOT_SUPPORTED (the port cannot start CPUs: arm64
- * without PSCI, the hosted port without --cpus), B_ENTRY_NOT_FOUND (no
+ * logged why, once): B_NOT_SUPPORTED (the port cannot start CPUs: the
+ * hosted port without --cpus; arm64 without PSCI or a spin-table lists
+ * its CPUs and fails each start instead), B_ENTRY_NOT_FOUND (no
  * table lists the CPUs, or ACPI is off), B_BAD_DATA (a table is corrupt),
  * B_NO_MEMORY (no start-up page).
  */
@@ -471,8 +473,8 @@ status_t platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus,
  * generic loader then waits for the mailbox's state to say PARKED. Called
  * after the firmware was left, one CPU at a time, by smp_start_cpus().
  * Must not allocate. Errors, which smp_start_cpus() logs with the CPU:
- * B_NOT_SUPPORTED (the port found no way to start CPUs: arm64 without a
- * PSCI conduit), B_BAD_VALUE (x86: an APIC id, start-up page or page
+ * B_NOT_SUPPORTED (the port found no way to start this CPU: arm64 with
+ * neither a spin-table for it nor a PSCI conduit), B_BAD_VALUE (x86: an APIC id, start-up page or page
  * tables out of reach), B_TIMED_OUT (x86: the APIC never sent the
  * interrupt), B_ERROR (no start-up page; arm64: PSCI refused CPU_ON).
  */
