@@ -39,6 +39,11 @@ typedef bool (*fs_dir_hook)(void *cookie, const char *name,
 
 struct file_system_ops {
 	const char	*name;
+	/*
+	 * lookup gets every component below the root at once ("boot/kernel"),
+	 * from a file system that has no directories of its own to walk.
+	 */
+	bool		whole_paths;
 
 	/*
 	 * Recognise and mount volume->device; return the root directory.
@@ -77,5 +82,6 @@ void fs_set_reason(struct fs_volume *volume, const char *format, ...)
 
 extern const struct file_system_ops gFatFileSystem;
 extern const struct file_system_ops gTarFileSystem;
+extern const struct file_system_ops gServerFileSystem;
 
 #endif

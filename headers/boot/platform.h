@@ -19,6 +19,7 @@
 #include <boot/status.h>
 
 struct block_device;
+struct file_server;
 struct stage2_args;
 struct kernel_args;
 struct kernel_cpu_mailbox;
@@ -215,6 +216,15 @@ status_t platform_add_block_devices(struct stage2_args *args);
  */
 bool platform_is_boot_partition(struct stage2_args *args,
 	const struct block_device *disk, uint64_t offset);
+
+/*
+ * The file server the loader was started from (a network boot; see
+ * boot/file_server.h), from heap_alloc, or NULL when it came from a disk or
+ * the server cannot be used (said on the console). Its volume is the boot
+ * volume. The loader owns it from now on: it calls ops->release, then
+ * heap_free, at cleanup.
+ */
+struct file_server *platform_boot_file_server(struct stage2_args *args);
 
 /* Release what the port holds for its devices; called before handoff. */
 void platform_cleanup_devices(void);

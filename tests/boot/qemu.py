@@ -42,15 +42,17 @@ class Boot:
 
 
 def port_environment(port=ports.X86_64, memory=None, machine=None, cpu=None,
-        disk_interface=None, firmware=None, first_disk=None, variables=None):
+        disk_interface=None, firmware=None, first_disk=None, variables=None, netboot=None):
     """run-qemu's environment for a port: QEMU_PORT, and QEMU_MEMORY,
     QEMU_MACHINE, QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE (a name from
-    the port's firmwares), QEMU_FIRST_DISK and QEMU_VARIABLES (a variable
-    store the firmware writes in place) where given."""
+    the port's firmwares), QEMU_FIRST_DISK, QEMU_VARIABLES (a variable
+    store the firmware writes in place) and QEMU_NETBOOT (DIR:FILE) where
+    given."""
     env = dict(os.environ, QEMU_PORT=port.name)
     for name, value in (("QEMU_MEMORY", memory), ("QEMU_MACHINE", machine),
             ("QEMU_CPU", cpu), ("QEMU_DISK_INTERFACE", disk_interface),
-            ("QEMU_FIRMWARE", firmware), ("QEMU_VARIABLES", variables)):
+            ("QEMU_FIRMWARE", firmware), ("QEMU_VARIABLES", variables),
+            ("QEMU_NETBOOT", netboot)):
         if value:
             env[name] = value
     if first_disk:
@@ -60,20 +62,21 @@ def port_environment(port=ports.X86_64, memory=None, machine=None, cpu=None,
 
 def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
         first_disk=None, machine=None, disk_interface=None, firmware=None,
-        port=ports.X86_64, cpu=None, variables=None):
-    """Boot image on port; stop at QEMU's exit, at timeout, or once the
-    regular expression until appears in the serial log. machine, cpu,
-    disk_interface, firmware and variables are run-qemu's QEMU_MACHINE,
-    QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE and QEMU_VARIABLES.
+        port=ports.X86_64, cpu=None, variables=None, netboot=None):
+    """Boot image on port (None: no disk); stop at QEMU's exit, at timeout,
+    or once the regular expression until appears in the serial log.
+    machine, cpu, disk_interface, firmware, variables and netboot are
+    run-qemu's QEMU_MACHINE, QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE,
+    QEMU_VARIABLES and QEMU_NETBOOT.
 
     A boot that timed out before the firmware's boot manager picked a boot
     option ran nothing of ours, and is booted once more: Debian's AAVMF has
     twice stalled there under TCG in CI. The stall is kept in STALLS, with
     QEMU's state at the time, and the test session prints it."""
     env = port_environment(port, memory, machine, cpu, disk_interface, firmware, first_disk,
-        variables)
+        variables, netboot)
     env.update(QEMU_SERIAL=f"file:{log_path}", RUN_DIR=os.path.dirname(log_path))
-    command = [RUN_QEMU, os.path.join(IMAGES, image), *extra]
+    command = [RUN_QEMU, "-" if image is None else os.path.join(IMAGES, image), *extra]
     result = _boot_once(command, env, port, log_path, timeout, until)
     if result.timed_out and port.stalled_in_firmware(env.get("QEMU_FIRMWARE"), result.log):
         stall = Stall(os.path.basename(log_path), timeout, result.state, result.log)

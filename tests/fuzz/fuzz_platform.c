@@ -168,6 +168,13 @@ platform_is_boot_partition(struct stage2_args *args, const struct block_device *
 }
 
 
+struct file_server *
+platform_boot_file_server(struct stage2_args *args)
+{
+	return NULL;
+}
+
+
 void
 platform_cleanup_devices(void)
 {

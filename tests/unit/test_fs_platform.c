@@ -29,6 +29,7 @@ static size_t sOutputLength;
 static char sConsole[OUTPUT_SIZE];
 static size_t sConsoleLength;
 static int sCleanupCount;
+static struct file_server *sServer;
 
 
 /* --- output ------------------------------------------------------------- */
@@ -119,9 +120,17 @@ test_platform_set_boot_partition(const char *diskName, uint64_t offset)
 
 
 void
+test_platform_set_file_server(struct file_server *server)
+{
+	sServer = server;
+}
+
+
+void
 test_platform_reset(void)
 {
 	sDiskCount = 0;
+	sServer = NULL;
 	sBootDisk[0] = '\0';
 	sOutputLength = 0;
 	sOutput[0] = '\0';
@@ -146,6 +155,15 @@ platform_add_block_devices(struct stage2_args *args)
 		block_device_register(sDisks[i]);
 	sDiskCount = 0;
 	return B_OK;
+}
+
+
+struct file_server *
+platform_boot_file_server(struct stage2_args *args)
+{
+	struct file_server *server = sServer;
+	sServer = NULL;
+	return server;
 }
 
 

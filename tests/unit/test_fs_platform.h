@@ -14,9 +14,13 @@
 #include "../support/counted_heap.h"
 
 struct block_device;
+struct file_server;
 
 /* Queue a disk for the next platform_add_block_devices(). */
 void test_platform_add_disk(struct block_device *disk);
+
+/* Hand server (from heap_alloc) to the next vfs_init() as the boot file server. */
+void test_platform_set_file_server(struct file_server *server);
 
 /* platform_is_boot_partition() answers true for this disk and offset only. */
 void test_platform_set_boot_partition(const char *diskName, uint64_t offset);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <boot/devices.h>
+#include <boot/file_server.h>
 #include <boot/file_system.h>
 #include <boot/heap.h>
 #include <boot/partitions.h>
@@ -246,9 +247,10 @@ vfs_add_volume(struct vfs_volume *volume)
 }
 
 
-status_t
-vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_volume,
-	char *error, size_t errorSize)
+/* Mount device with the first of count file systems that recognises it. */
+static status_t
+vfs_mount_as(struct block_device *device, const struct file_system_ops *const *systems,
+	size_t count, bool boot, struct vfs_volume **_volume, char *error, size_t errorSize)
 {
 	struct vfs_volume *volume = heap_calloc(1, sizeof(*volume));
 	if (volume == NULL) {
@@ -258,10 +260,10 @@ vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_vo
 	volume->device = device;
 
 	status_t status = B_NOT_SUPPORTED;
-	for (size_t i = 0; i < sizeof(kFileSystems) / sizeof(kFileSystems[0]); i++) {
+	for (size_t i = 0; i < count; i++) {
 		memset(&volume->fs, 0, sizeof(volume->fs));
 		volume->fs.device = device;
-		volume->ops = kFileSystems[i];
+		volume->ops = systems[i];
 		status = volume->ops->mount(&volume->fs, &volume->root);
 		if (status == B_OK)
 			break;
@@ -297,12 +299,88 @@ vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_vo
 }
 
 
+status_t
+vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_volume,
+	char *error, size_t errorSize)
+{
+	return vfs_mount_as(device, kFileSystems, sizeof(kFileSystems) / sizeof(kFileSystems[0]),
+		boot, _volume, error, errorSize);
+}
+
+
+/* --- file servers -------------------------------------------------------- */
+
+
+/* A server's volume hangs on a device that has no blocks to read. */
+static status_t
+vfs_server_device_read(struct block_device *device, uint64_t offset, void *buffer,
+	size_t length)
+{
+	return B_NOT_SUPPORTED;
+}
+
+
+static void
+vfs_server_device_release(struct block_device *device)
+{
+	struct file_server *server = device->cookie;
+	if (server->ops->release != NULL)
+		server->ops->release(server);
+	heap_free(server);
+}
+
+
+static const struct block_device_ops kServerDeviceOps = {
+	.read = vfs_server_device_read,
+	.release = vfs_server_device_release,
+};
+
+
+/*
+ * Mount the port's file server, if it has one, before any disk: it is the
+ * boot volume, where the loader came from.
+ */
+static void
+vfs_mount_boot_server(struct stage2_args *args)
+{
+	struct file_server *server = platform_boot_file_server(args);
+	if (server == NULL)
+		return;
+	struct block_device *device = heap_calloc(1, sizeof(*device));
+	if (device == NULL) {
+		boot_printf("vfs: %s: out of memory\n", server->name);
+		if (server->ops->release != NULL)
+			server->ops->release(server);
+		heap_free(server);
+		return;
+	}
+	device->ops = &kServerDeviceOps;
+	device->block_size = 1;
+	device->cookie = server;
+	snprintf(device->name, sizeof(device->name), "%s", server->name);
+
+	static const struct file_system_ops *const kServer[] = { &gServerFileSystem };
+	char error[VFS_ERROR_SIZE];
+	struct vfs_volume *volume;
+	if (vfs_mount_as(device, kServer, 1, true, &volume, error, sizeof(error)) != B_OK) {
+		boot_printf("vfs: %s\n", error);
+		vfs_server_device_release(device);
+		heap_free(device);
+		return;
+	}
+	volume->owns_device = true;
+}
+
+
 static void
 vfs_unmount(struct vfs_volume *volume)
 {
 	volume->ops->unmount(&volume->fs, volume->root);
-	if (volume->source != NULL) {
+	if (volume->source != NULL)
 		vfs_close(volume->source);
+	if (volume->owns_device) {
+		if (volume->device->ops->release != NULL)
+			volume->device->ops->release(volume->device);
 		heap_free(volume->device);
 	}
 	heap_free(volume);
@@ -390,10 +468,15 @@ vfs_init(struct stage2_args *args)
 		return B_NOT_ALLOWED;
 	sInitialized = true;
 
+	vfs_mount_boot_server(args);
 	status_t status = platform_add_block_devices(args);
 	if (status != B_OK && devices_first() == NULL) {
-		boot_printf("vfs: no disks: %s\n", status_string(status));
-		return status != B_OK ? status : B_ENTRY_NOT_FOUND;
+		/* a network boot needs no disk */
+		if (sVolumeCount == 0) {
+			boot_printf("vfs: no disks: %s\n", status_string(status));
+			return status;
+		}
+		boot_dprintf("vfs: no disks: %s\n", status_string(status));
 	}
 
 	uint32_t diskCount = 0;

@@ -124,6 +124,8 @@ vfs_lookup(struct vfs_volume *volume, const char *normalized, void **_node)
 	volume->fs.reason[0] = '\0';
 
 	const char *component = normalized;
+	if (volume->ops->whole_paths && *component == '/')
+		return volume->ops->lookup(&volume->fs, volume->root, component + 1, _node);
 	while (*component == '/') {
 		component++;
 		const char *end = strchr(component, '/');
@@ -484,6 +486,7 @@ vfs_mount_file(const char *path, struct vfs_volume **_volume, char *error,
 		return status;
 	}
 	volume->source = file;
+	volume->owns_device = true;
 	boot_dprintf("vfs: vol%u: %s is %s, %s %s, label \"%s\"\n", volume->index,
 		device->name, path, volume->ops->name, volume->fs.detail, volume->fs.label);
 	if (_volume != NULL)

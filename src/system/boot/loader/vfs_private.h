@@ -16,6 +16,8 @@ struct vfs_volume {
 	void							*root;
 	/* for a file mounted as a volume: the open file its device reads */
 	struct vfs_file					*source;
+	/* device is the volume's own: released and freed at unmount */
+	bool							owns_device;
 };
 
 struct vfs_volume *vfs_find_volume_spec(const char *spec, size_t length);

@@ -25,6 +25,7 @@ struct host_options {
 	const char	**images;			/* disk image files, boot disk first */
 	uint32_t	*block_sizes;		/* per image; 0: from its GPT, else 512 */
 	int			image_count;
+	const char	*serve_root;		/* --serve: the boot file server's directory */
 	/*
 	 * --kernel-args-abi: hand the checks kernel_args as a loader of another
 	 * version would (start_kernel.c), to prove the compatibility rule.

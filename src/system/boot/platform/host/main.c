@@ -6,7 +6,7 @@
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
  *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
  *     [--secure-boot enforcing|setup] [--cpus N] [--silent-cpu ID]...
- *     [[--block-size BYTES] IMAGE]...
+ *     [--serve DIR] [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -30,7 +30,10 @@
  * (secure_boot.c; off without it). --cpus simulates a machine of N CPUs
  * (1 to 256, hardware ids 0 to N - 1, the boot CPU 0) as an ACPI MADT
  * would list them, and --silent-cpu makes the CPU of that id never answer
- * its start-up (smp.c); without --cpus the port starts no CPUs.
+ * its start-up (smp.c); without --cpus the port starts no CPUs. --serve
+ * makes DIR the file server the loader was started from, as in a network
+ * boot (server.c): the boot volume "net0", ahead of the images, which may
+ * then be left out.
  */
 #include "host_platform.h"
 
@@ -58,7 +61,7 @@ host_usage(const char *program)
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
 		" [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]..."
 		" [--cpus N] [--silent-cpu ID]..."
-		" [--secure-boot enforcing|setup]"
+		" [--secure-boot enforcing|setup] [--serve DIR]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
@@ -144,6 +147,8 @@ host_parse_options(int argc, char **argv)
 			if (id >= HOST_MAX_CPUS)
 				host_usage(argv[0]);
 			gHostOptions.silent_cpus[id] = true;
+		} else if (strcmp(option, "--serve") == 0 && hasValue) {
+			gHostOptions.serve_root = argv[++i];
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
 			size_t size = host_size_option(argv[0], argv[++i], 1);
 			/* What disks have: 512 to 64 KiB, a power of two. */
@@ -157,7 +162,7 @@ host_parse_options(int argc, char **argv)
 			gHostOptions.images[gHostOptions.image_count++] = option;
 		}
 	}
-	if (gHostOptions.image_count == 0)
+	if (gHostOptions.image_count == 0 && gHostOptions.serve_root == NULL)
 		host_usage(argv[0]);
 }
 

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A network boot: when the firmware's PXE stack sent the loader, the same
+ * TFTP server sends everything else, through that stack (it stays up until
+ * ExitBootServices). Paths are relative to the directory the loader's own
+ * boot file lies in, so one server can hold the trees of many machines.
+ * IPv4 only: an IPv6 boot names its server in a URL this does not parse.
+ */
+#include "efi_platform.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <boot/file_server.h>
+#include <boot/heap.h>
+#include <boot/platform.h>
+#include <boot/stdio.h>
+
+/*
+ * Fewer round trips than TFTP's 512 bytes, in one Ethernet frame; a
+ * divisor of FILE_SERVER_PREFIX_UNIT, so that a file's start stops at a
+ * block's end (the firmware keeps no part of a block that does not fit).
+ */
+#define TFTP_BLOCK_SIZE		1024
+#define TFTP_PATH_SIZE		256
+
+_Static_assert(FILE_SERVER_PREFIX_UNIT % TFTP_BLOCK_SIZE == 0,
+	"a file's start must end at a block's end");
+
+struct efi_tftp {
+	EFI_PXE_BASE_CODE	*pxe;
+	EFI_IP_ADDRESS		server;
+	char				root[sizeof(((EFI_PXE_BASE_CODE_DHCPV4_PACKET *)0)->BootpBootFile) + 1];
+};
+
+static EFI_GUID sPxeGuid = EFI_PXE_BASE_CODE_PROTOCOL_GUID;
+static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
+
+
+static status_t
+efi_tftp_status(struct file_server *server, EFI_STATUS efiStatus, char *reason,
+	size_t reasonSize)
+{
+	struct efi_tftp *tftp = server->cookie;
+	/*
+	 * An error packet is the server declining the file. Its code is not
+	 * told apart: edk2 keeps one byte of the two, and it is the high one
+	 * (0 for "file not found" and "access violation" alike).
+	 */
+	if (efiStatus == EFI_TFTP_ERROR && tftp->pxe->Mode->TftpErrorReceived) {
+		const EFI_PXE_BASE_CODE_TFTP_ERROR *error = &tftp->pxe->Mode->TftpError;
+		snprintf(reason, reasonSize, "%s says: %.*s", server->address,
+			(int)sizeof(error->ErrorString), (const char *)error->ErrorString);
+		return B_ENTRY_NOT_FOUND;
+	}
+	if (efiStatus == EFI_UNSUPPORTED) {
+		snprintf(reason, reasonSize, "the firmware's PXE protocol cannot fetch files");
+		return B_NOT_SUPPORTED;
+	}
+	if (efiStatus == EFI_TIMEOUT)
+		snprintf(reason, reasonSize, "no answer from %s", server->address);
+	else
+		snprintf(reason, reasonSize, "TFTP failed (EFI status %#llx)",
+			(unsigned long long)efiStatus);
+	return B_IO_ERROR;
+}
+
+
+/* The server's name for path: below the boot file's directory. */
+static bool
+efi_tftp_name(const struct efi_tftp *tftp, const char *path, char *name,
+	char *reason, size_t reasonSize)
+{
+	if ((size_t)snprintf(name, TFTP_PATH_SIZE, "%s%s", tftp->root, path)
+			< TFTP_PATH_SIZE)
+		return true;
+	snprintf(reason, reasonSize, "the path is too long for TFTP");
+	return false;
+}
+
+
+static status_t
+efi_tftp_size(struct file_server *server, const char *path, uint64_t *_size,
+	char *reason, size_t reasonSize)
+{
+	struct efi_tftp *tftp = server->cookie;
+	char name[TFTP_PATH_SIZE];
+	if (!efi_tftp_name(tftp, path, name, reason, reasonSize))
+		return B_NAME_TOO_LONG;
+	UINT64 size = 0;
+	UINTN blockSize = TFTP_BLOCK_SIZE;
+	EFI_STATUS efiStatus = tftp->pxe->Mtftp(tftp->pxe, EFI_PXE_BASE_CODE_TFTP_GET_FILE_SIZE,
+		NULL, FALSE, &size, &blockSize, &tftp->server, (UINT8 *)name, NULL, FALSE);
+	if (efiStatus != EFI_SUCCESS)
+		return efi_tftp_status(server, efiStatus, reason, reasonSize);
+	*_size = size;
+	return B_OK;
+}
+
+
+static status_t
+efi_tftp_fetch(struct file_server *server, const char *path, void *buffer,
+	uint64_t length, char *reason, size_t reasonSize)
+{
+	struct efi_tftp *tftp = server->cookie;
+	char name[TFTP_PATH_SIZE];
+	if (!efi_tftp_name(tftp, path, name, reason, reasonSize))
+		return B_NAME_TOO_LONG;
+	UINT64 size = length;
+	UINTN blockSize = TFTP_BLOCK_SIZE;
+	EFI_STATUS efiStatus = tftp->pxe->Mtftp(tftp->pxe, EFI_PXE_BASE_CODE_TFTP_READ_FILE,
+		buffer, FALSE, &size, &blockSize, &tftp->server, (UINT8 *)name, NULL, FALSE);
+	/* A buffer too small for the whole file is how only its start is asked for. */
+	if (efiStatus == EFI_BUFFER_TOO_SMALL)
+		return B_OK;
+	if (efiStatus != EFI_SUCCESS)
+		return efi_tftp_status(server, efiStatus, reason, reasonSize);
+	if (size < length) {
+		snprintf(reason, reasonSize, "the file ended after %llu of %llu bytes",
+			(unsigned long long)size, (unsigned long long)length);
+		return B_BAD_DATA;
+	}
+	return B_OK;
+}
+
+
+static void
+efi_tftp_release(struct file_server *server)
+{
+	heap_free(server->cookie);
+}
+
+
+static const struct file_server_ops kTftpOps = {
+	.size = efi_tftp_size,
+	.fetch = efi_tftp_fetch,
+	.release = efi_tftp_release,
+};
+
+
+/* The DHCP answer the firmware booted from: a PXE server's, a proxy's, or the DHCP server's. */
+static const EFI_PXE_BASE_CODE_DHCPV4_PACKET *
+efi_tftp_boot_packet(const EFI_PXE_BASE_CODE_MODE *mode)
+{
+	if (mode->PxeReplyReceived)
+		return &mode->PxeReply.Dhcpv4;
+	if (mode->ProxyOfferReceived)
+		return &mode->ProxyOffer.Dhcpv4;
+	return mode->DhcpAckReceived ? &mode->DhcpAck.Dhcpv4 : NULL;
+}
+
+
+/* root: the boot file's directory, ending in '/', or "" for the server's root. */
+static void
+efi_tftp_set_root(struct efi_tftp *tftp, const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet)
+{
+	size_t length = strnlen((const char *)packet->BootpBootFile,
+		sizeof(packet->BootpBootFile));
+	memcpy(tftp->root, packet->BootpBootFile, length);
+	while (length > 0 && tftp->root[length - 1] != '/')
+		length--;
+	tftp->root[length] = '\0';
+}
+
+
+struct file_server *
+platform_boot_file_server(struct stage2_args *args)
+{
+	EFI_LOADED_IMAGE *image;
+	EFI_PXE_BASE_CODE *pxe;
+	if (gBootServices->HandleProtocol(gImageHandle, &sLoadedImageGuid,
+			(void **)&image) != EFI_SUCCESS
+		|| gBootServices->HandleProtocol(image->DeviceHandle, &sPxeGuid,
+			(void **)&pxe) != EFI_SUCCESS)
+		return NULL;
+
+	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet = efi_tftp_boot_packet(pxe->Mode);
+	const char *unusable = !pxe->Mode->Started ? "the firmware's PXE stack is not running"
+		: pxe->Mode->UsingIpv6 ? "over IPv6, which the loader cannot use"
+		: packet == NULL ? "with no DHCP answer to find the server by" : NULL;
+	if (unusable != NULL) {
+		boot_printf("efi: started from the network, but %s; only disks are searched\n",
+			unusable);
+		return NULL;
+	}
+
+	struct file_server *server = heap_calloc(1, sizeof(*server));
+	struct efi_tftp *tftp = heap_calloc(1, sizeof(*tftp));
+	if (server == NULL || tftp == NULL) {
+		heap_free(server);
+		heap_free(tftp);
+		return NULL;
+	}
+	tftp->pxe = pxe;
+	memcpy(tftp->server.v4.Addr, packet->BootpSiAddr, 4);
+	efi_tftp_set_root(tftp, packet);
+	server->ops = &kTftpOps;
+	server->cookie = tftp;
+	snprintf(server->name, sizeof(server->name), "net0");
+	snprintf(server->protocol, sizeof(server->protocol), "TFTP");
+	const uint8_t *address = packet->BootpSiAddr;
+	snprintf(server->address, sizeof(server->address), "%u.%u.%u.%u", address[0],
+		address[1], address[2], address[3]);
+	boot_dprintf("efi: started from the network: TFTP server %s, files below \"/%s\"\n",
+		server->address, tftp->root);
+	return server;
+}
