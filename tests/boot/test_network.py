@@ -50,6 +50,9 @@ def test_network_boot_loads_kernel_and_modules_from_the_tftp_server(port, tmp_pa
         f'"/{port.name}/"') in result.log, result.tail()
     assert 'vfs: vol0: net0, server TFTP, label "10.0.2.2", boot volume' in result.log
     assert "boot: configuration (net0)/boot/loader.cfg: 1 entries, 0 problems" in result.log
+    # The kernel's headers came first, and the transfer stopped after them.
+    assert (f"efi: TFTP: {port.name}/boot/kernel: the first 65536 bytes, then the "
+        "transfer stopped") in result.log, result.tail()
     # What the kernel found in memory is what the server holds, byte for byte.
     (tmp_path / "large.bin").write_bytes(large)
     (tmp_path / "small.bin").write_bytes(small)
@@ -64,13 +67,16 @@ def test_network_boot_loads_kernel_and_modules_from_the_tftp_server(port, tmp_pa
 def test_network_boot_refuses_a_file_that_is_not_a_kernel(tmp_path, log_path):
     port = ports.X86_64
     config = 'timeout = 0\nentry "Not a kernel" {\n\tkernel = /boot/junk\n}\n'
-    netboot = server_tree(tmp_path, port, config, [("boot/junk", bytes(200_000))])
+    netboot = server_tree(tmp_path, port, config, [("boot/junk", bytes(16 << 20))])
     result = boot(None, log_path, port=port, netboot=netboot, timeout=90,
         until=r"m video mode")
     assert not result.timed_out, result.tail()
     before_menu, _, menu = result.log.partition("Boot menu")
     message = "kernel /boot/junk is not bootable: bad ELF magic"
     assert f"boot: {message}" in before_menu, result.tail()
+    # Refused by its headers: the other 16 MiB never came over the network.
+    assert ("efi: TFTP: x86_64/boot/junk: the first 65536 bytes, then the transfer "
+        "stopped") in before_menu, result.tail()
     assert "Error: " + message in menu, result.tail()
     # The server has no BLS entries to list; that is no error.
     assert "bls: (net0)/loader/entries: 0 entry files" in result.log

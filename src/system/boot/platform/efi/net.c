@@ -27,14 +27,24 @@
 _Static_assert(FILE_SERVER_PREFIX_UNIT % TFTP_BLOCK_SIZE == 0,
 	"a file's start must end at a block's end");
 
+/* TFTP's DATA packet (RFC 1350): opcode 3, block number, then the bytes. */
+#define TFTP_OPCODE_DATA	3
+#define TFTP_DATA_HEADER	4
+
 struct efi_tftp {
 	EFI_PXE_BASE_CODE	*pxe;
+	EFI_HANDLE			device;			/* the PXE stack's: where callbacks are found */
 	EFI_IP_ADDRESS		server;
 	char				root[sizeof(((EFI_PXE_BASE_CODE_DHCPV4_PACKET *)0)->BootpBootFile) + 1];
 };
 
 static EFI_GUID sPxeGuid = EFI_PXE_BASE_CODE_PROTOCOL_GUID;
+static EFI_GUID sPxeCallbackGuid = EFI_PXE_BASE_CODE_CALLBACK_PROTOCOL_GUID;
 static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
+
+/* What the transfer in progress is to stop after; one transfer at a time. */
+static uint64_t sStopAfter;
+static bool sStopped;
 
 
 static status_t
@@ -98,6 +108,63 @@ efi_tftp_size(struct file_server *server, const char *path, uint64_t *_size,
 }
 
 
+/*
+ * Called by the PXE stack for every packet while callbacks are on: stop
+ * the transfer at the first block past what was asked for. edk2 asks before
+ * it keeps a block, and would otherwise go on to the file's end (to report
+ * its size) however small the buffer.
+ */
+static EFI_PXE_BASE_CODE_CALLBACK_STATUS EFIAPI
+efi_tftp_callback(EFI_PXE_BASE_CODE_CALLBACK *callback, EFI_PXE_BASE_CODE_FUNCTION function,
+	BOOLEAN received, UINT32 length, EFI_PXE_BASE_CODE_PACKET *packet)
+{
+	/* Callbacks are on only during a transfer; edk2 names it a DHCP function. */
+	if (!received || packet == NULL || length <= TFTP_DATA_HEADER)
+		return EFI_PXE_BASE_CODE_CALLBACK_STATUS_CONTINUE;
+	const uint8_t *bytes = packet->Raw;
+	if ((bytes[0] << 8 | bytes[1]) != TFTP_OPCODE_DATA)
+		return EFI_PXE_BASE_CODE_CALLBACK_STATUS_CONTINUE;
+	/* Every block but the last is full: the block number says how far this one starts. */
+	uint32_t block = (uint32_t)(bytes[2] << 8 | bytes[3]);
+	uint64_t before = (uint64_t)(block - 1) * (length - TFTP_DATA_HEADER);
+	if (block == 0 || before < sStopAfter)
+		return EFI_PXE_BASE_CODE_CALLBACK_STATUS_CONTINUE;
+	sStopped = true;
+	return EFI_PXE_BASE_CODE_CALLBACK_STATUS_ABORT;
+}
+
+
+static EFI_PXE_BASE_CODE_CALLBACK sCallback = {
+	.Revision = EFI_PXE_BASE_CODE_CALLBACK_PROTOCOL_REVISION,
+	.Callback = efi_tftp_callback,
+};
+
+
+/*
+ * Have the PXE stack call efi_tftp_callback, or stop it; false when it
+ * cannot (the callback is then not installed).
+ */
+static bool
+efi_tftp_set_callbacks(struct efi_tftp *tftp, bool on)
+{
+	BOOLEAN makeCallbacks = on;
+	if (!on) {
+		tftp->pxe->SetParameters(tftp->pxe, NULL, NULL, NULL, NULL, &makeCallbacks);
+		gBootServices->UninstallProtocolInterface(tftp->device, &sPxeCallbackGuid,
+			&sCallback);
+		return true;
+	}
+	if (gBootServices->InstallProtocolInterface(&tftp->device, &sPxeCallbackGuid,
+			EFI_NATIVE_INTERFACE, &sCallback) != EFI_SUCCESS)
+		return false;
+	if (tftp->pxe->SetParameters(tftp->pxe, NULL, NULL, NULL, NULL, &makeCallbacks)
+			== EFI_SUCCESS)
+		return true;
+	gBootServices->UninstallProtocolInterface(tftp->device, &sPxeCallbackGuid, &sCallback);
+	return false;
+}
+
+
 static status_t
 efi_tftp_fetch(struct file_server *server, const char *path, void *buffer,
 	uint64_t length, char *reason, size_t reasonSize)
@@ -106,13 +173,25 @@ efi_tftp_fetch(struct file_server *server, const char *path, void *buffer,
 	char name[TFTP_PATH_SIZE];
 	if (!efi_tftp_name(tftp, path, name, reason, reasonSize))
 		return B_NAME_TOO_LONG;
+
+	/* Without callbacks a longer file goes by whole, only length bytes kept. */
+	bool callbacks = efi_tftp_set_callbacks(tftp, true);
+	sStopAfter = length;
+	sStopped = false;
 	UINT64 size = length;
 	UINTN blockSize = TFTP_BLOCK_SIZE;
 	EFI_STATUS efiStatus = tftp->pxe->Mtftp(tftp->pxe, EFI_PXE_BASE_CODE_TFTP_READ_FILE,
 		buffer, FALSE, &size, &blockSize, &tftp->server, (UINT8 *)name, NULL, FALSE);
-	/* A buffer too small for the whole file is how only its start is asked for. */
-	if (efiStatus == EFI_BUFFER_TOO_SMALL)
+	if (callbacks)
+		efi_tftp_set_callbacks(tftp, false);
+
+	/* A file longer than length: its start was what was asked for. */
+	if (efiStatus == EFI_BUFFER_TOO_SMALL || (efiStatus == EFI_ABORTED && sStopped)) {
+		boot_dprintf("efi: TFTP: %s: the first %llu bytes, %s\n", name,
+			(unsigned long long)length, sStopped ? "then the transfer stopped"
+				: "the rest went by unused");
 		return B_OK;
+	}
 	if (efiStatus != EFI_SUCCESS)
 		return efi_tftp_status(server, efiStatus, reason, reasonSize);
 	if (size < length) {
@@ -192,6 +271,7 @@ platform_boot_file_server(struct stage2_args *args)
 		return NULL;
 	}
 	tftp->pxe = pxe;
+	tftp->device = image->DeviceHandle;
 	memcpy(tftp->server.v4.Addr, packet->BootpSiAddr, 4);
 	efi_tftp_set_root(tftp, packet);
 	server->ops = &kTftpOps;
