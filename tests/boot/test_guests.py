@@ -2,7 +2,8 @@
 """Real software started through the boot menu (x86_64, OVMF): Debian's
 kernel through its EFI stub, with two initrds that the loader serves through
 LoadFile2 (the Linux initrd media device path), and memtest86+ chainloaded as
-an EFI application with a command line. On arm64 (AAVMF), Debian's arm64
+an EFI application with a command line; and Debian's kernel and initrds
+fetched over TFTP after a network boot. On arm64 (AAVMF), Debian's arm64
 kernel the same way, from guests-arm64.img (linux-image-*-cloud-arm64 and
 busybox-static:arm64, with tests/boot/configs/guests-arm64.cfg); and on a
 Raspberry Pi 3 B under U-Boot for the Pi, Debian's full arm64 kernel, from
@@ -287,6 +288,38 @@ def test_debian_linux_gets_its_command_line_and_both_initrds(guests_console):
     report = check_linux_report(linux_transcript(guests_console),
         dict(config_entry("Debian Linux"))["cmdline"])
     check_boot_loader_interface(report, "Debian Linux", MENU_IDS)
+
+
+@needs_guests
+def test_debian_linux_booted_from_the_network(request, tmp_path):
+    """The way installers and diskless machines boot: OVMF's PXE fetches
+    the loader from QEMU's TFTP server, and the loader fetches Debian's
+    kernel and both initrds from the same server (no disk at all), then
+    starts the kernel through its EFI stub."""
+    machine = tmp_path / "tftp" / "debian"
+    (machine / "boot").mkdir(parents=True)
+    (machine / "linux").mkdir()
+    shutil.copyfile(ports.X86_64.loader, machine / "BOOTX64.EFI")
+    shutil.copyfile(glob.glob(ASSETS["linux-image-*-cloud-amd64"])[0],
+        machine / "linux" / "vmlinuz")
+    for name in ("initrd-main.cpio", "initrd-extra.cpio"):
+        shutil.copyfile(os.path.join(INITRAMFS, name), machine / "linux" / name)
+    cmdline = dict(config_entry("Debian Linux"))["cmdline"]
+    (machine / "boot" / "loader.cfg").write_text('timeout = 0\nentry "Debian Linux" {\n'
+        '\tlinux = /linux/vmlinuz\n\tinitrd = /linux/initrd-main.cpio\n'
+        f'\tinitrd = /linux/initrd-extra.cpio\n\tcmdline = "{cmdline}"\n}}\n')
+
+    log = os.path.join(qemu.LOGS, f"{request.node.name}.serial.log")
+    result = qemu.boot(None, log, timeout=LINUX_TIMEOUT, until=r"^GUEST done$",
+        netboot=f"{tmp_path / 'tftp'}:debian/BOOTX64.EFI")
+    assert not result.timed_out, result.tail(40)
+    assert "vfs: vol0: net0, server TFTP" in result.log, result.log[:5000]
+    report = check_linux_report(result.log, cmdline)
+    strings = {name: utf16_string(data) for name, (_, data) in report.efi_variables.items()
+        if name != "LoaderFeatures"}
+    assert strings.get("LoaderEntrySelected") == "Debian Linux", strings
+    # No partition to name: the loader came from the network.
+    assert "LoaderDevicePartUUID" not in strings, strings
 
 
 def linux_transcript(console, title="Debian Linux"):
