@@ -17,7 +17,7 @@ from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders  # noqa: F401 (a 
 
 SECURE_BOOT = os.path.join(TOP, "generated", "secure-boot")
 KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
-MANIFEST = re.escape("(disk0p1)/boot/loader.sha256")
+IMAGES = os.path.join(TOP, "generated", "images")
 NOTICE = "Secure Boot is off: kernels, modules and configuration are not verified"
 
 
@@ -42,6 +42,21 @@ def trusting_loader(tmp_path, monkeypatch):
     return loader
 
 
+def signed_files(source, tmp_path):
+    """The loader's arguments for the signed disk's files (source "disk":
+    the disk itself; "server": its ESP's files served as after a network
+    boot) and the name of their volume."""
+    image = os.path.join(IMAGES, "secure-boot-signed.img")
+    if source == "disk":
+        return (image,), "disk0p1"
+    served = tmp_path / "served"
+    served.mkdir()
+    # make-image puts the ESP at 1 MiB.
+    subprocess.run(["mcopy", "-s", "-n", "-i", f"{image}@@1M", "::*", str(served)],
+        check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    return ("--serve", str(served)), "net0"
+
+
 def choose(loader, number, title):
     loader.expect(r"^Enter boot")
     loader.send(str(number))
@@ -49,13 +64,17 @@ def choose(loader, number, title):
     loader.send(ENTER)
 
 
+@pytest.mark.parametrize("source", ["disk", "server"])
 @pytest.mark.parametrize("secure_boot", [["--secure-boot", "enforcing"], []],
     ids=["enforcing", "required-by-the-configuration"])
 def test_tampered_files_are_refused_and_trusted_ones_boot(trusting_loader, loaders,
-        secure_boot):
+        secure_boot, source, tmp_path):
     """Under Secure Boot, and with it off when the configuration says
-    require_verification = yes, the same files are refused and trusted."""
-    loader = loaders(*secure_boot, "secure-boot-signed.img")
+    require_verification = yes, the same files are refused and trusted;
+    from a disk and from a file server alike (the manifest on the server)."""
+    files, volume = signed_files(source, tmp_path)
+    manifest = re.escape(f"({volume})/boot/loader.sha256")
+    loader = loaders(*secure_boot, *files)
     # The first entry, at once: an unsigned EFI application. Under Secure
     # Boot the firmware is the judge (the hosted port has none to ask);
     # without it the loader checks the image itself.
@@ -64,21 +83,21 @@ def test_tampered_files_are_refused_and_trusted_ones_boot(trusting_loader, loade
             r"firmware to start it$")
     else:
         loader.expect(r"^boot: cannot load the EFI application: /EFI/tools/unsigned\.efi: "
-            rf"refused: it is not listed in {MANIFEST}$")
+            rf"refused: it is not listed in {manifest}$")
     choose(loader, 2, "Tampered kernel")
     loader.expect(r"^boot: cannot load the kernel: /boot/kernel-tampered: refused: its "
-        rf"SHA-256 is not the one {MANIFEST} lists on line 4$")
+        rf"SHA-256 is not the one {manifest} lists on line 4$")
     choose(loader, 3, "Tampered module")
     loader.expect(r"^boot: cannot load a module: /boot/module-tampered\.bin: refused: its "
-        rf"SHA-256 is not the one {MANIFEST} lists on line 3$")
+        rf"SHA-256 is not the one {manifest} lists on line 3$")
     choose(loader, 4, "Boot-check kernel")
     assert loader.finish() == PASSED, loader.text + loader.log()
     log = loader.log()
     state = "enforcing" if secure_boot else "off"
     assert f"trust: Secure Boot is {state}; 1 built-in digests, a signing key" in log, log
     assert ("trust: the configuration requires verification" in log) == (not secure_boot)
-    assert "trust: (disk0p1)/boot/loader.sha256: signed, 4 files" in log, log
-    assert "trust: (disk0p1)/boot/loader.cfg verified" in log, log
+    assert f"trust: ({volume})/boot/loader.sha256: signed, 4 files" in log, log
+    assert f"trust: ({volume})/boot/loader.cfg verified" in log, log
     assert "trust: /boot/module.bin verified" in log, log
     assert "trust: /boot/kernel verified" in log, log
     assert NOTICE not in loader.text
