@@ -30,11 +30,11 @@ struct file_server_ops {
 	/*
 	 * The first length bytes of the file at path into buffer; length is at
 	 * most the size the server gave, and a multiple of
-	 * FILE_SERVER_PREFIX_UNIT when less. Errors: those of size, B_BAD_DATA
-	 * (the file is shorter than that now).
+	 * FILE_SERVER_PREFIX_UNIT when less. *_received: how many arrived,
+	 * fewer than length when the file is shorter now. Errors: those of size.
 	 */
 	status_t	(*fetch)(struct file_server *server, const char *path, void *buffer,
-					uint64_t length, char *reason, size_t reasonSize);
+					uint64_t length, uint64_t *_received, char *reason, size_t reasonSize);
 	/* Release what the port attached to cookie; may be NULL. */
 	void		(*release)(struct file_server *server);
 };

@@ -63,7 +63,7 @@ fake_size(struct file_server *server, const char *path, uint64_t *_size, char *r
 
 static status_t
 fake_fetch(struct file_server *server, const char *path, void *buffer, uint64_t length,
-	char *reason, size_t reasonSize)
+	uint64_t *_received, char *reason, size_t reasonSize)
 {
 	uint64_t size;
 	const uint8_t *data = fake_file(path, &size);
@@ -72,12 +72,8 @@ fake_fetch(struct file_server *server, const char *path, void *buffer, uint64_t 
 	if (sFake.fetch_count < MAX_FETCHES)
 		sFake.fetches[sFake.fetch_count] = length;
 	sFake.fetch_count++;
-	if (sFake.shrink_to != 0 && length > sFake.shrink_to) {
-		snprintf(reason, reasonSize, "the file ended after %llu of %llu bytes",
-			(unsigned long long)sFake.shrink_to, (unsigned long long)length);
-		return B_BAD_DATA;
-	}
-	memcpy(buffer, data, (size_t)length);
+	*_received = sFake.shrink_to != 0 && length > sFake.shrink_to ? sFake.shrink_to : length;
+	memcpy(buffer, data, (size_t)*_received);
 	return B_OK;
 }
 

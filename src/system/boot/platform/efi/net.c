@@ -167,7 +167,7 @@ efi_tftp_set_callbacks(struct efi_tftp *tftp, bool on)
 
 static status_t
 efi_tftp_fetch(struct file_server *server, const char *path, void *buffer,
-	uint64_t length, char *reason, size_t reasonSize)
+	uint64_t length, uint64_t *_received, char *reason, size_t reasonSize)
 {
 	struct efi_tftp *tftp = server->cookie;
 	char name[TFTP_PATH_SIZE];
@@ -190,15 +190,12 @@ efi_tftp_fetch(struct file_server *server, const char *path, void *buffer,
 		boot_dprintf("efi: TFTP: %s: the first %llu bytes, %s\n", name,
 			(unsigned long long)length, sStopped ? "then the transfer stopped"
 				: "the rest went by unused");
+		*_received = length;
 		return B_OK;
 	}
 	if (efiStatus != EFI_SUCCESS)
 		return efi_tftp_status(server, efiStatus, reason, reasonSize);
-	if (size < length) {
-		snprintf(reason, reasonSize, "the file ended after %llu of %llu bytes",
-			(unsigned long long)size, (unsigned long long)length);
-		return B_BAD_DATA;
-	}
+	*_received = size;
 	return B_OK;
 }
 

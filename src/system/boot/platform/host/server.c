@@ -59,7 +59,7 @@ host_server_size(struct file_server *server, const char *path, uint64_t *_size,
 
 static status_t
 host_server_fetch(struct file_server *server, const char *path, void *buffer,
-	uint64_t length, char *reason, size_t reasonSize)
+	uint64_t length, uint64_t *_received, char *reason, size_t reasonSize)
 {
 	status_t status;
 	int fd = host_server_open(server, path, reason, reasonSize, &status);
@@ -78,11 +78,7 @@ host_server_fetch(struct file_server *server, const char *path, void *buffer,
 		done += (uint64_t)got;
 	}
 	close(fd);
-	if (done < length) {
-		snprintf(reason, reasonSize, "the file ended after %llu of %llu bytes",
-			(unsigned long long)done, (unsigned long long)length);
-		return B_BAD_DATA;
-	}
+	*_received = done;
 	return B_OK;
 }
 

@@ -29,6 +29,23 @@ server_of(struct fs_volume *fs)
 }
 
 
+/* The file's first length bytes into buffer, all of them. */
+static status_t
+server_fetch(struct fs_volume *fs, struct server_node *file, void *buffer, uint64_t length)
+{
+	struct file_server *server = server_of(fs);
+	uint64_t received = 0;
+	status_t status = server->ops->fetch(server, file->path, buffer, length, &received,
+		fs->reason, sizeof(fs->reason));
+	if (status == B_OK && received < length) {
+		fs_set_reason(fs, "the file ended after %llu of %llu bytes",
+			(unsigned long long)received, (unsigned long long)length);
+		return B_BAD_DATA;
+	}
+	return status;
+}
+
+
 static status_t
 server_mount(struct fs_volume *fs, void **_root)
 {
@@ -108,9 +125,7 @@ server_cache(struct fs_volume *fs, struct server_node *file, uint64_t length)
 			(unsigned long long)length);
 		return B_NO_MEMORY;
 	}
-	struct file_server *server = server_of(fs);
-	status_t status = server->ops->fetch(server, file->path, data, length, fs->reason,
-		sizeof(fs->reason));
+	status_t status = server_fetch(fs, file, data, length);
 	if (status != B_OK) {
 		heap_free(data);
 		return status;
@@ -135,10 +150,8 @@ server_read(struct fs_volume *fs, void *node, uint64_t offset, void *buffer,
 	uint64_t end = offset + length;
 
 	if (end > file->cached) {
-		struct file_server *server = server_of(fs);
 		if (offset == 0 && end == file->size) {
-			status_t status = server->ops->fetch(server, file->path, buffer, end,
-				fs->reason, sizeof(fs->reason));
+			status_t status = server_fetch(fs, file, buffer, end);
 			if (status == B_OK)
 				*_bytesRead = length;
 			return status;
