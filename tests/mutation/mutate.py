@@ -58,6 +58,7 @@ AREA_UNITS = {
     "fat": ["unit_fat", "unit_vfs"],
     "tar": ["unit_tar", "unit_vfs"],
     "vfs": ["unit_vfs"],
+    "server": ["unit_server_fs"],
     "config": ["unit_config"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],

@@ -24,6 +24,7 @@ struct fake_server {
 	status_t	size_failure;		/* what size() answers for any file, B_OK: the truth */
 	uint64_t	shrink_to;			/* fetch() finds the kernel this short; 0: not */
 	uint64_t	fetches[MAX_FETCHES];
+	long		heap_at_fetch[MAX_FETCHES];	/* live heap blocks when each came */
 	int			fetch_count;
 	int			releases;
 };
@@ -69,8 +70,10 @@ fake_fetch(struct file_server *server, const char *path, void *buffer, uint64_t 
 	const uint8_t *data = fake_file(path, &size);
 	CHECK(data != NULL && length <= size);
 	CHECK(length == size || length % FILE_SERVER_PREFIX_UNIT == 0);
-	if (sFake.fetch_count < MAX_FETCHES)
+	if (sFake.fetch_count < MAX_FETCHES) {
 		sFake.fetches[sFake.fetch_count] = length;
+		sFake.heap_at_fetch[sFake.fetch_count] = counted_heap_live();
+	}
 	sFake.fetch_count++;
 	*_received = sFake.shrink_to != 0 && length > sFake.shrink_to ? sFake.shrink_to : length;
 	memcpy(buffer, data, (size_t)*_received);
@@ -171,11 +174,12 @@ TEST(a_file_start_is_fetched_alone_and_the_rest_once)
 	CHECK_EQ(vfs_open_regular("/boot/kernel", &file, &size, NULL, 0), B_OK);
 	CHECK_EQ(size, (uint64_t)KERNEL_SIZE);
 
+	/* A read ending exactly where the start ends fetches the start alone. */
 	uint8_t buffer[64];
-	CHECK_EQ(vfs_read_exact(file, 0, buffer, sizeof(buffer), NULL, 0), B_OK);
-	CHECK(memcmp(buffer, sFake.kernel, sizeof(buffer)) == 0);
 	CHECK_EQ(vfs_read_exact(file, FILE_SERVER_PREFIX_UNIT - 16, buffer, 16, NULL, 0), B_OK);
 	CHECK(memcmp(buffer, sFake.kernel + FILE_SERVER_PREFIX_UNIT - 16, 16) == 0);
+	CHECK_EQ(vfs_read_exact(file, 0, buffer, sizeof(buffer), NULL, 0), B_OK);
+	CHECK(memcmp(buffer, sFake.kernel, sizeof(buffer)) == 0);
 	CHECK_EQ(sFake.fetch_count, 1);
 	CHECK_EQ(sFake.fetches[0], (uint64_t)FILE_SERVER_PREFIX_UNIT);
 
@@ -195,13 +199,26 @@ TEST(a_file_start_is_fetched_alone_and_the_rest_once)
 	CHECK_EQ(sFake.fetch_count, 2);
 	vfs_close(file);
 
+	/* The whole file at once goes straight into the caller's buffer: no copy kept. */
+	CHECK_EQ(vfs_open_regular("/boot/kernel", &file, &size, NULL, 0), B_OK);
+	uint8_t *whole = malloc(KERNEL_SIZE);
+	CHECK(whole != NULL);
+	long before = counted_heap_live();
+	CHECK_EQ(vfs_read_exact(file, 0, whole, KERNEL_SIZE, NULL, 0), B_OK);
+	CHECK(memcmp(whole, sFake.kernel, KERNEL_SIZE) == 0);
+	CHECK_EQ(sFake.fetch_count, 3);
+	CHECK_EQ(sFake.fetches[2], (uint64_t)KERNEL_SIZE);
+	CHECK_EQ(sFake.heap_at_fetch[2], before);
+	free(whole);
+	vfs_close(file);
+
 	/* an empty file is read without asking the server */
 	void *data;
 	size_t length;
 	CHECK_EQ(vfs_load_file("/boot/empty", &data, &length, NULL, 0), B_OK);
 	CHECK_EQ(length, (size_t)0);
 	heap_free(data);
-	CHECK_EQ(sFake.fetch_count, 2);
+	CHECK_EQ(sFake.fetch_count, 3);
 	finish(live);
 }
 
@@ -216,9 +233,10 @@ TEST(server_failures_name_the_volume_path_and_reason)
 		B_ENTRY_NOT_FOUND);
 	CHECK(strcmp(error, "/boot/missing: not found on any volume") == 0);
 
-	sFake.shrink_to = 1000;
+	/* one byte short is short */
+	sFake.shrink_to = KERNEL_SIZE - 1;
 	CHECK_EQ(vfs_load_file("/boot/kernel", &data, &size, error, sizeof(error)), B_BAD_DATA);
-	CHECK(strcmp(error, "net0 (192.0.2.1): /boot/kernel: the file ended after 1000 of"
+	CHECK(strcmp(error, "net0 (192.0.2.1): /boot/kernel: the file ended after 199999 of"
 		" 200000 bytes") == 0);
 
 	sFake.size_failure = B_IO_ERROR;
