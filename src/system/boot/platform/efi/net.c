@@ -251,9 +251,12 @@ platform_boot_file_server(struct stage2_args *args)
 		return NULL;
 
 	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet = efi_tftp_boot_packet(pxe->Mode);
+	static const uint8_t kNoAddress[4];
 	const char *unusable = !pxe->Mode->Started ? "the firmware's PXE stack is not running"
 		: pxe->Mode->UsingIpv6 ? "over IPv6, which the loader cannot use"
-		: packet == NULL ? "with no DHCP answer to find the server by" : NULL;
+		: packet == NULL ? "with no DHCP answer to find the server by"
+		: memcmp(packet->BootpSiAddr, kNoAddress, 4) == 0
+			? "with no server address (siaddr) in the DHCP answer" : NULL;
 	if (unusable != NULL) {
 		boot_printf("efi: started from the network, but %s; only disks are searched\n",
 			unusable);

@@ -117,9 +117,7 @@ server_stat(struct fs_volume *fs, void *node, struct vfs_stat *stat)
 static status_t
 server_cache(struct fs_volume *fs, struct server_node *file, uint64_t length)
 {
-	if (length != (size_t)length)
-		return B_NO_MEMORY;
-	uint8_t *data = heap_alloc((size_t)length);
+	uint8_t *data = length == (size_t)length ? heap_alloc((size_t)length) : NULL;
 	if (data == NULL) {
 		fs_set_reason(fs, "no memory to fetch %llu bytes",
 			(unsigned long long)length);
