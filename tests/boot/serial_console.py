@@ -81,12 +81,13 @@ class SerialConsole:
     """run-qemu on an image with the serial line here; use as a context
     manager so that QEMU always ends and the transcripts are kept as
     generated/test-logs/<name>.serial.raw (bytes as sent) and
-    <name>.serial.log (plain_text()). variables: a variable store file the
-    firmware writes in place (run-qemu's QEMU_VARIABLES); firmware: one of
-    the port's firmwares (run-qemu's QEMU_FIRMWARE)."""
+    <name>.serial.log (plain_text()). image None: no disk. variables: a
+    variable store file the firmware writes in place (run-qemu's
+    QEMU_VARIABLES); firmware: one of the port's firmwares (run-qemu's
+    QEMU_FIRMWARE); netboot: DIR:FILE, a network boot (QEMU_NETBOOT)."""
 
     def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64, variables=None,
-            firmware=None):
+            firmware=None, netboot=None):
         self.name = name
         self.port = port
         self.run_dir = tempfile.mkdtemp(prefix="serial-console-")
@@ -116,7 +117,9 @@ class SerialConsole:
             env["QEMU_VARIABLES"] = str(variables)
         if firmware:
             env["QEMU_FIRMWARE"] = firmware
-        command = [RUN_QEMU, os.path.join(IMAGES, image), *arguments]
+        if netboot:
+            env["QEMU_NETBOOT"] = netboot
+        command = [RUN_QEMU, "-" if image is None else os.path.join(IMAGES, image), *arguments]
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
             start_new_session=True)
         self.reader = threading.Thread(target=self._read, daemon=True)

@@ -102,14 +102,33 @@ def boot_entry(console, number, title):
     console.expect(rf'^Booting "{re.escape(title)}"$', timeout=TIMEOUT)
 
 
-def test_the_signed_loader_verifies_what_it_loads():
+def served_signed_files(tmp_path):
+    """The signed disk's ESP as a TFTP tree, the signed loader at its root
+    as the DHCP boot file: run-qemu's QEMU_NETBOOT."""
+    served = tmp_path / "tftp"
+    served.mkdir()
+    image = os.path.join(qemu.IMAGES, "secure-boot-signed.img")
+    # make-image puts the ESP at 1 MiB.
+    subprocess.run(["mcopy", "-s", "-n", "-i", f"{image}@@1M", "::*", str(served)],
+        check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    os.rename(served / "EFI" / "BOOT" / "BOOTX64.EFI", served / "BOOTX64.EFI")
+    return f"{served}:BOOTX64.EFI"
+
+
+@pytest.mark.parametrize("source", ["disk", "network"])
+def test_the_signed_loader_verifies_what_it_loads(source, tmp_path):
     """Under Secure Boot the signed loader has the firmware refuse an
     unsigned application, refuses itself a kernel and a module with one byte
     changed each (the manifest lists their originals' digests), and boots
     the boot-check kernel, trusted by the digest built into the loader, with
-    a module the signed manifest lists."""
-    with SerialConsole("secure-boot-signed.img", "test_secure_boot-signed",
-            firmware=FIRMWARE) as console:
+    a module the signed manifest lists. From the disk, and from the network:
+    the firmware checks the loader its PXE fetched, the loader the files it
+    fetches from the same TFTP server, by the manifest there."""
+    network = source == "network"
+    manifest = re.escape(f"({'net0' if network else 'disk0p1'})/boot/loader.sha256")
+    with SerialConsole(None if network else "secure-boot-signed.img",
+            f"test_secure_boot-signed-{source}", firmware=FIRMWARE,
+            netboot=served_signed_files(tmp_path) if network else None) as console:
         # The firmware started the signed loader, which then asked it to start
         # an unsigned application (secure-boot.cfg's first entry, at once).
         console.expect(rf"^{LOADER_STARTED}$", timeout=TIMEOUT)
@@ -120,15 +139,15 @@ def test_the_signed_loader_verifies_what_it_loads():
 
         boot_entry(console, 2, "Tampered kernel")
         console.expect(r"^boot: cannot load the kernel: /boot/kernel-tampered: refused: its "
-            rf"SHA-256 is not the one {MANIFEST} lists on line 4$", timeout=TIMEOUT)
+            rf"SHA-256 is not the one {manifest} lists on line 4$", timeout=TIMEOUT)
         boot_entry(console, 3, "Tampered module")
         console.expect(r"^boot: cannot load a module: /boot/module-tampered\.bin: refused: "
-            rf"its SHA-256 is not the one {MANIFEST} lists on line 3$", timeout=TIMEOUT)
+            rf"its SHA-256 is not the one {manifest} lists on line 3$", timeout=TIMEOUT)
         boot_entry(console, 4, "Boot-check kernel")
         # A splash is checked like every file the loader reads; refused, it
         # costs only the picture.
         console.expect(r"^boot: splash /boot/splash-untrusted\.bspl: refused: it is not listed "
-            rf"in {MANIFEST}; booting without it$", timeout=TIMEOUT)
+            rf"in {manifest}; booting without it$", timeout=TIMEOUT)
         console.expect(r"^BOOTCHECK PASS$", timeout=TIMEOUT)
         assert console.wait(timeout=TIMEOUT) == qemu.PASS
         text = console.text()
