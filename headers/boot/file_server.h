@@ -13,6 +13,7 @@
 
 #include <boot/block_device.h>
 #include <boot/file_system.h>
+#include <boot/kernel_args.h>
 #include <boot/status.h>
 
 struct file_server;
@@ -50,6 +51,8 @@ struct file_server {
 	char		name[BLOCK_DEVICE_NAME_LENGTH];	/* the volume's device name: "net0" */
 	char		protocol[FS_DETAIL_SIZE];		/* "TFTP" */
 	char		address[FS_LABEL_SIZE];		/* the volume's label: "10.0.2.2" */
+	/* what a kernel from this server is told: NETWORK and the addresses */
+	kernel_boot_device	boot_device;
 	void		*cookie;						/* the port's */
 };
 

@@ -18,7 +18,7 @@
 #include <arch_kernel_args.h>
 
 #define KERNEL_ARGS_MAGIC		0x5347524141424b48ULL	/* "HKBAARGS" */
-#define KERNEL_ARGS_VERSION		4
+#define KERNEL_ARGS_VERSION		5
 
 #define MAX_PHYSICAL_MEMORY_RANGES		256
 #define MAX_PHYSICAL_ALLOCATED_RANGES	256
@@ -202,6 +202,39 @@ typedef struct kernel_cpu_mailbox {
 #define KERNEL_CPU_MAILBOX_SIZE		64
 
 /*
+ * Where the kernel came from (version 5, docs/kernel_args.md): the volume
+ * the loader read the kernel file from, so that the kernel can find its
+ * root there. A disk's partition (or a whole disk without a partition
+ * table) by its place on the disk and, on GPT, its unique GUID; the
+ * network by the addresses the firmware's DHCP answer gave.
+ */
+enum kernel_boot_device_type {
+	KERNEL_BOOT_DEVICE_UNKNOWN = 0,		/* the loader cannot tell; all else 0 */
+	KERNEL_BOOT_DEVICE_DISK,
+	KERNEL_BOOT_DEVICE_NETWORK,
+};
+
+/* kernel_boot_device.flags */
+#define KERNEL_BOOT_DEVICE_HAS_GUID		0x1	/* DISK: partition_guid is the GPT partition's */
+
+#define KERNEL_BOOT_HARDWARE_ADDRESS_SIZE	16
+
+typedef struct kernel_boot_device {
+	uint32_t	type;				/* enum kernel_boot_device_type */
+	uint32_t	flags;				/* KERNEL_BOOT_DEVICE_* */
+	/* DISK: the GPT unique partition GUID, as stored on the disk (mixed-endian) */
+	uint8_t		partition_guid[16];
+	uint64_t	partition_offset;	/* DISK: bytes from the disk's start */
+	uint64_t	partition_size;		/* DISK: bytes */
+	/* NETWORK: IPv4 addresses, in network byte order */
+	uint8_t		client_address[4];	/* this machine's */
+	uint8_t		server_address[4];	/* the server the kernel came from */
+	uint8_t		subnet_mask[4];
+	uint32_t	hardware_address_length;	/* NETWORK: bytes of hardware_address; 0: unknown */
+	uint8_t		hardware_address[KERNEL_BOOT_HARDWARE_ADDRESS_SIZE];	/* the card's MAC */
+} kernel_boot_device;
+
+/*
  * kernel_args.firmware: which firmware part firmware_args holds. A port's
  * header (headers/boot/platform/<port>/) declares its part and its tag, a
  * four-character code so that ports need no central registry.
@@ -298,8 +331,11 @@ typedef struct kernel_args {
 	uint32_t	num_cpus;			/* all the loader found; cpu_count were started */
 	uint32_t	cpu_entry_size;		/* sizeof(kernel_cpu_entry): later ones may grow */
 
+	/* Where the kernel came from (version 5); see kernel_boot_device. */
+	kernel_boot_device	boot_device;
+
 	/* Generic fields appended in later versions take these, from the front. */
-	uint64_t	reserved[19];
+	uint64_t	reserved[10];
 
 	/* --- the architecture's part (headers/arch/<arch>/arch_kernel_args.h) --- */
 	struct arch_kernel_args		arch_args;
@@ -364,9 +400,17 @@ KERNEL_ARGS_ASSERT_OFFSET(tpm_pcr_sha256, 27784);
 KERNEL_ARGS_ASSERT_OFFSET(cpus, 27848);
 KERNEL_ARGS_ASSERT_OFFSET(num_cpus, 27856);
 KERNEL_ARGS_ASSERT_OFFSET(cpu_entry_size, 27860);
-KERNEL_ARGS_ASSERT_OFFSET(reserved, 27864);
+KERNEL_ARGS_ASSERT_OFFSET(boot_device, 27864);
+KERNEL_ARGS_ASSERT_OFFSET(reserved, 27936);
 KERNEL_ARGS_ASSERT_OFFSET(arch_args, 28016);
 
+_Static_assert(sizeof(kernel_boot_device) == 72, "kernel_boot_device changed size");
+_Static_assert(__builtin_offsetof(kernel_boot_device, partition_offset) == 24,
+	"kernel_boot_device moved");
+_Static_assert(__builtin_offsetof(kernel_boot_device, client_address) == 40,
+	"kernel_boot_device moved");
+_Static_assert(__builtin_offsetof(kernel_boot_device, hardware_address) == 56,
+	"kernel_boot_device moved");
 _Static_assert(sizeof(kernel_cpu_entry) == 40, "kernel_cpu_entry changed size");
 _Static_assert(__builtin_offsetof(kernel_cpu_entry, stack) == 16, "kernel_cpu_entry moved");
 _Static_assert(__builtin_offsetof(kernel_cpu_entry, state) == 32, "kernel_cpu_entry moved");

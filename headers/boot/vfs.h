@@ -21,6 +21,7 @@
 #include <boot/status.h>
 
 struct block_device;
+struct kernel_boot_device;
 struct stage2_args;
 struct vfs_volume;
 struct vfs_file;
@@ -88,6 +89,15 @@ struct vfs_volume *vfs_boot_volume(void);
  */
 void vfs_set_boot_volume(struct vfs_volume *volume);
 void vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *info);
+
+/*
+ * What a kernel read from volume is told of where it came from
+ * (kernel_args.boot_device): the partition (or disk) it lies on, or the
+ * network of a file server's volume; a volume made from a file lies where
+ * that file does.
+ */
+void vfs_volume_describe(const struct vfs_volume *volume,
+	struct kernel_boot_device *device);
 
 /*
  * The volume a specification (what stands between the parentheses of a

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: MIT
 """End-to-end integrity of what the loader loaded: the boot-check kernel
 prints the CRC-32 of each preloaded image and of each read-only kernel
-segment as it finds them in memory; these helpers say what they must be,
-from the files on the host. The loader itself computes no checksum."""
+segment as it finds them in memory, and the partition it was read from;
+these helpers say what they must be, from the files on the host. The
+loader itself computes no checksum."""
 
 import re
 import struct
+import subprocess
 import zlib
 
 PAGE = 4096
@@ -16,6 +18,24 @@ SHT_SYMTAB = 2
 SEGMENT_LINE = re.compile(r"^  segment \[(\d+)\] vaddr (0x[0-9a-f]+) paddr \S+ size (0x[0-9a-f]+)"
     r" [R-][W-][X-] crc32 (\S+)", re.M)
 IMAGE_LINE = re.compile(r'^  \[(\d+)\] \w+ "([^"]*)" 0x[0-9a-f]+ size (\d+) crc32 (\S+)$', re.M)
+
+
+def partition_guid(image, number=1):
+    """A GPT partition's unique GUID, as sgdisk reads it from the image."""
+    output = subprocess.run(["sgdisk", "-i", str(number), str(image)], check=True,
+        capture_output=True, text=True).stdout
+    return re.search(r"^Partition unique GUID: (\S+)$", output, re.M)[1]
+
+
+def disk_boot_device(image, number=1):
+    """The boot-check kernel's line for a kernel read from that GPT partition
+    of image: its place on the disk and its GUID, as sgdisk reads them."""
+    output = subprocess.run(["sgdisk", "-i", str(number), str(image)], check=True,
+        capture_output=True, text=True).stdout
+    first = int(re.search(r"^First sector: (\d+)", output, re.M)[1])
+    last = int(re.search(r"^Last sector: (\d+)", output, re.M)[1])
+    return (f"boot device: disk, offset {first * 512}, size {(last - first + 1) * 512}, "
+        f"GUID {partition_guid(image, number).lower()}")
 
 
 def segment_contents(data, offset, filesz, vaddr, memsz):

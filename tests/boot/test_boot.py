@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 import ports
-from contents import contents_problems
+import qemu
+from contents import contents_problems, disk_boot_device
 from qemu import PASS, boot
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -33,6 +34,10 @@ def test_boot_reaches_kernel_and_passes_checks(port, log_path):
     assert not port.exception_in(result.log), result.tail()
     # Memory holds the kernel file: its read-only segments and symbol tables.
     assert contents_problems(result.log, port.kernel) == []
+    # The kernel knows the partition it came from.
+    image = os.path.join(qemu.IMAGES, port.image("boot.img"))
+    assert disk_boot_device(image) in result.log.splitlines(), result.tail()
+    assert "CHECK boot_device: ok" in result.log
 
 
 @pytest.mark.parametrize("layout", ["fat-partition", "tar-partition"])

@@ -21,13 +21,13 @@ import glob
 import os
 import re
 import shutil
-import subprocess
 
 import pytest
 
 import efivars
 import ports
 import qemu
+from contents import partition_guid
 from serial_console import ENTER, SerialConsole
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -198,9 +198,7 @@ def test_efivar_lines_decode():
 
 def esp_partition_guid(image=IMAGE):
     """The ESP's unique partition GUID, as sgdisk reads it from the image."""
-    output = subprocess.run(["sgdisk", "-i", "1", os.path.join(TOP, "generated", "images",
-        image)], check=True, capture_output=True, text=True).stdout
-    return re.search(r"^Partition unique GUID: (\S+)$", output, re.M)[1]
+    return partition_guid(os.path.join(TOP, "generated", "images", image))
 
 
 # The Boot Loader Interface features the loader honours (src/system/boot/

@@ -50,6 +50,10 @@ def test_network_boot_loads_kernel_and_modules_from_the_tftp_server(port, tmp_pa
         f'"/{port.name}/"') in result.log, result.tail()
     assert 'vfs: vol0: net0, server TFTP, label "10.0.2.2", boot volume' in result.log
     assert "boot: configuration (net0)/boot/loader.cfg: 1 entries, 0 problems" in result.log
+    # The kernel knows the network it came over: QEMU's user network, and the
+    # card's address QEMU gives it.
+    assert ("boot device: network, client 10.0.2.15, mask 255.255.255.0, server 10.0.2.2, "
+        "hardware 52:54:00:12:34:56") in result.log.splitlines(), result.tail()
     # The kernel's headers came first, and the transfer stopped after them.
     assert (f"efi: TFTP: {port.name}/boot/kernel: the first 65536 bytes, then the "
         "transfer stopped") in result.log, result.tail()

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 
-from contents import contents_problems
+from contents import contents_problems, disk_boot_device
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOADER = os.path.join(TOP, "generated", "host", "boot_loader_host")
@@ -52,6 +52,8 @@ def test_served_kernel_and_module_boot_without_a_disk(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BOOTCHECK PASS" in result.stdout
     assert f'vfs: vol0: net0, server host, label "{root}", boot volume' in result.stderr
+    assert ("boot device: network, client 127.0.0.1, mask 255.0.0.0, server 127.0.0.1"
+        in result.stdout.splitlines()), result.stdout
     # The kernel: its headers alone, then the whole file once for the segments.
     assert fetches(result, "boot/kernel") == [PREFIX, os.path.getsize(KERNEL)]
     # A module is read whole: one fetch, straight into its region.
@@ -82,6 +84,8 @@ def test_what_the_server_lacks_comes_from_the_disks(tmp_path):
     assert re.search(r"vfs: vol1: disk0p1, fat FAT32, label \"ESP\"$", result.stderr, re.M), \
         result.stderr
     assert fetches(result, "boot/kernel") == []
+    # The kernel came from the disk, and is told so.
+    assert disk_boot_device(os.path.join(IMAGES, "boot.img")) in result.stdout.splitlines()
 
 
 def test_an_unusable_served_directory_is_said_and_the_disks_still_boot(tmp_path):

@@ -47,7 +47,7 @@ def test_kernel_accepts_kernel_args_from_a_newer_loader():
     # Fields are only appended: a larger structure and a higher version pass.
     result = run("--kernel-args-abi", "newer", "boot.img")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^magic 0x[0-9a-f]+, version 5, kernel_args_size 28880 \(own sizeof 28368\)",
+    assert re.search(r"^magic 0x[0-9a-f]+, version 6, kernel_args_size 28880 \(own sizeof 28368\)",
         result.stdout, re.M), result.stdout
     assert "CHECK version: ok" in result.stdout
     assert "CHECK args_size: ok" in result.stdout
@@ -57,7 +57,7 @@ def test_kernel_accepts_kernel_args_from_a_newer_loader():
 def test_kernel_refuses_kernel_args_from_an_older_loader():
     result = run("--kernel-args-abi", "older", "boot.img")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert ("CHECK version: FAIL (version 1 is older than the 4 this kernel needs:"
+    assert ("CHECK version: FAIL (version 1 is older than the 5 this kernel needs:"
         " update the loader)") in result.stdout
     assert ("CHECK args_size: FAIL (kernel_args_size 28136 is smaller than the 28368"
         " bytes this kernel reads)") in result.stdout

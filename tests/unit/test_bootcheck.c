@@ -342,6 +342,22 @@ line_contains(const char *line, const char *text)
 
 
 void
+bootcheck_fixture_expect_line(const char *text, int line)
+{
+	const char *end = strchr(text, '\n');
+	for (const char *start = sOutput; start != NULL && *start != '\0';) {
+		const char *next = strchr(start, '\n');
+		size_t length = next != NULL ? (size_t)(next - start) : strlen(start);
+		if (end == NULL && length == strlen(text) && strncmp(start, text, length) == 0)
+			return;
+		start = next != NULL ? next + 1 : NULL;
+	}
+	printf("%s", sOutput);
+	unit_fail(__FILE__, line, "the report has no line \"%s\"", text);
+}
+
+
+void
 bootcheck_fixture_expect_check(const char *name, const char *status, int line)
 {
 	char prefix[80];

@@ -71,6 +71,8 @@ struct bootcheck_cpu_state bootcheck_fixture_cpu(void);
 /* The running kernel as linked at the segments the fixture's kernel_args describes. */
 struct bootcheck_image bootcheck_fixture_image(void);
 
+/* The report has text as one whole line. */
+void bootcheck_fixture_expect_line(const char *text, int line);
 /* The report says check name is status ("ok", "FAIL (reason", "skipped ("...). */
 void bootcheck_fixture_expect_check(const char *name, const char *status, int line);
 /* The run failed, check name failed first, and its line and the verdict carry reason. */
@@ -78,6 +80,7 @@ void bootcheck_fixture_expect_first_failure(bool passed, const char *name, const
 	int line);
 
 #define EXPECT_CHECK(name, status)	bootcheck_fixture_expect_check(name, status, __LINE__)
+#define EXPECT_LINE(text)			bootcheck_fixture_expect_line(text, __LINE__)
 #define EXPECT_FAILURE(passed, name, reason) \
 	bootcheck_fixture_expect_first_failure(passed, name, reason, __LINE__)
 

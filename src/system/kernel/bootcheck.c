@@ -83,6 +83,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_ENTRY)
 	[KCHECK_COMMAND_LINE] = { "command_line", kcheck_command_line, 0 },
 	[KCHECK_BOOT_OPTIONS] = { "boot_options", kcheck_boot_options, 0 },
+	[KCHECK_BOOT_DEVICE] = { "boot_device", kcheck_boot_device, 0 },
 	[KCHECK_PRELOADED_IMAGES] = { "preloaded_images", kcheck_preloaded_images, 0 },
 	[KCHECK_KERNEL_SYMBOLS] = { "kernel_symbols", kcheck_kernel_symbols, 0 },
 	[KCHECK_TIMELINE] = { "timeline", kcheck_timeline, 0 },

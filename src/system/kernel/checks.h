@@ -69,6 +69,7 @@ enum kcheck_id {
 	BOOTCHECK_ARCH_PAGING_CHECKS(KCHECK_ARCH_ID)
 	KCHECK_COMMAND_LINE,
 	KCHECK_BOOT_OPTIONS,
+	KCHECK_BOOT_DEVICE,
 	KCHECK_PRELOADED_IMAGES,
 	KCHECK_KERNEL_SYMBOLS,
 	KCHECK_TIMELINE,
@@ -392,6 +393,11 @@ bool kcheck_cpus_released(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 /* Print the CPU list for the summary. */
 void kcheck_print_cpus(const struct kcheck_context *context);
+
+/* checks_boot_device.c */
+bool kcheck_boot_device(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+void kcheck_print_boot_device(const struct kcheck_context *context);
 /*
  * arch/<arch>/checks_cpu.c: whether a started CPU's own registers say it
  * is the CPU of hardwareId and runs as the boot CPU does (the kernel's

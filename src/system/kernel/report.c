@@ -382,6 +382,7 @@ print_preloaded(const struct kcheck_context *context)
 		return;
 	print_string(context, "command line", args->command_line);
 	print_boot_options(environment, args->boot_options);
+	kcheck_print_boot_device(context);
 
 	static const char *const kTypes[] = { "?", "module", "symbols", "strings" };
 	uint32_t count = kcheck_clamp_count(args->num_preloaded_images, MAX_PRELOADED_IMAGES);

@@ -144,6 +144,8 @@ boot_load_kernel(const char *path, bool allowWriteExecute, char *error, size_t e
 			elfReason != NULL ? elfReason : status_string(status));
 	} else
 		status = boot_check_kernel(&kernelFile, path, error, errorSize);
+	if (status == B_OK)
+		vfs_volume_describe(vfs_file_volume(kernelFile.vfs_file), &gKernelArgs->boot_device);
 	vfs_close(kernelFile.vfs_file);
 	if (status != B_OK)
 		return status;

@@ -372,6 +372,31 @@ vfs_mount_boot_server(struct stage2_args *args)
 }
 
 
+void
+vfs_volume_describe(const struct vfs_volume *volume, struct kernel_boot_device *device)
+{
+	memset(device, 0, sizeof(*device));
+	while (volume->source != NULL)
+		volume = vfs_file_volume(volume->source);
+	if (volume->device->ops == &kServerDeviceOps) {
+		const struct file_server *server = volume->device->cookie;
+		*device = server->boot_device;
+		return;
+	}
+
+	const struct block_device *disk = volume->device;
+	device->type = KERNEL_BOOT_DEVICE_DISK;
+	device->partition_offset = disk->parent != NULL ? disk->parent_offset : 0;
+	device->partition_size = disk->size;
+	struct vfs_volume_info info;
+	vfs_volume_get_info(volume, &info);
+	if (info.has_guid) {
+		device->flags |= KERNEL_BOOT_DEVICE_HAS_GUID;
+		memcpy(device->partition_guid, info.guid, sizeof(device->partition_guid));
+	}
+}
+
+
 static void
 vfs_unmount(struct vfs_volume *volume)
 {

@@ -226,6 +226,25 @@ efi_tftp_boot_packet(const EFI_PXE_BASE_CODE_MODE *mode)
 }
 
 
+/* What the kernel is told of the network it came over. */
+static void
+efi_tftp_describe(kernel_boot_device *device, const EFI_PXE_BASE_CODE_MODE *mode,
+	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet)
+{
+	device->type = KERNEL_BOOT_DEVICE_NETWORK;
+	memcpy(device->client_address, mode->StationIp.v4.Addr, 4);
+	memcpy(device->server_address, packet->BootpSiAddr, 4);
+	memcpy(device->subnet_mask, mode->SubnetMask.v4.Addr, 4);
+	/* the DHCP answer echoes the card's address it was sent to */
+	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *ack = &mode->DhcpAck.Dhcpv4;
+	uint32_t length = ack->BootpHwAddrLen;
+	if (mode->DhcpAckReceived && length <= sizeof(device->hardware_address)) {
+		device->hardware_address_length = length;
+		memcpy(device->hardware_address, ack->BootpHwAddr, length);
+	}
+}
+
+
 /* root: the boot file's directory, ending in '/', or "" for the server's root. */
 static void
 efi_tftp_set_root(struct efi_tftp *tftp, const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet)
@@ -281,6 +300,7 @@ platform_boot_file_server(struct stage2_args *args)
 	const uint8_t *address = packet->BootpSiAddr;
 	snprintf(server->address, sizeof(server->address), "%u.%u.%u.%u", address[0],
 		address[1], address[2], address[3]);
+	efi_tftp_describe(&server->boot_device, pxe->Mode, packet);
 	boot_dprintf("efi: started from the network: TFTP server %s, files below \"/%s\"\n",
 		server->address, tftp->root);
 	return server;

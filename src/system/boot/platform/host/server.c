@@ -118,6 +118,14 @@ platform_boot_file_server(struct stage2_args *args)
 	snprintf(server->name, sizeof(server->name), "net0");
 	snprintf(server->protocol, sizeof(server->protocol), "host");
 	snprintf(server->address, sizeof(server->address), "%s", gHostOptions.serve_root);
+	/* The host's "network" is its loopback: no card, no address of its own. */
+	static const kernel_boot_device kLoopback = {
+		.type = KERNEL_BOOT_DEVICE_NETWORK,
+		.client_address = { 127, 0, 0, 1 },
+		.server_address = { 127, 0, 0, 1 },
+		.subnet_mask = { 255, 0, 0, 0 },
+	};
+	server->boot_device = kLoopback;
 	boot_dprintf("host: net0 serves %s\n", gHostOptions.serve_root);
 	return server;
 }
