@@ -5,6 +5,7 @@ segment as it finds them in memory, and the partition it was read from;
 these helpers say what they must be, from the files on the host. The
 loader itself computes no checksum."""
 
+import os
 import re
 import struct
 import subprocess
@@ -25,6 +26,13 @@ def partition_guid(image, number=1):
     output = subprocess.run(["sgdisk", "-i", str(number), str(image)], check=True,
         capture_output=True, text=True).stdout
     return re.search(r"^Partition unique GUID: (\S+)$", output, re.M)[1]
+
+
+def copy_esp_files(image, directory):
+    """Every file of image's ESP (make-image puts it at 1 MiB) into directory,
+    as a server for a network boot would hold them."""
+    subprocess.run(["mcopy", "-s", "-n", "-i", f"{image}@@1M", "::*", str(directory)],
+        check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
 
 
 def disk_boot_device(image, number=1):

@@ -24,6 +24,7 @@ import pytest
 
 import ports
 import qemu
+from contents import copy_esp_files
 from efivars import GLOBAL_GUID, Store
 from serial_console import ENTER, SerialConsole
 
@@ -107,10 +108,7 @@ def served_signed_files(tmp_path):
     as the DHCP boot file: run-qemu's QEMU_NETBOOT."""
     served = tmp_path / "tftp"
     served.mkdir()
-    image = os.path.join(qemu.IMAGES, "secure-boot-signed.img")
-    # make-image puts the ESP at 1 MiB.
-    subprocess.run(["mcopy", "-s", "-n", "-i", f"{image}@@1M", "::*", str(served)],
-        check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    copy_esp_files(os.path.join(qemu.IMAGES, "secure-boot-signed.img"), served)
     os.rename(served / "EFI" / "BOOT" / "BOOTX64.EFI", served / "BOOTX64.EFI")
     return f"{served}:BOOTX64.EFI"
 

@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 import test_menu
+from contents import copy_esp_files
 from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders  # noqa: F401 (a fixture)
 
 SECURE_BOOT = os.path.join(TOP, "generated", "secure-boot")
@@ -51,9 +52,7 @@ def signed_files(source, tmp_path):
         return (image,), "disk0p1"
     served = tmp_path / "served"
     served.mkdir()
-    # make-image puts the ESP at 1 MiB.
-    subprocess.run(["mcopy", "-s", "-n", "-i", f"{image}@@1M", "::*", str(served)],
-        check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    copy_esp_files(image, served)
     return ("--serve", str(served)), "net0"
 
 
