@@ -247,8 +247,7 @@ vfs_add_volume(struct vfs_volume *volume)
 }
 
 
-/* Mount device with the first of count file systems that recognises it. */
-static status_t
+status_t
 vfs_mount_as(struct block_device *device, const struct file_system_ops *const *systems,
 	size_t count, bool boot, struct vfs_volume **_volume, char *error, size_t errorSize)
 {
@@ -308,78 +307,14 @@ vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_vo
 }
 
 
-/* --- file servers -------------------------------------------------------- */
-
-
-/* A server's volume hangs on a device that has no blocks to read. */
-static status_t
-vfs_server_device_read(struct block_device *device, uint64_t offset, void *buffer,
-	size_t length)
-{
-	return B_NOT_SUPPORTED;
-}
-
-
-static void
-vfs_server_device_release(struct block_device *device)
-{
-	struct file_server *server = device->cookie;
-	if (server->ops->release != NULL)
-		server->ops->release(server);
-	heap_free(server);
-}
-
-
-static const struct block_device_ops kServerDeviceOps = {
-	.read = vfs_server_device_read,
-	.release = vfs_server_device_release,
-};
-
-
-/*
- * Mount the port's file server, if it has one, before any disk: it is the
- * boot volume, where the loader came from.
- */
-static void
-vfs_mount_boot_server(struct stage2_args *args)
-{
-	struct file_server *server = platform_boot_file_server(args);
-	if (server == NULL)
-		return;
-	struct block_device *device = heap_calloc(1, sizeof(*device));
-	if (device == NULL) {
-		boot_printf("vfs: %s: out of memory\n", server->name);
-		if (server->ops->release != NULL)
-			server->ops->release(server);
-		heap_free(server);
-		return;
-	}
-	device->ops = &kServerDeviceOps;
-	device->block_size = 1;
-	device->cookie = server;
-	snprintf(device->name, sizeof(device->name), "%s", server->name);
-
-	static const struct file_system_ops *const kServer[] = { &gServerFileSystem };
-	char error[VFS_ERROR_SIZE];
-	struct vfs_volume *volume;
-	if (vfs_mount_as(device, kServer, 1, true, &volume, error, sizeof(error)) != B_OK) {
-		boot_printf("vfs: %s\n", error);
-		vfs_server_device_release(device);
-		heap_free(device);
-		return;
-	}
-	volume->owns_device = true;
-}
-
-
 void
 vfs_volume_describe(const struct vfs_volume *volume, struct kernel_boot_device *device)
 {
 	memset(device, 0, sizeof(*device));
 	while (volume->source != NULL)
 		volume = vfs_file_volume(volume->source);
-	if (volume->device->ops == &kServerDeviceOps) {
-		const struct file_server *server = volume->device->cookie;
+	const struct file_server *server = vfs_volume_server(volume);
+	if (server != NULL) {
 		*device = server->boot_device;
 		return;
 	}

@@ -20,7 +20,23 @@ struct vfs_volume {
 	bool							owns_device;
 };
 
+struct file_server;
+struct stage2_args;
+
 struct vfs_volume *vfs_find_volume_spec(const char *spec, size_t length);
+
+/*
+ * Mount device with the first of count file systems that recognises it;
+ * vfs_mount_device's errors.
+ */
+status_t vfs_mount_as(struct block_device *device,
+	const struct file_system_ops *const *systems, size_t count, bool boot,
+	struct vfs_volume **_volume, char *error, size_t errorSize);
+
+/* vfs_servers.c: mount the port's boot file server, if it has one. */
+void vfs_mount_boot_server(struct stage2_args *args);
+/* The server behind volume, NULL for any other volume. */
+const struct file_server *vfs_volume_server(const struct vfs_volume *volume);
 void vfs_volume_display_name(const struct vfs_volume *volume, char *buffer, size_t size);
 const char *vfs_reason(const struct vfs_volume *volume, status_t status);
 /* "<volume (label)>: <path>: <message>"; volume and path may be NULL. */
