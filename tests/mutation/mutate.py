@@ -59,6 +59,7 @@ AREA_UNITS = {
     "tar": ["unit_tar", "unit_vfs"],
     "vfs": ["unit_vfs"],
     "server": ["unit_server_fs"],
+    "efi_net": ["unit_net"],
     "boot_device": ["unit_bootcheck"],
     "config": ["unit_config"],
     "paging": ["unit_paging", "unit_paging_arm64"],
