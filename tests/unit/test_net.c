@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../src/system/boot/platform/efi/net.c"
+#include "../../src/system/boot/platform/efi/status.c"
 #include "../support/counted_heap.h"
 #include "../support/efi_port_fakes.h"
 

@@ -35,6 +35,9 @@ void efi_console_freeze(bool frozen);
 bool efi_console_frozen(void);
 void efi_time_init(void);
 
+/* status.c: "EFI_NOT_FOUND" and its kind, "an EFI error" for the rest. */
+const char *efi_status_name(EFI_STATUS status);
+
 /*
  * text.c: length bytes of UTF-8 (NULs included) as UCS-2 from heap_alloc,
  * *_bytes long; characters UCS-2 cannot hold and malformed bytes become

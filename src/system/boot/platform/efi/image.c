@@ -82,24 +82,6 @@ image_file_device_path(const struct platform_image *image)
 }
 
 
-static const char *
-image_status_name(EFI_STATUS status)
-{
-	switch (status) {
-		case EFI_SUCCESS: return "EFI_SUCCESS";
-		case EFI_LOAD_ERROR: return "EFI_LOAD_ERROR";
-		case EFI_UNSUPPORTED: return "EFI_UNSUPPORTED";
-		case EFI_OUT_OF_RESOURCES: return "EFI_OUT_OF_RESOURCES";
-		case EFI_SECURITY_VIOLATION: return "EFI_SECURITY_VIOLATION";
-		case EFI_ACCESS_DENIED: return "EFI_ACCESS_DENIED";
-		case EFI_INVALID_PARAMETER: return "EFI_INVALID_PARAMETER";
-		case EFI_NOT_FOUND: return "EFI_NOT_FOUND";
-		case EFI_ABORTED: return "EFI_ABORTED";
-		default: return "an EFI error";
-	}
-}
-
-
 /*
  * Free conventional memory, in KiB: a started image that returned should
  * leave as much as there was before it (the chainload tests compare).
@@ -138,11 +120,11 @@ image_load(const struct platform_image *image, EFI_HANDLE *_handle, char *reason
 		if (*_handle != NULL)
 			gBootServices->UnloadImage(*_handle);
 		snprintf(reason, reasonSize, "the firmware's Secure Boot refused %s (%s)",
-			image->path, image_status_name(status));
+			image->path, efi_status_name(status));
 		return B_NOT_ALLOWED;
 	}
 	snprintf(reason, reasonSize, "the firmware cannot load %s (%s)", image->path,
-		image_status_name(status));
+		efi_status_name(status));
 	return status == EFI_UNSUPPORTED ? B_NOT_SUPPORTED : B_ERROR;
 }
 
@@ -165,7 +147,7 @@ image_run(const struct platform_image *image, EFI_HANDLE handle, char *reason,
 		unicode_utf16le_to_utf8((const uint8_t *)exitData, exitSize / 2, text, sizeof(text));
 		gBootServices->FreePool(exitData);
 	}
-	snprintf(reason, reasonSize, "%s%s%s", image_status_name(status),
+	snprintf(reason, reasonSize, "%s%s%s", efi_status_name(status),
 		text[0] != '\0' ? ", " : "", text);
 	boot_dprintf("efi: %s returned %s (%#llx)\n", image->path, reason,
 		(unsigned long long)status);

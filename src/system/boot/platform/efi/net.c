@@ -70,8 +70,7 @@ efi_tftp_status(struct file_server *server, EFI_STATUS efiStatus, char *reason,
 	if (efiStatus == EFI_TIMEOUT)
 		snprintf(reason, reasonSize, "no answer from %s", server->address);
 	else
-		snprintf(reason, reasonSize, "TFTP failed (EFI status %#llx)",
-			(unsigned long long)efiStatus);
+		snprintf(reason, reasonSize, "TFTP failed (%s)", efi_status_name(efiStatus));
 	return B_IO_ERROR;
 }
 
