@@ -44,15 +44,17 @@ struct vfs_stat {
 };
 
 /*
- * Get the disks from the port (platform_add_block_devices), find their
- * partitions and mount every partition, and every disk without a partition
- * table, that a file system recognises. Logs each disk, partition and
- * volume with boot_dprintf; damaged tables and volumes with boot_printf,
- * and the first of them is named again when a path is found on no volume.
- * Errors: platform_add_block_devices()'s when no disk was registered,
- * B_ENTRY_NOT_FOUND when no volume was found at all, B_NOT_ALLOWED when
- * already initialised. The VFS stays usable (with no volumes) after an
- * error.
+ * Mount the file server the loader was started from, if the port has one
+ * (platform_boot_file_server), as the boot volume; then get the disks from
+ * the port (platform_add_block_devices), find their partitions and mount
+ * every partition, and every disk without a partition table, that a file
+ * system recognises. Logs each disk, partition and volume with
+ * boot_dprintf; damaged tables and volumes with boot_printf, and the first
+ * of them is named again when a path is found on no volume.
+ * Errors: platform_add_block_devices()'s when no disk was registered and
+ * there is no server, B_ENTRY_NOT_FOUND when no volume was found at all,
+ * B_NOT_ALLOWED when already initialised. The VFS stays usable (with no
+ * volumes) after an error.
  */
 status_t vfs_init(struct stage2_args *args);
 
