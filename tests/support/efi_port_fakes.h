@@ -49,17 +49,25 @@ fakes_clear_log(void)
 }
 
 
+/* A message appended to sLog, cut at its end. */
+static inline void
+fakes_log(const char *format, va_list args)
+{
+	int length = vsnprintf(sLog + sLogLength, sizeof(sLog) - sLogLength, format, args);
+	if (length > 0)
+		sLogLength += (size_t)length;
+	if (sLogLength >= sizeof(sLog))
+		sLogLength = sizeof(sLog) - 1;
+}
+
+
 void
 boot_dprintf(const char *format, ...)
 {
 	va_list args;
 	va_start(args, format);
-	int length = vsnprintf(sLog + sLogLength, sizeof(sLog) - sLogLength, format, args);
+	fakes_log(format, args);
 	va_end(args);
-	if (length > 0)
-		sLogLength += (size_t)length;
-	if (sLogLength >= sizeof(sLog))
-		sLogLength = sizeof(sLog) - 1;
 }
 
 

@@ -44,12 +44,8 @@ boot_printf(const char *format, ...)
 {
 	va_list args;
 	va_start(args, format);
-	int length = vsnprintf(sLog + sLogLength, sizeof(sLog) - sLogLength, format, args);
+	fakes_log(format, args);
 	va_end(args);
-	if (length > 0)
-		sLogLength += (size_t)length;
-	if (sLogLength >= sizeof(sLog))
-		sLogLength = sizeof(sLog) - 1;
 }
 
 
@@ -222,6 +218,22 @@ start(const char *bootFile)
 }
 
 
+/* Fetch the first length bytes of path, which must come whole and as served. */
+static void
+expect_fetch(struct file_server *server, const char *path, uint64_t length)
+{
+	uint8_t *buffer = malloc(length);
+	CHECK(buffer != NULL);
+	uint64_t received = 0;
+	char reason[FS_REASON_SIZE];
+	CHECK_EQ(server->ops->fetch(server, path, buffer, length, &received, reason,
+		sizeof(reason)), B_OK);
+	CHECK_EQ(received, length);
+	CHECK(memcmp(buffer, sFiles[0].data, length) == 0);
+	free(buffer);
+}
+
+
 static void
 release(struct file_server *server)
 {
@@ -274,17 +286,10 @@ TEST(a_file_start_stops_the_transfer_after_its_last_block)
 	start("BOOTX64.EFI");
 	struct file_server *server = platform_boot_file_server(NULL);
 	set_file(0, "boot/junk", 300000);
-	uint8_t *buffer = malloc(FILE_SERVER_PREFIX_UNIT);
-	uint64_t received = 0;
-	char reason[FS_REASON_SIZE];
-	CHECK_EQ(server->ops->fetch(server, "boot/junk", buffer, FILE_SERVER_PREFIX_UNIT,
-		&received, reason, sizeof(reason)), B_OK);
-	CHECK_EQ(received, (uint64_t)FILE_SERVER_PREFIX_UNIT);
-	CHECK(memcmp(buffer, sFiles[0].data, FILE_SERVER_PREFIX_UNIT) == 0);
+	expect_fetch(server, "boot/junk", FILE_SERVER_PREFIX_UNIT);
 	/* 64 blocks kept, the 65th offered and refused: no more went by */
 	CHECK_EQ(sBlocksSent, (uint64_t)FILE_SERVER_PREFIX_UNIT / TFTP_BLOCK_SIZE + 1);
 	CHECK(strstr(sLog, "boot/junk: the first 65536 bytes, then the transfer stopped") != NULL);
-	free(buffer);
 	release(server);
 }
 
@@ -293,19 +298,12 @@ TEST(whole_files_come_whole_whatever_their_last_block)
 {
 	start("BOOTX64.EFI");
 	struct file_server *server = platform_boot_file_server(NULL);
-	char reason[FS_REASON_SIZE];
 	/* a short last block, an empty last block, exactly the start's size */
 	static const uint64_t kSizes[] = { 300000, 3 * TFTP_BLOCK_SIZE,
 		FILE_SERVER_PREFIX_UNIT, 1 };
 	for (size_t i = 0; i < sizeof(kSizes) / sizeof(kSizes[0]); i++) {
 		set_file(0, "boot/module", kSizes[i]);
-		uint8_t *buffer = malloc(kSizes[i]);
-		uint64_t received = 0;
-		CHECK_EQ(server->ops->fetch(server, "boot/module", buffer, kSizes[i], &received,
-			reason, sizeof(reason)), B_OK);
-		CHECK_EQ(received, kSizes[i]);
-		CHECK(memcmp(buffer, sFiles[0].data, kSizes[i]) == 0);
-		free(buffer);
+		expect_fetch(server, "boot/module", kSizes[i]);
 	}
 	CHECK(strstr(sLog, "then the transfer stopped") == NULL);
 	release(server);
@@ -319,14 +317,7 @@ TEST(a_file_past_the_block_counter_wrap_is_not_cut)
 	struct file_server *server = platform_boot_file_server(NULL);
 	uint64_t size = (65ull << 20) + 77;
 	set_file(0, "boot/initrd", size);
-	uint8_t *buffer = malloc(size);
-	uint64_t received = 0;
-	char reason[FS_REASON_SIZE];
-	CHECK_EQ(server->ops->fetch(server, "boot/initrd", buffer, size, &received, reason,
-		sizeof(reason)), B_OK);
-	CHECK_EQ(received, size);
-	CHECK(memcmp(buffer, sFiles[0].data, size) == 0);
-	free(buffer);
+	expect_fetch(server, "boot/initrd", size);
 	release(server);
 }
 
@@ -339,16 +330,9 @@ TEST(without_callbacks_a_file_start_still_arrives)
 	static EFI_PXE_BASE_CODE_CALLBACK other;
 	sInstalled = &other;
 	set_file(0, "boot/junk", 300000);
-	uint8_t *buffer = malloc(FILE_SERVER_PREFIX_UNIT);
-	uint64_t received = 0;
-	char reason[FS_REASON_SIZE];
-	CHECK_EQ(server->ops->fetch(server, "boot/junk", buffer, FILE_SERVER_PREFIX_UNIT,
-		&received, reason, sizeof(reason)), B_OK);
-	CHECK_EQ(received, (uint64_t)FILE_SERVER_PREFIX_UNIT);
-	CHECK(memcmp(buffer, sFiles[0].data, FILE_SERVER_PREFIX_UNIT) == 0);
+	expect_fetch(server, "boot/junk", FILE_SERVER_PREFIX_UNIT);
 	CHECK(strstr(sLog, "the rest went by unused") != NULL);
 	CHECK(sInstalled == &other);
-	free(buffer);
 	sInstalled = NULL;
 	release(server);
 }
