@@ -8,8 +8,9 @@
  * target aborts when a promise of headers/boot/inflate.h or gzip.h is
  * broken: a status out of place, more written than the buffer holds, a
  * different result twice, a stream that decodes with one buffer size and
- * not with a larger one, or a gzip member accepted that the raw decoder
- * and its CRC do not bear out.
+ * not with a larger one, a gzip member accepted that the raw decoder and
+ * its CRC do not bear out, or a stream that zlib decodes whole and this
+ * decoder does not, or to other bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include <boot/crc32.h>
 #include <boot/gzip.h>
 #include <boot/inflate.h>
+
+#include "fuzz_inflate_zlib.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,6 +59,27 @@ fuzz_gzip(const uint8_t *data, size_t size)
 }
 
 
+/*
+ * zlib, an implementation of its own, as the reference: what it decodes to
+ * its end, with nothing left over and within the buffer, this decoder must
+ * decode to the same bytes. (Not the other way round: this decoder accepts
+ * incomplete codes whose missing codes are never sent, which zlib refuses.)
+ */
+static void
+fuzz_against_zlib(const uint8_t *data, size_t size, status_t status, const uint8_t *out,
+	size_t written)
+{
+	uint8_t *reference = malloc(kOutputSize);
+	check(reference != NULL);
+	size_t decoded;
+	if (fuzz_zlib_inflate(data, size, reference, kOutputSize, &decoded)) {
+		check(status == B_OK && written == decoded);
+		check(memcmp(out, reference, written) == 0);
+	}
+	free(reference);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -67,6 +91,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	status_t status = inflate_raw(data, size, first, kOutputSize, &written);
 	check(status == B_OK || status == B_BAD_DATA || status == B_BUFFER_OVERFLOW);
 	check(written <= kOutputSize);
+
+	fuzz_against_zlib(data, size, status, first, written);
 
 	size_t again;
 	check(inflate_raw(data, size, second, kOutputSize, &again) == status);

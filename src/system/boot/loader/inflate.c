@@ -239,6 +239,11 @@ inflate_stored(struct inflate_input *input, struct inflate_output *output)
 		return B_BAD_DATA;
 	if (length > output->size - output->position)
 		return B_BUFFER_OVERFLOW;
+	/* The buffer is empty if bytes are left, but inflate_fill's eight-byte
+	 * read left the bytes copied below in its upper bits: past them, they
+	 * would be ORed into the bytes that follow the block. */
+	if (length > 0)
+		input->bits = 0;
 	for (uint32_t i = 0; i < length; i++)
 		output->data[output->position++] = input->data[input->position++];
 	return B_OK;
