@@ -37,6 +37,12 @@ uint64_t arch_cpu_cycle_counter_frequency(void);
  */
 const char *arch_cpu_bls_name(void);
 
+/*
+ * The PE machine type of this architecture's EFI executables (0x8664,
+ * 0xaa64): what other systems' executables must be built for.
+ */
+uint16_t arch_cpu_pe_machine(void);
+
 /* Inside a busy-wait loop: tell the CPU (x86: pause), so that it saves power. */
 void arch_cpu_relax(void);
 

@@ -46,6 +46,13 @@ arch_cpu_bls_name(void)
 }
 
 
+uint16_t
+arch_cpu_pe_machine(void)
+{
+	return 0xaa64;
+}
+
+
 void
 arch_cpu_relax(void)
 {

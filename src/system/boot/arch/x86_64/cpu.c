@@ -55,6 +55,13 @@ arch_cpu_bls_name(void)
 }
 
 
+uint16_t
+arch_cpu_pe_machine(void)
+{
+	return 0x8664;
+}
+
+
 void
 arch_cpu_relax(void)
 {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/arch_cpu.h>
 #include <boot/heap.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
@@ -37,10 +38,10 @@ image_check_header(const struct platform_image *image, char *reason, size_t reas
 		return B_BAD_DATA;
 	}
 	uint16_t machine = (uint16_t)(data[peOffset + 4] | data[peOffset + 5] << 8);
-	if (machine != EFI_NATIVE_MACHINE) {
+	if (machine != arch_cpu_pe_machine()) {
 		snprintf(reason, reasonSize,
 			"%s is an EFI executable for another architecture (PE machine %#x, not %#x)",
-			image->path, machine, EFI_NATIVE_MACHINE);
+			image->path, machine, arch_cpu_pe_machine());
 		return B_NOT_SUPPORTED;
 	}
 	return B_OK;
