@@ -68,15 +68,20 @@ enum config_entry_kind {
 /* Every string below is owned by the configuration: config_free() frees it. */
 
 /*
- * What a Boot Loader Specification Type #1 entry file adds to its entry:
- * its name for the Boot Loader Interface, and what the specification sorts by.
+ * What a Boot Loader Specification entry file (Type #1) or unified kernel
+ * image (Type #2) adds to its entry: its name for the Boot Loader
+ * Interface, and what the specification sorts by.
  */
 struct config_bls_entry {
-	char		*id;				/* the file name without ".conf" */
-	char		*file_name;			/* "(disk0p1)/loader/entries/<id>.conf", for messages */
+	char		*id;				/* the file name without ".conf" or ".efi" */
+	/* "(disk0p1)/loader/entries/<id>.conf" or "(disk0p1)/EFI/Linux/<id>.efi" */
+	char		*file_name;
 	char		*sort_key;			/* NULL when the file has none */
 	char		*machine_id;		/* NULL when the file has none */
 	char		*version;			/* NULL when the file has none */
+	bool		unified_image;		/* Type #2 */
+	/* the image's own command line; NULL for Type #1 and an image without one */
+	char		*image_command_line;
 };
 
 struct config_module {
@@ -216,13 +221,15 @@ const char *config_entry_id(const struct config_entry *entry);
 int32_t config_find_entry_id(const struct boot_config *config, const char *id);
 
 
-/* --- Boot Loader Specification Type #1 entries (config_bls.c) ------------ */
+/* --- Boot Loader Specification entries (config_bls.c) --------------------- */
 
-/* Where an entry file was found. */
+struct uki_info;
+
+/* Where an entry file or a unified kernel image was found. */
 struct config_bls_source {
-	const char	*file_name;		/* "(disk0p1)/loader/entries/a.conf", for messages */
+	const char	*file_name;		/* "(disk0p1)/loader/entries/a.conf" or ".../EFI/Linux/a.efi" */
 	const char	*volume;		/* its volume's device name: the entry's paths are on it */
-	const char	*id;			/* "a": the file name without ".conf" */
+	const char	*id;			/* "a": the file name without ".conf" or ".efi" */
 	/* the loader's architecture as the specification names it: "x64", "aa64" */
 	const char	*architecture;
 };
@@ -243,6 +250,17 @@ status_t config_add_bls_entry(struct boot_config *config,
  * as the Boot Loader Specification orders them.
  */
 void config_sort_bls_entries(struct boot_config *config);
+
+/*
+ * Add the entry of the unified kernel image (Type #2) at source->file_name,
+ * as info describes it, after the others: an efi entry with the image's
+ * command line, titled by its os-release name and kernel release (without
+ * a printable name, by source->id). Returns B_OK or B_NO_MEMORY (nothing
+ * added, nothing leaked); more entries than the menu holds are a
+ * diagnostic and B_BAD_DATA.
+ */
+status_t config_add_uki_entry(struct boot_config *config,
+	const struct config_bls_source *source, const struct uki_info *info);
 
 /*
  * Compare two version strings the way the Boot Loader Specification does:

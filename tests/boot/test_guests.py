@@ -28,7 +28,7 @@ import efivars
 import ports
 import qemu
 from contents import partition_guid
-from serial_console import ENTER, SerialConsole
+from serial_console import END, ENTER, SerialConsole
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GUESTS = os.path.join(TOP, "generated", "guests")
@@ -377,8 +377,14 @@ def test_debian_linux_on_a_raspberry_pi_3(request):
     assert re.search(r"smp: Brought up 1 node, 4 CPUs", dmesg), dmesg
 
 
+# The unified kernel image on the XBOOTLDR partition (tests/boot/bls/uki,
+# built by build/scripts/make-uki): its title is its os-release's
+# PRETTY_NAME and the kernel's release, from its .osrel and .uname sections.
+UKI_TITLE = "Debian GNU/Linux 12 (bookworm) (6.1.0-57-cloud-amd64)"
+UKI_CMDLINE = os.path.join(TOP, "tests", "boot", "bls", "uki", "cmdline")
+
 # The menu's titles in order, for MENU_IDS.
-MENU_TITLES = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel",
+MENU_TITLES = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel", UKI_TITLE,
     "Debian GNU/Linux 6.1 (BLS)", "Debian GNU/Linux 5.10 (BLS)", "Echo (BLS)"]
 
 
@@ -392,9 +398,11 @@ def first_menu_titles(text):
 @needs_guests
 def test_bls_entries_follow_the_configuration_in_specification_order(guests_console):
     # tests/boot/bls: Debian's two kernels on the XBOOTLDR partition share a
-    # sort key and machine id, so the newer version comes first; the ESP's
-    # entry has no sort key and comes last; the arm64 entry is hidden. The
-    # ESP's entry starts our echo application with the entry's options.
+    # sort key and machine id, so the newer version comes first; the unified
+    # kernel image's sort key (its os-release ID) is theirs too, and having
+    # no machine id it comes before them; the ESP's entry has no sort key and
+    # comes last; the arm64 entry is hidden. The ESP's entry starts our echo
+    # application with the entry's options.
     console = guests_console
     choose(console, "Echo (BLS)")
     assert first_menu_titles(console.text()) == MENU_TITLES
@@ -458,10 +466,56 @@ def test_memtest_gets_its_command_line(guests_console):
 ECHO_RUNS = 20
 
 # The menu's entries by their Boot Loader Interface ids: those of guests.cfg
-# by title, then the Type #1 entries of tests/boot/bls by file name, in the
-# specification's order (the arm64 one is hidden).
+# by title, then those of tests/boot/bls by file name without ".conf" or
+# ".efi", in the specification's order (the arm64 one is hidden).
 MENU_IDS = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel",
-    "debian-6.1", "debian-5.10", "echo"]
+    "debian-6.1.0-57-cloud-amd64", "debian-6.1", "debian-5.10", "echo"]
+
+
+@needs_guests
+def test_debian_linux_as_a_unified_kernel_image(guests_console):
+    """A Type #2 entry: Debian's kernel and both initrds in one EFI
+    executable with systemd's stub, found in /EFI/Linux on the XBOOTLDR
+    partition and started whole; the stub hands the kernel the image's own
+    command line and initrd. The loader passes no load options, so that the
+    stub uses (and measures) only what the image holds."""
+    console = guests_console
+    choose(console, UKI_TITLE)
+    console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+    console.wait(timeout=30)
+    text = console.text()
+    with open(UKI_CMDLINE) as file:
+        cmdline = file.read().strip()
+    report = check_linux_report(text, cmdline)
+    check_boot_loader_interface(report, "debian-6.1.0-57-cloud-amd64", MENU_IDS)
+    image = os.path.join(TOP, "generated", "uki", "debian-6.1.efi")
+    started = ("boot: starting (disk0p2)/EFI/Linux/debian-6.1.0-57-cloud-amd64.efi "
+        f"({os.path.getsize(image)} bytes)")
+    assert started + "\n" in text.replace("\r", ""), text[:6000]
+
+
+@needs_guests
+def test_an_edited_command_line_replaces_the_unified_kernel_image_s_own(guests_console):
+    # Outside Secure Boot, systemd's stub takes load options over its
+    # .cmdline: the menu's editor reaches the kernel.
+    console = guests_console
+    with open(UKI_CMDLINE) as file:
+        cmdline = file.read().strip()
+    console.expect(r"^Boot menu$", timeout=60)
+    console.expect(HELP_MACHINE)
+    number = MENU_TITLES.index(UKI_TITLE) + 1
+    console.send_keys(str(number))
+    console.expect(rf"^> {number}\. {re.escape(UKI_TITLE)}$")
+    console.expect(rf'^Command line: "{re.escape(cmdline)}"$')
+    console.send_keys("e")
+    console.expect(rf"^Command line> {re.escape(cmdline)}$")
+    console.send_keys(END, " edited=1")
+    console.send_keys(ENTER)
+    console.expect(rf'^Command line: "{re.escape(cmdline)} edited=1"$')
+    console.send_keys(ENTER)
+    console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+    console.wait(timeout=30)
+    check_linux_report(console.text(), cmdline + " edited=1")
 
 
 @needs_guests

@@ -83,6 +83,6 @@ def test_network_boot_refuses_a_file_that_is_not_a_kernel(tmp_path, log_path):
         "stopped") in before_menu, result.tail()
     assert "Error: " + message in menu, result.tail()
     # The server has no BLS entries to list; that is no error.
-    assert "bls: (net0)/loader/entries: 0 entry files" in result.log
+    assert "bls: (net0)/loader/entries: 0 .conf files" in result.log
     assert "cannot list" not in result.log, result.tail()
     assert "BOOTCHECK" not in result.log

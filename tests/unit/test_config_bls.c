@@ -241,7 +241,7 @@ TEST(config_bls_paths)
 	char expected[160];
 	snprintf(expected, sizeof(expected),
 		DIR "a.conf:1: linux path is too long (at most %zu bytes on volume disk0p2)", room);
-	CHECK_DIAGNOSTICS(config, DIR "a.conf: entry \"a\" has no linux or efi", expected);
+	CHECK_DIAGNOSTICS(config, DIR "a.conf: entry \"a\" has no linux, efi or uki", expected);
 	test_release(config);
 	free(text);
 }
@@ -274,17 +274,42 @@ TEST(config_bls_unsupported_keys)
 {
 	test_config_reset();
 	struct boot_config *config = test_bls_entry("a",
-		"uki /EFI/Linux/arch.efi\n"
 		"linux /vmlinuz\n"
 		"uki-url http://example.com/arch.efi\n"
 		"profile 1\n"
-		"uki\n");
+		"profile\n");
 	CHECK_DIAGNOSTICS(config,
-		DIR "a.conf:1: uki is not supported by this loader",
-		DIR "a.conf:3: uki-url is not supported by this loader",
-		DIR "a.conf:4: profile is not supported by this loader",
-		DIR "a.conf:5: uki is not supported by this loader");
+		DIR "a.conf:2: uki-url is not supported by this loader",
+		DIR "a.conf:3: profile is not supported by this loader",
+		DIR "a.conf:4: profile is not supported by this loader");
 	CHECK_EQ(config->entry_count, 1);
+	test_release(config);
+}
+
+
+/* A unified kernel image named by a Type #1 entry starts as an efi entry with its options. */
+TEST(config_bls_uki_key)
+{
+	test_config_reset();
+	struct boot_config *config = test_bls_entry("a",
+		"title Arch\nuki /EFI/Linux/arch.efi\noptions quiet\n");
+	CHECK_NO_DIAGNOSTICS(config);
+	const struct config_entry *entry = &config->entries[0];
+	CHECK_EQ(entry->kind, CONFIG_ENTRY_EFI);
+	CHECK(strcmp(entry->kernel_path, "(disk0p2)/EFI/Linux/arch.efi") == 0);
+	CHECK(strcmp(entry->command_line, "quiet") == 0);
+	CHECK(!entry->bls->unified_image);
+	CHECK(entry->bls->image_command_line == NULL);
+	test_release(config);
+
+	config = test_bls_entry("a", "uki /a.efi\nlinux /vmlinuz\n");
+	CHECK_DIAGNOSTICS(config,
+		DIR "a.conf:2: linux conflicts with uki on line 1: an entry starts one file");
+	test_release(config);
+	config = test_bls_entry("a", "efi /a.efi\n\nuki /b.efi\n");
+	CHECK_DIAGNOSTICS(config,
+		DIR "a.conf:3: uki conflicts with efi on line 1: an entry starts one file");
+	CHECK(strcmp(config->entries[0].kernel_path, "(disk0p2)/a.efi") == 0);
 	test_release(config);
 }
 
@@ -360,7 +385,7 @@ TEST(config_bls_no_linux_or_efi)
 	struct boot_config *config = test_default_config();
 	CHECK_EQ(test_add_bls(config, "a", "title A\nlinux\ninitrd /i\n"), B_BAD_DATA);
 	CHECK_DIAGNOSTICS(config,
-		DIR "a.conf: entry \"a\" has no linux or efi",
+		DIR "a.conf: entry \"a\" has no linux, efi or uki",
 		DIR "a.conf:2: linux needs a value");
 	CHECK_EQ(config->diagnostics[0].line, 0);
 	CHECK(strcmp(config->diagnostics[0].file_name, DIR "a.conf") == 0);
@@ -374,7 +399,7 @@ TEST(config_bls_no_linux_or_efi)
 	CHECK_EQ(config->diagnostic_count, 4);
 	char line[256];
 	config_format_diagnostic(config, 3, line, sizeof(line));
-	CHECK(strcmp(line, DIR "c.conf: entry \"c\" has no linux or efi") == 0);
+	CHECK(strcmp(line, DIR "c.conf: entry \"c\" has no linux, efi or uki") == 0);
 	CHECK(config->fallback_entry);
 	test_release(config);
 }

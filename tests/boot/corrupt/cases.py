@@ -798,4 +798,4 @@ case("foreign-bls-no-kernel", "config",
     "a Boot Loader Specification entry file on the ESP that names no linux or efi",
     boot=esp(files={"/loader/entries/broken.conf": b"title Broken\nversion 1.0\n"
         b"options quiet\n"}),
-    diagnostic='(disk0p1)/loader/entries/broken.conf: entry "broken" has no linux or efi')
+    diagnostic='(disk0p1)/loader/entries/broken.conf: entry "broken" has no linux, efi or uki')

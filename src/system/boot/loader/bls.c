@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Finding Type #1 entry files: the partitions the Boot Loader Specification
- * names, their entry directories, and each file handed to the parser.
+ * Finding Boot Loader Specification entries: the partitions the
+ * specification names, their Type #1 entry files and Type #2 unified kernel
+ * images, each handed to the configuration.
  */
 #include <boot/bls.h>
 
@@ -13,16 +14,23 @@
 #include <boot/partitions.h>
 #include <boot/stdio.h>
 #include <boot/trust.h>
+#include <boot/uki.h>
 #include <boot/vfs.h>
 
 /* The Extended Boot Loader partition's GPT type, and its MBR type. */
 static const char kXbootldrType[] = "BC13C2FF-59E6-4262-A352-B275FD6F7172";
 static const uint8_t kXbootldrMbrType = 0xea;
-static const char kSuffix[] = ".conf";
+static const char kEntrySuffix[] = ".conf";
+static const char kImageSuffix[] = ".efi";
 /* Files looked at per directory: room for every entry, and for some that fail. */
 #define BLS_MAX_FILES		(2 * CONFIG_MAX_ENTRIES)
 
+/* Reads one file of a directory into config; only B_NO_MEMORY stops the scan. */
+typedef status_t (*bls_read_hook)(struct boot_config *config, const char *volume,
+	const char *name);
+
 struct bls_listing {
+	const char	*suffix;
 	char		*names[BLS_MAX_FILES];
 	uint32_t	count;
 	uint32_t	skipped;			/* beyond BLS_MAX_FILES */
@@ -52,21 +60,31 @@ bls_is_xbootldr(const struct block_device *device)
 
 
 static bool
-bls_has_suffix(const char *name)
+bls_has_suffix(const char *name, const char *suffix)
 {
 	size_t length = strlen(name);
-	size_t suffix = sizeof(kSuffix) - 1;
-	if (length <= suffix || name[0] == '.')
+	size_t suffixLength = strlen(suffix);
+	if (length <= suffixLength || name[0] == '.')
 		return false;
 	/* FAT keeps the case it was given, and compares without it */
-	for (size_t i = 0; i < suffix; i++) {
-		char c = name[length - suffix + i];
+	for (size_t i = 0; i < suffixLength; i++) {
+		char c = name[length - suffixLength + i];
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (c != kSuffix[i])
+		if (c != suffix[i])
 			return false;
 	}
 	return true;
+}
+
+
+/* The file name without its suffix: the entry's id. */
+static void
+bls_make_id(char id[VFS_NAME_SIZE], const char *name, const char *suffix)
+{
+	size_t length = strlen(name) - strlen(suffix);
+	memcpy(id, name, length);
+	id[length] = '\0';
 }
 
 
@@ -74,7 +92,7 @@ static bool
 bls_collect(void *cookie, const char *name, const struct vfs_stat *stat)
 {
 	struct bls_listing *listing = cookie;
-	if (stat->type != VFS_FILE || !bls_has_suffix(name))
+	if (stat->type != VFS_FILE || !bls_has_suffix(name, listing->suffix))
 		return true;
 	if (listing->count == BLS_MAX_FILES) {
 		listing->skipped++;
@@ -144,7 +162,6 @@ bls_load(struct boot_config *config, const char *path, char **_data, size_t *_le
 }
 
 
-/* One entry file; only B_NO_MEMORY stops the scan. */
 static status_t
 bls_read_file(struct boot_config *config, const char *volume, const char *name)
 {
@@ -157,9 +174,7 @@ bls_read_file(struct boot_config *config, const char *volume, const char *name)
 		return status == B_NO_MEMORY ? status : B_OK;
 
 	char id[VFS_NAME_SIZE];
-	size_t idLength = strlen(name) - (sizeof(kSuffix) - 1);
-	memcpy(id, name, idLength);
-	id[idLength] = '\0';
+	bls_make_id(id, name, kEntrySuffix);
 	const struct config_bls_source source = {
 		.file_name = path,
 		.volume = volume,
@@ -174,13 +189,48 @@ bls_read_file(struct boot_config *config, const char *volume, const char *name)
 }
 
 
+/*
+ * A unified kernel image: only what it says of itself is read here. One
+ * for another architecture is hidden, as a Type #1 entry for one is.
+ */
 static status_t
-bls_read_volume(struct boot_config *config, const char *volume)
+bls_read_image(struct boot_config *config, const char *volume, const char *name)
+{
+	char path[VFS_PATH_LENGTH];
+	snprintf(path, sizeof(path), "(%s)%s/%s", volume, UKI_DIRECTORY, name);
+	struct uki_info *info = heap_alloc(sizeof(*info));
+	if (info == NULL)
+		return B_NO_MEMORY;
+	char error[VFS_ERROR_SIZE];
+	status_t status = uki_read_info(path, info, error, sizeof(error));
+	if (status == B_OK) {
+		char id[VFS_NAME_SIZE];
+		bls_make_id(id, name, kImageSuffix);
+		const struct config_bls_source source = {
+			.file_name = path,
+			.volume = volume,
+			.id = id,
+			.architecture = arch_cpu_bls_name(),
+		};
+		status = config_add_uki_entry(config, &source, info);
+	} else if (status == B_ENTRY_NOT_FOUND)
+		boot_dprintf("bls: %s is %s\n", path, error);
+	else if (status != B_NO_MEMORY)
+		config_report_file(config, path, "%s; it is ignored", error);
+	heap_free(info);
+	return status == B_NO_MEMORY ? status : B_OK;
+}
+
+
+static status_t
+bls_read_directory(struct boot_config *config, const char *volume, const char *path,
+	const char *suffix, bls_read_hook readFile)
 {
 	char directory[VFS_PATH_LENGTH];
-	snprintf(directory, sizeof(directory), "(%s)%s", volume, BLS_ENTRIES_DIRECTORY);
+	snprintf(directory, sizeof(directory), "(%s)%s", volume, path);
 	struct bls_listing listing;
 	memset(&listing, 0, sizeof(listing));
+	listing.suffix = suffix;
 	char error[VFS_ERROR_SIZE];
 	status_t status = vfs_list_directory(directory, bls_collect, &listing, error,
 		sizeof(error));
@@ -194,13 +244,25 @@ bls_read_volume(struct boot_config *config, const char *volume)
 		status = B_NO_MEMORY;
 	else {
 		bls_sort_names(&listing);
-		boot_dprintf("bls: %s: %u entry files\n", directory, listing.count);
+		boot_dprintf("bls: %s: %u %s files\n", directory, listing.count, suffix);
 		status = B_OK;
 		for (uint32_t i = 0; i < listing.count && status == B_OK; i++)
-			status = bls_read_file(config, volume, listing.names[i]);
+			status = readFile(config, volume, listing.names[i]);
 	}
 	for (uint32_t i = 0; i < listing.count; i++)
 		heap_free(listing.names[i]);
+	return status;
+}
+
+
+/* Type #1 entries first, then Type #2 images, as the specification finds them. */
+static status_t
+bls_read_volume(struct boot_config *config, const char *volume)
+{
+	status_t status = bls_read_directory(config, volume, BLS_ENTRIES_DIRECTORY, kEntrySuffix,
+		bls_read_file);
+	if (status == B_OK)
+		status = bls_read_directory(config, volume, UKI_DIRECTORY, kImageSuffix, bls_read_image);
 	return status;
 }
 

@@ -241,12 +241,27 @@ chainload_read_initrds(const struct config_entry *entry, struct platform_image *
 }
 
 
+/*
+ * A unified kernel image's stub takes its own .cmdline when it gets no
+ * load options. Given the same line back, it would measure it once more
+ * (PCR 12) and so read as a different boot to a TPM policy; and under
+ * Secure Boot it ignores load options anyway. Only an edited line is given.
+ */
+static const char *
+chainload_load_options(const struct config_entry *entry)
+{
+	const char *own = entry->bls != NULL ? entry->bls->image_command_line : NULL;
+	return own != NULL && strcmp(own, entry->command_line) == 0 ? "" : entry->command_line;
+}
+
+
 status_t
 chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
 {
+	const char *options = chainload_load_options(entry);
 	struct platform_image image = {
 		.path = entry->kernel_path,
-		.command_line = entry->command_line,
+		.command_line = options,
 	};
 	status_t status = chainload_read_image(entry, &image, error, errorSize);
 	if (status == B_OK)
@@ -254,16 +269,15 @@ chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
 	if (status == B_OK) {
 		char reason[BOOT_ERROR_SIZE / 2];
 		boot_dprintf("boot: starting %s (%zu bytes)%s%s\n", entry->kernel_path, image.size,
-			entry->command_line[0] != '\0' ? " with load options " : "",
-			entry->command_line);
+			options[0] != '\0' ? " with load options " : "", options);
 		bli_publish_start(entry);
 		/*
 		 * The load options the image gets; the firmware measures the image
 		 * itself (PCR 4) when it loads it, and nothing measures what it is
 		 * told. An application without a command line gets no options.
 		 */
-		if (entry->kind == CONFIG_ENTRY_LINUX || entry->command_line[0] != '\0')
-			measure_command_line(entry->command_line);
+		if (entry->kind == CONFIG_ENTRY_LINUX || options[0] != '\0')
+			measure_command_line(options);
 		status = platform_start_image(&image, reason, sizeof(reason));
 		if (status == B_OK)
 			snprintf(error, errorSize, "%s returned: %s", entry->kernel_path, reason);

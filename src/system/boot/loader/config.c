@@ -472,12 +472,14 @@ config_entry_id(const struct config_entry *entry)
 int32_t
 config_find_entry_id(const struct boot_config *config, const char *id)
 {
-	static const char kSuffix[] = ".conf";
+	static const char *const kSuffixes[] = { ".conf", ".efi" };
 	size_t length = strlen(id);
 	size_t bare = length;
-	if (length >= sizeof(kSuffix) - 1
-		&& strcmp(id + length - (sizeof(kSuffix) - 1), kSuffix) == 0)
-		bare = length - (sizeof(kSuffix) - 1);
+	for (size_t i = 0; i < sizeof(kSuffixes) / sizeof(kSuffixes[0]); i++) {
+		size_t suffix = strlen(kSuffixes[i]);
+		if (length >= suffix && strcmp(id + length - suffix, kSuffixes[i]) == 0)
+			bare = length - suffix;
+	}
 	for (uint32_t i = 0; i < config->entry_count; i++) {
 		const char *candidate = config_entry_id(&config->entries[i]);
 		if (strcmp(candidate, id) == 0

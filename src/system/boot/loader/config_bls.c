@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Boot Loader Specification Type #1 entry files: each one entry of the
- * configuration, after those of the configuration file.
+ * Boot Loader Specification entries: each Type #1 entry file, and each
+ * Type #2 unified kernel image, one entry of the configuration, after those
+ * of the configuration file.
  */
 #include <boot/config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <boot/heap.h>
+#include <boot/uki.h>
 
 #include "config_private.h"
 
@@ -35,6 +38,7 @@ struct bls_parser {
 	struct config_parser	*parser;	/* its entry is the one being parsed */
 	const struct config_bls_source	*source;
 	uint32_t	key_lines[BLS_KEY_COUNT];	/* where each was first set */
+	enum bls_key_id	target_key;		/* linux, efi or uki: which set the entry's file */
 	bool		other_architecture;
 };
 
@@ -52,6 +56,8 @@ struct bls_key {
 	/* NULL: accepted and ignored; else false when the value is bad (reported) */
 	bool		(*apply)(struct bls_parser *bls, const struct bls_value *value);
 };
+
+static const struct bls_key kKeys[BLS_KEY_COUNT];
 
 
 static bool
@@ -165,23 +171,26 @@ make_path(struct bls_parser *bls, const char *key, const struct bls_value *value
 }
 
 
-/* linux or efi: what the entry starts, and so what kind of entry it is. */
+/*
+ * linux, efi or uki: what the entry starts, and so what kind of entry it is.
+ * A unified kernel image is an EFI executable like any other here; the
+ * entry's options are its load options.
+ */
 static bool
-apply_target(struct bls_parser *bls, const struct bls_value *value,
+apply_target(struct bls_parser *bls, const struct bls_value *value, enum bls_key_id id,
 	enum config_entry_kind kind)
 {
 	struct config_entry *entry = &bls->parser->entry;
-	const char *key = config_entry_kind_key(kind);
+	const char *key = kKeys[id].name;
 	if (entry->kernel_path != NULL) {
-		enum bls_key_id other = entry->kind == CONFIG_ENTRY_LINUX ? BLS_KEY_LINUX
-			: BLS_KEY_EFI;
 		config_error(bls->parser, value->column,
 			"%s conflicts with %s on line %u: an entry starts one file", key,
-			config_entry_kind_key(entry->kind), bls->key_lines[other]);
+			kKeys[bls->target_key].name, bls->key_lines[bls->target_key]);
 		return false;
 	}
 	entry->kernel_path = make_path(bls, key, value);
 	entry->kind = kind;
+	bls->target_key = id;
 	return entry->kernel_path != NULL;
 }
 
@@ -189,14 +198,21 @@ apply_target(struct bls_parser *bls, const struct bls_value *value,
 static bool
 apply_linux(struct bls_parser *bls, const struct bls_value *value)
 {
-	return apply_target(bls, value, CONFIG_ENTRY_LINUX);
+	return apply_target(bls, value, BLS_KEY_LINUX, CONFIG_ENTRY_LINUX);
 }
 
 
 static bool
 apply_efi(struct bls_parser *bls, const struct bls_value *value)
 {
-	return apply_target(bls, value, CONFIG_ENTRY_EFI);
+	return apply_target(bls, value, BLS_KEY_EFI, CONFIG_ENTRY_EFI);
+}
+
+
+static bool
+apply_uki(struct bls_parser *bls, const struct bls_value *value)
+{
+	return apply_target(bls, value, BLS_KEY_UKI, CONFIG_ENTRY_EFI);
 }
 
 
@@ -254,7 +270,8 @@ apply_architecture(struct bls_parser *bls, const struct bls_value *value)
 
 /*
  * Device trees are the firmware's to give: the loader passes its own on.
- * Unified kernel images and their profiles would need a PE loader.
+ * A unified kernel image's profiles would need its sections read; one from
+ * a URL, a network stack the loader does not have.
  */
 static const struct bls_key kKeys[BLS_KEY_COUNT] = {
 	[BLS_KEY_TITLE] = { "title", false, true, apply_title },
@@ -268,7 +285,7 @@ static const struct bls_key kKeys[BLS_KEY_COUNT] = {
 	[BLS_KEY_DEVICETREE] = { "devicetree", false, true, NULL },
 	[BLS_KEY_DEVICETREE_OVERLAY] = { "devicetree-overlay", false, true, NULL },
 	[BLS_KEY_ARCHITECTURE] = { "architecture", false, true, apply_architecture },
-	[BLS_KEY_UKI] = { "uki", false, false, NULL },
+	[BLS_KEY_UKI] = { "uki", false, true, apply_uki },
 	[BLS_KEY_UKI_URL] = { "uki-url", false, false, NULL },
 	[BLS_KEY_PROFILE] = { "profile", false, false, NULL },
 };
@@ -388,7 +405,7 @@ finish_entry(struct bls_parser *bls)
 	if (bls->other_architecture)
 		return B_ENTRY_NOT_FOUND;
 	if (entry->kernel_path == NULL) {
-		config_error_at(parser, 0, 0, "entry \"%s\" has no linux or efi",
+		config_error_at(parser, 0, 0, "entry \"%s\" has no linux, efi or uki",
 			config_excerpt(&excerpt, id, strlen(id)));
 		return B_BAD_DATA;
 	}
@@ -439,9 +456,13 @@ forget_diagnostics(struct boot_config *config, uint32_t first, uint32_t dropped)
 }
 
 
-status_t
-config_add_bls_entry(struct boot_config *config, const struct config_bls_source *source,
-	const char *text, size_t length)
+/* What makes an entry of source: its lines, or what an image says of itself. */
+typedef void (*bls_fill_hook)(struct bls_parser *bls, const void *cookie);
+
+
+static status_t
+add_source_entry(struct boot_config *config, const struct config_bls_source *source,
+	bls_fill_hook fill, const void *cookie)
 {
 	struct config_parser *parser = heap_alloc(sizeof(*parser));
 	if (parser == NULL)
@@ -458,7 +479,7 @@ config_add_bls_entry(struct boot_config *config, const struct config_bls_source 
 	bls.source = source;
 	status_t status = start_entry(&bls);
 	if (status == B_OK) {
-		config_read_lines(parser, text, length, parse_line, &bls);
+		fill(&bls, cookie);
 		status = finish_entry(&bls);
 	}
 	if (status == B_OK)
@@ -472,6 +493,80 @@ config_add_bls_entry(struct boot_config *config, const struct config_bls_source 
 	config_free_entry(&parser->entry);
 	heap_free(parser);
 	return status;
+}
+
+
+struct bls_text {
+	const char	*text;
+	size_t		length;
+};
+
+
+static void
+fill_from_lines(struct bls_parser *bls, const void *cookie)
+{
+	const struct bls_text *text = cookie;
+	config_read_lines(bls->parser, text->text, text->length, parse_line, bls);
+}
+
+
+status_t
+config_add_bls_entry(struct boot_config *config, const struct config_bls_source *source,
+	const char *text, size_t length)
+{
+	const struct bls_text lines = { text, length };
+	return add_source_entry(config, source, fill_from_lines, &lines);
+}
+
+
+/* What the image says, where it is printable; what is not stays unset. */
+static char *
+copy_printable(struct config_parser *parser, const char *text)
+{
+	size_t length = strlen(text);
+	if (length == 0 || !config_is_printable(text, length))
+		return NULL;
+	return config_copy_string(parser, text, length);
+}
+
+
+/*
+ * Type #2: the specification makes PRETTY_NAME the title and VERSION_ID the
+ * version; the kernel's release follows the name where it fits, since
+ * images of one system differ only by it. The image's command line is the
+ * one to show and edit, and kept to tell an edited one from it
+ * (chainload.c).
+ */
+static void
+fill_from_image(struct bls_parser *bls, const void *cookie)
+{
+	const struct uki_info *info = cookie;
+	struct config_parser *parser = bls->parser;
+	struct config_entry *entry = &parser->entry;
+	char title[CONFIG_MAX_TITLE_LENGTH + 1];
+	entry->kind = CONFIG_ENTRY_EFI;
+	entry->bls->unified_image = true;
+	entry->kernel_path = config_copy_string(parser, bls->source->file_name,
+		strlen(bls->source->file_name));
+	size_t length = (size_t)snprintf(title, sizeof(title), "%s (%s)", info->name, info->uname);
+	if (info->uname[0] == '\0' || length >= sizeof(title))
+		snprintf(title, sizeof(title), "%s", info->name);
+	if (info->name[0] != '\0' && config_is_printable(title, strlen(title)))
+		entry->title = config_copy_string(parser, title, strlen(title));
+	entry->bls->version = copy_printable(parser, info->version);
+	entry->bls->sort_key = copy_printable(parser, info->sort_key);
+	if (info->has_command_line) {
+		entry->command_line = copy_printable(parser, info->command_line);
+		entry->bls->image_command_line = copy_printable(parser, info->command_line);
+	}
+}
+
+
+status_t
+config_add_uki_entry(struct boot_config *config, const struct config_bls_source *source,
+	const struct uki_info *info)
+{
+	return add_source_entry(config, source, fill_from_image, info);
 }
 
 

@@ -85,6 +85,7 @@ free_bls(struct config_entry *entry)
 	heap_free(bls->sort_key);
 	heap_free(bls->machine_id);
 	heap_free(bls->version);
+	heap_free(bls->image_command_line);
 	heap_free(bls);
 	entry->bls = NULL;
 }

@@ -180,12 +180,16 @@ menu_draw_details(const struct menu *menu)
 		[CONFIG_ENTRY_LINUX] = "Linux",
 		[CONFIG_ENTRY_EFI] = "EFI application",
 	};
-	menu_drawf(row, MENU_STYLE_NORMAL, "%s: %s", kKindLabels[entry->kind], entry->kernel_path);
+	bool unified = entry->bls != NULL && entry->bls->unified_image;
+	menu_drawf(row, MENU_STYLE_NORMAL, "%s: %s",
+		unified ? "Unified kernel image" : kKindLabels[entry->kind], entry->kernel_path);
 	menu_drawf(row + 1, MENU_STYLE_NORMAL, "Command line: \"%s\"", entry->command_line);
 	if (entry->kind == CONFIG_ENTRY_KERNEL)
 		menu_draw_options(entry, row + 2);
 	else if (entry->kind == CONFIG_ENTRY_LINUX)
 		menu_draw_initrds(entry, row + 2);
+	else if (unified)
+		menu_draw(row + 2, MENU_STYLE_NORMAL, "Started by the firmware; load options: only an edited command line");
 	else
 		menu_draw(row + 2, MENU_STYLE_NORMAL, "Started by the firmware; load options: the command line");
 	menu_draw_volume(menu, row + 3);
