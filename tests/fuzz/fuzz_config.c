@@ -16,7 +16,9 @@
  * The same input is also an entry file, added to config_default(), with the
  * same kind of checks and a failing allocation; added twice under two ids,
  * it must sort by them. Its first line and the rest, last, are two versions
- * that must compare the same way in both directions.
+ * that must compare the same way in both directions. Last, it is a unified
+ * kernel image's os-release (uki_os_release.c), whose values make the
+ * image's entry (config_add_uki_entry()).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include <boot/config.h>
+#include <boot/uki.h>
 
 #include "../support/counted_heap.h"
 
@@ -579,6 +582,51 @@ fuzz_versions(const char *text, size_t size)
 
 /* --- the target ------------------------------------------------------------ */
 
+/* --- unified kernel images --------------------------------------------------- */
+
+/* A value of the os-release text: NUL-ended within its buffer, never empty when found. */
+static void
+uki_value(const char *text, size_t size, const char *key, char *value, size_t valueSize)
+{
+	bool found = uki_os_release_value(text, size, key, value, valueSize);
+	check(memchr(value, '\0', valueSize) != NULL, "an os-release value without its NUL");
+	check(found == (value[0] != '\0'), "an os-release value found empty, or lost");
+}
+
+
+/* The input as an image's os-release; its CMDLINE and UNAME stand for those sections. */
+static void
+fuzz_uki(const char *text, size_t size)
+{
+	static struct uki_info info;
+	memset(&info, 0, sizeof(info));
+	uki_value(text, size, "PRETTY_NAME", info.name, sizeof(info.name));
+	uki_value(text, size, "VERSION_ID", info.version, sizeof(info.version));
+	uki_value(text, size, "ID", info.sort_key, sizeof(info.sort_key));
+	uki_value(text, size, "UNAME", info.uname, sizeof(info.uname));
+	uki_value(text, size, "CMDLINE", info.command_line, sizeof(info.command_line));
+	info.has_command_line = info.command_line[0] != '\0';
+
+	struct boot_config *config = config_default();
+	check(config != NULL, "config_default failed");
+	const struct config_bls_source source = { "(disk0p1)/EFI/Linux/fuzz.efi", "disk0p1",
+		"fuzz", "x64" };
+	check(config_add_uki_entry(config, &source, &info) == B_OK, "an image's entry refused");
+	const struct config_entry *entry = &config->entries[0];
+	check_entry(entry);
+	const struct config_bls_entry *bls = entry->bls;
+	check(config->entry_count == 1 && !config->fallback_entry && bls != NULL
+		&& bls->unified_image && entry->kind == CONFIG_ENTRY_EFI, "an image's entry");
+	check(is_field(bls->version) && is_field(bls->sort_key) && is_field(bls->image_command_line),
+		"an image's sort fields or command line empty or not printable");
+	check(bls->image_command_line == NULL ? entry->command_line[0] == '\0'
+		: strcmp(bls->image_command_line, entry->command_line) == 0,
+		"an image's command line not its own");
+	config_free(config);
+	check(counted_heap_live() == 0, "leaked heap blocks of an image's entry");
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -641,5 +689,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_bls(text, size, lineCount, hash);
 	fuzz_versions(text, size);
+	fuzz_uki(text, size);
 	return 0;
 }
