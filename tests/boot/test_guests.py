@@ -69,6 +69,8 @@ def missing(assets):
 
 needs_guests = missing(ASSETS)
 needs_arm64_guests = missing(ARM64_ASSETS)
+needs_arm64_stub = missing({**ARM64_ASSETS, "systemd-boot-efi:arm64": os.path.join(GUESTS,
+    "systemd-stub-arm64", "usr", "lib", "systemd", "boot", "efi", "linuxaa64.efi.stub")})
 needs_rpi3_guests = missing(RPI3_ASSETS)
 
 # The Boot Loader Interface's vendor GUID: /init prints its variables.
@@ -330,8 +332,12 @@ def linux_transcript(console, title="Debian Linux"):
 
 
 # The arm64 guest image's menu: Debian's kernel as Debian ships it, and
-# gzip-compressed as Ubuntu ships arm64 kernels.
+# gzip-compressed as Ubuntu ships arm64 kernels; then the unified kernel
+# image of the same kernel in systemd's arm64 stub, where ./configure
+# fetched the stub.
 ARM64_TITLES = ["Debian Linux", "Debian Linux (gzip)", "Boot-check kernel"]
+ARM64_UKI_ID = "debian-6.1.0-57-cloud-arm64"
+ARM64_UKI_TITLE = "Debian GNU/Linux 12 (bookworm) (6.1.0-57-cloud-arm64)"
 
 
 @needs_arm64_guests
@@ -345,11 +351,36 @@ def test_debian_arm64_linux_gets_its_command_line_and_both_initrds(request, titl
         text = linux_transcript(console, title)
     cmdline = dict(config_entry(title, ARM64_CONFIG))["cmdline"]
     report = check_linux_report(text, cmdline, ports.ARM64, "initrd-main-arm64.cpio")
-    check_boot_loader_interface(report, title, ARM64_TITLES, ARM64_IMAGE)
+    check_boot_loader_interface(report, title, arm64_menu_ids(), ARM64_IMAGE)
     # Either way the firmware got the Image itself, byte count and all.
     image = glob.glob(ARM64_ASSETS["linux-image-*-cloud-arm64"])[0]
     path = dict(config_entry(title, ARM64_CONFIG))["linux"]
     assert f"boot: starting {path} ({os.path.getsize(image)} bytes)" in text, text[:5000]
+
+
+def arm64_menu_ids():
+    """The arm64 guest image's entries by their Boot Loader Interface ids."""
+    stub = glob.glob(os.path.join(GUESTS, "systemd-stub-arm64", "usr", "lib", "systemd",
+        "boot", "efi", "linuxaa64.efi.stub"))
+    return ARM64_TITLES + ([ARM64_UKI_ID] if stub else [])
+
+
+@needs_arm64_stub
+def test_debian_arm64_linux_as_a_unified_kernel_image(request):
+    """The Type #2 entry on arm64: Debian's arm64 kernel and both archives
+    in systemd's arm64 stub, found in /EFI/Linux on the ESP and started
+    under AAVMF without load options; the stub gives the kernel the image's
+    command line and initrd."""
+    with guest_console(request, ARM64_IMAGE, ports.ARM64) as console:
+        text = linux_transcript(console, ARM64_UKI_TITLE)
+    with open(os.path.join(TOP, "tests", "boot", "bls", "uki", "cmdline-arm64")) as file:
+        cmdline = file.read().strip()
+    report = check_linux_report(text, cmdline, ports.ARM64, "initrd-main-arm64.cpio")
+    check_boot_loader_interface(report, ARM64_UKI_ID, arm64_menu_ids(), ARM64_IMAGE)
+    image = os.path.join(TOP, "generated", "uki", "debian-6.1-arm64.efi")
+    started = (f"boot: starting (disk0p1)/EFI/Linux/{ARM64_UKI_ID}.efi "
+        f"({os.path.getsize(image)} bytes)")
+    assert started + "\n" in text.replace("\r", ""), text[:6000]
 
 
 @needs_rpi3_guests

@@ -78,13 +78,20 @@ bls_has_suffix(const char *name, const char *suffix)
 }
 
 
-/* The file name without its suffix: the entry's id. */
-static void
-bls_make_id(char id[VFS_NAME_SIZE], const char *name, const char *suffix)
+/* Where the file at path is; its name without the suffix, the entry's id, goes to id. */
+static struct config_bls_source
+bls_source(const char *path, const char *volume, const char *name, const char *suffix,
+	char id[VFS_NAME_SIZE])
 {
 	size_t length = strlen(name) - strlen(suffix);
 	memcpy(id, name, length);
 	id[length] = '\0';
+	return (struct config_bls_source){
+		.file_name = path,
+		.volume = volume,
+		.id = id,
+		.architecture = arch_cpu_bls_name(),
+	};
 }
 
 
@@ -174,13 +181,7 @@ bls_read_file(struct boot_config *config, const char *volume, const char *name)
 		return status == B_NO_MEMORY ? status : B_OK;
 
 	char id[VFS_NAME_SIZE];
-	bls_make_id(id, name, kEntrySuffix);
-	const struct config_bls_source source = {
-		.file_name = path,
-		.volume = volume,
-		.id = id,
-		.architecture = arch_cpu_bls_name(),
-	};
+	const struct config_bls_source source = bls_source(path, volume, name, kEntrySuffix, id);
 	status = config_add_bls_entry(config, &source, data, length);
 	heap_free(data);
 	if (status == B_ENTRY_NOT_FOUND)
@@ -205,13 +206,8 @@ bls_read_image(struct boot_config *config, const char *volume, const char *name)
 	status_t status = uki_read_info(path, info, error, sizeof(error));
 	if (status == B_OK) {
 		char id[VFS_NAME_SIZE];
-		bls_make_id(id, name, kImageSuffix);
-		const struct config_bls_source source = {
-			.file_name = path,
-			.volume = volume,
-			.id = id,
-			.architecture = arch_cpu_bls_name(),
-		};
+		const struct config_bls_source source = bls_source(path, volume, name, kImageSuffix,
+			id);
 		status = config_add_uki_entry(config, &source, info);
 	} else if (status == B_ENTRY_NOT_FOUND)
 		boot_dprintf("bls: %s is %s\n", path, error);
