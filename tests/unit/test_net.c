@@ -365,6 +365,66 @@ TEST(firmware_failures_say_what_happened)
 }
 
 
+/* An answer's options from the magic cookie on: each is code, length, value. */
+static void
+set_options(const uint8_t *options, size_t length)
+{
+	EFI_PXE_BASE_CODE_PACKET *packet = &sMode.DhcpAck;
+	memset(packet->Dhcpv4.BootpSiAddr, 0, 4);
+	memcpy(&packet->Dhcpv4.DhcpMagik, "\x63\x82\x53\x63", 4);
+	memcpy(packet->Dhcpv4.DhcpOptions, options, length);
+}
+
+
+/* A DHCP server given no next-server: siaddr 0, and the firmware took option 54. */
+TEST(without_siaddr_the_dhcp_server_is_the_tftp_server)
+{
+	static const uint8_t kOptions[] = { 53, 1, 5, 0, 0, 1, 4, 255, 255, 255, 0,
+		54, 4, 10, 0, 2, 2, 255 };
+	start("BOOTX64.EFI");
+	set_options(kOptions, sizeof(kOptions));
+	struct file_server *server = platform_boot_file_server(NULL);
+	CHECK(server != NULL);
+	CHECK(strcmp(server->address, "10.0.2.2") == 0);
+	CHECK(memcmp(server->boot_device.server_address, "\x0a\x00\x02\x02", 4) == 0);
+	set_file(0, "boot/kernel", 5000);
+	uint64_t size;
+	char reason[FS_REASON_SIZE];
+	CHECK_EQ(server->ops->size(server, "boot/kernel", &size, reason, sizeof(reason)), B_OK);
+	release(server);
+
+	/* option 54 after the end, cut short, of another length, or 0.0.0.0: none */
+	static const uint8_t kAfterEnd[] = { 53, 1, 5, 255, 54, 4, 10, 0, 2, 2 };
+	static const uint8_t kWrongLength[] = { 54, 3, 10, 0, 2, 255 };
+	static const uint8_t kZero[] = { 54, 4, 0, 0, 0, 0, 255 };
+	static const struct {
+		const uint8_t	*options;
+		size_t			length;
+	} kUnusable[] = {
+		{ kAfterEnd, sizeof(kAfterEnd) }, { kWrongLength, sizeof(kWrongLength) },
+		{ kZero, sizeof(kZero) },
+	};
+	for (size_t i = 0; i < sizeof(kUnusable) / sizeof(kUnusable[0]); i++) {
+		start("BOOTX64.EFI");
+		set_options(kUnusable[i].options, kUnusable[i].length);
+		CHECK(platform_boot_file_server(NULL) == NULL);
+		CHECK(strstr(sLog, "no server address in the DHCP answer") != NULL);
+	}
+	/* an option running past the packet's end */
+	start("BOOTX64.EFI");
+	set_options(kOptions, 0);
+	EFI_PXE_BASE_CODE_PACKET *packet = &sMode.DhcpAck;
+	packet->Raw[sizeof(packet->Raw) - 2] = 54;
+	packet->Raw[sizeof(packet->Raw) - 1] = 4;
+	CHECK(platform_boot_file_server(NULL) == NULL);
+	/* no magic cookie, no options */
+	start("BOOTX64.EFI");
+	set_options(kOptions, sizeof(kOptions));
+	sMode.DhcpAck.Dhcpv4.DhcpMagik = 0;
+	CHECK(platform_boot_file_server(NULL) == NULL);
+}
+
+
 TEST(an_unusable_network_boot_is_said_and_leaves_the_disks)
 {
 	start("BOOTX64.EFI");
@@ -380,7 +440,7 @@ TEST(an_unusable_network_boot_is_said_and_leaves_the_disks)
 	start("BOOTX64.EFI");
 	memset(sMode.DhcpAck.Dhcpv4.BootpSiAddr, 0, 4);
 	CHECK(platform_boot_file_server(NULL) == NULL);
-	CHECK(strstr(sLog, "with no server address (siaddr) in the DHCP answer") != NULL);
+	CHECK(strstr(sLog, "with no server address in the DHCP answer (siaddr, option 54)") != NULL);
 
 	/* a disk boot: no PXE on the loader's device, nothing said */
 	start("BOOTX64.EFI");

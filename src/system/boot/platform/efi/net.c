@@ -31,6 +31,13 @@ _Static_assert(FILE_SERVER_PREFIX_UNIT % TFTP_BLOCK_SIZE == 0,
 #define TFTP_OPCODE_DATA	3
 #define TFTP_DATA_HEADER	4
 
+/* DHCP options (RFC 2132) after the magic cookie: code, length, value. */
+#define DHCP_OPTION_PAD			0
+#define DHCP_OPTION_SERVER_ID	54
+#define DHCP_OPTION_END			255
+static const uint8_t kDhcpMagic[4] = { 99, 130, 83, 99 };
+static const uint8_t kNoAddress[4];
+
 struct efi_tftp {
 	EFI_PXE_BASE_CODE	*pxe;
 	EFI_HANDLE			device;			/* the PXE stack's: where callbacks are found */
@@ -214,25 +221,58 @@ static const struct file_server_ops kTftpOps = {
 
 
 /* The DHCP answer the firmware booted from: a PXE server's, a proxy's, or the DHCP server's. */
-static const EFI_PXE_BASE_CODE_DHCPV4_PACKET *
+static const EFI_PXE_BASE_CODE_PACKET *
 efi_tftp_boot_packet(const EFI_PXE_BASE_CODE_MODE *mode)
 {
 	if (mode->PxeReplyReceived)
-		return &mode->PxeReply.Dhcpv4;
+		return &mode->PxeReply;
 	if (mode->ProxyOfferReceived)
-		return &mode->ProxyOffer.Dhcpv4;
-	return mode->DhcpAckReceived ? &mode->DhcpAck.Dhcpv4 : NULL;
+		return &mode->ProxyOffer;
+	return mode->DhcpAckReceived ? &mode->DhcpAck : NULL;
+}
+
+
+/*
+ * The server the firmware fetched the loader from: the answer's siaddr,
+ * or where that is 0 (a DHCP server given no next-server), the DHCP
+ * server's own identifier, as edk2 takes it then. False when neither is set.
+ */
+static bool
+efi_tftp_server_address(const EFI_PXE_BASE_CODE_PACKET *packet, uint8_t address[4])
+{
+	memcpy(address, packet->Dhcpv4.BootpSiAddr, 4);
+	if (memcmp(address, kNoAddress, 4) != 0)
+		return true;
+	if (memcmp(&packet->Dhcpv4.DhcpMagik, kDhcpMagic, 4) != 0)
+		return false;
+	const uint8_t *raw = packet->Raw;
+	size_t end = sizeof(packet->Raw);
+	size_t at = (size_t)(packet->Dhcpv4.DhcpOptions - raw);
+	while (at < end && raw[at] != DHCP_OPTION_END) {
+		if (raw[at] == DHCP_OPTION_PAD) {
+			at++;
+			continue;
+		}
+		if (at + 2 > end || at + 2 + raw[at + 1] > end)
+			return false;
+		if (raw[at] == DHCP_OPTION_SERVER_ID && raw[at + 1] == 4) {
+			memcpy(address, raw + at + 2, 4);
+			return memcmp(address, kNoAddress, 4) != 0;
+		}
+		at += 2 + raw[at + 1];
+	}
+	return false;
 }
 
 
 /* What the kernel is told of the network it came over. */
 static void
 efi_tftp_describe(kernel_boot_device *device, const EFI_PXE_BASE_CODE_MODE *mode,
-	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet)
+	const uint8_t server[4])
 {
 	device->type = KERNEL_BOOT_DEVICE_NETWORK;
 	memcpy(device->client_address, mode->StationIp.v4.Addr, 4);
-	memcpy(device->server_address, packet->BootpSiAddr, 4);
+	memcpy(device->server_address, server, 4);
 	memcpy(device->subnet_mask, mode->SubnetMask.v4.Addr, 4);
 	/* the DHCP answer echoes the card's address it was sent to */
 	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *ack = &mode->DhcpAck.Dhcpv4;
@@ -268,13 +308,13 @@ platform_boot_file_server(struct stage2_args *args)
 			(void **)&pxe) != EFI_SUCCESS)
 		return NULL;
 
-	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *packet = efi_tftp_boot_packet(pxe->Mode);
-	static const uint8_t kNoAddress[4];
+	const EFI_PXE_BASE_CODE_PACKET *packet = efi_tftp_boot_packet(pxe->Mode);
+	uint8_t address[4];
 	const char *unusable = !pxe->Mode->Started ? "the firmware's PXE stack is not running"
 		: pxe->Mode->UsingIpv6 ? "over IPv6, which the loader cannot use"
 		: packet == NULL ? "with no DHCP answer to find the server by"
-		: memcmp(packet->BootpSiAddr, kNoAddress, 4) == 0
-			? "with no server address (siaddr) in the DHCP answer" : NULL;
+		: !efi_tftp_server_address(packet, address)
+			? "with no server address in the DHCP answer (siaddr, option 54)" : NULL;
 	if (unusable != NULL) {
 		boot_printf("efi: started from the network, but %s; only disks are searched\n",
 			unusable);
@@ -290,16 +330,15 @@ platform_boot_file_server(struct stage2_args *args)
 	}
 	tftp->pxe = pxe;
 	tftp->device = image->DeviceHandle;
-	memcpy(tftp->server.v4.Addr, packet->BootpSiAddr, 4);
-	efi_tftp_set_root(tftp, packet);
+	memcpy(tftp->server.v4.Addr, address, 4);
+	efi_tftp_set_root(tftp, &packet->Dhcpv4);
 	server->ops = &kTftpOps;
 	server->cookie = tftp;
 	snprintf(server->name, sizeof(server->name), "net0");
 	snprintf(server->protocol, sizeof(server->protocol), "TFTP");
-	const uint8_t *address = packet->BootpSiAddr;
 	snprintf(server->address, sizeof(server->address), "%u.%u.%u.%u", address[0],
 		address[1], address[2], address[3]);
-	efi_tftp_describe(&server->boot_device, pxe->Mode, packet);
+	efi_tftp_describe(&server->boot_device, pxe->Mode, address);
 	boot_dprintf("efi: started from the network: TFTP server %s, files below \"/%s\"\n",
 		server->address, tftp->root);
 	return server;
