@@ -26,9 +26,13 @@ struct uki_info {
 	char	version[UKI_VALUE_SIZE];	/* VERSION_ID, else IMAGE_VERSION */
 	char	sort_key[UKI_VALUE_SIZE];	/* IMAGE_ID, else ID, as systemd-boot sorts */
 	char	uname[UKI_VALUE_SIZE];		/* the .uname section: the kernel's release */
-	/* the .cmdline section, its trailing blanks and NULs cut off */
-	char	command_line[CONFIG_MAX_COMMAND_LINE];
 	bool	has_command_line;			/* false also when it is too long to show */
+	/*
+	 * The .cmdline section, its trailing blanks and NULs cut off. Last, so
+	 * that a write past it leaves the structure, where the hosted port's
+	 * sanitizers see it.
+	 */
+	char	command_line[CONFIG_MAX_COMMAND_LINE];
 };
 
 /*

@@ -47,6 +47,20 @@ def make_uki(directory, name, os_release=None, cmdline=None, uname=None):
     return path
 
 
+def section_offset(path, name):
+    """Where the section of that name starts in the file."""
+    data = path.read_bytes()
+    pe = struct.unpack_from("<I", data, 0x3c)[0]
+    count = struct.unpack_from("<H", data, pe + 6)[0]
+    optional = struct.unpack_from("<H", data, pe + 20)[0]
+    table = pe + 24 + optional
+    for i in range(count):
+        entry = data[table + 40 * i:table + 40 * (i + 1)]
+        if entry[:8].rstrip(b"\0") == name:
+            return struct.unpack_from("<I", entry, 20)[0]
+    raise AssertionError(f"{path} has no section {name}")
+
+
 def other_architecture(path):
     """The image as arm64's (PE machine 0xaa64): the same bytes otherwise."""
     data = bytearray(path.read_bytes())
@@ -72,6 +86,10 @@ def disk(tmp_path_factory):
     }
     (directory / "tiny.efi").write_bytes(b"MZ")
     esp["tiny"] = directory / "tiny.efi"
+    # cut off inside its .osrel section: the section table points past the end
+    osrel = section_offset(debian, b".osrel")
+    (directory / "cut.efi").write_bytes(debian.read_bytes()[:osrel + 8])
+    esp["cut"] = directory / "cut.efi"
     (directory / "notes.txt").write_text("not an image\n")
     fedora = make_uki(directory, "fedora", "NAME=Fedora Linux\nID=fedora\nVERSION_ID=40\n")
     config = directory / "loader.cfg"
@@ -84,7 +102,8 @@ def disk(tmp_path_factory):
         arguments += ["--extra-file", f"{path}:/EFI/Linux/{name}.efi"]
     subprocess.run(arguments + [str(image), os.path.join(GENERATED, "efi", "BOOTX64.efi"),
         os.path.join(GENERATED, "kernel", "kernel_x86_64")], check=True)
-    return {"image": str(image), "debian": debian}
+    return {"image": str(image), "debian": debian, "cut_at": osrel + 8,
+        "osrel_end": osrel + len(DEBIAN_OS_RELEASE.encode())}
 
 
 @pytest.fixture
@@ -109,20 +128,22 @@ def test_images_are_listed_by_what_their_sections_say(loader):
     loader.finish()
     assert "5. " not in loader.text, loader.text
     log = loader.log()
-    assert "bls: (disk0p1)/EFI/Linux: 6 .efi files" in log, log
+    assert "bls: (disk0p1)/EFI/Linux: 7 .efi files" in log, log
     assert "bls: (disk0p2)/EFI/Linux: 1 .efi files" in log, log
     assert ("bls: (disk0p1)/EFI/Linux/arm64.efi is for another architecture "
         "(PE machine 0xaa64)") in log, log
 
 
-def test_what_is_no_image_is_said_with_its_file(loader):
+def test_what_is_no_image_is_said_with_its_file(loader, disk):
     loader.expect(r"^Boot menu$")
     loader.finish()
     log = loader.log()
     for name, reason in [
             ("plain", "not a unified kernel image (no .osrel section)"),
             ("tiny", "not an EFI executable (no PE header)"),
-            ("huge-osrel", "its .osrel section is larger than 16384 bytes")]:
+            ("huge-osrel", "its .osrel section is larger than 16384 bytes"),
+            ("cut", f"cut short: it ends at byte {disk['cut_at']}, its PE headers describe "
+                f"bytes up to {disk['osrel_end']}")]:
         assert f"config: (disk0p1)/EFI/Linux/{name}.efi: {reason}; it is ignored" in log, log
 
 

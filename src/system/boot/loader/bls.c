@@ -199,21 +199,19 @@ bls_read_image(struct boot_config *config, const char *volume, const char *name)
 {
 	char path[VFS_PATH_LENGTH];
 	snprintf(path, sizeof(path), "(%s)%s/%s", volume, UKI_DIRECTORY, name);
-	struct uki_info *info = heap_alloc(sizeof(*info));
-	if (info == NULL)
-		return B_NO_MEMORY;
+	/* on the stack, not the loader's heap: the hosted port's sanitizers guard it */
+	struct uki_info info;
 	char error[VFS_ERROR_SIZE];
-	status_t status = uki_read_info(path, info, error, sizeof(error));
+	status_t status = uki_read_info(path, &info, error, sizeof(error));
 	if (status == B_OK) {
 		char id[VFS_NAME_SIZE];
 		const struct config_bls_source source = bls_source(path, volume, name, kImageSuffix,
 			id);
-		status = config_add_uki_entry(config, &source, info);
+		status = config_add_uki_entry(config, &source, &info);
 	} else if (status == B_ENTRY_NOT_FOUND)
 		boot_dprintf("bls: %s is %s\n", path, error);
 	else if (status != B_NO_MEMORY)
 		config_report_file(config, path, "%s; it is ignored", error);
-	heap_free(info);
 	return status == B_NO_MEMORY ? status : B_OK;
 }
 

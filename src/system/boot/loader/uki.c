@@ -57,9 +57,15 @@ uki_refuse(struct uki_reader *reader, status_t status, const char *format, ...)
 }
 
 
+/* A cut-off image is said as such; the VFS's message is for the device's errors. */
 static status_t
 uki_read_at(struct uki_reader *reader, uint64_t offset, void *buffer, size_t length)
 {
+	if (offset > reader->size || length > reader->size - offset) {
+		return uki_refuse(reader, B_BAD_DATA, "cut short: it ends at byte %llu, its PE "
+			"headers describe bytes up to %llu", (unsigned long long)reader->size,
+			(unsigned long long)(offset + length));
+	}
 	return vfs_read_exact(reader->file, offset, buffer, length, reader->error,
 		reader->errorSize);
 }
@@ -133,7 +139,7 @@ static status_t
 uki_read_text(struct uki_reader *reader, const struct uki_section *section, char *buffer)
 {
 	status_t status = uki_read_at(reader, section->offset, buffer, section->size);
-	size_t length = section->size;
+	size_t length = status == B_OK ? section->size : 0;
 	while (length > 0 && (buffer[length - 1] == '\0' || buffer[length - 1] == '\n'
 			|| buffer[length - 1] == '\r' || buffer[length - 1] == ' '))
 		length--;
