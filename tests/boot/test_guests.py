@@ -21,6 +21,7 @@ import glob
 import os
 import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -523,6 +524,44 @@ def test_debian_linux_as_a_unified_kernel_image(guests_console):
     started = ("boot: starting (disk0p2)/EFI/Linux/debian-6.1.0-57-cloud-amd64.efi "
         f"({os.path.getsize(image)} bytes)")
     assert started + "\n" in text.replace("\r", ""), text[:6000]
+
+
+@needs_guests
+def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path):
+    """What unified kernel images are for: Secure Boot enforcing (OVMF with
+    Debian's snakeoil key enrolled), the signed loader without a
+    configuration, and two copies of the Debian image in /EFI/Linux, one
+    signed with the snakeoil key by sbsign and one not. The unsigned one
+    sorts first and boots at once: the firmware's LoadImage refuses it and
+    the loader says so in the menu. The signed one then boots Debian with
+    the image's own command line."""
+    secure_boot = os.path.join(TOP, "generated", "secure-boot")
+    uki = os.path.join(TOP, "generated", "uki", "debian-6.1.efi")
+    signed = tmp_path / "signed.efi"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "sign-efi"), "--key",
+        os.path.join(secure_boot, "snakeoil.key"), "--cert",
+        "/usr/share/ovmf/PkKek-1-snakeoil.pem", uki, str(signed)], check=True)
+    image = tmp_path / "secure-uki.img"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "make-image"), "--size", "96",
+        "--extra-file", f"{signed}:/EFI/Linux/debian-signed.efi",
+        "--extra-file", f"{uki}:/EFI/Linux/debian-unsigned.efi", str(image),
+        os.path.join(secure_boot, "BOOTX64-signed.efi"), ports.X86_64.kernel], check=True)
+
+    with SerialConsole(str(image), request.node.name, firmware="ovmf-4m-secure-boot") as console:
+        console.expect(r'^boot: cannot start \(disk0p1\)/EFI/Linux/debian-unsigned\.efi: the '
+            r"firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/debian-unsigned\.efi "
+            r"\(EFI_ACCESS_DENIED\)$", timeout=LINUX_TIMEOUT)
+        console.expect(HELP_MACHINE)
+        console.send_keys("2", ENTER)
+        console.expect(rf'^Booting "{re.escape(UKI_TITLE)}"$')
+        console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+        console.wait(timeout=30)
+        text = console.text()
+    with open(UKI_CMDLINE) as file:
+        report = check_linux_report(text, file.read().strip())
+    assert "boot: starting (disk0p1)/EFI/Linux/debian-signed.efi" in text, text[:6000]
+    # The kernel itself found Secure Boot on, and locked itself down.
+    assert "secureboot: Secure boot enabled" in report.dmesg, report.dmesg[:3000]
 
 
 @needs_guests
