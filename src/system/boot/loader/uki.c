@@ -14,10 +14,9 @@
 #include <boot/arch_cpu.h>
 #include <boot/byte_order.h>
 #include <boot/heap.h>
+#include <boot/pe.h>
 #include <boot/vfs.h>
 
-#define PE_OFFSET_AT			0x3c
-#define PE_HEADER_SIZE			24		/* "PE\0\0" and the COFF file header */
 #define PE_SECTION_SIZE			40
 #define PE_MAX_SECTIONS			96		/* the PE format's own limit */
 
@@ -75,28 +74,26 @@ uki_read_at(struct uki_reader *reader, uint64_t offset, void *buffer, size_t len
 static status_t
 uki_read_headers(struct uki_reader *reader, uint64_t *_table, uint32_t *_count)
 {
-	uint8_t dos[PE_OFFSET_AT + 4];
+	uint8_t dos[PE_DOS_HEADER_SIZE];
 	uint8_t header[PE_HEADER_SIZE];
-	if (reader->size < sizeof(dos))
-		return uki_refuse(reader, B_BAD_DATA, "not an EFI executable (no PE header)");
-	status_t status = uki_read_at(reader, 0, dos, sizeof(dos));
-	uint32_t peOffset = read_le32(dos + PE_OFFSET_AT);
-	if (status == B_OK && (dos[0] != 'M' || dos[1] != 'Z'
-			|| peOffset > reader->size - sizeof(header)))
-		return uki_refuse(reader, B_BAD_DATA, "not an EFI executable (no PE header)");
-	if (status == B_OK)
-		status = uki_read_at(reader, peOffset, header, sizeof(header));
+	uint32_t offset = 0;
+	status_t status = reader->size >= sizeof(dos) ? uki_read_at(reader, 0, dos, sizeof(dos))
+		: B_OK;
+	if (status == B_OK && reader->size >= sizeof(dos))
+		offset = pe_header_offset(dos, reader->size);
+	if (status == B_OK && offset != 0)
+		status = uki_read_at(reader, offset, header, sizeof(header));
 	if (status != B_OK)
 		return status;
-	if (memcmp(header, "PE\0\0", 4) != 0)
+	uint16_t machine = offset != 0 ? pe_machine(header) : 0;
+	if (machine == 0)
 		return uki_refuse(reader, B_BAD_DATA, "not an EFI executable (no PE header)");
-	uint16_t machine = read_le16(header + 4);
 	if (machine != arch_cpu_pe_machine()) {
 		return uki_refuse(reader, B_ENTRY_NOT_FOUND, "for another architecture (PE machine %#x)",
 			machine);
 	}
-	*_count = read_le16(header + 6);
-	*_table = (uint64_t)peOffset + sizeof(header) + read_le16(header + 20);
+	*_count = read_le16(header + PE_SECTION_COUNT_AT);
+	*_table = (uint64_t)offset + sizeof(header) + read_le16(header + PE_OPTIONAL_SIZE_AT);
 	if (*_count > PE_MAX_SECTIONS)
 		return uki_refuse(reader, B_BAD_DATA, "%u PE sections (at most %d)", *_count,
 			PE_MAX_SECTIONS);

@@ -12,13 +12,13 @@
 
 #include <boot/arch_cpu.h>
 #include <boot/heap.h>
+#include <boot/pe.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 #include <boot/unicode.h>
 
 /* How long a started image may keep boot services before the machine resets, as the boot manager gives it. */
 #define WATCHDOG_SECONDS		300
-#define PE_SIGNATURE_OFFSET		0x3c
 
 static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
 
@@ -28,16 +28,14 @@ static status_t
 image_check_header(const struct platform_image *image, char *reason, size_t reasonSize)
 {
 	const uint8_t *data = image->data;
-	uint32_t peOffset = 0;
-	if (image->size >= PE_SIGNATURE_OFFSET + 4)
-		memcpy(&peOffset, data + PE_SIGNATURE_OFFSET, 4);
-	if (image->size < 64 || data[0] != 'M' || data[1] != 'Z' || peOffset > image->size - 6
-		|| memcmp(data + peOffset, "PE\0\0", 4) != 0) {
+	uint32_t offset = image->size >= PE_DOS_HEADER_SIZE ? pe_header_offset(data, image->size)
+		: 0;
+	uint16_t machine = offset != 0 ? pe_machine(data + offset) : 0;
+	if (machine == 0) {
 		snprintf(reason, reasonSize, "%s is not an EFI executable (no PE header)",
 			image->path);
 		return B_BAD_DATA;
 	}
-	uint16_t machine = (uint16_t)(data[peOffset + 4] | data[peOffset + 5] << 8);
 	if (machine != arch_cpu_pe_machine()) {
 		snprintf(reason, reasonSize,
 			"%s is an EFI executable for another architecture (PE machine %#x, not %#x)",
