@@ -225,6 +225,10 @@ int32_t config_find_entry_id(const struct boot_config *config, const char *id);
 
 struct uki_info;
 
+/* An entry file's and a unified kernel image's suffix: not part of their ids. */
+#define CONFIG_BLS_ENTRY_SUFFIX		".conf"
+#define CONFIG_BLS_IMAGE_SUFFIX		".efi"
+
 /* Where an entry file or a unified kernel image was found. */
 struct config_bls_source {
 	const char	*file_name;		/* "(disk0p1)/loader/entries/a.conf" or ".../EFI/Linux/a.efi" */

@@ -20,8 +20,6 @@
 /* The Extended Boot Loader partition's GPT type, and its MBR type. */
 static const char kXbootldrType[] = "BC13C2FF-59E6-4262-A352-B275FD6F7172";
 static const uint8_t kXbootldrMbrType = 0xea;
-static const char kEntrySuffix[] = ".conf";
-static const char kImageSuffix[] = ".efi";
 /* Files looked at per directory: room for every entry, and for some that fail. */
 #define BLS_MAX_FILES		(2 * CONFIG_MAX_ENTRIES)
 
@@ -181,7 +179,8 @@ bls_read_file(struct boot_config *config, const char *volume, const char *name)
 		return status == B_NO_MEMORY ? status : B_OK;
 
 	char id[VFS_NAME_SIZE];
-	const struct config_bls_source source = bls_source(path, volume, name, kEntrySuffix, id);
+	const struct config_bls_source source = bls_source(path, volume, name,
+		CONFIG_BLS_ENTRY_SUFFIX, id);
 	status = config_add_bls_entry(config, &source, data, length);
 	heap_free(data);
 	if (status == B_ENTRY_NOT_FOUND)
@@ -205,8 +204,8 @@ bls_read_image(struct boot_config *config, const char *volume, const char *name)
 	status_t status = uki_read_info(path, &info, error, sizeof(error));
 	if (status == B_OK) {
 		char id[VFS_NAME_SIZE];
-		const struct config_bls_source source = bls_source(path, volume, name, kImageSuffix,
-			id);
+		const struct config_bls_source source = bls_source(path, volume, name,
+			CONFIG_BLS_IMAGE_SUFFIX, id);
 		status = config_add_uki_entry(config, &source, &info);
 	} else if (status == B_ENTRY_NOT_FOUND)
 		boot_dprintf("bls: %s is %s\n", path, error);
@@ -253,10 +252,12 @@ bls_read_directory(struct boot_config *config, const char *volume, const char *p
 static status_t
 bls_read_volume(struct boot_config *config, const char *volume)
 {
-	status_t status = bls_read_directory(config, volume, BLS_ENTRIES_DIRECTORY, kEntrySuffix,
-		bls_read_file);
-	if (status == B_OK)
-		status = bls_read_directory(config, volume, UKI_DIRECTORY, kImageSuffix, bls_read_image);
+	status_t status = bls_read_directory(config, volume, BLS_ENTRIES_DIRECTORY,
+		CONFIG_BLS_ENTRY_SUFFIX, bls_read_file);
+	if (status == B_OK) {
+		status = bls_read_directory(config, volume, UKI_DIRECTORY, CONFIG_BLS_IMAGE_SUFFIX,
+			bls_read_image);
+	}
 	return status;
 }
 

@@ -472,7 +472,7 @@ config_entry_id(const struct config_entry *entry)
 int32_t
 config_find_entry_id(const struct boot_config *config, const char *id)
 {
-	static const char *const kSuffixes[] = { ".conf", ".efi" };
+	static const char *const kSuffixes[] = { CONFIG_BLS_ENTRY_SUFFIX, CONFIG_BLS_IMAGE_SUFFIX };
 	size_t length = strlen(id);
 	size_t bare = length;
 	for (size_t i = 0; i < sizeof(kSuffixes) / sizeof(kSuffixes[0]); i++) {
