@@ -188,10 +188,11 @@ menu_draw_details(const struct menu *menu)
 		menu_draw_options(entry, row + 2);
 	else if (entry->kind == CONFIG_ENTRY_LINUX)
 		menu_draw_initrds(entry, row + 2);
-	else if (unified)
-		menu_draw(row + 2, MENU_STYLE_NORMAL, "Started by the firmware; load options: only an edited command line");
-	else
-		menu_draw(row + 2, MENU_STYLE_NORMAL, "Started by the firmware; load options: the command line");
+	else {
+		menu_draw(row + 2, MENU_STYLE_NORMAL, unified
+			? "Started by the firmware; load options: only an edited command line"
+			: "Started by the firmware; load options: the command line");
+	}
 	menu_draw_volume(menu, row + 3);
 }
 
