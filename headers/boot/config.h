@@ -258,8 +258,8 @@ void config_sort_bls_entries(struct boot_config *config);
 /*
  * Add the entry of the unified kernel image (Type #2) at source->file_name,
  * as info describes it, after the others: an efi entry with the image's
- * command line, titled by its os-release name and kernel release (without
- * a printable name, by source->id). Returns B_OK or B_NO_MEMORY (nothing
+ * command line, titled by its os-release name and, where the title has
+ * room, the kernel release (without a printable name, by source->id). Returns B_OK or B_NO_MEMORY (nothing
  * added, nothing leaked); more entries than the menu holds are a
  * diagnostic and B_BAD_DATA.
  */
