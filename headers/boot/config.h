@@ -73,9 +73,13 @@ enum config_entry_kind {
  * Interface, and what the specification sorts by.
  */
 struct config_bls_entry {
-	char		*id;				/* the file name without ".conf" or ".efi" */
-	/* "(disk0p1)/loader/entries/<id>.conf" or "(disk0p1)/EFI/Linux/<id>.efi" */
+	/* the file name without ".conf" or ".efi" and without its boot counter */
+	char		*id;
+	/* "(disk0p1)/loader/entries/<id>.conf", ".../<id>+3-1.conf", "(disk0p1)/EFI/Linux/<id>.efi" */
 	char		*file_name;
+	/* boot counting (boot_counting.h): the file name's counter; -1 for a file without one */
+	int32_t		tries_left;
+	int32_t		tries_done;
 	char		*sort_key;			/* NULL when the file has none */
 	char		*machine_id;		/* NULL when the file has none */
 	char		*version;			/* NULL when the file has none */
@@ -210,13 +214,16 @@ const char *config_entry_kind_key(enum config_entry_kind kind);
 /*
  * The entry's identifier for the Boot Loader Interface (the EFI variables
  * LoaderEntries, LoaderEntrySelected, LoaderEntryOneShot): a Type #1 entry's
- * file name without ".conf", else the entry's title.
+ * file name without ".conf" (a Type #2's without ".efi") and without its
+ * boot counter, so that it stays the same as the counter changes; else the
+ * entry's title.
  */
 const char *config_entry_id(const struct config_entry *entry);
 
 /*
  * The index of the first entry whose identifier is id, also when id ends in
- * a ".conf" the entry's does not; -1 when there is none.
+ * a ".conf" or ".efi", or a boot counter, the entry's does not; -1 when
+ * there is none.
  */
 int32_t config_find_entry_id(const struct boot_config *config, const char *id);
 
@@ -231,9 +238,10 @@ struct uki_info;
 
 /* Where an entry file or a unified kernel image was found. */
 struct config_bls_source {
-	const char	*file_name;		/* "(disk0p1)/loader/entries/a.conf" or ".../EFI/Linux/a.efi" */
+	const char	*file_name;		/* "(disk0p1)/loader/entries/a+3.conf" or ".../EFI/Linux/a.efi" */
 	const char	*volume;		/* its volume's device name: the entry's paths are on it */
-	const char	*id;			/* "a": the file name without ".conf" or ".efi" */
+	/* "a+3": the file name without ".conf" or ".efi"; the entry's id drops the counter */
+	const char	*id;
 	/* the loader's architecture as the specification names it: "x64", "aa64" */
 	const char	*architecture;
 };
@@ -265,6 +273,14 @@ void config_sort_bls_entries(struct boot_config *config);
  */
 status_t config_add_uki_entry(struct boot_config *config,
 	const struct config_bls_source *source, const struct uki_info *info);
+
+/*
+ * Boot counting's counter at the end of stem, a file name without its
+ * suffix: "<name>+<tries left>[-<tries done>]", each a decimal number up to
+ * INT32_MAX, name not empty. Returns the length of name and sets both
+ * counts; without a counter, strlen(stem), and both are -1.
+ */
+size_t config_bls_counter(const char *stem, int32_t *_triesLeft, int32_t *_triesDone);
 
 /*
  * Compare two version strings the way the Boot Loader Specification does:

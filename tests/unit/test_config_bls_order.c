@@ -47,10 +47,10 @@ static const char *const kSorted[] = {
 	"fedora-noversion",		/* no version: older than any */
 	"zeta-5.10",			/* without sort-key: by id, newest first */
 	"zeta-5.0",
-	"gamma+2-1",			/* tries left: not bad */
+	"gamma",				/* "gamma+2-1": tries left, not bad; the id has no counter */
 	"alpha",
-	"fedora-bad+0",			/* bad, boot counting says: last, by the same rules */
-	"beta+0-3",
+	"fedora-bad",			/* "+0": bad, boot counting says: last, by the same rules */
+	"beta",					/* "+0-3" */
 };
 
 
@@ -138,5 +138,76 @@ TEST(config_find_entry_id_bls)
 	CHECK_EQ(config_find_entry_id(config, "debian-6.1.conf.conf"), -1);
 	CHECK_EQ(config_find_entry_id(config, ".conf"), -1);
 	CHECK_EQ(config_find_entry_id(config, ""), -1);
+	test_release(config);
+}
+
+
+/* Boot counting's suffix, as the specification and systemd-boot read it. */
+TEST(config_bls_counter_reads_file_names)
+{
+	static const struct {
+		const char	*stem;
+		size_t		name_length;
+		int32_t		left;
+		int32_t		done;
+	} kCases[] = {
+		{ "a+3", 1, 3, 0 },
+		{ "debian-6.1+2-1", 10, 2, 1 },
+		{ "a+0-3", 1, 0, 3 },
+		{ "a+0", 1, 0, 0 },
+		{ "a+01-002", 1, 1, 2 },
+		{ "a+1+2", 3, 2, 0 },				/* the last "+" */
+		{ "a+2147483647-2147483647", 1, INT32_MAX, INT32_MAX },
+		{ "a", 1, -1, -1 },
+		{ "+3", 2, -1, -1 },				/* no name before it */
+		{ "a+", 2, -1, -1 },
+		{ "a+-1", 4, -1, -1 },
+		{ "a+3-", 4, -1, -1 },
+		{ "a+3-x", 5, -1, -1 },
+		{ "a+3b", 4, -1, -1 },
+		{ "a+3-1-1", 7, -1, -1 },
+		{ "a+2147483648", 12, -1, -1 },		/* more than systemd-boot counts */
+		{ "a+3-2147483648", 14, -1, -1 },
+		{ "", 0, -1, -1 },
+	};
+	for (size_t i = 0; i < sizeof(kCases) / sizeof(kCases[0]); i++) {
+		int32_t left = 7;
+		int32_t done = 7;
+		size_t length = config_bls_counter(kCases[i].stem, &left, &done);
+		if (length != kCases[i].name_length || left != kCases[i].left
+				|| done != kCases[i].done) {
+			unit_fail(__FILE__, __LINE__, "\"%s\": %zu, %d, %d", kCases[i].stem, length,
+				(int)left, (int)done);
+		}
+	}
+}
+
+
+/* The id and the title leave the counter out: they stay as the file is renamed. */
+TEST(config_bls_counted_entries)
+{
+	test_config_reset();
+	struct boot_config *config = test_default_config();
+	CHECK_EQ(test_add_bls(config, "debian+3-1", "linux /v\n"), B_OK);
+	CHECK_EQ(test_add_bls(config, "plain", "linux /v\n"), B_OK);
+	CHECK_NO_DIAGNOSTICS(config);
+	const struct config_bls_entry *bls = config->entries[0].bls;
+	CHECK(strcmp(bls->id, "debian") == 0);
+	CHECK(strcmp(config->entries[0].title, "debian") == 0);
+	CHECK(strcmp(bls->file_name, TEST_BLS_DIRECTORY "debian+3-1.conf") == 0);
+	CHECK_EQ(bls->tries_left, 3);
+	CHECK_EQ(bls->tries_done, 1);
+	CHECK_EQ(config->entries[1].bls->tries_left, -1);
+	CHECK_EQ(config->entries[1].bls->tries_done, -1);
+
+	/* what bootctl may have written: the file name as it was, or is */
+	CHECK_EQ(config_find_entry_id(config, "debian"), 0);
+	CHECK_EQ(config_find_entry_id(config, "debian.conf"), 0);
+	CHECK_EQ(config_find_entry_id(config, "debian+3-1"), 0);
+	CHECK_EQ(config_find_entry_id(config, "debian+3.conf"), 0);
+	CHECK_EQ(config_find_entry_id(config, "debian+0-4.conf"), 0);
+	CHECK_EQ(config_find_entry_id(config, "plain+1"), 1);
+	CHECK_EQ(config_find_entry_id(config, "debian+x"), -1);
+	CHECK_EQ(config_find_entry_id(config, "debian+3-1.efi.conf"), -1);
 	test_release(config);
 }

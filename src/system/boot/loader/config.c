@@ -469,6 +469,23 @@ config_entry_id(const struct config_entry *entry)
 }
 
 
+static int32_t
+find_entry_id(const struct boot_config *config, const char *id, size_t length)
+{
+	for (uint32_t i = 0; i < config->entry_count; i++) {
+		const char *candidate = config_entry_id(&config->entries[i]);
+		if (strncmp(candidate, id, length) == 0 && candidate[length] == '\0')
+			return (int32_t)i;
+	}
+	return -1;
+}
+
+
+/*
+ * As given first, then without a suffix, then without a boot counter too:
+ * bootctl has named entries by their file names, and these change as they
+ * are counted.
+ */
 int32_t
 config_find_entry_id(const struct boot_config *config, const char *id)
 {
@@ -480,13 +497,20 @@ config_find_entry_id(const struct boot_config *config, const char *id)
 		if (length >= suffix && strcmp(id + length - suffix, kSuffixes[i]) == 0)
 			bare = length - suffix;
 	}
-	for (uint32_t i = 0; i < config->entry_count; i++) {
-		const char *candidate = config_entry_id(&config->entries[i]);
-		if (strcmp(candidate, id) == 0
-			|| (strncmp(candidate, id, bare) == 0 && candidate[bare] == '\0'))
-			return (int32_t)i;
+	char stem[CONFIG_MAX_PATH_LENGTH];
+	size_t uncounted = bare;
+	if (bare < sizeof(stem)) {
+		memcpy(stem, id, bare);
+		stem[bare] = '\0';
+		int32_t left, done;
+		uncounted = config_bls_counter(stem, &left, &done);
 	}
-	return -1;
+	int32_t index = find_entry_id(config, id, length);
+	if (index < 0)
+		index = find_entry_id(config, id, bare);
+	if (index < 0)
+		index = find_entry_id(config, id, uncounted);
+	return index;
 }
 
 

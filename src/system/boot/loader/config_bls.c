@@ -361,9 +361,8 @@ start_entry(struct bls_parser *bls)
 {
 	struct config_parser *parser = bls->parser;
 	const struct config_bls_source *source = bls->source;
-	size_t idLength = strlen(source->id);
 	/* it may become the title, which must be printable */
-	if (idLength == 0 || !config_is_printable(source->id, idLength)) {
+	if (source->id[0] == '\0' || !config_is_printable(source->id, strlen(source->id))) {
 		config_error_at(parser, 0, 0, "entry file name is not printable UTF-8");
 		return B_BAD_DATA;
 	}
@@ -371,6 +370,7 @@ start_entry(struct bls_parser *bls)
 	if (entry == NULL)
 		return B_NO_MEMORY;
 	parser->entry.bls = entry;
+	size_t idLength = config_bls_counter(source->id, &entry->tries_left, &entry->tries_done);
 	entry->id = config_copy_string(parser, source->id, idLength);
 	entry->file_name = config_copy_string(parser, source->file_name,
 		strlen(source->file_name));
@@ -399,7 +399,7 @@ finish_entry(struct bls_parser *bls)
 	struct config_parser *parser = bls->parser;
 	struct config_entry *entry = &parser->entry;
 	struct config_excerpt excerpt;
-	const char *id = bls->source->id;
+	const char *id = entry->bls->id;
 	if (parser->out_of_memory)
 		return B_NO_MEMORY;
 	if (bls->other_architecture)
@@ -579,25 +579,52 @@ is_digit(char c)
 }
 
 
-/*
- * Boot counting names a file "<name>+<tries left>[-<tries done>].conf"; with
- * no tries left the entry is bad, and the specification sorts it last.
- */
+/* Up to INT32_MAX, as systemd-boot reads them; false for no digits or more. */
 static bool
-is_bad_entry(const char *id)
+parse_count(const char **_text, int32_t *_count)
 {
-	const char *counter = strrchr(id, '+');
-	if (counter == NULL || !is_digit(counter[1]))
+	const char *text = *_text;
+	int64_t count = 0;
+	if (!is_digit(*text))
 		return false;
-	bool noneLeft = true;
-	const char *next = counter + 1;
-	for (; is_digit(*next); next++)
-		noneLeft &= *next == '0';
-	if (*next == '-' && is_digit(next[1])) {
-		for (next++; is_digit(*next); next++)
-			;
+	for (; is_digit(*text); text++) {
+		count = count * 10 + (*text - '0');
+		if (count > INT32_MAX)
+			return false;
 	}
-	return *next == '\0' && noneLeft;
+	*_text = text;
+	*_count = (int32_t)count;
+	return true;
+}
+
+
+/* "+<left>[-<done>]" and nothing after it; tries done are 0 when not given. */
+static bool
+parse_counter(const char *counter, int32_t *_left, int32_t *_done)
+{
+	const char *next = counter + 1;
+	*_done = 0;
+	if (*counter != '+' || !parse_count(&next, _left))
+		return false;
+	if (*next == '-') {
+		next++;
+		if (!parse_count(&next, _done))
+			return false;
+	}
+	return *next == '\0';
+}
+
+
+size_t
+config_bls_counter(const char *stem, int32_t *_triesLeft, int32_t *_triesDone)
+{
+	const char *counter = strrchr(stem, '+');
+	if (counter != NULL && counter != stem
+		&& parse_counter(counter, _triesLeft, _triesDone))
+		return (size_t)(counter - stem);
+	*_triesLeft = -1;
+	*_triesDone = -1;
+	return strlen(stem);
 }
 
 
@@ -625,8 +652,9 @@ compare_text(const char *a, const char *b)
 static int
 compare_entries(const struct config_bls_entry *a, const struct config_bls_entry *b)
 {
-	bool aBad = is_bad_entry(a->id);
-	bool bBad = is_bad_entry(b->id);
+	/* with no tries left, boot counting calls an entry bad */
+	bool aBad = a->tries_left == 0;
+	bool bBad = b->tries_left == 0;
 	if (aBad != bBad)
 		return aBad ? 1 : -1;
 	bool aKeyed = a->sort_key != NULL;
