@@ -56,12 +56,13 @@ void boot_start_kernel(struct stage2_args *args) __attribute__((noreturn));
 
 /*
  * chainload.c: start a linux or efi entry's file through the port
- * (platform_start_image), its initrds read and concatenated first. Returns
+ * (platform_start_image), its initrds read and concatenated first, and
+ * boot counting's try counted (boot_counting.h: its paths may change). Returns
  * only when that is over: B_OK when the executable ran and returned, else
  * why it could not start; error says which, for the menu, either way.
  */
 struct config_entry;
-status_t chainload_entry(const struct config_entry *entry, char *error, size_t errorSize);
+status_t chainload_entry(struct config_entry *entry, char *error, size_t errorSize);
 
 /*
  * boot_video.c, for boot_prepare(): switch to the graphics mode the menu

@@ -355,6 +355,22 @@ status_t platform_start_image(const struct platform_image *image, char *reason,
 	size_t reasonSize);
 
 
+/* --- writing to a volume ------------------------------------------------- */
+
+/*
+ * Rename the file at path ("/loader/entries/a+3.conf") on the volume that
+ * starts at byte offset of disk to name, in the same directory: boot
+ * counting's one write (boot/boot_counting.h). The loader's own file
+ * systems only read; a port renames through the firmware's file system
+ * driver, whose writes are its own to get right. Errors, with the reason
+ * in reason: B_NOT_SUPPORTED (the port cannot write to this volume),
+ * B_ENTRY_NOT_FOUND, B_NOT_ALLOWED (write-protected), B_NO_MEMORY,
+ * B_IO_ERROR.
+ */
+status_t platform_rename_file(const struct block_device *disk, uint64_t offset,
+	const char *path, const char *name, char *reason, size_t reasonSize);
+
+
 /* --- the boot loader interface ------------------------------------------- */
 
 /*

@@ -93,6 +93,13 @@ void vfs_set_boot_volume(struct vfs_volume *volume);
 void vfs_volume_get_info(const struct vfs_volume *volume, struct vfs_volume_info *info);
 
 /*
+ * The whole disk volume lies on (its device, or the disk of its partition),
+ * and in *_offset the byte of that disk the volume starts at.
+ */
+const struct block_device *vfs_volume_disk(const struct vfs_volume *volume,
+	uint64_t *_offset);
+
+/*
  * What a kernel read from volume is told of where it came from
  * (kernel_args.boot_device): the partition (or disk) it lies on, or the
  * network of a file server's volume; a volume made from a file lies where

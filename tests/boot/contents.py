@@ -3,7 +3,8 @@
 prints the CRC-32 of each preloaded image and of each read-only kernel
 segment as it finds them in memory, and the partition it was read from;
 these helpers say what they must be, from the files on the host. The
-loader itself computes no checksum."""
+loader itself computes no checksum. And the files on an image's
+partitions, as mtools sees them: boot counting renames them."""
 
 import os
 import re
@@ -26,6 +27,28 @@ def partition_guid(image, number=1):
     output = subprocess.run(["sgdisk", "-i", str(number), str(image)], check=True,
         capture_output=True, text=True).stdout
     return re.search(r"^Partition unique GUID: (\S+)$", output, re.M)[1]
+
+
+def partition_offset(image, number=1):
+    """The byte a GPT partition of image starts at, as sgdisk reads it."""
+    output = subprocess.run(["sgdisk", "-i", str(number), str(image)], check=True,
+        capture_output=True, text=True).stdout
+    return int(re.search(r"^First sector: (\d+)", output, re.M)[1]) * 512
+
+
+def mtools(command, image, number, *paths):
+    """An mtools command (a list: the tool and its options) on the FAT
+    volume of partition number, with paths on it; its output."""
+    drive = f"{image}@@{partition_offset(image, number)}"
+    return subprocess.run([*command, "-i", drive, *(f"::{path}" for path in paths)],
+        check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        env=dict(os.environ, MTOOLS_SKIP_CHECK="1")).stdout
+
+
+def volume_files(image, directory, number=1):
+    """The sorted names in a directory of partition number's volume."""
+    listing = mtools(["mdir", "-b"], image, number, directory)
+    return sorted(line.rsplit("/", 1)[1] for line in listing.split())
 
 
 def copy_esp_files(image, directory):

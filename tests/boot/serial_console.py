@@ -84,10 +84,11 @@ class SerialConsole:
     <name>.serial.log (plain_text()). image None: no disk. variables: a
     variable store file the firmware writes in place (run-qemu's
     QEMU_VARIABLES); firmware: one of the port's firmwares (run-qemu's
-    QEMU_FIRMWARE); netboot: DIR:FILE, a network boot (QEMU_NETBOOT)."""
+    QEMU_FIRMWARE); netboot: DIR:FILE, a network boot (QEMU_NETBOOT);
+    writable: the image keeps what the guest writes (QEMU_DISK_WRITABLE)."""
 
     def __init__(self, image, name, extra=(), qmp=False, port=ports.X86_64, variables=None,
-            firmware=None, netboot=None):
+            firmware=None, netboot=None, writable=False):
         self.name = name
         self.port = port
         self.run_dir = tempfile.mkdtemp(prefix="serial-console-")
@@ -119,6 +120,8 @@ class SerialConsole:
             env["QEMU_FIRMWARE"] = firmware
         if netboot:
             env["QEMU_NETBOOT"] = netboot
+        if writable:
+            env["QEMU_DISK_WRITABLE"] = "1"
         command = [RUN_QEMU, "-" if image is None else os.path.join(IMAGES, image), *arguments]
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
             start_new_session=True)

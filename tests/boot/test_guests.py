@@ -28,7 +28,7 @@ import pytest
 import efivars
 import ports
 import qemu
-from contents import partition_guid
+from contents import mtools, partition_guid, volume_files
 from serial_console import END, ENTER, SerialConsole
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -205,8 +205,9 @@ def esp_partition_guid(image=IMAGE):
 
 
 # The Boot Loader Interface features the loader honours (src/system/boot/
-# loader/bli.c): timeouts, default and one-shot entries, XBOOTLDR, sort-key.
-FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8)
+# loader/bli.c): timeouts, default and one-shot entries, boot counting,
+# XBOOTLDR, sort-key.
+FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8)
 # Volatile, with boot-service and runtime access: for this boot only.
 VOLATILE = 0x6
 
@@ -447,18 +448,27 @@ def test_bls_entries_follow_the_configuration_in_specification_order(guests_cons
 
 
 @needs_guests
-def test_a_one_shot_entry_boots_once_without_the_menu(request, tmp_path):
+def test_a_one_shot_entry_boots_once_without_the_menu_and_is_counted(request, tmp_path):
     # What `bootctl set-oneshot debian-6.1` leaves: LoaderEntryOneShot,
     # non-volatile, in the firmware's store. guests.cfg waits in the menu for
     # ever; the request must skip it, boot the Type #1 entry on the XBOOTLDR
     # partition, and be used up, so that the next boot shows the menu again.
+    # The entry's file carries a boot counter, as kernel-install writes it
+    # with /etc/kernel/tries: OVMF's FAT driver renames it for the try, on a
+    # copy of the image that keeps the guest's writes, and Linux reads the
+    # new name where systemd-bless-boot looks for it.
     store_path = tmp_path / "vars.fd"
     shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
     store = efivars.Store.load(store_path)
     store.set_string(LOADER_GUID, "LoaderEntryOneShot", "debian-6.1")
     store.save()
+    image = str(tmp_path / IMAGE)
+    shutil.copyfile(os.path.join(TOP, "generated", "images", IMAGE), image)
+    mtools(["mren"], image, 2, "/loader/entries/debian-6.1.conf",
+        "/loader/entries/debian-6.1+3.conf")
 
-    with SerialConsole(IMAGE, request.node.name, variables=store_path) as console:
+    with SerialConsole(image, request.node.name, variables=store_path,
+            writable=True) as console:
         console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
         console.wait(timeout=30)
         text = console.text()
@@ -466,11 +476,14 @@ def test_a_one_shot_entry_boots_once_without_the_menu(request, tmp_path):
     report = check_linux_report(text, "console=ttyS0,115200 panic=-1 guest.test=bls quiet")
     check_boot_loader_interface(report, "debian-6.1", MENU_IDS)
     assert efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryOneShot") is None
+    assert utf16_string(report.efi_variables["LoaderBootCountPath"][1]) \
+        == "\\loader\\entries\\debian-6.1+2-1.conf"
+    assert "debian-6.1+2-1.conf" in volume_files(image, "/loader/entries", 2)
 
     # The next boot shows the menu; there d makes the older kernel the
     # default of later boots, in the firmware's own store, as bootctl
     # set-default would.
-    with SerialConsole(IMAGE, request.node.name + "-again", variables=store_path) as console:
+    with SerialConsole(image, request.node.name + "-again", variables=store_path) as console:
         console.expect(HELP_MACHINE, timeout=60)
         assert "GUEST " not in console.text()
         number = MENU_IDS.index("debian-5.10") + 1
@@ -534,7 +547,9 @@ def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path
     signed with the snakeoil key by sbsign and one not. The unsigned one
     sorts first and boots at once: the firmware's LoadImage refuses it and
     the loader says so in the menu. The signed one then boots Debian with
-    the image's own command line."""
+    the image's own command line. Both carry boot counters: the firmware's
+    FAT driver renames each for its try, the refused one too, on the
+    image, which keeps the guest's writes."""
     secure_boot = os.path.join(TOP, "generated", "secure-boot")
     uki = os.path.join(TOP, "generated", "uki", "debian-6.1.efi")
     signed = tmp_path / "signed.efi"
@@ -543,14 +558,15 @@ def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path
         "/usr/share/ovmf/PkKek-1-snakeoil.pem", uki, str(signed)], check=True)
     image = tmp_path / "secure-uki.img"
     subprocess.run([os.path.join(TOP, "build", "scripts", "make-image"), "--size", "96",
-        "--extra-file", f"{signed}:/EFI/Linux/debian-signed.efi",
-        "--extra-file", f"{uki}:/EFI/Linux/debian-unsigned.efi", str(image),
+        "--extra-file", f"{signed}:/EFI/Linux/debian-signed+3.efi",
+        "--extra-file", f"{uki}:/EFI/Linux/debian-unsigned+1.efi", str(image),
         os.path.join(secure_boot, "BOOTX64-signed.efi"), ports.X86_64.kernel], check=True)
 
-    with SerialConsole(str(image), request.node.name, firmware="ovmf-4m-secure-boot") as console:
-        console.expect(r'^boot: cannot start \(disk0p1\)/EFI/Linux/debian-unsigned\.efi: the '
-            r"firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/debian-unsigned\.efi "
-            r"\(EFI_ACCESS_DENIED\)$", timeout=LINUX_TIMEOUT)
+    with SerialConsole(str(image), request.node.name, firmware="ovmf-4m-secure-boot",
+            writable=True) as console:
+        console.expect(r"^boot: cannot start \(disk0p1\)/EFI/Linux/debian-unsigned\+0-1\.efi: "
+            r"the firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/"
+            r"debian-unsigned\+0-1\.efi \(EFI_ACCESS_DENIED\)$", timeout=LINUX_TIMEOUT)
         console.expect(HELP_MACHINE)
         console.send_keys("2", ENTER)
         console.expect(rf'^Booting "{re.escape(UKI_TITLE)}"$')
@@ -559,9 +575,13 @@ def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path
         text = console.text()
     with open(UKI_CMDLINE) as file:
         report = check_linux_report(text, file.read().strip())
-    assert "boot: starting (disk0p1)/EFI/Linux/debian-signed.efi" in text, text[:6000]
+    assert "boot: starting (disk0p1)/EFI/Linux/debian-signed+3.efi" in text, text[:6000]
     # The kernel itself found Secure Boot on, and locked itself down.
     assert "secureboot: Secure boot enabled" in report.dmesg, report.dmesg[:3000]
+    assert utf16_string(report.efi_variables["LoaderBootCountPath"][1]) \
+        == "\\EFI\\Linux\\debian-signed+2-1.efi"
+    assert volume_files(image, "/EFI/Linux") == ["debian-signed+2-1.efi",
+        "debian-unsigned+0-1.efi"]
 
 
 @needs_guests

@@ -31,8 +31,9 @@ def test_the_menu_and_the_start_are_published(loaders):
     assert variables["LoaderEntries"] == MENU_ENTRIES
     assert variables["LoaderEntrySelected"] == ["Haiku"]
     assert variables["LoaderInfo"] == ["haiku-style boot loader"]
-    # config timeout, one-shot timeout, default, one-shot, XBOOTLDR, sort-key
-    assert variables["LoaderFeatures"] == "2f01000000000000"
+    # config timeout, one-shot timeout, default, one-shot, boot counting,
+    # XBOOTLDR, sort-key
+    assert variables["LoaderFeatures"] == "3f01000000000000"
     assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}",
         variables["LoaderDevicePartUUID"][0]), variables
     start = int(variables["LoaderTimeInitUSec"][0])

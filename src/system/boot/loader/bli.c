@@ -23,6 +23,7 @@ enum {
 	kFeatureConfigTimeoutOneShot	= 1 << 1,
 	kFeatureEntryDefault			= 1 << 2,
 	kFeatureEntryOneShot			= 1 << 3,
+	kFeatureBootCounting			= 1 << 4,
 	kFeatureXbootldr				= 1 << 5,
 	kFeatureSortKey					= 1 << 8,
 };
@@ -194,7 +195,8 @@ bli_publish_menu(const struct boot_config *config)
 	bli_set_text("LoaderInfo", BOOT_LOADER_NAME);
 	bli_set_time("LoaderTimeInitUSec", timeline_first_cycles());
 	uint64_t features = kFeatureConfigTimeout | kFeatureConfigTimeoutOneShot
-		| kFeatureEntryDefault | kFeatureEntryOneShot | kFeatureXbootldr | kFeatureSortKey;
+		| kFeatureEntryDefault | kFeatureEntryOneShot | kFeatureBootCounting | kFeatureXbootldr
+		| kFeatureSortKey;
 	uint8_t bytes[8];
 	for (int i = 0; i < 8; i++)
 		bytes[i] = (uint8_t)(features >> (8 * i));

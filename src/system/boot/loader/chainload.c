@@ -12,6 +12,7 @@
 
 #include <boot/bli.h>
 #include <boot/block_device.h>
+#include <boot/boot_counting.h>
 #include <boot/config.h>
 #include <boot/gzip.h>
 #include <boot/heap.h>
@@ -138,15 +139,7 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 	if (status != B_OK)
 		return status;
 
-	struct vfs_volume_info info;
-	vfs_volume_get_info(vfs_file_volume(file.file), &info);
-	const struct block_device *device = info.device;
-	image->disk = device->parent != NULL ? device->parent : device;
-	image->partition_offset = device->parent != NULL ? device->parent_offset : 0;
-	const char *volumePath = entry->kernel_path;
-	if (volumePath[0] == '(')
-		volumePath = strchr(volumePath, ')') + 1;
-	image->volume_path = volumePath[0] != '\0' ? volumePath : "/";
+	image->disk = vfs_volume_disk(vfs_file_volume(file.file), &image->partition_offset);
 
 	void *data = heap_alloc((size_t)file.size);
 	if (data == NULL) {
@@ -255,8 +248,18 @@ chainload_load_options(const struct config_entry *entry)
 }
 
 
+/* Where the file is on its volume, for the firmware: after boot counting renamed it. */
+static const char *
+chainload_volume_path(const char *path)
+{
+	if (path[0] == '(')
+		path = strchr(path, ')') + 1;
+	return path[0] != '\0' ? path : "/";
+}
+
+
 status_t
-chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
+chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 {
 	const char *options = chainload_load_options(entry);
 	struct platform_image image = {
@@ -270,6 +273,9 @@ chainload_entry(const struct config_entry *entry, char *error, size_t errorSize)
 		char reason[BOOT_ERROR_SIZE / 2];
 		boot_dprintf("boot: starting %s (%zu bytes)%s%s\n", entry->kernel_path, image.size,
 			options[0] != '\0' ? " with load options " : "", options);
+		boot_counting_count_try(entry);
+		image.path = entry->kernel_path;
+		image.volume_path = chainload_volume_path(entry->kernel_path);
 		bli_publish_start(entry);
 		/*
 		 * The load options the image gets; the firmware measures the image

@@ -249,7 +249,7 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 		showMenu = true;
 		countdown = 0;
 
-		const struct config_entry *entry = &config->entries[menu.selected];
+		struct config_entry *entry = &config->entries[menu.selected];
 		boot_progress("Booting \"%s\"\n", entry->title);
 		if (boot_verbosity() == BOOT_VERBOSITY_DEBUG)
 			heap_validate();

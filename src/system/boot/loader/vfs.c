@@ -411,13 +411,20 @@ vfs_try_mount(struct stage2_args *args, struct block_device *disk,
 }
 
 
+const struct block_device *
+vfs_volume_disk(const struct vfs_volume *volume, uint64_t *_offset)
+{
+	const struct block_device *device = volume->device;
+	*_offset = device->parent != NULL ? device->parent_offset : 0;
+	return device->parent != NULL ? device->parent : device;
+}
+
+
 static bool
 vfs_on_boot_disk(const struct vfs_volume *volume)
 {
-	const struct block_device *device = volume->device;
-	if (device->parent != NULL)
-		device = device->parent;
-	return (device->flags & BLOCK_DEVICE_BOOT_DISK) != 0;
+	uint64_t offset;
+	return (vfs_volume_disk(volume, &offset)->flags & BLOCK_DEVICE_BOOT_DISK) != 0;
 }
 
 

@@ -21,11 +21,18 @@
 #define GPT_SIGNATURE		"EFI PART"
 
 
+/* A disk's cookie: the image file, open, and its name. */
+struct host_image {
+	int			fd;
+	const char	*path;				/* gHostOptions' */
+};
+
+
 static status_t
 image_read(struct block_device *device, uint64_t offset, void *buffer,
 	size_t length)
 {
-	int fd = (int)(intptr_t)device->cookie;
+	int fd = ((struct host_image *)device->cookie)->fd;
 	uint8_t *bytes = buffer;
 	while (length > 0) {
 		ssize_t done = pread(fd, bytes, length, (off_t)offset);
@@ -44,7 +51,9 @@ image_read(struct block_device *device, uint64_t offset, void *buffer,
 static void
 image_release(struct block_device *device)
 {
-	close((int)(intptr_t)device->cookie);
+	struct host_image *image = device->cookie;
+	close(image->fd);
+	heap_free(image);
 }
 
 
@@ -86,16 +95,21 @@ host_add_image(const char *path, uint32_t blockSize, int index)
 	}
 
 	struct block_device *device = heap_calloc(1, sizeof(*device));
-	if (device == NULL) {
+	struct host_image *image = heap_alloc(sizeof(*image));
+	if (device == NULL || image == NULL) {
 		boot_printf("host: no memory for disk image %s\n", path);
+		heap_free(device);
+		heap_free(image);
 		close(fd);
 		return B_NO_MEMORY;
 	}
+	image->fd = fd;
+	image->path = path;
 	device->ops = &kImageOps;
 	device->size = (uint64_t)info.st_size;
 	device->block_size = blockSize != 0 ? blockSize : host_guess_block_size(fd);
 	device->flags = index == 0 ? BLOCK_DEVICE_BOOT_DISK : 0;
-	device->cookie = (void *)(intptr_t)fd;
+	device->cookie = image;
 	snprintf(device->name, sizeof(device->name), "disk%d", index);
 
 	/* From here on the device is the loader's, even when this fails. */
@@ -123,6 +137,13 @@ platform_add_block_devices(struct stage2_args *args)
 	}
 	/* With no disk at all, why the last one failed is the useful answer. */
 	return added > 0 ? B_OK : failure;
+}
+
+
+const char *
+host_disk_image_path(const struct block_device *disk)
+{
+	return disk->ops == &kImageOps ? ((const struct host_image *)disk->cookie)->path : NULL;
 }
 
 

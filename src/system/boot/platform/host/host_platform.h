@@ -62,6 +62,10 @@ const struct memory_map_range *host_firmware_map(uint32_t *_count);
 /* The memory map file's name for a KERNEL_MEMORY_* type ("usable", "mmio"). */
 const char *host_memory_type_name(uint32_t type);
 
+/* devices.c: the image file disk was opened from; NULL for another device. */
+struct block_device;
+const char *host_disk_image_path(const struct block_device *disk);
+
 /* variables.c: --loader-variable NAME=VALUE; false when malformed or too many. */
 bool host_add_loader_variable(const char *assignment);
 
