@@ -16,6 +16,7 @@ from contents import volume_files
 from test_boot_loader_interface import variables_set
 from test_menu import ENTER, Loader
 from test_uki import DEBIAN_OS_RELEASE, make_uki
+from test_verified_boot import trusting_loader  # noqa: F401 (a fixture)
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAKE_IMAGE = os.path.join(TOP, "build", "scripts", "make-image")
@@ -138,3 +139,44 @@ def test_a_request_may_name_the_entry_with_its_counter(disk):
     log = loader.log()
     assert 'LoaderEntrySelected = "counted"' in log, log
     assert "counted+2-1.conf" in volume_files(disk, "/loader/entries")
+
+
+def test_a_manifest_lists_a_counted_file_by_the_name_it_keeps(trusting_loader, tmp_path):
+    """Verified boot (docs/verified_boot.md): the manifest lists the entry
+    file as debian.conf; it is trusted as debian+2.conf, and once renamed as
+    debian+1-1.conf at the next boot. A counted file whose bytes are not
+    the listed ones is refused, with its own name."""
+    entry = tmp_path / "debian.conf"
+    entry.write_text("title Debian\nlinux /vmlinuz\n")
+    changed = tmp_path / "changed.conf"
+    changed.write_text("title Changed\nlinux /vmlinuz\noptions init=/bin/sh\n")
+    kernel = tmp_path / "vmlinuz"
+    kernel.write_bytes(b"MZ a placeholder for a kernel\n" * 32)
+    config = tmp_path / "loader.cfg"
+    config.write_text('timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    manifest = tmp_path / "loader.sha256"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "make-manifest"),
+        os.path.join(GENERATED, "secure-boot", "manifest.key"), str(manifest),
+        f"{config}:/boot/loader.cfg", f"{entry}:/loader/entries/debian.conf",
+        f"{entry}:/loader/entries/other.conf", f"{kernel}:/vmlinuz"], check=True)
+    image = str(tmp_path / "disk.img")
+    subprocess.run([MAKE_IMAGE, "--size", "64", "--config", str(config),
+        "--extra-file", f"{manifest}:/boot/loader.sha256",
+        "--extra-file", f"{manifest}.sig:/boot/loader.sha256.sig",
+        "--extra-file", f"{kernel}:/vmlinuz",
+        "--extra-file", f"{entry}:/loader/entries/debian+2.conf",
+        "--extra-file", f"{changed}:/loader/entries/other+3.conf", image,
+        os.path.join(GENERATED, "efi", "BOOTX64.efi"),
+        os.path.join(GENERATED, "kernel", "kernel_x86_64")], check=True)
+
+    for tries in ["+1-1", "+0-2"]:
+        loader = Loader("--secure-boot", "enforcing", image)
+        loader.expect(r"^  2\. Debian$")
+        start(loader, 2, "Debian")
+        loader.finish()
+        log = loader.log()
+        assert f"debian{tries}.conf" in volume_files(image, "/loader/entries"), log
+        assert re.search(r"^config: \(disk0p1\)/loader/entries/other\+3\.conf: refused: its "
+            r"SHA-256 is not the one \(disk0p1\)/boot/loader\.sha256 lists on line 3", log,
+            re.M), log
+    assert "Changed" not in loader.text

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <boot/arch_cpu.h>
+#include <boot/config.h>
 #include <boot/manifest.h>
 #include <boot/measure.h>
 #include <boot/platform.h>
@@ -108,6 +109,34 @@ trust_volume_path(const char *path)
 }
 
 
+/*
+ * The manifest's line for path: its own, else, for a file whose name ends in
+ * a boot counter, the line for the name without it. The loader renames such
+ * files at each try ("a+3.conf", "a+2-1.conf"), so a manifest lists them
+ * by the name they keep ("a.conf"); the digest decides all the same.
+ */
+static const struct manifest_entry *
+trust_find_line(const struct manifest *manifest, const char *path)
+{
+	const struct manifest_entry *entry = manifest_find(manifest, path);
+	const char *name = strrchr(path, '/');
+	const char *suffix = name != NULL ? strrchr(name, '.') : NULL;
+	char stem[VFS_PATH_LENGTH];
+	if (entry != NULL || suffix == NULL || (size_t)(suffix - path) >= sizeof(stem))
+		return entry;
+	size_t nameStart = (size_t)(name + 1 - path);
+	memcpy(stem, path, (size_t)(suffix - path));
+	stem[suffix - path] = '\0';
+	int32_t left, done;
+	size_t nameLength = config_bls_counter(stem + nameStart, &left, &done);
+	if (left < 0)
+		return NULL;
+	snprintf(stem + nameStart + nameLength, sizeof(stem) - nameStart - nameLength, "%s",
+		suffix);
+	return manifest_find(manifest, stem);
+}
+
+
 /* Why the digest is not trusted, into error; B_OK when it is. */
 static status_t
 trust_verify(const struct vfs_volume *volume, const char *path,
@@ -133,7 +162,7 @@ trust_verify(const struct vfs_volume *volume, const char *path,
 			"and %s", signedManifest->reason);
 		return B_NOT_ALLOWED;
 	}
-	const struct manifest_entry *entry = manifest_find(&signedManifest->manifest,
+	const struct manifest_entry *entry = trust_find_line(&signedManifest->manifest,
 		trust_volume_path(path));
 	if (entry == NULL) {
 		snprintf(error, errorSize, "refused: it is not listed in %s",
