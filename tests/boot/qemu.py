@@ -62,12 +62,13 @@ def port_environment(port=ports.X86_64, memory=None, machine=None, cpu=None,
 
 def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
         first_disk=None, machine=None, disk_interface=None, firmware=None,
-        port=ports.X86_64, cpu=None, variables=None, netboot=None):
+        port=ports.X86_64, cpu=None, variables=None, netboot=None, writable=False):
     """Boot image on port (None: no disk); stop at QEMU's exit, at timeout,
     or once the regular expression until appears in the serial log.
     machine, cpu, disk_interface, firmware, variables and netboot are
     run-qemu's QEMU_MACHINE, QEMU_CPU, QEMU_DISK_INTERFACE, QEMU_FIRMWARE,
-    QEMU_VARIABLES and QEMU_NETBOOT.
+    QEMU_VARIABLES and QEMU_NETBOOT; writable keeps the guest's writes to
+    image (QEMU_DISK_WRITABLE).
 
     A boot that timed out before the firmware's boot manager picked a boot
     option ran nothing of ours, and is booted once more: Debian's AAVMF has
@@ -76,6 +77,8 @@ def boot(image, log_path, timeout=120, until=None, memory=None, extra=(),
     env = port_environment(port, memory, machine, cpu, disk_interface, firmware, first_disk,
         variables, netboot)
     env.update(QEMU_SERIAL=f"file:{log_path}", RUN_DIR=os.path.dirname(log_path))
+    if writable:
+        env["QEMU_DISK_WRITABLE"] = "1"
     command = [RUN_QEMU, "-" if image is None else os.path.join(IMAGES, image), *extra]
     result = _boot_once(command, env, port, log_path, timeout, until)
     if result.timed_out and port.stalled_in_firmware(env.get("QEMU_FIRMWARE"), result.log):
