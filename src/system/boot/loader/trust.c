@@ -119,11 +119,13 @@ static const struct manifest_entry *
 trust_find_line(const struct manifest *manifest, const char *path)
 {
 	const struct manifest_entry *entry = manifest_find(manifest, path);
+	if (entry != NULL)
+		return entry;
 	const char *name = strrchr(path, '/');
 	const char *suffix = name != NULL ? strrchr(name, '.') : NULL;
 	char stem[VFS_PATH_LENGTH];
-	if (entry != NULL || suffix == NULL || (size_t)(suffix - path) >= sizeof(stem))
-		return entry;
+	if (suffix == NULL || (size_t)(suffix - path) >= sizeof(stem))
+		return NULL;
 	size_t nameStart = (size_t)(name + 1 - path);
 	memcpy(stem, path, (size_t)(suffix - path));
 	stem[suffix - path] = '\0';
