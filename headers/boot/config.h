@@ -30,6 +30,9 @@
 #define CONFIG_MAX_DIAGNOSTICS		32		/* kept; the rest are only counted */
 #define CONFIG_MESSAGE_SIZE			192
 
+/* "default = @saved", as systemd-boot spells it; in quotes it is a title. */
+#define CONFIG_SAVED_ENTRY			"@saved"
+
 /* boot_config.timeout: no countdown, the menu waits for a choice. */
 #define CONFIG_TIMEOUT_FOREVER		(-1)
 
@@ -127,6 +130,8 @@ struct boot_config {
 	int32_t		timeout;			/* seconds; CONFIG_TIMEOUT_FOREVER; 0: boot at once */
 	char		*default_title;		/* "default = <title>", else NULL */
 	uint32_t	default_number;		/* "default = <n>", 1-based; else 0 */
+	/* "default = @saved": the entry that booted last (bli.h), else the first */
+	bool		default_saved;
 	bool		serial;				/* mirror the console on a serial port */
 	uint8_t		serial_port;		/* 0: the firmware's choice; 1-4: COM1-COM4 */
 	uint32_t	serial_speed;		/* bits per second; 0: leave as it is */

@@ -206,8 +206,8 @@ def esp_partition_guid(image=IMAGE):
 
 # The Boot Loader Interface features the loader honours (src/system/boot/
 # loader/bli.c): timeouts, default and one-shot entries, boot counting,
-# XBOOTLDR, sort-key.
-FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8)
+# XBOOTLDR, sort-key, @saved.
+FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9)
 # Volatile, with boot-service and runtime access: for this boot only.
 VOLATILE = 0x6
 
@@ -495,6 +495,33 @@ def test_a_one_shot_entry_boots_once_without_the_menu_and_is_counted(request, tm
     assert default is not None and default.string() == "debian-5.10"
     # non-volatile, boot-service and runtime access, like bootctl's
     assert default.attributes == 0x7, hex(default.attributes)
+
+
+@needs_guests
+def test_saved_selects_the_entry_that_started_last(request, tmp_path):
+    # `bootctl set-default @saved`: the loader keeps the id of the entry
+    # that starts in LoaderEntryLastBooted, non-volatile, in the firmware's
+    # own store, and the next boot selects it.
+    store_path = tmp_path / "vars.fd"
+    shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
+    store = efivars.Store.load(store_path)
+    store.set_string(LOADER_GUID, "LoaderEntryDefault", "@saved")
+    store.save()
+
+    with SerialConsole(IMAGE, request.node.name, variables=store_path) as console:
+        choose(console, "Echo (BLS)")
+        console.expect(r"^boot: \(disk0p1\)/EFI/tools/echo\.efi returned: EFI_ABORTED",
+            timeout=60)
+    saved = efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryLastBooted")
+    assert saved is not None and saved.string() == "echo"
+    # non-volatile, boot-service and runtime access, as systemd-boot keeps it
+    assert saved.attributes == 0x7, hex(saved.attributes)
+
+    with SerialConsole(IMAGE, request.node.name + "-again", variables=store_path) as console:
+        console.expect(HELP_MACHINE, timeout=60)
+        text = console.text()
+    number = MENU_IDS.index("echo") + 1
+    assert re.search(rf"^> {number}\. Echo \(BLS\)$", text, re.M), text[-3000:]
 
 
 @needs_guests

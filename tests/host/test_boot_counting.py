@@ -90,8 +90,8 @@ def test_each_start_of_a_counted_entry_renames_its_file(disk):
     variables = variables_set(log)
     assert variables["LoaderEntries"] == ["Haiku", "uki", "xboot", "good", "counted", "clash",
         "clash", "bad"]
-    # boot counting is a feature now (bit 4)
-    assert variables["LoaderFeatures"] == "3f01000000000000"
+    # boot counting is a feature (bit 4)
+    assert int(variables["LoaderFeatures"][:2], 16) & 0x10
     assert re.findall(r"LoaderBootCountPath = (.*)", log) == [
         r'"\loader\entries\counted+2-1.conf"', r'"\loader\entries\counted+1-2.conf"',
         r'"\loader\entries\counted+0-3.conf"', r'"\loader\entries\counted+0-4.conf"',

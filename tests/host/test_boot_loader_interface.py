@@ -4,9 +4,11 @@ variables given with --loader-variable are what the operating system left
 for this boot, and the port logs every variable the loader sets. The EFI
 side, with real firmware variables, is in tests/boot/test_guests.py."""
 
+import os
 import re
+import subprocess
 
-from test_menu import BOOT_FAILED, ENTER, PASSED, loaders  # noqa: F401 (a fixture)
+from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders  # noqa: F401 (a fixture)
 
 # menu.img's entries (tests/boot/configs/menu.cfg) by their titles, which are
 # the ids of loader.cfg's entries.
@@ -32,8 +34,8 @@ def test_the_menu_and_the_start_are_published(loaders):
     assert variables["LoaderEntrySelected"] == ["Haiku"]
     assert variables["LoaderInfo"] == ["haiku-style boot loader"]
     # config timeout, one-shot timeout, default, one-shot, boot counting,
-    # XBOOTLDR, sort-key
-    assert variables["LoaderFeatures"] == "3f01000000000000"
+    # XBOOTLDR, sort-key, @saved
+    assert variables["LoaderFeatures"] == "3f03000000000000"
     assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}",
         variables["LoaderDevicePartUUID"][0]), variables
     start = int(variables["LoaderTimeInitUSec"][0])
@@ -100,3 +102,66 @@ def test_d_makes_the_selected_entry_the_default_and_takes_it_back(loaders):
     lines = re.findall(r"^host: persistent loader variable .*$", loader.log(), re.M)
     assert lines == ["host: persistent loader variable LoaderEntryDefault deleted",
         'host: persistent loader variable LoaderEntryDefault = "Safe mode"'], lines
+
+
+def persistent_writes(log, name):
+    """What the loader did to a non-volatile variable: values and deletions, in order."""
+    return re.findall(rf"^host: persistent loader variable {name} (=.*|deleted)$", log, re.M)
+
+
+def test_saved_selects_the_entry_that_booted_last_and_keeps_the_new_one(loaders):
+    # bootctl set-default @saved; the firmware kept "Safe mode" from before.
+    loader = loaders("--loader-variable", "LoaderEntryDefault=@saved",
+        "--loader-variable", "LoaderEntryLastBooted=Safe mode", "menu.img")
+    loader.expect(r"^> 6\. Safe mode$")
+    loader.send("1" + ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    log = loader.log()
+    assert persistent_writes(log, "LoaderEntryLastBooted") == ['= "Haiku"'], log
+    # @saved is no entry: nothing to complain about
+    assert "names no entry" not in log, log
+    # boot counting (4) and @saved (9) among the features
+    assert variables_set(log)["LoaderFeatures"] == "3f03000000000000"
+
+
+def test_saved_writes_only_what_changed_and_never_for_a_one_shot(loaders):
+    loader = loaders("--loader-variable", "LoaderEntryDefault=@saved",
+        "--loader-variable", "LoaderEntryLastBooted=Haiku", "menu.img", keys=ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert 'Booting "Haiku"' in loader.text
+    assert persistent_writes(loader.log(), "LoaderEntryLastBooted") == []
+
+    loader = loaders("--loader-variable", "LoaderEntryDefault=@saved",
+        "--loader-variable", "LoaderEntryOneShot=Safe mode",
+        "--loader-variable", "LoaderEntryLastBooted=Haiku", "menu.img")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert 'Booting "Safe mode"' in loader.text
+    assert persistent_writes(loader.log(), "LoaderEntryLastBooted") == []
+
+
+def test_a_last_booted_entry_nothing_asks_for_is_deleted(loaders):
+    loader = loaders("--loader-variable", "LoaderEntryLastBooted=Safe mode", "menu.img",
+        keys=ENTER)
+    # Not @saved: the configuration's default, and the old variable goes.
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert 'Booting "Haiku"' in loader.text
+    assert persistent_writes(loader.log(), "LoaderEntryLastBooted") == ["deleted"]
+
+
+def test_saved_in_the_configuration_and_a_last_entry_that_is_gone(loaders, tmp_path):
+    config = tmp_path / "loader.cfg"
+    config.write_text('default = @saved\ntimeout = forever\n'
+        'entry "Haiku" {\n\tkernel = /boot/kernel\n}\n'
+        'entry "Haiku again" {\n\tkernel = /boot/kernel\n}\n')
+    image = tmp_path / "saved.img"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "make-image"), "--config",
+        str(config), str(image), os.path.join(TOP, "generated", "efi", "BOOTX64.efi"),
+        os.path.join(TOP, "generated", "kernel", "kernel_x86_64")], check=True)
+    loader = loaders("--loader-variable", "LoaderEntryLastBooted=Removed since", str(image))
+    # the first entry, as before anything booted; the stale name is said
+    loader.expect(r"^> 1\. Haiku$")
+    loader.send("2" + ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    log = loader.log()
+    assert 'bli: LoaderEntryLastBooted names no entry: "Removed since"' in log, log
+    assert persistent_writes(log, "LoaderEntryLastBooted") == ['= "Haiku again"'], log

@@ -63,6 +63,7 @@ AREA_UNITS = {
     "boot_device": ["unit_bootcheck"],
     "config": ["unit_config"],
     "boot_counting": ["unit_config"],
+    "saved": ["unit_config"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],

@@ -222,6 +222,24 @@ TEST(config_default_selection)
 	snprintf(text, sizeof(text), "default = 1\n%s", kEntries);
 	config = test_parse(text);
 	CHECK_EQ(config_default_entry(config), 0);
+	CHECK(!config->default_saved);
+	test_release(config);
+
+	/* the entry that booted last (bli.c); until one did, the first */
+	snprintf(text, sizeof(text), "default = @saved\n%s", kEntries);
+	config = test_parse(text);
+	CHECK_NO_DIAGNOSTICS(config);
+	CHECK(config->default_saved);
+	CHECK(config->default_title == NULL);
+	CHECK_EQ(config_default_entry(config), 0);
+	test_release(config);
+
+	/* in quotes "@saved" is a title */
+	snprintf(text, sizeof(text), "default = \"@saved\"\n%s", kEntries);
+	config = test_parse(text);
+	CHECK_DIAGNOSTICS(config, TEST_CONFIG_FILE
+		":1: default entry \"@saved\" does not exist; the first entry is used");
+	CHECK(!config->default_saved);
 	test_release(config);
 
 	/* titles compare exactly */

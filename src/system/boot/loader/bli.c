@@ -26,6 +26,7 @@ enum {
 	kFeatureBootCounting			= 1 << 4,
 	kFeatureXbootldr				= 1 << 5,
 	kFeatureSortKey					= 1 << 8,
+	kFeatureSavedEntry				= 1 << 9,
 };
 
 /* Room for an entry id (a file name, or a title) and its NUL. */
@@ -33,6 +34,11 @@ enum {
 
 /* LoaderEntryDefault's entry, or -1: what the menu's "d" key toggles. */
 static int32_t sDefaultEntry = -1;
+/* "@saved" asked for: the entry that starts is remembered for the next boot. */
+static bool sSaveEntry;
+/* LoaderEntryLastBooted as read, and the one-shot entry's id; "" for none */
+static char sLastBooted[BLI_VALUE_SIZE];
+static char sOneShotId[BLI_VALUE_SIZE];
 
 
 /* Microseconds since the cycle counter started: the firmware's reset, on PCs. */
@@ -92,17 +98,21 @@ bli_parse_timeout(const char *text, bool oneShot, int32_t *_timeout)
 }
 
 
-/* The entry the variable names, or -1; consume deletes the variable. */
-static int32_t
-bli_read_entry(const struct boot_config *config, const char *name, bool consume)
+/* The variable's text; false when there is none (said, unless it is simply not set). */
+static bool
+bli_read_text(const char *name, char *value, size_t size, bool consume)
 {
-	char id[BLI_VALUE_SIZE];
-	status_t status = platform_get_loader_variable(name, id, sizeof(id), consume);
-	if (status != B_OK) {
-		if (status != B_ENTRY_NOT_FOUND && status != B_NOT_SUPPORTED)
-			boot_printf("bli: %s ignored: %s\n", name, status_string(status));
-		return -1;
-	}
+	status_t status = platform_get_loader_variable(name, value, size, consume);
+	if (status != B_OK && status != B_ENTRY_NOT_FOUND && status != B_NOT_SUPPORTED)
+		boot_printf("bli: %s ignored: %s\n", name, status_string(status));
+	return status == B_OK;
+}
+
+
+/* The entry id names, or -1: said on the console, for the variable name. */
+static int32_t
+bli_find_entry(const struct boot_config *config, const char *name, const char *id)
+{
 	int32_t index = config_find_entry_id(config, id);
 	if (index < 0)
 		boot_printf("bli: %s names no entry: \"%s\"\n", name, id);
@@ -116,12 +126,8 @@ static bool
 bli_read_timeout(const char *name, bool oneShot, int32_t *_timeout)
 {
 	char text[32];
-	status_t status = platform_get_loader_variable(name, text, sizeof(text), oneShot);
-	if (status != B_OK) {
-		if (status != B_ENTRY_NOT_FOUND && status != B_NOT_SUPPORTED)
-			boot_printf("bli: %s ignored: %s\n", name, status_string(status));
+	if (!bli_read_text(name, text, sizeof(text), oneShot))
 		return false;
-	}
 	if (!bli_parse_timeout(text, oneShot, _timeout)) {
 		boot_printf("bli: %s ignored: \"%s\" is no timeout\n", name, text);
 		return false;
@@ -131,12 +137,36 @@ bli_read_timeout(const char *name, bool oneShot, int32_t *_timeout)
 }
 
 
+/*
+ * LoaderEntryDefault, an entry or "@saved"; without it loader.cfg may say
+ * "@saved". Saved, the default is LoaderEntryLastBooted's entry when there
+ * is one, as with systemd-boot.
+ */
+static int32_t
+bli_read_default(const struct boot_config *config)
+{
+	char id[BLI_VALUE_SIZE];
+	bool hasDefault = bli_read_text("LoaderEntryDefault", id, sizeof(id), false);
+	sSaveEntry = hasDefault ? strcmp(id, CONFIG_SAVED_ENTRY) == 0 : config->default_saved;
+	sDefaultEntry = hasDefault && !sSaveEntry ? bli_find_entry(config, "LoaderEntryDefault", id)
+		: -1;
+	if (!bli_read_text("LoaderEntryLastBooted", sLastBooted, sizeof(sLastBooted), false))
+		sLastBooted[0] = '\0';
+	if (sSaveEntry && sLastBooted[0] != '\0')
+		return bli_find_entry(config, "LoaderEntryLastBooted", sLastBooted);
+	return sDefaultEntry;
+}
+
+
 void
 bli_read_requests(const struct boot_config *config, struct bli_requests *requests)
 {
-	requests->one_shot_entry = bli_read_entry(config, "LoaderEntryOneShot", true);
-	requests->default_entry = bli_read_entry(config, "LoaderEntryDefault", false);
-	sDefaultEntry = requests->default_entry;
+	char id[BLI_VALUE_SIZE];
+	requests->one_shot_entry = bli_read_text("LoaderEntryOneShot", id, sizeof(id), true)
+		? bli_find_entry(config, "LoaderEntryOneShot", id) : -1;
+	snprintf(sOneShotId, sizeof(sOneShotId), "%s", requests->one_shot_entry < 0 ? ""
+		: config_entry_id(&config->entries[requests->one_shot_entry]));
+	requests->default_entry = bli_read_default(config);
 	/* both are read, so that the one-shot one is gone whichever applies */
 	int32_t timeout;
 	requests->has_timeout = false;
@@ -196,7 +226,7 @@ bli_publish_menu(const struct boot_config *config)
 	bli_set_time("LoaderTimeInitUSec", timeline_first_cycles());
 	uint64_t features = kFeatureConfigTimeout | kFeatureConfigTimeoutOneShot
 		| kFeatureEntryDefault | kFeatureEntryOneShot | kFeatureBootCounting | kFeatureXbootldr
-		| kFeatureSortKey;
+		| kFeatureSortKey | kFeatureSavedEntry;
 	uint8_t bytes[8];
 	for (int i = 0; i < 8; i++)
 		bytes[i] = (uint8_t)(features >> (8 * i));
@@ -219,11 +249,34 @@ bli_publish_menu(const struct boot_config *config)
 }
 
 
+/*
+ * LoaderEntryLastBooted, as systemd-boot keeps it: only where "@saved" asks
+ * for it, deleted where nothing does, written only when it changes (the
+ * firmware's flash wears), and a one-shot boot changes nothing.
+ */
+static void
+bli_save_entry(const char *id)
+{
+	if (strcmp(id, sOneShotId) == 0)
+		return;
+	if (sSaveEntry ? strcmp(id, sLastBooted) == 0 : sLastBooted[0] == '\0')
+		return;
+	const char *saved = sSaveEntry ? id : "";
+	status_t status = platform_set_loader_variable("LoaderEntryLastBooted", saved,
+		sSaveEntry ? strlen(id) + 1 : 0, PLATFORM_VARIABLE_TEXT | PLATFORM_VARIABLE_PERSISTENT);
+	if (status == B_OK)
+		snprintf(sLastBooted, sizeof(sLastBooted), "%s", saved);
+	else if (status != B_NOT_SUPPORTED)
+		boot_printf("bli: cannot keep LoaderEntryLastBooted: %s\n", status_string(status));
+}
+
+
 void
 bli_publish_start(const struct config_entry *entry)
 {
 	bli_set_text("LoaderEntrySelected", config_entry_id(entry));
 	bli_set_time("LoaderTimeExecUSec", arch_cpu_cycle_counter());
+	bli_save_entry(config_entry_id(entry));
 }
 
 

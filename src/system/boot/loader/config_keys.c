@@ -259,7 +259,13 @@ apply_default(struct config_parser *parser, const struct config_token *values, u
 {
 	struct boot_config *config = parser->config;
 	uint32_t number;
-	if (values[0].type == CONFIG_TOKEN_WORD && parse_number(values[0].text, &number)) {
+	bool word = values[0].type == CONFIG_TOKEN_WORD;
+	if (word && strcmp(values[0].text, CONFIG_SAVED_ENTRY) == 0) {
+		heap_free(config->default_title);
+		config->default_title = NULL;
+		config->default_number = 0;
+		config->default_saved = true;
+	} else if (word && parse_number(values[0].text, &number)) {
 		if (number == 0 || number > CONFIG_MAX_ENTRIES) {
 			config_error(parser, values[0].column,
 				"default entry number must be from 1 to %d", CONFIG_MAX_ENTRIES);
