@@ -228,6 +228,10 @@ def check_boot_loader_interface(report, selected, entries, image=IMAGE, firmware
     assert strings.get("LoaderDevicePartUUID", "").upper() == esp_partition_guid(image).upper()
     assert strings.get("LoaderFirmwareType", "").startswith("UEFI 2."), strings
     assert strings.get("LoaderFirmwareInfo", "").startswith(firmware), strings
+    # The file the firmware started: removable media's default path.
+    loader = "BOOTX64.EFI" if image == IMAGE else "BOOTAA64.EFI"
+    assert strings.get("LoaderImageIdentifier", "").upper() == f"\\EFI\\BOOT\\{loader}", \
+        strings
     assert int.from_bytes(variables["LoaderFeatures"][1], "little") == FEATURES
     # Microseconds since the machine started: the loader started first, the
     # kernel after it, and both within the minutes a TCG boot takes.

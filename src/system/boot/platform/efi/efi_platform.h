@@ -45,7 +45,11 @@ const char *efi_status_name(EFI_STATUS status);
  */
 CHAR16 *efi_ucs2_from_utf8(const char *text, size_t length, size_t *_bytes);
 
-/* variables.c: LoaderFirmwareInfo and LoaderFirmwareType, from the system table. */
+/*
+ * variables.c: LoaderFirmwareInfo and LoaderFirmwareType, from the system
+ * table, and LoaderImageIdentifier, the file the firmware started the
+ * loader from.
+ */
 void efi_publish_firmware_info(void);
 
 /* devices.c: the bytes of a device path before its end node; 0 when malformed. */

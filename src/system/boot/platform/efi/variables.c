@@ -118,6 +118,44 @@ append_ascii(CHAR16 *buffer, size_t capacity, size_t *_count, const char *ascii)
 }
 
 
+/*
+ * The file path nodes of the loader's own device path, joined: what the
+ * firmware started, "\EFI\BOOT\BOOTX64.EFI". U-Boot gives its pieces
+ * without a leading separator, and some with '/': both as EDK2 has them.
+ * Nothing after a network boot, whose path names no file.
+ */
+static void
+publish_image_identifier(void)
+{
+	static EFI_GUID loadedImageGuid = LOADED_IMAGE_PROTOCOL;
+	EFI_LOADED_IMAGE *image;
+	if (gBootServices->HandleProtocol(gImageHandle, &loadedImageGuid, (void **)&image)
+			!= EFI_SUCCESS || image->FilePath == NULL)
+		return;
+	CHAR16 value[256];
+	size_t count = 0;
+	for (EFI_DEVICE_PATH *node = image->FilePath; !IsDevicePathEnd(node);
+			node = NextDevicePathNode(node)) {
+		if (DevicePathType(node) != MEDIA_DEVICE_PATH
+			|| DevicePathSubType(node) != MEDIA_FILEPATH_DP)
+			continue;
+		const CHAR16 *name = ((FILEPATH_DEVICE_PATH *)node)->PathName;
+		size_t units = (DevicePathNodeLength(node) - SIZE_OF_FILEPATH_DEVICE_PATH) / 2;
+		/* one path may come in pieces: "\EFI", "BOOT", "BOOTX64.EFI" */
+		bool separated = units > 0 && (name[0] == u'\\' || name[0] == u'/');
+		if (!separated && (count == 0 || value[count - 1] != u'\\')
+				&& count + 1 < sizeof(value) / 2)
+			value[count++] = u'\\';
+		for (size_t i = 0; i < units && name[i] != 0 && count + 1 < sizeof(value) / 2; i++)
+			value[count++] = name[i] == u'/' ? u'\\' : name[i];
+	}
+	if (count == 0)
+		return;
+	value[count] = 0;
+	variable_write(L"LoaderImageIdentifier", kVolatile, 2 * (count + 1), value);
+}
+
+
 /* Before the heap exists: the strings are built in place. */
 void
 efi_publish_firmware_info(void)
@@ -140,4 +178,5 @@ efi_publish_firmware_info(void)
 	count = 0;
 	append_ascii(value, sizeof(value) / 2, &count, number);
 	variable_write(L"LoaderFirmwareType", kVolatile, 2 * (count + 1), value);
+	publish_image_identifier();
 }
