@@ -227,7 +227,8 @@ const char *config_entry_id(const struct config_entry *entry);
 
 /*
  * The index of the first entry whose identifier is id, also when id ends in
- * a ".conf" or ".efi", or a boot counter, the entry's does not; -1 when
+ * a ".conf" or ".efi", or a boot counter, the entry's does not; else the
+ * first whose identifier matches id as a pattern (boot/pattern.h); -1 when
  * there is none.
  */
 int32_t config_find_entry_id(const struct boot_config *config, const char *id);

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include <boot/config.h>
+#include <boot/pattern.h>
 #include <boot/uki.h>
 
 #include "../support/counted_heap.h"
@@ -172,6 +173,8 @@ check_config(const struct boot_config *config, uint32_t lineCount)
 		"timeout out of range");
 	check(config->default_title == NULL || config->default_number == 0,
 		"default by title and number at once");
+	check(!config->default_saved || (config->default_title == NULL
+		&& config->default_number == 0), "@saved and another default at once");
 	check(config->default_title == NULL || config->default_title[0] != '\0',
 		"empty default title");
 	check(config->default_number <= CONFIG_MAX_ENTRIES, "default number out of range");
@@ -231,7 +234,8 @@ static bool
 same_config(const struct boot_config *a, const struct boot_config *b)
 {
 	if (a->timeout != b->timeout || !same_string(a->default_title, b->default_title)
-		|| a->default_number != b->default_number || a->serial != b->serial
+		|| a->default_number != b->default_number || a->default_saved != b->default_saved
+		|| a->serial != b->serial
 		|| a->serial_port != b->serial_port || a->serial_speed != b->serial_speed
 		|| a->verbosity != b->verbosity || a->video != b->video
 		|| a->video_width != b->video_width || a->video_height != b->video_height
@@ -332,7 +336,8 @@ write_config(struct writer *writer, const struct boot_config *config)
 	} else if (config->default_number != 0) {
 		snprintf(number, sizeof(number), "default = %u\n", config->default_number);
 		write_text(writer, number);
-	}
+	} else if (config->default_saved)
+		write_text(writer, "default = " CONFIG_SAVED_ENTRY "\n");
 	if (!config->serial)
 		write_text(writer, "serial = off\n");
 	else {
@@ -421,6 +426,40 @@ default_resolves(const struct boot_config *config)
 	if (config->default_title != NULL)
 		return config_find_entry(config, config->default_title) >= 0;
 	return config->default_number <= config->entry_count;
+}
+
+
+/*
+ * The input's first line as a pattern (the Boot Loader Interface's requests
+ * may be one) against every entry's id: no crash, and what a pattern must
+ * match whatever it is: "*" everything, an id without special characters
+ * itself, the id with any one byte as '?' too.
+ */
+static void
+fuzz_patterns(const struct boot_config *config, const char *text, size_t size)
+{
+	char pattern[128];
+	size_t length = 0;
+	while (length < size && length + 1 < sizeof(pattern) && text[length] != '\n'
+			&& text[length] != '\0') {
+		pattern[length] = text[length];
+		length++;
+	}
+	pattern[length] = '\0';
+	for (uint32_t i = 0; i < config->entry_count; i++) {
+		const char *id = config_entry_id(&config->entries[i]);
+		(void)pattern_match(pattern, id);
+		check(pattern_match("*", id), "\"*\" does not match an id");
+		if (id[0] != '\0' && strpbrk(id, "*?[\\") == NULL && strlen(id) < sizeof(pattern)) {
+			check(pattern_match(id, id), "an id without special characters is no match of itself");
+			char any[sizeof(pattern)];
+			strcpy(any, id);
+			any[strlen(id) / 2] = '?';
+			check(pattern_match(any, id), "'?' does not match a byte");
+		}
+	}
+	int32_t index = config_find_entry_id(config, pattern);
+	check(index < (int32_t)config->entry_count, "an entry found past the last");
 }
 
 
@@ -641,6 +680,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"parse failed without a failing allocation");
 	long allocations = counted_heap_allocations();
 	check_config(config, lineCount);
+	fuzz_patterns(config, text, size);
 
 	/* the same input, the same result */
 	struct boot_config *again = NULL;

@@ -165,3 +165,17 @@ def test_saved_in_the_configuration_and_a_last_entry_that_is_gone(loaders, tmp_p
     log = loader.log()
     assert 'bli: LoaderEntryLastBooted names no entry: "Removed since"' in log, log
     assert persistent_writes(log, "LoaderEntryLastBooted") == ['= "Haiku again"'], log
+
+
+def test_requests_may_name_entries_by_pattern(loaders):
+    # bootctl set-default 'debian-*' keeps the newest kernel the default.
+    loader = loaders("--loader-variable", "LoaderEntryDefault=haiku W*",
+        "--loader-variable", "LoaderConfigTimeout=menu-force", "menu.img")
+    loader.expect(r"^> 2\. Haiku with a module$")
+    loader.send(ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert 'bli: LoaderEntryDefault is "haiku W*"' in loader.log()
+
+    loader = loaders("--loader-variable", "LoaderEntryOneShot=*[Mm]ode", "menu.img")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert 'Booting "Safe mode"' in loader.text

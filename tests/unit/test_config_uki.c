@@ -58,6 +58,19 @@ TEST(uki_os_release_values)
 }
 
 
+/* A NUL byte ends a value; fuzz_config found one that was "found" and empty. */
+TEST(uki_os_release_nul_ends_a_value)
+{
+	static const char kText[] = "VERSION_ID=\"\0\0x\"\nID=ab\0cd\nNAME=\\\0z\n";
+	char value[16];
+	CHECK(!uki_os_release_value(kText, sizeof(kText) - 1, "VERSION_ID", value, sizeof(value)));
+	CHECK(value[0] == '\0');
+	CHECK(uki_os_release_value(kText, sizeof(kText) - 1, "ID", value, sizeof(value)));
+	CHECK(strcmp(value, "ab") == 0);
+	CHECK(!uki_os_release_value(kText, sizeof(kText) - 1, "NAME", value, sizeof(value)));
+}
+
+
 /* Exactly length bytes: a value at the very end is read without a line end. */
 TEST(uki_os_release_reads_only_its_length)
 {

@@ -11,6 +11,7 @@
 
 #include <boot/heap.h>
 #include <boot/kernel_args.h>
+#include <boot/pattern.h>
 #include <boot/stage2.h>
 #include <boot/vfs.h>
 
@@ -484,7 +485,8 @@ find_entry_id(const struct boot_config *config, const char *id, size_t length)
 /*
  * As given first, then without a suffix, then without a boot counter too:
  * bootctl has named entries by their file names, and these change as they
- * are counted.
+ * are counted. Last, as a pattern ("debian-*"), whose first match in menu
+ * order is the newest entry of its kind, as with systemd-boot.
  */
 int32_t
 config_find_entry_id(const struct boot_config *config, const char *id)
@@ -510,6 +512,11 @@ config_find_entry_id(const struct boot_config *config, const char *id)
 		index = find_entry_id(config, id, bare);
 	if (index < 0)
 		index = find_entry_id(config, id, uncounted);
+	bool isPattern = pattern_is_pattern(id);
+	for (uint32_t i = 0; index < 0 && isPattern && i < config->entry_count; i++) {
+		if (pattern_match(id, config_entry_id(&config->entries[i])))
+			index = (int32_t)i;
+	}
 	return index;
 }
 

@@ -9,7 +9,11 @@
 #include <string.h>
 
 
-/* A value as the shell reads it: quotes dropped, "\x" as x outside single quotes. */
+/*
+ * A value as the shell reads it: quotes dropped, "\x" as x outside single
+ * quotes. A NUL byte ends it, as it would a shell's word: a value is found
+ * only when something is left before one.
+ */
 static bool
 os_release_unquote(const char *text, size_t length, char *value, size_t valueSize)
 {
@@ -18,7 +22,7 @@ os_release_unquote(const char *text, size_t length, char *value, size_t valueSiz
 		length--;
 	char quote = '\0';
 	size_t out = 0;
-	for (size_t i = 0; i < length; i++) {
+	for (size_t i = 0; i < length && text[i] != '\0'; i++) {
 		char c = text[i];
 		if (quote == '\0' && (c == '"' || c == '\'')) {
 			quote = c;
@@ -30,6 +34,8 @@ os_release_unquote(const char *text, size_t length, char *value, size_t valueSiz
 		}
 		if (c == '\\' && quote != '\'' && i + 1 < length)
 			c = text[++i];
+		if (c == '\0')
+			break;
 		if (out + 1 >= valueSize) {
 			value[0] = '\0';
 			return false;
