@@ -64,6 +64,7 @@ AREA_UNITS = {
     "config": ["unit_config"],
     "boot_counting": ["unit_config"],
     "saved": ["unit_config"],
+    "pattern": ["unit_config"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
