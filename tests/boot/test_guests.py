@@ -451,6 +451,17 @@ def test_bls_entries_follow_the_configuration_in_specification_order(guests_cons
     console.expect(r"^boot: \(disk0p1\)/EFI/tools/echo\.efi returned: EFI_ABORTED")
 
 
+def loader_variable_store(tmp_path, name, value):
+    """A copy of OVMF's variable store with one Boot Loader Interface
+    variable set, non-volatile, as bootctl leaves it; its path."""
+    store_path = tmp_path / "vars.fd"
+    shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
+    store = efivars.Store.load(store_path)
+    store.set_string(LOADER_GUID, name, value)
+    store.save()
+    return store_path
+
+
 @needs_guests
 def test_a_one_shot_entry_boots_once_without_the_menu_and_is_counted(request, tmp_path):
     # What `bootctl set-oneshot debian-6.1` leaves: LoaderEntryOneShot,
@@ -461,11 +472,7 @@ def test_a_one_shot_entry_boots_once_without_the_menu_and_is_counted(request, tm
     # with /etc/kernel/tries: OVMF's FAT driver renames it for the try, on a
     # copy of the image that keeps the guest's writes, and Linux reads the
     # new name where systemd-bless-boot looks for it.
-    store_path = tmp_path / "vars.fd"
-    shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
-    store = efivars.Store.load(store_path)
-    store.set_string(LOADER_GUID, "LoaderEntryOneShot", "debian-6.1")
-    store.save()
+    store_path = loader_variable_store(tmp_path, "LoaderEntryOneShot", "debian-6.1")
     image = str(tmp_path / IMAGE)
     shutil.copyfile(os.path.join(TOP, "generated", "images", IMAGE), image)
     mtools(["mren"], image, 2, "/loader/entries/debian-6.1.conf",
@@ -506,12 +513,7 @@ def test_saved_selects_the_entry_that_started_last(request, tmp_path):
     # `bootctl set-default @saved`: the loader keeps the id of the entry
     # that starts in LoaderEntryLastBooted, non-volatile, in the firmware's
     # own store, and the next boot selects it.
-    store_path = tmp_path / "vars.fd"
-    shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
-    store = efivars.Store.load(store_path)
-    store.set_string(LOADER_GUID, "LoaderEntryDefault", "@saved")
-    store.save()
-
+    store_path = loader_variable_store(tmp_path, "LoaderEntryDefault", "@saved")
     with SerialConsole(IMAGE, request.node.name, variables=store_path) as console:
         choose(console, "Echo (BLS)")
         console.expect(r"^boot: \(disk0p1\)/EFI/tools/echo\.efi returned: EFI_ABORTED",

@@ -36,6 +36,8 @@ TEST(pattern_match_cases)
 		{ "*a", "bba", true },
 		{ "a*", "a", true },
 		{ "a**", "abc", true },
+		{ "a**", "a", true },						/* stars left when the text ends */
+		{ "a*?", "a", false },
 		{ "*.conf", "x.conf", true },
 		{ "*.conf", "x.conf.bak", false },
 		{ "[abc]x", "bx", true },
