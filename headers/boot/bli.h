@@ -16,7 +16,8 @@
 /* The requests that apply to this boot; -1 and false where there is none. */
 struct bli_requests {
 	int32_t		one_shot_entry;		/* LoaderEntryOneShot: boot it at once */
-	int32_t		default_entry;		/* LoaderEntryDefault */
+	/* LoaderEntryDefault, or with "@saved" LoaderEntryLastBooted */
+	int32_t		default_entry;
 	bool		has_timeout;		/* LoaderConfigTimeoutOneShot or LoaderConfigTimeout */
 	int32_t		timeout;			/* seconds; CONFIG_TIMEOUT_FOREVER */
 };
@@ -43,7 +44,10 @@ bool bli_parse_timeout(const char *text, bool oneShot, int32_t *_timeout);
  */
 void bli_publish_menu(const struct boot_config *config);
 
-/* Just before entry starts: its identifier and the time. */
+/*
+ * Just before entry starts: its identifier and the time, and where "@saved"
+ * asks for it, the entry as the one booted last (LoaderEntryLastBooted).
+ */
 void bli_publish_start(const struct config_entry *entry);
 
 /*
