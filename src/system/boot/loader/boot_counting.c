@@ -83,7 +83,7 @@ boot_counting_count_try(struct config_entry *entry)
 	/* an image is the file it starts: read from its new name if it comes back */
 	bool isImage = strcmp(entry->kernel_path, bls->file_name) == 0;
 	char *fileName = boot_counting_renamed(bls->file_name, next);
-	char *kernelPath = isImage ? boot_counting_renamed(bls->file_name, next) : NULL;
+	char *kernelPath = isImage && fileName != NULL ? heap_strdup(fileName) : NULL;
 	char reason[BOOT_COUNTING_REASON_SIZE];
 	status_t status = fileName == NULL || (isImage && kernelPath == NULL) ? B_NO_MEMORY
 		: boot_counting_rename(bls->file_name, next, reason, sizeof(reason));

@@ -271,11 +271,11 @@ chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 		status = chainload_read_initrds(entry, &image, error, errorSize);
 	if (status == B_OK) {
 		char reason[BOOT_ERROR_SIZE / 2];
-		boot_dprintf("boot: starting %s (%zu bytes)%s%s\n", entry->kernel_path, image.size,
-			options[0] != '\0' ? " with load options " : "", options);
 		boot_counting_count_try(entry);
 		image.path = entry->kernel_path;
 		image.volume_path = chainload_volume_path(entry->kernel_path);
+		boot_dprintf("boot: starting %s (%zu bytes)%s%s\n", entry->kernel_path, image.size,
+			options[0] != '\0' ? " with load options " : "", options);
 		bli_publish_start(entry);
 		/*
 		 * The load options the image gets; the firmware measures the image
