@@ -281,12 +281,13 @@ status_t config_add_uki_entry(struct boot_config *config,
 	const struct config_bls_source *source, const struct uki_info *info);
 
 /*
- * Boot counting's counter at the end of stem, a file name without its
- * suffix: "<name>+<tries left>[-<tries done>]", each a decimal number up to
- * INT32_MAX, name not empty. Returns the length of name and sets both
- * counts; without a counter, strlen(stem), and both are -1.
+ * Boot counting's counter at the end of the length bytes of stem, a file
+ * name without its suffix: "<name>+<tries left>[-<tries done>]", each a
+ * decimal number up to INT32_MAX, name not empty. Returns the length of
+ * name and sets both counts; without a counter, length, and both are -1.
  */
-size_t config_bls_counter(const char *stem, int32_t *_triesLeft, int32_t *_triesDone);
+size_t config_bls_counter(const char *stem, size_t length, int32_t *_triesLeft,
+	int32_t *_triesDone);
 
 /*
  * Compare two version strings the way the Boot Loader Specification does:

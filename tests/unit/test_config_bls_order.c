@@ -173,13 +173,21 @@ TEST(config_bls_counter_reads_file_names)
 	for (size_t i = 0; i < sizeof(kCases) / sizeof(kCases[0]); i++) {
 		int32_t left = 7;
 		int32_t done = 7;
-		size_t length = config_bls_counter(kCases[i].stem, &left, &done);
+		size_t length = config_bls_counter(kCases[i].stem, strlen(kCases[i].stem), &left,
+			&done);
 		if (length != kCases[i].name_length || left != kCases[i].left
 				|| done != kCases[i].done) {
 			unit_fail(__FILE__, __LINE__, "\"%s\": %zu, %d, %d", kCases[i].stem, length,
 				(int)left, (int)done);
 		}
 	}
+	/* only the bytes it is given: a name with its suffix, read up to the dot */
+	int32_t left = 7;
+	int32_t done = 7;
+	CHECK_EQ(config_bls_counter("a+3-1.conf", 5, &left, &done), 1);
+	CHECK(left == 3 && done == 1);
+	CHECK_EQ(config_bls_counter("a+3x", 3, &left, &done), 1);
+	CHECK(left == 3 && done == 0);
 }
 
 

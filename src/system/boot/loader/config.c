@@ -499,14 +499,8 @@ config_find_entry_id(const struct boot_config *config, const char *id)
 		if (length >= suffix && strcmp(id + length - suffix, kSuffixes[i]) == 0)
 			bare = length - suffix;
 	}
-	char stem[CONFIG_MAX_PATH_LENGTH];
-	size_t uncounted = bare;
-	if (bare < sizeof(stem)) {
-		memcpy(stem, id, bare);
-		stem[bare] = '\0';
-		int32_t left, done;
-		uncounted = config_bls_counter(stem, &left, &done);
-	}
+	int32_t left, done;
+	size_t uncounted = config_bls_counter(id, bare, &left, &done);
 	int32_t index = find_entry_id(config, id, length);
 	if (index < 0)
 		index = find_entry_id(config, id, bare);

@@ -370,7 +370,8 @@ start_entry(struct bls_parser *bls)
 	if (entry == NULL)
 		return B_NO_MEMORY;
 	parser->entry.bls = entry;
-	size_t idLength = config_bls_counter(source->id, &entry->tries_left, &entry->tries_done);
+	size_t idLength = config_bls_counter(source->id, strlen(source->id), &entry->tries_left,
+		&entry->tries_done);
 	entry->id = config_copy_string(parser, source->id, idLength);
 	entry->file_name = config_copy_string(parser, source->file_name,
 		strlen(source->file_name));
@@ -581,13 +582,13 @@ is_digit(char c)
 
 /* Up to INT32_MAX, as systemd-boot reads them; false for no digits or more. */
 static bool
-parse_count(const char **_text, int32_t *_count)
+parse_count(const char **_text, const char *end, int32_t *_count)
 {
 	const char *text = *_text;
 	int64_t count = 0;
-	if (!is_digit(*text))
+	if (text == end || !is_digit(*text))
 		return false;
-	for (; is_digit(*text); text++) {
+	for (; text < end && is_digit(*text); text++) {
 		count = count * 10 + (*text - '0');
 		if (count > INT32_MAX)
 			return false;
@@ -598,33 +599,35 @@ parse_count(const char **_text, int32_t *_count)
 }
 
 
-/* "+<left>[-<done>]" and nothing after it; tries done are 0 when not given. */
+/* "+<left>[-<done>]" up to end and nothing after it; tries done are 0 when not given. */
 static bool
-parse_counter(const char *counter, int32_t *_left, int32_t *_done)
+parse_counter(const char *counter, const char *end, int32_t *_left, int32_t *_done)
 {
 	const char *next = counter + 1;
 	*_done = 0;
-	if (*counter != '+' || !parse_count(&next, _left))
+	if (!parse_count(&next, end, _left))
 		return false;
-	if (*next == '-') {
+	if (next < end && *next == '-') {
 		next++;
-		if (!parse_count(&next, _done))
+		if (!parse_count(&next, end, _done))
 			return false;
 	}
-	return *next == '\0';
+	return next == end;
 }
 
 
 size_t
-config_bls_counter(const char *stem, int32_t *_triesLeft, int32_t *_triesDone)
+config_bls_counter(const char *stem, size_t length, int32_t *_triesLeft, int32_t *_triesDone)
 {
-	const char *counter = strrchr(stem, '+');
-	if (counter != NULL && counter != stem
-		&& parse_counter(counter, _triesLeft, _triesDone))
-		return (size_t)(counter - stem);
+	size_t plus = length;
+	while (plus > 0 && stem[plus - 1] != '+')
+		plus--;
+	/* plus is one past the last '+', and a name comes before it */
+	if (plus > 1 && parse_counter(stem + plus - 1, stem + length, _triesLeft, _triesDone))
+		return plus - 1;
 	*_triesLeft = -1;
 	*_triesDone = -1;
-	return strlen(stem);
+	return length;
 }
 
 

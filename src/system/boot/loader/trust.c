@@ -123,19 +123,16 @@ trust_find_line(const struct manifest *manifest, const char *path)
 		return entry;
 	const char *name = strrchr(path, '/');
 	const char *suffix = name != NULL ? strrchr(name, '.') : NULL;
-	char stem[VFS_PATH_LENGTH];
-	if (suffix == NULL || (size_t)(suffix - path) >= sizeof(stem))
+	if (suffix == NULL)
 		return NULL;
-	size_t nameStart = (size_t)(name + 1 - path);
-	memcpy(stem, path, (size_t)(suffix - path));
-	stem[suffix - path] = '\0';
+	name++;
 	int32_t left, done;
-	size_t nameLength = config_bls_counter(stem + nameStart, &left, &done);
-	if (left < 0)
+	size_t nameLength = config_bls_counter(name, (size_t)(suffix - name), &left, &done);
+	char uncounted[VFS_PATH_LENGTH];
+	if (left < 0 || (size_t)snprintf(uncounted, sizeof(uncounted), "%.*s%s",
+			(int)(name + nameLength - path), path, suffix) >= sizeof(uncounted))
 		return NULL;
-	snprintf(stem + nameStart + nameLength, sizeof(stem) - nameStart - nameLength, "%s",
-		suffix);
-	return manifest_find(manifest, stem);
+	return manifest_find(manifest, uncounted);
 }
 
 
