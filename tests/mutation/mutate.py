@@ -65,6 +65,7 @@ AREA_UNITS = {
     "boot_counting": ["unit_config"],
     "saved": ["unit_config"],
     "pattern": ["unit_config"],
+    "trust": ["unit_manifest", "unit_trust_digest", "unit_crypto"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
