@@ -6,6 +6,7 @@ manifest key, the boot-check kernel's digest) is told Secure Boot's state
 with --secure-boot. The same disks under real firmware are in
 tests/boot/test_secure_boot.py."""
 
+import hashlib
 import os
 import re
 import subprocess
@@ -20,14 +21,20 @@ SECURE_BOOT = os.path.join(TOP, "generated", "secure-boot")
 KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
 IMAGES = os.path.join(TOP, "generated", "images")
 NOTICE = "Secure Boot is off: kernels, modules and configuration are not verified"
+MANIFEST_KEY = os.path.join(SECURE_BOOT, "manifest.key")
+MAKE_IMAGE = os.path.join(TOP, "build", "scripts", "make-image")
 
 
 @pytest.fixture
 def trusting_loader(tmp_path, monkeypatch):
     """The hosted loader with the test trust built in, as test_menu's LOADER."""
-    key = os.path.join(SECURE_BOOT, "manifest.key")
-    if not os.path.exists(key):
-        pytest.fail(f"{key} is missing: `jam secure-boot` makes the test keys and disks "
+    return embed_trust(tmp_path, monkeypatch)
+
+
+def embed_trust(tmp_path, monkeypatch, *options):
+    """trusting_loader, with embed-trust's options added to the test trust."""
+    if not os.path.exists(MANIFEST_KEY):
+        pytest.fail(f"{MANIFEST_KEY} is missing: `jam secure-boot` makes the test keys and disks "
             "(`jam test` builds them before running the tests)")
     # The trust below is the kernel's digest now; the disks hold the kernel
     # as it was when they were made, and plain `jam` does not remake them.
@@ -36,8 +43,8 @@ def trusting_loader(tmp_path, monkeypatch):
         pytest.fail(f"{disk} is older than {KERNEL}: `jam secure-boot` makes the disks "
             "again (`jam test` does before running the tests)")
     loader = tmp_path / "boot_loader_host"
-    subprocess.run([os.path.join(TOP, "build", "scripts", "embed-trust"), "--key", key, "--file", KERNEL, test_menu.LOADER,
-        str(loader)], check=True)
+    subprocess.run([os.path.join(TOP, "build", "scripts", "embed-trust"), "--key", MANIFEST_KEY,
+        "--file", KERNEL, *options, test_menu.LOADER, str(loader)], check=True)
     loader.chmod(0o755)
     monkeypatch.setattr(test_menu, "LOADER", str(loader))
     return loader
@@ -129,3 +136,131 @@ def test_a_loader_without_trust_says_nothing_and_refuses_everything_under_secure
     loader.expect(r"^boot: \(disk0p1\)/boot/loader\.cfg: refused: its SHA-256 is not built "
         r"into the loader, which has no key to check a manifest with$")
     assert loader.finish() == BOOT_FAILED, loader.text + loader.log()
+
+
+def test_a_digest_is_trusted_only_if_every_byte_matches(tmp_path, monkeypatch, loaders):
+    """Two copies of the boot-check kernel, each with bytes added: the
+    loader has the first's SHA-256 built in, and the manifest lists the
+    second's, each with its last byte changed. Both are refused, for
+    what they are (not built in, not the listed digest); the kernel
+    whose digest is built in whole boots."""
+    def sha256(path):
+        return hashlib.sha256(path.read_bytes()).digest()
+
+    def near(digest):
+        return digest[:-1] + bytes([digest[-1] ^ 1])
+
+    with open(KERNEL, "rb") as file:
+        kernel = file.read()
+    built_in = tmp_path / "near-built-in"
+    built_in.write_bytes(kernel + b"\0")
+    listed = tmp_path / "near-listed"
+    listed.write_bytes(kernel + b"\0\0")
+    config = tmp_path / "loader.cfg"
+    config.write_text("timeout = forever\n"
+        'entry "Near a built-in digest" {\n\tkernel = /boot/near-built-in\n}\n'
+        'entry "Near its line" {\n\tkernel = /boot/near-listed\n}\n'
+        'entry "Boot-check kernel" {\n\tkernel = /boot/kernel\n}\n')
+    manifest = tmp_path / "loader.sha256"
+    manifest.write_text(f"{sha256(config).hex()}  /boot/loader.cfg\n"
+        f"{near(sha256(listed)).hex()}  /boot/near-listed\n")
+    subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", MANIFEST_KEY,
+        "-in", str(manifest), "-out", f"{manifest}.sig"], check=True)
+    image = tmp_path / "disk.img"
+    subprocess.run([MAKE_IMAGE, "--size", "64", "--config", str(config),
+        "--extra-file", f"{manifest}:/boot/loader.sha256",
+        "--extra-file", f"{manifest}.sig:/boot/loader.sha256.sig",
+        "--extra-file", f"{built_in}:/boot/near-built-in",
+        "--extra-file", f"{listed}:/boot/near-listed", str(image),
+        os.path.join(TOP, "generated", "efi", "BOOTX64.efi"), KERNEL], check=True)
+    embed_trust(tmp_path, monkeypatch, "--digest", near(sha256(built_in)).hex())
+
+    loader = loaders("--secure-boot", "enforcing", str(image))
+    manifest = re.escape("(disk0p1)/boot/loader.sha256")
+    loader.expect(r"^> 1\. Near a built-in digest$")
+    loader.send(ENTER)
+    loader.expect(r"^boot: cannot load the kernel: /boot/near-built-in: refused: it is not "
+        rf"listed in {manifest}$")
+    choose(loader, 2, "Near its line")
+    loader.expect(r"^boot: cannot load the kernel: /boot/near-listed: refused: its SHA-256 "
+        rf"is not the one {manifest} lists on line 2$")
+    choose(loader, 3, "Boot-check kernel")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert "trust: Secure Boot is enforcing; 2 built-in digests, a signing key" in loader.log()
+
+
+@pytest.mark.parametrize("kind", ["bad-signature", "other-manifest-key"])
+def test_a_manifest_whose_signature_does_not_match_trusts_nothing(trusting_loader, loaders,
+        kind):
+    """The signed disk's manifest with its signature changed, or signed with
+    another key: the configuration it lists is refused, saying why, and the
+    menu has only the built-in entry (tests/boot/test_secure_boot.py boots
+    the same disks under OVMF)."""
+    loader = loaders("--secure-boot", "enforcing", f"secure-boot-{kind}.img")
+    loader.expect(r"^boot: \(disk0p1\)/boot/loader\.cfg: refused: its SHA-256 is not built "
+        r"into the loader, and \(disk0p1\)/boot/loader\.sha256\.sig: signature does not "
+        r"match the built-in key$")
+    loader.expect(r"^> 1\. Default$")
+    assert loader.finish() == BOOT_FAILED, loader.text + loader.log()
+    assert "Tampered kernel" not in loader.text
+    assert "  2. " not in loader.text, loader.text
+
+
+def test_each_volume_is_checked_against_its_own_manifest(trusting_loader, loaders, tmp_path):
+    """An entry file and its kernel on the Extended Boot Loader partition,
+    listed by that partition's manifest and not by the ESP's, are trusted;
+    the same entry file copied to the ESP, which its manifest does not list,
+    is refused."""
+    entry = tmp_path / "xboot.conf"
+    entry.write_text("title On XBOOTLDR\nlinux /vmlinuz\n")
+    kernel = tmp_path / "vmlinuz"
+    kernel.write_bytes(b"MZ a placeholder for a kernel\n" * 32)
+    config = tmp_path / "loader.cfg"
+    config.write_text('timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    make_manifest = os.path.join(TOP, "build", "scripts", "make-manifest")
+    esp = tmp_path / "esp.sha256"
+    subprocess.run([make_manifest, MANIFEST_KEY, str(esp), f"{config}:/boot/loader.cfg"],
+        check=True)
+    xbootldr = tmp_path / "xbootldr.sha256"
+    subprocess.run([make_manifest, MANIFEST_KEY, str(xbootldr),
+        f"{entry}:/loader/entries/xboot.conf", f"{kernel}:/vmlinuz"], check=True)
+    image = tmp_path / "disk.img"
+    subprocess.run([MAKE_IMAGE, "--size", "64", "--second-mib", "16", "--config", str(config),
+        "--extra-file", f"{esp}:/boot/loader.sha256",
+        "--extra-file", f"{esp}.sig:/boot/loader.sha256.sig",
+        "--extra-file", f"{entry}:/loader/entries/copy.conf",
+        "--xbootldr-file", f"{xbootldr}:/boot/loader.sha256",
+        "--xbootldr-file", f"{xbootldr}.sig:/boot/loader.sha256.sig",
+        "--xbootldr-file", f"{entry}:/loader/entries/xboot.conf",
+        "--xbootldr-file", f"{kernel}:/vmlinuz", str(image),
+        os.path.join(TOP, "generated", "efi", "BOOTX64.efi"), KERNEL], check=True)
+
+    loader = loaders("--secure-boot", "enforcing", str(image))
+    loader.expect(r"^  2\. On XBOOTLDR$")
+    loader.finish()
+    log = loader.log()
+    assert "trust: (disk0p1)/boot/loader.sha256: signed, 1 files" in log, log
+    assert "trust: (disk0p2)/boot/loader.sha256: signed, 2 files" in log, log
+    assert "trust: (disk0p2)/loader/entries/xboot.conf verified" in log, log
+    assert ("config: (disk0p1)/loader/entries/copy.conf: refused: it is not listed in "
+        "(disk0p1)/boot/loader.sha256") in log, log
+    assert "  3. " not in loader.text, loader.text
+
+
+def test_a_manifest_larger_than_the_limit_is_not_read(trusting_loader, loaders, tmp_path):
+    """A manifest one byte over 64 KiB is refused by its size, before its
+    bytes or its signature are read."""
+    config = tmp_path / "loader.cfg"
+    config.write_text('timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    manifest = tmp_path / "loader.sha256"
+    digest = hashlib.sha256(config.read_bytes()).hexdigest()
+    line = f"{digest}  /boot/loader.cfg\n"
+    manifest.write_text(line + "#" * (64 * 1024 - len(line)) + "\n")
+    image = tmp_path / "disk.img"
+    subprocess.run([MAKE_IMAGE, "--size", "64", "--config", str(config),
+        "--extra-file", f"{manifest}:/boot/loader.sha256", str(image),
+        os.path.join(TOP, "generated", "efi", "BOOTX64.efi"), KERNEL], check=True)
+    loader = loaders("--secure-boot", "enforcing", str(image))
+    loader.expect(r"^boot: \(disk0p1\)/boot/loader\.cfg: refused: its SHA-256 is not built "
+        r"into the loader, and \(disk0p1\)/boot/loader\.sha256: larger than 65536 bytes$")
+    loader.finish()

@@ -198,6 +198,8 @@ TEST(manifest_truncated)
 	test_manifest_error(D "  boot/kernel\r\n" D "  boot/module\r",
 		"line 2: the last line has no newline (truncated file?)");
 	test_manifest_error(D, "line 1: the last line has no newline (truncated file?)");
+	/* the shortest cut file: its one byte is also its last */
+	test_manifest_error("#", "line 1: the last line has no newline (truncated file?)");
 	/* before any other error: a cut file may have been cut anywhere */
 	test_manifest_error("garbage\n" D "  boot/mod",
 		"line 2: the last line has no newline (truncated file?)");
