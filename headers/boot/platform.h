@@ -436,6 +436,8 @@ status_t platform_measure_init(void);
  * Extend PCR pcr with the digest of size bytes at data, in every active
  * bank, and append an event of type eventType (TCG's EV_*) with the
  * eventSize bytes at eventData to the event log (EFI: HashLogExtendEvent).
+ * An event the full log has no room for is not an error: the PCR is
+ * extended and platform_measure_event_log() says the log is truncated.
  * Boot services only. Errors: B_NO_MEMORY, B_BAD_VALUE (the firmware
  * refused the event), B_ERROR.
  */

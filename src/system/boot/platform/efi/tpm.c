@@ -116,7 +116,8 @@ platform_measure(uint32_t pcr, uint32_t eventType, const void *data, size_t size
 	EFI_STATUS status = sTcg2->HashLogExtendEvent(sTcg2, 0,
 		(EFI_PHYSICAL_ADDRESS)(uintptr_t)data, size, event);
 	gBootServices->FreePool(event);
-	if (status == EFI_SUCCESS)
+	/* EFI_VOLUME_FULL: extended, but the log had no room (it says it is truncated) */
+	if (status == EFI_SUCCESS || status == EFI_VOLUME_FULL)
 		return B_OK;
 	return status == EFI_INVALID_PARAMETER ? B_BAD_VALUE : B_ERROR;
 }

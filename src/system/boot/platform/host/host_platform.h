@@ -38,9 +38,14 @@ struct host_options {
 	enum platform_secure_boot	secure_boot;	/* --secure-boot */
 	uint32_t	cpus;				/* --cpus: simulated CPUs; 0: none started */
 	bool		silent_cpus[HOST_MAX_CPUS];	/* --silent-cpu: ids that never answer */
+	size_t		tpm_log_size;		/* --tpm, --tpm-log-size: 0 without a TPM */
 };
 
 extern struct host_options gHostOptions;
+
+/* tpm.c: the simulated TPM's event log, as large as a firmware's may be. */
+#define HOST_TPM_MAX_LOG_SIZE		(64 * 1024)
+#define HOST_TPM_MIN_LOG_SIZE		65		/* the Spec ID event alone */
 
 /*
  * Simulated physical memory (memory.c): size bytes of RAM under the firmware

@@ -6,7 +6,7 @@
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
  *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
  *     [--secure-boot enforcing|setup] [--cpus N] [--silent-cpu ID]...
- *     [--serve DIR] [[--block-size BYTES] IMAGE]...
+ *     [--serve DIR] [--tpm] [--tpm-log-size BYTES] [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -33,7 +33,9 @@
  * its start-up (smp.c); without --cpus the port starts no CPUs. --serve
  * makes DIR the file server the loader was started from, as in a network
  * boot (server.c): the boot volume "net0", ahead of the images, which may
- * then be left out.
+ * then be left out. --tpm gives the machine a TPM 2.0 to measure the boot
+ * into (tpm.c), --tpm-log-size one whose event log holds only that many
+ * bytes.
  */
 #include "host_platform.h"
 
@@ -61,7 +63,7 @@ host_usage(const char *program)
 		" [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]..."
 		" [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]..."
 		" [--cpus N] [--silent-cpu ID]..."
-		" [--secure-boot enforcing|setup] [--serve DIR]"
+		" [--secure-boot enforcing|setup] [--serve DIR] [--tpm] [--tpm-log-size BYTES]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
@@ -147,6 +149,13 @@ host_parse_options(int argc, char **argv)
 			if (id >= HOST_MAX_CPUS)
 				host_usage(argv[0]);
 			gHostOptions.silent_cpus[id] = true;
+		} else if (strcmp(option, "--tpm") == 0) {
+			gHostOptions.tpm_log_size = HOST_TPM_MAX_LOG_SIZE;
+		} else if (strcmp(option, "--tpm-log-size") == 0 && hasValue) {
+			size_t size = host_size_option(argv[0], argv[++i], 1);
+			if (size < HOST_TPM_MIN_LOG_SIZE || size > HOST_TPM_MAX_LOG_SIZE)
+				host_usage(argv[0]);
+			gHostOptions.tpm_log_size = size;
 		} else if (strcmp(option, "--serve") == 0 && hasValue) {
 			gHostOptions.serve_root = argv[++i];
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
