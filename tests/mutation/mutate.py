@@ -66,6 +66,7 @@ AREA_UNITS = {
     "saved": ["unit_config"],
     "pattern": ["unit_config"],
     "trust": ["unit_manifest", "unit_trust_digest", "unit_crypto"],
+    "libc": ["unit_libc"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
