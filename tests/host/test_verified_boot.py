@@ -23,6 +23,7 @@ IMAGES = os.path.join(TOP, "generated", "images")
 NOTICE = "Secure Boot is off: kernels, modules and configuration are not verified"
 MANIFEST_KEY = os.path.join(SECURE_BOOT, "manifest.key")
 MAKE_IMAGE = os.path.join(TOP, "build", "scripts", "make-image")
+HAIKU_CONFIG = 'timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n'
 
 
 @pytest.fixture
@@ -61,6 +62,27 @@ def signed_files(source, tmp_path):
     served.mkdir()
     copy_esp_files(image, served)
     return ("--serve", str(served)), "net0"
+
+
+def make_disk(tmp_path, config, esp=(), xbootldr=()):
+    """A disk with the loader, the boot-check kernel, config (the file
+    tmp_path/loader.cfg) and the (source, path) files on the ESP and on an
+    Extended Boot Loader partition."""
+    arguments = [MAKE_IMAGE, "--size", "64", "--config", str(config)]
+    if xbootldr:
+        arguments += ["--second-mib", "16"]
+    arguments += [a for source, path in esp for a in ("--extra-file", f"{source}:{path}")]
+    arguments += [a for source, path in xbootldr
+        for a in ("--xbootldr-file", f"{source}:{path}")]
+    image = tmp_path / "disk.img"
+    subprocess.run(arguments + [str(image), os.path.join(TOP, "generated", "efi", "BOOTX64.efi"),
+        KERNEL], check=True)
+    return str(image)
+
+
+def signed(manifest):
+    """The manifest file's and its signature's (source, path) on a volume."""
+    return [(manifest, "/boot/loader.sha256"), (f"{manifest}.sig", "/boot/loader.sha256.sig")]
 
 
 def choose(loader, number, title):
@@ -166,16 +188,11 @@ def test_a_digest_is_trusted_only_if_every_byte_matches(tmp_path, monkeypatch, l
         f"{near(sha256(listed)).hex()}  /boot/near-listed\n")
     subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", MANIFEST_KEY,
         "-in", str(manifest), "-out", f"{manifest}.sig"], check=True)
-    image = tmp_path / "disk.img"
-    subprocess.run([MAKE_IMAGE, "--size", "64", "--config", str(config),
-        "--extra-file", f"{manifest}:/boot/loader.sha256",
-        "--extra-file", f"{manifest}.sig:/boot/loader.sha256.sig",
-        "--extra-file", f"{built_in}:/boot/near-built-in",
-        "--extra-file", f"{listed}:/boot/near-listed", str(image),
-        os.path.join(TOP, "generated", "efi", "BOOTX64.efi"), KERNEL], check=True)
+    image = make_disk(tmp_path, config, signed(manifest)
+        + [(built_in, "/boot/near-built-in"), (listed, "/boot/near-listed")])
     embed_trust(tmp_path, monkeypatch, "--digest", near(sha256(built_in)).hex())
 
-    loader = loaders("--secure-boot", "enforcing", str(image))
+    loader = loaders("--secure-boot", "enforcing", image)
     manifest = re.escape("(disk0p1)/boot/loader.sha256")
     loader.expect(r"^> 1\. Near a built-in digest$")
     loader.send(ENTER)
@@ -216,7 +233,7 @@ def test_each_volume_is_checked_against_its_own_manifest(trusting_loader, loader
     kernel = tmp_path / "vmlinuz"
     kernel.write_bytes(b"MZ a placeholder for a kernel\n" * 32)
     config = tmp_path / "loader.cfg"
-    config.write_text('timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    config.write_text(HAIKU_CONFIG)
     make_manifest = os.path.join(TOP, "build", "scripts", "make-manifest")
     esp = tmp_path / "esp.sha256"
     subprocess.run([make_manifest, MANIFEST_KEY, str(esp), f"{config}:/boot/loader.cfg"],
@@ -224,18 +241,10 @@ def test_each_volume_is_checked_against_its_own_manifest(trusting_loader, loader
     xbootldr = tmp_path / "xbootldr.sha256"
     subprocess.run([make_manifest, MANIFEST_KEY, str(xbootldr),
         f"{entry}:/loader/entries/xboot.conf", f"{kernel}:/vmlinuz"], check=True)
-    image = tmp_path / "disk.img"
-    subprocess.run([MAKE_IMAGE, "--size", "64", "--second-mib", "16", "--config", str(config),
-        "--extra-file", f"{esp}:/boot/loader.sha256",
-        "--extra-file", f"{esp}.sig:/boot/loader.sha256.sig",
-        "--extra-file", f"{entry}:/loader/entries/copy.conf",
-        "--xbootldr-file", f"{xbootldr}:/boot/loader.sha256",
-        "--xbootldr-file", f"{xbootldr}.sig:/boot/loader.sha256.sig",
-        "--xbootldr-file", f"{entry}:/loader/entries/xboot.conf",
-        "--xbootldr-file", f"{kernel}:/vmlinuz", str(image),
-        os.path.join(TOP, "generated", "efi", "BOOTX64.efi"), KERNEL], check=True)
+    image = make_disk(tmp_path, config, signed(esp) + [(entry, "/loader/entries/copy.conf")],
+        signed(xbootldr) + [(entry, "/loader/entries/xboot.conf"), (kernel, "/vmlinuz")])
 
-    loader = loaders("--secure-boot", "enforcing", str(image))
+    loader = loaders("--secure-boot", "enforcing", image)
     loader.expect(r"^  2\. On XBOOTLDR$")
     loader.finish()
     log = loader.log()
@@ -251,16 +260,13 @@ def test_a_manifest_larger_than_the_limit_is_not_read(trusting_loader, loaders, 
     """A manifest one byte over 64 KiB is refused by its size, before its
     bytes or its signature are read."""
     config = tmp_path / "loader.cfg"
-    config.write_text('timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    config.write_text(HAIKU_CONFIG)
     manifest = tmp_path / "loader.sha256"
     digest = hashlib.sha256(config.read_bytes()).hexdigest()
     line = f"{digest}  /boot/loader.cfg\n"
     manifest.write_text(line + "#" * (64 * 1024 - len(line)) + "\n")
-    image = tmp_path / "disk.img"
-    subprocess.run([MAKE_IMAGE, "--size", "64", "--config", str(config),
-        "--extra-file", f"{manifest}:/boot/loader.sha256", str(image),
-        os.path.join(TOP, "generated", "efi", "BOOTX64.efi"), KERNEL], check=True)
-    loader = loaders("--secure-boot", "enforcing", str(image))
+    image = make_disk(tmp_path, config, [(manifest, "/boot/loader.sha256")])
+    loader = loaders("--secure-boot", "enforcing", image)
     loader.expect(r"^boot: \(disk0p1\)/boot/loader\.cfg: refused: its SHA-256 is not built "
         r"into the loader, and \(disk0p1\)/boot/loader\.sha256: larger than 65536 bytes$")
     loader.finish()
