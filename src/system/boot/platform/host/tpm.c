@@ -6,7 +6,7 @@
  * SHA-256, would: 24 PCRs that only extend, and the firmware's event log in
  * the TCG2 crypto agile format, so that the generic loader's measurements
  * and the boot-check kernel's replay of the log run at native speed
- * (tests/host/test_measured_boot.py; under OVMF with swtpm,
+ * (tests/host/test_host_measured_boot.py; under OVMF with swtpm,
  * tests/boot/test_measured_boot.py). --tpm-log-size makes the log that
  * small, for a firmware whose log fills up.
  */
