@@ -12,12 +12,7 @@ import re
 import subprocess
 
 from test_menu import Loader
-
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MAKE_IMAGE = os.path.join(TOP, "build", "scripts", "make-image")
-LOADER_EFI = os.path.join(TOP, "generated", "efi", "BOOTX64.efi")
-KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
-CONFIG = 'timeout = forever\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n'
+from test_verified_boot import HAIKU_CONFIG, KERNEL, make_disk
 # CONFIG_MAX_FILE_SIZE and BLS_MAX_FILES (headers/boot/config.h, bls.c)
 MAX_FILE_SIZE = 64 * 1024
 MAX_FILES = 64
@@ -33,34 +28,33 @@ def padded_entry(title, size):
     return text + "x" * (size - len(text) - 1) + "\n"
 
 
-def write_files(tmp_path, files, prefix):
-    """files {path on the volume: text} as make-image arguments."""
-    arguments = []
+def sources(tmp_path, files, prefix):
+    """files {path on the volume: text or bytes}, written out as (source, path)."""
+    pairs = []
     for index, (path, text) in enumerate(files.items()):
         source = tmp_path / f"{prefix}{index}"
         source.write_bytes(text.encode() if isinstance(text, str) else text)
-        option = "--xbootldr-file" if prefix == "xbootldr" else "--extra-file"
-        arguments += [option, f"{source}:{path}"]
-    return arguments
+        pairs.append((source, path))
+    return pairs
+
+
+def haiku_config(tmp_path):
+    config = tmp_path / "loader.cfg"
+    config.write_text(HAIKU_CONFIG)
+    return config
 
 
 def gpt_disk(tmp_path, name, esp_files, xbootldr_files=None):
-    config = tmp_path / "loader.cfg"
-    config.write_text(CONFIG)
-    arguments = [MAKE_IMAGE, "--size", "64", "--second-mib", "16", "--config", str(config)]
-    arguments += write_files(tmp_path, esp_files, f"{name}-esp")
-    if xbootldr_files:
-        arguments += write_files(tmp_path, xbootldr_files, "xbootldr")
-    image = tmp_path / f"{name}.img"
-    subprocess.run(arguments + [str(image), LOADER_EFI, KERNEL], check=True,
-        capture_output=True)
-    return str(image)
+    return make_disk(tmp_path, haiku_config(tmp_path),
+        sources(tmp_path, esp_files, f"{name}-esp"),
+        sources(tmp_path, xbootldr_files or {}, f"{name}-xbootldr"), name=name)
 
 
 def fat_volume(path, mib, files):
+    """A FAT volume of mib MiB at path with the (source, path) files."""
     subprocess.run(["truncate", "-s", f"{mib}M", str(path)], check=True)
     subprocess.run(["mkfs.fat", str(path)], check=True, capture_output=True)
-    for target, source in files.items():
+    for source, target in files:
         directory = os.path.dirname(target)
         parts = directory.strip("/").split("/")
         for depth in range(1, len(parts) + 1):
@@ -72,16 +66,10 @@ def fat_volume(path, mib, files):
 def mbr_disk(tmp_path, xbootldr_files):
     """An MBR disk: an ESP (type 0xef) with the loader's configuration and
     kernel, and an Extended Boot Loader partition (type 0xea)."""
-    config = tmp_path / "loader.cfg"
-    config.write_text(CONFIG)
     esp = tmp_path / "mbr-esp.img"
-    fat_volume(esp, 32, {"/boot/loader.cfg": config, "/boot/kernel": KERNEL})
-    sources = {}
-    for index, (path, text) in enumerate(xbootldr_files.items()):
-        sources[path] = tmp_path / f"mbr-xbootldr{index}"
-        sources[path].write_text(text)
+    fat_volume(esp, 32, [(haiku_config(tmp_path), "/boot/loader.cfg"), (KERNEL, "/boot/kernel")])
     xbootldr = tmp_path / "mbr-xbootldr.img"
-    fat_volume(xbootldr, 16, sources)
+    fat_volume(xbootldr, 16, sources(tmp_path, xbootldr_files, "mbr-xbootldr"))
     image = tmp_path / "mbr.img"
     subprocess.run(["truncate", "-s", "64M", str(image)], check=True)
     subprocess.run(["sfdisk", "-q", str(image)], check=True, text=True,

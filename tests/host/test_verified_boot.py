@@ -64,9 +64,9 @@ def signed_files(source, tmp_path):
     return ("--serve", str(served)), "net0"
 
 
-def make_disk(tmp_path, config, esp=(), xbootldr=()):
-    """A disk with the loader, the boot-check kernel, config (the file
-    tmp_path/loader.cfg) and the (source, path) files on the ESP and on an
+def make_disk(tmp_path, config, esp=(), xbootldr=(), name="disk"):
+    """tmp_path/<name>.img with the loader, the boot-check kernel, config
+    (a loader.cfg file) and the (source, path) files on the ESP and on an
     Extended Boot Loader partition."""
     arguments = [MAKE_IMAGE, "--size", "64", "--config", str(config)]
     if xbootldr:
@@ -74,7 +74,7 @@ def make_disk(tmp_path, config, esp=(), xbootldr=()):
     arguments += [a for source, path in esp for a in ("--extra-file", f"{source}:{path}")]
     arguments += [a for source, path in xbootldr
         for a in ("--xbootldr-file", f"{source}:{path}")]
-    image = tmp_path / "disk.img"
+    image = tmp_path / f"{name}.img"
     subprocess.run(arguments + [str(image), os.path.join(TOP, "generated", "efi", "BOOTX64.efi"),
         KERNEL], check=True)
     return str(image)
