@@ -72,24 +72,46 @@ def write_png(path, width, height, pixels):
         png.write(chunk(b"IEND", b""))
 
 
-# OVMF's terminal driver: cursor moves ESC [ row ; column H, the rest
-# (colours, clearing, the cursor's visibility) CSI sequences without text.
+# OVMF's terminal driver and the hosted port's: cursor moves ESC [ row ;
+# column H, colours ESC [ ... m, the rest (clearing, the cursor's
+# visibility) CSI sequences without text.
 _CURSOR = re.compile(r"\x1b\[(\d*);?(\d*)H")
+_COLOURS = re.compile(r"\x1b\[([0-9;]*)m")
 _CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+# The background of a selected line: light grey (SGR 47).
+SELECTED_BACKGROUND = 7
 
 
 class TextScreen:
     """The text a VT100 shows after the serial mirror's output: characters,
-    cursor moves and clearing; colours are dropped."""
+    cursor moves, clearing, and each character's background colour (0-7, or
+    None for the terminal's own)."""
 
     def __init__(self, columns, rows):
         self.columns = columns
         self.rows = rows
+        self.background = None
         self.clear()
 
     def clear(self):
         self.cells = [[" "] * self.columns for _ in range(self.rows)]
+        self.backgrounds = [[self.background] * self.columns for _ in range(self.rows)]
         self.row = self.column = 0
+
+    def set_colours(self, parameters):
+        for code in (int(p) if p else 0 for p in parameters.split(";")):
+            if code == 0 or code == 49:
+                self.background = None
+            elif 40 <= code <= 47:
+                self.background = code - 40
+
+    def scroll(self):
+        del self.cells[0]
+        del self.backgrounds[0]
+        self.cells.append([" "] * self.columns)
+        self.backgrounds.append([self.background] * self.columns)
+        self.row = self.rows - 1
 
     def feed(self, text):
         position = 0
@@ -98,10 +120,16 @@ class TextScreen:
             if character == "\x1b":
                 cursor = _CURSOR.match(text, position)
                 other = _CSI.match(text, position)
+                colours = _COLOURS.match(text, position)
                 if cursor:
-                    self.row = max(int(cursor[1] or 1) - 1, 0)
-                    self.column = max(int(cursor[2] or 1) - 1, 0)
+                    # A terminal keeps the cursor on the screen.
+                    self.row = min(max(int(cursor[1] or 1) - 1, 0), self.rows - 1)
+                    self.column = min(max(int(cursor[2] or 1) - 1, 0), self.columns - 1)
                     position = cursor.end()
+                    continue
+                if colours:
+                    self.set_colours(colours[1])
+                    position = colours.end()
                     continue
                 if other:
                     if other[0] == "\x1b[2J":
@@ -119,16 +147,19 @@ class TextScreen:
                     self.column = 0
                     self.row += 1
                 if self.row >= self.rows:
-                    del self.cells[0]
-                    self.cells.append([" "] * self.columns)
-                    self.row = self.rows - 1
+                    self.scroll()
                 self.cells[self.row][self.column] = character
+                self.backgrounds[self.row][self.column] = self.background
                 self.column += 1
             if self.row >= self.rows:
-                del self.cells[0]
-                self.cells.append([" "] * self.columns)
-                self.row = self.rows - 1
+                self.scroll()
             position += 1
 
     def lines(self):
         return ["".join(row).rstrip() for row in self.cells]
+
+    def selected(self, row):
+        """The characters of a row drawn on the selection's background."""
+        return "".join(character for character, background
+            in zip(self.cells[row], self.backgrounds[row])
+            if background == SELECTED_BACKGROUND)
