@@ -12,7 +12,8 @@ reads mutations.txt (its format is described there), and for each mutation:
    port) with jam; a failed build is "compile error";
 3. runs every generated/host/unit_* program of the scratch tree, one process
    each, the mutated area's own first, stopping at the first that fails (its
-   name is the result), then the hosted-port tests (pytest -x tests/host);
+   name is the result), then the hosted-port tests (pytest -x tests/host,
+   the area's own files first);
    each with a timeout, and a timeout is a kill too;
 4. puts the original source back.
 
@@ -71,6 +72,18 @@ AREA_UNITS = {
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
     "efi_tables": ["unit_acpi", "unit_fdt"],
+}
+
+# Likewise the hosted-port test files that test an area: pytest runs them
+# before the rest of tests/host, so a kill there comes in seconds.
+AREA_HOST_TESTS = {
+    "menu": ["test_menu_screen.py", "test_menu.py"],
+    "trust": ["test_verified_boot.py"],
+    "measure": ["test_host_measured_boot.py"],
+    "bls": ["test_bls.py"],
+    "boot_counting": ["test_boot_counting.py"],
+    "uki": ["test_uki.py"],
+    "server": ["test_file_server.py"],
 }
 
 
@@ -241,10 +254,19 @@ def fast_layers(area, units):
             return f"{name} (timeout)"
         if result.returncode != 0:
             return name
+    files = [f"tests/host/{name}" for name in AREA_HOST_TESTS.get(area, [])]
+    if files:
+        failed = host_tests(files)
+        if failed:
+            return failed
+    return host_tests(["tests/host", *[f"--ignore={path}" for path in files]])
+
+
+def host_tests(arguments):
+    """pytest -x on hosted-port tests: None, or the first test file that failed."""
     try:
         result = subprocess.run([PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-            "tests/host"], cwd=SCRATCH, capture_output=True, text=True,
-            timeout=HOST_TIMEOUT)
+            *arguments], cwd=SCRATCH, capture_output=True, text=True, timeout=HOST_TIMEOUT)
     except subprocess.TimeoutExpired:
         return "tests/host (timeout)"
     if result.returncode != 0:
