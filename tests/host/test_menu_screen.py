@@ -83,36 +83,83 @@ def test_a_short_terminal_shows_a_window_of_the_entries(terminals):
     assert terminal.finish() == PASSED, terminal.log()
 
 
-@pytest.mark.parametrize("problems, rows", [
-    (2, ['unknown key "k1"', 'unknown key "k2"']),
-    (3, ['unknown key "k1"', "... and 2 more in the loader log"]),
+@pytest.mark.parametrize("problems, shown", [
+    (3, ['k1', 'k2', 'k3']),
+    (4, ['k1', 'k2', "... and 2 more in the loader log"]),
 ], ids=["all-fit", "one-too-many"])
-def test_diagnostics_take_the_rows_left_and_count_the_rest(terminals, tmp_path, problems, rows):
-    # Three entries in 20 rows leave two rows for the configuration's problems.
+def test_diagnostics_take_the_rows_left_and_count_the_rest(terminals, tmp_path, problems, shown):
+    # Three entries in 21 rows: the entries take three (not the four the rows
+    # allow) and leave three for the configuration's problems.
     config = "timeout = forever\n" + "".join(f"k{i} = 1\n" for i in range(1, problems + 1))
     config += "".join(f'entry "E{i}" {{\n\tkernel = /boot/kernel\n}}\n' for i in range(3))
     disk = tar_disk(tmp_path, {"boot/loader.cfg": config})
-    terminal = terminals("boot.img", disk, rows=20)
+    terminal = terminals("boot.img", disk, rows=21)
     name = "(disk1)/boot/loader.cfg"
-    screen = terminal.expect_rows({14: "", 15: f"{name}:2: {rows[0]}",
-        16: rows[1] if rows[1].startswith("...") else f"{name}:3: {rows[1]}",
-        17: "", 18: HELP_KEYS}, selected=(2, "> 1. E0"))
+    rows = {15 + i: text if text.startswith("...") else f'{name}:{i + 2}: unknown key "{text}"'
+        for i, text in enumerate(shown)}
+    screen = terminal.expect_rows({5: "", 6: "Kernel: /boot/kernel", 14: "", **rows, 18: "",
+        19: HELP_KEYS}, selected=(2, "> 1. E0"))
     assert screen.lines()[12:14] == ["", ""]
 
 
-def test_an_error_wraps_onto_its_second_row_at_a_space(terminals):
-    # 40 columns: 39 for text. The break comes before the last word that fits.
-    terminal = terminals("menu.img", columns=40)
+def test_each_kind_of_entry_shows_its_details(terminals, tmp_path):
+    config = ('timeout = forever\n'
+        'entry "Two initrds" {\n\tlinux = /vmlinuz\n\tinitrd = /a.cpio\n'
+        '\tinitrd = /b.cpio\n\tcmdline = "quiet"\n}\n'
+        'entry "One initrd" {\n\tlinux = /vmlinuz\n\tinitrd = /a.cpio\n}\n'
+        'entry "No initrd" {\n\tlinux = /vmlinuz\n}\n'
+        'entry "Tool" {\n\tefi = /tool.efi\n\tcmdline = "-v"\n}\n'
+        'entry "Kernel" {\n\tkernel = /boot/kernel\n\toptions = disable_acpi, serial_debug\n}\n')
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": config})
+    terminal = terminals("boot.img", disk)
+    details = [
+        ["Linux: /vmlinuz", 'Command line: "quiet"', "Initrd: /a.cpio /b.cpio"],
+        ["Linux: /vmlinuz", 'Command line: ""', "Initrd: /a.cpio"],
+        ["Linux: /vmlinuz", 'Command line: ""', "Initrd: none"],
+        ["EFI application: /tool.efi", 'Command line: "-v"',
+            "Started by the firmware; load options: the command line"],
+        ["Kernel: /boot/kernel", 'Command line: ""',
+            "Options: Disable ACPI, Serial debug output"],
+    ]
+    for number, rows in enumerate(details):
+        if number:
+            terminal.send(DOWN)
+        terminal.expect_rows({8 + i: text for i, text in enumerate(rows)})
+
+
+@pytest.mark.parametrize("columns, number, rows", [
+    # The 39th column is a space: the break is there, not a word earlier.
+    (39, 4, ["Error: kernel /EFI/BOOT/BOOTX64.EFI is", "not bootable: bad ELF magic"]),
+    # Too long for two rows: the second is cut at the edge, not at a space.
+    (43, 5, ["Error: cannot load a module:", "/boot/modules/missing.bin: not found on an"]),
+], ids=["two-rows", "cut"])
+def test_an_error_wraps_onto_its_second_row_at_a_space(terminals, columns, number, rows):
+    # One column less than the terminal's for text; the first row breaks
+    # before the last word that fits.
+    terminal = terminals("menu.img", columns=columns)
     terminal.expect_rows({}, selected=(2, "> 1. Haiku"))
-    terminal.send("4" + ENTER)
-    terminal.expect_rows({15: "Error: kernel /EFI/BOOT/BOOTX64.EFI is",
-        16: "not bootable: bad ELF magic"}, selected=(5, "> 4. Not a kernel"))
+    terminal.send(f"{number}" + ENTER)
+    terminal.expect_rows({15: rows[0], 16: rows[1]},
+        selected=(number + 1, f">{number:2}. {TITLES[number - 1]}"))
+
+
+def test_a_tab_is_drawn_as_a_space(terminals, tmp_path):
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = forever\nentry "Tab" {\n'
+        '\tkernel = /boot/not-a-kernel\n\tcmdline = "a\tb"\n}\n',
+        "boot/not-a-kernel": "not a kernel\n"})
+    terminal = terminals("boot.img", disk)
+    terminal.expect_rows({5: 'Command line: "a b"'}, selected=(2, "> 1. Tab"))
+    terminal.send(ENTER)
+    terminal.expect(lambda screen: "is not bootable" in screen.lines()[10])
+    terminal.send("o" + END + UP + ENTER + END)
+    terminal.expect(lambda screen: 'boot: kernel command line "a b"' in screen.lines())
 
 
 def test_the_options_screen_toggles_in_place(terminals):
     terminal = terminals("menu.img")
     terminal.expect_rows({}, selected=(2, "> 1. Haiku"))
-    terminal.send("o")
+    # Letters work in either case.
+    terminal.send("O")
     labels = ["Disable SMP", "Disable ACPI", "Fail-safe video", "Ignore memory above 4 GiB",
         "Serial debug output", "On-screen debug log"]
     items = [f"[ ] {label}" for label in labels] + ["Show the loader log",
@@ -151,6 +198,11 @@ def test_a_long_list_scrolls_and_opens_at_its_choice(terminals, tmp_path):
         return {**rows, 0: "Boot volume", 10: "Up/Down select  Enter choose  Esc back"}
 
     terminal.expect_rows(window(0, 0), selected=(2, f"> {volume(0)}"))
+    # From the last row, Down scrolls by one.
+    terminal.send("8")
+    terminal.expect_rows(window(0, 7), selected=(9, f"> {volume(7)}"))
+    terminal.send(DOWN)
+    terminal.expect_rows(window(1, 8), selected=(9, f"> {volume(8)}"))
     terminal.send(END)
     terminal.expect_rows(window(2, 9), selected=(9, f"> {volume(9)}"))
     # Down at the end stays; Up moves within the screen.

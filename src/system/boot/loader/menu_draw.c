@@ -86,6 +86,26 @@ menu_fit(const char *text, size_t length, int32_t *_columns)
 }
 
 
+/*
+ * Text as it is, but for control characters, which would move the cursor
+ * (a command line may hold a tab; the log is shown too): a tab is a space,
+ * the others '?'.
+ */
+static void
+menu_write(const char *text, size_t length)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < length; i++) {
+		if ((uint8_t)text[i] >= 0x20 && text[i] != 0x7f)
+			continue;
+		boot_console_write(text + start, i - start);
+		boot_console_write(text[i] == '\t' ? " " : "?", 1);
+		start = i + 1;
+	}
+	boot_console_write(text + start, length - start);
+}
+
+
 void
 menu_draw_segments(int32_t row, const struct menu_segment *segments, uint32_t count)
 {
@@ -95,7 +115,7 @@ menu_draw_segments(int32_t row, const struct menu_segment *segments, uint32_t co
 		int32_t columns = left;
 		size_t bytes = menu_fit(segments[i].text, segments[i].length, &columns);
 		menu_set_style(segments[i].style);
-		boot_console_write(segments[i].text, bytes);
+		menu_write(segments[i].text, bytes);
 		left -= columns;
 	}
 	menu_set_style(count > 0 && segments[0].style == MENU_STYLE_SELECTED

@@ -80,11 +80,6 @@ pager_draw(const struct pager *pager)
 		size_t length = source->length < sizeof(line) - 1 ? source->length : sizeof(line) - 1;
 		memcpy(line, pager->text + source->start, length);
 		line[length] = '\0';
-		/* The log is the loader's own text, but a control character would move the cursor. */
-		for (size_t i = 0; i < length; i++) {
-			if ((uint8_t)line[i] < 0x20 || line[i] == 0x7f)
-				line[i] = line[i] == '\t' ? ' ' : '?';
-		}
 		menu_draw(1 + (int32_t)row, MENU_STYLE_NORMAL, line);
 	}
 	uint32_t last = pager->first + rows < pager->count ? pager->first + rows : pager->count;
