@@ -143,10 +143,35 @@ def test_a_safe_mode_option_reaches_the_kernel(port, start):
     console.expect(r"^> 1\. Haiku$")
     console.expect(r"^Options: Disable SMP, Ignore memory above 4 GiB$")
     console.expect(HELP_MACHINE)
+    chosen = choose_a_video_mode(port, console)
     console.send_keys(ENTER)
     text = boots_to_pass(console, "Haiku")
     assert "boot options: 0x9 (disable_smp, ignore_above_4g)" in text
     assert "CHECK boot_options: ok" in text
+    if chosen:
+        assert re.search(rf"^efi: graphics mode {chosen[0]}: {chosen[1]}, ", text, re.M), text
+
+
+def choose_a_video_mode(port, console):
+    """m: a graphics mode other than the current one for the boot, marked as
+    chosen when the list opens again; its number and size, None when there
+    are no modes (the virt machine's AAVMF)."""
+    console.send_keys("m")
+    if port.name == "arm64":
+        console.expect(r"^Error: the firmware offers no graphics modes$")
+        return None
+    console.expect(r"^Video mode$")
+    console.expect(r"^> As configured$")
+    modes = [console.expect(r"^  (\d+x\d+)( \(current\))?$") for _ in range(2)]
+    number = 1 if modes[0][2] else 0
+    size = modes[number][1]
+    console.send_keys(*[DOWN] * (number + 1), ENTER)
+    console.expect(rf"^Boot volume: vol0 .*, video {size}$")
+    console.send_keys("m")
+    console.expect(rf"^> {size} \(chosen\)$")
+    console.send_keys(ESC)
+    console.expect(HELP_MACHINE)
+    return number, size
 
 
 @every_port
