@@ -10,10 +10,10 @@ reads mutations.txt (its format is described there), and for each mutation:
    does, finishes or is interrupted, can leave a source of the user modified;
 2. rebuilds the host targets there (the unit test programs and the hosted
    port) with jam; a failed build is "compile error";
-3. runs every generated/host/unit_* program of the scratch tree, one process
-   each, the mutated area's own first, stopping at the first that fails (its
-   name is the result), then the hosted-port tests (pytest -x tests/host,
-   the area's own files first);
+3. runs the tests, stopping at the first that fails (its name is the
+   result): the mutated area's own unit programs (generated/host/unit_*, one
+   process each) and hosted-port test files (AREA_UNITS, AREA_HOST_TESTS),
+   then every other unit program, then the rest of tests/host (pytest -x);
    each with a timeout, and a timeout is a kill too;
 4. puts the original source back.
 
@@ -78,6 +78,7 @@ AREA_UNITS = {
 # before the rest of tests/host, so a kill there comes in seconds.
 AREA_HOST_TESTS = {
     "menu": ["test_menu_screen.py", "test_menu.py"],
+    "handoff": ["test_host.py", "test_menu.py"],
     "trust": ["test_verified_boot.py"],
     "measure": ["test_host_measured_boot.py"],
     "bls": ["test_bls.py"],
@@ -244,9 +245,18 @@ def host_programs():
 
 
 def fast_layers(area, units):
-    """None when every test passed, otherwise what failed first."""
-    first = [name for name in AREA_UNITS.get(area, []) if name in units]
-    for name in first + [name for name in units if name not in first]:
+    """None when every test passed, otherwise what failed first: the area's
+    own unit programs and hosted-port test files, then the others."""
+    own = [name for name in AREA_UNITS.get(area, []) if name in units]
+    files = [f"tests/host/{name}" for name in AREA_HOST_TESTS.get(area, [])]
+    return (unit_programs(own) or (host_tests(files) if files else None)
+        or unit_programs([name for name in units if name not in own])
+        or host_tests(["tests/host", *[f"--ignore={path}" for path in files]]))
+
+
+def unit_programs(names):
+    """Run unit programs in turn: None, or the name of the first that failed."""
+    for name in names:
         try:
             result = subprocess.run([os.path.join(SCRATCH, "generated", "host", name)],
                 cwd=SCRATCH, capture_output=True, timeout=UNIT_TIMEOUT)
@@ -254,12 +264,7 @@ def fast_layers(area, units):
             return f"{name} (timeout)"
         if result.returncode != 0:
             return name
-    files = [f"tests/host/{name}" for name in AREA_HOST_TESTS.get(area, [])]
-    if files:
-        failed = host_tests(files)
-        if failed:
-            return failed
-    return host_tests(["tests/host", *[f"--ignore={path}" for path in files]])
+    return None
 
 
 def host_tests(arguments):
