@@ -79,6 +79,7 @@ AREA_UNITS = {
 AREA_HOST_TESTS = {
     "menu": ["test_menu_screen.py", "test_menu.py"],
     "handoff": ["test_host.py", "test_menu.py"],
+    "bli": ["test_boot_loader_interface.py"],
     "trust": ["test_verified_boot.py"],
     "measure": ["test_host_measured_boot.py"],
     "bls": ["test_bls.py"],
