@@ -15,7 +15,7 @@ import threading
 import time
 
 from screen import TextScreen
-from test_menu import IMAGES, LOADER
+from test_menu import loader_command
 
 
 class Terminal:
@@ -23,11 +23,9 @@ class Terminal:
     says, and fails with the screen as it was."""
 
     def __init__(self, *arguments, columns=80, rows=25):
-        disks = [a if a.startswith("-") or os.path.isabs(a) or not a.endswith(".img")
-            else os.path.join(IMAGES, a) for a in arguments]
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        self.process = subprocess.Popen([LOADER, *disks], stdin=slave, stdout=slave,
+        self.process = subprocess.Popen(loader_command(arguments), stdin=slave, stdout=slave,
             stderr=subprocess.PIPE)
         os.close(slave)
         self.screen = TextScreen(columns, rows)

@@ -29,14 +29,19 @@ ESC, ENTER, BACKSPACE = "\x1b", "\r", "\x7f"
 PASSED, BOOT_FAILED, REBOOT, POWER_OFF, FIRMWARE_SETUP = 0, 2, 3, 4, 5
 
 
+def loader_command(arguments):
+    """boot_loader_host with its arguments; an image named without a folder is
+    one of generated/images."""
+    return [LOADER, *(a if a.startswith("-") or os.path.isabs(a) or not a.endswith(".img")
+        else os.path.join(IMAGES, a) for a in arguments)]
+
+
 class Loader:
     """boot_loader_host on pipes: send() types keys, expect() waits for the
     menu to show a pattern in what it printed since the last expect()."""
 
     def __init__(self, *arguments, keys=""):
-        disks = [a if a.startswith("-") or os.path.isabs(a) or not a.endswith(".img")
-            else os.path.join(IMAGES, a) for a in arguments]
-        self.process = subprocess.Popen([LOADER, *disks], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen(loader_command(arguments), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.output = b""
         self.errors = b""
