@@ -1382,6 +1382,12 @@ TEST(preloaded_image_faults_fail)
 	args = build_with_images();
 	args->num_preloaded_images = MAX_PRELOADED_IMAGES + 1;
 	EXPECT_FAILURE(run(), "preloaded_images", "num_preloaded_images 17 exceeds 16");
+
+	/* Past the module's 9 bytes, its page is the loader's to clear: the last byte. */
+	build_with_images();
+	sMemory[IMAGES_PHYSICAL + PAGE - 1] = 0xa5;
+	EXPECT_FAILURE(run(), "preloaded_images", "[2] \"/boot/module\": byte 0xffffffffc000dfff"
+		" after its end, in its last page, is 0xa5, not 0");
 }
 
 
@@ -1424,6 +1430,9 @@ TEST(kernel_symbols_must_name_the_entry)
 
 	args = build_with_images();
 	args->preloaded_images[0].size = 2 * sizeof(Elf64_Sym) + 8;
+	/* A loader zeroes the page past the size it reports. */
+	memset(sMemory + IMAGES_PHYSICAL + PAGE + args->preloaded_images[0].size, 0,
+		3 * sizeof(Elf64_Sym) - args->preloaded_images[0].size);
 	EXPECT_FAILURE(run(), "kernel_symbols",
 		"symbol table of 56 bytes is not made of 24-byte entries");
 }

@@ -179,6 +179,37 @@ preloaded_check_readable(const struct kcheck_context *context, uint32_t index,
 }
 
 
+/*
+ * The rest of the image's last page, all of its page when it is empty: the
+ * kernel maps whole pages, and stale bytes there would be the loader's leak.
+ */
+static bool
+preloaded_check_page_tail(const struct kcheck_context *context, uint32_t index,
+	const preloaded_image *image, char *reason, size_t reasonSize)
+{
+	uint64_t end = image->address + image->size;
+	uint64_t pageEnd = image->size == 0 ? image->address + KERNEL_PAGE_SIZE
+		: (end + KERNEL_PAGE_MASK) & ~(uint64_t)KERNEL_PAGE_MASK;
+	uint8_t buffer[READ_CHUNK_SIZE];
+	for (uint64_t address = end; address < pageEnd; address += sizeof(buffer)) {
+		size_t size = pageEnd - address < sizeof(buffer) ? (size_t)(pageEnd - address)
+			: sizeof(buffer);
+		if (!kcheck_read_virtual(context, address, buffer, size)) {
+			return kcheck_fail(reason, reasonSize, "[%u] cannot be read at %#llx", index,
+				(ull)address);
+		}
+		for (size_t i = 0; i < size; i++) {
+			if (buffer[i] != 0) {
+				return kcheck_fail(reason, reasonSize, "[%u] \"%s\": byte %#llx after its "
+					"end, in its last page, is %#x, not 0", index, image->name,
+					(ull)(address + i), buffer[i]);
+			}
+		}
+	}
+	return true;
+}
+
+
 /* One image: its fields, where it lies, its command line and its contents. */
 static bool
 preloaded_check_image(const struct kcheck_context *context, uint32_t index,
@@ -222,7 +253,8 @@ preloaded_check_image(const struct kcheck_context *context, uint32_t index,
 		if (!preloaded_check_string(context, what, image->command_line, reason, reasonSize))
 			return false;
 	}
-	return preloaded_check_readable(context, index, image, reason, reasonSize);
+	return preloaded_check_readable(context, index, image, reason, reasonSize)
+		&& preloaded_check_page_tail(context, index, image, reason, reasonSize);
 }
 
 

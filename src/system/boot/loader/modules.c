@@ -85,8 +85,9 @@ modules_read(struct vfs_file *file, const char *path, size_t size, preloaded_ima
 		platform_free_region(address, regionSize);
 		return status;
 	}
-	/* The rest of the last page: the kernel sees it, so no stale bytes there. */
-	memset(target + size, 0, (size_t)(-(uint64_t)size & KERNEL_PAGE_MASK));
+	/* The rest of the last page (an empty file's whole page): the kernel sees it. */
+	size_t pageEnd = (regionSize + KERNEL_PAGE_MASK) & ~(size_t)KERNEL_PAGE_MASK;
+	memset(target + size, 0, pageEnd - size);
 	image->address = address;
 	image->size = size;
 	return B_OK;
