@@ -10,6 +10,7 @@ import zlib
 import pytest
 
 from contents import contents_problems
+from test_menu import tar_disk
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOADER = os.path.join(TOP, "generated", "host", "boot_loader_host")
@@ -41,6 +42,12 @@ def test_host_loader_boots_and_passes_the_boot_checks(image):
     assert "CHECK self: skipped (no CPU state" in result.stdout
     assert "CHECK boot_cpu: skipped (no CPU state" in result.stdout
     assert "boot: kernel /boot/kernel loaded" in result.stderr
+    # The kernel's copy of the log is all of it: the hosted port wrote the
+    # same bytes to stderr, and nothing after the copy.
+    log = re.search(r"^loader log: 0x[0-9a-f]+ size (\d+), (\d+) lines$", result.stdout, re.M)
+    assert log, result.stdout
+    assert (int(log[1]), int(log[2])) == (len(result.stderr.encode()),
+        result.stderr.count("\n")), result.stderr
 
 
 def test_kernel_accepts_kernel_args_from_a_newer_loader():
@@ -279,6 +286,21 @@ def test_host_loader_preloads_modules(module_image):
     assert "CHECK preloaded_images: ok" in result.stdout
     module = os.path.join(os.path.dirname(image), "test.bin")
     assert contents_problems(result.stdout, KERNEL, {"/boot/modules/test.bin": module}) == []
+
+
+def test_configured_modules_keep_no_command_line_and_a_cut_name(tmp_path):
+    # A module line without a command line hands over none, not an empty
+    # one; a path longer than the name field is cut to its 63 bytes.
+    long = "/modules/" + "a-module-with-a-rather-long-name-" * 2 + "end"
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = 0\nentry "K" {\n'
+        f'\tkernel = /boot/kernel\n\tmodule = {long}\n\tmodule = /modules/b "x=1"\n}}\n',
+        long[1:]: "first", "modules/b": "second"})
+    result = run("boot.img", disk)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(rf'^  \[2\] module "{re.escape(long[:63])}" 0xffffffffc0\w+ size 5 '
+        r"crc32 \w+\n  \[3\] module", result.stdout, re.M), result.stdout
+    assert re.search(r'\[3\] module "/modules/b" .*\n +command line: "x=1"', result.stdout)
+    assert "CHECK preloaded_images: ok" in result.stdout
 
 
 def test_host_loader_module_flipped_on_disk_is_caught(flipped_module_image):

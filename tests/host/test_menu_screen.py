@@ -176,6 +176,9 @@ def test_the_options_screen_toggles_in_place(terminals):
     terminal.send("q")
     terminal.expect_rows({0: "Boot menu", 11: "Options: Disable SMP, On-screen debug log"},
         selected=(2, "> 1. Haiku"))
+    terminal.send(ENTER)
+    assert terminal.finish() == PASSED, terminal.log()
+    assert "boot options: 0x21 (disable_smp, onscreen_log)" in terminal.output
 
 
 def test_a_long_list_scrolls_and_opens_at_its_choice(terminals, tmp_path):
