@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 
-from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders  # noqa: F401 (a fixture)
+import pytest
+
+from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders, tar_disk  # noqa: F401 (a fixture)
 
 # menu.img's entries (tests/boot/configs/menu.cfg) by their titles, which are
 # the ids of loader.cfg's entries.
@@ -41,6 +43,8 @@ def test_the_menu_and_the_start_are_published(loaders):
     start = int(variables["LoaderTimeInitUSec"][0])
     execute = int(variables["LoaderTimeExecUSec"][0])
     assert 0 < start <= execute, (start, execute)
+    # Microseconds, not whole seconds counted in them.
+    assert start % 1000000 != 0 or execute % 1000000 != 0, (start, execute)
 
 
 def test_a_one_shot_entry_boots_at_once_and_is_used_up(loaders):
@@ -66,6 +70,36 @@ def test_default_entry_and_timeout_come_from_the_variables(loaders):
     assert "host: loader variable LoaderConfigTimeoutOneShot deleted" in log
     assert "host: loader variable LoaderEntryDefault deleted" not in log
     assert "host: loader variable LoaderConfigTimeout deleted" not in log
+
+
+@pytest.mark.parametrize("variable, value, countdown", [
+    ("LoaderConfigTimeout", "0", None),
+    ("LoaderConfigTimeout", "menu-hidden", None),
+    ("LoaderConfigTimeout", "menu-disabled", None),
+    ("LoaderConfigTimeout", "2", 2),
+    # The largest timeout the loader takes, not a number that wrapped.
+    ("LoaderConfigTimeout", "123456789012345678901234567890", 3600),
+    # Not a timeout: said, and the configuration's 5 s apply.
+    ("LoaderConfigTimeout", "", 5),
+    # A one-shot 0 is systemd's "show the menu": it waits.
+    ("LoaderConfigTimeoutOneShot", "0", "forever"),
+], ids=["0", "menu-hidden", "menu-disabled", "2", "huge", "empty", "one-shot-0"])
+def test_timeouts_the_system_asks_for(loaders, variable, value, countdown):
+    loader = loaders("--loader-variable", f"{variable}={value}", "menu.img")
+    if countdown is None:
+        assert loader.finish() == PASSED, loader.text + loader.log()
+        assert "Boot menu" not in loader.text
+        return
+    loader.expect(r"^> 1\. Haiku$")
+    if countdown == "forever":
+        loader.expect(r"^Enter boot")
+        assert 'Booting "Haiku" in' not in loader.text
+    else:
+        loader.expect(rf'^Booting "Haiku" in {countdown} s')
+    loader.send(ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    if value == "":
+        assert f'bli: {variable} ignored: "" is no timeout' in loader.text
 
 
 def test_a_forced_menu_waits(loaders):
@@ -97,11 +131,30 @@ def test_d_makes_the_selected_entry_the_default_and_takes_it_back(loaders):
     loader.expect(r"^Note: the configuration's default entry applies again$")
     loader.send("6d")
     loader.expect(r'^Note: "Safe mode" is the default entry from now on$')
+    # Taken back and given again: d toggles, however often.
+    loader.send("d")
+    loader.expect(r"^Note: the configuration's default entry applies again$")
+    loader.send("d")
+    loader.expect(r'^Note: "Safe mode" is the default entry from now on$')
     loader.send(ENTER)
     assert loader.finish() == PASSED, loader.text + loader.log()
     lines = re.findall(r"^host: persistent loader variable .*$", loader.log(), re.M)
     assert lines == ["host: persistent loader variable LoaderEntryDefault deleted",
+        'host: persistent loader variable LoaderEntryDefault = "Safe mode"',
+        "host: persistent loader variable LoaderEntryDefault deleted",
         'host: persistent loader variable LoaderEntryDefault = "Safe mode"'], lines
+
+
+def test_a_boot_volume_without_a_partition_guid_publishes_none(loaders, tmp_path):
+    # A bare tar archive is a volume with no partition, so no GUID to name.
+    with open(os.path.join(TOP, "generated", "kernel", "kernel_x86_64"), "rb") as kernel:
+        disk = tar_disk(tmp_path, {"boot/kernel": kernel.read(),
+            "boot/loader.cfg": 'timeout = 0\nentry "K" {\n\tkernel = /boot/kernel\n}\n'})
+    loader = loaders(disk)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    variables = variables_set(loader.log())
+    assert variables["LoaderEntrySelected"] == ["K"]
+    assert "LoaderDevicePartUUID" not in variables, variables
 
 
 def persistent_writes(log, name):
