@@ -159,50 +159,31 @@ kcheck_memory_crc32(const struct kcheck_context *context, uint64_t address, uint
 
 
 /*
- * All of image must be readable. What it should hold only the files on the
- * boot volume know, so its CRC-32 is reported, not judged, here.
+ * All of image must be readable, and the rest of its last page (all of its
+ * page when it is empty) zero: the kernel maps whole pages, and stale bytes
+ * there would be the loader's leak. What the image holds only the files on
+ * the boot volume know, so its CRC-32 is reported, not judged, here.
  */
 static bool
-preloaded_check_readable(const struct kcheck_context *context, uint32_t index,
+preloaded_check_pages(const struct kcheck_context *context, uint32_t index,
 	const preloaded_image *image, char *reason, size_t reasonSize)
 {
+	uint64_t pageEnd = image->size == 0 ? KERNEL_PAGE_SIZE
+		: (image->size + KERNEL_PAGE_MASK) & ~(uint64_t)KERNEL_PAGE_MASK;
 	uint8_t buffer[READ_CHUNK_SIZE];
-	for (uint64_t offset = 0; offset < image->size; offset += sizeof(buffer)) {
-		uint64_t left = image->size - offset;
+	for (uint64_t offset = 0; offset < pageEnd; offset += sizeof(buffer)) {
+		uint64_t left = pageEnd - offset;
 		size_t size = left < sizeof(buffer) ? (size_t)left : sizeof(buffer);
 		if (!kcheck_read_virtual(context, image->address + offset, buffer, size)) {
 			return kcheck_fail(reason, reasonSize, "[%u] cannot be read at %#llx", index,
 				(ull)(image->address + offset));
 		}
-	}
-	return true;
-}
-
-
-/*
- * The rest of the image's last page, all of its page when it is empty: the
- * kernel maps whole pages, and stale bytes there would be the loader's leak.
- */
-static bool
-preloaded_check_page_tail(const struct kcheck_context *context, uint32_t index,
-	const preloaded_image *image, char *reason, size_t reasonSize)
-{
-	uint64_t end = image->address + image->size;
-	uint64_t pageEnd = image->size == 0 ? image->address + KERNEL_PAGE_SIZE
-		: (end + KERNEL_PAGE_MASK) & ~(uint64_t)KERNEL_PAGE_MASK;
-	uint8_t buffer[READ_CHUNK_SIZE];
-	for (uint64_t address = end; address < pageEnd; address += sizeof(buffer)) {
-		size_t size = pageEnd - address < sizeof(buffer) ? (size_t)(pageEnd - address)
-			: sizeof(buffer);
-		if (!kcheck_read_virtual(context, address, buffer, size)) {
-			return kcheck_fail(reason, reasonSize, "[%u] cannot be read at %#llx", index,
-				(ull)address);
-		}
-		for (size_t i = 0; i < size; i++) {
+		for (size_t i = offset < image->size ? (size_t)(image->size - offset) : 0; i < size;
+				i++) {
 			if (buffer[i] != 0) {
 				return kcheck_fail(reason, reasonSize, "[%u] \"%s\": byte %#llx after its "
 					"end, in its last page, is %#x, not 0", index, image->name,
-					(ull)(address + i), buffer[i]);
+					(ull)(image->address + offset + i), buffer[i]);
 			}
 		}
 	}
@@ -253,8 +234,7 @@ preloaded_check_image(const struct kcheck_context *context, uint32_t index,
 		if (!preloaded_check_string(context, what, image->command_line, reason, reasonSize))
 			return false;
 	}
-	return preloaded_check_readable(context, index, image, reason, reasonSize)
-		&& preloaded_check_page_tail(context, index, image, reason, reasonSize);
+	return preloaded_check_pages(context, index, image, reason, reasonSize);
 }
 
 
