@@ -8,7 +8,9 @@
 #define BOOT_KERNEL_REGIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <boot/kernel_args.h>
 #include <boot/status.h>
@@ -85,5 +87,19 @@ status_t kernel_regions_record(kernel_args *args);
 
 /* Start over (tests and ports that retry a boot). */
 void kernel_regions_reset(void);
+
+/*
+ * Zero a region's pages past its first size bytes (the loader's view,
+ * loaderAddress): the kernel maps whole pages, so a region allocated
+ * REGION_UNZEROED must not show it stale bytes. An empty region still has
+ * its page.
+ */
+static inline void
+kernel_regions_clear_tail(void *loaderAddress, size_t size)
+{
+	size_t end = size == 0 ? KERNEL_PAGE_SIZE
+		: (size + KERNEL_PAGE_MASK) & ~(size_t)KERNEL_PAGE_MASK;
+	memset((uint8_t *)loaderAddress + size, 0, end - size);
+}
 
 #endif

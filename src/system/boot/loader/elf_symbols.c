@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <boot/kernel_regions.h>
 #include <boot/platform.h>
 
 
@@ -254,9 +255,7 @@ symbols_copy(const struct elf_file *file, uint64_t offset, uint64_t size, const 
 		platform_free_region(address, (size_t)size);
 		return status;
 	}
-	/* The rest of the last page: the kernel sees it, so no stale bytes there. */
-	size_t pageTail = (size_t)(-size & KERNEL_PAGE_MASK);
-	memset(target + size, 0, pageTail);
+	kernel_regions_clear_tail(target, (size_t)size);
 
 	memset(loaded, 0, sizeof(*loaded));
 	memcpy(loaded->name, name, strlen(name) + 1);

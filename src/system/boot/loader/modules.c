@@ -85,9 +85,7 @@ modules_read(struct vfs_file *file, const char *path, size_t size, preloaded_ima
 		platform_free_region(address, regionSize);
 		return status;
 	}
-	/* The rest of the last page (an empty file's whole page): the kernel sees it. */
-	size_t pageEnd = (regionSize + KERNEL_PAGE_MASK) & ~(size_t)KERNEL_PAGE_MASK;
-	memset(target + size, 0, pageEnd - size);
+	kernel_regions_clear_tail(target, size);
 	image->address = address;
 	image->size = size;
 	return B_OK;
