@@ -10,17 +10,13 @@ import zlib
 import pytest
 
 from contents import contents_problems
-from test_menu import tar_disk
+from test_menu import loader_command, tar_disk
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LOADER = os.path.join(TOP, "generated", "host", "boot_loader_host")
-IMAGES = os.path.join(TOP, "generated", "images")
 
 
 def run(*arguments, timeout=60):
-    images = [a if a.startswith("-") or not a.endswith(".img")
-        else os.path.join(IMAGES, a) for a in arguments]
-    return subprocess.run([LOADER, *images], capture_output=True, text=True,
+    return subprocess.run(loader_command(arguments), capture_output=True, text=True,
         stdin=subprocess.DEVNULL, timeout=timeout)
 
 
