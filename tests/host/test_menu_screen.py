@@ -83,6 +83,43 @@ def test_a_short_terminal_shows_a_window_of_the_entries(terminals):
     assert terminal.finish() == PASSED, terminal.log()
 
 
+@pytest.mark.parametrize("rows, window", [
+    (12, [1, 2]),
+    (15, [1, 2, 3]),
+    (17, [1, 2, 3, 4, 5]),
+    (19, [1, 2, 3, 4, 5, 6]),
+])
+def test_under_20_rows_the_blank_rows_go_first(terminals, rows, window):
+    # Nothing is drawn below the help or over another part: the blank rows
+    # go, then the diagnostics' two, then entries down to what is left.
+    terminal = terminals("menu.img", rows=rows)
+    countdown = 'Booting "Haiku" in 5 s (any key stops the countdown)'
+    top = 1 + len(window)
+    screen = terminal.expect_rows({top + 4: countdown}, selected=(1, "> 1. Haiku"))
+    assert screen.lines() == ["Boot menu", *entry_rows(window, 1, top=1).values(),
+        "Kernel: /boot/kernel", 'Command line: "first entry"', "Options: none",
+        "Boot volume: vol0 disk0p1 (ESP)", countdown,
+        *[""] * (rows - top - 7), HELP_KEYS, HELP_MACHINE]
+    terminal.send(END)
+    last = list(range(7 - len(window), 7))
+    terminal.expect_rows({**entry_rows(last, 6, top=1), top + 1: 'Command line: "safe"'},
+        selected=selected_entry(last, 6, top=1))
+    terminal.send(HOME + ENTER)
+    assert terminal.finish() == PASSED, terminal.log()
+
+
+def test_a_short_terminal_keeps_a_row_for_the_diagnostics(terminals, tmp_path):
+    # 15 rows: three entries and two diagnostic rows, without blank rows.
+    config = "timeout = forever\n" + "".join(f"k{i} = 1\n" for i in range(1, 4))
+    config += "".join(f'entry "E{i}" {{\n\tkernel = /boot/kernel\n}}\n' for i in range(3))
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": config})
+    terminal = terminals("boot.img", disk, rows=15)
+    screen = terminal.expect_rows({4: "Kernel: /boot/kernel",
+        11: '(disk1)/boot/loader.cfg:2: unknown key "k1"',
+        12: "... and 2 more in the loader log", 13: HELP_KEYS}, selected=(1, "> 1. E0"))
+    assert screen.lines()[8:11] == ["", "", ""]
+
+
 @pytest.mark.parametrize("problems, shown", [
     (3, ['k1', 'k2', 'k3']),
     (4, ['k1', 'k2', "... and 2 more in the loader log"]),

@@ -28,6 +28,13 @@
 static const uint64_t kSecond = 1000000;
 /* An error's reason comes last: it wraps onto a second row rather than being cut. */
 static const int32_t kStatusRows = 2;
+/* Title, details, countdown, status and help: what a screen of any height shows. */
+static const int32_t kFixedRows = 1 + 4 + 1 + kStatusRows + 2;
+/* One after the title, the entries, the details, the status and the diagnostics. */
+static const int32_t kBlankRows = 5;
+static const int32_t kMinEntryRows = 3;
+/* Kept from the entries, so that configuration problems are seen. */
+static const int32_t kDiagnosticRows = 2;
 
 /* Where everything is, from the console's size and the number of entries. */
 struct layout {
@@ -70,24 +77,31 @@ menu_set_status(struct menu *menu, const char *format, ...)
 }
 
 
+/*
+ * Rows go to the fixed parts, then to three entries, two diagnostics and the
+ * blank rows between the parts, and what is left to more entries; on a
+ * console too short for all that (under 20 rows) the blanks go first, then
+ * the diagnostics, then entries down to the rows that are left.
+ */
 static void
 menu_compute_layout(const struct menu *menu)
 {
 	int32_t rows = menu_rows();
-	/* What is not entries takes 17 rows; entries get the rest, at least 3. */
-	int32_t entryRows = rows - 17 > 3 ? rows - 17 : 3;
+	int32_t spare = rows - kFixedRows;
+	int32_t blank = spare >= kMinEntryRows + kDiagnosticRows + kBlankRows ? 1 : 0;
+	spare -= blank * kBlankRows;
+	int32_t entryRows = spare - kDiagnosticRows > kMinEntryRows ? spare - kDiagnosticRows
+		: (spare < kMinEntryRows ? spare : kMinEntryRows);
 	if ((uint32_t)entryRows > menu->config->entry_count)
 		entryRows = (int32_t)menu->config->entry_count;
-	sLayout.entries_top = 2;
+	sLayout.entries_top = 1 + blank;
 	sLayout.entry_rows = (uint32_t)entryRows;
-	sLayout.details_top = sLayout.entries_top + entryRows + 1;
-	sLayout.countdown_row = sLayout.details_top + 5;
+	sLayout.details_top = sLayout.entries_top + entryRows + blank;
+	sLayout.countdown_row = sLayout.details_top + 4 + blank;
 	sLayout.status_row = sLayout.countdown_row + 1;
-	sLayout.diagnostics_top = sLayout.status_row + kStatusRows + 1;
+	sLayout.diagnostics_top = sLayout.status_row + kStatusRows + blank;
 	sLayout.help_row = rows - 2;
-	sLayout.diagnostic_rows = sLayout.help_row - 1 - sLayout.diagnostics_top;
-	if (sLayout.diagnostic_rows < 0)
-		sLayout.diagnostic_rows = 0;
+	sLayout.diagnostic_rows = sLayout.help_row - blank - sLayout.diagnostics_top;
 
 	if (menu->selected < sFirstEntry)
 		sFirstEntry = menu->selected;
