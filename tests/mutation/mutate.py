@@ -55,6 +55,7 @@ AREA_UNITS = {
     "heap": ["unit_heap", "unit_heap_debug"],
     "elf": ["unit_elf"],
     "memory_map": ["unit_memory_map", "unit_ranges", "unit_paging"],
+    "regions": ["unit_kernel_regions", "unit_memory_map", "unit_paging"],
     "partitions": ["unit_partitions"],
     "fat": ["unit_fat", "unit_vfs"],
     "tar": ["unit_tar", "unit_vfs"],

@@ -760,28 +760,3 @@ TEST(build_with_more_firmware_ranges_than_fit_fails)
 	CHECK_EQ(memory_map_build(&sArgs), B_OK);
 	CHECK_EQ(sArgs.num_memory_map_entries, 1);
 }
-
-
-TEST(kernel_regions_know_what_they_hold)
-{
-	kernel_regions_reset();
-	const struct kernel_region window = {
-		.kernel_address = KERNEL_LOAD_BASE, .physical_address = 0x1000, .size = PAGE,
-	};
-	const struct kernel_region data = {
-		.kernel_address = KERNEL_DATA_BASE, .physical_address = 0x2000, .size = PAGE,
-	};
-	kernel_regions_add(&window);
-	kernel_regions_add(&data);
-	uint32_t count;
-	const struct kernel_region *regions = kernel_regions(&count);
-	CHECK_EQ(count, 2);
-	CHECK_EQ(regions[0].kind, KERNEL_REGION_KERNEL);
-	CHECK_EQ(regions[1].kind, KERNEL_REGION_LOADER_DATA);
-	CHECK_EQ(kernel_regions_set_kind(KERNEL_DATA_BASE, KERNEL_REGION_MODULE), B_OK);
-	CHECK_EQ(regions[1].kind, KERNEL_REGION_MODULE);
-	CHECK_EQ(kernel_regions_set_kind(KERNEL_DATA_BASE + PAGE, KERNEL_REGION_MODULE),
-		B_BAD_VALUE);
-	CHECK_EQ(kernel_regions_set_kind(KERNEL_DATA_BASE, 7), B_BAD_VALUE);
-	kernel_regions_reset();
-}
