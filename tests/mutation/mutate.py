@@ -69,6 +69,7 @@ AREA_UNITS = {
     "pattern": ["unit_config"],
     "trust": ["unit_manifest", "unit_trust_digest", "unit_crypto"],
     "libc": ["unit_libc"],
+    "line_editor": ["unit_line_editor"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
@@ -79,6 +80,7 @@ AREA_UNITS = {
 # before the rest of tests/host, so a kill there comes in seconds.
 AREA_HOST_TESTS = {
     "menu": ["test_menu_screen.py", "test_menu.py"],
+    "line_editor": ["test_menu_screen.py", "test_menu.py"],
     "handoff": ["test_host.py", "test_menu.py"],
     "bli": ["test_boot_loader_interface.py"],
     "trust": ["test_verified_boot.py"],
