@@ -134,17 +134,18 @@ void console_set_color(enum console_color foreground,
 /*
  * Block until a key is pressed; returns its Unicode value ('\r' for Enter,
  * '\b' for Backspace), one of the CONSOLE_KEY_* codes for keys without one,
- * or 0 when no key can ever come (the input is closed).
+ * or 0 when no key can ever come (the input is closed). The codes lie above
+ * the last code point (U+10FFFF), so that no character is mistaken for a key.
  */
-#define CONSOLE_KEY_UP			0x10001
-#define CONSOLE_KEY_DOWN		0x10002
-#define CONSOLE_KEY_LEFT		0x10003
-#define CONSOLE_KEY_RIGHT		0x10004
-#define CONSOLE_KEY_HOME		0x10005
-#define CONSOLE_KEY_END			0x10006
-#define CONSOLE_KEY_PAGE_UP		0x10007
-#define CONSOLE_KEY_PAGE_DOWN	0x10008
-#define CONSOLE_KEY_DELETE		0x10009
+#define CONSOLE_KEY_UP			0x110001
+#define CONSOLE_KEY_DOWN		0x110002
+#define CONSOLE_KEY_LEFT		0x110003
+#define CONSOLE_KEY_RIGHT		0x110004
+#define CONSOLE_KEY_HOME		0x110005
+#define CONSOLE_KEY_END			0x110006
+#define CONSOLE_KEY_PAGE_UP		0x110007
+#define CONSOLE_KEY_PAGE_DOWN	0x110008
+#define CONSOLE_KEY_DELETE		0x110009
 #define CONSOLE_KEY_ESCAPE		0x1b
 int32_t console_wait_for_key(void);
 

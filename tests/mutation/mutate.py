@@ -69,6 +69,7 @@ AREA_UNITS = {
     "pattern": ["unit_config"],
     "trust": ["unit_manifest", "unit_trust_digest", "unit_crypto"],
     "libc": ["unit_libc"],
+    "timeline": ["unit_timeline"],
     "line_editor": ["unit_line_editor"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],

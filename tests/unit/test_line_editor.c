@@ -97,10 +97,32 @@ TEST(works_on_characters_not_bytes)
 }
 
 
+TEST(each_encoding_length_from_its_first_to_its_last_code_point)
+{
+	static const struct {
+		int32_t key;
+		const char *bytes;
+	} kCharacters[] = {
+		{ 0x20, " " }, { 0x7e, "~" }, { 0xa0, "\xc2\xa0" }, { 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" }, { 0xd7ff, "\xed\x9f\xbf" }, { 0xe000, "\xee\x80\x80" },
+		{ 0xfffd, "\xef\xbf\xbd" }, { 0x10000, "\xf0\x90\x80\x80" },
+		/* Key codes lie above U+10FFFF: these are characters to insert. */
+		{ 0x10001, "\xf0\x90\x80\x81" }, { 0x10009, "\xf0\x90\x80\x89" },
+		{ 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+	for (size_t i = 0; i < sizeof(kCharacters) / sizeof(kCharacters[0]); i++) {
+		struct line_editor editor = editor_with("", sizeof(sBuffer));
+		press(&editor, kCharacters[i].key, 1);
+		CHECK(strcmp(editor.text, kCharacters[i].bytes) == 0);
+		CHECK_EQ(editor.cursor, strlen(kCharacters[i].bytes));
+	}
+}
+
+
 TEST(control_characters_and_other_keys_are_not_inserted)
 {
 	struct line_editor editor = editor_with("a", sizeof(sBuffer));
-	static const int32_t kKeys[] = { '\t', '\n', 0x7f, 0x85, 0xd800, 0x110000,
+	static const int32_t kKeys[] = { '\t', '\n', 0x1f, 0x7f, 0x85, 0x9f, 0xd800, 0xdfff, 0x110000,
 		CONSOLE_KEY_UP, CONSOLE_KEY_DOWN, CONSOLE_KEY_PAGE_UP, CONSOLE_KEY_PAGE_DOWN, -5 };
 	for (size_t i = 0; i < sizeof(kKeys) / sizeof(kKeys[0]); i++)
 		CHECK_EQ(line_editor_key(&editor, kKeys[i]), LINE_EDITOR_EDITING);

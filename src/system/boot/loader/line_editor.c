@@ -74,13 +74,13 @@ line_editor_init(struct line_editor *editor, char *buffer, size_t capacity,
 }
 
 
-/* The UTF-8 form of a code point; 0 for what may not be inserted. */
+/* The UTF-8 form of a code point; 0 for what may not be inserted (and keys). */
 static size_t
 encode_character(int32_t key, char *bytes)
 {
 	uint32_t c = (uint32_t)key;
 	if (key < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000)
-		|| c > 0x10ffff || (c >= CONSOLE_KEY_UP && c <= CONSOLE_KEY_DELETE))
+		|| c > 0x10ffff)
 		return 0;
 	if (c < 0x80) {
 		bytes[0] = (char)c;
