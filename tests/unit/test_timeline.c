@@ -68,6 +68,8 @@ TEST(early_events_move_into_kernel_args)
 	CHECK_EQ(args->boot_events[2].cycles, 3000);
 	CHECK_EQ(args->boot_events[2].detail, 12345);
 	CHECK_EQ(timeline_dropped(), 0);
+	/* The loader's start (LoaderTimeInitUSec) is the first event's time. */
+	CHECK_EQ(timeline_first_cycles(), 1000);
 
 	/* published once: a second kernel_args starts empty */
 	kernel_args *second = calloc(1, sizeof(kernel_args));
@@ -180,6 +182,64 @@ TEST(taking_back_more_than_the_early_buffer_holds_counts_the_rest)
 	CHECK_EQ(second->boot_events[0].detail, 0);
 	CHECK_EQ(second->boot_events[TIMELINE_EARLY_EVENTS - 1].detail, TIMELINE_EARLY_EVENTS - 1);
 	CHECK_EQ(timeline_dropped(), 5);
+	free(args);
+	free(second);
+}
+
+
+TEST(taking_back_more_events_than_there_are_keeps_those_there_are)
+{
+	kernel_args *args = timeline_start();
+	gKernelArgs = args;
+	timeline_publish(args);
+	timeline_mark("loader entry", 0);
+	timeline_mark("volumes ready", 0);
+	timeline_take_back(args, 3);
+	gKernelArgs = NULL;
+
+	kernel_args *second = calloc(1, sizeof(kernel_args));
+	CHECK(second != NULL);
+	timeline_publish(second);
+	CHECK_EQ(second->num_boot_events, 2);
+	CHECK(strcmp(second->boot_events[1].name, "volumes ready") == 0);
+	CHECK_EQ(timeline_dropped(), 0);
+	free(args);
+	free(second);
+}
+
+
+TEST(events_marked_before_the_take_back_follow_the_kept_ones)
+{
+	kernel_args *args = timeline_start();
+	gKernelArgs = args;
+	timeline_publish(args);
+	timeline_mark("loader entry", 1);
+	timeline_mark("volumes ready", 2);
+	gKernelArgs = NULL;
+	timeline_mark("attempt failed", 3);
+	timeline_take_back(args, 2);
+
+	kernel_args *second = calloc(1, sizeof(kernel_args));
+	CHECK(second != NULL);
+	timeline_publish(second);
+	CHECK_EQ(second->num_boot_events, 3);
+	for (uint32_t i = 0; i < 3; i++)
+		CHECK_EQ(second->boot_events[i].detail, i + 1);
+	CHECK_EQ(timeline_dropped(), 0);
+
+	/* With the early buffer full of kept events, the later ones are dropped. */
+	gKernelArgs = second;
+	for (int i = 3; i < TIMELINE_EARLY_EVENTS; i++)
+		timeline_mark("step", (uint64_t)i + 1);
+	gKernelArgs = NULL;
+	timeline_mark("attempt failed", 0);
+	timeline_mark("attempt failed", 0);
+	timeline_take_back(second, TIMELINE_EARLY_EVENTS);
+	memset(args, 0, sizeof(*args));
+	timeline_publish(args);
+	CHECK_EQ(args->num_boot_events, TIMELINE_EARLY_EVENTS);
+	CHECK_EQ(args->boot_events[TIMELINE_EARLY_EVENTS - 1].detail, TIMELINE_EARLY_EVENTS);
+	CHECK_EQ(timeline_dropped(), 2);
 	free(args);
 	free(second);
 }
