@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unicode text the loader reads: the one strict UTF-8 decoder every reader of
- * UTF-8 uses, and the conversion of names stored on disk as UTF-16 (GPT, FAT
- * long names).
+ * Unicode text the loader reads and writes: the one strict UTF-8 decoder
+ * every reader of UTF-8 uses, its encoder, and the conversion of names stored
+ * on disk as UTF-16 (GPT, FAT long names).
  */
 #ifndef BOOT_UNICODE_H
 #define BOOT_UNICODE_H
@@ -34,6 +34,12 @@ enum unicode_utf8_result {
  */
 enum unicode_utf8_result unicode_utf8_decode(const uint8_t *text, size_t available,
 	uint32_t *_codePoint, size_t *_length);
+
+/*
+ * Write the UTF-8 form of codePoint (U+0000 to U+10FFFF, not a surrogate) to
+ * bytes; returns its length, 1 to 4.
+ */
+size_t unicode_utf8_encode(uint32_t codePoint, char bytes[4]);
 
 /*
  * Convert up to units UTF-16LE code units (stopping at a 0 unit) to UTF-8 in

@@ -71,6 +71,7 @@ AREA_UNITS = {
     "libc": ["unit_libc"],
     "timeline": ["unit_timeline"],
     "line_editor": ["unit_line_editor"],
+    "unicode": ["unit_config", "unit_line_editor", "unit_fat", "unit_partitions"],
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <boot/platform.h>
+#include <boot/unicode.h>
 
 
 static bool
@@ -82,26 +83,7 @@ encode_character(int32_t key, char *bytes)
 	if (key < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000)
 		|| c > 0x10ffff)
 		return 0;
-	if (c < 0x80) {
-		bytes[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		bytes[0] = (char)(0xc0 | (c >> 6));
-		bytes[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		bytes[0] = (char)(0xe0 | (c >> 12));
-		bytes[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		bytes[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	bytes[0] = (char)(0xf0 | (c >> 18));
-	bytes[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	bytes[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	bytes[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
+	return unicode_utf8_encode(c, bytes);
 }
 
 

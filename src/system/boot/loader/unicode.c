@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The strict UTF-8 decoder, and UTF-16LE to UTF-8 for names stored on disk
- * (GPT partitions, FAT long names).
+ * The strict UTF-8 decoder and the encoder, and UTF-16LE to UTF-8 for names
+ * stored on disk (GPT partitions, FAT long names).
  */
 #include <boot/unicode.h>
 
@@ -75,32 +75,38 @@ unicode_utf8_decode(const uint8_t *text, size_t available, uint32_t *_codePoint,
 }
 
 
+size_t
+unicode_utf8_encode(uint32_t codePoint, char bytes[4])
+{
+	if (codePoint < 0x80) {
+		bytes[0] = (char)codePoint;
+		return 1;
+	}
+	if (codePoint < 0x800) {
+		bytes[0] = (char)(0xc0 | codePoint >> 6);
+		bytes[1] = (char)(0x80 | (codePoint & 0x3f));
+		return 2;
+	}
+	if (codePoint < 0x10000) {
+		bytes[0] = (char)(0xe0 | codePoint >> 12);
+		bytes[1] = (char)(0x80 | ((codePoint >> 6) & 0x3f));
+		bytes[2] = (char)(0x80 | (codePoint & 0x3f));
+		return 3;
+	}
+	bytes[0] = (char)(0xf0 | codePoint >> 18);
+	bytes[1] = (char)(0x80 | ((codePoint >> 12) & 0x3f));
+	bytes[2] = (char)(0x80 | ((codePoint >> 6) & 0x3f));
+	bytes[3] = (char)(0x80 | (codePoint & 0x3f));
+	return 4;
+}
+
+
 /* Append one code point; false when it does not fit with room for the NUL. */
 static bool
 unicode_append(char *buffer, size_t size, size_t *_length, uint32_t codePoint)
 {
 	char encoded[4];
-	size_t count;
-	if (codePoint < 0x80) {
-		encoded[0] = (char)codePoint;
-		count = 1;
-	} else if (codePoint < 0x800) {
-		encoded[0] = (char)(0xc0 | codePoint >> 6);
-		encoded[1] = (char)(0x80 | (codePoint & 0x3f));
-		count = 2;
-	} else if (codePoint < 0x10000) {
-		encoded[0] = (char)(0xe0 | codePoint >> 12);
-		encoded[1] = (char)(0x80 | ((codePoint >> 6) & 0x3f));
-		encoded[2] = (char)(0x80 | (codePoint & 0x3f));
-		count = 3;
-	} else {
-		encoded[0] = (char)(0xf0 | codePoint >> 18);
-		encoded[1] = (char)(0x80 | ((codePoint >> 12) & 0x3f));
-		encoded[2] = (char)(0x80 | ((codePoint >> 6) & 0x3f));
-		encoded[3] = (char)(0x80 | (codePoint & 0x3f));
-		count = 4;
-	}
-
+	size_t count = unicode_utf8_encode(codePoint, encoded);
 	if (*_length + count >= size)
 		return false;
 	for (size_t i = 0; i < count; i++)
