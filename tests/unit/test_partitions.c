@@ -168,10 +168,20 @@ TEST(utf16_names_become_utf8)
 	length = unicode_utf16le_to_utf8(text, sizeof(text) / 2, small, sizeof(small));
 	CHECK_EQ(length, 3);
 	CHECK(strcmp(small, "A\xc3\xa9") == 0);
+	/* one byte more would leave no room for the NUL */
+	const uint8_t fill[] = { 'A', 0, 0xe9, 0, 'z', 0 };
+	length = unicode_utf16le_to_utf8(fill, 3, small, sizeof(small));
+	CHECK_EQ(length, 3);
+	CHECK(strcmp(small, "A\xc3\xa9") == 0);
 	/* a high surrogate at the very end has no partner */
 	const uint8_t tail[] = { 'a', 0, 0x3d, 0xd8 };
 	length = unicode_utf16le_to_utf8(tail, 2, buffer, sizeof(buffer));
 	CHECK(strcmp(buffer, "a\xef\xbf\xbd") == 0);
+	/* Low surrogates pair with nothing, not even each other; a high one
+	 * followed by no low one leaves that unit a character of its own. */
+	const uint8_t unpaired[] = { 0x00, 0xdc, 0xff, 0xdf, 0x3d, 0xd8, 'b', 0 };
+	length = unicode_utf16le_to_utf8(unpaired, 4, buffer, sizeof(buffer));
+	CHECK(strcmp(buffer, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b") == 0);
 }
 
 

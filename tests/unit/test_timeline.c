@@ -44,6 +44,28 @@ timeline_start(void)
 }
 
 
+/* A timeline already published into its kernel_args, which is current. */
+static kernel_args *
+timeline_published(void)
+{
+	kernel_args *args = timeline_start();
+	gKernelArgs = args;
+	timeline_publish(args);
+	return args;
+}
+
+
+/* What a retry does after the take-back: publish into a fresh kernel_args. */
+static kernel_args *
+timeline_publish_anew(void)
+{
+	kernel_args *args = calloc(1, sizeof(kernel_args));
+	CHECK(args != NULL);
+	timeline_publish(args);
+	return args;
+}
+
+
 TEST(early_events_move_into_kernel_args)
 {
 	kernel_args *args = timeline_start();
@@ -72,9 +94,7 @@ TEST(early_events_move_into_kernel_args)
 	CHECK_EQ(timeline_first_cycles(), 1000);
 
 	/* published once: a second kernel_args starts empty */
-	kernel_args *second = calloc(1, sizeof(kernel_args));
-	CHECK(second != NULL);
-	timeline_publish(second);
+	kernel_args *second = timeline_publish_anew();
 	CHECK_EQ(second->num_boot_events, 0);
 	free(second);
 	free(args);
@@ -84,9 +104,7 @@ TEST(early_events_move_into_kernel_args)
 
 TEST(long_names_are_cut_and_terminated)
 {
-	kernel_args *args = timeline_start();
-	gKernelArgs = args;
-	timeline_publish(args);
+	kernel_args *args = timeline_published();
 
 	char name[BOOT_EVENT_NAME_LENGTH + 20];
 	memset(name, 'm', sizeof(name) - 1);
@@ -130,9 +148,7 @@ TEST(events_beyond_the_room_are_dropped_and_counted)
 
 TEST(a_failed_attempt_keeps_the_events_before_it)
 {
-	kernel_args *args = timeline_start();
-	gKernelArgs = args;
-	timeline_publish(args);
+	kernel_args *args = timeline_published();
 	sCycles = 100;
 	timeline_mark("loader entry", 0);
 	sCycles = 200;
@@ -166,17 +182,13 @@ TEST(a_failed_attempt_keeps_the_events_before_it)
 
 TEST(taking_back_more_than_the_early_buffer_holds_counts_the_rest)
 {
-	kernel_args *args = timeline_start();
-	gKernelArgs = args;
-	timeline_publish(args);
+	kernel_args *args = timeline_published();
 	for (int i = 0; i < TIMELINE_EARLY_EVENTS + 5; i++)
 		timeline_mark("step", (uint64_t)i);
 	timeline_take_back(args, 1000);
 	gKernelArgs = NULL;
 
-	kernel_args *second = calloc(1, sizeof(kernel_args));
-	CHECK(second != NULL);
-	timeline_publish(second);
+	kernel_args *second = timeline_publish_anew();
 	CHECK_EQ(second->num_boot_events, TIMELINE_EARLY_EVENTS);
 	/* the first ones are kept: they tell how the boot started */
 	CHECK_EQ(second->boot_events[0].detail, 0);
@@ -189,17 +201,13 @@ TEST(taking_back_more_than_the_early_buffer_holds_counts_the_rest)
 
 TEST(taking_back_more_events_than_there_are_keeps_those_there_are)
 {
-	kernel_args *args = timeline_start();
-	gKernelArgs = args;
-	timeline_publish(args);
+	kernel_args *args = timeline_published();
 	timeline_mark("loader entry", 0);
 	timeline_mark("volumes ready", 0);
 	timeline_take_back(args, 3);
 	gKernelArgs = NULL;
 
-	kernel_args *second = calloc(1, sizeof(kernel_args));
-	CHECK(second != NULL);
-	timeline_publish(second);
+	kernel_args *second = timeline_publish_anew();
 	CHECK_EQ(second->num_boot_events, 2);
 	CHECK(strcmp(second->boot_events[1].name, "volumes ready") == 0);
 	CHECK_EQ(timeline_dropped(), 0);
@@ -210,18 +218,14 @@ TEST(taking_back_more_events_than_there_are_keeps_those_there_are)
 
 TEST(events_marked_before_the_take_back_follow_the_kept_ones)
 {
-	kernel_args *args = timeline_start();
-	gKernelArgs = args;
-	timeline_publish(args);
+	kernel_args *args = timeline_published();
 	timeline_mark("loader entry", 1);
 	timeline_mark("volumes ready", 2);
 	gKernelArgs = NULL;
 	timeline_mark("attempt failed", 3);
 	timeline_take_back(args, 2);
 
-	kernel_args *second = calloc(1, sizeof(kernel_args));
-	CHECK(second != NULL);
-	timeline_publish(second);
+	kernel_args *second = timeline_publish_anew();
 	CHECK_EQ(second->num_boot_events, 3);
 	for (uint32_t i = 0; i < 3; i++)
 		CHECK_EQ(second->boot_events[i].detail, i + 1);
