@@ -57,6 +57,7 @@ AREA_UNITS = {
     "memory_map": ["unit_memory_map", "unit_ranges", "unit_paging"],
     "regions": ["unit_kernel_regions", "unit_memory_map", "unit_paging"],
     "partitions": ["unit_partitions"],
+    "devices": ["unit_partitions", "unit_vfs", "unit_fat"],
     "fat": ["unit_fat", "unit_vfs"],
     "tar": ["unit_tar", "unit_vfs"],
     "vfs": ["unit_vfs"],

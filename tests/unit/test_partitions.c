@@ -10,6 +10,7 @@
 #include <boot/byte_order.h>
 #include <boot/crc32.h>
 #include <boot/devices.h>
+#include <boot/heap.h>
 #include <boot/partitions.h>
 #include <boot/unicode.h>
 
@@ -212,6 +213,9 @@ TEST(block_device_read_checks_bounds_without_overflow)
 	CHECK_EQ(block_device_read(&child, 98, buffer, 4), B_BAD_VALUE);
 	CHECK_EQ(block_device_init_child(&child, disk, 4000, 97), B_BAD_VALUE);
 	CHECK_EQ(block_device_init_child(&child, disk, 1, UINT64_MAX), B_BAD_VALUE);
+	/* it may end with its parent, but must have a size */
+	CHECK_EQ(block_device_init_child(&child, disk, 4000, 96), B_OK);
+	CHECK_EQ(block_device_init_child(&child, disk, 4096, 0), B_BAD_VALUE);
 	test_disk_free(disk);
 }
 
@@ -227,6 +231,10 @@ TEST(devices_own_what_they_list_and_refuse_bad_devices)
 	CHECK(devices_first() == disk);
 	/* twice is a bug of the port */
 	CHECK_EQ(devices_add(disk), B_BAD_VALUE);
+	/* so is a partition: the loader finds those itself (and frees this one) */
+	struct block_device *child = heap_alloc(sizeof(*child));
+	CHECK_EQ(block_device_init_child(child, disk, 0, 512), B_OK);
+	CHECK_EQ(block_device_register(child), B_BAD_VALUE);
 
 	struct block_device *odd = test_disk_memory(malloc(1024), 1024, "odd", 500, 0);
 	CHECK_EQ(block_device_register(odd), B_BAD_VALUE);
@@ -252,6 +260,12 @@ TEST(devices_own_what_they_list_and_refuse_bad_devices)
 		CHECK(strcmp(device->name, name) == 0);
 	}
 	CHECK_EQ(count, 3);
+
+	/* names appear in messages: a port's name that fills its field is ended */
+	struct block_device *longName = test_disk_memory(malloc(1024), 1024, "x", 512, 0);
+	memset(longName->name, 'n', sizeof(longName->name));
+	CHECK_EQ(block_device_register(longName), B_OK);
+	CHECK_EQ(strlen(longName->name), BLOCK_DEVICE_NAME_LENGTH - 1);
 
 	devices_cleanup();
 	CHECK(devices_first() == NULL);
