@@ -122,8 +122,9 @@ TEST(each_encoding_length_from_its_first_to_its_last_code_point)
 TEST(control_characters_and_other_keys_are_not_inserted)
 {
 	struct line_editor editor = editor_with("a", sizeof(sBuffer));
-	static const int32_t kKeys[] = { '\t', '\n', 0x1f, 0x7f, 0x85, 0x9f, 0xd800, 0xdfff, 0x110000,
-		CONSOLE_KEY_UP, CONSOLE_KEY_DOWN, CONSOLE_KEY_PAGE_UP, CONSOLE_KEY_PAGE_DOWN, -5 };
+	static const int32_t kKeys[] = { '\t', '\n', 0x1f, 0x7f, 0x85, 0x9f, 0xd800, 0xdfff,
+		0x110000, CONSOLE_KEY_UP, CONSOLE_KEY_DOWN, CONSOLE_KEY_PAGE_UP,
+		CONSOLE_KEY_PAGE_DOWN, -5 };
 	for (size_t i = 0; i < sizeof(kKeys) / sizeof(kKeys[0]); i++)
 		CHECK_EQ(line_editor_key(&editor, kKeys[i]), LINE_EDITOR_EDITING);
 	CHECK(strcmp(editor.text, "a") == 0);
