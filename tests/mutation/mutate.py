@@ -344,7 +344,7 @@ def main():
     parser.add_argument("--only", default=os.environ.get("MUTATE_ONLY", ""),
         help="only these mutation numbers, comma separated (or MUTATE_ONLY)")
     parser.add_argument("--check", action="store_true",
-        help="only check that every rule applies to its file")
+        help="only check that every rule applies to its file, and list the mutations")
     options = parser.parse_args()
 
     mutations, problems = read_list()
@@ -362,7 +362,7 @@ def main():
     for m in mutations:
         try:
             with open(os.path.join(TOP, m.path)) as f:
-                mutate_text(f.read(), m)
+                _, m.source_line = mutate_text(f.read(), m)
         except (OSError, ValueError) as error:
             m.errors.append(str(error))
             m.result = f"LIST ERROR: {error}"
@@ -372,6 +372,11 @@ def main():
         for error in m.errors:
             print(f"mutate: mutations.txt:{m.line}: {error}", file=sys.stderr)
     if options.check:
+        # A mutation's number is its place in the list: say what each is now.
+        for m in mutations:
+            if not m.errors:
+                print(f"mutate: {m.number:3} {m.area:10} {m.path.split('/')[-1]}:"
+                    f"{m.source_line} {m.description}")
         bad = len(problems) + sum(1 for m in mutations if m.errors)
         print(f"mutate: {len(mutations)} mutations, {bad} errors in the list")
         return 1 if bad else 0
