@@ -109,6 +109,13 @@ typedef struct memory_map_entry {
 	uint32_t	reserved;
 } memory_map_entry;
 
+/*
+ * The bytes of the whole pages a preloaded image of size bytes lies in; an
+ * empty one still has its page. Past size they are zero.
+ */
+#define KERNEL_IMAGE_PAGES_SIZE(size) ((size) == 0 ? KERNEL_PAGE_SIZE \
+	: ((size) + KERNEL_PAGE_MASK) & ~(uint64_t)KERNEL_PAGE_MASK)
+
 /* preloaded_image.type */
 enum preloaded_image_type {
 	PRELOADED_MODULE = 1,			/* a file the configuration named */

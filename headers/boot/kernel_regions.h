@@ -89,17 +89,15 @@ status_t kernel_regions_record(kernel_args *args);
 void kernel_regions_reset(void);
 
 /*
- * Zero a region's pages past its first size bytes (the loader's view,
+ * Zero an image's pages past its first size bytes (the loader's view,
  * loaderAddress): the kernel maps whole pages, so a region allocated
- * REGION_UNZEROED must not show it stale bytes. An empty region still has
- * its page.
+ * REGION_UNZEROED must not show it stale bytes. An empty image still has
+ * its page (KERNEL_IMAGE_PAGES_SIZE).
  */
 static inline void
 kernel_regions_clear_tail(void *loaderAddress, size_t size)
 {
-	size_t end = size == 0 ? KERNEL_PAGE_SIZE
-		: (size + KERNEL_PAGE_MASK) & ~(size_t)KERNEL_PAGE_MASK;
-	memset((uint8_t *)loaderAddress + size, 0, end - size);
+	memset((uint8_t *)loaderAddress + size, 0, (size_t)KERNEL_IMAGE_PAGES_SIZE(size) - size);
 }
 
 #endif

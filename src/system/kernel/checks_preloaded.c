@@ -168,8 +168,7 @@ static bool
 preloaded_check_pages(const struct kcheck_context *context, uint32_t index,
 	const preloaded_image *image, char *reason, size_t reasonSize)
 {
-	uint64_t pageEnd = image->size == 0 ? KERNEL_PAGE_SIZE
-		: (image->size + KERNEL_PAGE_MASK) & ~(uint64_t)KERNEL_PAGE_MASK;
+	uint64_t pageEnd = KERNEL_IMAGE_PAGES_SIZE(image->size);
 	uint8_t buffer[READ_CHUNK_SIZE];
 	for (uint64_t offset = 0; offset < pageEnd; offset += sizeof(buffer)) {
 		uint64_t left = pageEnd - offset;

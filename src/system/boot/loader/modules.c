@@ -62,8 +62,8 @@ modules_read(struct vfs_file *file, const char *path, size_t size, preloaded_ima
 	char *error, size_t errorSize)
 {
 	uint64_t address = 0;
-	/* An empty file still gets an address the kernel can be pointed to. */
-	size_t regionSize = size > 0 ? size : 1;
+	/* An empty file still gets a page, an address the kernel can be pointed to. */
+	size_t regionSize = (size_t)KERNEL_IMAGE_PAGES_SIZE(size);
 	status_t status = platform_allocate_region(&address, regionSize,
 		REGION_READ | REGION_UNZEROED, false);
 	if (status != B_OK)
