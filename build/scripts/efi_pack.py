@@ -12,8 +12,8 @@ import tempfile
 import zlib
 
 SECTION_NAME = b".pack\0\0\0"
-MAGIC = b"LdrPack1"
-HEADER = struct.Struct("<8s7I")
+MAGIC = b"LdrPack2"
+HEADER = struct.Struct("<8s8I")
 # Where the loader keeps the cycle counter of the start-up program's entry
 # (headers/boot/pack.h, src/system/boot/platform/efi/start.c).
 START_MARKER = b"LdrUnpackStart:\0"
@@ -21,6 +21,13 @@ FILTERS = {"none": 0, "x86-calls": 1}
 SECURITY_DIRECTORY = 4
 # IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ
 SECTION_FLAGS = 0x40000040
+# The one relocation type gnu-efi's crt0 meets in a loader, by ELF machine:
+# R_X86_64_RELATIVE and R_AARCH64_RELATIVE, a word the image's base is added to.
+RELATIVE = {62: 8, 183: 1027}
+DT_NULL, DT_RELA, DT_RELASZ, DT_RELAENT = 0, 7, 8, 9
+RELA = struct.Struct("<QQQ")
+WORD = 8
+BITMAP_WORDS = 63
 
 
 class PackError(Exception):
@@ -151,6 +158,94 @@ def filter_calls(image, code_size, encode):
     return bytes(image)
 
 
+def elf_dynamic(elf):
+    """(machine, address of the dynamic array) of the shared object that a
+    loader image was made from: the PE file does not say where the array
+    is on arm64, whose crt0 writes its PE header by hand."""
+    if elf[:6] != b"\x7fELF\x02\x01":
+        raise PackError("not a 64-bit little-endian ELF file")
+    machine, = struct.unpack_from("<H", elf, 18)
+    table, = struct.unpack_from("<Q", elf, 32)
+    entry_size, count = struct.unpack_from("<2H", elf, 54)
+    for index in range(count):
+        kind, = struct.unpack_from("<I", elf, table + index * entry_size)
+        if kind == 2:  # PT_DYNAMIC
+            return machine, struct.unpack_from("<Q", elf, table + index * entry_size + 16)[0]
+    raise PackError("the shared object has no dynamic section")
+
+
+def take_relocations(image, machine, dynamic):
+    """image with its relocation table emptied, and the sorted offsets of
+    the words the table relocated, which the start-up program relocates
+    instead (headers/boot/relr.h). The table's DT_RELASZ becomes 0, so
+    that crt0 finds nothing to do. Only tables the list can stand for are
+    taken: relative relocations of distinct aligned words that already
+    hold their addends (both crt0s then give the same words)."""
+    image = bytearray(image)
+    tags = {}
+    for at in range(dynamic, len(image) - 15, 16):
+        tag, value = struct.unpack_from("<QQ", image, at)
+        if tag == DT_NULL:
+            break
+        tags[tag] = (at, value)
+    if DT_RELA not in tags:
+        return bytes(image), []
+    if DT_RELASZ not in tags or DT_RELAENT not in tags:
+        raise PackError("the image's relocation table has no size")
+    table, (size_at, size) = tags[DT_RELA][1], tags[DT_RELASZ]
+    if tags[DT_RELAENT][1] != RELA.size or size % RELA.size or table + size > len(image):
+        raise PackError("the image's relocation table is not one pack-efi knows")
+    words = []
+    for at in range(table, table + size, RELA.size):
+        where, info, addend = RELA.unpack_from(image, at)
+        if info != RELATIVE.get(machine) or where % WORD or where + WORD > len(image) \
+                or struct.unpack_from("<Q", image, where)[0] != addend:
+            raise PackError(f"the relocation of {where:#x} is not a relative one of its word")
+        words.append(where)
+    if len(set(words)) != len(words):
+        raise PackError("the image relocates a word twice")
+    image[table:table + size] = bytes(size)
+    struct.pack_into("<Q", image, size_at + 8, 0)
+    return bytes(image), sorted(words)
+
+
+def relr_encode(words):
+    """The sorted word offsets as the list relr_apply() reads: an offset,
+    then bitmaps of the 63 words after it for as long as they name any."""
+    entries = []
+    index = 0
+    while index < len(words):
+        entries.append(words[index])
+        following = words[index] + WORD
+        index += 1
+        while True:
+            bitmap = 0
+            while index < len(words) and words[index] - following < BITMAP_WORDS * WORD:
+                bitmap |= 1 << ((words[index] - following) // WORD + 1)
+                index += 1
+            if not bitmap:
+                break
+            entries.append(bitmap | 1)
+            following += BITMAP_WORDS * WORD
+    return b"".join(struct.pack("<Q", entry) for entry in entries)
+
+
+def relr_decode(data):
+    words = []
+    following = None
+    for (entry,) in struct.iter_unpack("<Q", data):
+        if not entry & 1:
+            words.append(entry)
+            following = entry + WORD
+            continue
+        if following is None:
+            raise PackError("the relocation list starts with a bitmap")
+        words += [following + (bit - 1) * WORD for bit in range(1, BITMAP_WORDS + 1)
+            if entry >> bit & 1]
+        following += BITMAP_WORDS * WORD
+    return words
+
+
 def start_offset(image):
     """Where the start-up program writes what it hands the loader (struct
     pack_handoff, headers/boot/pack.h): after the loader's one start
@@ -184,29 +279,37 @@ def deflate(data):
     return result.stdout
 
 
-def compress(image, image_size, entry, code_size, filter_name):
+def compress(image, image_size, entry, code_size, filter_name, words):
+    """The .pack section of image, whose relocations take_relocations()
+    has taken out as words."""
     filter_id = FILTERS[filter_name]
     data = filter_calls(image, code_size, True) if filter_id == 1 else image
     stream = deflate(data)
+    relocations = relr_encode(words)
+    if relr_decode(relocations) != words:
+        raise PackError("the relocation list does not decode to the relocations")
     return HEADER.pack(MAGIC, image_size, len(image), entry, code_size, filter_id,
-        len(stream), start_offset(image)) + stream
+        len(stream), start_offset(image), len(relocations)) + stream + relocations
 
 
-def pack(stub, loader, filter_name):
-    """The start-up program stub with loader's image as its .pack section."""
+def pack(stub, loader, elf, filter_name):
+    """The start-up program stub with loader's image as its .pack section;
+    elf is the shared object loader was made from."""
     program = Pe(stub).unsigned()
     if any(name == SECTION_NAME for _, name, *_ in program.sections()):
         raise PackError("the start-up program already has a .pack section")
     inner = Pe(loader).unsigned()
     image, image_size, code_size = inner.image()
+    image, words = take_relocations(image, *elf_dynamic(elf))
     program.add_section(SECTION_NAME, compress(image, image_size, inner.entry(), code_size,
-        filter_name))
+        filter_name, words))
     return bytes(program.data)
 
 
 def unpack(data):
     """(program, header fields, image) of a packed loader, or None for any
-    other file."""
+    other file. The image is as the start-up program decodes it, before it
+    applies the relocations, whose word offsets end the header fields."""
     try:
         program = Pe(data).unsigned()
     except (PackError, struct.error):
@@ -216,11 +319,14 @@ def unpack(data):
         return None
     _, _, size, _, _, raw_offset = sections[-1]
     contents = bytes(program.data[raw_offset:raw_offset + size])
-    magic, image_size, data_size, entry, code_size, filter_id, stream_size, _ = \
-        HEADER.unpack_from(contents)
+    magic, image_size, data_size, entry, code_size, filter_id, stream_size, _, \
+        relocations_size = HEADER.unpack_from(contents)
     if magic != MAGIC:
         raise PackError("the .pack section has no pack header")
     image = zlib.decompressobj(-15).decompress(contents[HEADER.size:HEADER.size + stream_size])
+    relocations = contents[HEADER.size + stream_size:][:relocations_size]
+    if len(relocations) != relocations_size or relocations_size % WORD:
+        raise PackError("the .pack section's relocation list is cut short")
     if len(image) != data_size:
         raise PackError("the packed image does not decode to its size")
     names = {value: key for key, value in FILTERS.items()}
@@ -229,7 +335,8 @@ def unpack(data):
     if filter_id == 1:
         image = filter_calls(image, code_size, False)
     program.remove_last_section()
-    return program, (image_size, entry, code_size, names[filter_id]), image
+    return program, (image_size, entry, code_size, names[filter_id],
+        relr_decode(relocations)), image
 
 
 def patch(data, change):
@@ -239,7 +346,6 @@ def patch(data, change):
     unpacked = unpack(data)
     if unpacked is None:
         return change(bytes(data))
-    program, (image_size, entry, code_size, filter_name), image = unpacked
-    program.add_section(SECTION_NAME, compress(change(image), image_size, entry, code_size,
-        filter_name))
+    program, fields, image = unpacked
+    program.add_section(SECTION_NAME, compress(change(image), *fields))
     return bytes(program.data)

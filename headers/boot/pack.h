@@ -3,7 +3,8 @@
  * The packed loader (docs/packing.md): the loader's image, compressed, in
  * the section kPackSectionName of a small start-up program that decodes it
  * and starts it. build/scripts/pack-efi writes this header before the
- * stream; all fields are little-endian.
+ * stream, and after the stream the image's relocations; all fields are
+ * little-endian.
  */
 #ifndef BOOT_PACK_H
 #define BOOT_PACK_H
@@ -15,8 +16,8 @@
 #include <boot/status.h>
 
 #define kPackSectionName	".pack"
-#define kPackMagic			"LdrPack1"
-#define kPackHeaderSize		36
+#define kPackMagic			"LdrPack2"
+#define kPackHeaderSize		40
 /* In the image: 16 bytes of marker, then a struct pack_handoff the
  * start-up program fills in (header field handoff_at). */
 #define kPackStartMarker	"LdrUnpackStart:"
@@ -40,9 +41,12 @@ struct pack_header {
 	uint32_t	stream_size;	/* bytes of raw DEFLATE stream after this header */
 	uint32_t	handoff_at;		/* where the start-up program writes its
 								 * struct pack_handoff; 0: nowhere */
+	uint32_t	relocations_size;	/* bytes of relative relocations (boot/relr.h)
+									 * after the stream, which the start-up program
+									 * applies in place of the image's own */
 };
 
-_Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 36 bytes");
+_Static_assert(sizeof(struct pack_header) == kPackHeaderSize, "pack-efi writes 40 bytes");
 
 typedef status_t (*pack_inflate_function)(const void *in, size_t inSize, void *out,
 	size_t outSize, size_t *_written);

@@ -7,6 +7,7 @@ being started."""
 
 import os
 import re
+import struct
 import subprocess
 import sys
 
@@ -22,8 +23,10 @@ import efi_pack  # noqa: E402
 
 # Each port's code filter (EFI_PACK_FILTER_<arch>): arm64 has none.
 FILTERS = {"x86_64": "x86-calls", "arm64": "none"}
-DAMAGED = "packed loader: the compressed image does not decode; the file is damaged, " \
-    "install the loader again"
+ADVICE = "; the file is damaged, install the loader again"
+# What the start-up program says of each part of its section, damaged.
+DAMAGED = {"stream": "packed loader: the compressed image does not decode" + ADVICE,
+    "relocations": "packed loader: bad relocation list" + ADVICE}
 # The firmware's boot manager, given the program's EFI_LOAD_ERROR, goes on to
 # its next boot option.
 RETURNED = r'BdsDxe: failed to start Boot[0-9A-F]{4} "[^"]*" from .*: Load Error'
@@ -46,9 +49,11 @@ def part(port, suffix):
 @every_port
 def test_the_packed_file_holds_the_loader_image_and_the_start_up_program(port):
     unpacked = efi_pack.unpack(read(port.loader))
-    program, (image_size, entry, code_size, filter_name), image = unpacked
+    program, (image_size, entry, code_size, filter_name, words), image = unpacked
     loader = efi_pack.Pe(read(part(port, "-image")))
-    assert (image, image_size, code_size) == loader.image()
+    linked, linked_size, linked_code_size = loader.image()
+    assert (image_size, code_size) == (linked_size, linked_code_size)
+    assert len(image) == len(linked)
     assert entry == loader.entry()
     assert filter_name == FILTERS[port.name]
     # What is left once the section is taken out is the start-up program as
@@ -73,6 +78,50 @@ def as_unpacking_leaves_it(stub):
     return bytes(pe.data)
 
 
+def relocations(so):
+    """(offset, addend) of each of the image's relocations, as readelf reads
+    them, and the address and size of each relocation section."""
+    listing = subprocess.run(["readelf", "-rSW", so], check=True, capture_output=True,
+        text=True).stdout
+    entries = [(int(offset, 16), int(addend, 16)) for offset, _, addend in
+        re.findall(r"^([0-9a-f]{16}) +[0-9a-f]{16} +(\S+) +([0-9a-f]+)$", listing, re.M)]
+    sections = [(int(address, 16), int(size, 16)) for address, size in
+        re.findall(r"\] \.rela\S* +RELA +([0-9a-f]{16}) [0-9a-f]+ ([0-9a-f]+)", listing)]
+    return entries, sections
+
+
+@every_port
+def test_the_start_up_program_relocates_the_image_as_crt0_would(port):
+    """The image's relocation table, emptied in the packed file, is the
+    list after the stream: relocated at any base the two are the same
+    bytes, but for the table itself, now zeros, and its size in .dynamic,
+    now 0, which crt0 finds."""
+    base = 0x7f3a5000
+    linked = bytearray(efi_pack.Pe(read(part(port, "-image"))).image()[0])
+    so = os.path.splitext(part(port, "-image"))[0] + ".so"
+    entries, sections = relocations(so)
+    assert len(entries) > 100 and sections
+    for offset, addend in entries:
+        struct.pack_into("<Q", linked, offset, base + addend)
+
+    *_, (*_, words), image = efi_pack.unpack(read(port.loader))
+    assert words == sorted(offset for offset, _ in entries)
+    packed = bytearray(image)
+    for offset in words:
+        value, = struct.unpack_from("<Q", packed, offset)
+        struct.pack_into("<Q", packed, offset, value + base)
+
+    emptied = [at for address, size in sections for at in range(address, address + size)]
+    assert all(packed[at] == 0 for at in emptied)
+    differ = [at for at in range(len(linked)) if linked[at] != packed[at]]
+    table_size = sum(size for _, size in sections)
+    size_field = [at for at in differ if at not in set(emptied)]
+    assert len(size_field) in (1, 2), f"bytes differ at {size_field[:8]}"
+    at = size_field[0] & ~7
+    assert struct.unpack_from("<QQ", linked, at - 8) == (8, table_size)  # DT_RELASZ
+    assert struct.unpack_from("<QQ", packed, at - 8) == (8, 0)
+
+
 def test_the_call_filter_undoes_itself():
     code = bytes(range(256)) * 64 + b"\xe8\xff\xff\xff\xff\xe8"
     filtered = efi_pack.filter_calls(code, len(code), True)
@@ -80,20 +129,25 @@ def test_the_call_filter_undoes_itself():
     assert efi_pack.filter_calls(filtered, len(code), False) == code
 
 
-@every_port
-def test_a_damaged_packed_loader_is_refused_with_a_message(port, tmp_path, log_path):
+@pytest.mark.parametrize("port,damage", [(port, "stream") for port in ports.ALL]
+    + [(ports.X86_64, "relocations")], ids=lambda value: getattr(value, "name", value))
+def test_a_damaged_packed_loader_is_refused_with_a_message(port, damage, tmp_path, log_path):
     loader = efi_pack.Pe(read(port.loader))
     *_, size, _, _, raw_offset = [s for s in loader.sections() if s[1] == efi_pack.SECTION_NAME][0]
     damaged = bytearray(loader.data)
-    middle = raw_offset + size // 2
-    damaged[middle:middle + 64] = b"\xff" * 64
+    if damage == "stream":
+        middle = raw_offset + size // 2
+        damaged[middle:middle + 64] = b"\xff" * 64
+    else:
+        # The list's last word: an offset far past the image.
+        struct.pack_into("<Q", damaged, raw_offset + size - 8, 0x7ffffff0)
     path = tmp_path / os.path.basename(port.loader)
     path.write_bytes(damaged)
     image = str(tmp_path / "disk.img")
     subprocess.run([os.path.join(SCRIPTS, "make-image"), image, str(path), port.kernel],
         check=True, capture_output=True)
     result = qemu.boot(image, log_path, timeout=90, until=RETURNED, port=port)
-    assert DAMAGED in result.log, result.tail()
+    assert DAMAGED[damage] in result.log, result.tail()
     assert re.search(RETURNED, result.log), result.tail()
     assert "boot: generic loader started" not in result.log, result.tail()
     assert not port.exception_in(result.log), result.tail()

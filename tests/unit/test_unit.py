@@ -16,7 +16,8 @@ EXPECTED = ["unit_acpi", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config"
     "unit_fat",
     "unit_fdt", "unit_heap",
     "unit_heap_debug", "unit_inflate", "unit_kernel_regions", "unit_libc", "unit_line_editor", "unit_manifest", "unit_memory_map", "unit_net", "unit_paging",
-    "unit_paging_arm64", "unit_partitions", "unit_ranges", "unit_server_fs", "unit_tar",
+    "unit_paging_arm64", "unit_partitions", "unit_ranges", "unit_relr", "unit_server_fs",
+    "unit_tar",
     "unit_timeline",
     "unit_trust_digest", "unit_vfs"]
 

@@ -16,6 +16,7 @@
 #include <boot/byte_order.h>
 #include <boot/inflate.h>
 #include <boot/pack.h>
+#include <boot/relr.h>
 
 /* PE/COFF offsets (Microsoft's PE format specification). */
 #define kPeOffsetField		0x3c
@@ -99,6 +100,7 @@ unpack_header_valid(const struct pack_header *header, uint32_t sectionSize)
 		&& header->data_size <= header->image_size && header->entry < header->data_size
 		&& header->code_size <= header->data_size
 		&& header->stream_size <= sectionSize - kPackHeaderSize
+		&& header->relocations_size <= sectionSize - kPackHeaderSize - header->stream_size
 		&& header->data_size >= sizeof(struct pack_handoff)
 		&& header->handoff_at <= header->data_size - sizeof(struct pack_handoff);
 }
@@ -127,6 +129,14 @@ unpack_decode(const struct pack_header *header, const uint8_t *stream, uint8_t *
 		return L"the compressed image does not decode";
 	if (!arch_unpack_filter(header->filter, image, header->code_size))
 		return L"unknown code filter";
+	/*
+	 * The image was linked at 0. Its own relocation table is empty (crt0
+	 * finds nothing to do): pack-efi moved it here, packed, because the
+	 * table's 24 bytes a word compress poorly.
+	 */
+	if (!relr_apply(stream + header->stream_size, header->relocations_size, image,
+			header->data_size, (uintptr_t)image))
+		return L"bad relocation list";
 	memset(image + header->data_size, 0, header->image_size - header->data_size);
 	/*
 	 * For the loader's timeline the decoding is its first step; and the
