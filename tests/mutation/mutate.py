@@ -77,6 +77,7 @@ AREA_UNITS = {
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
     "efi_tables": ["unit_acpi", "unit_fdt"],
+    "pack": ["unit_relr"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
