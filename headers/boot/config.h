@@ -115,6 +115,9 @@ struct config_entry {
 	char		**initrds;
 	struct config_bls_entry	*bls;	/* NULL for the entries of the configuration file */
 	char		*splash;			/* "splash = <path>", else NULL: the built-in one */
+	/* linux and efi entries: the device tree the image gets in place of
+	 * the firmware's; NULL: the firmware's */
+	char		*device_tree;
 };
 
 struct config_diagnostic {

@@ -338,12 +338,16 @@ struct platform_image {
 	const char		*command_line;		/* UTF-8; "" for none */
 	const void		*initrd;			/* NULL: no initrd is offered */
 	size_t			initrd_size;
+	/* a flattened device tree, its header checked; NULL: the firmware's stays */
+	const void		*device_tree;
+	size_t			device_tree_size;	/* the header's totalsize */
 };
 
 /*
  * Start image as the firmware starts its own applications, with its command
  * line as load options and, when there is one, the initrd offered the way
- * Linux's EFI stub asks for it; a Linux kernel does not come back. Returns
+ * Linux's EFI stub asks for it and the device tree in place of the
+ * firmware's; a Linux kernel does not come back. Returns
  * B_OK when the image ran and returned (the port has logged its exit
  * status, and reason holds it as text), else an error with the reason:
  * B_NOT_SUPPORTED (a port without such a firmware, or an image it cannot

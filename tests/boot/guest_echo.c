@@ -2,9 +2,9 @@
 /*
  * A returning EFI application for the chainload tests: it says on the
  * console (which OVMF mirrors to the serial line) what it was started with,
- * its load options, the file its device path names and whether that
- * device has a file system, and returns with exit data, so that the loader
- * must bring its menu back.
+ * its load options, the file its device path names, whether that device
+ * has a file system and the size of the device tree it finds, and returns
+ * with exit data, so that the loader must bring its menu back.
  */
 #include <efi.h>
 
@@ -12,6 +12,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systemTable);
 
 static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
 static EFI_GUID sFileSystemGuid = SIMPLE_FILE_SYSTEM_PROTOCOL;
+static EFI_GUID sDeviceTreeGuid = EFI_DTB_TABLE_GUID;
 static CHAR16 sExitData[] = u"echo exit data";
 
 
@@ -46,6 +47,35 @@ echo_file_name(EFI_DEVICE_PATH *path, UINTN *_units)
 }
 
 
+/* The totalsize of the device tree configuration table's tree, in decimal; "none". */
+static void
+echo_device_tree(EFI_SYSTEM_TABLE *table)
+{
+	const UINT8 *tree = NULL;
+	for (UINTN i = 0; i < table->NumberOfTableEntries; i++) {
+		const UINT8 *guid = (const UINT8 *)&table->ConfigurationTable[i].VendorGuid;
+		UINTN same = 0;
+		while (same < sizeof(EFI_GUID) && guid[same] == ((const UINT8 *)&sDeviceTreeGuid)[same])
+			same++;
+		if (same == sizeof(EFI_GUID))
+			tree = table->ConfigurationTable[i].VendorTable;
+	}
+	if (tree == NULL) {
+		echo_say(table, u"ECHO-APP device tree: ", u"none", 4);
+		return;
+	}
+	UINT32 size = (UINT32)tree[4] << 24 | (UINT32)tree[5] << 16 | (UINT32)tree[6] << 8 | tree[7];
+	CHAR16 digits[16];
+	UINTN at = 15;
+	digits[at] = 0;
+	do {
+		digits[--at] = (CHAR16)(u'0' + size % 10);
+		size /= 10;
+	} while (size != 0);
+	echo_say(table, u"ECHO-APP device tree: ", digits + at, 15 - at);
+}
+
+
 EFI_STATUS
 efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *table)
 {
@@ -66,6 +96,7 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *table)
 		&& table->BootServices->HandleProtocol(loaded->DeviceHandle, &sFileSystemGuid,
 			&fileSystem) == EFI_SUCCESS;
 	echo_say(table, u"ECHO-APP volume: ", hasVolume ? u"a file system" : u"none", 16);
+	echo_device_tree(table);
 
 	/* Exit data comes from pool memory the caller frees. */
 	CHAR16 *exitData;

@@ -343,6 +343,8 @@ def linux_transcript(console, title="Debian Linux"):
 # fetched the stub.
 ARM64_TITLES = ["Debian Linux", "Debian Linux (gzip)", "Boot-check kernel"]
 ARM64_UKI_ID = "debian-6.1.0-57-cloud-arm64"
+# The model of the device tree the gzip entry names (tests/boot/Jamfile).
+ARM64_GUEST_MODEL = "loader,devicetree-test"
 ARM64_UKI_TITLE = "Debian GNU/Linux 12 (bookworm) (6.1.0-57-cloud-arm64)"
 
 
@@ -360,8 +362,13 @@ def test_debian_arm64_linux_gets_its_command_line_and_both_initrds(request, titl
     check_boot_loader_interface(report, title, arm64_menu_ids(), ARM64_IMAGE)
     # Either way the firmware got the Image itself, byte count and all.
     image = glob.glob(ARM64_ASSETS["linux-image-*-cloud-arm64"])[0]
-    path = dict(config_entry(title, ARM64_CONFIG))["linux"]
-    assert f"boot: starting {path} ({os.path.getsize(image)} bytes)" in text, text[:5000]
+    entry = dict(config_entry(title, ARM64_CONFIG))
+    assert f"boot: starting {entry['linux']} ({os.path.getsize(image)} bytes)" in text, \
+        text[:5000]
+    # The gzip entry's device tree (the machine's, renamed) reached Linux in
+    # place of the firmware's ACPI tables; the other entry boots on those.
+    model = f"Machine model: {ARM64_GUEST_MODEL}"
+    assert (model in report.dmesg) == ("devicetree" in entry), report.dmesg[:5000]
 
 
 def arm64_menu_ids():
@@ -395,9 +402,11 @@ def test_debian_linux_on_a_raspberry_pi_3(request):
     full arm64 kernel, started by the arm64 loader under Debian's U-Boot for
     the Pi on QEMU's Raspberry Pi 3 B (no PSCI; its CPUs in a spin-table;
     the console on the mini UART), gets its command line, both initrds and
-    the Pi's device tree, which U-Boot hands the loader and the loader
-    leaves in the firmware's configuration table for the EFI stub. The
-    entry starts without a menu: the menu is on the Pi's screen."""
+    the entry's device tree: the kernel package's tree for the Pi under
+    another model name, which the loader has U-Boot fix up (its memory
+    reservations, /chosen) and installs in place of U-Boot's own for the
+    EFI stub. The entry starts without a menu: the menu is on the Pi's
+    screen."""
     log = os.path.join(qemu.LOGS, f"{request.node.name}.serial.log")
     result = qemu.boot(RPI3_IMAGE, log, timeout=RPI3_TIMEOUT, port=ports.ARM64,
         firmware="u-boot-rpi3", until=r"^GUEST done$")
@@ -408,9 +417,12 @@ def test_debian_linux_on_a_raspberry_pi_3(request):
     check_boot_loader_interface(report, "Debian Linux", ["Debian Linux"], RPI3_IMAGE,
         firmware="Das U-Boot")
     dmesg = report.dmesg
-    # The board's own tree reached Linux, which started the other three CPUs
-    # from the spin-table itself.
-    assert "Machine model: Raspberry Pi 3 Model B" in dmesg, dmesg[:3000]
+    # The entry's tree, fixed up, reached Linux, which started the other
+    # three CPUs from the spin-table itself.
+    tree = os.path.getsize(os.path.join(TOP, "generated", "dtb", "rpi3.dtb"))
+    assert re.search(rf"^efi: device tree of {tree} bytes fixed up by the firmware",
+        result.log, re.M), result.log[:5000]
+    assert f"Machine model: {ARM64_GUEST_MODEL}" in dmesg, dmesg[:3000]
     assert re.search(r"smp: Brought up 1 node, 4 CPUs", dmesg), dmesg
 
 
@@ -646,18 +658,22 @@ def test_an_edited_command_line_replaces_the_unified_kernel_image_s_own(guests_c
 def test_an_efi_application_returns_to_the_menu_twenty_times_then_the_kernel_boots(
         guests_console):
     # Our own application (tests/boot/guest_echo.c) prints its load options,
-    # the file its device path names and whether its device has a file
-    # system, then exits with EFI_ABORTED and exit data. Every run must end in
-    # the menu with that reason, leave the firmware's free memory as it was,
-    # and the kernel must boot afterwards with no loader memory leaked.
+    # the file its device path names, whether its device has a file system
+    # and the size of the device tree it finds (its entry names one), then
+    # exits with EFI_ABORTED and exit data. Every run must end in the menu
+    # with that reason, leave the firmware's free memory as it was (the
+    # tree's copy freed too), and the kernel must boot afterwards with no
+    # loader memory leaked.
     console = guests_console
     options = dict(config_entry("Echo"))["cmdline"]
+    tree = os.path.getsize(os.path.join(TOP, "generated", "dtb", "echo.dtb"))
     free = []
     for run in range(ECHO_RUNS):
         choose(console, "Echo")
         console.expect(rf"^ECHO-APP options: {re.escape(options)}$", timeout=60)
         console.expect(r"^ECHO-APP file: \\EFI\\tools\\echo\.efi$")
         console.expect(r"^ECHO-APP volume: a file system$")
+        console.expect(rf"^ECHO-APP device tree: {tree}$")
         match = console.expect(
             r"^efi: after \(disk0p1\)/EFI/tools/echo\.efi, (\d+) KiB of memory are free$")
         free.append(int(match[1]))
@@ -665,6 +681,10 @@ def test_an_efi_application_returns_to_the_menu_twenty_times_then_the_kernel_boo
             r"^boot: \(disk0p1\)/EFI/tools/echo\.efi returned: EFI_ABORTED, echo exit data$")
     # The first run may leave the firmware's own caches grown; later ones must not.
     assert len(set(free[1:])) == 1, free
+    # OVMF has no device tree of its own: the loader took the echo's away again.
+    choose(console, "Echo (BLS)")
+    console.expect(r"^ECHO-APP device tree: none$", timeout=60)
+    console.expect(r"^boot: \(disk0p1\)/EFI/tools/echo\.efi returned: EFI_ABORTED")
     choose(console, "Boot-check kernel")
     console.expect(r"^BOOTCHECK PASS$", timeout=60)
     assert "heap: leak" not in console.text()

@@ -543,6 +543,60 @@ def test_a_linux_entry_hands_the_port_its_file_and_initrds_padded_in_order(loade
     assert loader.finish() != PASSED
 
 
+def flattened_device_tree(total=None, magic=0xd00dfeed, last_compatible=16):
+    """A device tree of one empty root node, as dtc lays it out (version 17):
+    header, empty reservation map, structure, no strings."""
+    structure = struct.pack(">II4xII", 1, 0, 2, 9)  # BEGIN_NODE "", END_NODE, END
+    reservations = bytes(16)
+    start = 40
+    size = start + len(reservations) + len(structure)
+    return struct.pack(">10I", magic, size if total is None else total, start + 16,
+        start, size, 17, last_compatible, 0, 0, len(structure)) + reservations + structure
+
+
+def boot_with_device_tree(loaders, tmp_path, tree):
+    """Boots a linux entry with an initrd and tree as its devicetree; the
+    loader, stopped."""
+    disk = tar_disk(tmp_path, {
+        "boot/loader.cfg": 'timeout = 0\nentry "Linux" {\n\tlinux = /linux/vmlinuz\n'
+            '\tinitrd = /linux/a.cpio\n\tdevicetree = /linux/board.dtb\n}\n',
+        "linux/vmlinuz": "MZ not really a kernel", "linux/a.cpio": "AAAA",
+        "linux/board.dtb": tree})
+    return loaders("boot.img", disk)
+
+
+@pytest.mark.parametrize("tree, padding", [
+    (flattened_device_tree(), 100),
+    (flattened_device_tree(), 0),
+    (flattened_device_tree(last_compatible=17), 0),
+], ids=["padded", "exact", "version-17"])
+def test_a_linux_entry_hands_the_port_its_device_tree(loaders, tmp_path, tree, padding):
+    # What follows the header's size (a file padded to a block) stays behind.
+    loader = boot_with_device_tree(loaders, tmp_path, tree + bytes(padding))
+    loader.expect(r"^Error: cannot start /linux/vmlinuz: the hosted port has no firmware ")
+    log = loader.log()
+    assert f"host: device tree: {len(tree)} bytes, crc32 {zlib.crc32(tree):08x}" in log, log
+    assert loader.finish() != PASSED
+
+
+@pytest.mark.parametrize("tree, reason", [
+    (flattened_device_tree(magic=0xedfe0dd0),
+        "not a flattened device tree (no magic 0xd00dfeed)"),
+    (flattened_device_tree()[:39], "not a flattened device tree (no magic 0xd00dfeed)"),
+    (flattened_device_tree(total=85), "the size in its header does not fit the file"),
+    (flattened_device_tree(total=39), "the size in its header does not fit the file"),
+    (flattened_device_tree(last_compatible=18), "its version is newer than 17"),
+    (b"", "is empty"),
+], ids=["magic", "short", "size-larger", "size-smaller", "version", "empty"])
+def test_a_bad_device_tree_is_refused_with_the_reason(loaders, tmp_path, tree, reason):
+    loader = boot_with_device_tree(loaders, tmp_path, tree)
+    loader.expect(r"^boot: cannot load the device tree: /linux/board.dtb:? "
+        + re.escape(reason) + "$")
+    loader.expect(r"^Error: cannot load the device tree: ")
+    assert "host: image" not in loader.log()
+    assert loader.finish() != PASSED
+
+
 # A kernel to compress: long enough for back references, not all alike.
 GZIP_KERNEL = b"MZ a kernel that is not one\n" + bytes(range(256)) * 64 + b"the end\n"
 

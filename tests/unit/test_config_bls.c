@@ -261,11 +261,30 @@ TEST(config_bls_unknown_keys)
 	CHECK(strcmp(config->entries[0].title, "a") == 0);
 	test_release(config);
 
-	/* device trees are the firmware's: accepted, and ignored */
+	/* overlays are the firmware's to merge: accepted, and ignored */
 	config = test_bls_entry("a",
-		"linux /vmlinuz\ndevicetree /dtb/board.dtb\ndevicetree-overlay /a.dtbo /b.dtbo\n");
+		"linux /vmlinuz\ndevicetree-overlay /a.dtbo /b.dtbo\n");
 	CHECK_NO_DIAGNOSTICS(config);
 	CHECK_EQ(config->entries[0].initrd_count, 0);
+	CHECK(config->entries[0].device_tree == NULL);
+	test_release(config);
+}
+
+
+/* An entry's device tree, on its own volume as its other files are; one per entry. */
+TEST(config_bls_devicetree)
+{
+	test_config_reset();
+	struct boot_config *config = test_bls_entry("a",
+		"linux /vmlinuz\ndevicetree dtb/board.dtb\n");
+	CHECK_NO_DIAGNOSTICS(config);
+	CHECK(strcmp(config->entries[0].device_tree, "(disk0p2)/dtb/board.dtb") == 0);
+	test_release(config);
+
+	config = test_bls_entry("a",
+		"efi /a.efi\ndevicetree /one.dtb\ndevicetree /two.dtb\n");
+	CHECK_DIAGNOSTICS(config, DIR "a.conf:3: devicetree is already set on line 2");
+	CHECK(strcmp(config->entries[0].device_tree, "(disk0p2)/one.dtb") == 0);
 	test_release(config);
 }
 

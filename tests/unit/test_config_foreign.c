@@ -101,14 +101,20 @@ TEST(config_keys_of_another_kind)
 		"\tlinux = /vmlinuz\n"
 		"\tinitrd = /i.cpio\n"
 		"\toptions = serial_debug\n"
+		"}\n"
+		"entry d {\n"
+		"\tdevicetree = /board.dtb\n"
+		"\tkernel = /k\n"
 		"}\n");
 	CHECK_DIAGNOSTICS(config,
 		F ":2: module is only valid in an entry with kernel, not with efi",
 		F ":3: options are only valid in an entry with kernel, not with efi",
 		F ":4: initrd is only valid in an entry with linux, not with efi",
 		F ":8: initrd is only valid in an entry with linux, not with kernel",
-		F ":15: options are only valid in an entry with kernel, not with linux");
-	CHECK_EQ(config->entry_count, 3);
+		F ":15: options are only valid in an entry with kernel, not with linux",
+		F ":18: devicetree is only valid in an entry with linux or efi, not with kernel");
+	CHECK_EQ(config->entry_count, 4);
+	CHECK(config->entries[3].device_tree == NULL);
 	CHECK_EQ(config->entries[0].module_count, 0);
 	CHECK_EQ(config->entries[0].options, 0);
 	CHECK_EQ(config->entries[0].initrd_count, 0);
@@ -142,4 +148,25 @@ TEST(config_initrd_limits)
 	test_check_error("entry x {\nlinux = /v\ninitrd = /a /b\n}\n", 3,
 		"initrd takes one value; put text with spaces in quotes");
 	test_check_error("initrd = /i\n", 1, "initrd is only valid inside an entry");
+}
+
+
+/* linux and efi entries may name a device tree to hand on in place of the firmware's. */
+TEST(config_devicetree)
+{
+	test_config_reset();
+	struct boot_config *config = test_parse(
+		"entry a {\n"
+		"\tlinux = /vmlinuz\n"
+		"\tdevicetree = \"(disk0p1)/dtb/board.dtb\"\n"
+		"}\n"
+		"entry b {\n"
+		"\tdevicetree = /one.dtb\n"
+		"\tdevicetree = /two.dtb\n"
+		"\tefi = /a.efi\n"
+		"}\n");
+	CHECK_DIAGNOSTICS(config, F ":7: devicetree is already set on line 6");
+	CHECK(strcmp(config->entries[0].device_tree, "(disk0p1)/dtb/board.dtb") == 0);
+	CHECK(strcmp(config->entries[1].device_tree, "/one.dtb") == 0);
+	test_release(config);
 }

@@ -13,6 +13,7 @@
 #include <boot/bli.h>
 #include <boot/block_device.h>
 #include <boot/boot_counting.h>
+#include <boot/byte_order.h>
 #include <boot/config.h>
 #include <boot/gzip.h>
 #include <boot/heap.h>
@@ -30,6 +31,12 @@
 #define CHAINLOAD_MAX_FILE_SIZE		(1024ull * 1024 * 1024)
 /* Linux reads concatenated cpio archives that start on 4-byte boundaries. */
 #define CHAINLOAD_INITRD_ALIGNMENT	4
+/* The flattened device tree's header (the Devicetree Specification, 5.2). */
+#define FDT_MAGIC					0xd00dfeed
+#define FDT_HEADER_SIZE				40
+#define FDT_TOTAL_SIZE_AT			4
+#define FDT_LAST_COMPATIBLE_AT		24
+#define FDT_VERSION					17
 
 
 struct chainload_file {
@@ -72,19 +79,40 @@ chainload_read(struct chainload_file *file, const char *what, void *buffer, char
 }
 
 
+/* The whole file, in a buffer of its own from the heap. */
+static status_t
+chainload_read_all(struct chainload_file *file, const char *what, const char *path,
+	void **_data, char *error, size_t errorSize)
+{
+	void *data = heap_alloc((size_t)file->size);
+	if (data == NULL) {
+		snprintf(error, errorSize, "cannot load the %s: no memory for %llu bytes of %s",
+			what, (unsigned long long)file->size, path);
+		return B_NO_MEMORY;
+	}
+	status_t status = chainload_read(file, what, data, error, errorSize);
+	if (status != B_OK) {
+		heap_free(data);
+		return status;
+	}
+	*_data = data;
+	return B_OK;
+}
+
+
 /*
  * The firmware checks the images it starts (LoadImage applies Secure Boot);
- * the initrds beside them are the loader's to check.
+ * the initrds and device trees beside them are the loader's to check.
  */
 static status_t
-chainload_check_initrd(const struct chainload_file *file, const char *path,
+chainload_check_data(const struct chainload_file *file, const char *what, const char *path,
 	const void *data, char *error, size_t errorSize)
 {
 	char reason[TRUST_REASON_SIZE];
 	status_t status = trust_check_data(TRUST_MODULE, vfs_file_volume(file->file), path,
 		data, (size_t)file->size, reason, sizeof(reason));
 	if (status != B_OK)
-		snprintf(error, errorSize, "cannot load the initrd: %s: %s", path, reason);
+		snprintf(error, errorSize, "cannot load the %s: %s: %s", what, path, reason);
 	return status;
 }
 
@@ -141,13 +169,8 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 
 	image->disk = vfs_volume_disk(vfs_file_volume(file.file), &image->partition_offset);
 
-	void *data = heap_alloc((size_t)file.size);
-	if (data == NULL) {
-		snprintf(error, errorSize, "cannot load the %s: no memory for %llu bytes of %s",
-			what, (unsigned long long)file.size, entry->kernel_path);
-		status = B_NO_MEMORY;
-	} else
-		status = chainload_read(&file, what, data, error, errorSize);
+	void *data = NULL;
+	status = chainload_read_all(&file, what, entry->kernel_path, &data, error, errorSize);
 	if (status == B_OK) {
 		char reason[TRUST_REASON_SIZE];
 		status = trust_check_image(vfs_file_volume(file.file), entry->kernel_path, data,
@@ -170,6 +193,53 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 	}
 	image->data = data;
 	image->size = size;
+	return B_OK;
+}
+
+
+/* Why data of size bytes is no device tree an image could read, or NULL. */
+static const char *
+chainload_device_tree_problem(const uint8_t *data, size_t size)
+{
+	if (size < FDT_HEADER_SIZE || read_be32(data) != FDT_MAGIC)
+		return "not a flattened device tree (no magic 0xd00dfeed)";
+	uint32_t total = read_be32(data + FDT_TOTAL_SIZE_AT);
+	if (total < FDT_HEADER_SIZE || total > size)
+		return "the size in its header does not fit the file";
+	if (read_be32(data + FDT_LAST_COMPATIBLE_AT) > FDT_VERSION)
+		return "its version is newer than 17";
+	return NULL;
+}
+
+
+/* The entry's device tree, checked as initrds are and by its header. */
+static status_t
+chainload_read_device_tree(const struct config_entry *entry, struct platform_image *image,
+	char *error, size_t errorSize)
+{
+	const char *path = entry->device_tree;
+	struct chainload_file file;
+	status_t status = chainload_open(path, "device tree", &file, error, errorSize);
+	if (status != B_OK)
+		return status;
+	void *data = NULL;
+	status = chainload_read_all(&file, "device tree", path, &data, error, errorSize);
+	const char *problem = NULL;
+	if (status == B_OK)
+		problem = chainload_device_tree_problem(data, (size_t)file.size);
+	if (problem != NULL) {
+		snprintf(error, errorSize, "cannot load the device tree: %s: %s", path, problem);
+		status = B_BAD_DATA;
+	}
+	if (status == B_OK)
+		status = chainload_check_data(&file, "device tree", path, data, error, errorSize);
+	vfs_close(file.file);
+	if (status != B_OK) {
+		heap_free(data);
+		return status;
+	}
+	image->device_tree = data;
+	image->device_tree_size = read_be32((const uint8_t *)data + FDT_TOTAL_SIZE_AT);
 	return B_OK;
 }
 
@@ -213,7 +283,8 @@ chainload_read_initrds(const struct config_entry *entry, struct platform_image *
 			memset(buffer + offset, 0, start - offset);
 			status = chainload_read(&files[i], "initrd", buffer + start, error, errorSize);
 			if (status == B_OK) {
-				status = chainload_check_initrd(&files[i], entry->initrds[i], buffer + start,
+				status = chainload_check_data(&files[i], "initrd", entry->initrds[i],
+					buffer + start,
 					error, errorSize);
 			}
 			offset = start + (size_t)files[i].size;
@@ -269,6 +340,8 @@ chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 	status_t status = chainload_read_image(entry, &image, error, errorSize);
 	if (status == B_OK)
 		status = chainload_read_initrds(entry, &image, error, errorSize);
+	if (status == B_OK && entry->device_tree != NULL)
+		status = chainload_read_device_tree(entry, &image, error, errorSize);
 	if (status == B_OK) {
 		char reason[BOOT_ERROR_SIZE / 2];
 		boot_counting_count_try(entry);
@@ -292,6 +365,7 @@ chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 	}
 	heap_free((void *)image.data);
 	heap_free((void *)image.initrd);
+	heap_free((void *)image.device_tree);
 	boot_printf("boot: %s\n", error);
 	return status;
 }

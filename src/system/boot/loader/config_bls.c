@@ -229,6 +229,18 @@ apply_initrd(struct bls_parser *bls, const struct bls_value *value)
 }
 
 
+/* Kernel entries have no Type #1 form: the kind check has nothing to refuse here. */
+static bool
+apply_devicetree(struct bls_parser *bls, const struct bls_value *value)
+{
+	char *path = make_path(bls, "devicetree", value);
+	if (path == NULL)
+		return false;
+	bls->parser->entry.device_tree = path;
+	return true;
+}
+
+
 /* The specification joins repeated options lines; a space keeps their words apart. */
 static bool
 apply_options(struct bls_parser *bls, const struct bls_value *value)
@@ -269,9 +281,10 @@ apply_architecture(struct bls_parser *bls, const struct bls_value *value)
 
 
 /*
- * Device trees are the firmware's to give: the loader passes its own on.
- * A unified kernel image's profiles would need its sections read; one from
- * a URL, a network stack the loader does not have.
+ * A device tree overlay would need the tree merged, which the loader leaves
+ * to the firmware's: its lines are accepted and have no effect. A unified
+ * kernel image's profiles would need its sections read; one from a URL, a
+ * network stack the loader does not have.
  */
 static const struct bls_key kKeys[BLS_KEY_COUNT] = {
 	[BLS_KEY_TITLE] = { "title", false, true, apply_title },
@@ -282,7 +295,7 @@ static const struct bls_key kKeys[BLS_KEY_COUNT] = {
 	[BLS_KEY_EFI] = { "efi", false, true, apply_efi },
 	[BLS_KEY_INITRD] = { "initrd", true, true, apply_initrd },
 	[BLS_KEY_OPTIONS] = { "options", true, true, apply_options },
-	[BLS_KEY_DEVICETREE] = { "devicetree", false, true, NULL },
+	[BLS_KEY_DEVICETREE] = { "devicetree", false, true, apply_devicetree },
 	[BLS_KEY_DEVICETREE_OVERLAY] = { "devicetree-overlay", false, true, NULL },
 	[BLS_KEY_ARCHITECTURE] = { "architecture", false, true, apply_architecture },
 	[BLS_KEY_UKI] = { "uki", false, true, apply_uki },

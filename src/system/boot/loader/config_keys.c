@@ -98,6 +98,7 @@ config_free_entry(struct config_entry *entry)
 	heap_free(entry->kernel_path);
 	heap_free(entry->command_line);
 	heap_free(entry->splash);
+	heap_free(entry->device_tree);
 	free_modules(entry);
 	free_initrds(entry);
 	free_bls(entry);
@@ -600,6 +601,12 @@ config_check_entry_kind(struct config_parser *parser)
 			"initrd is only valid in an entry with linux, not with %s", kind);
 		free_initrds(entry);
 	}
+	if (entry->kind == CONFIG_ENTRY_KERNEL && entry->device_tree != NULL) {
+		config_error_at(parser, parser->key_lines[CONFIG_KEY_DEVICETREE], 0,
+			"devicetree is only valid in an entry with linux or efi, not with kernel");
+		heap_free(entry->device_tree);
+		entry->device_tree = NULL;
+	}
 }
 
 
@@ -617,17 +624,34 @@ apply_cmdline(struct config_parser *parser, const struct config_token *values, u
 }
 
 
+/* A path key's value in place of *_path's; false (and no change) when it is no path. */
+static bool
+apply_path(struct config_parser *parser, const char *key, const struct config_token *value,
+	char **_path)
+{
+	if (!check_path(parser, key, value))
+		return false;
+	char *path = config_copy_string(parser, value->text, value->length);
+	if (path == NULL)
+		return false;
+	heap_free(*_path);
+	*_path = path;
+	return true;
+}
+
+
 static bool
 apply_splash(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
-	if (!check_path(parser, "splash", &values[0]))
-		return false;
-	char *path = config_copy_string(parser, values[0].text, values[0].length);
-	if (path == NULL)
-		return false;
-	heap_free(parser->entry.splash);
-	parser->entry.splash = path;
-	return true;
+	return apply_path(parser, "splash", &values[0], &parser->entry.splash);
+}
+
+
+static bool
+apply_devicetree(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	return apply_path(parser, "devicetree", &values[0], &parser->entry.device_tree);
 }
 
 
@@ -789,6 +813,7 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 	[CONFIG_KEY_RESOLUTION] = { "resolution", false, false, 1, "one value", apply_resolution },
 	[CONFIG_KEY_CONSOLE] = { "console", false, false, 1, "one value", apply_console },
 	[CONFIG_KEY_SPLASH] = { "splash", true, false, 1, "one value", apply_splash },
+	[CONFIG_KEY_DEVICETREE] = { "devicetree", true, false, 1, "one value", apply_devicetree },
 };
 
 

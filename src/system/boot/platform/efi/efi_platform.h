@@ -64,6 +64,15 @@ EFI_DEVICE_PATH *efi_volume_device_path(const struct block_device *disk, uint64_
 status_t efi_initrd_install(const void *data, size_t size);
 void efi_initrd_uninstall(void);
 
+/*
+ * device_tree.c: a copy of data, fixed up by the firmware where it can, as
+ * the firmware's device tree configuration table while an image runs, and
+ * the firmware's own table again after. B_NO_MEMORY, B_BAD_DATA (the
+ * firmware's fix-up refused the tree), B_ERROR (the table was refused).
+ */
+status_t efi_device_tree_install(const void *data, size_t size);
+void efi_device_tree_uninstall(void);
+
 /* A snapshot of the firmware's memory map. */
 struct efi_memory_map {
 	EFI_MEMORY_DESCRIPTOR	*descriptors;	/* from AllocatePool; FreePool it */

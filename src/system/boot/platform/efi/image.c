@@ -177,6 +177,18 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 			return status;
 		}
 	}
+	if (image->device_tree != NULL) {
+		status = efi_device_tree_install(image->device_tree, image->device_tree_size);
+		if (status != B_OK) {
+			snprintf(reason, reasonSize, "cannot install the device tree: %s",
+				status == B_NO_MEMORY ? "no memory for its copy"
+					: status == B_BAD_DATA ? "the firmware's fix-up refused it"
+					: "the firmware refused the table");
+			efi_initrd_uninstall();
+			heap_free(options);
+			return status;
+		}
+	}
 
 	EFI_HANDLE handle = NULL;
 	status = image_load(image, &handle, reason, reasonSize);
@@ -192,6 +204,7 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 			image->path);
 		status = B_ERROR;
 	}
+	efi_device_tree_uninstall();
 	efi_initrd_uninstall();
 	heap_free(options);
 	boot_dprintf("efi: after %s, %llu KiB of memory are free\n", image->path,

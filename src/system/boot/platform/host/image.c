@@ -26,6 +26,10 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 		boot_dprintf("host: initrd: %zu bytes, crc32 %08x\n", image->initrd_size,
 			crc32(0, image->initrd, image->initrd_size));
 	}
+	if (image->device_tree != NULL) {
+		boot_dprintf("host: device tree: %zu bytes, crc32 %08x\n", image->device_tree_size,
+			crc32(0, image->device_tree, image->device_tree_size));
+	}
 	snprintf(reason, reasonSize, "the hosted port has no firmware to start it");
 	return B_NOT_SUPPORTED;
 }
