@@ -78,6 +78,7 @@ AREA_UNITS = {
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
     "efi_tables": ["unit_acpi", "unit_fdt"],
     "pack": ["unit_relr"],
+    "device_tree": ["unit_config"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -93,6 +94,7 @@ AREA_HOST_TESTS = {
     "boot_counting": ["test_boot_counting.py"],
     "uki": ["test_uki.py"],
     "server": ["test_file_server.py"],
+    "device_tree": ["test_menu.py"],
 }
 
 
