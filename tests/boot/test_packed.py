@@ -6,6 +6,7 @@ each port, and that a damaged file is refused with a message instead of
 being started."""
 
 import os
+import random
 import re
 import struct
 import subprocess
@@ -120,6 +121,45 @@ def test_the_start_up_program_relocates_the_image_as_crt0_would(port):
     at = size_field[0] & ~7
     assert struct.unpack_from("<QQ", linked, at - 8) == (8, table_size)  # DT_RELASZ
     assert struct.unpack_from("<QQ", packed, at - 8) == (8, 0)
+
+
+def test_the_relocation_list_stands_for_any_sorted_words():
+    # Runs of neighbours, gaps of exactly a bitmap's reach and just past it.
+    words = [0, 8, 16, 24, 8 + 62 * 8, 8 + 63 * 8, 8 + 63 * 8 + 63 * 8 + 8, 1 << 20]
+    words += sorted(random.Random(12).sample(range(2 << 20, 3 << 20, 8), 500))
+    assert efi_pack.relr_decode(efi_pack.relr_encode(words)) == words
+    assert efi_pack.relr_encode([]) == b""
+
+
+def relocated_image(entries, slot=0x300):
+    """A 4 KiB image whose dynamic array (at 0) names a table at 0x100 of
+    entries (offset, type, addend); the word at 0x200 holds slot."""
+    image = bytearray(4096)
+    struct.pack_into("<8Q", image, 0, 7, 0x100, 8, 24 * len(entries), 9, 24, 0, 0)
+    for index, entry in enumerate(entries):
+        struct.pack_into("<QQQ", image, 0x100 + 24 * index, *entry)
+    struct.pack_into("<Q", image, 0x200, slot)
+    return bytes(image)
+
+
+def test_pack_efi_takes_only_relocations_the_list_can_stand_for():
+    image, words = efi_pack.take_relocations(relocated_image([(0x200, 8, 0x300)]), 62, 0)
+    assert words == [0x200]
+    assert image[0x100:0x118] == bytes(24)
+    assert struct.unpack_from("<Q", image, 24)[0] == 0  # DT_RELASZ
+    refused = [
+        relocated_image([(0x200, 1, 0x300)]),  # R_X86_64_64: it needs a symbol
+        relocated_image([(0x200, 8, 0x308)]),  # the word is not its addend
+        relocated_image([(0x204, 8, 0x300)]),  # not aligned
+        relocated_image([(0x200, 8, 0x300), (0x200, 8, 0x300)]),  # twice
+        relocated_image([(0x1000, 8, 0x300)]),  # past the image
+    ]
+    for image in refused:
+        with pytest.raises(efi_pack.PackError):
+            efi_pack.take_relocations(image, 62, 0)
+    # arm64's type is another number.
+    with pytest.raises(efi_pack.PackError):
+        efi_pack.take_relocations(relocated_image([(0x200, 8, 0x300)]), 183, 0)
 
 
 def test_the_call_filter_undoes_itself():

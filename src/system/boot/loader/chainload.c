@@ -284,8 +284,7 @@ chainload_read_initrds(const struct config_entry *entry, struct platform_image *
 			status = chainload_read(&files[i], "initrd", buffer + start, error, errorSize);
 			if (status == B_OK) {
 				status = chainload_check_data(&files[i], "initrd", entry->initrds[i],
-					buffer + start,
-					error, errorSize);
+					buffer + start, error, errorSize);
 			}
 			offset = start + (size_t)files[i].size;
 		}
