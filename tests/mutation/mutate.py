@@ -32,6 +32,7 @@ Standard library only; runs with /usr/bin/python3.
 """
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -114,6 +115,13 @@ class Mutation:
     seconds: float = 0.0
     source_line: int = 0
     errors: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        """What names the mutation whatever its place in the list: seven hex
+        digits of its file and rule, which change only with the rule."""
+        rule = f"{self.path}\0{self.old}\0{self.new}\0{self.occurrence}"
+        return hashlib.sha256(rule.encode()).hexdigest()[:7]
 
 
 def parse_rule(rule):
@@ -316,14 +324,15 @@ def run_one(mutation, targets, units):
 
 def print_table(mutations, out=sys.stdout):
     print(file=out)
-    print("| # | area | where | mutation | result |", file=out)
-    print("|---|---|---|---|---|", file=out)
+    print("| # | key | area | where | mutation | result |", file=out)
+    print("|---|---|---|---|---|---|", file=out)
     for m in mutations:
         result = m.result
         if m.equivalent:
             result += f" (equivalent: {m.equivalent})"
         where = f"{m.path.split('/')[-1]}:{m.source_line}" if m.source_line else m.path
-        print(f"| {m.number} | {m.area} | {where} | {m.description} | {result} |", file=out)
+        print(f"| {m.number} | {m.key} | {m.area} | {where} | {m.description} | {result} |",
+            file=out)
     print(file=out)
     print("| area | mutations | equivalent | list errors | killed | survived | kill rate |",
         file=out)
@@ -345,12 +354,17 @@ def main():
     parser.add_argument("--area", default=os.environ.get("MUTATE_AREA", ""),
         help="only these areas, comma separated (or MUTATE_AREA)")
     parser.add_argument("--only", default=os.environ.get("MUTATE_ONLY", ""),
-        help="only these mutation numbers, comma separated (or MUTATE_ONLY)")
+        help="only these mutations, by key or number, comma separated (or MUTATE_ONLY)")
     parser.add_argument("--check", action="store_true",
         help="only check that every rule applies to its file, and list the mutations")
     options = parser.parse_args()
 
     mutations, problems = read_list()
+    lines = {}
+    for m in mutations:
+        if m.key in lines:
+            problems.append(f"mutations.txt:{m.line}: the same rule as line {lines[m.key]}")
+        lines.setdefault(m.key, m.line)
     if options.area:
         areas = set(options.area.split(","))
         unknown = areas - {m.area for m in mutations}
@@ -358,8 +372,12 @@ def main():
             sys.exit(f"mutate: no mutations in area {', '.join(sorted(unknown))}")
         mutations = [m for m in mutations if m.area in areas]
     if options.only:
-        numbers = {int(n) for n in options.only.split(",")}
-        mutations = [m for m in mutations if m.number in numbers]
+        # A key stays with its rule; a number is the rule's place in the list now.
+        chosen = set(options.only.split(","))
+        unknown = chosen - {m.key for m in mutations} - {str(m.number) for m in mutations}
+        if unknown:
+            sys.exit(f"mutate: no mutation {', '.join(sorted(unknown))}")
+        mutations = [m for m in mutations if m.key in chosen or str(m.number) in chosen]
 
     # An error of the list: a missing file or a rule that does not match.
     for m in mutations:
@@ -378,7 +396,7 @@ def main():
         # A mutation's number is its place in the list: say what each is now.
         for m in mutations:
             if not m.errors:
-                print(f"mutate: {m.number:3} {m.area:10} {m.path.split('/')[-1]}:"
+                print(f"mutate: {m.number:3} {m.key} {m.area:10} {m.path.split('/')[-1]}:"
                     f"{m.source_line} {m.description}")
         bad = len(problems) + sum(1 for m in mutations if m.errors)
         print(f"mutate: {len(mutations)} mutations, {bad} errors in the list")
@@ -413,8 +431,8 @@ def main():
             if m.errors:
                 continue
             run_one(m, targets, units)
-            print(f"mutate: {m.number:3} {m.area:10} {m.path.split('/')[-1]}:{m.source_line} "
-                f"{m.result} ({m.seconds:.0f} s)", flush=True)
+            print(f"mutate: {m.number:3} {m.key} {m.area:10} {m.path.split('/')[-1]}:"
+                f"{m.source_line} {m.result} ({m.seconds:.0f} s)", flush=True)
     except KeyboardInterrupt:
         print("\nmutate: interrupted; the tree itself was never touched", file=sys.stderr)
         mutations = [m for m in mutations if m.result]
