@@ -592,11 +592,14 @@ def check_refused(loader, line, shown):
     (flattened_device_tree(magic=0xedfe0dd0),
         ": not a flattened device tree (no magic 0xd00dfeed)"),
     (flattened_device_tree()[:39], ": not a flattened device tree (no magic 0xd00dfeed)"),
-    (flattened_device_tree(total=85), ": the size in its header does not fit the file"),
-    (flattened_device_tree(total=39), ": the size in its header does not fit the file"),
+    (flattened_device_tree(total=85), ": the size in its header is too small or too large"),
+    (flattened_device_tree(total=39), ": the size in its header is too small or too large"),
     (flattened_device_tree(last_compatible=18), ": its version is newer than 17"),
+    # The structure block placed past the tree's end.
+    (flattened_device_tree()[:8] + struct.pack(">I", 200) + flattened_device_tree()[12:],
+        ": its blocks lie outside it"),
     (b"", " is empty"),
-], ids=["magic", "short", "size-larger", "size-smaller", "version", "empty"])
+], ids=["magic", "short", "size-larger", "size-smaller", "version", "blocks", "empty"])
 def test_a_bad_device_tree_is_refused_with_the_reason(loaders, tmp_path, tree, reason):
     loader = boot_with_device_tree(loaders, tmp_path, tree)
     subject = "cannot load the device tree: /linux/board.dtb"

@@ -79,7 +79,7 @@ AREA_UNITS = {
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
     "efi_tables": ["unit_acpi", "unit_fdt"],
     "pack": ["unit_relr"],
-    "device_tree": ["unit_config"],
+    "device_tree": ["unit_config", "unit_fdt"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them

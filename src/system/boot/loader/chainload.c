@@ -13,7 +13,7 @@
 #include <boot/bli.h>
 #include <boot/block_device.h>
 #include <boot/boot_counting.h>
-#include <boot/byte_order.h>
+#include <boot/fdt_header.h>
 #include <boot/config.h>
 #include <boot/gzip.h>
 #include <boot/heap.h>
@@ -31,12 +31,6 @@
 #define CHAINLOAD_MAX_FILE_SIZE		(1024ull * 1024 * 1024)
 /* Linux reads concatenated cpio archives that start on 4-byte boundaries. */
 #define CHAINLOAD_INITRD_ALIGNMENT	4
-/* The flattened device tree's header (the Devicetree Specification, 5.2). */
-#define FDT_MAGIC					0xd00dfeed
-#define FDT_HEADER_SIZE				40
-#define FDT_TOTAL_SIZE_AT			4
-#define FDT_LAST_COMPATIBLE_AT		24
-#define FDT_VERSION					17
 
 
 struct chainload_file {
@@ -197,21 +191,6 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 }
 
 
-/* Why data of size bytes is no device tree an image could read, or NULL. */
-static const char *
-chainload_device_tree_problem(const uint8_t *data, size_t size)
-{
-	if (size < FDT_HEADER_SIZE || read_be32(data) != FDT_MAGIC)
-		return "not a flattened device tree (no magic 0xd00dfeed)";
-	uint32_t total = read_be32(data + FDT_TOTAL_SIZE_AT);
-	if (total < FDT_HEADER_SIZE || total > size)
-		return "the size in its header does not fit the file";
-	if (read_be32(data + FDT_LAST_COMPATIBLE_AT) > FDT_VERSION)
-		return "its version is newer than 17";
-	return NULL;
-}
-
-
 /* The entry's device tree, checked as initrds are and by its header. */
 static status_t
 chainload_read_device_tree(const struct config_entry *entry, struct platform_image *image,
@@ -224,9 +203,10 @@ chainload_read_device_tree(const struct config_entry *entry, struct platform_ima
 		return status;
 	void *data = NULL;
 	status = chainload_read_all(&file, "device tree", path, &data, error, errorSize);
+	struct fdt_layout layout;
 	const char *problem = NULL;
 	if (status == B_OK)
-		problem = chainload_device_tree_problem(data, (size_t)file.size);
+		problem = fdt_check_header(data, (size_t)file.size, &layout);
 	if (problem != NULL) {
 		snprintf(error, errorSize, "cannot load the device tree: %s: %s", path, problem);
 		status = B_BAD_DATA;
@@ -239,7 +219,7 @@ chainload_read_device_tree(const struct config_entry *entry, struct platform_ima
 		return status;
 	}
 	image->device_tree = data;
-	image->device_tree_size = read_be32((const uint8_t *)data + FDT_TOTAL_SIZE_AT);
+	image->device_tree_size = layout.size;
 	return B_OK;
 }
 

@@ -11,13 +11,10 @@
 
 #include <string.h>
 
+#include <boot/fdt_header.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 
-#define FDT_MAGIC			0xd00dfeedu
-/* Version 16 introduced the layout read here; 17 is what everyone writes. */
-#define FDT_LAST_COMPATIBLE	16
-#define FDT_HEADER_SIZE		40
 /* Far larger than any real tree; a bigger size field is garbage. */
 #define FDT_MAX_SIZE		(16u << 20)
 #define FDT_MAX_DEPTH		16
@@ -70,23 +67,13 @@ fdt_read_cells(const uint8_t *value, uint32_t cells)
 static const char *
 fdt_open(struct fdt *fdt, const uint8_t *base)
 {
-	if (fdt_be32(base) != FDT_MAGIC)
-		return "bad magic";
-	uint32_t size = fdt_be32(base + 4);
-	if (size < FDT_HEADER_SIZE || size > FDT_MAX_SIZE)
-		return "bad size";
-	if (fdt_be32(base + 24) > FDT_LAST_COMPATIBLE)
-		return "incompatible version";
-	uint32_t structure = fdt_be32(base + 8);
-	uint32_t structureSize = fdt_be32(base + 36);
-	uint32_t strings = fdt_be32(base + 12);
-	uint32_t stringsSize = fdt_be32(base + 32);
-	/* Blocks start past the header: the token walk's bounds rely on it. */
-	if (structure < FDT_HEADER_SIZE || structure > size || structureSize > size - structure
-		|| strings > size || stringsSize > size - strings || (structure & 3) != 0)
-		return "blocks outside the blob";
-	*fdt = (struct fdt){ base, size, structure, structure + structureSize, strings,
-		stringsSize };
+	/* The firmware says where the tree is, not how long it is. */
+	struct fdt_layout layout;
+	const char *problem = fdt_check_header(base, FDT_MAX_SIZE, &layout);
+	if (problem != NULL)
+		return problem;
+	*fdt = (struct fdt){ base, layout.size, layout.structure,
+		layout.structure + layout.structure_size, layout.strings, layout.strings_size };
 	return NULL;
 }
 
