@@ -207,7 +207,7 @@ def esp_partition_guid(image=IMAGE):
 # The Boot Loader Interface features the loader honours (src/system/boot/
 # loader/bli.c): timeouts, default and one-shot entries, boot counting,
 # XBOOTLDR, sort-key, @saved.
-FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9)
+FEATURES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 10)
 # Volatile, with boot-service and runtime access: for this boot only.
 VOLATILE = 0x6
 

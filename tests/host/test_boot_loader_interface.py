@@ -36,8 +36,8 @@ def test_the_menu_and_the_start_are_published(loaders):
     assert variables["LoaderEntrySelected"] == ["Haiku"]
     assert variables["LoaderInfo"] == ["haiku-style boot loader"]
     # config timeout, one-shot timeout, default, one-shot, boot counting,
-    # XBOOTLDR, sort-key, @saved
-    assert variables["LoaderFeatures"] == "3f03000000000000"
+    # XBOOTLDR, sort-key, @saved, devicetree
+    assert variables["LoaderFeatures"] == "3f07000000000000"
     assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}",
         variables["LoaderDevicePartUUID"][0]), variables
     start = int(variables["LoaderTimeInitUSec"][0])
@@ -174,7 +174,7 @@ def test_saved_selects_the_entry_that_booted_last_and_keeps_the_new_one(loaders)
     # @saved is no entry: nothing to complain about
     assert "names no entry" not in log, log
     # boot counting (4) and @saved (9) among the features
-    assert variables_set(log)["LoaderFeatures"] == "3f03000000000000"
+    assert variables_set(log)["LoaderFeatures"] == "3f07000000000000"
 
 
 def test_saved_writes_only_what_changed_and_never_for_a_one_shot(loaders):

@@ -27,6 +27,7 @@ enum {
 	kFeatureXbootldr				= 1 << 5,
 	kFeatureSortKey					= 1 << 8,
 	kFeatureSavedEntry				= 1 << 9,
+	kFeatureDeviceTree				= 1 << 10,
 };
 
 /* Room for an entry id (a file name, or a title) and its NUL. */
@@ -226,7 +227,7 @@ bli_publish_menu(const struct boot_config *config)
 	bli_set_time("LoaderTimeInitUSec", timeline_first_cycles());
 	uint64_t features = kFeatureConfigTimeout | kFeatureConfigTimeoutOneShot
 		| kFeatureEntryDefault | kFeatureEntryOneShot | kFeatureBootCounting | kFeatureXbootldr
-		| kFeatureSortKey | kFeatureSavedEntry;
+		| kFeatureSortKey | kFeatureSavedEntry | kFeatureDeviceTree;
 	uint8_t bytes[8];
 	for (int i = 0; i < 8; i++)
 		bytes[i] = (uint8_t)(features >> (8 * i));
