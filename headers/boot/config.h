@@ -147,6 +147,7 @@ struct boot_config {
 	uint32_t	resolution_height;
 	bool		allow_write_execute;	/* accept kernels with writable code segments */
 	bool		require_verification;	/* verify files with Secure Boot off too */
+	bool		auto_entries;		/* add the boot managers found on the disks */
 
 	uint32_t	entry_count;		/* at least 1 */
 	bool		fallback_entry;		/* no entry was configured: entries[0] is the default */
@@ -282,6 +283,15 @@ void config_sort_bls_entries(struct boot_config *config);
  */
 status_t config_add_uki_entry(struct boot_config *config,
 	const struct config_bls_source *source, const struct uki_info *info);
+
+/*
+ * Add an efi entry that starts source->file_name, titled title, which the
+ * loader found on a volume rather than read (auto_entries.h), after the
+ * others; a fallback entry stays where it is. Its id is source->id. Returns
+ * as config_add_uki_entry does.
+ */
+status_t config_add_found_entry(struct boot_config *config,
+	const struct config_bls_source *source, const char *title);
 
 /*
  * Boot counting's counter at the end of the length bytes of stem, a file

@@ -434,7 +434,8 @@ UKI_CMDLINE = os.path.join(TOP, "tests", "boot", "bls", "uki", "cmdline")
 
 # The menu's titles in order, for MENU_IDS.
 MENU_TITLES = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel", UKI_TITLE,
-    "Debian GNU/Linux 6.1 (BLS)", "Debian GNU/Linux 5.10 (BLS)", "Echo (BLS)"]
+    "Debian GNU/Linux 6.1 (BLS)", "Debian GNU/Linux 5.10 (BLS)", "Echo (BLS)",
+    "Windows Boot Manager"]
 
 
 def first_menu_titles(text):
@@ -521,6 +522,22 @@ def test_a_one_shot_entry_boots_once_without_the_menu_and_is_counted(request, tm
 
 
 @needs_guests
+def test_bootctl_can_reboot_into_the_windows_boot_manager_found_on_the_esp(request, tmp_path):
+    # `systemctl reboot --boot-loader-entry=auto-windows` from Linux: the
+    # request names the entry the loader finds by itself, by systemd-boot's
+    # id. OVMF starts the file where Windows keeps its boot manager (our
+    # echo application) at once, without the menu.
+    store_path = loader_variable_store(tmp_path, "LoaderEntryOneShot", "auto-windows")
+    with SerialConsole(IMAGE, request.node.name, variables=store_path) as console:
+        console.expect(r"^ECHO-APP file: \\EFI\\Microsoft\\Boot\\bootmgfw\.efi$", timeout=60)
+        console.expect(r"^boot: \(disk0p1\)/EFI/Microsoft/Boot/bootmgfw\.efi returned: "
+            "EFI_ABORTED")
+        text = console.text()
+    assert "Boot menu" not in text.split("ECHO-APP")[0], text[-3000:]
+    assert efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryOneShot") is None
+
+
+@needs_guests
 def test_saved_selects_the_entry_that_started_last(request, tmp_path):
     # `bootctl set-default @saved`: the loader keeps the id of the entry
     # that starts in LoaderEntryLastBooted, non-volatile, in the firmware's
@@ -557,9 +574,10 @@ ECHO_RUNS = 20
 
 # The menu's entries by their Boot Loader Interface ids: those of guests.cfg
 # by title, then those of tests/boot/bls by file name without ".conf" or
-# ".efi", in the specification's order (the arm64 one is hidden).
+# ".efi", in the specification's order (the arm64 one is hidden), then the
+# one the loader found, by systemd-boot's name.
 MENU_IDS = ["Debian Linux", "memtest86+", "Echo", "Boot-check kernel",
-    "debian-6.1.0-57-cloud-amd64", "debian-6.1", "debian-5.10", "echo"]
+    "debian-6.1.0-57-cloud-amd64", "debian-6.1", "debian-5.10", "echo", "auto-windows"]
 
 
 @needs_guests

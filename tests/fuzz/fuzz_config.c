@@ -241,6 +241,7 @@ same_config(const struct boot_config *a, const struct boot_config *b)
 		|| a->video_width != b->video_width || a->video_height != b->video_height
 		|| a->allow_write_execute != b->allow_write_execute
 		|| a->require_verification != b->require_verification
+		|| a->auto_entries != b->auto_entries
 		|| a->entry_count != b->entry_count || a->fallback_entry != b->fallback_entry) {
 		return false;
 	}
@@ -363,6 +364,7 @@ write_config(struct writer *writer, const struct boot_config *config)
 		: "allow_write_execute = no\n");
 	write_text(writer, config->require_verification ? "require_verification = yes\n"
 		: "require_verification = no\n");
+	write_text(writer, config->auto_entries ? "auto_entries = yes\n" : "auto_entries = no\n");
 
 	if (config->fallback_entry)
 		return;

@@ -80,6 +80,7 @@ AREA_UNITS = {
     "efi_tables": ["unit_acpi", "unit_fdt"],
     "pack": ["unit_relr"],
     "device_tree": ["unit_config", "unit_fdt"],
+    "auto_entries": ["unit_config"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -96,6 +97,7 @@ AREA_HOST_TESTS = {
     "uki": ["test_uki.py"],
     "server": ["test_file_server.py"],
     "device_tree": ["test_menu.py"],
+    "auto_entries": ["test_auto_entries.py"],
 }
 
 

@@ -100,6 +100,7 @@ TEST(config_defaults)
 	CHECK_EQ(config->verbosity, CONFIG_VERBOSITY_NORMAL);
 	CHECK_EQ(config->video, CONFIG_VIDEO_KEEP);
 	CHECK(!config->allow_write_execute);
+	CHECK(config->auto_entries);
 	CHECK(config->fallback_entry);
 	CHECK_EQ(config->entry_count, 1);
 	CHECK(strcmp(config->entries[0].title, "Default") == 0);
@@ -403,6 +404,12 @@ TEST(config_verbosity_video_write_execute)
 	test_release(config);
 	test_check_error("require_verification = maybe", 1,
 		"require_verification must be yes or no");
+
+	config = test_parse("auto_entries = no");
+	CHECK_NO_DIAGNOSTICS(config);
+	CHECK(!config->auto_entries);
+	test_release(config);
+	test_check_error("auto_entries = none", 1, "auto_entries must be yes or no");
 }
 
 

@@ -379,6 +379,7 @@ allocate_config(const char *fileName)
 	config->serial = true;
 	config->verbosity = CONFIG_VERBOSITY_NORMAL;
 	config->video = CONFIG_VIDEO_KEEP;
+	config->auto_entries = true;
 	return config;
 }
 

@@ -433,20 +433,24 @@ finish_entry(struct bls_parser *bls)
 }
 
 
-/* Move the entry into the configuration, in place of the fallback entry if there is one. */
+/*
+ * Move the entry into the configuration, in place of the fallback entry if
+ * there is one and it is to go.
+ */
 static status_t
-add_entry(struct config_parser *parser)
+add_entry(struct config_parser *parser, bool keepFallback)
 {
 	struct boot_config *config = parser->config;
 	struct config_excerpt excerpt;
 	const char *id = parser->entry.bls->id;
-	uint32_t count = config->fallback_entry ? 0 : config->entry_count;
+	bool replace = config->fallback_entry && !keepFallback;
+	uint32_t count = replace ? 0 : config->entry_count;
 	if (count == CONFIG_MAX_ENTRIES) {
 		config_error_at(parser, 0, 0, "too many entries (at most %d); entry \"%s\" is ignored",
 			CONFIG_MAX_ENTRIES, config_excerpt(&excerpt, id, strlen(id)));
 		return B_BAD_DATA;
 	}
-	if (config->fallback_entry) {
+	if (replace) {
 		config_free_entry(&config->entries[0]);
 		config->fallback_entry = false;
 	}
@@ -476,7 +480,7 @@ typedef void (*bls_fill_hook)(struct bls_parser *bls, const void *cookie);
 
 static status_t
 add_source_entry(struct boot_config *config, const struct config_bls_source *source,
-	bls_fill_hook fill, const void *cookie)
+	bls_fill_hook fill, const void *cookie, bool keepFallback)
 {
 	struct config_parser *parser = heap_alloc(sizeof(*parser));
 	if (parser == NULL)
@@ -497,7 +501,7 @@ add_source_entry(struct boot_config *config, const struct config_bls_source *sou
 		status = finish_entry(&bls);
 	}
 	if (status == B_OK)
-		status = add_entry(parser);
+		status = add_entry(parser, keepFallback);
 
 	/* A hidden entry's complaints would show on every other machine's menu. */
 	if (status == B_NO_MEMORY || status == B_ENTRY_NOT_FOUND)
@@ -529,7 +533,7 @@ config_add_bls_entry(struct boot_config *config, const struct config_bls_source 
 	const char *text, size_t length)
 {
 	const struct bls_text lines = { text, length };
-	return add_source_entry(config, source, fill_from_lines, &lines);
+	return add_source_entry(config, source, fill_from_lines, &lines, false);
 }
 
 
@@ -580,7 +584,29 @@ status_t
 config_add_uki_entry(struct boot_config *config, const struct config_bls_source *source,
 	const struct uki_info *info)
 {
-	return add_source_entry(config, source, fill_from_image, info);
+	return add_source_entry(config, source, fill_from_image, info, false);
+}
+
+
+/* An entry the loader found: its title is known, its file is the source. */
+static void
+fill_found(struct bls_parser *bls, const void *cookie)
+{
+	struct config_parser *parser = bls->parser;
+	struct config_entry *entry = &parser->entry;
+	const char *title = cookie;
+	const char *path = bls->source->file_name;
+	entry->kind = CONFIG_ENTRY_EFI;
+	entry->kernel_path = config_copy_string(parser, path, strlen(path));
+	entry->title = config_copy_string(parser, title, strlen(title));
+}
+
+
+status_t
+config_add_found_entry(struct boot_config *config, const struct config_bls_source *source,
+	const char *title)
+{
+	return add_source_entry(config, source, fill_found, title, true);
 }
 
 

@@ -489,6 +489,14 @@ apply_require_verification(struct config_parser *parser, const struct config_tok
 }
 
 
+static bool
+apply_auto_entries(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	return apply_flag(parser, values, "auto_entries", &parser->config->auto_entries);
+}
+
+
 /* --- entry settings ------------------------------------------------------- */
 
 static const enum config_key_id kKindKeys[] = {
@@ -812,6 +820,8 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 	[CONFIG_KEY_OPTIONS] = { "options", true, true, CONFIG_MAX_TOKENS, "", apply_options },
 	[CONFIG_KEY_RESOLUTION] = { "resolution", false, false, 1, "one value", apply_resolution },
 	[CONFIG_KEY_CONSOLE] = { "console", false, false, 1, "one value", apply_console },
+	[CONFIG_KEY_AUTO_ENTRIES] = { "auto_entries", false, false, 1, "one value",
+		apply_auto_entries },
 	[CONFIG_KEY_SPLASH] = { "splash", true, false, 1, "one value", apply_splash },
 	[CONFIG_KEY_DEVICETREE] = { "devicetree", true, false, 1, "one value", apply_devicetree },
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <boot/bli.h>
+#include <boot/auto_entries.h>
 #include <boot/bls.h>
 #include <boot/boot.h>
 #include <boot/config.h>
@@ -324,8 +325,9 @@ boot_main(struct stage2_args *args)
 		vfs_cleanup();
 		return B_NO_MEMORY;
 	}
-	if (bls_read_entries(config) != B_OK)
-		boot_printf("boot: no memory for more Boot Loader Specification entries\n");
+	if (bls_read_entries(config) != B_OK
+		|| (config->auto_entries && auto_entries_add(config) != B_OK))
+		boot_printf("boot: no memory for more entries\n");
 	boot_apply_port_choices(config, args);
 	boot_apply_output_settings(config);
 	/* Before the menu: it is drawn in the mode the kernel will get. */
