@@ -459,7 +459,7 @@ TEST(fdt_kernel_args_get_the_tree)
 	virt_tree("/pl011@9000000");
 	efi_fdt_init(&args);
 	CHECK_EQ(args.device_tree, (uint64_t)(uintptr_t)sBlob);
-	CHECK_EQ(args.device_tree_size, fdt_be32(sBlob + 4));
+	CHECK_EQ(args.device_tree_size, read_be32(sBlob + 4));
 	set_tree(NULL);
 	efi_fdt_init(&args);
 	CHECK_EQ(args.device_tree, 0);
@@ -491,7 +491,7 @@ TEST(fdt_a_structure_cut_short_names_no_uart)
 	/* The structure block ends inside the UART node: no read past it. */
 	for (uint32_t cut = 4; cut < 160; cut += 4) {
 		virt_tree("/pl011@9000000");
-		uint32_t size = fdt_be32(sBlob + 36);
+		uint32_t size = read_be32(sBlob + 36);
 		if (cut >= size)
 			break;
 		put_be32(sBlob + 36, cut);

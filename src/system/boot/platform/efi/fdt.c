@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include <boot/byte_order.h>
 #include <boot/fdt_header.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
@@ -44,21 +45,13 @@ struct fdt_lineage {
 static EFI_GUID sDtbGuid = EFI_DTB_TABLE_GUID;
 
 
-static uint32_t
-fdt_be32(const uint8_t *bytes)
-{
-	return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8
-		| bytes[3];
-}
-
-
 /* One or two cells (cells is checked) as a number. */
 static uint64_t
 fdt_read_cells(const uint8_t *value, uint32_t cells)
 {
 	uint64_t number = 0;
 	for (uint32_t i = 0; i < cells; i++)
-		number = number << 32 | fdt_be32(value + 4 * i);
+		number = number << 32 | read_be32(value + 4 * i);
 	return number;
 }
 
@@ -84,7 +77,7 @@ fdt_token(const struct fdt *fdt, uint32_t *offset)
 {
 	if (*offset > fdt->structure_end - 4)
 		return FDT_END;
-	uint32_t token = fdt_be32(fdt->base + *offset);
+	uint32_t token = read_be32(fdt->base + *offset);
 	*offset += 4;
 	return token;
 }
@@ -113,8 +106,8 @@ fdt_property(const struct fdt *fdt, uint32_t offset, const char **_name,
 {
 	if (offset > fdt->structure_end - 8)
 		return 0;
-	uint32_t length = fdt_be32(fdt->base + offset);
-	uint32_t nameOffset = fdt_be32(fdt->base + offset + 4);
+	uint32_t length = read_be32(fdt->base + offset);
+	uint32_t nameOffset = read_be32(fdt->base + offset + 4);
 	offset += 8;
 	if (length > fdt->structure_end - offset || nameOffset >= fdt->strings_size)
 		return 0;
@@ -260,7 +253,7 @@ fdt_node_cells(const struct fdt *fdt, uint32_t properties, const char *name,
 {
 	uint32_t length;
 	const uint8_t *cells = fdt_node_property(fdt, properties, name, &length);
-	return cells != NULL && length == 4 ? fdt_be32(cells) : fallback;
+	return cells != NULL && length == 4 ? read_be32(cells) : fallback;
 }
 
 
@@ -474,7 +467,7 @@ efi_fdt_uart(struct efi_uart *uart)
 	if (fdt_is_compatible(compatible, compatibleLength, "arm,pl011"))
 		uart->kind = EFI_UART_PL011;
 	else if ((fdt_is_compatible(compatible, compatibleLength, "ns16550a")
-			&& ioWidth != NULL && ioWidthLength == 4 && fdt_be32(ioWidth) == 4)
+			&& ioWidth != NULL && ioWidthLength == 4 && read_be32(ioWidth) == 4)
 		|| fdt_is_compatible(compatible, compatibleLength, "brcm,bcm2835-aux-uart")) {
 		/* The Raspberry Pi's mini UART: a 16550's registers, a word each. */
 		uart->kind = EFI_UART_16550_MMIO32;
@@ -563,7 +556,7 @@ efi_fdt_find_cpus(struct efi_cpu_list *list)
 	const uint8_t *cells = fdt_node_property(&fdt, properties, "#address-cells", &length);
 	struct fdt_cpus walk = {
 		.fdt = &fdt,
-		.address_cells = cells != NULL && length == 4 ? fdt_be32(cells) : 0,
+		.address_cells = cells != NULL && length == 4 ? read_be32(cells) : 0,
 		.list = list,
 	};
 	if (walk.address_cells < 1 || walk.address_cells > 2
