@@ -81,6 +81,7 @@ AREA_UNITS = {
     "pack": ["unit_relr"],
     "device_tree": ["unit_config", "unit_fdt"],
     "auto_entries": ["unit_config"],
+    "framebuffer": ["unit_console"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
