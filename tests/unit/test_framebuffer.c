@@ -47,6 +47,18 @@ TEST(colours_follow_the_channel_masks)
 	CHECK_EQ(framebuffer_pixel(&rgb565, 0xffffff), 0xffff);
 	CHECK_EQ(framebuffer_pixel(&rgb565, 0xff0000), 0xf800);
 	CHECK_EQ(framebuffer_pixel(&rgb565, 0x0000ff), 0x001f);
+	/* Read back, a full narrow channel is a full channel again. */
+	rgb565.bytes_per_line = 8;
+	framebuffer_fill(&rgb565, 0, 0, 1, 1, framebuffer_pixel(&rgb565, 0xffffff));
+	CHECK_EQ(framebuffer_read(&rgb565, 0, 0), 0xffffff);
+	/* 10 bits a channel (GOP's 2-10-10-10 bit masks): the value in the top bits. */
+	struct platform_framebuffer deep = bgrx;
+	deep.red_mask = 0x3ff00000;
+	deep.green_mask = 0x000ffc00;
+	deep.blue_mask = 0x000003ff;
+	CHECK_EQ(framebuffer_pixel(&deep, 0x804020), 0x200u << 20 | 0x100u << 10 | 0x080u);
+	framebuffer_fill(&deep, 1, 0, 1, 1, framebuffer_pixel(&deep, 0x804020));
+	CHECK_EQ(framebuffer_read(&deep, 1, 0), 0x804020);
 }
 
 
@@ -84,6 +96,12 @@ TEST(fills_are_cut_at_the_screen_edges)
 	CHECK_EQ(sPixels[8 * 4], 0x5a5a5a5a);
 	framebuffer_fill(&framebuffer, 8, 0, 1, 1, 0);
 	CHECK_EQ(sPixels[7], 0x5a5a5a5a);
+	/* Rows wider than the run the fill copies from. */
+	framebuffer = screen_bgrx(600, 2);
+	framebuffer_fill(&framebuffer, 0, 0, 600, 2, 0x123456);
+	for (uint32_t i = 0; i < 600 * 2; i++)
+		CHECK_EQ(sPixels[i], 0x123456);
+	CHECK_EQ(sPixels[600 * 2], 0x5a5a5a5a);
 }
 
 
@@ -198,6 +216,9 @@ TEST(the_console_draws_text_in_its_colours_on_a_centred_grid)
 	fb_console_write("\xff\xe6\x97\xa5", 4);
 	CHECK(cell_shows(&framebuffer, left, top, 0xfffd, 1, 0x00aaaa, 0));
 	CHECK(cell_shows(&framebuffer, left + 8, top, 0xfffd, 1, 0x00aaaa, 0));
+	/* A control character (a bell from a log line) shows as '?'. */
+	fb_console_write("\a", 1);
+	CHECK(cell_shows(&framebuffer, left + 16, top, '?', 1, 0x00aaaa, 0));
 	fb_console_stop();
 	CHECK(!fb_console_active());
 }
@@ -210,14 +231,19 @@ TEST(the_console_wraps_and_scrolls)
 	CHECK_EQ(fb_console_columns(), 4);
 	CHECK_EQ(fb_console_rows(), 2);
 	fb_console_set_color(CONSOLE_WHITE, CONSOLE_BLACK);
-	fb_console_write("abcdE", 5);
+	fb_console_write("abcdEF", 6);
 	/* 'E' wrapped onto the second row. */
 	CHECK(cell_shows(&framebuffer, 0, 16, 'E', 1, 0xffffff, 0));
 	fb_console_write("\nZ", 2);
-	/* The grid moved up: 'E' is on the first row, 'Z' starts the second. */
+	/* The grid moved up: "EF" is on the first row, 'Z' starts a blank second. */
 	CHECK(cell_shows(&framebuffer, 0, 0, 'E', 1, 0xffffff, 0));
+	CHECK(cell_shows(&framebuffer, 8, 0, 'F', 1, 0xffffff, 0));
 	CHECK(cell_shows(&framebuffer, 0, 16, 'Z', 1, 0xffffff, 0));
 	CHECK(cell_shows(&framebuffer, 8, 16, ' ', 1, 0xffffff, 0));
+	/* A cursor placed past the grid is held at its last cell. */
+	fb_console_set_cursor(9, 0);
+	fb_console_write("Q", 1);
+	CHECK(cell_shows(&framebuffer, 24, 0, 'Q', 1, 0xffffff, 0));
 	fb_console_stop();
 }
 
@@ -271,4 +297,10 @@ TEST(images_are_copied_and_cut_to_the_screen)
 	CHECK_EQ(framebuffer_read(&framebuffer, 3, 2), 2);
 	CHECK_EQ(sPixels[1 * 4 + 3], 0x5a5a5a5a);
 	CHECK_EQ(sPixels[3 * 4], 0x5a5a5a5a);
+	/* Cut across, each row still starts where the image's row does. */
+	framebuffer_draw_image(&framebuffer, 2, 1, image, 3, 2);
+	CHECK_EQ(framebuffer_read(&framebuffer, 2, 1), 1);
+	CHECK_EQ(framebuffer_read(&framebuffer, 3, 1), 2);
+	CHECK_EQ(framebuffer_read(&framebuffer, 2, 2), 4);
+	CHECK_EQ(framebuffer_read(&framebuffer, 3, 2), 5);
 }

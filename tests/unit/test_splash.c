@@ -84,6 +84,22 @@ TEST(a_truncated_image_is_refused)
 	/* The header claims what the file holds: cut packets with a header that agrees. */
 	header(data, 3, 2, (uint32_t)(size - SPLASH_HEADER_SIZE - 3));
 	CHECK_EQ(splash_decode(data, size - 3, pixels, 6), B_BAD_DATA);
+	/*
+	 * The file ends inside the first packet, a run: on the heap at its exact
+	 * size, so that the sanitizer sees a read past its end.
+	 */
+	for (size_t kept = 1; kept < 4; kept++) {
+		header(data, 3, 2, (uint32_t)kept);
+		uint8_t *cut = malloc(SPLASH_HEADER_SIZE + kept);
+		CHECK(cut != NULL);
+		memcpy(cut, data, SPLASH_HEADER_SIZE + kept);
+		CHECK_EQ(splash_decode(cut, SPLASH_HEADER_SIZE + kept, pixels, 6), B_BAD_DATA);
+		free(cut);
+	}
+	/* Bytes after the packets the header counts make no image either. */
+	size = sample(data);
+	uint32_t width, height;
+	CHECK_EQ(splash_image_size(data, size + 1, &width, &height), B_BAD_DATA);
 }
 
 
