@@ -109,6 +109,14 @@ void vfs_volume_describe(const struct vfs_volume *volume,
 	struct kernel_boot_device *device);
 
 /*
+ * The file systems only read; when the port writes to a volume behind them
+ * (platform_rename_file), vfs_note_write() says so, and what they keep of
+ * its directories (fat_dir.c) is read again: vfs_writes() counts them.
+ */
+void vfs_note_write(void);
+uint32_t vfs_writes(void);
+
+/*
  * The volume a specification (what stands between the parentheses of a
  * path) selects. Errors: B_ENTRY_NOT_FOUND.
  */

@@ -105,16 +105,21 @@ def test_an_image_and_an_entry_on_the_xbootldr_partition_are_counted_where_they_
     loader.expect(r"^Boot menu$")
     start(loader, 2, UKI_TITLE)
     start(loader, 3, "On XBOOTLDR")
+    # Started again, the image is read by the name the last try gave it:
+    # the loader's own copy of its directory must not keep the old one.
+    start(loader, 2, UKI_TITLE)
     loader.finish()
     log = loader.log()
-    assert volume_files(disk, "/EFI/Linux") == ["uki+0-1.efi"]
+    assert volume_files(disk, "/EFI/Linux") == ["uki+0-2.efi"]
     assert volume_files(disk, "/loader/entries", 2) == ["xboot+0-5.conf"]
     # The firmware is given the image by its new name; the path the
     # operating system gets is on the image's own volume.
     assert re.search(r"^host: image \(disk0p1\)/EFI/Linux/uki\+0-1\.efi: \d+ bytes, crc32 "
         r"\w+, disk0/EFI/Linux/uki\+0-1\.efi at byte 1048576", log, re.M), log
+    assert re.search(r"^host: image \(disk0p1\)/EFI/Linux/uki\+0-2\.efi: ", log, re.M), log
     assert re.findall(r"LoaderBootCountPath = (.*)", log) == [
-        r'"\EFI\Linux\uki+0-1.efi"', r'"\loader\entries\xboot+0-5.conf"'], log
+        r'"\EFI\Linux\uki+0-1.efi"', r'"\loader\entries\xboot+0-5.conf"',
+        r'"\EFI\Linux\uki+0-2.efi"'], log
 
 
 def test_a_file_that_cannot_be_renamed_starts_uncounted(disk):

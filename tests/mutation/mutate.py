@@ -99,6 +99,7 @@ AREA_HOST_TESTS = {
     "server": ["test_file_server.py"],
     "device_tree": ["test_menu.py"],
     "auto_entries": ["test_auto_entries.py"],
+    "fat": ["test_boot_counting.py"],
 }
 
 

@@ -490,6 +490,43 @@ TEST(fat_a_read_at_the_end_reads_nothing_from_the_disk)
 }
 
 
+/*
+ * A directory's first piece is kept: a path looked up again reads nothing
+ * from the disk, on a FAT16 root (a region larger than a piece) and a
+ * FAT32 one (a chain). Once the port says it wrote to a volume (boot
+ * counting's renames), the directory is read again and a renamed file is
+ * found by its new name only.
+ */
+TEST(fat_directories_are_read_once_until_the_port_writes)
+{
+	const char *images[] = { "fat16-s1", "fat32-s1" };
+	for (int i = 0; i < 2; i++) {
+		long live = fresh();
+		struct image image;
+		image_load(images[i], &image);
+		CHECK_EQ(image_mount(&image), B_OK);
+		struct vfs_stat stat;
+		CHECK_EQ(vfs_stat("/SHORT.TXT", &stat, NULL, 0), B_OK);
+		CHECK_EQ(vfs_stat("/dir/sub dir/deeper", &stat, NULL, 0), B_OK);
+		test_disk_reset_stats(image.disk);
+		CHECK_EQ(vfs_stat("/SHORT.TXT", &stat, NULL, 0), B_OK);
+		CHECK_EQ(vfs_stat("/NONE.TXT", &stat, NULL, 0), B_ENTRY_NOT_FOUND);
+		/* three directories walked: each kept */
+		CHECK_EQ(vfs_stat("/dir/sub dir/deeper", &stat, NULL, 0), B_OK);
+		CHECK_EQ(stat.type, VFS_DIRECTORY);
+		CHECK_EQ(test_disk_stats(image.disk).reads, 0);
+
+		memcpy(root_entry(&image, "SHORT   TXT"), "RENAMED TXT", 11);
+		vfs_note_write();
+		CHECK_EQ(vfs_stat("/RENAMED.TXT", &stat, NULL, 0), B_OK);
+		CHECK_EQ(stat.size, 50);
+		CHECK_EQ(vfs_stat("/SHORT.TXT", &stat, NULL, 0), B_ENTRY_NOT_FOUND);
+		CHECK(test_disk_stats(image.disk).reads > 0);
+		unmount_and_check_leaks(live);
+	}
+}
+
+
 /* --- damaged volumes ---------------------------------------------------- */
 
 struct chain_case {

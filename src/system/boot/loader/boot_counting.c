@@ -62,7 +62,10 @@ boot_counting_rename(const char *fileName, const char *name, char *reason, size_
 	}
 	uint64_t offset;
 	const struct block_device *disk = vfs_volume_disk(volume, &offset);
-	return platform_rename_file(disk, offset, path, name, reason, size);
+	status_t status = platform_rename_file(disk, offset, path, name, reason, size);
+	/* even a failed rename may have written part of the directory */
+	vfs_note_write();
+	return status;
 }
 
 

@@ -32,6 +32,8 @@ static struct vfs_volume **sVolumes;
 static uint32_t sVolumeCount;
 static uint32_t sVolumeCapacity;
 static struct vfs_volume *sBootVolume;
+/* vfs_note_write() calls: what a file system kept from before is stale. */
+static uint32_t sWrites;
 static bool sInitialized;
 /* what vfs_scan_damage() reports */
 static char sDamage[VFS_ERROR_SIZE];
@@ -118,6 +120,20 @@ struct vfs_volume *
 vfs_volume_at(uint32_t index)
 {
 	return index < sVolumeCount ? sVolumes[index] : NULL;
+}
+
+
+void
+vfs_note_write(void)
+{
+	sWrites++;
+}
+
+
+uint32_t
+vfs_writes(void)
+{
+	return sWrites;
 }
 
 

@@ -28,6 +28,17 @@
 /* A hook's way of ending a directory walk early without an error. */
 #define FAT_STOP				1
 
+/* The first pieces of directories kept after a walk (fat_dir.c), and their size. */
+#define FAT_DIR_COPIES			4
+#define FAT_DIR_CHUNK			4096
+
+struct fat_dir_copy {
+	uint8_t		*data;			/* FAT_DIR_CHUNK bytes once used */
+	uint32_t	first_cluster;	/* 0: the FAT12/16 root */
+	uint32_t	length;			/* of the piece; 0 while empty */
+	uint32_t	writes;			/* vfs_writes() when it was read */
+};
+
 /* A run of contiguous clusters (or the fixed root) of a file or directory. */
 struct fat_run {
 	uint64_t	file_offset;
@@ -66,6 +77,9 @@ struct fat_volume {
 	uint8_t			*fat_cache;
 	uint64_t		fat_cache_offset;
 	uint32_t		fat_cache_length;	/* 0 while empty */
+
+	struct fat_dir_copy	dir_copies[FAT_DIR_COPIES];
+	uint32_t		next_dir_copy;		/* the one to replace next */
 };
 
 /* One directory entry, its long name assembled. */
@@ -94,6 +108,9 @@ typedef status_t (*fat_entry_hook)(void *cookie, const struct fat_entry *entry);
  * Every entry of directory but deleted ones, long name pieces, "." and "..";
  * volume labels included. A hook returning FAT_STOP ends the walk with B_OK.
  */
+/* Free the directory pieces kept; fat_volume_uninit() does. */
+void fat_dir_forget(struct fat_volume *volume);
+
 status_t fat_dir_iterate(struct fat_volume *volume, struct fat_node *directory,
 	fat_entry_hook hook, void *cookie);
 /* The label from the root directory, else from the boot sector; may be empty. */

@@ -13,7 +13,6 @@
 
 
 /* Directories are read in pieces this big (a multiple of the entry size). */
-#define FAT_DIR_CHUNK			4096
 /* 20 entries of 13 UTF-16 units make the 255-character limit (and a bit). */
 #define FAT_LFN_MAX_ENTRIES		20
 #define FAT_LFN_UNITS			13
@@ -158,6 +157,55 @@ fat_make_entry(struct fat_volume *volume, struct fat_lfn *lfn, const uint8_t *ra
 }
 
 
+/*
+ * Every path is looked up from the root, and the loader looks up a dozen
+ * before the menu (its configuration, the specification's directories, the
+ * kernel, other systems' boot managers): the first piece of each directory
+ * walked lately is kept, so that most lookups read it from the disk once.
+ * What the port renames (boot counting) counts in vfs_writes() and makes
+ * every copy stale.
+ */
+static status_t
+fat_dir_read(struct fat_volume *volume, struct fat_node *directory, uint64_t offset,
+	uint8_t *chunk, size_t length)
+{
+	bool first = offset == 0;
+	for (uint32_t i = 0; first && i < FAT_DIR_COPIES; i++) {
+		const struct fat_dir_copy *copy = &volume->dir_copies[i];
+		if (copy->length == length && copy->first_cluster == directory->first_cluster
+			&& copy->writes == vfs_writes()) {
+			memcpy(chunk, copy->data, length);
+			return B_OK;
+		}
+	}
+	status_t status = fat_node_read(volume, directory, offset, chunk, length);
+	struct fat_dir_copy *copy = &volume->dir_copies[volume->next_dir_copy];
+	if (status != B_OK || !first)
+		return status;
+	if (copy->data == NULL)
+		copy->data = heap_alloc(FAT_DIR_CHUNK);
+	if (copy->data != NULL) {
+		memcpy(copy->data, chunk, length);
+		copy->first_cluster = directory->first_cluster;
+		copy->length = (uint32_t)length;
+		copy->writes = vfs_writes();
+		volume->next_dir_copy = (volume->next_dir_copy + 1) % FAT_DIR_COPIES;
+	}
+	return B_OK;
+}
+
+
+void
+fat_dir_forget(struct fat_volume *volume)
+{
+	for (uint32_t i = 0; i < FAT_DIR_COPIES; i++) {
+		heap_free(volume->dir_copies[i].data);
+		volume->dir_copies[i].data = NULL;
+		volume->dir_copies[i].length = 0;
+	}
+}
+
+
 status_t
 fat_dir_iterate(struct fat_volume *volume, struct fat_node *directory,
 	fat_entry_hook hook, void *cookie)
@@ -179,7 +227,7 @@ fat_dir_iterate(struct fat_volume *volume, struct fat_node *directory,
 	for (uint64_t offset = 0; offset < directory->mapped_size; offset += FAT_DIR_CHUNK) {
 		uint64_t left = directory->mapped_size - offset;
 		size_t length = left < FAT_DIR_CHUNK ? (size_t)left : FAT_DIR_CHUNK;
-		status = fat_node_read(volume, directory, offset, chunk, length);
+		status = fat_dir_read(volume, directory, offset, chunk, length);
 		if (status != B_OK)
 			goto out;
 

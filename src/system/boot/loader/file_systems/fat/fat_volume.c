@@ -279,6 +279,7 @@ fat_volume_uninit(struct fat_volume *volume)
 {
 	heap_free(volume->fat_cache);
 	volume->fat_cache = NULL;
+	fat_dir_forget(volume);
 }
 
 
