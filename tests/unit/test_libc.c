@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "unit_test.h"
 
@@ -25,6 +26,7 @@
 #define strnlen		boot_strnlen
 #define strcmp		boot_strcmp
 #define strncmp		boot_strncmp
+#define strcasecmp	boot_strcasecmp
 #define strchr		boot_strchr
 #define strrchr		boot_strrchr
 #define vsnprintf	boot_vsnprintf
@@ -32,6 +34,7 @@
 
 #include "../../headers/libc/stdio.h"
 #include "../../headers/libc/string.h"
+#include "../../headers/libc/strings.h"
 #include "../../src/system/boot/libc/string.c"
 #include "../../src/system/boot/libc/vsnprintf.c"
 
@@ -44,6 +47,7 @@
 #undef strnlen
 #undef strcmp
 #undef strncmp
+#undef strcasecmp
 #undef strchr
 #undef strrchr
 #undef vsnprintf
@@ -563,7 +567,8 @@ TEST(string_memcmp_memchr)
 TEST(string_lengths_and_compares)
 {
 	static const char *const kStrings[] = { "", "a", "b", "ab", "abc", "abd", "abcd",
-		"\x80", "\xff", "a\x80", "a\x7f", "boot loader", "boot", "BOOT" };
+		"\x80", "\xff", "a\x80", "a\x7f", "boot loader", "boot", "BOOT", "Boot", "BOOTX",
+		"@", "[", "`", "{", "Z", "z", "\xc4", "\xe4" };
 	const size_t count = sizeof(kStrings) / sizeof(kStrings[0]);
 
 	for (size_t i = 0; i < count; i++) {
@@ -577,6 +582,7 @@ TEST(string_lengths_and_compares)
 			CHECK_EQ(sign_of(boot_strcmp(a, b)), sign_of(strcmp(a, b)));
 			for (size_t n = 0; n < 14; n++)
 				CHECK_EQ(sign_of(boot_strncmp(a, b, n)), sign_of(strncmp(a, b, n)));
+			CHECK_EQ(sign_of(boot_strcasecmp(a, b)), sign_of(strcasecmp(a, b)));
 		}
 	}
 

@@ -3,6 +3,7 @@
  * The freestanding <string.h> functions boot code and the boot-check kernel use.
  */
 #include <string.h>
+#include <strings.h>
 
 #include <stdint.h>
 
@@ -221,7 +222,31 @@ strcmp(const char *a, const char *b)
 }
 
 
-NO_LIBCALLS int
+NO_LIBCALLS static int
+string_fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+
+int
+strcasecmp(const char *a, const char *b)
+{
+	const unsigned char *left = (const unsigned char *)a;
+	const unsigned char *right = (const unsigned char *)b;
+
+	for (;; left++, right++) {
+		int x = string_fold(*left);
+		int y = string_fold(*right);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (x == '\0')
+			return 0;
+	}
+}
+
+
+int
 strncmp(const char *a, const char *b, size_t length)
 {
 	const unsigned char *left = (const unsigned char *)a;

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <boot/arch_cpu.h>
 #include <boot/stdio.h>
@@ -29,22 +30,10 @@ static const struct auto_target kTargets[] = {
 };
 
 
-/* FAT compares names without case; so does this, in ASCII. */
-static bool
-auto_same_name(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-		if (x != y)
-			return false;
-		if (x == '\0')
-			return true;
-	}
-}
-
-
-/* Whether an efi entry starts path on some volume: "(<volume>)" does not count. */
+/*
+ * Whether an efi entry starts path on some volume: "(<volume>)" does not
+ * count, nor case, which FAT does not keep apart.
+ */
 static bool
 auto_already_configured(const struct boot_config *config, const char *path)
 {
@@ -55,7 +44,7 @@ auto_already_configured(const struct boot_config *config, const char *path)
 			continue;
 		if (entryPath[0] == '(' && strchr(entryPath, ')') != NULL)
 			entryPath = strchr(entryPath, ')') + 1;
-		if (auto_same_name(entryPath, path))
+		if (strcasecmp(entryPath, path) == 0)
 			return true;
 	}
 	return false;

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <boot/heap.h>
 
@@ -92,8 +93,9 @@ fat_lookup_hook(void *cookie, const struct fat_entry *entry)
 	struct fat_lookup *lookup = cookie;
 	if ((entry->attributes & FAT_ATTR_VOLUME_ID) != 0)
 		return B_OK;
-	if (!fat_names_equal(entry->name, lookup->name)
-		&& !fat_names_equal(entry->short_name, lookup->name)) {
+	/* ASCII folding only: enough for the names a boot loader looks up */
+	if (strcasecmp(entry->name, lookup->name) != 0
+		&& strcasecmp(entry->short_name, lookup->name) != 0) {
 		return B_OK;
 	}
 	lookup->found = *entry;

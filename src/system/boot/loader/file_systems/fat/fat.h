@@ -116,7 +116,6 @@ status_t fat_dir_iterate(struct fat_volume *volume, struct fat_node *directory,
 /* The label from the root directory, else from the boot sector; may be empty. */
 void fat_dir_read_label(struct fat_volume *volume, struct fat_node *root,
 	char *label, size_t size);
-bool fat_names_equal(const char *a, const char *b);
 /* A label from its 11 stored bytes, trimmed; "NO NAME" is no label. */
 void fat_copy_label(char *label, size_t size, const uint8_t raw[11]);
 

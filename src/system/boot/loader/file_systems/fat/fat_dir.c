@@ -38,21 +38,6 @@ struct fat_lfn {
 };
 
 
-bool
-fat_names_equal(const char *a, const char *b)
-{
-	/* ASCII folding only: enough for the names a boot loader looks up. */
-	for (;; a++, b++) {
-		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 'a' + 'A') : *a;
-		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 'a' + 'A') : *b;
-		if (x != y)
-			return false;
-		if (x == '\0')
-			return true;
-	}
-}
-
-
 static uint8_t
 fat_short_checksum(const uint8_t *raw)
 {
