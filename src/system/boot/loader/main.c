@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <boot/bli.h>
 #include <boot/auto_entries.h>
+#include <boot/bli.h>
 #include <boot/bls.h>
 #include <boot/boot.h>
 #include <boot/config.h>

@@ -28,9 +28,10 @@
 /* A hook's way of ending a directory walk early without an error. */
 #define FAT_STOP				1
 
-/* The first pieces of directories kept after a walk (fat_dir.c), and their size. */
-#define FAT_DIR_COPIES			4
+/* Directories are read in pieces this big (a multiple of the entry size). */
 #define FAT_DIR_CHUNK			4096
+/* How many directories' first pieces a volume keeps after a walk (fat_dir.c). */
+#define FAT_DIR_COPIES			4
 
 struct fat_dir_copy {
 	uint8_t		*data;			/* FAT_DIR_CHUNK bytes once used */

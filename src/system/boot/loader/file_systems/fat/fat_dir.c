@@ -12,7 +12,6 @@
 #include <boot/unicode.h>
 
 
-/* Directories are read in pieces this big (a multiple of the entry size). */
 /* 20 entries of 13 UTF-16 units make the 255-character limit (and a bit). */
 #define FAT_LFN_MAX_ENTRIES		20
 #define FAT_LFN_UNITS			13
