@@ -770,6 +770,32 @@ TEST(fat_the_last_entry_of_a_directory_piece_is_seen)
 }
 
 
+/*
+ * An entry in a directory's second piece, after the first was kept: each
+ * piece is read where it is, not taken for the kept first one.
+ */
+TEST(fat_an_entry_past_the_first_piece_is_found)
+{
+	long live = fresh();
+	struct image image;
+	image_load("fat16-s1", &image);
+	CHECK(image.root_size >= 200 * 32);
+	uint8_t *root = image.data + image.root;
+	uint8_t *far = root + 199 * 32;
+	uint8_t *entry = root_entry(&image, "SHORT   TXT");
+	memcpy(far, entry, 32);
+	entry[0] = 0xe5;
+	for (uint8_t *slot = root; slot < far; slot += 32) {
+		if (slot[0] == 0)
+			slot[0] = 0xe5;
+	}
+	CHECK_EQ(image_mount(&image), B_OK);
+	expect_load_ok("/SHORT.TXT", 50);
+	expect_load_ok("/SHORT.TXT", 50);
+	unmount_and_check_leaks(live);
+}
+
+
 TEST(fat_damaged_directories_are_reported)
 {
 	const char *images[] = { "fat16-s1", "fat32-s1" };
