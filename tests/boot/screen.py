@@ -78,6 +78,8 @@ def write_png(path, width, height, pixels):
 _CURSOR = re.compile(r"\x1b\[(\d*);?(\d*)H")
 _COLOURS = re.compile(r"\x1b\[([0-9;]*)m")
 _CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# What a sequence cut off by the end of a read looks like: kept for the next.
+_UNFINISHED = re.compile(r"\x1b(\[[0-9;?]*)?\Z")
 
 # The background of a selected line: light grey (SGR 47).
 SELECTED_BACKGROUND = 7
@@ -92,6 +94,7 @@ class TextScreen:
         self.columns = columns
         self.rows = rows
         self.background = None
+        self.unfinished = ""
         self.clear()
 
     def clear(self):
@@ -114,9 +117,17 @@ class TextScreen:
         self.row = self.rows - 1
 
     def feed(self, text):
+        """Take the next piece of output, which may end inside an escape
+        sequence (a pseudo-terminal's reads split where they like): that
+        part waits for the rest."""
+        text = self.unfinished + text
+        self.unfinished = ""
         position = 0
         while position < len(text):
             character = text[position]
+            if character == "\x1b" and _UNFINISHED.match(text, position):
+                self.unfinished = text[position:]
+                return
             if character == "\x1b":
                 cursor = _CURSOR.match(text, position)
                 other = _CSI.match(text, position)

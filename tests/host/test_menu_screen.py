@@ -10,6 +10,7 @@ import pytest
 
 from test_menu import (DOWN, END, ENTER, ESC, HOME, LEFT, PAGE_DOWN, PAGE_UP,
     PASSED, UP, Loader, tar_disk)
+from screen import TextScreen
 from terminal import Terminal
 
 HELP_KEYS = "Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume"
@@ -178,6 +179,22 @@ def test_an_error_wraps_onto_its_second_row_at_a_space(terminals, columns, numbe
     terminal.send(f"{number}" + ENTER)
     terminal.expect_rows({15: rows[0], 16: rows[1]},
         selected=(number + 1, f">{number:2}. {TITLES[number - 1]}"))
+
+
+def test_the_screen_waits_for_a_sequence_a_read_cut():
+    """The pseudo-terminal's reads end where they like, once inside the
+    cursor move after a log line (a failed CI run): the screen must not
+    draw what is left of it as text."""
+    whole = "Booting\x1b[21;1Hboot: next\x1b[41mX\x1b[0m"
+    expected = TextScreen(80, 25)
+    expected.feed(whole)
+    assert expected.lines()[20] == "boot: nextX"
+    for cut in range(len(whole) + 1):
+        screen = TextScreen(80, 25)
+        screen.feed(whole[:cut])
+        screen.feed(whole[cut:])
+        assert screen.lines() == expected.lines(), cut
+        assert screen.backgrounds == expected.backgrounds, cut
 
 
 def test_a_tab_is_drawn_as_a_space(terminals, tmp_path):
