@@ -747,24 +747,34 @@ TEST(fat_directory_entries_with_absurd_values_are_refused)
 }
 
 
+/*
+ * fat16-s1 mounted with SHORT.TXT's entry moved to the root's slot index,
+ * the free slots before it marked deleted so that no end marker comes first.
+ */
+static void
+mount_with_short_at(struct image *image, uint32_t index)
+{
+	image_load("fat16-s1", image);
+	CHECK(image->root_size >= (index + 1) * 32);
+	uint8_t *root = image->data + image->root;
+	uint8_t *moved = root + index * 32;
+	uint8_t *entry = root_entry(image, "SHORT   TXT");
+	memcpy(moved, entry, 32);
+	entry[0] = 0xe5;
+	for (uint8_t *slot = root; slot < moved; slot += 32) {
+		if (slot[0] == 0)
+			slot[0] = 0xe5;
+	}
+	CHECK_EQ(image_mount(image), B_OK);
+}
+
+
 /* Directories are read 4 KiB at a time; the 128th entry ends the first piece. */
 TEST(fat_the_last_entry_of_a_directory_piece_is_seen)
 {
 	long live = fresh();
 	struct image image;
-	image_load("fat16-s1", &image);
-	CHECK(image.root_size >= 128 * 32);
-	uint8_t *root = image.data + image.root;
-	uint8_t *last = root + 127 * 32;
-	uint8_t *entry = root_entry(&image, "SHORT   TXT");
-	memcpy(last, entry, 32);
-	entry[0] = 0xe5;
-	/* deleted entries up to it, so that no end marker comes first */
-	for (uint8_t *slot = root; slot < last; slot += 32) {
-		if (slot[0] == 0)
-			slot[0] = 0xe5;
-	}
-	CHECK_EQ(image_mount(&image), B_OK);
+	mount_with_short_at(&image, 127);
 	expect_load_ok("/SHORT.TXT", 50);
 	unmount_and_check_leaks(live);
 }
@@ -778,18 +788,7 @@ TEST(fat_an_entry_past_the_first_piece_is_found)
 {
 	long live = fresh();
 	struct image image;
-	image_load("fat16-s1", &image);
-	CHECK(image.root_size >= 200 * 32);
-	uint8_t *root = image.data + image.root;
-	uint8_t *far = root + 199 * 32;
-	uint8_t *entry = root_entry(&image, "SHORT   TXT");
-	memcpy(far, entry, 32);
-	entry[0] = 0xe5;
-	for (uint8_t *slot = root; slot < far; slot += 32) {
-		if (slot[0] == 0)
-			slot[0] = 0xe5;
-	}
-	CHECK_EQ(image_mount(&image), B_OK);
+	mount_with_short_at(&image, 199);
 	expect_load_ok("/SHORT.TXT", 50);
 	expect_load_ok("/SHORT.TXT", 50);
 	unmount_and_check_leaks(live);
