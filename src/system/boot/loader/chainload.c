@@ -13,8 +13,8 @@
 #include <boot/bli.h>
 #include <boot/block_device.h>
 #include <boot/boot_counting.h>
-#include <boot/fdt_header.h>
 #include <boot/config.h>
+#include <boot/fdt_header.h>
 #include <boot/gzip.h>
 #include <boot/heap.h>
 #include <boot/measure.h>

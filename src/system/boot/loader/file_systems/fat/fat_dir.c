@@ -163,9 +163,9 @@ fat_dir_read(struct fat_volume *volume, struct fat_node *directory, uint64_t off
 		}
 	}
 	status_t status = fat_node_read(volume, directory, offset, chunk, length);
-	struct fat_dir_copy *copy = &volume->dir_copies[volume->next_dir_copy];
 	if (status != B_OK || !first)
 		return status;
+	struct fat_dir_copy *copy = &volume->dir_copies[volume->next_dir_copy];
 	if (copy->data == NULL)
 		copy->data = heap_alloc(FAT_DIR_CHUNK);
 	if (copy->data != NULL) {
