@@ -17,7 +17,7 @@ HEADER = struct.Struct("<8s8I")
 # Where the loader keeps the cycle counter of the start-up program's entry
 # (headers/boot/pack.h, src/system/boot/platform/efi/start.c).
 START_MARKER = b"LdrUnpackStart:\0"
-FILTERS = {"none": 0, "x86-calls": 1}
+FILTERS = {"none": 0, "x86": 2}
 SECURITY_DIRECTORY = 4
 # IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ
 SECTION_FLAGS = 0x40000040
@@ -142,19 +142,36 @@ class Pe:
         self.field(64, total + len(self.data))
 
 
-def filter_calls(image, code_size, encode):
-    """The x86 call filter (src/system/boot/arch/x86_64/unpack.c):
-    each E8's displacement made absolute (encode) or relative again."""
+def x86_displacement_at(code, code_size, position):
+    """Where the 32-bit displacement the x86 filter rewrites starts, for the
+    instruction that may begin at position of the first code_size bytes: an E8 (call) byte's, or that
+    of a RIP-relative operand (ModRM mod 00, r/m 101) of an opcode 80 to
+    8F, which include lea and mov; None where it rewrites none. It looks
+    only at bytes the filter never changes, so encoder and decoder agree."""
+    if code[position] == 0xe8:
+        return position + 1
+    if position + 6 <= code_size and code[position] & 0xf0 == 0x80 \
+            and code[position + 1] & 0xc7 == 0x05:
+        return position + 2
+    return None
+
+
+def filter_x86(image, code_size, encode):
+    """The x86 filter (src/system/boot/arch/x86_64/unpack.c): each
+    displacement x86_displacement_at() finds in the first code_size bytes
+    made absolute (encode: an offset from the image's start, counted from
+    the displacement's end as the processor does) or relative again."""
     image = bytearray(image)
     position = 0
     while position + 5 <= code_size:
-        if image[position] == 0xe8:
-            value = struct.unpack_from("<I", image, position + 1)[0]
-            value += position + 5 if encode else -(position + 5)
-            struct.pack_into("<I", image, position + 1, value & 0xffffffff)
-            position += 5
-        else:
+        at = x86_displacement_at(image, code_size, position)
+        if at is None:
             position += 1
+            continue
+        value = struct.unpack_from("<I", image, at)[0]
+        value += at + 4 if encode else -(at + 4)
+        struct.pack_into("<I", image, at, value & 0xffffffff)
+        position = at + 4
     return bytes(image)
 
 
@@ -283,7 +300,7 @@ def compress(image, image_size, entry, code_size, filter_name, words):
     """The .pack section of image, whose relocations take_relocations()
     has taken out as words."""
     filter_id = FILTERS[filter_name]
-    data = filter_calls(image, code_size, True) if filter_id == 1 else image
+    data = filter_x86(image, code_size, True) if filter_id == FILTERS["x86"] else image
     stream = deflate(data)
     relocations = relr_encode(words)
     if relr_decode(relocations) != words:
@@ -332,8 +349,8 @@ def unpack(data):
     names = {value: key for key, value in FILTERS.items()}
     if filter_id not in names:
         raise PackError(f"the .pack section names an unknown code filter {filter_id}")
-    if filter_id == 1:
-        image = filter_calls(image, code_size, False)
+    if filter_id == FILTERS["x86"]:
+        image = filter_x86(image, code_size, False)
     program.remove_last_section()
     return program, (image_size, entry, code_size, names[filter_id],
         relr_decode(relocations)), image

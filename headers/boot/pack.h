@@ -26,9 +26,11 @@
  * compresses better; arch_unpack_filter undoes it. */
 enum pack_filter {
 	PACK_FILTER_NONE = 0,
-	/* x86: the rel32 of each E8 (call) byte made absolute, so that calls
-	 * to one function are the same bytes wherever they are. */
-	PACK_FILTER_X86_CALLS = 1,
+	/* x86: the 32-bit displacements of calls and of the RIP-relative
+	 * operands of opcodes 80 to 8F (lea, mov) made absolute, so that every
+	 * call of a function and every use of a variable are the same bytes
+	 * wherever they are. (1 was a filter of calls alone.) */
+	PACK_FILTER_X86 = 2,
 };
 
 struct pack_header {

@@ -78,7 +78,7 @@ AREA_UNITS = {
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
     "efi_tables": ["unit_acpi", "unit_fdt"],
-    "pack": ["unit_relr"],
+    "pack": ["unit_relr", "unit_unpack_x86"],
     "device_tree": ["unit_config", "unit_fdt"],
     "auto_entries": ["unit_config"],
     "framebuffer": ["unit_console"],

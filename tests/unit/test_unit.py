@@ -19,7 +19,7 @@ EXPECTED = ["unit_acpi", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config"
     "unit_paging_arm64", "unit_partitions", "unit_ranges", "unit_relr", "unit_server_fs",
     "unit_tar",
     "unit_timeline",
-    "unit_trust_digest", "unit_vfs"]
+    "unit_trust_digest", "unit_unpack_x86", "unit_vfs"]
 
 
 def unit_binaries():
