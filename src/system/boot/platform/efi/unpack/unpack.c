@@ -48,21 +48,38 @@ typedef EFI_STATUS (EFIAPI *image_entry)(EFI_HANDLE image, EFI_SYSTEM_TABLE *sys
 static EFI_SYSTEM_TABLE *sSystemTable;
 
 
+/* The console takes UCS-2; the messages are kept as ASCII, which takes
+ * half the file's bytes, and widened a piece at a time. */
 static void
-unpack_say(const CHAR16 *reason, const CHAR16 *advice)
+unpack_print(const char *text)
 {
 	SIMPLE_TEXT_OUTPUT_INTERFACE *out = sSystemTable->ConOut;
-	out->OutputString(out, L"packed loader: ");
-	out->OutputString(out, (CHAR16 *)reason);
-	out->OutputString(out, (CHAR16 *)advice);
-	out->OutputString(out, L"\r\n");
+	CHAR16 piece[32];
+	while (*text != '\0') {
+		size_t length = 0;
+		for (; text[length] != '\0' && length < 31; length++)
+			piece[length] = (CHAR16)text[length];
+		piece[length] = 0;
+		out->OutputString(out, piece);
+		text += length;
+	}
+}
+
+
+static void
+unpack_say(const char *reason, const char *advice)
+{
+	unpack_print("packed loader: ");
+	unpack_print(reason);
+	unpack_print(advice);
+	unpack_print("\r\n");
 }
 
 
 static EFI_STATUS
-unpack_fail(const CHAR16 *reason)
+unpack_fail(const char *reason)
 {
-	unpack_say(reason, L"; the file is damaged, install the loader again");
+	unpack_say(reason, "; the file is damaged, install the loader again");
 	return EFI_LOAD_ERROR;
 }
 
@@ -119,16 +136,16 @@ unpack_allow_execution(EFI_PHYSICAL_ADDRESS base, UINT64 length)
 
 
 /* The image as the firmware would have laid it out, or why it cannot be. */
-static const CHAR16 *
+static const char *
 unpack_decode(const struct pack_header *header, const uint8_t *stream, uint8_t *image,
 	uint64_t started)
 {
 	size_t written;
 	if (inflate_raw(stream, header->stream_size, image, header->data_size, &written) != B_OK
 		|| written != header->data_size)
-		return L"the compressed image does not decode";
+		return "the compressed image does not decode";
 	if (!arch_unpack_filter(header->filter, image, header->code_size))
-		return L"unknown code filter";
+		return "unknown code filter";
 	/*
 	 * The image was linked at 0. Its own relocation table is empty (crt0
 	 * finds nothing to do): pack-efi moved it here, packed, because the
@@ -136,7 +153,7 @@ unpack_decode(const struct pack_header *header, const uint8_t *stream, uint8_t *
 	 */
 	if (!relr_apply(stream + header->stream_size, header->relocations_size, image,
 			header->data_size, (uintptr_t)image))
-		return L"bad relocation list";
+		return "bad relocation list";
 	memset(image + header->data_size, 0, header->image_size - header->data_size);
 	/*
 	 * For the loader's timeline the decoding is its first step; and the
@@ -164,25 +181,25 @@ efi_main(EFI_HANDLE imageHandle, EFI_SYSTEM_TABLE *systemTable)
 	EFI_GUID loadedImageGuid = LOADED_IMAGE_PROTOCOL;
 	EFI_LOADED_IMAGE *self;
 	if (services->HandleProtocol(imageHandle, &loadedImageGuid, (void **)&self) != EFI_SUCCESS)
-		return unpack_fail(L"no loaded image protocol");
+		return unpack_fail("no loaded image protocol");
 
 	uint32_t sectionSize = 0;
 	const uint8_t *section = unpack_find_section(self->ImageBase, self->ImageSize,
 		&sectionSize);
 	if (section == NULL || sectionSize < kPackHeaderSize)
-		return unpack_fail(L"no " kPackSectionName L" section");
+		return unpack_fail("no " kPackSectionName " section");
 	struct pack_header header;
 	memcpy(&header, section, sizeof(header));
 	if (!unpack_header_valid(&header, sectionSize))
-		return unpack_fail(L"bad " kPackSectionName L" header");
+		return unpack_fail("bad " kPackSectionName " header");
 
 	UINTN pages = (header.image_size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
 	EFI_PHYSICAL_ADDRESS base;
 	if (services->AllocatePages(AllocateAnyPages, EfiLoaderCode, pages, &base) != EFI_SUCCESS) {
-		unpack_say(L"no memory for the loader's image", L"");
+		unpack_say("no memory for the loader's image", "");
 		return EFI_OUT_OF_RESOURCES;
 	}
-	const CHAR16 *failure = unpack_decode(&header, section + kPackHeaderSize,
+	const char *failure = unpack_decode(&header, section + kPackHeaderSize,
 		(uint8_t *)(UINTN)base, started);
 	if (failure != NULL) {
 		services->FreePages(base, pages);
