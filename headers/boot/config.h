@@ -61,6 +61,13 @@ enum config_console {
 	CONFIG_CONSOLE_TEXT,			/* the firmware's text output */
 };
 
+/* Whether the menu lets the user edit a command line (e). */
+enum config_editor {
+	CONFIG_EDITOR_AUTO = 0,		/* yes, unless the loader verifies (boot/trust.h) */
+	CONFIG_EDITOR_YES,
+	CONFIG_EDITOR_NO,
+};
+
 /* What an entry starts, by the key that names its file. */
 enum config_entry_kind {
 	CONFIG_ENTRY_KERNEL = 0,		/* "kernel": an ELF kernel, handed kernel_args */
@@ -148,6 +155,7 @@ struct boot_config {
 	bool		allow_write_execute;	/* accept kernels with writable code segments */
 	bool		require_verification;	/* verify files with Secure Boot off too */
 	bool		auto_entries;		/* add the boot managers found on the disks */
+	enum config_editor		editor;
 
 	uint32_t	entry_count;		/* at least 1 */
 	bool		fallback_entry;		/* no entry was configured: entries[0] is the default */

@@ -39,15 +39,19 @@
  *                                            (config_format_diagnostic()), and
  *   "... and <n> more in the loader log"     when they do not all fit
  *   "Enter boot  Up/Down/1-9 select  e edit command line  o options  v volume"
+ *                                            (without "e edit command line  " when
+ *                                            editing is off: config.h's editor)
  *   "m video mode  d default  r reboot  p power off  f firmware setup"
  *                                            (the last item only where supported)
  *
  * Keys: Up/Down/Home/End/PageUp/PageDown and 1-9 select, Enter boots, e
- * edits, o options, v volume, m video mode, d makes the selected entry the
- * default of later boots or, pressed on that entry again, stops it being
- * (the Boot Loader Interface's LoaderEntryDefault; the status line says
- * which), r reboot, p power off, f reboot into the firmware's setup. Any key stops the countdown and then does what
- * it does.
+ * edits (when editing is off the status line says "Error: editing is off
+ * (editor = no)" or "Error: editing is off while the loader verifies
+ * (editor = yes turns it on)"), o options, v volume, m video mode, d makes
+ * the selected entry the default of later boots or, pressed on that entry
+ * again, stops it being (the Boot Loader Interface's LoaderEntryDefault;
+ * the status line says which), r reboot, p power off, f reboot into the
+ * firmware's setup. Any key stops the countdown and then does what it does.
  *
  * Editing (e): the "Command line: ..." line becomes "Command line> <text>",
  * drawn again after every key, and the help lines become

@@ -97,6 +97,11 @@ def boot_entry(console, number, title):
     """Choose the menu's entry number and boot it."""
     console.expect(r"^Boot menu$", timeout=TIMEOUT)
     console.wait_until_quiet(timeout=TIMEOUT)
+    boot_shown_entry(console, number, title)
+
+
+def boot_shown_entry(console, number, title):
+    """boot_entry, the menu being on the screen already."""
     console.send_keys(str(number))
     console.expect(rf"^> {number}\. {re.escape(title)}$", timeout=TIMEOUT)
     console.send_keys(ENTER)
@@ -135,7 +140,14 @@ def test_the_signed_loader_verifies_what_it_loads(source, tmp_path):
             r"refused /EFI/tools/unsigned\.efi \(EFI_ACCESS_DENIED\)$")
         console.expect(refusal, timeout=TIMEOUT)
 
-        boot_entry(console, 2, "Tampered kernel")
+        # The menu does not let the keyboard change what the loader verifies.
+        console.expect(r"^Enter boot  Up/Down/1-9 select  o options  v volume$",
+            timeout=TIMEOUT)
+        console.wait_until_quiet(timeout=TIMEOUT)
+        console.send_keys("e")
+        console.expect(r"^Error: editing is off while the loader verifies \(editor = yes turns "
+            r"it on\)$", timeout=TIMEOUT)
+        boot_shown_entry(console, 2, "Tampered kernel")
         console.expect(r"^boot: cannot load the kernel: /boot/kernel-tampered: refused: its "
             rf"SHA-256 is not the one {manifest} lists on line 4$", timeout=TIMEOUT)
         boot_entry(console, 3, "Tampered module")

@@ -241,7 +241,7 @@ same_config(const struct boot_config *a, const struct boot_config *b)
 		|| a->video_width != b->video_width || a->video_height != b->video_height
 		|| a->allow_write_execute != b->allow_write_execute
 		|| a->require_verification != b->require_verification
-		|| a->auto_entries != b->auto_entries
+		|| a->auto_entries != b->auto_entries || a->editor != b->editor
 		|| a->entry_count != b->entry_count || a->fallback_entry != b->fallback_entry) {
 		return false;
 	}
@@ -365,6 +365,8 @@ write_config(struct writer *writer, const struct boot_config *config)
 	write_text(writer, config->require_verification ? "require_verification = yes\n"
 		: "require_verification = no\n");
 	write_text(writer, config->auto_entries ? "auto_entries = yes\n" : "auto_entries = no\n");
+	write_text(writer, config->editor == CONFIG_EDITOR_YES ? "editor = yes\n"
+		: config->editor == CONFIG_EDITOR_NO ? "editor = no\n" : "editor = auto\n");
 
 	if (config->fallback_entry)
 		return;

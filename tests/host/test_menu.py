@@ -219,6 +219,20 @@ def test_escape_cancels_an_edit(loaders):
     assert 'command line: "first entry"' in loader.text
 
 
+def test_editor_no_keeps_the_command_lines_as_configured(loaders, tmp_path):
+    config = tar_disk(tmp_path, {"boot/loader.cfg": 'editor = no\ntimeout = forever\n'
+        'entry "Haiku" {\n\tkernel = /boot/kernel\n\tcmdline = "as configured"\n}\n'})
+    loader = loaders("boot.img", config)
+    # The help leaves out the key it would refuse.
+    loader.expect(r"^Enter boot  Up/Down/1-9 select  o options  v volume$")
+    loader.send("e")
+    loader.expect(r"^Error: editing is off \(editor = no\)$")
+    loader.send("x" + ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert "Command line>" not in loader.text
+    assert 'command line: "as configured"' in loader.text
+
+
 def test_safe_mode_options_reach_the_kernel(loaders):
     loader = loaders("menu.img")
     loader.expect(r'^Booting "Haiku" in 5 s')

@@ -256,6 +256,42 @@ def test_each_volume_is_checked_against_its_own_manifest(trusting_loader, loader
     assert "  3. " not in loader.text, loader.text
 
 
+@pytest.mark.parametrize("secure_boot,setting,allowed", [
+    (["--secure-boot", "enforcing"], "", False),
+    (["--secure-boot", "enforcing"], "editor = yes\n", True),
+    ([], "require_verification = yes\n", False),
+], ids=["secure-boot", "secure-boot-editor-yes", "required-by-the-configuration"])
+def test_a_verifying_loader_keeps_its_command_lines_unless_told_otherwise(trusting_loader,
+        loaders, tmp_path, secure_boot, setting, allowed):
+    """One init=/bin/sh typed at the menu would undo what the loader
+    verified: while it verifies, e says why it does not edit and the help
+    leaves it out, unless the configuration, verified too, says editor =
+    yes."""
+    config = tmp_path / "loader.cfg"
+    config.write_text(setting + HAIKU_CONFIG)
+    manifest = tmp_path / "loader.sha256"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "make-manifest"), MANIFEST_KEY,
+        str(manifest), f"{config}:/boot/loader.cfg"], check=True)
+    loader = loaders(*secure_boot, make_disk(tmp_path, config, signed(manifest)))
+    loader.expect(r"^> 1\. Haiku$")
+    if allowed:
+        loader.expect(r"^Enter boot  Up/Down/1-9 select  e edit command line  o options  "
+            r"v volume$")
+        loader.send("e")
+        loader.expect(r"^Command line> ?$")
+        loader.send("edited=1" + ENTER)
+        loader.expect(r'^Command line: "edited=1"$')
+    else:
+        loader.expect(r"^Enter boot  Up/Down/1-9 select  o options  v volume$")
+        loader.send("e")
+        loader.expect(r"^Error: editing is off while the loader verifies \(editor = yes turns "
+            r"it on\)$")
+    loader.send(ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert "trust: (disk0p1)/boot/loader.cfg verified" in loader.log()
+    assert f'command line: "{"edited=1" if allowed else ""}"' in loader.text, loader.text
+
+
 def test_a_manifest_larger_than_the_limit_is_not_read(trusting_loader, loaders, tmp_path):
     """A manifest one byte over 64 KiB is refused by its size, before its
     bytes or its signature are read."""

@@ -87,7 +87,7 @@ AREA_UNITS = {
 # Likewise the hosted-port test files that test an area: pytest runs them
 # before the rest of tests/host, so a kill there comes in seconds.
 AREA_HOST_TESTS = {
-    "menu": ["test_menu_screen.py", "test_menu.py"],
+    "menu": ["test_menu_screen.py", "test_menu.py", "test_verified_boot.py"],
     "line_editor": ["test_menu_screen.py", "test_menu.py"],
     "handoff": ["test_host.py", "test_menu.py"],
     "bli": ["test_boot_loader_interface.py"],

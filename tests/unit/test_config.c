@@ -101,6 +101,7 @@ TEST(config_defaults)
 	CHECK_EQ(config->video, CONFIG_VIDEO_KEEP);
 	CHECK(!config->allow_write_execute);
 	CHECK(config->auto_entries);
+	CHECK_EQ(config->editor, CONFIG_EDITOR_AUTO);
 	CHECK(config->fallback_entry);
 	CHECK_EQ(config->entry_count, 1);
 	CHECK(strcmp(config->entries[0].title, "Default") == 0);
@@ -410,6 +411,24 @@ TEST(config_verbosity_video_write_execute)
 	CHECK(!config->auto_entries);
 	test_release(config);
 	test_check_error("auto_entries = none", 1, "auto_entries must be yes or no");
+
+	static const struct {
+		const char			*text;
+		enum config_editor	editor;
+	} kEditors[] = {
+		{ "editor = no", CONFIG_EDITOR_NO },
+		{ "editor = off", CONFIG_EDITOR_NO },
+		{ "editor = yes", CONFIG_EDITOR_YES },
+		{ "editor = ON", CONFIG_EDITOR_YES },
+		{ "editor = auto", CONFIG_EDITOR_AUTO },
+	};
+	for (size_t i = 0; i < sizeof(kEditors) / sizeof(kEditors[0]); i++) {
+		config = test_parse(kEditors[i].text);
+		CHECK_NO_DIAGNOSTICS(config);
+		CHECK_EQ(config->editor, kEditors[i].editor);
+		test_release(config);
+	}
+	test_check_error("editor = locked", 1, "editor must be yes, no or auto");
 }
 
 

@@ -497,6 +497,20 @@ apply_auto_entries(struct config_parser *parser, const struct config_token *valu
 }
 
 
+static bool
+apply_editor(struct config_parser *parser, const struct config_token *values, uint32_t count)
+{
+	int value = parse_bool(values[0].text);
+	if (value < 0 && !config_equals_ignore_case(values[0].text, "auto")) {
+		config_error(parser, values[0].column, "editor must be yes, no or auto");
+		return false;
+	}
+	parser->config->editor = value < 0 ? CONFIG_EDITOR_AUTO
+		: value != 0 ? CONFIG_EDITOR_YES : CONFIG_EDITOR_NO;
+	return true;
+}
+
+
 /* --- entry settings ------------------------------------------------------- */
 
 static const enum config_key_id kKindKeys[] = {
@@ -822,6 +836,7 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 	[CONFIG_KEY_CONSOLE] = { "console", false, false, 1, "one value", apply_console },
 	[CONFIG_KEY_AUTO_ENTRIES] = { "auto_entries", false, false, 1, "one value",
 		apply_auto_entries },
+	[CONFIG_KEY_EDITOR] = { "editor", false, false, 1, "one value", apply_editor },
 	[CONFIG_KEY_SPLASH] = { "splash", true, false, 1, "one value", apply_splash },
 	[CONFIG_KEY_DEVICETREE] = { "devicetree", true, false, 1, "one value", apply_devicetree },
 };

@@ -14,11 +14,13 @@
 #include <boot/config.h>
 #include <boot/line_editor.h>
 #include <boot/platform.h>
+#include <boot/trust.h>
 #include <boot/vfs.h>
 
 #define TITLE				"Boot menu"
-#define HELP_KEYS			"Enter boot  Up/Down/1-9 select  e edit command line  o options" \
-								"  v volume"
+#define HELP_SELECT			"Enter boot  Up/Down/1-9 select  "
+#define HELP_EDIT			"e edit command line  "
+#define HELP_LISTS			"o options  v volume"
 #define HELP_MACHINE		"m video mode  d default  r reboot  p power off"
 #define HELP_FIRMWARE		"  f firmware setup"
 #define HELP_EDITING		"Editing: Enter accept  Esc cancel  Left/Right/Home/End move"
@@ -258,10 +260,24 @@ menu_draw_diagnostics(const struct menu *menu)
 }
 
 
-static void
-menu_draw_help(void)
+/*
+ * Whether e edits. A loader that verifies what it boots keeps the command
+ * lines it verified (one init=/bin/sh would undo the checks), unless its
+ * configuration, verified too, says editor = yes.
+ */
+static bool
+menu_editor_allowed(const struct menu *menu)
 {
-	menu_draw(sLayout.help_row, MENU_STYLE_HELP, HELP_KEYS);
+	enum config_editor editor = menu->config->editor;
+	return editor == CONFIG_EDITOR_YES || (editor == CONFIG_EDITOR_AUTO && !trust_verifying());
+}
+
+
+static void
+menu_draw_help(const struct menu *menu)
+{
+	menu_draw(sLayout.help_row, MENU_STYLE_HELP, menu_editor_allowed(menu)
+		? HELP_SELECT HELP_EDIT HELP_LISTS : HELP_SELECT HELP_LISTS);
 	menu_draw(sLayout.help_row + 1, MENU_STYLE_HELP, platform_firmware_setup_supported()
 		? HELP_MACHINE HELP_FIRMWARE : HELP_MACHINE);
 }
@@ -279,7 +295,7 @@ menu_draw_all(const struct menu *menu, int32_t countdown)
 	menu_draw_countdown(menu, countdown);
 	menu_draw_status(menu);
 	menu_draw_diagnostics(menu);
-	menu_draw_help();
+	menu_draw_help(menu);
 }
 
 
@@ -339,6 +355,12 @@ menu_draw_editor(struct line_editor *editor)
 static bool
 menu_edit(struct menu *menu)
 {
+	if (!menu_editor_allowed(menu)) {
+		menu_set_status(menu, "editing is off %s", menu->config->editor == CONFIG_EDITOR_NO
+			? "(editor = no)" : "while the loader verifies (editor = yes turns it on)");
+		menu_draw_status(menu);
+		return true;
+	}
 	struct config_entry *entry = &menu->config->entries[menu->selected];
 	struct line_editor editor;
 	line_editor_init(&editor, sEditBuffer, sizeof(sEditBuffer), entry->command_line);
@@ -362,7 +384,7 @@ menu_edit(struct menu *menu)
 		}
 	}
 	menu_draw_details(menu);
-	menu_draw_help();
+	menu_draw_help(menu);
 	return !closed;
 }
 
