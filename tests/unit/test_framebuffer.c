@@ -248,6 +248,20 @@ TEST(the_console_wraps_and_scrolls)
 }
 
 
+TEST(a_scroll_brings_in_a_row_of_the_background_colour)
+{
+	/* As a text console's does, so that a coloured screen stays one colour. */
+	struct platform_framebuffer framebuffer = screen_bgrx(32, 2 * 16);
+	CHECK_EQ(fb_console_start(&framebuffer, 0, 0), B_OK);
+	fb_console_set_color(CONSOLE_WHITE, CONSOLE_BLUE);
+	fb_console_write("a\nb\nc", 5);
+	CHECK(cell_shows(&framebuffer, 0, 0, 'b', 1, 0xffffff, 0x0000aa));
+	CHECK(cell_shows(&framebuffer, 0, 16, 'c', 1, 0xffffff, 0x0000aa));
+	CHECK(cell_shows(&framebuffer, 24, 16, ' ', 1, 0xffffff, 0x0000aa));
+	fb_console_stop();
+}
+
+
 TEST(large_screens_get_larger_glyphs)
 {
 	CHECK_EQ(fb_console_scale_for(800, 600), 1);

@@ -186,7 +186,7 @@ fb_console_new_line(void)
 	/* The grid only: a splash around it stays where it is. */
 	framebuffer_scroll(&sScreen, sTop, (uint32_t)sRows * sCellHeight, sCellHeight);
 	framebuffer_fill(&sScreen, 0, sTop + (uint32_t)(sRows - 1) * sCellHeight, sScreen.width,
-		sCellHeight, framebuffer_pixel(&sScreen, 0));
+		sCellHeight, sBackground);
 }
 
 
