@@ -266,6 +266,37 @@ def test_host_loader_without_a_command_line_hands_over_an_empty_one():
     assert 'command line: ""' in result.stdout
 
 
+# Titles near their 128-byte limit make long lines: LoaderEntries, which
+# the hosted port logs in full up to 512 bytes, is longer than the loader's
+# 512-byte lines.
+LONG_TITLE = "A title long enough that the loader's lines run out " * 2
+
+
+def retry_a_missing_kernel(tmp_path, tries):
+    """The loader's output after the menu's first entry, a kernel that is
+    not there, failed tries times, and the last entry then booted."""
+    config = ["timeout = forever\n"]
+    config += [f'entry "{LONG_TITLE}{i}" {{\n\tkernel = /boot/no-such-kernel\n}}\n'
+        for i in range(8)]
+    config.append('entry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": "".join(config)})
+    result = subprocess.run(loader_command(["boot.img", disk]), input="\r" * tries + "9\r",
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_a_line_longer_than_the_loader_s_lines_is_cut_and_keeps_its_end(tmp_path):
+    result = retry_a_missing_kernel(tmp_path, 0)
+    lines = result.stderr.splitlines()
+    cut = [i for i, line in enumerate(lines)
+        if line.startswith("host: loader variable LoaderEntries = ")]
+    # 511 bytes with the line end; the next message on a line of its own.
+    assert len(cut) == 1 and len(lines[cut[0]].encode()) == 510, lines[cut[0]:]
+    assert lines[cut[0] + 1].startswith("boot: the menu's first frame took "), lines[cut[0]:]
+    assert "\0" not in result.stderr
+
+
 def test_host_loader_preloads_modules(module_image):
     image, crc = module_image
     result = run("--module", "/boot/modules/test.bin:verbose=1 debug",

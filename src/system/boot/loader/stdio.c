@@ -38,9 +38,13 @@ format_line(char *buffer, const char *format, va_list args)
 	int length = vsnprintf(buffer, LINE_BUFFER_SIZE, format, args);
 	if (length < 0)
 		return 0;
-	if (length >= LINE_BUFFER_SIZE)
-		return LINE_BUFFER_SIZE - 1;
-	return (size_t)length;
+	if (length < LINE_BUFFER_SIZE)
+		return (size_t)length;
+	/* Cut, a line keeps its end: the next one must not run on from it. */
+	size_t formatLength = strlen(format);
+	if (formatLength > 0 && format[formatLength - 1] == '\n')
+		buffer[LINE_BUFFER_SIZE - 2] = '\n';
+	return LINE_BUFFER_SIZE - 1;
 }
 
 
