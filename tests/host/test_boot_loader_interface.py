@@ -58,6 +58,17 @@ def test_a_one_shot_entry_boots_at_once_and_is_used_up(loaders):
     assert variables_set(log)["LoaderEntrySelected"] == ["Safe mode"]
 
 
+def test_a_one_shot_boot_says_the_configuration_s_problems_on_the_console(loaders, tmp_path):
+    # No menu shows them, so the console does.
+    config = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = forever\nno_such_key = 1\n'
+        'entry "Haiku" {\n\tkernel = /boot/kernel\n}\n'})
+    loader = loaders("--loader-variable", "LoaderEntryOneShot=Haiku", "boot.img", config)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert "Boot menu" not in loader.text, loader.text
+    assert re.search(r"^config: \(disk1\)/boot/loader\.cfg:2: ", loader.text, re.M), \
+        loader.text
+
+
 def test_default_entry_and_timeout_come_from_the_variables(loaders):
     loader = loaders("--loader-variable", "LoaderEntryDefault=Haiku with a module",
         "--loader-variable", "LoaderConfigTimeout=menu-force",

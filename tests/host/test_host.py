@@ -266,10 +266,25 @@ def test_host_loader_without_a_command_line_hands_over_an_empty_one():
     assert 'command line: ""' in result.stdout
 
 
+def test_the_port_s_kernel_command_line_and_modules_are_only_the_default_entry_s(tmp_path):
+    """What the port was told (EFI load options; here the arguments) makes
+    up the entry used when none is configured; a configured entry boots as
+    the file says."""
+    config = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = 0\nentry "Configured" {\n'
+        '\tkernel = /boot/kernel\n\tcmdline = "from the file"\n}\n'})
+    result = run("--kernel", "/boot/no-such-kernel", "--cmdline", "from the port",
+        "--module", "/boot/kernel", "boot.img", config)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'command line: "from the file"' in result.stdout, result.stdout
+    assert "CHECK preloaded_images: ok" in result.stdout
+    assert 'module "/boot/kernel"' not in result.stdout, result.stdout
+
+
 # Titles near their 128-byte limit make long lines: LoaderEntries, which
 # the hosted port logs in full up to 512 bytes, is longer than the loader's
-# 512-byte lines.
+# 512-byte lines; and some three hundred failed tries fill its 64 KiB log.
 LONG_TITLE = "A title long enough that the loader's lines run out " * 2
+LOG_SIZE = 64 * 1024
 
 
 def retry_a_missing_kernel(tmp_path, tries):
@@ -295,6 +310,19 @@ def test_a_line_longer_than_the_loader_s_lines_is_cut_and_keeps_its_end(tmp_path
     assert len(cut) == 1 and len(lines[cut[0]].encode()) == 510, lines[cut[0]:]
     assert lines[cut[0] + 1].startswith("boot: the menu's first frame took "), lines[cut[0]:]
     assert "\0" not in result.stderr
+
+
+def test_a_log_longer_than_its_buffer_keeps_its_first_64_kib(tmp_path):
+    """The log keeps how the boot began; the kernel gets exactly the
+    buffer's bytes, the first of what the debug channel (stderr) got."""
+    result = retry_a_missing_kernel(tmp_path, 300)
+    written = result.stderr.encode()
+    assert len(written) > LOG_SIZE
+    kept = written[:LOG_SIZE]
+    lines = kept.count(b"\n") + (0 if kept.endswith(b"\n") else 1)
+    assert re.search(rf"^loader log: 0x[0-9a-f]+ size {LOG_SIZE}, {lines} lines$",
+        result.stdout, re.M), result.stdout[-3000:]
+    assert "BOOTCHECK PASS" in result.stdout
 
 
 def test_host_loader_preloads_modules(module_image):

@@ -15,7 +15,7 @@ import pytest
 
 import test_menu
 from contents import copy_esp_files
-from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders  # noqa: F401 (a fixture)
+from test_menu import BOOT_FAILED, ENTER, PASSED, TOP, loaders, tar_disk  # noqa: F401 (a fixture)
 
 SECURE_BOOT = os.path.join(TOP, "generated", "secure-boot")
 KERNEL = os.path.join(TOP, "generated", "kernel", "kernel_x86_64")
@@ -143,6 +143,19 @@ def test_with_secure_boot_off_nothing_is_verified_and_the_menu_says_so(trusting_
     assert loader.finish() == PASSED, loader.text + loader.log()
     assert loader.text.count(NOTICE) == 1, loader.text
     assert "trust: (disk0p1)" not in loader.log()
+
+
+def test_the_notice_leaves_the_status_line_to_the_configuration_s_problem(trusting_loader,
+        loaders, tmp_path):
+    """Said once, the notice goes to the console when the menu's status line
+    already says why the configuration could not be used."""
+    broken = tar_disk(tmp_path, {"boot/loader.cfg/file": "loader.cfg is a directory"})
+    loader = loaders("boot.img", broken)
+    loader.expect(r"^Error: cannot read the configuration: ")
+    loader.send(ENTER)
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert loader.text.count(NOTICE) == 1, loader.text
+    assert f"boot: {NOTICE}" in loader.text, loader.text
 
 
 def test_a_loader_without_trust_says_nothing_and_refuses_everything_under_secure_boot(

@@ -100,6 +100,7 @@ AREA_HOST_TESTS = {
     "device_tree": ["test_menu.py"],
     "auto_entries": ["test_auto_entries.py"],
     "fat": ["test_boot_counting.py"],
+    "output": ["test_menu.py", "test_boot_loader_interface.py", "test_host.py"],
 }
 
 

@@ -150,6 +150,53 @@ TEST(guid_text_round_trips_and_rejects_malformed_text)
 	CHECK(!guid_is_null(guid));
 	memset(other, 0, sizeof(other));
 	CHECK(guid_is_null(other));
+	/* Each byte counts, the first and the last too. */
+	other[15] = 1;
+	CHECK(!guid_is_null(other));
+	other[15] = 0;
+	other[0] = 0x80;
+	CHECK(!guid_is_null(other));
+}
+
+
+TEST(partition_types_are_named_for_the_log)
+{
+	/* The type GUIDs of the UEFI specification, of the Discoverable
+	 * Partitions Specification and of Haiku. */
+	static const struct {
+		const char	*guid;
+		const char	*name;
+	} kGpt[] = {
+		{ "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", "EFI system" },
+		{ "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "Microsoft basic data" },
+		{ "0FC63DAF-8483-4772-8E79-3D69D8477DE4", "Linux filesystem" },
+		{ "0657FD6D-A4AB-43C4-84E5-0933C84B4F4F", "Linux swap" },
+		{ "21686148-6449-6E6F-744E-656564454649", "BIOS boot" },
+		{ "42465331-3BA3-10F1-802A-4861696B7521", "Haiku BFS" },
+		{ "BC13C2FF-59E6-4262-A352-B275FD6F7172", "Linux extended boot" },
+		{ "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709", "unknown" },
+	};
+	struct partition_info info;
+	memset(&info, 0, sizeof(info));
+	info.scheme = PARTITION_SCHEME_GPT;
+	for (size_t i = 0; i < sizeof(kGpt) / sizeof(kGpt[0]); i++) {
+		CHECK(guid_parse(kGpt[i].guid, strlen(kGpt[i].guid), info.type_guid));
+		CHECK(strcmp(partition_type_name(&info), kGpt[i].name) == 0);
+	}
+	/* MBR type bytes, as fdisk knows them. */
+	static const struct {
+		uint8_t		type;
+		const char	*name;
+	} kMbr[] = {
+		{ 0x01, "FAT12" }, { 0x04, "FAT16" }, { 0x06, "FAT16" }, { 0x0e, "FAT16" },
+		{ 0x0b, "FAT32" }, { 0x0c, "FAT32" }, { 0x07, "NTFS/exFAT" }, { 0x82, "Linux swap" },
+		{ 0x83, "Linux" }, { 0xeb, "BeOS/Haiku" }, { 0xef, "EFI system" }, { 0x05, "unknown" },
+	};
+	info.scheme = PARTITION_SCHEME_MBR;
+	for (size_t i = 0; i < sizeof(kMbr) / sizeof(kMbr[0]); i++) {
+		info.mbr_type = kMbr[i].type;
+		CHECK(strcmp(partition_type_name(&info), kMbr[i].name) == 0);
+	}
 }
 
 

@@ -263,7 +263,7 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 		const struct boot_request request = {
 			.config = config,
 			.entry = entry,
-			.extra_modules = config->fallback_entry ? args->modules : NULL,
+			.extra_modules = args->modules,
 			.extra_module_count = config->fallback_entry ? args->module_count : 0,
 			.video_mode = menu.video_mode,
 			.allow_write_execute = args->allow_write_execute,
