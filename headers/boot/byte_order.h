@@ -34,6 +34,17 @@ read_le64(const void *data)
 }
 
 
+static inline void
+write_le32(void *data, uint32_t value)
+{
+	uint8_t *bytes = data;
+	bytes[0] = (uint8_t)value;
+	bytes[1] = (uint8_t)(value >> 8);
+	bytes[2] = (uint8_t)(value >> 16);
+	bytes[3] = (uint8_t)(value >> 24);
+}
+
+
 /* SHA-2 (FIPS 180-4) reads and writes its words big-endian. */
 static inline uint32_t
 read_be32(const void *data)

@@ -74,6 +74,16 @@ TEST(a_call_that_ends_with_the_code_is_rewritten_one_past_it_is_not)
 }
 
 
+TEST(a_code_of_one_call_is_rewritten_a_shorter_one_is_not)
+{
+	uint8_t code[] = { 0xe8, 0x05, 0x00, 0x00, 0x00 };
+	CHECK(arch_unpack_filter(PACK_FILTER_X86, code, 4));
+	CHECK_EQ(code[1], 0x05);
+	CHECK(arch_unpack_filter(PACK_FILTER_X86, code, sizeof(code)));
+	CHECK_EQ(code[1], 0x00);
+}
+
+
 TEST(an_operand_that_ends_with_the_code_is_rewritten)
 {
 	uint8_t code[] = { 0x8b, 0x05, 0x06, 0x00, 0x00, 0x00 };
