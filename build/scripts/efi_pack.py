@@ -144,10 +144,11 @@ class Pe:
 
 def x86_displacement_at(code, code_size, position):
     """Where the 32-bit displacement the x86 filter rewrites starts, for the
-    instruction that may begin at position of the first code_size bytes: an E8 (call) byte's, or that
-    of a RIP-relative operand (ModRM mod 00, r/m 101) of an opcode 80 to
-    8F, which include lea and mov; None where it rewrites none. It looks
-    only at bytes the filter never changes, so encoder and decoder agree."""
+    instruction that may begin at position of the first code_size bytes:
+    an E8 (call) byte's, or that of a RIP-relative operand (ModRM mod 00,
+    r/m 101) of an opcode 80 to 8F, which include lea and mov; None where
+    it rewrites none. It looks only at bytes the filter never changes, so
+    encoder and decoder agree."""
     if code[position] == 0xe8:
         return position + 1
     if position + 6 <= code_size and code[position] & 0xf0 == 0x80 \
