@@ -10,7 +10,11 @@
 
 #define BOOT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-/* To the console, the debug channel and the log. */
+/*
+ * To the console, the debug channel and the log. A call writes at most 511
+ * bytes: a longer text is cut there, and keeps the line end its format
+ * ended with, so that the next message starts a line of its own.
+ */
 void boot_printf(const char *format, ...) BOOT_PRINTF(1, 2);
 /* To the debug channel and the log only. */
 void boot_dprintf(const char *format, ...) BOOT_PRINTF(1, 2);
@@ -46,7 +50,7 @@ void boot_debug_end_status_line(void);
 /* A broken loader invariant: report it everywhere and stop for good. */
 void panic(const char *format, ...) BOOT_PRINTF(1, 2) __attribute__((noreturn));
 
-/* The loader log: everything printed so far, capped at BOOT_LOG_SIZE. */
+/* The loader log: everything printed so far, its first BOOT_LOG_SIZE bytes. */
 #define BOOT_LOG_SIZE	(64 * 1024)
 const char *boot_log_buffer(size_t *_size);
 
