@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include <boot/byte_order.h>
 #include <boot/crc32.h>
 #include <boot/inflate.h>
 
@@ -23,14 +24,6 @@
 #define GZIP_FNAME			0x08
 #define GZIP_FCOMMENT		0x10
 #define GZIP_RESERVED		0xe0
-
-
-static uint32_t
-gzip_le32(const uint8_t *bytes)
-{
-	return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16
-		| (uint32_t)bytes[3] << 24;
-}
 
 
 bool
@@ -116,7 +109,7 @@ gzip_decoded_size(const void *data, size_t size, size_t *_size, const char **_re
 {
 	if (gzip_data_offset(data, size, _reason) == 0)
 		return B_BAD_DATA;
-	*_size = gzip_le32((const uint8_t *)data + size - 4);
+	*_size = read_le32((const uint8_t *)data + size - 4);
 	return B_OK;
 }
 
@@ -145,7 +138,7 @@ gzip_decode(const void *data, size_t size, void *out, size_t outSize, const char
 		*_reason = "the data's size does not match the trailer";
 		return B_BAD_DATA;
 	}
-	if (crc32(0, out, written) != gzip_le32(bytes + size - GZIP_TRAILER_SIZE)) {
+	if (crc32(0, out, written) != read_le32(bytes + size - GZIP_TRAILER_SIZE)) {
 		*_reason = "the data's CRC-32 does not match";
 		return B_BAD_DATA;
 	}
