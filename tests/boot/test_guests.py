@@ -537,6 +537,40 @@ def test_bootctl_can_reboot_into_the_windows_boot_manager_found_on_the_esp(reque
     assert efivars.Store.load(store_path).get(LOADER_GUID, "LoaderEntryOneShot") is None
 
 
+def other_system_disk(tmp_path, application):
+    """A second GPT disk whose ESP holds only application as the firmware's
+    default loader, as an installer's stick or another system's disk does."""
+    volume = tmp_path / "other-esp.img"
+    subprocess.run(["truncate", "-s", "32M", str(volume)], check=True)
+    subprocess.run(["mkfs.fat", str(volume)], check=True, capture_output=True)
+    subprocess.run(["mmd", "-i", str(volume), "::/EFI", "::/EFI/BOOT"], check=True)
+    subprocess.run(["mcopy", "-i", str(volume), application, "::/EFI/BOOT/BOOTX64.EFI"],
+        check=True)
+    image = tmp_path / "other.img"
+    subprocess.run(["truncate", "-s", "40M", str(image)], check=True)
+    subprocess.run(["sfdisk", "-q", str(image)], check=True, text=True,
+        input="label: gpt\nstart=2048, size=65536, type=U\n")
+    with open(image, "r+b") as disk, open(volume, "rb") as data:
+        disk.seek(2048 * 512)
+        disk.write(data.read())
+    return str(image)
+
+
+@needs_guests
+def test_the_default_loader_of_another_disk_is_offered_by_systemd_boots_id(request, tmp_path):
+    # The disk the firmware would have started had it come first: the
+    # loader offers its \EFI\BOOT\BOOTX64.EFI (the echo application here)
+    # as auto-efi-default and starts it from that disk, not from its own.
+    other = other_system_disk(tmp_path, os.path.join(TOP, "generated", "efi", "guest_echo.efi"))
+    store_path = loader_variable_store(tmp_path, "LoaderEntryOneShot", "auto-efi-default")
+    with SerialConsole(IMAGE, request.node.name, variables=store_path,
+            extra=["-drive", f"format=raw,snapshot=on,file={other}"]) as console:
+        console.expect(r"^ECHO-APP file: \\efi\\boot\\bootx64\.efi$", timeout=60)
+        console.expect(r"^ECHO-APP volume: a file system$")
+        console.expect(r"^boot: \(disk1p1\)/efi/boot/bootx64\.efi returned: "
+            "EFI_ABORTED")
+
+
 @needs_guests
 def test_saved_selects_the_entry_that_started_last(request, tmp_path):
     # `bootctl set-default @saved`: the loader keeps the id of the entry

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Entries the loader finds by itself (auto_entries.c, docs/config.md):
-Windows' boot manager on any FAT volume and an EFI shell on the boot
-volume, on the hosted port with disks made by the real tools. The
+Windows' boot manager on any FAT volume, an EFI shell on the boot volume
+and the default loader of every other volume, on the hosted port with
+disks made by the real tools. The
 "Windows Boot Manager" is our echo application under Windows' file name:
 what is found is the file, whatever it holds."""
 
@@ -16,6 +17,7 @@ from test_verified_boot import KERNEL, make_disk
 
 WINDOWS = "/EFI/Microsoft/Boot/bootmgfw.efi"
 SHELL = "/shellx64.efi"
+DEFAULT = "/efi/boot/bootx64.efi"
 APPLICATION = os.path.join(TOP, "generated", "efi", "guest_echo.efi")
 
 
@@ -34,7 +36,8 @@ def disk(tmp_path, name, files, config=None):
 def test_windows_on_each_disk_and_the_shell_beside_the_loader_are_offered(tmp_path):
     """The first Windows found has systemd-boot's id and title, the one on
     the other disk says which volume it is on; a shell on the other disk is
-    not the loader's and is not offered."""
+    not the loader's and is not offered. Of the default loaders (this
+    loader, on both disks) only the other disk's is."""
     boot = disk(tmp_path, "boot", [WINDOWS, SHELL])
     other = disk(tmp_path, "other", [WINDOWS.upper(), SHELL])
     loader = Loader(boot, other)
@@ -42,10 +45,12 @@ def test_windows_on_each_disk_and_the_shell_beside_the_loader_are_offered(tmp_pa
     loader.finish()
     log = loader.log()
     assert variables_set(log)["LoaderEntries"] == [
-        "Haiku", "auto-windows", "auto-windows-disk1p1", "auto-efi-shell"], log
+        "Haiku", "auto-windows", "auto-windows-disk1p1", "auto-efi-shell", "auto-efi-default"], log
     assert re.search(r"^  2\. Windows Boot Manager$", loader.text, re.M), loader.text
     assert re.search(r"^  4\. EFI Shell$", loader.text, re.M), loader.text
+    assert re.search(r"^  5\. EFI Default Loader$", loader.text, re.M), loader.text
     assert f"auto: (disk1p1){WINDOWS} is \"Windows Boot Manager (disk1p1)\"" in log, log
+    assert f"auto: (disk1p1){DEFAULT} is \"EFI Default Loader\"" in log, log
 
 
 def test_auto_entries_no_offers_none(tmp_path):
@@ -100,3 +105,13 @@ def test_the_found_entry_starts_its_file_and_bootctl_can_ask_for_it(tmp_path):
         f"{zlib.crc32(data):08x}") in log, log
     assert variables_set(log)["LoaderEntrySelected"] == ["auto-windows"], log
     loader.finish()
+
+
+def test_the_default_loader_of_a_disk_without_a_partition_table_is_offered(tmp_path):
+    """A stick formatted whole, with one other system's default loader: two
+    found on other volumes are told apart by volume as Windows' are."""
+    stick = tmp_path / "stick.img"
+    fat_volume(stick, 32, [(APPLICATION, "/EFI/BOOT/BOOTX64.EFI")])
+    ids, log = entries_found(disk(tmp_path, "boot", []), disk(tmp_path, "other", []), str(stick))
+    assert ids == ["Haiku", "auto-efi-default", "auto-efi-default-disk2"], log
+    assert f"auto: (disk2){DEFAULT} is \"EFI Default Loader (disk2)\"" in log, log

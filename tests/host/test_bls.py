@@ -136,5 +136,6 @@ def test_an_xbootldr_partition_on_another_disk_is_not_looked_in(tmp_path):
     boot = gpt_disk(tmp_path, "boot", {}, {"/loader/entries/near.conf": entry("Near")})
     other = gpt_disk(tmp_path, "other", {}, {"/loader/entries/far.conf": entry("Far")})
     ids, log = entries_found(boot, other)
-    assert ids == ["Haiku", "near"], log
+    # the other disk's own loader is offered whole, as its default loader
+    assert ids == ["Haiku", "near", "auto-efi-default"], log
     assert "(disk1p2)/loader/entries" not in log, log

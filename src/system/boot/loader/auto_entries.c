@@ -2,8 +2,10 @@
 /*
  * Entries the loader finds by itself. Installing this loader as the
  * firmware's default must not hide the systems that were there before it:
- * Windows' boot manager on its ESP, wherever that is, and an EFI shell
- * put next to the loader. The ids are systemd-boot's, so that
+ * Windows' boot manager on its ESP, wherever that is, an EFI shell put
+ * next to the loader, and the default loader of every other disk (an
+ * installer's stick, a second system's ESP), which the firmware would have
+ * started had the disk come first. The ids are systemd-boot's, so that
  * `bootctl set-oneshot auto-windows` means the same here.
  */
 #include <boot/auto_entries.h>
@@ -16,17 +18,26 @@
 #include <boot/stdio.h>
 #include <boot/vfs.h>
 
+enum auto_volumes {
+	AUTO_EVERY_VOLUME,
+	AUTO_BOOT_VOLUME,
+	/* the boot volume's default loader is most often this one */
+	AUTO_OTHER_VOLUMES,
+};
+
 struct auto_target {
-	const char	*id;
-	const char	*title;
+	const char			*id;
+	const char			*title;
 	/* on the volume; "%s" is the architecture as EFI file names spell it */
-	const char	*path;
-	bool		boot_volume_only;
+	const char			*path;
+	enum auto_volumes	volumes;
 };
 
 static const struct auto_target kTargets[] = {
-	{ "auto-windows", "Windows Boot Manager", "/EFI/Microsoft/Boot/bootmgfw.efi", false },
-	{ "auto-efi-shell", "EFI Shell", "/shell%s.efi", true },
+	{ "auto-windows", "Windows Boot Manager", "/EFI/Microsoft/Boot/bootmgfw.efi",
+		AUTO_EVERY_VOLUME },
+	{ "auto-efi-shell", "EFI Shell", "/shell%s.efi", AUTO_BOOT_VOLUME },
+	{ "auto-efi-default", "EFI Default Loader", "/efi/boot/boot%s.efi", AUTO_OTHER_VOLUMES },
 };
 
 
@@ -48,6 +59,18 @@ auto_already_configured(const struct boot_config *config, const char *path)
 			return true;
 	}
 	return false;
+}
+
+
+static bool
+auto_looks_on(const struct auto_target *target, const struct vfs_volume_info *volume)
+{
+	/* a file server lists nothing, and asking it for a file costs a request */
+	if (strcmp(volume->fs_name, "fat") != 0)
+		return false;
+	if (target->volumes == AUTO_EVERY_VOLUME)
+		return true;
+	return volume->boot == (target->volumes == AUTO_BOOT_VOLUME);
 }
 
 
@@ -99,8 +122,7 @@ auto_find_target(struct boot_config *config, const struct auto_target *target)
 	for (uint32_t i = 0; i < vfs_volume_count(); i++) {
 		struct vfs_volume_info volume;
 		vfs_volume_get_info(vfs_volume_at(i), &volume);
-		/* a file server lists nothing, and asking it for a file costs a request */
-		if (strcmp(volume.fs_name, "fat") != 0 || (target->boot_volume_only && !volume.boot))
+		if (!auto_looks_on(target, &volume))
 			continue;
 		status_t status = auto_add_target(config, target, path, &volume, found);
 		if (status == B_NO_MEMORY)
