@@ -80,7 +80,15 @@ struct file_system_ops {
 void fs_set_reason(struct fs_volume *volume, const char *format, ...)
 	BOOT_PRINTF(2, 3);
 
+/*
+ * read for a file whose bytes lie in one run on the device, from start, size
+ * bytes long: clipped at its end, a failed read explained in the reason.
+ */
+status_t fs_read_run(struct fs_volume *volume, uint64_t start, uint64_t size,
+	uint64_t offset, void *buffer, size_t length, size_t *_bytesRead);
+
 extern const struct file_system_ops gFatFileSystem;
+extern const struct file_system_ops gIso9660FileSystem;
 extern const struct file_system_ops gTarFileSystem;
 extern const struct file_system_ops gServerFileSystem;
 

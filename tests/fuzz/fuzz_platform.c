@@ -275,6 +275,27 @@ fuzz_walk_volume(const char *prefix)
 }
 
 
+void
+fuzz_mount_and_walk(struct block_device *device)
+{
+	char error[VFS_ERROR_SIZE];
+	error[0] = '\0';
+	struct vfs_volume *volume;
+	status_t status = vfs_mount_device(device, true, &volume, error, sizeof(error));
+	if (status == B_OK) {
+		struct vfs_volume_info info;
+		vfs_volume_get_info(volume, &info);
+		if (info.label == NULL || info.fs_detail == NULL)
+			abort();
+		fuzz_walk_volume("(vol0)");
+	} else if (error[0] == '\0')
+		abort();
+	vfs_cleanup();
+	fuzz_device_free(device);
+	fuzz_check_heap();
+}
+
+
 status_t
 fuzz_check_partition(void *cookie, struct block_device *disk,
 	const struct partition_info *info)

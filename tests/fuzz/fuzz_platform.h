@@ -35,6 +35,14 @@ void fuzz_add_disk(struct block_device *device);
 void fuzz_walk_volume(const char *prefix);
 
 /*
+ * What each file system target does with its device: mount it as the boot
+ * volume, walk it (fuzz_walk_volume) when it mounts and insist on a
+ * message when it does not, then unmount, free the device and check the
+ * heap.
+ */
+void fuzz_mount_and_walk(struct block_device *device);
+
+/*
  * A partition_scan callback that aborts when a partition leaves the disk,
  * is not block aligned or has an unterminated name.
  */

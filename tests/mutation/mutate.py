@@ -101,6 +101,7 @@ AREA_HOST_TESTS = {
     "auto_entries": ["test_auto_entries.py"],
     "fat": ["test_boot_counting.py"],
     "output": ["test_menu.py", "test_boot_loader_interface.py", "test_host.py"],
+    "iso9660": ["test_iso9660.py"],
 }
 
 

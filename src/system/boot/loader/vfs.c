@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <boot/block_device.h>
 #include <boot/devices.h>
 #include <boot/file_server.h>
 #include <boot/file_system.h>
@@ -25,8 +26,13 @@
 
 static const struct file_system_ops *const kFileSystems[] = {
 	&gFatFileSystem,
+	/* before tar: an ISO image's system area of zeros is an empty archive */
+	&gIso9660FileSystem,
 	&gTarFileSystem,
 };
+static const size_t kFileSystemCount = sizeof(kFileSystems) / sizeof(kFileSystems[0]);
+/* what a disk with partitions may hold besides them */
+static const struct file_system_ops *const kWholeDiskFileSystem = &gIso9660FileSystem;
 
 static struct vfs_volume **sVolumes;
 static uint32_t sVolumeCount;
@@ -48,6 +54,25 @@ fs_set_reason(struct fs_volume *volume, const char *format, ...)
 	va_start(args, format);
 	vsnprintf(volume->reason, sizeof(volume->reason), format, args);
 	va_end(args);
+}
+
+
+status_t
+fs_read_run(struct fs_volume *volume, uint64_t start, uint64_t size, uint64_t offset,
+	void *buffer, size_t length, size_t *_bytesRead)
+{
+	*_bytesRead = 0;
+	if (offset >= size)
+		return B_OK;
+	if (length > size - offset)
+		length = (size_t)(size - offset);
+	status_t status = block_device_read(volume->device, start + offset, buffer, length);
+	if (status != B_OK) {
+		fs_set_reason(volume, "cannot read the file: %s", status_string(status));
+		return status;
+	}
+	*_bytesRead = length;
+	return B_OK;
 }
 
 
@@ -318,8 +343,8 @@ status_t
 vfs_mount_device(struct block_device *device, bool boot, struct vfs_volume **_volume,
 	char *error, size_t errorSize)
 {
-	return vfs_mount_as(device, kFileSystems, sizeof(kFileSystems) / sizeof(kFileSystems[0]),
-		boot, _volume, error, errorSize);
+	return vfs_mount_as(device, kFileSystems, kFileSystemCount, boot, _volume, error,
+		errorSize);
 }
 
 
@@ -412,15 +437,17 @@ vfs_scan_damage(uint32_t *_count)
 
 static void
 vfs_try_mount(struct stage2_args *args, struct block_device *disk,
-	struct block_device *device)
+	struct block_device *device, const struct file_system_ops *const *systems, size_t count)
 {
 	char error[VFS_ERROR_SIZE];
 	uint64_t offset = device == disk ? 0 : device->parent_offset;
 	bool boot = platform_is_boot_partition(args, disk, offset);
-	status_t status = vfs_mount_device(device, boot, NULL, error, sizeof(error));
-	if (status == B_NOT_SUPPORTED)
-		boot_dprintf("vfs: %s\n", error);
-	else if (status != B_OK) {
+	status_t status = vfs_mount_as(device, systems, count, boot, NULL, error, sizeof(error));
+	if (status == B_NOT_SUPPORTED) {
+		/* a disk with partitions is seldom more, and need not say it is not */
+		if (systems == kFileSystems)
+			boot_dprintf("vfs: %s\n", error);
+	} else if (status != B_OK) {
 		boot_printf("vfs: cannot mount %s\n", error);
 		vfs_note_damage("%s", error);
 	}
@@ -476,7 +503,7 @@ vfs_init(struct stage2_args *args)
 		status = partitions_scan(disk, &scheme);
 		if (status == B_ENTRY_NOT_FOUND) {
 			boot_dprintf("vfs: %s: no partition table\n", disk->name);
-			vfs_try_mount(args, disk, disk);
+			vfs_try_mount(args, disk, disk, kFileSystems, kFileSystemCount);
 			continue;
 		}
 		if (status != B_OK) {
@@ -493,8 +520,10 @@ vfs_init(struct stage2_args *args)
 			if (device->parent != disk)
 				continue;
 			vfs_log_partition(device);
-			vfs_try_mount(args, disk, device);
+			vfs_try_mount(args, disk, device, kFileSystems, kFileSystemCount);
 		}
+		/* a hybrid image: a stick's partitions and a CD's file system in one */
+		vfs_try_mount(args, disk, disk, &kWholeDiskFileSystem, 1);
 	}
 
 	if (sBootVolume == NULL) {

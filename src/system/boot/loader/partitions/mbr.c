@@ -210,6 +210,12 @@ mbr_scan(struct block_device *disk, partition_hook hook, void *cookie)
 		const struct mbr_entry *entry = &entries[slot];
 		if (mbr_is_empty(entry))
 			continue;
+		if (!valid[slot] && entry->start == 0) {
+			/* a hybrid ISO image's: its file system is the whole disk's */
+			boot_dprintf("%s: MBR partition %d starts at the table, ignored\n",
+				disk->name, slot + 1);
+			continue;
+		}
 		if (!valid[slot]) {
 			boot_printf("%s: MBR partition %d lies outside the disk, ignored\n",
 				disk->name, slot + 1);

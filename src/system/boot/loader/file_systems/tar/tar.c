@@ -11,7 +11,6 @@
 
 #include <string.h>
 
-#include <boot/block_device.h>
 #include <boot/heap.h>
 
 
@@ -104,18 +103,7 @@ tar_read(struct fs_volume *fs, void *_node, uint64_t offset, void *buffer,
 	*_bytesRead = 0;
 	if (node->directory)
 		return B_BAD_VALUE;
-	if (offset >= node->size)
-		return B_OK;
-	if (length > node->size - offset)
-		length = (size_t)(node->size - offset);
-
-	status_t status = block_device_read(fs->device, node->offset + offset, buffer, length);
-	if (status != B_OK) {
-		fs_set_reason(fs, "cannot read from the archive: %s", status_string(status));
-		return status;
-	}
-	*_bytesRead = length;
-	return B_OK;
+	return fs_read_run(fs, node->offset, node->size, offset, buffer, length, _bytesRead);
 }
 
 

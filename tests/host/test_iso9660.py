@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: MIT
+"""ISO 9660 volumes (file_systems/iso9660/, docs/volumes.md) on the hosted
+port, in images made by xorriso (build/scripts/make-iso): names with and
+without Rock Ridge, directories listed for Boot Loader Specification
+entries, and damage, each refused with the volume, the path and the reason
+and the menu back. tests/boot/test_cd.py boots the same images as CDs."""
+
+import os
+import struct
+import subprocess
+
+import pytest
+
+from test_bls import entries_found, entry
+from test_menu import Loader, TOP
+from test_verified_boot import KERNEL
+
+MAKE_ISO = os.path.join(TOP, "build", "scripts", "make-iso")
+LOADER_EFI = os.path.join(TOP, "generated", "efi", "BOOTX64.efi")
+SECTOR = 2048
+PRIMARY = 16 * SECTOR
+
+
+def make_iso(tmp_path, config, files=None, rock_ridge=True, name="image"):
+    """tmp_path/<name>.iso with config as /boot/loader.cfg and files
+    {path: bytes} in the ISO 9660 tree."""
+    config_path = tmp_path / f"{name}.cfg"
+    config_path.write_text(config)
+    arguments = [MAKE_ISO, "--config", str(config_path)]
+    for index, (path, data) in enumerate((files or {}).items()):
+        source = tmp_path / f"{name}-file{index}"
+        source.write_bytes(data)
+        # Owner-only, as Rock Ridge keeps it: a PX entry whose mode byte has
+        # NM's "." and ".." flags clear, which only the signature tells
+        # from a name.
+        source.chmod(0o600)
+        arguments += ["--extra-file", f"{source}:{path}"]
+    if not rock_ridge:
+        arguments.append("--no-rock-ridge")
+    image = tmp_path / f"{name}.iso"
+    subprocess.run(arguments + [str(image), LOADER_EFI, KERNEL], check=True)
+    return str(image)
+
+
+def records(data, extent, size):
+    """(offset, record) of each directory record of the directory at extent."""
+    for sector in range(extent * SECTOR, extent * SECTOR + size, SECTOR):
+        at = sector
+        while at < sector + SECTOR and data[at] != 0:
+            yield at, data[at:at + data[at]]
+            at += data[at]
+
+
+def record_offset(data, path):
+    """Where the directory record of path ("/boot/kernel") is, by ISO name."""
+    record = data[PRIMARY + 156:PRIMARY + 190]
+    offset = None
+    for component in path.strip("/").split("/"):
+        extent = struct.unpack_from("<I", record, 2)[0]
+        size = struct.unpack_from("<I", record, 10)[0]
+        for offset, record in records(data, extent, size):
+            name = bytes(record[33:33 + record[32]]).split(b";")[0].rstrip(b".")
+            if name.decode("latin-1").lower() == component:
+                break
+        else:
+            raise KeyError(path)
+    return offset
+
+
+def patched(image, patch):
+    with open(image, "r+b") as file:
+        data = bytearray(file.read())
+        patch(data)
+        file.seek(0)
+        file.write(data)
+    return image
+
+
+BOOT_CONFIG = 'timeout = 0\nentry "From the image" {\n\tkernel = /boot/kernel\n}\n'
+MENU_CONFIG = BOOT_CONFIG.replace("timeout = 0", "timeout = forever")
+
+
+def test_names_without_rock_ridge_are_matched_in_either_case(tmp_path):
+    """KERNEL.;1 is /boot/kernel and MODULE.BIN;1 /boot/module.bin."""
+    config = ('timeout = 0\nentry "Plain" {\n\tkernel = /boot/kernel\n'
+        '\tmodule = /boot/module.bin\n}\n')
+    image = make_iso(tmp_path, config, {"/boot/module.bin": b"module"}, rock_ridge=False)
+    loader = Loader(image)
+    loader.expect(r"^BOOTCHECK PASS$")
+    loader.finish()
+    log = loader.log()
+    assert 'vol1: disk0, iso9660 ISO names, label "HAIKU_BOOT"' in log, log
+    assert "boot: module /boot/module.bin loaded, 6 bytes" in log, log
+    # xorriso's partition 1 is the whole image, MBR included: no damage
+    assert "MBR partition 1 starts at the table, ignored" in log, log
+    assert "outside the disk" not in log, log
+
+
+def test_rock_ridge_names_are_matched_exactly(tmp_path):
+    config = 'timeout = 0\nentry "Upper case" {\n\tkernel = /BOOT/KERNEL\n}\n'
+    loader = Loader(make_iso(tmp_path, config))
+    loader.expect(r"^Error: cannot load the kernel: /BOOT/KERNEL: not found on any volume$")
+    loader.finish()
+    assert 'vol1: disk0, iso9660 Rock Ridge, label "HAIKU_BOOT"' in loader.log()
+
+
+def test_directories_are_listed_for_boot_loader_specification_entries(tmp_path):
+    """Entry files on the image read as a CD (2048-byte blocks: the ISO 9660
+    volume is the boot volume), beside files that are not entries, in a
+    directory of more than one sector (records never cross one)."""
+    files = {f"/loader/entries/entry-{index:02}-with-a-long-name.conf": entry(f"Entry {index}")
+        for index in (1, 2)}
+    files.update({f"/loader/entries/other-file-{index:03}.txt": "" for index in range(40)})
+    image = make_iso(tmp_path, MENU_CONFIG, {path: data.encode() for path, data in files.items()})
+    ids, log = entries_found("--block-size", "2048", image)
+    assert ids == ["From the image", "entry-02-with-a-long-name", "entry-01-with-a-long-name"], log
+    assert "bls: (disk0)/loader/entries: 2 .conf files" in log, log
+    assert 'vol0: disk0, iso9660 Rock Ridge, label "HAIKU_BOOT", boot volume' in log, log
+
+
+def extent_past_end(data):
+    struct.pack_into("<I", data, record_offset(data, "/boot") + 2, 0x00ffffff)
+
+
+def name_past_record(data):
+    at = record_offset(data, "/boot/loader.cfg")
+    data[at + 32] = data[at] - 32
+
+
+def size_past_end(data):
+    struct.pack_into("<I", data, record_offset(data, "/boot/kernel") + 10, len(data))
+
+
+def more_extents(data):
+    data[record_offset(data, "/boot/kernel") + 25] |= 0x80
+
+
+DAMAGE = {
+    "extent-past-end": (extent_past_end, "cannot read the configuration: disk0 (HAIKU_BOOT): "
+        '/boot/loader.cfg: the record of "boot" points past the end of the volume'),
+    "name-past-record": (name_past_record, "cannot read the configuration: disk0 (HAIKU_BOOT): "
+        "/boot/loader.cfg: a directory record is damaged"),
+    # one record damaged in a directory fails every lookup there, naming it
+    "size-past-end": (size_past_end, "cannot read the configuration: disk0 (HAIKU_BOOT): "
+        '/boot/loader.cfg: the record of "kernel" points past the end of the volume'),
+    "more-extents": (more_extents, "cannot load the kernel: disk0 (HAIKU_BOOT): /boot/kernel: "
+        "the file is stored in several extents (over 4 GiB), which this loader does not join"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damage_is_named_and_the_menu_comes_back(tmp_path, damage):
+    patch, message = DAMAGE[damage]
+    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG), patch))
+    loader.expect(r"^Boot menu$")
+    loader.finish()
+    text = " ".join(loader.text.split())
+    assert f"Error: {message}" in text, loader.text
+
+
+@pytest.mark.parametrize("damage, reason", [
+    ("block-size", "logical blocks of 512 bytes (only 2048 are read)"),
+    ("no-primary", "no primary volume descriptor"),
+])
+def test_a_volume_that_cannot_be_read_is_not_mounted_and_says_why(tmp_path, damage, reason):
+    def patch(data):
+        if damage == "block-size":
+            struct.pack_into("<H", data, PRIMARY + 128, 512)
+        else:
+            data[PRIMARY] = 2
+    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG), patch))
+    loader.expect(r"^Boot menu$")
+    loader.finish()
+    assert f"vfs: cannot mount disk0: iso9660: {reason}" in loader.log(), loader.log()
