@@ -48,7 +48,8 @@ struct vfs_stat {
  * (platform_boot_file_server), as the boot volume; then get the disks from
  * the port (platform_add_block_devices), find their partitions and mount
  * every partition, and every disk without a partition table, that a file
- * system recognises. Logs each disk, partition and volume with
+ * system recognises, and every disk with one that holds ISO 9660 over its
+ * whole (a hybrid image, docs/volumes.md). Logs each disk, partition and volume with
  * boot_dprintf; damaged tables and volumes with boot_printf, and the first
  * of them is named again when a path is found on no volume.
  * Errors: platform_add_block_devices()'s when no disk was registered and
@@ -69,7 +70,7 @@ void vfs_cleanup(void);
 struct vfs_volume_info {
 	uint32_t			index;			/* n in "vol<n>" */
 	const char			*device_name;	/* "disk0p1", "disk1", "file0" */
-	const char			*fs_name;		/* "fat", "tar" */
+	const char			*fs_name;		/* "fat", "iso9660", "tar" */
 	const char			*fs_detail;		/* "FAT32", "ustar"; may be "" */
 	const char			*label;			/* the file system's label; may be "" */
 	const char			*partition_name;	/* the GPT partition name; may be "" */
