@@ -131,6 +131,10 @@ def size_past_end(data):
     struct.pack_into("<I", data, record_offset(data, "/boot/kernel") + 10, len(data))
 
 
+def directory_too_large(data):
+    struct.pack_into("<I", data, record_offset(data, "/boot") + 10, 5 << 20)
+
+
 def more_extents(data):
     data[record_offset(data, "/boot/kernel") + 25] |= 0x80
 
@@ -143,6 +147,10 @@ DAMAGE = {
     # one record damaged in a directory fails every lookup there, naming it
     "size-past-end": (size_past_end, "cannot read the configuration: disk0 (HAIKU_BOOT): "
         '/boot/loader.cfg: the record of "kernel" points past the end of the volume'),
+    # a size that would read the whole image sector by sector
+    "directory-too-large": (directory_too_large, "cannot read the configuration: "
+        "disk0 (HAIKU_BOOT): /boot/loader.cfg: a directory of 5242880 bytes "
+        "(at most 4 MiB are read)"),
     "more-extents": (more_extents, "cannot load the kernel: disk0 (HAIKU_BOOT): /boot/kernel: "
         "the file is stored in several extents (over 4 GiB), which this loader does not join"),
 }
@@ -151,7 +159,9 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damage_is_named_and_the_menu_comes_back(tmp_path, damage):
     patch, message = DAMAGE[damage]
-    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG), patch))
+    # 6 MiB of image, so that a 5 MiB directory lies on it
+    padding = {"/padding.bin": bytes(6 << 20)} if damage == "directory-too-large" else {}
+    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG, padding), patch))
     loader.expect(r"^Boot menu$")
     loader.finish()
     text = " ".join(loader.text.split())

@@ -18,6 +18,12 @@
 #define ISO_FLAG_ASSOCIATED		0x04
 #define ISO_FLAG_MORE_EXTENTS	0x80
 
+/*
+ * Real directories are far smaller (a thousand Rock Ridge entries take
+ * about 150 KiB); a damaged size would read a whole disc sector by sector.
+ */
+#define ISO_MAX_DIRECTORY_SIZE	(4 * 1024 * 1024)
+
 /* NM flags of the entries that name "." and "..", not a file. */
 #define ISO_NM_CURRENT			0x02
 #define ISO_NM_PARENT			0x04
@@ -133,6 +139,11 @@ status_t
 iso_read_directory(struct iso_mount *mount, const struct iso_node *directory,
 	iso_entry_hook hook, void *cookie)
 {
+	if (directory->size > ISO_MAX_DIRECTORY_SIZE) {
+		fs_set_reason(mount->fs, "a directory of %llu bytes (at most 4 MiB are read)",
+			(unsigned long long)directory->size);
+		return B_BAD_DATA;
+	}
 	uint8_t *sector = heap_alloc(ISO_SECTOR_SIZE);
 	struct iso_entry *entry = heap_alloc(sizeof(*entry));
 	if (sector == NULL || entry == NULL) {
