@@ -23,6 +23,17 @@
 /* kernel_args has 16 preloaded images; the kernel's symbols take two. */
 #define CONFIG_MAX_MODULES			14
 #define CONFIG_MAX_INITRDS			8		/* initrd lines of a linux entry */
+#define CONFIG_MAX_OVERLAYS			8		/* device tree overlays of an entry */
+
+/*
+ * Whether the loader applies device tree overlays. A port whose machines no
+ * device tree describes builds without them (its PlatformSetup defines 0):
+ * the keys that name overlays are refused as unsupported, and the code is
+ * left out of the link.
+ */
+#ifndef FDT_OVERLAYS
+#define FDT_OVERLAYS				1
+#endif
 #define CONFIG_MAX_TITLE_LENGTH		128		/* bytes of UTF-8 */
 #define CONFIG_MAX_PATH_LENGTH		1024	/* VFS_PATH_LENGTH */
 #define CONFIG_MAX_COMMAND_LINE		2048	/* bytes, kernel and module command lines */
@@ -125,6 +136,9 @@ struct config_entry {
 	/* linux and efi entries: the device tree the image gets in place of
 	 * the firmware's; NULL: the firmware's */
 	char		*device_tree;
+	uint32_t	overlay_count;
+	/* applied in this order to that tree; an array of CONFIG_MAX_OVERLAYS once there is one */
+	char		**overlays;
 };
 
 struct config_diagnostic {

@@ -359,6 +359,14 @@ struct platform_image {
 status_t platform_start_image(const struct platform_image *image, char *reason,
 	size_t reasonSize);
 
+/*
+ * The flattened device tree the firmware describes the machine with, its
+ * header checked, and its size (totalsize); NULL when it gives none (EFI:
+ * ACPI alone). An entry's overlays apply to it when the entry names no
+ * tree of its own.
+ */
+const void *platform_firmware_device_tree(size_t *_size);
+
 
 /* --- writing to a volume ------------------------------------------------- */
 

@@ -260,13 +260,32 @@ TEST(config_bls_unknown_keys)
 	CHECK_NO_DIAGNOSTICS(config);
 	CHECK(strcmp(config->entries[0].title, "a") == 0);
 	test_release(config);
+}
 
-	/* overlays are the firmware's to merge: accepted, and ignored */
-	config = test_bls_entry("a",
-		"linux /vmlinuz\ndevicetree-overlay /a.dtbo /b.dtbo\n");
+
+/*
+ * Overlays: one line's words in order, more lines adding more, each on the
+ * entry file's volume; a word beyond the limit is reported where it stands.
+ */
+TEST(config_bls_devicetree_overlays)
+{
+	test_config_reset();
+	struct boot_config *config = test_bls_entry("a",
+		"linux /vmlinuz\ndevicetree-overlay /a.dtbo  b.dtbo\ndevicetree-overlay /c.dtbo\n");
 	CHECK_NO_DIAGNOSTICS(config);
-	CHECK_EQ(config->entries[0].initrd_count, 0);
+	CHECK_EQ(config->entries[0].overlay_count, 3);
+	CHECK(strcmp(config->entries[0].overlays[0], "(disk0p2)/a.dtbo") == 0);
+	CHECK(strcmp(config->entries[0].overlays[1], "(disk0p2)/b.dtbo") == 0);
+	CHECK(strcmp(config->entries[0].overlays[2], "(disk0p2)/c.dtbo") == 0);
 	CHECK(config->entries[0].device_tree == NULL);
+	test_release(config);
+
+	config = test_bls_entry("a", "linux /vmlinuz\n"
+		"devicetree-overlay 1 2 3 4 5 6 7 8 nine\n");
+	CHECK_DIAGNOSTICS(config, DIR "a.conf:2: too many devicetree-overlays in entry \"a\" "
+		"(at most 8)");
+	CHECK_EQ(config->diagnostics[0].column, 36);
+	CHECK_EQ(config->entries[0].overlay_count, CONFIG_MAX_OVERLAYS);
 	test_release(config);
 }
 

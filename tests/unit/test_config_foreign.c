@@ -105,6 +105,7 @@ TEST(config_keys_of_another_kind)
 		"entry d {\n"
 		"\tdevicetree = /board.dtb\n"
 		"\tkernel = /k\n"
+		"\tdevicetree_overlay = /hat.dtbo\n"
 		"}\n");
 	CHECK_DIAGNOSTICS(config,
 		F ":2: module is only valid in an entry with kernel, not with efi",
@@ -112,9 +113,12 @@ TEST(config_keys_of_another_kind)
 		F ":4: initrd is only valid in an entry with linux, not with efi",
 		F ":8: initrd is only valid in an entry with linux, not with kernel",
 		F ":15: options are only valid in an entry with kernel, not with linux",
-		F ":18: devicetree is only valid in an entry with linux or efi, not with kernel");
+		F ":18: devicetree is only valid in an entry with linux or efi, not with kernel",
+		F ":20: devicetree_overlay is only valid in an entry with linux or efi, not with "
+			"kernel");
 	CHECK_EQ(config->entry_count, 4);
 	CHECK(config->entries[3].device_tree == NULL);
+	CHECK_EQ(config->entries[3].overlay_count, 0);
 	CHECK_EQ(config->entries[0].module_count, 0);
 	CHECK_EQ(config->entries[0].options, 0);
 	CHECK_EQ(config->entries[0].initrd_count, 0);
@@ -148,6 +152,33 @@ TEST(config_initrd_limits)
 	test_check_error("entry x {\nlinux = /v\ninitrd = /a /b\n}\n", 3,
 		"initrd takes one value; put text with spaces in quotes");
 	test_check_error("initrd = /i\n", 1, "initrd is only valid inside an entry");
+}
+
+
+/* Overlays, in the order of their lines, as many as the limit. */
+TEST(config_devicetree_overlays)
+{
+	test_config_reset();
+	char text[1024];
+	size_t length = (size_t)snprintf(text, sizeof(text), "entry \"hats\" {\nefi = /a.efi\n");
+	for (int i = 0; i <= CONFIG_MAX_OVERLAYS; i++) {
+		length += (size_t)snprintf(text + length, sizeof(text) - length,
+			"devicetree_overlay = /o%d.dtbo\n", i);
+	}
+	snprintf(text + length, sizeof(text) - length, "}\n");
+	char expected[128];
+	snprintf(expected, sizeof(expected),
+		"too many devicetree_overlays in entry \"hats\" (at most %d)", CONFIG_MAX_OVERLAYS);
+	test_check_error(text, 3 + CONFIG_MAX_OVERLAYS, expected);
+
+	struct boot_config *config = test_parse(text);
+	CHECK_EQ(config->entries[0].overlay_count, CONFIG_MAX_OVERLAYS);
+	CHECK(strcmp(config->entries[0].overlays[0], "/o0.dtbo") == 0);
+	CHECK(strcmp(config->entries[0].overlays[CONFIG_MAX_OVERLAYS - 1], "/o7.dtbo") == 0);
+	CHECK(config->entries[0].device_tree == NULL);
+	test_release(config);
+	test_check_error("entry x {\nlinux = /v\ndevicetree_overlay = \"\"\n}\n", 3,
+		"devicetree_overlay path is empty");
 }
 
 

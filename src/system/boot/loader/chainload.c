@@ -15,6 +15,7 @@
 #include <boot/boot_counting.h>
 #include <boot/config.h>
 #include <boot/fdt_header.h>
+#include <boot/fdt_overlay.h>
 #include <boot/gzip.h>
 #include <boot/heap.h>
 #include <boot/measure.h>
@@ -191,35 +192,111 @@ chainload_read_image(const struct config_entry *entry, struct platform_image *im
 }
 
 
-/* The entry's device tree, checked as initrds are and by its header. */
+/* A device tree or overlay, checked as initrds are and by its header. */
 static status_t
-chainload_read_device_tree(const struct config_entry *entry, struct platform_image *image,
-	char *error, size_t errorSize)
+chainload_read_tree(const char *path, const char *what, struct fdt_blob *blob, char *error,
+	size_t errorSize)
 {
-	const char *path = entry->device_tree;
 	struct chainload_file file;
-	status_t status = chainload_open(path, "device tree", &file, error, errorSize);
+	status_t status = chainload_open(path, what, &file, error, errorSize);
 	if (status != B_OK)
 		return status;
 	void *data = NULL;
-	status = chainload_read_all(&file, "device tree", path, &data, error, errorSize);
+	status = chainload_read_all(&file, what, path, &data, error, errorSize);
 	struct fdt_layout layout;
 	const char *problem = NULL;
 	if (status == B_OK)
 		problem = fdt_check_header(data, (size_t)file.size, &layout);
 	if (problem != NULL) {
-		snprintf(error, errorSize, "cannot load the device tree: %s: %s", path, problem);
+		snprintf(error, errorSize, "cannot load the %s: %s: %s", what, path, problem);
 		status = B_BAD_DATA;
 	}
 	if (status == B_OK)
-		status = chainload_check_data(&file, "device tree", path, data, error, errorSize);
+		status = chainload_check_data(&file, what, path, data, error, errorSize);
 	vfs_close(file.file);
 	if (status != B_OK) {
 		heap_free(data);
 		return status;
 	}
-	image->device_tree = data;
-	image->device_tree_size = layout.size;
+	*blob = (struct fdt_blob){ data, layout.size };
+	return B_OK;
+}
+
+
+/* The firmware's tree, copied: applying overlays needs it in the heap. */
+static status_t
+chainload_copy_firmware_tree(struct fdt_blob *blob, char *error, size_t errorSize)
+{
+	const void *tree = platform_firmware_device_tree(&blob->size);
+	if (tree == NULL) {
+		snprintf(error, errorSize, "cannot apply the device tree overlays: the entry names "
+			"no devicetree and the firmware gives none");
+		return B_BAD_DATA;
+	}
+	blob->data = heap_alloc(blob->size);
+	if (blob->data == NULL) {
+		snprintf(error, errorSize, "cannot apply the device tree overlays: no memory for "
+			"the firmware's tree");
+		return B_NO_MEMORY;
+	}
+	memcpy(blob->data, tree, blob->size);
+	return B_OK;
+}
+
+
+/* blobs[0] with the entry's overlays, blobs[1] on, applied in order; or why not. */
+static status_t
+chainload_apply_overlays(const struct config_entry *entry, struct fdt_blob *blobs,
+	uint32_t count, struct fdt_blob *merged, char *error, size_t errorSize)
+{
+	char reason[BOOT_ERROR_SIZE / 2];
+	uint32_t failed;
+	status_t status = fdt_overlay_merge(blobs, count, merged, &failed, reason, sizeof(reason));
+	if (status != B_OK && failed > 0) {
+		snprintf(error, errorSize, "cannot apply the device tree overlay %s: %s",
+			entry->overlays[failed - 1], reason);
+	} else if (status != B_OK) {
+		snprintf(error, errorSize, "cannot apply the device tree overlays to %s: %s",
+			entry->device_tree != NULL ? entry->device_tree : "the firmware's tree", reason);
+	}
+	return status;
+}
+
+
+/*
+ * The entry's device tree, or the firmware's, with the entry's overlays
+ * applied (docs/config.md); without overlays the entry's file as it is.
+ */
+static status_t
+chainload_read_device_tree(const struct config_entry *entry, struct platform_image *image,
+	char *error, size_t errorSize)
+{
+	/* A loader built without overlays has no entry with any (config_keys.c). */
+	uint32_t overlays = FDT_OVERLAYS ? entry->overlay_count : 0;
+	struct fdt_blob blobs[1 + CONFIG_MAX_OVERLAYS] = { 0 };
+	status_t status = overlays > 0 && entry->device_tree == NULL
+		? chainload_copy_firmware_tree(&blobs[0], error, errorSize)
+		: chainload_read_tree(entry->device_tree, "device tree", &blobs[0], error, errorSize);
+	uint32_t count = 1;
+	for (; status == B_OK && count <= overlays; count++) {
+		status = chainload_read_tree(entry->overlays[count - 1], "device tree overlay",
+			&blobs[count], error, errorSize);
+	}
+	struct fdt_blob merged = blobs[0];
+	if (overlays == 0)
+		blobs[0].data = NULL;
+	else if (status == B_OK)
+		status = chainload_apply_overlays(entry, blobs, count, &merged, error, errorSize);
+	for (uint32_t i = 0; i < count; i++)
+		heap_free(blobs[i].data);
+	if (status != B_OK)
+		return status;
+	image->device_tree = merged.data;
+	image->device_tree_size = merged.size;
+	if (overlays > 0) {
+		boot_dprintf("boot: device tree overlays applied: %u (%zu bytes)\n", overlays,
+			merged.size);
+	}
 	return B_OK;
 }
 
@@ -319,7 +396,7 @@ chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 	status_t status = chainload_read_image(entry, &image, error, errorSize);
 	if (status == B_OK)
 		status = chainload_read_initrds(entry, &image, error, errorSize);
-	if (status == B_OK && entry->device_tree != NULL)
+	if (status == B_OK && (entry->device_tree != NULL || entry->overlay_count > 0))
 		status = chainload_read_device_tree(entry, &image, error, errorSize);
 	if (status == B_OK) {
 		char reason[BOOT_ERROR_SIZE / 2];

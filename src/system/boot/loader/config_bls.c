@@ -225,7 +225,30 @@ apply_initrd(struct bls_parser *bls, const struct bls_value *value)
 			CONFIG_MAX_INITRDS, "initrd", bls->source->id))
 		return false;
 	char *path = make_path(bls, "initrd", value);
-	return path != NULL && config_add_initrd(parser, path);
+	return path != NULL && config_add_path(parser, &parser->entry.initrds,
+		&parser->entry.initrd_count, CONFIG_MAX_INITRDS, path);
+}
+
+
+/* Overlays are one line's words, applied in order; more lines add more. */
+static bool
+apply_devicetree_overlay(struct bls_parser *bls, const struct bls_value *value)
+{
+	struct config_parser *parser = bls->parser;
+	struct config_entry *entry = &parser->entry;
+	const char *end = value->text + value->length;
+	for (const char *word = value->text; word < end;) {
+		const char *space = memchr(word, ' ', (size_t)(end - word));
+		size_t length = (size_t)((space != NULL ? space : end) - word);
+		struct bls_value path = { word, length, value->column + (uint32_t)(word - value->text) };
+		if (length > 0 && (!config_check_room(parser, path.column, entry->overlay_count,
+				CONFIG_MAX_OVERLAYS, "devicetree-overlay", bls->source->id)
+			|| !config_add_path(parser, &entry->overlays, &entry->overlay_count,
+				CONFIG_MAX_OVERLAYS, make_path(bls, "devicetree-overlay", &path))))
+			return false;
+		word += length + 1;
+	}
+	return true;
 }
 
 
@@ -281,9 +304,7 @@ apply_architecture(struct bls_parser *bls, const struct bls_value *value)
 
 
 /*
- * A device tree overlay would need the tree merged, which the loader leaves
- * to the firmware's: its lines are accepted and have no effect. A unified
- * kernel image's profiles would need its sections read; one from a URL, a
+ * A unified kernel image's profiles would need its sections read; one from a URL, a
  * network stack the loader does not have.
  */
 static const struct bls_key kKeys[BLS_KEY_COUNT] = {
@@ -296,7 +317,8 @@ static const struct bls_key kKeys[BLS_KEY_COUNT] = {
 	[BLS_KEY_INITRD] = { "initrd", true, true, apply_initrd },
 	[BLS_KEY_OPTIONS] = { "options", true, true, apply_options },
 	[BLS_KEY_DEVICETREE] = { "devicetree", false, true, apply_devicetree },
-	[BLS_KEY_DEVICETREE_OVERLAY] = { "devicetree-overlay", false, true, NULL },
+	[BLS_KEY_DEVICETREE_OVERLAY] = { "devicetree-overlay", true, FDT_OVERLAYS,
+		FDT_OVERLAYS ? apply_devicetree_overlay : NULL },
 	[BLS_KEY_ARCHITECTURE] = { "architecture", false, true, apply_architecture },
 	[BLS_KEY_UKI] = { "uki", false, true, apply_uki },
 	[BLS_KEY_UKI_URL] = { "uki-url", false, false, NULL },

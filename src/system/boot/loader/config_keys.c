@@ -64,13 +64,13 @@ free_modules(struct config_entry *entry)
 
 
 static void
-free_initrds(struct config_entry *entry)
+free_paths(char ***_paths, uint32_t *_count)
 {
-	for (uint32_t i = 0; i < entry->initrd_count; i++)
-		heap_free(entry->initrds[i]);
-	heap_free(entry->initrds);
-	entry->initrds = NULL;
-	entry->initrd_count = 0;
+	for (uint32_t i = 0; i < *_count; i++)
+		heap_free((*_paths)[i]);
+	heap_free(*_paths);
+	*_paths = NULL;
+	*_count = 0;
 }
 
 
@@ -100,7 +100,8 @@ config_free_entry(struct config_entry *entry)
 	heap_free(entry->splash);
 	heap_free(entry->device_tree);
 	free_modules(entry);
-	free_initrds(entry);
+	free_paths(&entry->initrds, &entry->initrd_count);
+	free_paths(&entry->overlays, &entry->overlay_count);
 	free_bls(entry);
 	memset(entry, 0, sizeof(*entry));
 }
@@ -563,25 +564,39 @@ apply_efi(struct config_parser *parser, const struct config_token *values, uint3
 
 
 /*
- * Append path (heap, or NULL when copying it failed) to the entry's initrds,
- * which have room for it; the entry owns it then, else it is freed.
+ * Append path (heap, or NULL when copying it failed) to an entry's list of
+ * paths (initrds, overlays) of at most limit, which has room for it; the
+ * entry owns it then, else it is freed.
  */
 bool
-config_add_initrd(struct config_parser *parser, char *path)
+config_add_path(struct config_parser *parser, char ***_paths, uint32_t *_count,
+	uint32_t limit, char *path)
 {
-	struct config_entry *entry = &parser->entry;
 	/* Allocated on demand: a configuration's 32 entries live in one block of a small heap. */
-	if (path != NULL && entry->initrds == NULL) {
-		entry->initrds = heap_alloc(CONFIG_MAX_INITRDS * sizeof(char *));
-		if (entry->initrds == NULL)
+	if (path != NULL && *_paths == NULL) {
+		*_paths = heap_alloc(limit * sizeof(char *));
+		if (*_paths == NULL)
 			parser->out_of_memory = true;
 	}
-	if (path == NULL || entry->initrds == NULL) {
+	if (path == NULL || *_paths == NULL) {
 		heap_free(path);
 		return false;
 	}
-	entry->initrds[entry->initrd_count++] = path;
+	(*_paths)[(*_count)++] = path;
 	return true;
+}
+
+
+/* initrd and devicetree_overlay: one path more for the list. */
+static bool
+apply_listed_path(struct config_parser *parser, const struct config_token *value,
+	const char *key, char ***_paths, uint32_t *_count, uint32_t limit)
+{
+	if (!config_check_room(parser, value->column, *_count, limit, key, parser->entry.title)
+		|| !check_path(parser, key, value))
+		return false;
+	return config_add_path(parser, _paths, _count, limit,
+		config_copy_string(parser, value->text, value->length));
 }
 
 
@@ -589,12 +604,23 @@ static bool
 apply_initrd(struct config_parser *parser, const struct config_token *values, uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
-	if (!config_check_room(parser, values[0].column, entry->initrd_count, CONFIG_MAX_INITRDS,
-			"initrd", entry->title)
-		|| !check_path(parser, "initrd", &values[0]))
+	return apply_listed_path(parser, &values[0], "initrd", &entry->initrds,
+		&entry->initrd_count, CONFIG_MAX_INITRDS);
+}
+
+
+static bool
+apply_devicetree_overlay(struct config_parser *parser, const struct config_token *values,
+	uint32_t count)
+{
+	struct config_entry *entry = &parser->entry;
+	if (!FDT_OVERLAYS) {
+		config_error(parser, values[0].column, "devicetree_overlay is not supported by "
+			"this loader");
 		return false;
-	return config_add_initrd(parser,
-		config_copy_string(parser, values[0].text, values[0].length));
+	}
+	return apply_listed_path(parser, &values[0], "devicetree_overlay", &entry->overlays,
+		&entry->overlay_count, CONFIG_MAX_OVERLAYS);
 }
 
 
@@ -621,13 +647,18 @@ config_check_entry_kind(struct config_parser *parser)
 	if (entry->kind != CONFIG_ENTRY_LINUX && entry->initrd_count > 0) {
 		config_error_at(parser, parser->key_lines[CONFIG_KEY_INITRD], 0,
 			"initrd is only valid in an entry with linux, not with %s", kind);
-		free_initrds(entry);
+		free_paths(&entry->initrds, &entry->initrd_count);
 	}
 	if (entry->kind == CONFIG_ENTRY_KERNEL && entry->device_tree != NULL) {
 		config_error_at(parser, parser->key_lines[CONFIG_KEY_DEVICETREE], 0,
 			"devicetree is only valid in an entry with linux or efi, not with kernel");
 		heap_free(entry->device_tree);
 		entry->device_tree = NULL;
+	}
+	if (entry->kind == CONFIG_ENTRY_KERNEL && entry->overlay_count > 0) {
+		config_error_at(parser, parser->key_lines[CONFIG_KEY_DEVICETREE_OVERLAY], 0,
+			"devicetree_overlay is only valid in an entry with linux or efi, not with kernel");
+		free_paths(&entry->overlays, &entry->overlay_count);
 	}
 }
 
@@ -839,6 +870,8 @@ static const struct config_key kKeys[CONFIG_KEY_COUNT] = {
 	[CONFIG_KEY_EDITOR] = { "editor", false, false, 1, "one value", apply_editor },
 	[CONFIG_KEY_SPLASH] = { "splash", true, false, 1, "one value", apply_splash },
 	[CONFIG_KEY_DEVICETREE] = { "devicetree", true, false, 1, "one value", apply_devicetree },
+	[CONFIG_KEY_DEVICETREE_OVERLAY] = { "devicetree_overlay", true, true, 1, "one value",
+		apply_devicetree_overlay },
 };
 
 

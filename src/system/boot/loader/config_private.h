@@ -60,6 +60,7 @@ enum config_key_id {
 	CONFIG_KEY_OPTIONS,
 	CONFIG_KEY_SPLASH,
 	CONFIG_KEY_DEVICETREE,
+	CONFIG_KEY_DEVICETREE_OVERLAY,
 	CONFIG_KEY_COUNT
 };
 
@@ -139,6 +140,7 @@ void config_free_entry(struct config_entry *entry);
 void config_check_entry_kind(struct config_parser *parser);
 bool config_check_room(struct config_parser *parser, uint32_t column, uint32_t count,
 	uint32_t limit, const char *what, const char *entryName);
-bool config_add_initrd(struct config_parser *parser, char *path);
+bool config_add_path(struct config_parser *parser, char ***_paths, uint32_t *_count,
+	uint32_t limit, char *path);
 
 #endif

@@ -390,6 +390,16 @@ efi_fdt_blob(struct fdt *fdt)
 }
 
 
+const void *
+platform_firmware_device_tree(size_t *_size)
+{
+	struct fdt fdt;
+	const uint8_t *blob = efi_fdt_blob(&fdt);
+	*_size = blob != NULL ? fdt.size : 0;
+	return blob;
+}
+
+
 void
 efi_fdt_init(kernel_args *args)
 {

@@ -39,6 +39,8 @@ struct host_options {
 	uint32_t	cpus;				/* --cpus: simulated CPUs; 0: none started */
 	bool		silent_cpus[HOST_MAX_CPUS];	/* --silent-cpu: ids that never answer */
 	size_t		tpm_log_size;		/* --tpm, --tpm-log-size: 0 without a TPM */
+	const char	*device_tree_path;	/* --device-tree: the firmware's; NULL: none */
+	const char	*device_tree_dump;	/* --dump-device-tree: where an image's tree goes */
 };
 
 extern struct host_options gHostOptions;

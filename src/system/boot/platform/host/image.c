@@ -14,6 +14,19 @@
 #include <boot/stdio.h>
 
 
+/* --dump-device-tree: the tree as the image would get it, for a test to read. */
+static void
+host_dump_device_tree(const struct platform_image *image)
+{
+	const char *path = gHostOptions.device_tree_dump;
+	FILE *file = path != NULL ? fopen(path, "wb") : NULL;
+	if (file == NULL)
+		return;
+	fwrite(image->device_tree, 1, image->device_tree_size, file);
+	fclose(file);
+}
+
+
 status_t
 platform_start_image(const struct platform_image *image, char *reason, size_t reasonSize)
 {
@@ -29,6 +42,7 @@ platform_start_image(const struct platform_image *image, char *reason, size_t re
 	if (image->device_tree != NULL) {
 		boot_dprintf("host: device tree: %zu bytes, crc32 %08x\n", image->device_tree_size,
 			crc32(0, image->device_tree, image->device_tree_size));
+		host_dump_device_tree(image);
 	}
 	snprintf(reason, reasonSize, "the hosted port has no firmware to start it");
 	return B_NOT_SUPPORTED;

@@ -6,7 +6,8 @@
  *     [--memory-map FILE] [--cmdline STRING] [--module PATH[:CMDLINE]]...
  *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
  *     [--secure-boot enforcing|setup] [--cpus N] [--silent-cpu ID]...
- *     [--serve DIR] [--tpm] [--tpm-log-size BYTES] [[--block-size BYTES] IMAGE]...
+ *     [--serve DIR] [--tpm] [--tpm-log-size BYTES] [--device-tree FILE]
+ *     [--dump-device-tree FILE] [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -35,7 +36,9 @@
  * boot (server.c): the boot volume "net0", ahead of the images, which may
  * then be left out. --tpm gives the machine a TPM 2.0 to measure the boot
  * into (tpm.c), --tpm-log-size one whose event log holds only that many
- * bytes.
+ * bytes. --device-tree is the flattened device tree the firmware gives
+ * (device_tree.c), --dump-device-tree where the tree handed to another
+ * system's image is written (image.c).
  */
 #include "host_platform.h"
 
@@ -64,6 +67,7 @@ host_usage(const char *program)
 		" [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]..."
 		" [--cpus N] [--silent-cpu ID]..."
 		" [--secure-boot enforcing|setup] [--serve DIR] [--tpm] [--tpm-log-size BYTES]"
+		" [--device-tree FILE] [--dump-device-tree FILE]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
@@ -156,6 +160,10 @@ host_parse_options(int argc, char **argv)
 			if (size < HOST_TPM_MIN_LOG_SIZE || size > HOST_TPM_MAX_LOG_SIZE)
 				host_usage(argv[0]);
 			gHostOptions.tpm_log_size = size;
+		} else if (strcmp(option, "--device-tree") == 0 && hasValue) {
+			gHostOptions.device_tree_path = argv[++i];
+		} else if (strcmp(option, "--dump-device-tree") == 0 && hasValue) {
+			gHostOptions.device_tree_dump = argv[++i];
 		} else if (strcmp(option, "--serve") == 0 && hasValue) {
 			gHostOptions.serve_root = argv[++i];
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The firmware's device tree (--device-tree FILE): as the EFI port finds
+ * U-Boot's in the configuration table, read once and checked by its header.
+ * A file that is no tree is reported and the machine has none, as the EFI
+ * port ignores a damaged one.
+ */
+#include "host_platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <boot/fdt_header.h>
+#include <boot/platform.h>
+
+/* Far larger than any real tree. */
+#define HOST_MAX_DEVICE_TREE	(16u << 20)
+
+static uint8_t *sTree;
+static size_t sTreeSize;
+static bool sTreeRead;
+
+
+static void
+host_read_device_tree(const char *path)
+{
+	FILE *file = fopen(path, "rb");
+	uint8_t *data = malloc(HOST_MAX_DEVICE_TREE);
+	size_t size = file != NULL && data != NULL
+		? fread(data, 1, HOST_MAX_DEVICE_TREE, file) : 0;
+	if (file != NULL)
+		fclose(file);
+	struct fdt_layout layout;
+	const char *problem = fdt_check_header(data, size, &layout);
+	if (data == NULL || problem != NULL) {
+		fprintf(stderr, "host: ignoring the device tree %s: %s\n", path,
+			data != NULL ? problem : "no memory");
+		free(data);
+		return;
+	}
+	sTree = data;
+	sTreeSize = layout.size;
+}
+
+
+const void *
+platform_firmware_device_tree(size_t *_size)
+{
+	if (!sTreeRead && gHostOptions.device_tree_path != NULL)
+		host_read_device_tree(gHostOptions.device_tree_path);
+	sTreeRead = true;
+	*_size = sTreeSize;
+	return sTree;
+}

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: MIT
+"""Device tree overlays (fdt_tree.c, fdt_overlay.c, docs/config.md) on the
+hosted port: trees and overlays compiled by Debian's dtc, applied by the
+loader to an entry's tree or the firmware's, and the tree the port was
+handed compared with what fdtoverlay (the same package) makes of the same
+files; then every refusal, each naming the file and the reason, with the
+menu back."""
+
+import os
+import subprocess
+
+import pytest
+
+from test_bls import gpt_disk
+from test_menu import Loader, PASSED, tar_disk
+
+# Labels, phandles, a reservation, an alias and nested nodes for the
+# overlays to refer to.
+BASE = """/dts-v1/;
+/memreserve/ 0x10000000 0x1000;
+/ {
+	model = "base,board";
+	compatible = "base,board";
+	#address-cells = <1>;
+	#size-cells = <1>;
+	aliases { serial0 = &uart0; };
+	intc: interrupt-controller@1000 {
+		reg = <0x1000 0x100>;
+		interrupt-controller;
+		#interrupt-cells = <1>;
+	};
+	soc {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		uart0: serial@2000 { reg = <0x2000 0x100>; status = "okay"; };
+		i2c0: i2c@3000 {
+			reg = <0x3000 0x100>;
+			status = "disabled";
+			#address-cells = <1>;
+			#size-cells = <0>;
+		};
+		gpio: gpio@4000 { reg = <0x4000 0x100>; gpio-controller; #gpio-cells = <2>; };
+	};
+};
+"""
+
+# Properties changed and added on a labelled node, new nodes with phandles
+# of their own referred to from the overlay itself (__local_fixups__) and
+# from the tree (__fixups__), a fragment by path, and labels for the next.
+SENSORS = """/dts-v1/;
+/plugin/;
+&i2c0 {
+	status = "okay";
+	clock-frequency = <400000>;
+	sensor: sensor@48 {
+		compatible = "ti,tmp102";
+		reg = <0x48>;
+		interrupt-parent = <&intc>;
+		interrupts = <7>;
+		alert-gpios = <&gpio 4 0>;
+	};
+	mux: mux@70 { compatible = "nxp,pca9548"; reg = <0x70>; };
+	eeprom@50 { compatible = "atmel,24c02"; reg = <0x50>; supply = <&mux>; owner = <&sensor 1>; };
+};
+&{/} {
+	model = "overlaid,board";
+	leds { compatible = "gpio-leds"; led0: led-0 { gpios = <&gpio 17 0>; label = "green"; }; };
+};
+&uart0 { status = "disabled"; };
+"""
+
+# Labels only the first overlay has, and a target-path by alias.
+LEDS = """/dts-v1/;
+/plugin/;
+&sensor { label = "second"; link = <&led0>; };
+&led0 { default-state = "on"; };
+/ { fragment@9 { target-path = "serial0"; __overlay__ { current-speed = <115200>; }; }; };
+"""
+
+
+def compile_tree(tmp_path, name, source, symbols=True):
+    """source compiled by dtc (with __symbols__ and fixups: -@; the boot
+    CPU 1, which the header alone says); the bytes."""
+    path = tmp_path / f"{name}.dts"
+    path.write_text(source)
+    out = tmp_path / f"{name}.dtb"
+    subprocess.run(["dtc", "-q", *(["-@"] if symbols else []), "-b", "1", "-I", "dts",
+        "-O", "dtb", "-o", str(out), str(path)], check=True)
+    return out.read_bytes()
+
+
+def as_source(path):
+    """The tree at path as dtc writes it out, nodes and properties sorted."""
+    return subprocess.run(["dtc", "-q", "-s", "-I", "dtb", "-O", "dts", str(path)],
+        check=True, capture_output=True, text=True).stdout
+
+
+def fdtoverlay(tmp_path, base, overlays):
+    """What fdtoverlay makes of base with overlays (bytes each), as source."""
+    paths = []
+    for index, data in enumerate([base, *overlays]):
+        paths.append(tmp_path / f"reference{index}.dtb")
+        paths[-1].write_bytes(data)
+    out = tmp_path / "reference.dtb"
+    subprocess.run(["fdtoverlay", "-i", str(paths[0]), "-o", str(out),
+        *map(str, paths[1:])], check=True)
+    return as_source(out)
+
+
+def overlay_entry(tree=True, overlays=("/board/sensors.dtbo", "/board/leds.dtbo")):
+    lines = "".join(f"\tdevicetree_overlay = {path}\n" for path in overlays)
+    return ('timeout = 0\nentry "Board" {\n\tlinux = /linux/vmlinuz\n'
+        + ("\tdevicetree = /board/base.dtb\n" if tree else "") + lines + "}\n")
+
+
+def boot_board(tmp_path, config, files, *options):
+    """Boots the configuration's one entry from a tar disk of files; the
+    loader, stopped where the hosted port declines to start the image, and
+    the tree it was handed (None if none)."""
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": config, "linux/vmlinuz": "MZ not a kernel",
+        **{path.lstrip("/"): data for path, data in files.items()}})
+    dump = tmp_path / "handed.dtb"
+    loader = Loader("--dump-device-tree", str(dump), *options, "boot.img", disk)
+    loader.expect(r"^Error: ")
+    assert loader.finish() != PASSED
+    return loader, dump if dump.exists() else None
+
+
+@pytest.fixture
+def trees(tmp_path):
+    return {"/board/base.dtb": compile_tree(tmp_path, "base", BASE),
+        "/board/sensors.dtbo": compile_tree(tmp_path, "sensors", SENSORS),
+        "/board/leds.dtbo": compile_tree(tmp_path, "leds", LEDS)}
+
+
+def test_overlays_merge_into_the_entrys_tree_as_fdtoverlay_merges_them(tmp_path, trees):
+    loader, handed = boot_board(tmp_path, overlay_entry(), trees)
+    expected = fdtoverlay(tmp_path, trees["/board/base.dtb"],
+        [trees["/board/sensors.dtbo"], trees["/board/leds.dtbo"]])
+    assert handed is not None, loader.log()
+    assert as_source(handed) == expected
+    size = os.path.getsize(handed)
+    assert f"boot: device tree overlays applied: 2 ({size} bytes)" in loader.log()
+    # The boot CPU, which no source shows.
+    assert handed.read_bytes()[28:32] == (1).to_bytes(4, "big")
+    # What the check is made of: the second overlay found the first's labels.
+    assert "link = <0x" in expected and 'current-speed = <0x1c200>' in expected
+
+
+def test_one_overlay_of_a_tree_without_labels(tmp_path, trees):
+    """A tree compiled without -@ takes overlays that name nodes by path,
+    with or without the unit address."""
+    base = compile_tree(tmp_path, "plain", BASE, symbols=False)
+    overlay = compile_tree(tmp_path, "model", '/dts-v1/;\n/plugin/;\n'
+        '&{/soc/i2c@3000} { status = "okay"; };\n&{/soc/gpio} { ngpios = <32>; };\n'
+        '&{/} { model = "overlaid"; };\n')
+    files = {"/board/base.dtb": base, "/board/model.dtbo": overlay}
+    loader, handed = boot_board(tmp_path, overlay_entry(overlays=["/board/model.dtbo"]), files)
+    assert as_source(handed) == fdtoverlay(tmp_path, base, [overlay])
+
+
+def test_a_type_1_entry_applies_its_overlays_to_the_firmwares_tree(tmp_path, trees):
+    """devicetree-overlay as the Boot Loader Specification has it: several
+    on one line, in order, on the entry file's volume; with no devicetree
+    key they apply to the tree the firmware gives."""
+    firmware = tmp_path / "firmware.dtb"
+    firmware.write_bytes(trees["/board/base.dtb"])
+    entry = ("title Board\nlinux /vmlinuz\n"
+        "devicetree-overlay /board/sensors.dtbo board/leds.dtbo\n")
+    disk = gpt_disk(tmp_path, "disk", {"/loader/entries/board.conf": entry,
+        "/vmlinuz": "MZ not a kernel", "/board/sensors.dtbo": trees["/board/sensors.dtbo"],
+        "/board/leds.dtbo": trees["/board/leds.dtbo"]})
+    dump = tmp_path / "handed.dtb"
+    loader = Loader("--loader-variable", "LoaderEntryOneShot=board.conf", "--device-tree",
+        str(firmware), "--dump-device-tree", str(dump), disk)
+    loader.expect(r"^Error: cannot start \(disk0p1\)/vmlinuz: the hosted port has no firmware")
+    assert loader.finish() != PASSED
+    assert as_source(dump) == fdtoverlay(tmp_path, trees["/board/base.dtb"],
+        [trees["/board/sensors.dtbo"], trees["/board/leds.dtbo"]])
+
+
+# Overlays each refused for one reason, as source (compiled with -@) or
+# bytes, and the reason the menu gives.
+REFUSED = {
+    "unknown-label": ('/dts-v1/;\n/plugin/;\n&nosuch { status = "okay"; };\n',
+        "the label nosuch is not in the tree's __symbols__"),
+    "missing-path": ('/dts-v1/;\n/plugin/;\n&{/soc/nowhere} { status = "okay"; };\n',
+        "fragment@0's target-path /soc/nowhere is no node of the tree"),
+    "no-target": ("/dts-v1/;\n/ { fragment@0 { __overlay__ { x = <1>; }; }; };\n",
+        "fragment@0 has no target or target-path"),
+    "cell-outside": ("/dts-v1/;\n/ { fragment@0 { target = <0xffffffff>; __overlay__ { }; };\n"
+        '__fixups__ { i2c0 = "/fragment@0:target:4"; }; };\n',
+        'the fixup "/fragment@0:target:4" names no cell of the overlay'),
+    "malformed-fixup": ("/dts-v1/;\n/ { fragment@0 { target = <0xffffffff>; __overlay__ { };"
+        ' };\n__fixups__ { i2c0 = "/fragment@0:target"; }; };\n',
+        'the fixup "/fragment@0:target" is malformed'),
+    "local-fixup": ("/dts-v1/;\n/ { fragment@0 { target-path = \"/\"; __overlay__ { }; };\n"
+        "__local_fixups__ { fragment@0 { __overlay__ { gone = <0>; }; }; }; };\n",
+        "__local_fixups__ name gone of __overlay__, which it has not"),
+    "not-a-tree": (b"\x7fELF and not a tree at all, but long enough for a header",
+        "not a flattened device tree (no magic 0xd00dfeed)"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED.keys())
+def test_a_bad_overlay_is_refused_with_its_name_and_the_reason(tmp_path, trees, case):
+    source, reason = REFUSED[case]
+    overlay = source if isinstance(source, bytes) else compile_tree(tmp_path, "bad", source)
+    files = dict(trees, **{"/board/bad.dtbo": overlay})
+    config = overlay_entry(overlays=["/board/sensors.dtbo", "/board/bad.dtbo"])
+    loader, handed = boot_board(tmp_path, config, files)
+    verb = "load" if case == "not-a-tree" else "apply"
+    line = (f"cannot load the device tree overlay: /board/bad.dtbo: {reason}"
+        if verb == "load" else f"cannot apply the device tree overlay /board/bad.dtbo: {reason}")
+    assert f"boot: {line}\n" in loader.log(), loader.log()
+    assert handed is None and "host: image" not in loader.log()
+
+
+def test_a_damaged_tree_is_named_as_the_one_overlays_apply_to(tmp_path, trees):
+    """A header that checks out over a structure block that does not."""
+    base = bytearray(trees["/board/base.dtb"])
+    structure = int.from_bytes(base[8:12], "big")
+    base[structure:structure + 4] = (7).to_bytes(4, "big")
+    files = dict(trees, **{"/board/base.dtb": bytes(base)})
+    loader, handed = boot_board(tmp_path, overlay_entry(), files)
+    assert ("boot: cannot apply the device tree overlays to /board/base.dtb: "
+        "its structure block is damaged\n") in loader.log()
+    assert handed is None
+
+
+def nested(depth):
+    """A tree whose deepest node is depth nodes down, the root the first."""
+    return ("/dts-v1/;\n/ {\n" + "n {\n" * (depth - 1) + "x = <1>;\n"
+        + "};\n" * (depth - 1) + "};\n")
+
+
+@pytest.mark.parametrize("depth", [64, 65])
+def test_trees_nested_deeper_than_64_are_refused(tmp_path, trees, depth):
+    files = dict(trees, **{"/board/base.dtb": compile_tree(tmp_path, "deep", nested(depth))})
+    loader, handed = boot_board(tmp_path, overlay_entry(overlays=["/board/leds.dtbo"]), files)
+    if depth == 64:
+        assert "cannot apply the device tree overlay /board/leds.dtbo: the tree has no "\
+            "__symbols__ (dtc -@) to find sensor in" in loader.log()
+    else:
+        assert ("boot: cannot apply the device tree overlays to /board/base.dtb: its nodes "
+            "are nested deeper than 64\n") in loader.log()
+
+
+def test_overlays_without_any_tree_say_so(tmp_path, trees):
+    loader, handed = boot_board(tmp_path, overlay_entry(tree=False), trees)
+    assert ("boot: cannot apply the device tree overlays: the entry names no devicetree "
+        "and the firmware gives none\n") in loader.log()
+    assert handed is None
+
+
+def test_a_tree_without_overlays_is_handed_on_byte_for_byte(tmp_path, trees):
+    loader, handed = boot_board(tmp_path, overlay_entry(overlays=[]), trees)
+    assert handed.read_bytes() == trees["/board/base.dtb"]
+    assert "boot: device tree of" not in loader.log()
