@@ -14,8 +14,8 @@ SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "10"))
 # Every FuzzTarget of tests/fuzz/Jamfile. Listed, not globbed, so that a
 # target that failed to build fails test_fuzz_targets_exist instead of
 # silently going unfuzzed.
-EXPECTED = ["fuzz_config", "fuzz_elf", "fuzz_fat", "fuzz_gpt", "fuzz_inflate", "fuzz_iso9660",
-    "fuzz_manifest", "fuzz_mbr", "fuzz_splash", "fuzz_tar"]
+EXPECTED = ["fuzz_config", "fuzz_elf", "fuzz_fat", "fuzz_fdt_overlay", "fuzz_gpt",
+    "fuzz_inflate", "fuzz_iso9660", "fuzz_manifest", "fuzz_mbr", "fuzz_splash", "fuzz_tar"]
 # The EFI port's readers need gnu-efi's headers for the build machine.
 if platform.machine() == "x86_64":
     EXPECTED += ["fuzz_acpi", "fuzz_fdt"]
