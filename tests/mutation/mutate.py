@@ -80,6 +80,7 @@ AREA_UNITS = {
     "efi_tables": ["unit_acpi", "unit_fdt"],
     "pack": ["unit_relr", "unit_unpack_x86"],
     "device_tree": ["unit_config", "unit_fdt"],
+    "overlays": ["unit_config"],
     "auto_entries": ["unit_config"],
     "framebuffer": ["unit_console"],
 }
@@ -97,7 +98,8 @@ AREA_HOST_TESTS = {
     "boot_counting": ["test_boot_counting.py"],
     "uki": ["test_uki.py"],
     "server": ["test_file_server.py"],
-    "device_tree": ["test_menu.py"],
+    "device_tree": ["test_menu.py", "test_device_tree_overlays.py"],
+    "overlays": ["test_device_tree_overlays.py"],
     "auto_entries": ["test_auto_entries.py"],
     "fat": ["test_boot_counting.py"],
     "output": ["test_menu.py", "test_boot_loader_interface.py", "test_host.py"],
