@@ -7,6 +7,7 @@ files; then every refusal, each naming the file and the reason, with the
 menu back."""
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -41,6 +42,7 @@ BASE = """/dts-v1/;
 		};
 		gpio: gpio@4000 { reg = <0x4000 0x100>; gpio-controller; #gpio-cells = <2>; };
 	};
+	rtc { i2c-bus = <&i2c0>; };
 };
 """
 
@@ -69,9 +71,11 @@ SENSORS = """/dts-v1/;
 &uart0 { status = "disabled"; };
 """
 
-# Labels only the first overlay has, and a target-path by alias.
+# Labels only the first overlay has, a target-path by alias, and a node
+# merged into the namesake the tree has.
 LEDS = """/dts-v1/;
 /plugin/;
+&{/soc} { i2c@3000 { pinctrl-names = "default"; }; };
 &sensor { label = "second"; link = <&led0>; };
 &led0 { default-state = "on"; };
 / { fragment@9 { target-path = "serial0"; __overlay__ { current-speed = <115200>; }; }; };
@@ -226,6 +230,31 @@ def test_a_damaged_tree_is_named_as_the_one_overlays_apply_to(tmp_path, trees):
     assert ("boot: cannot apply the device tree overlays to /board/base.dtb: "
         "its structure block is damaged\n") in loader.log()
     assert handed is None
+
+
+def phandle(source, node, name="phandle"):
+    """The one cell of a property of the first node named node in source."""
+    match = re.search(rf"\t{re.escape(node)} {{[^{{}}]*?\t{name} = <(0x[0-9a-f]+)>;", source)
+    assert match, source
+    return int(match.group(1), 16)
+
+
+def test_a_node_of_the_tree_keeps_its_phandle_when_an_overlay_labels_it(tmp_path, trees):
+    """An overlay that labels a node the tree has (its i2c@3000) and refers
+    to it: the node keeps the tree's phandle, which the tree's own /rtc
+    refers to, and the overlay's reference follows it (as libfdt does since
+    1.7; Debian's fdtoverlay, 1.6, gives the node the overlay's)."""
+    overlay = compile_tree(tmp_path, "keep", '/dts-v1/;\n/plugin/;\n'
+        '&{/soc} { bus: i2c@3000 { clock-frequency = <100000>; }; };\n'
+        '&{/} { sensor { i2c-bus = <&bus>; }; };\n')
+    files = dict(trees, **{"/board/keep.dtbo": overlay})
+    loader, handed = boot_board(tmp_path, overlay_entry(overlays=["/board/keep.dtbo"]), files)
+    tree = phandle(as_source(tmp_path / "base.dtb"), "i2c@3000")
+    merged = as_source(handed)
+    assert phandle(merged, "i2c@3000") == tree
+    assert phandle(merged, "rtc", "i2c-bus") == tree
+    assert phandle(merged, "sensor", "i2c-bus") == tree
+    assert "clock-frequency = <0x186a0>" in merged
 
 
 def nested(depth):

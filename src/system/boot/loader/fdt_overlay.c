@@ -23,9 +23,17 @@
 struct overlay {
 	struct fdt_tree		*tree;
 	struct fdt_tree		*overlay;
+	const struct fdt_node	*local_fixups;	/* NULL: no references to its own nodes */
 	char				*reason;
 	size_t				reason_size;
 	status_t			status;
+};
+
+/* What becomes of the overlay's references to its own nodes. */
+struct overlay_change {
+	uint32_t			delta;			/* added to each, when from is 0 */
+	uint32_t			from;			/* else references to from ... */
+	uint32_t			to;				/* ... made references to to */
 };
 
 
@@ -61,6 +69,14 @@ overlay_string(const struct fdt_property *property)
 }
 
 
+static bool
+overlay_is_phandle(const struct fdt_property *property)
+{
+	return strcmp(property->name, "phandle") == 0
+		|| strcmp(property->name, "linux,phandle") == 0;
+}
+
+
 /* The overlay's own phandles, moved past every phandle of the tree. */
 static bool
 overlay_shift_phandles(struct overlay *o, uint32_t delta)
@@ -68,8 +84,7 @@ overlay_shift_phandles(struct overlay *o, uint32_t delta)
 	for (struct fdt_node *node = o->overlay->root; node != NULL; node = fdt_node_next(node)) {
 		for (struct fdt_property *property = node->properties; property != NULL;
 				property = property->next) {
-			if (strcmp(property->name, "phandle") != 0
-				&& strcmp(property->name, "linux,phandle") != 0)
+			if (!overlay_is_phandle(property))
 				continue;
 			uint32_t phandle = property->length == 4 ? read_be32(property->value) : 0;
 			if (phandle == 0 || phandle >= UINT32_MAX - delta)
@@ -91,10 +106,21 @@ overlay_cell(struct fdt_property *property, uint32_t offset)
 }
 
 
+static void
+overlay_change_cell(uint8_t *cell, const struct overlay_change *change)
+{
+	uint32_t value = read_be32(cell);
+	if (change->from == 0)
+		write_be32(cell, value + change->delta);
+	else if (value == change->from)
+		write_be32(cell, change->to);
+}
+
+
 /* fixups mirrors node: each property lists offsets of references in node's namesake. */
 static bool
 overlay_fix_local(struct overlay *o, const struct fdt_node *fixups, struct fdt_node *node,
-	uint32_t delta)
+	const struct overlay_change *change)
 {
 	for (const struct fdt_property *list = fixups->properties; list != NULL;
 			list = list->next) {
@@ -103,7 +129,7 @@ overlay_fix_local(struct overlay *o, const struct fdt_node *fixups, struct fdt_n
 		for (uint32_t i = 0; fits && i < list->length; i += 4) {
 			uint8_t *cell = overlay_cell(property, read_be32(list->value + i));
 			if (cell != NULL)
-				write_be32(cell, read_be32(cell) + delta);
+				overlay_change_cell(cell, change);
 			fits = cell != NULL;
 		}
 		if (!fits) {
@@ -117,7 +143,7 @@ overlay_fix_local(struct overlay *o, const struct fdt_node *fixups, struct fdt_n
 			return overlay_refuse(o, "__local_fixups__ name a node %s, which it has not",
 				child->name);
 		}
-		if (!overlay_fix_local(o, child, namesake, delta))
+		if (!overlay_fix_local(o, child, namesake, change))
 			return false;
 	}
 	return true;
@@ -250,6 +276,40 @@ overlay_merge(struct overlay *o, struct fdt_node *node, const struct fdt_node *s
 }
 
 
+/*
+ * A node of the overlay that merges into a node of the tree with a phandle
+ * takes the tree's: the tree's references need it, and the overlay's to
+ * its node follow (libfdt does the same since 1.7; 1.6 let the overlay's
+ * phandle replace the tree's).
+ */
+static bool
+overlay_keep_phandles(struct overlay *o, const struct fdt_node *target,
+	const struct fdt_node *source)
+{
+	uint32_t ours = fdt_node_phandle(source);
+	uint32_t theirs = fdt_node_phandle(target);
+	if (ours != 0 && theirs != 0 && ours != theirs) {
+		const struct overlay_change change = { 0, ours, theirs };
+		if (o->local_fixups != NULL
+			&& !overlay_fix_local(o, o->local_fixups, o->overlay->root, &change))
+			return false;
+		for (struct fdt_property *property = source->properties; property != NULL;
+				property = property->next) {
+			if (overlay_is_phandle(property))
+				overlay_change_cell(property->value, &change);
+		}
+	}
+	for (const struct fdt_node *child = source->children; child != NULL;
+			child = child->next) {
+		const struct fdt_node *namesake = fdt_node_child(target, child->name,
+			strlen(child->name));
+		if (namesake != NULL && !overlay_keep_phandles(o, namesake, child))
+			return false;
+	}
+	return true;
+}
+
+
 static bool
 overlay_merge_fragments(struct overlay *o)
 {
@@ -259,7 +319,8 @@ overlay_merge_fragments(struct overlay *o)
 		if (content == NULL)
 			continue;
 		struct fdt_node *target = overlay_target(o, fragment);
-		if (target == NULL || !overlay_merge(o, target, content))
+		if (target == NULL || !overlay_keep_phandles(o, target, content)
+			|| !overlay_merge(o, target, content))
 			return false;
 	}
 	return true;
@@ -331,11 +392,12 @@ status_t
 fdt_overlay_apply(struct fdt_tree *tree, struct fdt_tree *overlay, char *reason,
 	size_t reasonSize)
 {
-	struct overlay o = { tree, overlay, reason, reasonSize, B_OK };
-	uint32_t delta = fdt_tree_max_phandle(tree);
-	const struct fdt_node *local = fdt_node_child(overlay->root, "__local_fixups__", 16);
-	if (overlay_shift_phandles(&o, delta)
-		&& (local == NULL || overlay_fix_local(&o, local, overlay->root, delta))
+	struct overlay o = { tree, overlay, fdt_node_child(overlay->root, "__local_fixups__", 16),
+		reason, reasonSize, B_OK };
+	const struct overlay_change shift = { fdt_tree_max_phandle(tree), 0, 0 };
+	if (overlay_shift_phandles(&o, shift.delta)
+		&& (o.local_fixups == NULL
+			|| overlay_fix_local(&o, o.local_fixups, overlay->root, &shift))
 		&& overlay_fix_references(&o)
 		&& overlay_merge_fragments(&o))
 		overlay_add_symbols(&o);
