@@ -407,11 +407,11 @@ def test_debian_linux_on_a_raspberry_pi_3(request):
     full arm64 kernel, started by the arm64 loader under Debian's U-Boot for
     the Pi on QEMU's Raspberry Pi 3 B (no PSCI; its CPUs in a spin-table;
     the console on the mini UART), gets its command line, both initrds and
-    the entry's device tree: the kernel package's tree for the Pi under
-    another model name, which the loader has U-Boot fix up (its memory
-    reservations, /chosen) and installs in place of U-Boot's own for the
-    EFI stub. The entry starts without a menu: the menu is on the Pi's
-    screen."""
+    the tree U-Boot gives (the kernel package's tree for the Pi, which QEMU
+    hands U-Boot) with the entry's overlay applied, which renames its model;
+    the loader has U-Boot fix the result up (its memory reservations,
+    /chosen) and installs it in place of U-Boot's own for the EFI stub. The
+    entry starts without a menu: the menu is on the Pi's screen."""
     log = os.path.join(qemu.LOGS, f"{request.node.name}.serial.log")
     result = qemu.boot(RPI3_IMAGE, log, timeout=RPI3_TIMEOUT, port=ports.ARM64,
         firmware="u-boot-rpi3", until=r"^GUEST done$")
@@ -422,10 +422,12 @@ def test_debian_linux_on_a_raspberry_pi_3(request):
     check_boot_loader_interface(report, "Debian Linux", ["Debian Linux"], RPI3_IMAGE,
         firmware="Das U-Boot")
     dmesg = report.dmesg
-    # The entry's tree, fixed up, reached Linux, which started the other
+    # U-Boot's tree with the overlay, fixed up, reached Linux, which started the other
     # three CPUs from the spin-table itself.
-    tree = os.path.getsize(os.path.join(TOP, "generated", "dtb", "rpi3.dtb"))
-    assert re.search(rf"^efi: device tree of {tree} bytes fixed up by the firmware",
+    merged = re.search(r"^boot: device tree overlays applied: 1 \((\d+) bytes\)",
+        result.log, re.M)
+    assert merged, result.log[:5000]
+    assert re.search(rf"^efi: device tree of {merged.group(1)} bytes fixed up by the firmware",
         result.log, re.M), result.log[:5000]
     assert f"Machine model: {ARM64_GUEST_MODEL}" in dmesg, dmesg[:3000]
     assert re.search(r"smp: Brought up 1 node, 4 CPUs", dmesg), dmesg
