@@ -69,6 +69,9 @@ struct fdt_node *fdt_node_next(const struct fdt_node *node);
 struct fdt_node *fdt_node_child(const struct fdt_node *node, const char *name,
 	size_t length);
 
+/* The child of node named by a string literal. */
+#define FDT_NODE_CHILD(node, literal)	fdt_node_child(node, literal, sizeof(literal) - 1)
+
 /* The node at an absolute path ("/" is the root), or NULL. */
 struct fdt_node *fdt_tree_find(const struct fdt_tree *tree, const char *path,
 	size_t length);
@@ -82,14 +85,18 @@ uint32_t fdt_tree_max_phandle(const struct fdt_tree *tree);
 /* The node's phandle ("phandle" or the older "linux,phandle"); 0 for none. */
 uint32_t fdt_node_phandle(const struct fdt_node *node);
 
+/* The property of node named name, or NULL. */
 struct fdt_property *fdt_node_property(const struct fdt_node *node, const char *name);
 
 /* Sets or adds a property of node; false when out of memory. */
 bool fdt_node_set_property(struct fdt_tree *tree, struct fdt_node *node, const char *name,
 	uint8_t *value, uint32_t length);
 
-/* A new empty child named name; NULL when out of memory. */
-struct fdt_node *fdt_node_add_child(struct fdt_tree *tree, struct fdt_node *node,
+/*
+ * A new empty last child of parent named name (the root, for a parent of
+ * NULL); NULL when out of memory.
+ */
+struct fdt_node *fdt_node_add_child(struct fdt_tree *tree, struct fdt_node *parent,
 	const char *name);
 
 /* The node's path into buffer; false when it does not fit. */

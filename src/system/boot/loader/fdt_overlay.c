@@ -154,7 +154,7 @@ overlay_fix_local(struct overlay *o, const struct fdt_node *fixups, struct fdt_n
 static bool
 overlay_find_label(struct overlay *o, const char *label, uint32_t *_phandle)
 {
-	struct fdt_node *symbols = fdt_node_child(o->tree->root, "__symbols__", 11);
+	struct fdt_node *symbols = FDT_NODE_CHILD(o->tree->root, "__symbols__");
 	if (symbols == NULL)
 		return overlay_refuse(o, "the tree has no __symbols__ (dtc -@) to find %s in", label);
 	const char *path = overlay_string(fdt_node_property(symbols, label));
@@ -204,7 +204,7 @@ overlay_fix_reference(struct overlay *o, const char *fixup, uint32_t phandle)
 static bool
 overlay_fix_references(struct overlay *o)
 {
-	const struct fdt_node *fixups = fdt_node_child(o->overlay->root, "__fixups__", 10);
+	const struct fdt_node *fixups = FDT_NODE_CHILD(o->overlay->root, "__fixups__");
 	for (const struct fdt_property *label = fixups != NULL ? fixups->properties : NULL;
 			label != NULL; label = label->next) {
 		uint32_t phandle;
@@ -242,7 +242,7 @@ overlay_target(struct overlay *o, const struct fdt_node *fragment)
 	}
 	const char *resolved = path;
 	if (path[0] != '/') {
-		struct fdt_node *aliases = fdt_node_child(o->tree->root, "aliases", 7);
+		struct fdt_node *aliases = FDT_NODE_CHILD(o->tree->root, "aliases");
 		resolved = aliases != NULL ? overlay_string(fdt_node_property(aliases, path)) : NULL;
 	}
 	struct fdt_node *node = resolved != NULL ? fdt_tree_find(o->tree, resolved,
@@ -315,7 +315,7 @@ overlay_merge_fragments(struct overlay *o)
 {
 	for (struct fdt_node *fragment = o->overlay->root->children; fragment != NULL;
 			fragment = fragment->next) {
-		const struct fdt_node *content = fdt_node_child(fragment, "__overlay__", 11);
+		const struct fdt_node *content = FDT_NODE_CHILD(fragment, "__overlay__");
 		if (content == NULL)
 			continue;
 		struct fdt_node *target = overlay_target(o, fragment);
@@ -346,7 +346,7 @@ overlay_label_path(struct overlay *o, const char *label, bool *_failed)
 		(size_t)(slash - label - 1));
 	/* Only a fragment with content had its target checked and merged. */
 	struct fdt_node *target = fragment != NULL
-		&& fdt_node_child(fragment, "__overlay__", 11) != NULL
+		&& FDT_NODE_CHILD(fragment, "__overlay__") != NULL
 		? overlay_target(o, fragment) : NULL;
 	char path[OVERLAY_PATH_LENGTH];
 	if (target == NULL || !fdt_node_path(target, path, sizeof(path)))
@@ -367,10 +367,10 @@ overlay_label_path(struct overlay *o, const char *label, bool *_failed)
 static bool
 overlay_add_symbols(struct overlay *o)
 {
-	const struct fdt_node *labels = fdt_node_child(o->overlay->root, "__symbols__", 11);
+	const struct fdt_node *labels = FDT_NODE_CHILD(o->overlay->root, "__symbols__");
 	if (labels == NULL)
 		return true;
-	struct fdt_node *symbols = fdt_node_child(o->tree->root, "__symbols__", 11);
+	struct fdt_node *symbols = FDT_NODE_CHILD(o->tree->root, "__symbols__");
 	if (symbols == NULL)
 		symbols = fdt_node_add_child(o->tree, o->tree->root, "__symbols__");
 	if (symbols == NULL)
@@ -392,7 +392,7 @@ status_t
 fdt_overlay_apply(struct fdt_tree *tree, struct fdt_tree *overlay, char *reason,
 	size_t reasonSize)
 {
-	struct overlay o = { tree, overlay, fdt_node_child(overlay->root, "__local_fixups__", 16),
+	struct overlay o = { tree, overlay, FDT_NODE_CHILD(overlay->root, "__local_fixups__"),
 		reason, reasonSize, B_OK };
 	const struct overlay_change shift = { fdt_tree_max_phandle(tree), 0, 0 };
 	if (overlay_shift_phandles(&o, shift.delta)

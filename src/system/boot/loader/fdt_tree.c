@@ -88,21 +88,22 @@ fdt_add_property(struct fdt_tree *tree, struct fdt_node *node, const char *name,
 }
 
 
-static struct fdt_node *
-fdt_add_node(struct fdt_tree *tree, struct fdt_node *parent, const char *name)
+struct fdt_node *
+fdt_node_add_child(struct fdt_tree *tree, struct fdt_node *parent, const char *name)
 {
 	struct fdt_node *node = fdt_tree_alloc(tree, sizeof(*node));
 	if (node == NULL)
 		return NULL;
 	*node = (struct fdt_node){ .parent = parent, .name = name };
-	if (parent == NULL)
+	if (parent == NULL) {
 		tree->root = node;
-	else if (parent->last_child != NULL)
+		return node;
+	}
+	if (parent->last_child != NULL)
 		parent->last_child->next = node;
 	else
 		parent->children = node;
-	if (parent != NULL)
-		parent->last_child = node;
+	parent->last_child = node;
 	return node;
 }
 
@@ -169,7 +170,7 @@ fdt_parse_structure(struct fdt_tree *tree, uint8_t *blob)
 				return kDamaged;
 			if (++depth > FDT_MAX_DEPTH)
 				return "its nodes are nested deeper than 64";
-			node = fdt_add_node(tree, node, (const char *)name);
+			node = fdt_node_add_child(tree, node, (const char *)name);
 			if (node == NULL)
 				return kNoMemory;
 			offset = fdt_align((uint32_t)(nul + 1 - blob));
@@ -422,13 +423,6 @@ fdt_node_set_property(struct fdt_tree *tree, struct fdt_node *node, const char *
 	property->value = value;
 	property->length = length;
 	return true;
-}
-
-
-struct fdt_node *
-fdt_node_add_child(struct fdt_tree *tree, struct fdt_node *node, const char *name)
-{
-	return fdt_add_node(tree, node, name);
 }
 
 
