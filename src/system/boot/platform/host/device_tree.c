@@ -26,15 +26,15 @@ host_read_device_tree(const char *path)
 {
 	FILE *file = fopen(path, "rb");
 	uint8_t *data = malloc(HOST_MAX_DEVICE_TREE);
-	size_t size = file != NULL && data != NULL
-		? fread(data, 1, HOST_MAX_DEVICE_TREE, file) : 0;
+	const char *problem = file == NULL ? "cannot be read" : data == NULL ? "no memory" : NULL;
+	size_t size = problem == NULL ? fread(data, 1, HOST_MAX_DEVICE_TREE, file) : 0;
 	if (file != NULL)
 		fclose(file);
 	struct fdt_layout layout;
-	const char *problem = fdt_check_header(data, size, &layout);
-	if (data == NULL || problem != NULL) {
-		fprintf(stderr, "host: ignoring the device tree %s: %s\n", path,
-			data != NULL ? problem : "no memory");
+	if (problem == NULL)
+		problem = fdt_check_header(data, size, &layout);
+	if (problem != NULL) {
+		fprintf(stderr, "host: ignoring the device tree %s: %s\n", path, problem);
 		free(data);
 		return;
 	}
