@@ -271,7 +271,7 @@ TEST(config_bls_devicetree_overlays)
 {
 	test_config_reset();
 	struct boot_config *config = test_bls_entry("a",
-		"linux /vmlinuz\ndevicetree-overlay /a.dtbo  b.dtbo\ndevicetree-overlay /c.dtbo\n");
+		"linux /vmlinuz\ndevicetree-overlay /a.dtbo \tb.dtbo\ndevicetree-overlay /c.dtbo\n");
 	CHECK_NO_DIAGNOSTICS(config);
 	CHECK_EQ(config->entries[0].overlay_count, 3);
 	CHECK(strcmp(config->entries[0].overlays[0], "(disk0p2)/a.dtbo") == 0);

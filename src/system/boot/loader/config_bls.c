@@ -230,7 +230,7 @@ apply_initrd(struct bls_parser *bls, const struct bls_value *value)
 }
 
 
-/* Overlays are one line's words, applied in order; more lines add more. */
+/* Overlays are one line's words (between blanks), applied in order; more lines add more. */
 static bool
 apply_devicetree_overlay(struct bls_parser *bls, const struct bls_value *value)
 {
@@ -238,8 +238,9 @@ apply_devicetree_overlay(struct bls_parser *bls, const struct bls_value *value)
 	struct config_entry *entry = &parser->entry;
 	const char *end = value->text + value->length;
 	for (const char *word = value->text; word < end;) {
-		const char *space = memchr(word, ' ', (size_t)(end - word));
-		size_t length = (size_t)((space != NULL ? space : end) - word);
+		size_t length = 0;
+		while (word + length < end && !is_blank(word[length]))
+			length++;
 		struct bls_value path = { word, length, value->column + (uint32_t)(word - value->text) };
 		if (length > 0 && (!config_check_room(parser, path.column, entry->overlay_count,
 				CONFIG_MAX_OVERLAYS, "devicetree-overlay", bls->source->id)
