@@ -65,6 +65,18 @@ struct config_entry;
 status_t chainload_entry(struct config_entry *entry, char *error, size_t errorSize);
 
 /*
+ * chainload.c: the entry's device tree, or the firmware's, with the entry's
+ * overlays applied (docs/config.md), in a heap buffer; without overlays the
+ * entry's file as it is. Call only for an entry with a tree or overlays.
+ * Errors, with the reason for the menu: those of reading the files,
+ * B_BAD_DATA (a file that is no tree, an overlay that does not apply, no
+ * tree to apply overlays to), B_NO_MEMORY.
+ */
+struct fdt_blob;
+status_t chainload_load_device_tree(const struct config_entry *entry, struct fdt_blob *tree,
+	char *error, size_t errorSize);
+
+/*
  * boot_video.c, for boot_prepare(): switch to the graphics mode the menu
  * chose, else the one the configuration names, unless the entry asks for
  * fail-safe video. A mode that cannot be set is logged and kept as it is.

@@ -26,13 +26,15 @@
 #define CONFIG_MAX_OVERLAYS			8		/* device tree overlays of an entry */
 
 /*
- * Whether the loader applies device tree overlays. A port whose machines no
- * device tree describes builds without them (its PlatformSetup defines 0):
- * the keys that name overlays are refused as unsupported, and the code is
- * left out of the link.
+ * Whether the port's machines may be described by device trees the loader
+ * builds: overlays applied, and a tree for the loader's own kernel. A port
+ * whose machines no device tree describes builds without (its
+ * PlatformSetup defines 0): devicetree_overlay is refused as unsupported,
+ * devicetree is for linux and efi entries only, and the code is left out
+ * of the link.
  */
-#ifndef FDT_OVERLAYS
-#define FDT_OVERLAYS				1
+#ifndef FDT_MACHINES
+#define FDT_MACHINES				1
 #endif
 #define CONFIG_MAX_TITLE_LENGTH		128		/* bytes of UTF-8 */
 #define CONFIG_MAX_PATH_LENGTH		1024	/* VFS_PATH_LENGTH */

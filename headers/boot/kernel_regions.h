@@ -65,6 +65,8 @@ status_t kernel_regions_remove(uint64_t kernelAddress, uint64_t size,
 
 void *kernel_regions_to_loader(uint64_t kernelAddress);
 uint64_t kernel_regions_to_kernel(const void *loaderAddress);
+/* The physical address of a kernel address in a region; 0 outside them. */
+uint64_t kernel_regions_to_physical(uint64_t kernelAddress);
 
 /* The regions in allocation order; valid until the next change. */
 const struct kernel_region *kernel_regions(uint32_t *_count);

@@ -376,6 +376,22 @@ def test_debian_arm64_linux_gets_its_command_line_and_both_initrds(request, titl
         assert f"Machine model: {QEMU_VIRT_MODEL}" not in report.dmesg, report.dmesg[:5000]
 
 
+@needs_arm64_guests
+def test_the_loaders_own_arm64_kernel_gets_the_entrys_device_tree(request):
+    """A kernel entry's tree on arm64 under AAVMF: QEMU's tree of the machine
+    with the overlay, in a region the kernel keeps, named by
+    kernel_args.device_tree; with disable_acpi the boot checks read its
+    header and CPUs by that physical address and pass."""
+    with guest_console(request, ARM64_IMAGE, ports.ARM64) as console:
+        choose(console, "Boot-check kernel")
+        console.expect(r"^BOOTCHECK PASS$", timeout=60)
+        text = console.text()
+    merged = re.search(r"^boot: device tree overlays applied: 1 \((\d+) bytes\)", text, re.M)
+    assert merged, text[-5000:]
+    assert re.search(rf"device tree 0x[0-9a-f]+ \({merged[1]} bytes\)", text), text[-5000:]
+    assert re.search(r"^CHECK cpus_firmware: ok", text, re.M), text[-5000:]
+
+
 def arm64_menu_ids():
     """The arm64 guest image's entries by their Boot Loader Interface ids."""
     stub = glob.glob(os.path.join(GUESTS, "systemd-stub-arm64", "usr", "lib", "systemd",

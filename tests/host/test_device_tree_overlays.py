@@ -14,6 +14,7 @@ import pytest
 
 from test_bls import gpt_disk
 from test_menu import Loader, PASSED, tar_disk
+from test_verified_boot import KERNEL
 
 # Labels, phandles, a reservation, an alias and nested nodes for the
 # overlays to refer to.
@@ -280,6 +281,27 @@ def test_overlays_without_any_tree_say_so(tmp_path, trees):
     assert ("boot: cannot apply the device tree overlays: the entry names no devicetree "
         "and the firmware gives none\n") in loader.log()
     assert handed is None
+
+
+def test_a_kernel_entry_hands_its_tree_to_the_kernel(tmp_path, trees):
+    """The loader's own kernel gets the entry's tree with its overlays in a
+    region it keeps, named by kernel_args.device_tree in place of the
+    firmware's; the boot checks read it by that physical address (its
+    header, its CPUs: the machine has no ACPI tables) and pass."""
+    with open(KERNEL, "rb") as file:
+        kernel = file.read()
+    config = ('timeout = 0\nentry "Haiku" {\n\tkernel = /boot/kernel\n'
+        '\tdevicetree = /board/base.dtb\n\tdevicetree_overlay = /board/sensors.dtbo\n}\n')
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": config, "boot/kernel": kernel,
+        **{path.lstrip("/"): data for path, data in trees.items()}})
+    loader = Loader("boot.img", disk)
+    assert loader.finish() == PASSED, loader.text[-3000:] + loader.log()[-3000:]
+    merged = re.search(r"^boot: device tree overlays applied: 1 \((\d+) bytes\)$",
+        loader.log(), re.M)
+    assert merged, loader.log()
+    assert re.search(rf"device tree 0x[0-9a-f]+ \({merged[1]} bytes\)", loader.text), \
+        loader.text[-3000:]
+    assert "CHECK cpus_firmware: skipped" not in loader.text
 
 
 def test_a_tree_without_overlays_is_handed_on_byte_for_byte(tmp_path, trees):

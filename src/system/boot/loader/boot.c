@@ -12,8 +12,10 @@
 #include <boot/config.h>
 #include <boot/console.h>
 #include <boot/elf.h>
+#include <boot/fdt_overlay.h>
 #include <boot/handoff.h>
 #include <boot/heap.h>
+#include <boot/kernel_regions.h>
 #include <boot/measure.h>
 #include <boot/modules.h>
 #include <boot/platform.h>
@@ -240,6 +242,44 @@ boot_bytes_to_read(const struct boot_request *request)
 }
 
 
+/*
+ * A kernel entry's device tree, overlays applied, in a region the kernel
+ * keeps: kernel_args names it by its physical address, in place of the
+ * firmware's (docs/kernel_args.md).
+ */
+static status_t
+boot_load_device_tree(const struct config_entry *entry, uint64_t *_physical, size_t *_size,
+	char *error, size_t errorSize)
+{
+	char reason[BOOT_ERROR_SIZE];
+	struct fdt_blob tree;
+	status_t status = chainload_load_device_tree(entry, &tree, reason, sizeof(reason));
+	if (status != B_OK) {
+		boot_fail(error, errorSize, "%s", reason);
+		return status;
+	}
+	uint64_t address = 0;
+	/* The kernel's to fix up as it likes, as a firmware's tree is. */
+	status = platform_allocate_region(&address, tree.size, REGION_READ | REGION_WRITE, false);
+	uint8_t *target = status == B_OK ? platform_kernel_to_loader(address) : NULL;
+	if (target != NULL) {
+		memcpy(target, tree.data, tree.size);
+		/* Kept with the modules: the kernel reads it after it reclaims the loader's data. */
+		kernel_regions_set_kind(address, KERNEL_REGION_MODULE);
+		*_physical = kernel_regions_to_physical(address);
+		*_size = tree.size;
+	} else {
+		if (status == B_OK)
+			platform_free_region(address, tree.size);
+		boot_fail(error, errorSize, "cannot load the device tree: no kernel memory for "
+			"its %zu bytes", tree.size);
+		status = B_NO_MEMORY;
+	}
+	heap_free(tree.data);
+	return status;
+}
+
+
 static status_t
 boot_load(const struct boot_request *request, char *error, size_t errorSize)
 {
@@ -257,6 +297,11 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		errorSize);
 	if (status == B_OK)
 		status = boot_load_modules(request, error, errorSize);
+	uint64_t tree = 0;
+	size_t treeSize = 0;
+	if (status == B_OK && FDT_MACHINES
+		&& (entry->device_tree != NULL || entry->overlay_count > 0))
+		status = boot_load_device_tree(entry, &tree, &treeSize, error, errorSize);
 	if (status != B_OK)
 		return status;
 	/* Nothing is measured after the modules; the log copy must precede the freeze. */
@@ -279,6 +324,10 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		return status;
 	}
 	timeline_mark("page tables built", 0);
+	if (tree != 0) {
+		gKernelArgs->device_tree = tree;
+		gKernelArgs->device_tree_size = treeSize;
+	}
 
 	if (boot_video_text_only(request->config, entry->options, request->video_mode)) {
 		/* The final memory map is built again at the start: it follows. */

@@ -3,7 +3,8 @@
  * Entries that start other systems' files (linux, efi): the loader reads the
  * executable and its initrds itself, from any volume it can read, and the
  * port hands them to its firmware. Every outcome comes back as a message for
- * the menu, and everything read is freed again.
+ * the menu, and everything read is freed again. An entry's device tree is
+ * read here for kernel entries too (boot.c).
  */
 #include <boot/boot.h>
 
@@ -263,16 +264,12 @@ chainload_apply_overlays(const struct config_entry *entry, struct fdt_blob *blob
 }
 
 
-/*
- * The entry's device tree, or the firmware's, with the entry's overlays
- * applied (docs/config.md); without overlays the entry's file as it is.
- */
-static status_t
-chainload_read_device_tree(const struct config_entry *entry, struct platform_image *image,
+status_t
+chainload_load_device_tree(const struct config_entry *entry, struct fdt_blob *tree,
 	char *error, size_t errorSize)
 {
 	/* A loader built without overlays has no entry with any (config_keys.c). */
-	uint32_t overlays = FDT_OVERLAYS ? entry->overlay_count : 0;
+	uint32_t overlays = FDT_MACHINES ? entry->overlay_count : 0;
 	struct fdt_blob blobs[1 + CONFIG_MAX_OVERLAYS] = { 0 };
 	status_t status = overlays > 0 && entry->device_tree == NULL
 		? chainload_copy_firmware_tree(&blobs[0], error, errorSize)
@@ -291,8 +288,7 @@ chainload_read_device_tree(const struct config_entry *entry, struct platform_ima
 		heap_free(blobs[i].data);
 	if (status != B_OK)
 		return status;
-	image->device_tree = merged.data;
-	image->device_tree_size = merged.size;
+	*tree = merged;
 	if (overlays > 0) {
 		boot_dprintf("boot: device tree overlays applied: %u (%zu bytes)\n", overlays,
 			merged.size);
@@ -396,8 +392,11 @@ chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 	status_t status = chainload_read_image(entry, &image, error, errorSize);
 	if (status == B_OK)
 		status = chainload_read_initrds(entry, &image, error, errorSize);
+	struct fdt_blob tree = { NULL, 0 };
 	if (status == B_OK && (entry->device_tree != NULL || entry->overlay_count > 0))
-		status = chainload_read_device_tree(entry, &image, error, errorSize);
+		status = chainload_load_device_tree(entry, &tree, error, errorSize);
+	image.device_tree = tree.data;
+	image.device_tree_size = tree.size;
 	if (status == B_OK) {
 		char reason[BOOT_ERROR_SIZE / 2];
 		boot_counting_count_try(entry);

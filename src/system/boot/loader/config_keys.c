@@ -614,7 +614,7 @@ apply_devicetree_overlay(struct config_parser *parser, const struct config_token
 	uint32_t count)
 {
 	struct config_entry *entry = &parser->entry;
-	if (!FDT_OVERLAYS) {
+	if (!FDT_MACHINES) {
 		config_error(parser, values[0].column, "devicetree_overlay is not supported by "
 			"this loader");
 		return false;
@@ -649,16 +649,11 @@ config_check_entry_kind(struct config_parser *parser)
 			"initrd is only valid in an entry with linux, not with %s", kind);
 		free_paths(&entry->initrds, &entry->initrd_count);
 	}
-	if (entry->kind == CONFIG_ENTRY_KERNEL && entry->device_tree != NULL) {
+	if (!FDT_MACHINES && entry->kind == CONFIG_ENTRY_KERNEL && entry->device_tree != NULL) {
 		config_error_at(parser, parser->key_lines[CONFIG_KEY_DEVICETREE], 0,
 			"devicetree is only valid in an entry with linux or efi, not with kernel");
 		heap_free(entry->device_tree);
 		entry->device_tree = NULL;
-	}
-	if (entry->kind == CONFIG_ENTRY_KERNEL && entry->overlay_count > 0) {
-		config_error_at(parser, parser->key_lines[CONFIG_KEY_DEVICETREE_OVERLAY], 0,
-			"devicetree_overlay is only valid in an entry with linux or efi, not with kernel");
-		free_paths(&entry->overlays, &entry->overlay_count);
 	}
 }
 

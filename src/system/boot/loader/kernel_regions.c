@@ -107,16 +107,34 @@ kernel_regions_remove(uint64_t kernelAddress, uint64_t size,
 }
 
 
+static const struct kernel_region *
+kernel_regions_find(uint64_t kernelAddress)
+{
+	for (uint32_t i = 0; i < sRegionCount; i++) {
+		if (kernelAddress - sRegions[i].kernel_address < sRegions[i].size)
+			return &sRegions[i];
+	}
+	return NULL;
+}
+
+
 void *
 kernel_regions_to_loader(uint64_t kernelAddress)
 {
-	for (uint32_t i = 0; i < sRegionCount; i++) {
-		const struct kernel_region *region = &sRegions[i];
-		if (kernelAddress - region->kernel_address < region->size)
-			return (uint8_t *)region->loader_address
-				+ (kernelAddress - region->kernel_address);
-	}
-	return NULL;
+	const struct kernel_region *region = kernel_regions_find(kernelAddress);
+	if (region == NULL)
+		return NULL;
+	return (uint8_t *)region->loader_address + (kernelAddress - region->kernel_address);
+}
+
+
+uint64_t
+kernel_regions_to_physical(uint64_t kernelAddress)
+{
+	const struct kernel_region *region = kernel_regions_find(kernelAddress);
+	if (region == NULL)
+		return 0;
+	return region->physical_address + (kernelAddress - region->kernel_address);
 }
 
 
