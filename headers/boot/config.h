@@ -135,11 +135,12 @@ struct config_entry {
 	char		**initrds;
 	struct config_bls_entry	*bls;	/* NULL for the entries of the configuration file */
 	char		*splash;			/* "splash = <path>", else NULL: the built-in one */
-	/* linux and efi entries: the device tree the image gets in place of
-	 * the firmware's; NULL: the firmware's */
+	/* the device tree the image, or the loader's own kernel (FDT_MACHINES),
+	 * gets in place of the firmware's; NULL: the firmware's */
 	char		*device_tree;
 	uint32_t	overlay_count;
-	/* applied in this order to that tree; an array of CONFIG_MAX_OVERLAYS once there is one */
+	/* applied in this order to that tree, or to the firmware's; an array of
+	 * CONFIG_MAX_OVERLAYS once there is one */
 	char		**overlays;
 };
 
