@@ -494,7 +494,11 @@ struct platform_cpu {
  * needs to start them later (x86: a start-up page below 1 MiB; arm64: one
  * anywhere), which it accounts for in the memory map as
  * loader-reclaimable, once per loader run. bootOptions are kernel_args'
- * BOOT_OPTION_* (BOOT_OPTION_DISABLE_ACPI: no ACPI table is read). Called
+ * BOOT_OPTION_* (BOOT_OPTION_DISABLE_ACPI: no ACPI table is read).
+ * deviceTree is the tree the kernel will be handed when the entry made it
+ * (its own, or overlays on the firmware's; its header checked), else NULL:
+ * a port that reads a device tree reads that one, so that the CPUs it
+ * starts are the ones the kernel is told about. Called
  * once per boot attempt, with the heap, before
  * platform_prepare_kernel_start(). The boot CPU need not be listed: the
  * caller adds it. Errors (the loader then boots on one CPU; the port has
@@ -504,8 +508,8 @@ struct platform_cpu {
  * table lists the CPUs, or ACPI is off), B_BAD_DATA (a table is corrupt),
  * B_NO_MEMORY (no start-up page).
  */
-status_t platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus,
-	uint32_t max, uint32_t *_count);
+status_t platform_smp_find_cpus(uint32_t bootOptions, const void *deviceTree,
+	struct platform_cpu *cpus, uint32_t max, uint32_t *_count);
 
 /*
  * Send CPU cpus[index] of args the start-up signal, so that it comes up on

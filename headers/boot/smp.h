@@ -23,14 +23,15 @@
 
 /*
  * Before platform_prepare_kernel_start(), with the heap and the firmware:
- * ask the port for the CPUs, and give each CPU the loader will start a
- * stack (platform_allocate_region) and a mailbox (kernel_args memory);
- * fill args->cpus, num_cpus and cpu_entry_size. With
+ * ask the port for the CPUs (deviceTree: the tree the entry gives the
+ * kernel, else NULL; see platform_smp_find_cpus), and give each CPU the
+ * loader will start a stack (platform_allocate_region) and a mailbox
+ * (kernel_args memory); fill args->cpus, num_cpus and cpu_entry_size. With
  * BOOT_OPTION_DISABLE_SMP in args->boot_options the others are listed as
  * disabled. A port that finds none leaves the boot CPU alone in the list.
  * Errors: B_NO_MEMORY (a stack or the list did not fit).
  */
-status_t smp_prepare(kernel_args *args);
+status_t smp_prepare(kernel_args *args, const void *deviceTree);
 
 /*
  * After the firmware was left, before the kernel's entry (the port's

@@ -91,12 +91,12 @@ NO_INITRAMFS = ("No initramfs", "Initramfs unpacking failed", "VFS: Cannot open 
     "Kernel panic", "No working init found")
 
 
-def guest_console(request, image=IMAGE, port=ports.X86_64):
-    """A SerialConsole on a guest image, named after the test."""
+def guest_console(request, image=IMAGE, port=ports.X86_64, extra=()):
+    """A SerialConsole on a guest image, named after the test, QEMU given extra."""
     assert os.path.exists(os.path.join(TOP, "generated", "images", image)), \
         f"generated/images/{image} is missing although the guest software is there: " \
         "run jam guests (or jam test)"
-    return SerialConsole(image, request.node.name, port=port)
+    return SerialConsole(image, request.node.name, extra=extra, port=port)
 
 
 @pytest.fixture
@@ -378,17 +378,23 @@ def test_debian_arm64_linux_gets_its_command_line_and_both_initrds(request, titl
 
 @needs_arm64_guests
 def test_the_loaders_own_arm64_kernel_gets_the_entrys_device_tree(request):
-    """A kernel entry's tree on arm64 under AAVMF: QEMU's tree of the machine
-    with the overlay, in a region the kernel keeps, named by
-    kernel_args.device_tree; with disable_acpi the boot checks read its
-    header and CPUs by that physical address and pass."""
-    with guest_console(request, ARM64_IMAGE, ports.ARM64) as console:
+    """A kernel entry's tree on arm64 under AAVMF: QEMU's tree of a
+    one-CPU machine with the overlays, one of which adds a second CPU, in a
+    region the kernel keeps, named by kernel_args.device_tree. The machine
+    has two CPUs; with disable_acpi the firmware describes none, so the
+    loader finds the second in the entry's tree alone and starts it through
+    the tree's /psci; the boot checks read the tree's header and CPUs by
+    its physical address and pass."""
+    with guest_console(request, ARM64_IMAGE, ports.ARM64, extra=["-smp", "2"]) as console:
         choose(console, "Boot-check kernel")
         console.expect(r"^BOOTCHECK PASS$", timeout=60)
         text = console.text()
-    merged = re.search(r"^boot: device tree overlays applied: 1 \((\d+) bytes\)", text, re.M)
+    merged = re.search(r"^boot: device tree overlays applied: 2 \((\d+) bytes\)", text, re.M)
     assert merged, text[-5000:]
     assert re.search(rf"device tree 0x[0-9a-f]+ \({merged[1]} bytes\)", text), text[-5000:]
+    assert "efi: the device tree lists 2 CPU(s)" in text, text[-5000:]
+    assert "efi: PSCI through HVC" in text, text[-5000:]
+    assert "cpus: 2 of 2 CPUs reported in" in text, text[-5000:]
     assert re.search(r"^CHECK cpus_firmware: ok", text, re.M), text[-5000:]
 
 

@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(releases, 0xff, sizeof(releases));
 	struct efi_cpu_list list = { .cpus = cpus, .max = MAX_CPUS,
 		.release_addresses = releases };
-	status_t status = efi_fdt_find_cpus(&list);
+	status_t status = efi_fdt_find_cpus(NULL, &list);
 	check(status == B_OK || status == B_ENTRY_NOT_FOUND || status == B_BAD_DATA);
 	check(list.count <= MAX_CPUS);
 	/*
@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(status != B_OK || args.device_tree != 0);
 
 	bool hvc = false;
-	status = efi_fdt_psci_method(&hvc);
+	status = efi_fdt_psci_method(NULL, &hvc);
 	check(status == B_OK || status == B_NOT_SUPPORTED);
 
 	free(blob);

@@ -299,7 +299,7 @@ find_cpus(struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 {
 	memset(cpus, 0, max * sizeof(*cpus));
 	struct efi_cpu_list list = { .cpus = cpus, .max = max };
-	status_t status = efi_fdt_find_cpus(&list);
+	status_t status = efi_fdt_find_cpus(NULL, &list);
 	CHECK_EQ(list.dropped, 0);
 	*_count = list.count;
 	return status;
@@ -316,7 +316,7 @@ find_releases(uint64_t releases[4], uint32_t max, uint32_t *_count)
 	struct platform_cpu cpus[4];
 	memset(releases, 0xff, 4 * sizeof(uint64_t));
 	struct efi_cpu_list list = { .cpus = cpus, .max = max, .release_addresses = releases };
-	status_t status = efi_fdt_find_cpus(&list);
+	status_t status = efi_fdt_find_cpus(NULL, &list);
 	*_count = list.count;
 	return status;
 }
@@ -551,13 +551,44 @@ TEST(fdt_psci_method_is_hvc_or_smc)
 {
 	bool hvc = false;
 	cpus_tree(1, "hvc");
-	CHECK_EQ(efi_fdt_psci_method(&hvc), B_OK);
+	CHECK_EQ(efi_fdt_psci_method(NULL, &hvc), B_OK);
 	CHECK(hvc);
 	cpus_tree(1, "smc");
-	CHECK_EQ(efi_fdt_psci_method(&hvc), B_OK);
+	CHECK_EQ(efi_fdt_psci_method(NULL, &hvc), B_OK);
 	CHECK(!hvc);
 	cpus_tree(1, "spin-table");
-	CHECK_EQ(efi_fdt_psci_method(&hvc), B_NOT_SUPPORTED);
+	CHECK_EQ(efi_fdt_psci_method(NULL, &hvc), B_NOT_SUPPORTED);
 	cpus_tree(1, NULL);
-	CHECK_EQ(efi_fdt_psci_method(&hvc), B_NOT_SUPPORTED);
+	CHECK_EQ(efi_fdt_psci_method(NULL, &hvc), B_NOT_SUPPORTED);
+}
+
+
+/*
+ * A tree an entry made is read in place of the firmware's, even when the
+ * firmware has none; one that is not a tree is no tree, whatever the
+ * firmware's says.
+ */
+TEST(fdt_an_entrys_tree_replaces_the_firmwares)
+{
+	static uint8_t entryTree[sizeof(sBlob)] __attribute__((aligned(8)));
+	struct platform_cpu cpus[8];
+	uint32_t count = 0;
+	cpus_tree(1, "smc");
+	memcpy(entryTree, sBlob, sizeof(sBlob));
+	virt_tree("/pl011@9000000");
+
+	struct efi_cpu_list list = { .cpus = cpus, .max = 8 };
+	CHECK_EQ(efi_fdt_find_cpus(entryTree, &list), B_OK);
+	CHECK_EQ(list.count, 4);
+	CHECK_EQ(find_cpus(cpus, 8, &count), B_ENTRY_NOT_FOUND);
+	bool hvc = true;
+	CHECK_EQ(efi_fdt_psci_method(entryTree, &hvc), B_OK);
+	CHECK(!hvc);
+	CHECK_EQ(efi_fdt_psci_method(NULL, &hvc), B_NOT_SUPPORTED);
+
+	cpus_tree(1, "hvc");
+	put_be32(entryTree, 0);
+	list.count = 0;
+	CHECK_EQ(efi_fdt_find_cpus(entryTree, &list), B_ENTRY_NOT_FOUND);
+	CHECK_EQ(efi_fdt_psci_method(entryTree, &hvc), B_NOT_SUPPORTED);
 }

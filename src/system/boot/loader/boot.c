@@ -242,13 +242,21 @@ boot_bytes_to_read(const struct boot_request *request)
 }
 
 
+/* A kernel entry's device tree in its region: as the loader and the kernel see it. */
+struct boot_tree {
+	const void	*data;		/* NULL when the entry has none */
+	uint64_t	physical;
+	size_t		size;
+};
+
+
 /*
  * A kernel entry's device tree, overlays applied, in a region the kernel
  * keeps: kernel_args names it by its physical address, in place of the
  * firmware's (docs/kernel_args.md).
  */
 static status_t
-boot_load_device_tree(const struct config_entry *entry, uint64_t *_physical, size_t *_size,
+boot_load_device_tree(const struct config_entry *entry, struct boot_tree *_tree,
 	char *error, size_t errorSize)
 {
 	char reason[BOOT_ERROR_SIZE];
@@ -266,8 +274,7 @@ boot_load_device_tree(const struct config_entry *entry, uint64_t *_physical, siz
 		memcpy(target, tree.data, tree.size);
 		/* Kept with the modules: the kernel reads it after it reclaims the loader's data. */
 		kernel_regions_set_kind(address, KERNEL_REGION_MODULE);
-		*_physical = kernel_regions_to_physical(address);
-		*_size = tree.size;
+		*_tree = (struct boot_tree){ target, kernel_regions_to_physical(address), tree.size };
 	} else {
 		if (status == B_OK)
 			platform_free_region(address, tree.size);
@@ -297,11 +304,10 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		errorSize);
 	if (status == B_OK)
 		status = boot_load_modules(request, error, errorSize);
-	uint64_t tree = 0;
-	size_t treeSize = 0;
+	struct boot_tree tree = { 0 };
 	if (status == B_OK && FDT_MACHINES
 		&& (entry->device_tree != NULL || entry->overlay_count > 0))
-		status = boot_load_device_tree(entry, &tree, &treeSize, error, errorSize);
+		status = boot_load_device_tree(entry, &tree, error, errorSize);
 	if (status != B_OK)
 		return status;
 	/* Nothing is measured after the modules; the log copy must precede the freeze. */
@@ -309,7 +315,7 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 	splash_finish();
 
 	/* The other CPUs' stacks must exist before the regions freeze. */
-	status = smp_prepare(gKernelArgs);
+	status = smp_prepare(gKernelArgs, tree.data);
 	if (status != B_OK) {
 		boot_fail(error, errorSize, "no memory for the other CPUs' stacks: %s",
 			status_string(status));
@@ -324,9 +330,9 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 		return status;
 	}
 	timeline_mark("page tables built", 0);
-	if (tree != 0) {
-		gKernelArgs->device_tree = tree;
-		gKernelArgs->device_tree_size = treeSize;
+	if (tree.data != NULL) {
+		gKernelArgs->device_tree = tree.physical;
+		gKernelArgs->device_tree_size = tree.size;
 	}
 
 	if (boot_video_text_only(request->config, entry->options, request->video_mode)) {

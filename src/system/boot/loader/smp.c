@@ -93,11 +93,11 @@ smp_allocate_cpus(kernel_cpu_entry *list, uint32_t count)
 
 
 status_t
-smp_prepare(kernel_args *args)
+smp_prepare(kernel_args *args, const void *deviceTree)
 {
 	uint32_t found = 0;
-	status_t status = platform_smp_find_cpus(args->boot_options, sFound, SMP_MAX_CPUS,
-		&found);
+	status_t status = platform_smp_find_cpus(args->boot_options, deviceTree, sFound,
+		SMP_MAX_CPUS, &found);
 	if (status != B_OK || found > SMP_MAX_CPUS)
 		found = 0;
 

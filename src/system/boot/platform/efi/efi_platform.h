@@ -160,12 +160,13 @@ status_t efi_madt_find_cpus(uint32_t bootOptions, efi_madt_cpu_of cpuOf,
  * fdt.c: the CPUs the device tree's /cpus names (device_type "cpu", status
  * okay or none; the id is reg), into list, with the release address of
  * those whose enable-method is "spin-table" where the list keeps them; and
- * whether PSCI is called by HVC or SMC (/psci's method). Both log why they
- * fail. Errors: B_ENTRY_NOT_FOUND (no tree or no /cpus), B_BAD_DATA (a
- * malformed /cpus), B_NOT_SUPPORTED (no /psci method the loader knows).
+ * whether PSCI is called by HVC or SMC (/psci's method). The tree is tree,
+ * or when it is NULL the firmware's. Both log why they fail. Errors:
+ * B_ENTRY_NOT_FOUND (no tree or no /cpus), B_BAD_DATA (a malformed /cpus
+ * or tree), B_NOT_SUPPORTED (no /psci method the loader knows).
  */
-status_t efi_fdt_find_cpus(struct efi_cpu_list *list);
-status_t efi_fdt_psci_method(bool *_hvc);
+status_t efi_fdt_find_cpus(const void *tree, struct efi_cpu_list *list);
+status_t efi_fdt_psci_method(const void *tree, bool *_hvc);
 
 /*
  * The UART the firmware's tables name as its console, for architectures

@@ -4,8 +4,9 @@
  * configuration table: checked and handed to the kernel, and read for the
  * UART /chosen's stdout-path names (its address translated through the
  * buses above it), the CPUs /cpus lists with how each is started, and how
- * /psci is called. The blob is the firmware's, so every offset is checked
- * against its size before it is followed.
+ * /psci is called (from the tree an entry made, when it made one). The
+ * blob is the firmware's, so every offset is checked against its size
+ * before it is followed.
  */
 #include "efi_platform.h"
 
@@ -390,6 +391,19 @@ efi_fdt_blob(struct fdt *fdt)
 }
 
 
+/*
+ * The tree the kernel gets: tree (one the loader made, checked already)
+ * or, when it is NULL, the firmware's. False when there is none.
+ */
+static bool
+efi_fdt_choose(struct fdt *fdt, const void *tree)
+{
+	if (tree == NULL)
+		return efi_fdt_blob(fdt) != NULL;
+	return fdt_open(fdt, tree) == NULL;
+}
+
+
 const void *
 platform_firmware_device_tree(size_t *_size)
 {
@@ -555,11 +569,11 @@ fdt_visit_cpu(void *cookie, const char *name, uint32_t properties)
 
 
 status_t
-efi_fdt_find_cpus(struct efi_cpu_list *list)
+efi_fdt_find_cpus(const void *tree, struct efi_cpu_list *list)
 {
 	struct fdt fdt;
 	uint32_t properties, length;
-	if (efi_fdt_blob(&fdt) == NULL || !fdt_find_node(&fdt, "/cpus", &properties, NULL)) {
+	if (!efi_fdt_choose(&fdt, tree) || !fdt_find_node(&fdt, "/cpus", &properties, NULL)) {
 		boot_dprintf("efi: no device tree /cpus: the boot CPU only\n");
 		return B_ENTRY_NOT_FOUND;
 	}
@@ -580,10 +594,10 @@ efi_fdt_find_cpus(struct efi_cpu_list *list)
 
 
 status_t
-efi_fdt_psci_method(bool *_hvc)
+efi_fdt_psci_method(const void *tree, bool *_hvc)
 {
 	struct fdt fdt;
-	const char *method = efi_fdt_blob(&fdt) != NULL
+	const char *method = efi_fdt_choose(&fdt, tree)
 		? fdt_string_property(&fdt, "/psci", "method") : NULL;
 	if (method == NULL) {
 		boot_dprintf("efi: the device tree has no /psci method: no other CPUs\n");

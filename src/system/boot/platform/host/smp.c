@@ -12,8 +12,8 @@
 
 
 status_t
-platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t max,
-	uint32_t *_count)
+platform_smp_find_cpus(uint32_t bootOptions, const void *deviceTree,
+	struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 {
 	*_count = 0;
 	if (gHostOptions.cpus == 0)

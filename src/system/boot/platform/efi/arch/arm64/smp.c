@@ -87,10 +87,10 @@ smp_acpi_conduit(void)
 
 
 static status_t
-smp_fdt_conduit(void)
+smp_fdt_conduit(const void *tree)
 {
 	bool hvc = false;
-	status_t status = efi_fdt_psci_method(&hvc);
+	status_t status = efi_fdt_psci_method(tree, &hvc);
 	if (status == B_OK)
 		sConduit = hvc ? SMP_CONDUIT_HVC : SMP_CONDUIT_SMC;
 	return status;
@@ -99,10 +99,10 @@ smp_fdt_conduit(void)
 
 /* HVC from EL2 would enter the loader's own level, where no PSCI answers. */
 static status_t
-smp_choose_conduit(bool acpi)
+smp_choose_conduit(bool acpi, const void *tree)
 {
 	sConduit = SMP_CONDUIT_NONE;
-	status_t status = acpi ? smp_acpi_conduit() : smp_fdt_conduit();
+	status_t status = acpi ? smp_acpi_conduit() : smp_fdt_conduit(tree);
 	if (status != B_OK)
 		return status;
 	if (sConduit == SMP_CONDUIT_HVC && arm64_current_el() == 2) {
@@ -142,12 +142,13 @@ smp_keep_spin_table(const struct efi_cpu_list *list, const uint64_t *releases)
 
 /*
  * The firmware's ACPI tables when it has them and disable_acpi leaves them
- * to be read, else its device tree (U-Boot's): the boot-check kernel
- * decides the same way which list to hold the loader's against.
+ * to be read, else the device tree the kernel gets (the entry's, or the
+ * firmware's: U-Boot's): the boot-check kernel decides the same way which
+ * list to hold the loader's against.
  */
 status_t
-platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t max,
-	uint32_t *_count)
+platform_smp_find_cpus(uint32_t bootOptions, const void *deviceTree,
+	struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 {
 	static uint64_t sReleases[SMP_MAX_CPUS];
 	*_count = 0;
@@ -161,7 +162,7 @@ platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t
 		acpi = false;
 	}
 	status_t status = acpi ? efi_madt_find_cpus(bootOptions, madt_cpu_of, &list)
-		: efi_fdt_find_cpus(&list);
+		: efi_fdt_find_cpus(deviceTree, &list);
 	if (status != B_OK)
 		return status;
 	/*
@@ -171,7 +172,7 @@ platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t
 	 */
 	if (list.count > 1 && (bootOptions & BOOT_OPTION_DISABLE_SMP) == 0) {
 		bool needPsci = smp_keep_spin_table(&list, sReleases);
-		bool psci = needPsci && smp_choose_conduit(acpi) == B_OK;
+		bool psci = needPsci && smp_choose_conduit(acpi, deviceTree) == B_OK;
 		if (psci || sSpinCount > 0) {
 			status = efi_smp_reserve_page(ANY_PAGE, &sTrampolinePage);
 			if (status != B_OK)

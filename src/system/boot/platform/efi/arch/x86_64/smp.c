@@ -49,8 +49,8 @@ madt_cpu_of(uint8_t type, const uint8_t *entry, uint8_t length, uint64_t *_id,
 
 
 status_t
-platform_smp_find_cpus(uint32_t bootOptions, struct platform_cpu *cpus, uint32_t max,
-	uint32_t *_count)
+platform_smp_find_cpus(uint32_t bootOptions, const void *deviceTree,
+	struct platform_cpu *cpus, uint32_t max, uint32_t *_count)
 {
 	*_count = 0;
 	struct efi_cpu_list list = { .cpus = cpus, .max = max, .boot_id = arch_cpu_boot_id() };
