@@ -526,6 +526,44 @@ TEST(smbios_faults_fail)
 }
 
 
+/*
+ * The tables kernel_args names must be in memory the kernel keeps: the
+ * fixture's map has them all in usable RAM; then the ACPI and SMBIOS ones
+ * are in ACPI and runtime memory and a device tree moves about.
+ */
+TEST(firmware_tables_must_be_in_memory_the_kernel_keeps)
+{
+	build();
+	EXPECT_FAILURE(kcheck_firmware_memory,
+		"ACPI RSDP 0x10000 (36 bytes): page 0x10000 is usable, which the kernel may reuse");
+
+	const memory_map_entry kKept[] = {
+		{ 0, RSDP, KERNEL_MEMORY_USABLE, 0 },
+		{ RSDP, SMBIOS_ENTRY - RSDP, KERNEL_MEMORY_ACPI_RECLAIMABLE, 0 },
+		{ SMBIOS_ENTRY, 2 * PAGE, KERNEL_MEMORY_RUNTIME_DATA, 0 },
+		{ SMBIOS_ENTRY + 2 * PAGE, PAGE, KERNEL_MEMORY_LOADER_RECLAIMABLE, 0 },
+		{ SMBIOS_ENTRY + 3 * PAGE, RAM_END - SMBIOS_ENTRY - 3 * PAGE, KERNEL_MEMORY_USABLE, 0 },
+	};
+	sArgs.num_memory_map_entries = sizeof(kKept) / sizeof(kKept[0]);
+	memcpy(sArgs.memory_map, kKept, sizeof(kKept));
+	EXPECT_PASS(kcheck_firmware_memory);
+	sArgs.device_tree = SMBIOS_ENTRY;
+	sArgs.device_tree_size = PAGE;
+	EXPECT_PASS(kcheck_firmware_memory);
+	/* From runtime data into the loader's page. */
+	sArgs.device_tree = SMBIOS_ENTRY + 2 * PAGE - 0x100;
+	EXPECT_FAILURE(kcheck_firmware_memory,
+		"device tree 0x21f00 (4096 bytes): page 0x22000 is loader-reclaimable");
+	sArgs.device_tree = RAM_END - PAGE;
+	EXPECT_FAILURE(kcheck_firmware_memory, "page 0x7f000 is usable");
+	/* Past the map's end: ROM, say, which nobody reuses. */
+	sArgs.device_tree = RAM_END + 4 * PAGE;
+	EXPECT_PASS(kcheck_firmware_memory);
+	sArgs.smbios3_entry = RAM_END - PAGE;
+	EXPECT_FAILURE(kcheck_firmware_memory, "SMBIOS 3 entry point 0x7f000 (24 bytes)");
+}
+
+
 TEST(apic_id_must_match_cpuid)
 {
 	build();

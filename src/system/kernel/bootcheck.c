@@ -65,6 +65,7 @@ const struct kcheck gKernelChecks[KCHECK_COUNT] = {
 	[KCHECK_CPUS_FIRMWARE] = { "cpus_firmware", kcheck_cpus_firmware,
 		KCHECK_NEEDS_CPU_TABLES },
 	[KCHECK_SMBIOS] = { "smbios", kcheck_smbios, KCHECK_NEEDS_SMBIOS },
+	[KCHECK_FIRMWARE_MEMORY] = { "firmware_memory", kcheck_firmware_memory, 0 },
 	[KCHECK_BOOT_CPU_ID] = { "boot_cpu_id", kcheck_boot_cpu_id,
 		KCHECK_NEEDS_CPU },
 	[KCHECK_FRAMEBUFFER] = { "framebuffer", kcheck_framebuffer, 0 },

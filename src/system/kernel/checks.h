@@ -54,6 +54,7 @@ enum kcheck_id {
 	KCHECK_ACPI_TABLES,
 	KCHECK_CPUS_FIRMWARE,
 	KCHECK_SMBIOS,
+	KCHECK_FIRMWARE_MEMORY,
 	KCHECK_BOOT_CPU_ID,
 	KCHECK_FRAMEBUFFER,
 	KCHECK_FRAMEBUFFER_PATTERN,
@@ -172,6 +173,8 @@ bool kcheck_memory_map_ram(const struct kcheck_context *context, char *reason,
 bool kcheck_memory_map_allocated(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_memory_map_heap(const struct kcheck_context *context, char *reason,
+	size_t reasonSize);
+bool kcheck_firmware_memory(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);
 bool kcheck_loader_pages(const struct kcheck_context *context, char *reason,
 	size_t reasonSize);

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The checks of the typed memory map: its own invariants, that the physical
- * range arrays are exactly what it says, and that every page the loader
- * used for the kernel is accounted for, once.
+ * range arrays are exactly what it says, that every page the loader used
+ * for the kernel is accounted for, once, and that the firmware's tables
+ * are in memory the kernel keeps.
  */
 #include "checks.h"
+
+#include <boot/acpi.h>
+#include <boot/smbios.h>
 
 
 static const uint64_t kPhysicalLimit = KERNEL_PHYSICAL_ADDRESS_LIMIT;
@@ -12,6 +16,9 @@ static const uint64_t kPhysicalLimit = KERNEL_PHYSICAL_ADDRESS_LIMIT;
 #define ALLOCATED_TYPES			(TYPE_BIT(KERNEL_MEMORY_LOADER_RECLAIMABLE) \
 	| TYPE_BIT(KERNEL_MEMORY_KERNEL_AND_MODULES))
 #define RAM_TYPES				(ALLOCATED_TYPES | TYPE_BIT(KERNEL_MEMORY_USABLE))
+/* What the kernel may take for itself as soon as it runs. */
+#define REUSABLE_TYPES			(TYPE_BIT(KERNEL_MEMORY_USABLE) \
+	| TYPE_BIT(KERNEL_MEMORY_LOADER_RECLAIMABLE))
 
 
 const char *
@@ -243,6 +250,58 @@ kcheck_memory_map_heap(const struct kcheck_context *context, char *reason,
 			(ull)(heap->start + heap->size), (ull)address, kcheck_memory_type_name(type));
 	}
 	return true;
+}
+
+
+/*
+ * A firmware table kernel_args names at address, size bytes of it: fails
+ * when a page of it is memory the kernel may reuse (pages outside the map,
+ * ROM, are not).
+ */
+static bool
+firmware_table_kept(const kernel_args *args, const char *name, uint64_t address,
+	uint64_t size, char *reason, size_t reasonSize)
+{
+	if (address == 0)
+		return true;
+	for (uint32_t i = 0; i < args->num_memory_map_entries; i++) {
+		const memory_map_entry *entry = &args->memory_map[i];
+		if (entry->type >= 32 || (TYPE_BIT(entry->type) & REUSABLE_TYPES) == 0
+			|| !kcheck_spans_overlap(address, size, entry->start, entry->size))
+			continue;
+		uint64_t page = (entry->start > address ? entry->start : address)
+			& ~KERNEL_PAGE_MASK;
+		return kcheck_fail(reason, reasonSize, "%s %#llx (%llu bytes): page %#llx is %s,"
+			" which the kernel may reuse before it reads the table", name, (ull)address,
+			(ull)size, (ull)page, kcheck_memory_type_name(entry->type));
+	}
+	return true;
+}
+
+
+/*
+ * The firmware's tables kernel_args names lie in memory the kernel keeps
+ * (ACPI, runtime, reserved, kernel and modules, or none of the map's):
+ * one a port left in boot-services memory or copied into the loader's
+ * would pass every other check and be lost to the kernel's first
+ * allocations.
+ */
+bool
+kcheck_firmware_memory(const struct kcheck_context *context, char *reason,
+	size_t reasonSize)
+{
+	if (!kcheck_requires(context, KCHECK_MEMORY_MAP, reason, reasonSize))
+		return false;
+	const kernel_args *args = context->args;
+	uint64_t rsdpSize = args->acpi_revision >= 2 ? ACPI_RSDP_V2_LENGTH : ACPI_RSDP_V1_LENGTH;
+	return firmware_table_kept(args, "ACPI RSDP", args->acpi_rsdp, rsdpSize, reason,
+			reasonSize)
+		&& firmware_table_kept(args, "SMBIOS entry point", args->smbios_entry,
+			SMBIOS_ENTRY_LENGTH, reason, reasonSize)
+		&& firmware_table_kept(args, "SMBIOS 3 entry point", args->smbios3_entry,
+			SMBIOS3_ENTRY_LENGTH, reason, reasonSize)
+		&& firmware_table_kept(args, "device tree", args->device_tree,
+			args->device_tree_size, reason, reasonSize);
 }
 
 
