@@ -118,6 +118,81 @@ def test_directories_are_listed_for_boot_loader_specification_entries(tmp_path):
     assert 'vol0: disk0, iso9660 Rock Ridge, label "HAIKU_BOOT", boot volume' in log, log
 
 
+# Long Rock Ridge names go on in a continuation area (CE): xorriso puts
+# what does not fit in the record there (past about 130 bytes, with the
+# record's PX and TF entries). The longest a name may be is 255.
+LONG_NAMES = ["a" * 146 + ".bin", "b" * 200 + ".bin", "c" * 251 + ".bin"]
+
+
+def test_long_rock_ridge_names_go_on_in_a_continuation_area(tmp_path):
+    """Each name whole, not cut where the record ends: every module is
+    found by its full name."""
+    modules = "".join(f"\tmodule = /boot/{name}\n" for name in LONG_NAMES)
+    config = f'timeout = 0\nentry "Long names" {{\n\tkernel = /boot/kernel\n{modules}}}\n'
+    files = {f"/boot/{name}": name.encode() for name in LONG_NAMES}
+    image = make_iso(tmp_path, config, files)
+    assert continuation_areas(open(image, "rb").read()) == len(LONG_NAMES)
+    loader = Loader(image)
+    loader.expect(r"^BOOTCHECK PASS$")
+    loader.finish()
+    log = loader.log()
+    for name in LONG_NAMES:
+        assert f"boot: module /boot/{name} loaded, {len(name)} bytes" in log, log
+
+
+def continuation_entries(data):
+    """The offset of each CE entry in the records of /boot."""
+    boot = record_offset(data, "/boot")
+    extent = struct.unpack_from("<I", data, boot + 2)[0]
+    size = struct.unpack_from("<I", data, boot + 10)[0]
+    for offset, record in records(data, extent, size):
+        name_length = record[32]
+        at = 33 + name_length + (name_length % 2 == 0)
+        while at + 4 <= len(record) and record[at + 2] >= 4:
+            if bytes(record[at:at + 2]) == b"CE":
+                yield offset + at
+            at += record[at + 2]
+
+
+def continuation_areas(data):
+    return len(list(continuation_entries(data)))
+
+
+def both_endian(value):
+    return struct.pack("<I", value) + struct.pack(">I", value)
+
+
+def continuation_past_end(data):
+    at = next(continuation_entries(data))
+    data[at + 4:at + 12] = both_endian(0x00ffffff)
+
+
+def continuation_loop(data):
+    """The first continuation area holds one more byte of the name, still
+    to be continued, and a CE that points at the area itself."""
+    at = next(continuation_entries(data))
+    block = struct.unpack_from("<I", data, at + 4)[0]
+    offset = struct.unpack_from("<I", data, at + 12)[0]
+    area = block * SECTOR + offset
+    again = b"CE" + bytes([28, 1]) + both_endian(block) + both_endian(offset) + both_endian(34)
+    data[area:area + 34] = b"NM" + bytes([6, 1, 1]) + b"x" + again
+    data[at + 20:at + 28] = both_endian(34)
+
+
+@pytest.mark.parametrize("patch", [continuation_past_end, continuation_loop],
+    ids=["past-end", "loop"])
+def test_a_damaged_continuation_area_is_named_and_the_menu_comes_back(tmp_path, patch):
+    """The record of the first long name comes before loader.cfg's in
+    /boot, so its lookup reads the damaged area first."""
+    files = {f"/boot/{name}": b"" for name in LONG_NAMES}
+    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG, files), patch))
+    loader.expect(r"^Boot menu$")
+    loader.finish()
+    text = " ".join(loader.text.split())
+    assert ("Error: cannot read the configuration: disk0 (HAIKU_BOOT): /boot/loader.cfg: "
+        "a Rock Ridge continuation area is damaged") in text, loader.text
+
+
 def extent_past_end(data):
     struct.pack_into("<I", data, record_offset(data, "/boot") + 2, 0x00ffffff)
 

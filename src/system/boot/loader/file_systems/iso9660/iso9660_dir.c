@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ISO 9660 directory records (ECMA-119 9.1) and the names they give: Rock
- * Ridge's (IEEE P1282 NM entries) when the volume has them, which is what
- * every tool that makes images from a POSIX tree writes, else the ISO name.
+ * Ridge's (IEEE P1282 NM entries, in the record and the continuation areas
+ * it leads to) when the volume has them, which is what every tool that
+ * makes images from a POSIX tree writes, else the ISO name.
  */
 #include "iso9660.h"
 
@@ -24,35 +25,96 @@
  */
 #define ISO_MAX_DIRECTORY_SIZE	(4 * 1024 * 1024)
 
-/* NM flags of the entries that name "." and "..", not a file. */
+/* NM flags: the name goes on in the next NM; the entry names "." or "..". */
+#define ISO_NM_CONTINUE			0x01
 #define ISO_NM_CURRENT			0x02
 #define ISO_NM_PARENT			0x04
 
-
 /*
- * The NM entries of a record's system use area, joined, into name; false
- * when there are none or they would not fit, and the ISO name is used.
- * A continuation area (CE) is not followed: tools put NM in the record.
+ * A CE entry (SUSP 5.1): where the area goes on, as block, offset and
+ * length, each both-endian. xorriso moves the rest of a name longer than
+ * about 130 bytes there. A chain longer than any tool writes is a loop.
  */
-static bool
-iso_rock_ridge_name(const uint8_t *area, size_t length, char *name)
+#define ISO_CE_SIZE				28
+#define ISO_MAX_CONTINUATIONS	8
+
+/* A Rock Ridge name being joined from its NM entries, and where its area goes on. */
+struct iso_name_walk {
+	char		*name;
+	size_t		used;
+	bool		complete;		/* an NM without ISO_NM_CONTINUE was seen */
+	bool		too_long;
+	uint64_t	next;			/* the continuation area's offset on the device */
+	uint32_t	next_length;	/* 0: none */
+};
+
+
+/* The NM and CE entries of one system use area (the record's, or a continuation). */
+static void
+iso_walk_name_entries(const uint8_t *area, size_t length, struct iso_name_walk *walk)
 {
-	size_t used = 0;
+	walk->next_length = 0;
 	for (size_t at = 0; at + 4 <= length; at += area[at + 2]) {
 		const uint8_t *entry = area + at;
 		size_t size = entry[2];
 		if (size < 4 || size > length - at)
 			break;
+		if (entry[0] == 'C' && entry[1] == 'E' && size >= ISO_CE_SIZE) {
+			walk->next = ((uint64_t)read_le32(entry + 4) * ISO_SECTOR_SIZE)
+				+ read_le32(entry + 12);
+			walk->next_length = read_le32(entry + 20);
+			continue;
+		}
 		if (entry[0] != 'N' || entry[1] != 'M' || size < 5
 				|| (entry[4] & (ISO_NM_CURRENT | ISO_NM_PARENT)) != 0)
 			continue;
-		if (used + size - 5 >= ISO_NAME_SIZE)
-			return false;
-		memcpy(name + used, entry + 5, size - 5);
-		used += size - 5;
+		if (walk->used + size - 5 >= ISO_NAME_SIZE) {
+			walk->too_long = true;
+			return;
+		}
+		memcpy(walk->name + walk->used, entry + 5, size - 5);
+		walk->used += size - 5;
+		walk->complete = (entry[4] & ISO_NM_CONTINUE) == 0;
 	}
-	name[used] = '\0';
-	return used > 0;
+}
+
+
+/*
+ * The NM entries of a record's system use area and the continuation areas
+ * it leads to (while the name is not complete), joined, into name. False
+ * with *_status B_OK when there are none or they would not fit, and the ISO
+ * name is used; B_BAD_DATA (with a reason) or a read error when a
+ * continuation area cannot be read.
+ */
+static bool
+iso_rock_ridge_name(struct iso_mount *mount, const uint8_t *area, size_t length,
+	char *name, status_t *_status)
+{
+	/* Names are read one at a time; the loader runs on one CPU. */
+	static uint8_t sContinuation[ISO_SECTOR_SIZE];
+	struct iso_name_walk walk = { .name = name };
+	iso_walk_name_entries(area, length, &walk);
+	*_status = B_OK;
+	for (uint32_t hops = 0; !walk.complete && !walk.too_long && walk.next_length > 0;
+			hops++) {
+		struct fs_volume *fs = mount->fs;
+		if (hops == ISO_MAX_CONTINUATIONS || walk.next_length > ISO_SECTOR_SIZE
+			|| walk.next > fs->device->size
+			|| walk.next_length > fs->device->size - walk.next) {
+			fs_set_reason(fs, "a Rock Ridge continuation area is damaged");
+			*_status = B_BAD_DATA;
+			break;
+		}
+		*_status = block_device_read(fs->device, walk.next, sContinuation, walk.next_length);
+		if (*_status != B_OK) {
+			fs_set_reason(fs, "cannot read a Rock Ridge continuation area: %s",
+				status_string(*_status));
+			break;
+		}
+		iso_walk_name_entries(sContinuation, walk.next_length, &walk);
+	}
+	name[walk.used] = '\0';
+	return *_status == B_OK && !walk.too_long && walk.used > 0;
 }
 
 
@@ -71,22 +133,25 @@ iso_plain_name(const uint8_t *raw, size_t length, char *name)
 
 
 /* The entry's name, and whether a listing passes it over. */
-static void
-iso_read_name(const struct iso_mount *mount, const uint8_t *record, size_t size,
+static status_t
+iso_read_name(struct iso_mount *mount, const uint8_t *record, size_t size,
 	struct iso_entry *entry)
 {
 	size_t nameLength = record[32];
 	const uint8_t *name = record + ISO_RECORD_HEADER;
 	/* a name of even length is padded, so that the area starts even */
 	size_t area = ISO_RECORD_HEADER + nameLength + (nameLength % 2 == 0) + mount->susp_skip;
-	entry->posix_name = mount->rock_ridge && area < size
-		&& iso_rock_ridge_name(record + area, size - area, entry->name);
+	status_t status = B_OK;
+	/* "." and ".." have no name to find, however far their areas go on */
+	bool dots = nameLength == 1 && name[0] <= 1;
+	entry->posix_name = mount->rock_ridge && !dots && area < size
+		&& iso_rock_ridge_name(mount, record + area, size - area, entry->name, &status);
 	if (!entry->posix_name)
 		iso_plain_name(name, nameLength, entry->name);
-	entry->skipped = (nameLength == 1 && name[0] <= 1)
-		|| (record[25] & ISO_FLAG_ASSOCIATED) != 0
+	entry->skipped = dots || (record[25] & ISO_FLAG_ASSOCIATED) != 0
 		/* names no path can reach: empty (";1", a NUL) or with a slash */
 		|| entry->name[0] == '\0' || strchr(entry->name, '/') != NULL;
+	return status;
 }
 
 
@@ -101,7 +166,9 @@ iso_parse_record(struct iso_mount *mount, const uint8_t *record, size_t length,
 		fs_set_reason(fs, "a directory record is damaged");
 		return B_BAD_DATA;
 	}
-	iso_read_name(mount, record, size, entry);
+	status_t status = iso_read_name(mount, record, size, entry);
+	if (status != B_OK)
+		return status;
 	uint64_t offset = ((uint64_t)read_le32(record + 2) + record[1]) * ISO_SECTOR_SIZE;
 	uint64_t dataSize = read_le32(record + 10);
 	if (offset > fs->device->size || dataSize > fs->device->size - offset) {
