@@ -367,6 +367,20 @@ status_t platform_start_image(const struct platform_image *image, char *reason,
  */
 const void *platform_firmware_device_tree(size_t *_size);
 
+/*
+ * Have the firmware add to a tree the loader made for its own kernel what
+ * only the firmware knows, as it does for the trees it gives Linux: the
+ * memory it reserved, the memory the board really has, how the other CPUs
+ * start, its /chosen properties (EFI: U-Boot's device tree fix-up
+ * protocol). *_tree is a heap block holding a checked tree of *_size
+ * bytes; on success it may have been replaced by a larger block (the old
+ * one freed) and *_size is the fixed tree's. Before
+ * platform_prepare_kernel_start(). Errors: B_NOT_SUPPORTED (the firmware
+ * has no such service: the tree is handed on as it is), B_NO_MEMORY,
+ * B_BAD_DATA (the firmware refused the tree).
+ */
+status_t platform_fix_up_device_tree(void **_tree, size_t *_size);
+
 
 /* --- writing to a volume ------------------------------------------------- */
 

@@ -76,7 +76,8 @@ needs_rpi3_guests = missing(RPI3_ASSETS)
 
 # The Boot Loader Interface's vendor GUID: /init prints its variables.
 LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
-HELP_MACHINE = r"^m video mode  d default  r reboot  p power off  f firmware setup$"
+# The menu's last help line; U-Boot has no firmware setup to offer.
+HELP_MACHINE = r"^m video mode  d default  r reboot  p power off(  f firmware setup)?$"
 # Seconds, under TCG: the kernel reaches "GUEST done" about 7.5 s after QEMU
 # starts when OVMF hands it over directly; memtest86+ draws its screen after
 # about 15 s.
@@ -91,12 +92,12 @@ NO_INITRAMFS = ("No initramfs", "Initramfs unpacking failed", "VFS: Cannot open 
     "Kernel panic", "No working init found")
 
 
-def guest_console(request, image=IMAGE, port=ports.X86_64, extra=()):
+def guest_console(request, image=IMAGE, port=ports.X86_64, extra=(), firmware=None):
     """A SerialConsole on a guest image, named after the test, QEMU given extra."""
     assert os.path.exists(os.path.join(TOP, "generated", "images", image)), \
         f"generated/images/{image} is missing although the guest software is there: " \
         "run jam guests (or jam test)"
-    return SerialConsole(image, request.node.name, extra=extra, port=port)
+    return SerialConsole(image, request.node.name, extra=extra, port=port, firmware=firmware)
 
 
 @pytest.fixture
@@ -394,6 +395,26 @@ def test_the_loaders_own_arm64_kernel_gets_the_entrys_device_tree(request):
     assert re.search(rf"device tree 0x[0-9a-f]+ \({merged[1]} bytes\)", text), text[-5000:]
     assert "efi: the device tree lists 2 CPU(s)" in text, text[-5000:]
     assert "efi: PSCI through HVC" in text, text[-5000:]
+    assert "cpus: 2 of 2 CPUs reported in" in text, text[-5000:]
+    assert re.search(r"^CHECK cpus_firmware: ok", text, re.M), text[-5000:]
+
+
+def test_u_boot_fixes_up_the_tree_of_the_loaders_own_kernel(request):
+    """The same entry under U-Boot, whose tree fix-up protocol adds to the
+    entry's tree what only the firmware knows (on a real board, the memory
+    it has and what it reserved), as it does for Linux's: the kernel gets
+    the fixed tree, larger by the room U-Boot asked for, and its CPUs."""
+    with guest_console(request, ARM64_IMAGE, ports.ARM64, extra=["-smp", "2"],
+            firmware="u-boot") as console:
+        choose(console, "Boot-check kernel")
+        console.expect(r"^BOOTCHECK PASS$", timeout=60)
+        text = console.text()
+    merged = re.search(r"^boot: device tree overlays applied: 2 \((\d+) bytes\)", text, re.M)
+    assert merged, text[-5000:]
+    fixed = re.search(rf"^efi: device tree of {merged[1]} bytes fixed up by the firmware: "
+        r"(\d+) bytes$", text, re.M)
+    assert fixed and int(fixed[1]) > int(merged[1]), text[-5000:]
+    assert re.search(rf"device tree 0x[0-9a-f]+ \({fixed[1]} bytes\)", text), text[-5000:]
     assert "cpus: 2 of 2 CPUs reported in" in text, text[-5000:]
     assert re.search(r"^CHECK cpus_firmware: ok", text, re.M), text[-5000:]
 

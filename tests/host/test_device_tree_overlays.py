@@ -283,25 +283,55 @@ def test_overlays_without_any_tree_say_so(tmp_path, trees):
     assert handed is None
 
 
-def test_a_kernel_entry_hands_its_tree_to_the_kernel(tmp_path, trees):
-    """The loader's own kernel gets the entry's tree with its overlays in a
-    region it keeps, named by kernel_args.device_tree in place of the
-    firmware's; the boot checks read it by that physical address (its
-    header, its CPUs: the machine has no ACPI tables) and pass."""
+def kernel_entry_loader(tmp_path, trees, *options):
+    """The loader, booting a kernel entry with the base tree and an overlay."""
     with open(KERNEL, "rb") as file:
         kernel = file.read()
     config = ('timeout = 0\nentry "Haiku" {\n\tkernel = /boot/kernel\n'
         '\tdevicetree = /board/base.dtb\n\tdevicetree_overlay = /board/sensors.dtbo\n}\n')
     disk = tar_disk(tmp_path, {"boot/loader.cfg": config, "boot/kernel": kernel,
         **{path.lstrip("/"): data for path, data in trees.items()}})
-    loader = Loader("boot.img", disk)
-    assert loader.finish() == PASSED, loader.text[-3000:] + loader.log()[-3000:]
+    return Loader(*options, "boot.img", disk)
+
+
+def merged_size(loader):
     merged = re.search(r"^boot: device tree overlays applied: 1 \((\d+) bytes\)$",
         loader.log(), re.M)
     assert merged, loader.log()
-    assert re.search(rf"device tree 0x[0-9a-f]+ \({merged[1]} bytes\)", loader.text), \
-        loader.text[-3000:]
+    return int(merged[1])
+
+
+def test_a_kernel_entry_hands_its_tree_to_the_kernel(tmp_path, trees):
+    """The loader's own kernel gets the entry's tree with its overlays in a
+    region it keeps, named by kernel_args.device_tree in place of the
+    firmware's; the boot checks read it by that physical address (its
+    header, its CPUs: the machine has no ACPI tables) and pass."""
+    loader = kernel_entry_loader(tmp_path, trees)
+    assert loader.finish() == PASSED, loader.text[-3000:] + loader.log()[-3000:]
+    assert re.search(rf"device tree 0x[0-9a-f]+ \({merged_size(loader)} bytes\)",
+        loader.text), loader.text[-3000:]
     assert "CHECK cpus_firmware: skipped" not in loader.text
+
+
+def test_the_firmware_fixes_up_a_kernel_entrys_tree(tmp_path, trees):
+    """As U-Boot does with its fix-up protocol: the kernel gets the tree
+    the firmware grew (by the room it asked for), which still passes."""
+    loader = kernel_entry_loader(tmp_path, trees, "--fix-up-device-tree", "4096")
+    assert loader.finish() == PASSED, loader.text[-3000:] + loader.log()[-3000:]
+    merged = merged_size(loader)
+    assert f"host: device tree of {merged} bytes fixed up: {merged + 4096} bytes" \
+        in loader.log(), loader.log()
+    assert re.search(rf"device tree 0x[0-9a-f]+ \({merged + 4096} bytes\)", loader.text), \
+        loader.text[-3000:]
+
+
+def test_a_tree_the_firmware_refuses_to_fix_up_is_named_and_the_menu_comes_back(tmp_path,
+        trees):
+    loader = kernel_entry_loader(tmp_path, trees, "--fix-up-device-tree", "refuse")
+    loader.expect(r"^Boot menu$")
+    assert loader.finish() != PASSED
+    assert ("Error: cannot load the device tree /board/base.dtb: the firmware could not fix "
+        "it up: bad data") in " ".join(loader.text.split()), loader.text
 
 
 def test_a_tree_without_overlays_is_handed_on_byte_for_byte(tmp_path, trees):

@@ -266,6 +266,16 @@ boot_load_device_tree(const struct config_entry *entry, struct boot_tree *_tree,
 		boot_fail(error, errorSize, "%s", reason);
 		return status;
 	}
+	void *data = tree.data;
+	status = platform_fix_up_device_tree(&data, &tree.size);
+	tree.data = data;
+	if (status != B_OK && status != B_NOT_SUPPORTED) {
+		boot_fail(error, errorSize, "cannot load the device tree %s: the firmware could not "
+			"fix it up: %s", entry->device_tree != NULL ? entry->device_tree
+				: "of the firmware", status_string(status));
+		heap_free(tree.data);
+		return status;
+	}
 	uint64_t address = 0;
 	/* The kernel's to fix up as it likes, as a firmware's tree is. */
 	status = platform_allocate_region(&address, tree.size, REGION_READ | REGION_WRITE, false);

@@ -4,15 +4,19 @@
  * the configuration table Linux's EFI stub reads the tree from points at a
  * copy in ACPI reclaim memory, which the operating system keeps until it
  * has read its tables, as for the firmware's own. Firmware with the device
- * tree fix-up protocol (U-Boot's) first adds to the copy what only it
+ * tree fix-up protocol (U-Boot's) first adds to the tree what only it
  * knows: the memory it reserved, how the other CPUs are started, its
- * /chosen properties. If the image comes back, the firmware's table (or
- * none) is put back and the copy freed.
+ * /chosen properties; the generic loader has it do the same to a kernel
+ * entry's tree. If the image comes back, the firmware's table (or none) is
+ * put back and the copy freed.
  */
 #include "efi_platform.h"
 
 #include <string.h>
 
+#include <boot/fdt_header.h>
+#include <boot/heap.h>
+#include <boot/platform.h>
 #include <boot/stdio.h>
 
 #define kFixupGuid \
@@ -33,11 +37,11 @@ static UINTN sPages;
 static void *sFirmwareTree;
 
 
-/* data in new pages of at least bufferSize bytes, the rest zero. */
+/* data in new pages, the rest of the last zero. */
 static status_t
-device_tree_copy(const void *data, size_t size, UINTN bufferSize)
+device_tree_copy(const void *data, size_t size)
 {
-	UINTN pages = EFI_SIZE_TO_PAGES(bufferSize);
+	UINTN pages = EFI_SIZE_TO_PAGES(size);
 	EFI_PHYSICAL_ADDRESS copy;
 	if (gBootServices->AllocatePages(AllocateAnyPages, EfiACPIReclaimMemory, pages, &copy)
 			!= EFI_SUCCESS)
@@ -58,28 +62,36 @@ device_tree_free(void)
 }
 
 
-/* The copy with the firmware's fix-ups, in larger pages if it asks for them. */
-static status_t
-device_tree_fix_up(const void *data, size_t size)
+status_t
+platform_fix_up_device_tree(void **_tree, size_t *_size)
 {
 	struct fixup_protocol *fixup;
 	if (gBootServices->LocateProtocol(&sFixupGuid, NULL, (void **)&fixup) != EFI_SUCCESS)
-		return B_OK;
-	UINTN bufferSize = sPages * EFI_PAGE_SIZE;
-	UINT32 flags = kFixupApply | kFixupReserveMemory;
-	EFI_STATUS status = fixup->fixup(fixup, (void *)(UINTN)sCopy, &bufferSize, flags);
-	if (status == EFI_BUFFER_TOO_SMALL) {
-		device_tree_free();
-		if (device_tree_copy(data, size, bufferSize) != B_OK)
+		return B_NOT_SUPPORTED;
+	UINTN bufferSize = *_size;
+	uint8_t *buffer = NULL;
+	EFI_STATUS status = EFI_BUFFER_TOO_SMALL;
+	/* U-Boot asks for room to grow the first time, and is given it the second. */
+	for (int attempt = 0; attempt < 2 && status == EFI_BUFFER_TOO_SMALL; attempt++) {
+		heap_free(buffer);
+		buffer = bufferSize >= *_size ? heap_alloc(bufferSize) : NULL;
+		if (buffer == NULL)
 			return B_NO_MEMORY;
-		status = fixup->fixup(fixup, (void *)(UINTN)sCopy, &bufferSize, flags);
+		memcpy(buffer, *_tree, *_size);
+		memset(buffer + *_size, 0, bufferSize - *_size);
+		status = fixup->fixup(fixup, buffer, &bufferSize, kFixupApply | kFixupReserveMemory);
 	}
-	if (status != EFI_SUCCESS) {
-		device_tree_free();
+	/* The firmware's tree is checked as any other: its size is its header's. */
+	struct fdt_layout layout;
+	if (status != EFI_SUCCESS || fdt_check_header(buffer, bufferSize, &layout) != NULL) {
+		heap_free(buffer);
 		return B_BAD_DATA;
 	}
-	boot_dprintf("efi: device tree of %zu bytes fixed up by the firmware, %llu bytes of"
-		" room\n", size, (unsigned long long)bufferSize);
+	boot_dprintf("efi: device tree of %zu bytes fixed up by the firmware: %u bytes\n",
+		*_size, layout.size);
+	heap_free(*_tree);
+	*_tree = buffer;
+	*_size = layout.size;
 	return B_OK;
 }
 
@@ -87,9 +99,14 @@ device_tree_fix_up(const void *data, size_t size)
 status_t
 efi_device_tree_install(const void *data, size_t size)
 {
-	status_t status = device_tree_copy(data, size, size);
-	if (status == B_OK)
-		status = device_tree_fix_up(data, size);
+	void *tree = heap_alloc(size);
+	if (tree == NULL)
+		return B_NO_MEMORY;
+	memcpy(tree, data, size);
+	status_t status = platform_fix_up_device_tree(&tree, &size);
+	if (status == B_OK || status == B_NOT_SUPPORTED)
+		status = device_tree_copy(tree, size);
+	heap_free(tree);
 	if (status != B_OK)
 		return status;
 	sFirmwareTree = efi_find_configuration_table(&sDtbGuid);

@@ -3,15 +3,20 @@
  * The firmware's device tree (--device-tree FILE): as the EFI port finds
  * U-Boot's in the configuration table, read once and checked by its header.
  * A file that is no tree is reported and the machine has none, as the EFI
- * port ignores a damaged one.
+ * port ignores a damaged one. The firmware's fix-up of the loader's trees is
+ * simulated too.
  */
 #include "host_platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <boot/byte_order.h>
 #include <boot/fdt_header.h>
+#include <boot/heap.h>
 #include <boot/platform.h>
+#include <boot/stdio.h>
 
 /* Far larger than any real tree. */
 #define HOST_MAX_DEVICE_TREE	(16u << 20)
@@ -51,4 +56,31 @@ platform_firmware_device_tree(size_t *_size)
 	sTreeRead = true;
 	*_size = sTreeSize;
 	return sTree;
+}
+
+
+/*
+ * --fix-up-device-tree: as U-Boot's fix-up protocol, which leaves the room it
+ * asked for at the tree's end (totalsize grown, zeros), or refuses.
+ */
+status_t
+platform_fix_up_device_tree(void **_tree, size_t *_size)
+{
+	if (gHostOptions.device_tree_refused)
+		return B_BAD_DATA;
+	size_t growth = gHostOptions.device_tree_growth;
+	if (growth == 0)
+		return B_NOT_SUPPORTED;
+	uint8_t *fixed = heap_alloc(*_size + growth);
+	if (fixed == NULL)
+		return B_NO_MEMORY;
+	memcpy(fixed, *_tree, *_size);
+	memset(fixed + *_size, 0, growth);
+	write_be32(fixed + 4, (uint32_t)(*_size + growth));
+	boot_dprintf("host: device tree of %zu bytes fixed up: %zu bytes\n", *_size,
+		*_size + growth);
+	heap_free(*_tree);
+	*_tree = fixed;
+	*_size += growth;
+	return B_OK;
 }

@@ -41,6 +41,9 @@ struct host_options {
 	size_t		tpm_log_size;		/* --tpm, --tpm-log-size: 0 without a TPM */
 	const char	*device_tree_path;	/* --device-tree: the firmware's; NULL: none */
 	const char	*device_tree_dump;	/* --dump-device-tree: where an image's tree goes */
+	/* --fix-up-device-tree: bytes the firmware's fix-up adds; refuse: it refuses */
+	size_t		device_tree_growth;
+	bool		device_tree_refused;
 };
 
 extern struct host_options gHostOptions;

@@ -7,7 +7,8 @@
  *     [--kernel-args-abi newer|older] [--loader-variable NAME=VALUE]...
  *     [--secure-boot enforcing|setup] [--cpus N] [--silent-cpu ID]...
  *     [--serve DIR] [--tpm] [--tpm-log-size BYTES] [--device-tree FILE]
- *     [--dump-device-tree FILE] [[--block-size BYTES] IMAGE]...
+ *     [--dump-device-tree FILE] [--fix-up-device-tree BYTES|refuse]
+ *     [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
  * one the boot disk. --block-size gives the sector size of the images after
@@ -38,7 +39,9 @@
  * into (tpm.c), --tpm-log-size one whose event log holds only that many
  * bytes. --device-tree is the flattened device tree the firmware gives
  * (device_tree.c), --dump-device-tree where the tree handed to another
- * system's image is written (image.c).
+ * system's image is written (image.c); --fix-up-device-tree gives the
+ * firmware U-Boot's fix-up of the trees the loader makes for its own
+ * kernel, which grows a tree by BYTES, or refuses it (device_tree.c).
  */
 #include "host_platform.h"
 
@@ -68,6 +71,7 @@ host_usage(const char *program)
 		" [--cpus N] [--silent-cpu ID]..."
 		" [--secure-boot enforcing|setup] [--serve DIR] [--tpm] [--tpm-log-size BYTES]"
 		" [--device-tree FILE] [--dump-device-tree FILE]"
+		" [--fix-up-device-tree BYTES|refuse]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
@@ -164,6 +168,11 @@ host_parse_options(int argc, char **argv)
 			gHostOptions.device_tree_path = argv[++i];
 		} else if (strcmp(option, "--dump-device-tree") == 0 && hasValue) {
 			gHostOptions.device_tree_dump = argv[++i];
+		} else if (strcmp(option, "--fix-up-device-tree") == 0 && hasValue) {
+			const char *value = argv[++i];
+			gHostOptions.device_tree_refused = strcmp(value, "refuse") == 0;
+			if (!gHostOptions.device_tree_refused)
+				gHostOptions.device_tree_growth = host_size_option(argv[0], value, 1);
 		} else if (strcmp(option, "--serve") == 0 && hasValue) {
 			gHostOptions.serve_root = argv[++i];
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {
