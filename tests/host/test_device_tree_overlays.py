@@ -313,6 +313,45 @@ def test_a_kernel_entry_hands_its_tree_to_the_kernel(tmp_path, trees):
     assert "CHECK cpus_firmware: skipped" not in loader.text
 
 
+def firmware_tree_loader(tmp_path, trees, *options):
+    """The loader, booting a kernel entry without a tree of its own on a
+    machine whose firmware gives the base tree."""
+    with open(KERNEL, "rb") as file:
+        kernel = file.read()
+    firmware = tmp_path / "firmware.dtb"
+    firmware.write_bytes(trees["/board/base.dtb"])
+    config = 'timeout = 0\nentry "Haiku" {\n\tkernel = /boot/kernel\n}\n'
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": config, "boot/kernel": kernel})
+    return Loader("--device-tree", str(firmware), *options, "boot.img", disk)
+
+
+# The hosted firmware keeps its tables at the top megabyte of its 256 MiB.
+FIRMWARE_TABLES = 0xff00000
+
+
+def test_a_kernel_entry_without_a_tree_gets_the_firmwares(tmp_path, trees):
+    """As from U-Boot: kernel_args names the firmware's tree where the
+    firmware keeps it, in memory the kernel keeps, and the boot checks read
+    it there."""
+    loader = firmware_tree_loader(tmp_path, trees)
+    assert loader.finish() == PASSED, loader.text[-3000:] + loader.log()[-3000:]
+    size = len(trees["/board/base.dtb"])
+    assert f"device tree {FIRMWARE_TABLES:#x} ({size} bytes)" in loader.text, loader.text
+    assert "CHECK firmware_memory: ok" in loader.text
+
+
+def test_a_firmware_tree_in_memory_the_kernel_reuses_fails_the_boot_checks(tmp_path, trees):
+    """A firmware whose map calls the memory its tree lies in usable: the
+    kernel could overwrite the tree before it reads it."""
+    memory_map = tmp_path / "memory-map.txt"
+    memory_map.write_text("0x1000 0x9e000 usable\n0x100000 0xff00000 usable\n")
+    loader = firmware_tree_loader(tmp_path, trees, "--memory-map", str(memory_map))
+    assert loader.finish() != PASSED
+    size = len(trees["/board/base.dtb"])
+    assert (f"CHECK firmware_memory: FAIL (device tree {FIRMWARE_TABLES:#x} ({size} bytes): "
+        f"page {FIRMWARE_TABLES:#x} is usable") in loader.text, loader.text[-3000:]
+
+
 def test_the_firmware_fixes_up_a_kernel_entrys_tree(tmp_path, trees):
     """As U-Boot does with its fix-up protocol: the kernel gets the tree
     the firmware grew (by the room it asked for), which still passes."""

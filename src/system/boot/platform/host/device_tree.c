@@ -60,6 +60,28 @@ platform_firmware_device_tree(size_t *_size)
 
 
 /*
+ * As U-Boot leaves its tree in ACPI reclaimable memory: copied where this
+ * firmware keeps its tables, which no allocation of the loader's touches
+ * under the default map (one that calls them usable leaves them to the
+ * boot checks' firmware_memory).
+ */
+void
+host_device_tree_hand_over(kernel_args *args)
+{
+	size_t size, room;
+	const void *tree = platform_firmware_device_tree(&size);
+	uint64_t physical = host_firmware_tables(&room);
+	void *target = tree != NULL && size <= room ? host_physical_to_pointer(physical, size)
+		: NULL;
+	if (target == NULL)
+		return;
+	memcpy(target, tree, size);
+	args->device_tree = physical;
+	args->device_tree_size = size;
+}
+
+
+/*
  * --fix-up-device-tree: as U-Boot's fix-up protocol, which leaves the room it
  * asked for at the tree's end (totalsize grown, zeros), or refuses.
  */

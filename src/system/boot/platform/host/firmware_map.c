@@ -21,6 +21,7 @@
 
 static struct memory_map_range sRanges[HOST_MAX_FIRMWARE_RANGES];
 static uint32_t sRangeCount;
+static uint64_t sTables;
 
 static const struct {
 	const char	*name;
@@ -151,6 +152,7 @@ status_t
 host_firmware_map_init(uint64_t memorySize, const char *path)
 {
 	sRangeCount = 0;
+	sTables = memorySize - FIRMWARE_TOP;
 	if (path == NULL) {
 		host_firmware_default(memorySize);
 		return B_OK;
@@ -164,5 +166,13 @@ host_firmware_map(uint32_t *_count)
 {
 	*_count = sRangeCount;
 	return sRanges;
+}
+
+
+uint64_t
+host_firmware_tables(size_t *_size)
+{
+	*_size = FIRMWARE_TOP / 2;
+	return sTables;
 }
 

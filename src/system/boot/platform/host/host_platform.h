@@ -69,6 +69,14 @@ status_t host_fill_physical_memory(kernel_args *args);
 #define HOST_MAX_FIRMWARE_RANGES	4096
 status_t host_firmware_map_init(uint64_t memorySize, const char *path);
 const struct memory_map_range *host_firmware_map(uint32_t *_count);
+/*
+ * Where the firmware keeps its tables, and how many bytes: the top
+ * megabyte's first half, ACPI reclaimable in the default map (a --memory-map
+ * may call it anything).
+ */
+uint64_t host_firmware_tables(size_t *_size);
+/* device_tree.c: the firmware's tree, if any, where it keeps its tables, named by args. */
+void host_device_tree_hand_over(kernel_args *args);
 /* The memory map file's name for a KERNEL_MEMORY_* type ("usable", "mmio"). */
 const char *host_memory_type_name(uint32_t type);
 

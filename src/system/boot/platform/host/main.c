@@ -38,10 +38,12 @@
  * then be left out. --tpm gives the machine a TPM 2.0 to measure the boot
  * into (tpm.c), --tpm-log-size one whose event log holds only that many
  * bytes. --device-tree is the flattened device tree the firmware gives
- * (device_tree.c), --dump-device-tree where the tree handed to another
- * system's image is written (image.c); --fix-up-device-tree gives the
- * firmware U-Boot's fix-up of the trees the loader makes for its own
- * kernel, which grows a tree by BYTES, or refuses it (device_tree.c).
+ * (device_tree.c; kernel_args names it at the top megabyte's first half,
+ * where the default map's ACPI tables are), --dump-device-tree where the
+ * tree handed to another system's image is written (image.c);
+ * --fix-up-device-tree gives the firmware U-Boot's fix-up of the trees
+ * the loader makes for its own kernel, which grows a tree by BYTES, or
+ * refuses it (device_tree.c).
  */
 #include "host_platform.h"
 

@@ -280,6 +280,7 @@ platform_prepare_kernel_start(kernel_args *args)
 		.free = host_free_table_page,
 		.cookie = &pages,
 	};
+	host_device_tree_hand_over(args);
 	status_t status = address_space_build(args, sMemoryEnd, &pageSource);
 	/* As on EFI: a map that does not fit fails while the loader can still say so. */
 	if (status == B_OK)
