@@ -26,12 +26,12 @@
 #define CONFIG_MAX_OVERLAYS			8		/* device tree overlays of an entry */
 
 /*
- * Whether the port's machines may be described by device trees the loader
- * builds: overlays applied, and a tree for the loader's own kernel. A port
- * whose machines no device tree describes builds without (its
+ * Whether the port's machines may be described by device trees: overlays
+ * applied, a tree for the loader's own kernel, the firmware's handed to it.
+ * A port whose machines no device tree describes builds without (its
  * PlatformSetup defines 0): devicetree_overlay is refused as unsupported,
- * devicetree is for linux and efi entries only, and the code is left out
- * of the link.
+ * devicetree is for linux and efi entries only, the kernel is given no
+ * tree, and the code is left out of the link.
  */
 #ifndef FDT_MACHINES
 #define FDT_MACHINES				1

@@ -9,6 +9,7 @@
 
 #include <boot/address_space.h>
 #include <boot/arch_cpu.h>
+#include <boot/config.h>
 #include <boot/kernel_regions.h>
 #include <boot/memory_map.h>
 #include <boot/platform.h>
@@ -241,7 +242,9 @@ status_t
 platform_prepare_kernel_start(kernel_args *args)
 {
 	efi_acpi_init(args);
-	efi_fdt_init(args);
+	/* ACPI describes the machines of a port without FDT_MACHINES: no tree. */
+	if (FDT_MACHINES)
+		efi_fdt_init(args);
 	efi_smbios_init(args);
 	efi_video_init(args);
 	args->boot_cpu_id = arch_cpu_boot_id();
