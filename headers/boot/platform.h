@@ -552,8 +552,11 @@ void platform_smp_abandon_cpu(const struct kernel_args *args, uint32_t index);
 
 /*
  * Everything before the point of no return that can fail: the boot CPU's
- * stack (args->cpu_kernel_stack), the kernel's page tables and the
- * architecture fields of args. May allocate. On failure the loader can still
+ * stack (args->cpu_kernel_stack), the kernel's page tables, the
+ * architecture fields of args and its firmware fields (the ACPI RSDP, the
+ * SMBIOS entry points, the firmware's device tree where FDT_MACHINES, the
+ * framebuffer; the generic loader puts a kernel entry's tree in place of
+ * the firmware's afterwards). May allocate. On failure the loader can still
  * report the error and go back: the port has given back the page-table pages
  * it took (arch_mmu_release()); regions and kernel_args memory are the
  * loader's to free (kernel_args_reset()).
