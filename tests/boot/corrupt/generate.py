@@ -5,7 +5,7 @@ the damage cases.py describes, for each port (tests/boot/ports.py) from its
 own loader and kernel. An image is made again only when the loader, the
 kernel, make-image or this package changed since it was made; run directly
 (`python3 -m corrupt.generate --port arm64`), it makes them all (in parallel:
-make-image mostly waits for sgdisk).
+each make-image is a few processes).
 
 generated/corrupt/<port>/<case>.img         the boot disk of a one-disk case
 generated/corrupt/<port>/<case>.data.img    the damaged second disk of a two-disk case
