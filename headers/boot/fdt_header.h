@@ -13,6 +13,13 @@
 #define FDT_MAGIC			0xd00dfeedu
 #define FDT_HEADER_SIZE		40
 
+/* The structure block's tokens. */
+#define FDT_BEGIN_NODE		1
+#define FDT_END_NODE		2
+#define FDT_PROP			3
+#define FDT_NOP				4
+#define FDT_END				9
+
 /* Where a tree's blocks lie, from its start; each inside size. */
 struct fdt_layout {
 	uint32_t	size;				/* totalsize */

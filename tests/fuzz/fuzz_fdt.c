@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the EFI port's device tree reader
- * (src/system/boot/platform/efi/fdt.c), whose blob is the firmware's: the
- * reader must read every tree, or refuse it, without reading past its end.
+ * libFuzzer target for the device tree reader (src/system/boot/loader/
+ * fdt_view.c, fdt_cpus.c) as the EFI port uses it (platform/efi/fdt.c),
+ * whose blob is the firmware's: the reader must read every tree, or refuse
+ * it, without reading past its end.
  * The input is the blob with its size field made the input's size, since
  * the firmware's size is all the reader has to go by. The target aborts
  * when a promise of efi_platform.h is broken: a status out of place, more
  * CPUs than room, a CPU without a release address or with one no aligned
  * word is at, or a tree handed to the kernel that was not the input.
- * The reader is compiled right into it with gnu-efi's headers, as in
+ * The port's file is compiled right into it with gnu-efi's headers, as in
  * tests/unit/test_fdt.c.
  */
 #include <stdarg.h>
 #include <stdlib.h>
+
+#include <boot/fdt_header.h>
 
 #include "../../src/system/boot/platform/efi/fdt.c"
 #include "../../src/system/boot/platform/efi/tables.c"
@@ -36,7 +39,7 @@ check(int condition)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < FDT_HEADER_SIZE || size > FDT_MAX_SIZE)
+	if (size < FDT_HEADER_SIZE || size > FDT_VIEW_ANY_SIZE)
 		return 0;
 	/* Exactly the input's bytes, so that the sanitizer sees any read past them. */
 	uint8_t *blob = malloc(size);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the EFI port's device tree reader
- * (src/system/boot/platform/efi/fdt.c): the UART /chosen's stdout-path
- * names, the CPUs /cpus lists and the PSCI method, and refusal of blobs
- * that are not trees. The reader is compiled
- * right into this test with gnu-efi's headers; the blobs are built here.
+ * Unit tests for the device tree reader (src/system/boot/loader/fdt_view.c,
+ * fdt_cpus.c) through the EFI port's use of it (platform/efi/fdt.c): the
+ * UART /chosen's stdout-path names, the CPUs /cpus lists and the PSCI
+ * method, and refusal of blobs that are not trees. The port's file is
+ * compiled right into this test with gnu-efi's headers; the blobs are
+ * built here.
  */
 #define _GNU_SOURCE	/* memmem */
 
@@ -12,6 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <boot/fdt_header.h>
 
 #include "../../src/system/boot/platform/efi/fdt.c"
 #include "../../src/system/boot/platform/efi/tables.c"

@@ -11,12 +11,6 @@
 #include <boot/byte_order.h>
 #include <boot/heap.h>
 
-#define FDT_BEGIN_NODE		1
-#define FDT_END_NODE		2
-#define FDT_PROP			3
-#define FDT_NOP				4
-#define FDT_END				9
-
 /* Far deeper than a real tree; the limit keeps a damaged one from nesting without end. */
 #define FDT_MAX_DEPTH		64
 #define FDT_ARENA_CHUNK		(32u << 10)
