@@ -30,9 +30,10 @@
  * Boot Loader Interface variable the loader finds set (variables.c).
  * --secure-boot is the firmware's Secure Boot state the loader is told
  * (secure_boot.c; off without it). --cpus simulates a machine of N CPUs
- * (1 to 256, hardware ids 0 to N - 1, the boot CPU 0) as an ACPI MADT
- * would list them, and --silent-cpu makes the CPU of that id never answer
- * its start-up (smp.c); without --cpus the port starts no CPUs. --serve
+ * (1 to 256, hardware ids 0 to N - 1, the boot CPU 0), listed as an ACPI
+ * MADT would list them or, where the kernel gets a device tree, as its
+ * /cpus does, and --silent-cpu makes the CPU of that id never answer its
+ * start-up (smp.c); without --cpus the port starts no CPUs. --serve
  * makes DIR the file server the loader was started from, as in a network
  * boot (server.c): the boot volume "net0", ahead of the images, which may
  * then be left out. --tpm gives the machine a TPM 2.0 to measure the boot
