@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the EFI port's table readers (fdt.c; acpi.c, madt.c and spcr.c) and
- * its TFTP client (net.c), included just before this file, need from the
- * rest of the port, for the programs that compile them in
- * (tests/unit/test_fdt.c, test_acpi.c, test_net.c, tests/fuzz/fuzz_fdt.c,
+ * What the EFI port's table readers (fdt.c; acpi.c, madt.c and spcr.c), its
+ * device tree fix-up (device_tree.c) and its TFTP client (net.c), included
+ * just before this file, need from the rest of the port, for the programs
+ * that compile them in (tests/unit/test_fdt.c, test_acpi.c,
+ * test_efi_device_tree.c, test_net.c, tests/fuzz/fuzz_fdt.c,
  * fuzz_acpi.c): the firmware's configuration table
  * holds what the test put in sConfigurationTables, the log is kept in sLog
  * (formatted, so that the sanitizers see every argument a message reads),

@@ -69,21 +69,30 @@ platform_fix_up_device_tree(void **_tree, size_t *_size)
 	if (gBootServices->LocateProtocol(&sFixupGuid, NULL, (void **)&fixup) != EFI_SUCCESS)
 		return B_NOT_SUPPORTED;
 	UINTN bufferSize = *_size;
+	size_t allocated = 0;
 	uint8_t *buffer = NULL;
 	EFI_STATUS status = EFI_BUFFER_TOO_SMALL;
 	/* U-Boot asks for room to grow the first time, and is given it the second. */
 	for (int attempt = 0; attempt < 2 && status == EFI_BUFFER_TOO_SMALL; attempt++) {
 		heap_free(buffer);
-		buffer = bufferSize >= *_size ? heap_alloc(bufferSize) : NULL;
+		buffer = NULL;
+		/* Less room than the tree has is no answer: the firmware refuses. */
+		if (bufferSize < *_size)
+			break;
+		buffer = heap_alloc(bufferSize);
 		if (buffer == NULL)
 			return B_NO_MEMORY;
+		allocated = bufferSize;
 		memcpy(buffer, *_tree, *_size);
-		memset(buffer + *_size, 0, bufferSize - *_size);
+		memset(buffer + *_size, 0, allocated - *_size);
 		status = fixup->fixup(fixup, buffer, &bufferSize, kFixupApply | kFixupReserveMemory);
 	}
-	/* The firmware's tree is checked as any other: its size is its header's. */
+	/*
+	 * The tree is checked as any other, its size its header's, within the
+	 * buffer it was given, whatever size the firmware says it has now.
+	 */
 	struct fdt_layout layout;
-	if (status != EFI_SUCCESS || fdt_check_header(buffer, bufferSize, &layout) != NULL) {
+	if (status != EFI_SUCCESS || fdt_check_header(buffer, allocated, &layout) != NULL) {
 		heap_free(buffer);
 		return B_BAD_DATA;
 	}
