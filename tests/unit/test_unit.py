@@ -11,7 +11,7 @@ HOST = os.path.join(TOP, "generated", "host")
 # Every program tests/unit/Jamfile builds. Listed, not globbed, so that one
 # that failed to build (or was dropped from the Jamfile) fails
 # test_unit_binaries_exist instead of silently taking its tests with it.
-EXPECTED = ["unit_acpi", "unit_boot_video", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_console", "unit_crypto",
+EXPECTED = ["unit_acpi", "unit_boot_splash", "unit_boot_video", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_console", "unit_crypto",
     "unit_efi_device_tree", "unit_elf",
     "unit_fat",
     "unit_fdt", "unit_heap",
