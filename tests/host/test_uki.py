@@ -86,6 +86,17 @@ def disk(tmp_path_factory):
     }
     (directory / "tiny.efi").write_bytes(b"MZ")
     esp["tiny"] = directory / "tiny.efi"
+    # a DOS header whose PE header would end past the file's end
+    near_end = bytearray(b"MZ".ljust(128, b"\0"))
+    struct.pack_into("<I", near_end, 0x3c, 120)
+    near_end[120:124] = b"PE\0\0"
+    (directory / "near-end.efi").write_bytes(near_end)
+    esp["near-end"] = directory / "near-end.efi"
+    # the image with its PE signature broken, its machine field still ours
+    unsigned = bytearray(debian.read_bytes())
+    unsigned[struct.unpack_from("<I", unsigned, 0x3c)[0]] = ord("N")
+    (directory / "no-signature.efi").write_bytes(unsigned)
+    esp["no-signature"] = directory / "no-signature.efi"
     # cut off inside its .osrel section: the section table points past the end
     osrel = section_offset(debian, b".osrel")
     (directory / "cut.efi").write_bytes(debian.read_bytes()[:osrel + 8])
@@ -128,7 +139,7 @@ def test_images_are_listed_by_what_their_sections_say(loader):
     loader.finish()
     assert "5. " not in loader.text, loader.text
     log = loader.log()
-    assert "bls: (disk0p1)/EFI/Linux: 7 .efi files" in log, log
+    assert "bls: (disk0p1)/EFI/Linux: 9 .efi files" in log, log
     assert "bls: (disk0p2)/EFI/Linux: 1 .efi files" in log, log
     assert ("bls: (disk0p1)/EFI/Linux/arm64.efi is for another architecture "
         "(PE machine 0xaa64)") in log, log
@@ -141,6 +152,8 @@ def test_what_is_no_image_is_said_with_its_file(loader, disk):
     for name, reason in [
             ("plain", "not a unified kernel image (no .osrel section)"),
             ("tiny", "not an EFI executable (no PE header)"),
+            ("near-end", "not an EFI executable (no PE header)"),
+            ("no-signature", "not an EFI executable (no PE header)"),
             ("huge-osrel", "its .osrel section is larger than 16384 bytes"),
             ("cut", f"cut short: it ends at byte {disk['cut_at']}, its PE headers describe "
                 f"bytes up to {disk['osrel_end']}")]:
