@@ -136,7 +136,7 @@ lay_out(const uint8_t *data, size_t size)
 		? (EFI_GUID)ACPI_TABLE_GUID : (EFI_GUID)ACPI_20_TABLE_GUID;
 	void *table = rsdp;
 	fakes_set_tables(1, &guid, &table);
-	fakes_clear_log();
+	boot_log_clear();
 	return rsdp;
 }
 

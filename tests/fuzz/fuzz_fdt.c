@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	blob[7] = (uint8_t)size;
 	void *table = blob;
 	fakes_set_tables(1, &sDtbGuid, &table);
-	fakes_clear_log();
+	boot_log_clear();
 
 	kernel_args args;
 	memset(&args, 0, sizeof(args));

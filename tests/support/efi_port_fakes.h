@@ -7,28 +7,23 @@
  * test_efi_device_tree.c, test_net.c, tests/fuzz/fuzz_fdt.c,
  * fuzz_acpi.c): the firmware's configuration table
  * holds what the test put in sConfigurationTables, the log is kept in sLog
- * (formatted, so that the sanitizers see every argument a message reads),
- * and the CPU list keeps what it is handed in order, as cpus.c does,
- * counting what does not fit.
+ * (boot_log.h), and the CPU list keeps what it is handed in order, as
+ * cpus.c does, counting what does not fit.
  */
 #ifndef TESTS_SUPPORT_EFI_PORT_FAKES_H
 #define TESTS_SUPPORT_EFI_PORT_FAKES_H
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <boot/platform.h>
+
+#include "boot_log.h"
 
 static EFI_CONFIGURATION_TABLE sConfigurationTables[4];
 static EFI_SYSTEM_TABLE sFakeSystemTable = {
 	.ConfigurationTable = sConfigurationTables,
 };
 EFI_SYSTEM_TABLE *gSystemTable = &sFakeSystemTable;
-
-static char sLog[4096];
-static size_t sLogLength;
-
 
 /* The firmware's configuration tables become the given GUIDs and tables. */
 static inline void
@@ -39,36 +34,6 @@ fakes_set_tables(unsigned count, const EFI_GUID *guids, void *const *tables)
 		sConfigurationTables[i].VendorTable = tables[i];
 	}
 	sFakeSystemTable.NumberOfTableEntries = count;
-}
-
-
-static inline void
-fakes_clear_log(void)
-{
-	sLogLength = 0;
-	sLog[0] = '\0';
-}
-
-
-/* A message appended to sLog, cut at its end. */
-static inline void
-fakes_log(const char *format, va_list args)
-{
-	int length = vsnprintf(sLog + sLogLength, sizeof(sLog) - sLogLength, format, args);
-	if (length > 0)
-		sLogLength += (size_t)length;
-	if (sLogLength >= sizeof(sLog))
-		sLogLength = sizeof(sLog) - 1;
-}
-
-
-void
-boot_dprintf(const char *format, ...)
-{
-	va_list args;
-	va_start(args, format);
-	fakes_log(format, args);
-	va_end(args);
 }
 
 

@@ -39,7 +39,7 @@ set_rsdps(struct acpi_rsdp *rsdp20, struct acpi_rsdp *rsdp10)
 		tables[count++] = rsdp10;
 	}
 	fakes_set_tables(count, guids, tables);
-	fakes_clear_log();
+	boot_log_clear();
 }
 
 

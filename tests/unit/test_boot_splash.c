@@ -9,7 +9,6 @@
  * booted without. The files and the trust policy are fakes; the heap is the
  * counted one.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <boot/trust.h>
 #include <boot/vfs.h>
 
+#include "../support/boot_log.h"
 #include "../support/counted_heap.h"
 #include "unit_test.h"
 
@@ -31,8 +31,6 @@
 #define EMPTY			0x000000
 
 static uint32_t sPixels[SCREEN_WIDTH * SCREEN_HEIGHT];
-static char sLog[4096];
-static size_t sLogLength;
 static char sStatusLine[128];
 static uint32_t sStatusLines;
 static uint32_t sStatusEnds;
@@ -52,37 +50,6 @@ struct bar {
 
 
 /* --- the loader around boot_splash.c ---------------------------------------- */
-
-static void
-log_append(const char *format, va_list args)
-{
-	int length = vsnprintf(sLog + sLogLength, sizeof(sLog) - sLogLength, format, args);
-	if (length > 0)
-		sLogLength += (size_t)length;
-	if (sLogLength >= sizeof(sLog))
-		sLogLength = sizeof(sLog) - 1;
-}
-
-
-void
-boot_printf(const char *format, ...)
-{
-	va_list args;
-	va_start(args, format);
-	log_append(format, args);
-	va_end(args);
-}
-
-
-void
-boot_dprintf(const char *format, ...)
-{
-	va_list args;
-	va_start(args, format);
-	log_append(format, args);
-	va_end(args);
-}
-
 
 enum boot_verbosity
 boot_verbosity(void)
@@ -149,8 +116,7 @@ setup(enum boot_verbosity verbosity)
 		.red_mask = 0xff0000, .green_mask = 0xff00, .blue_mask = 0xff,
 	};
 	CHECK_EQ(fb_console_start(&screen, 0, 0), B_OK);
-	sLogLength = 0;
-	sLog[0] = '\0';
+	boot_log_clear();
 	sStatusLine[0] = '\0';
 	sStatusLines = 0;
 	sStatusEnds = 0;

@@ -19,6 +19,7 @@
 #include <boot/splash.h>
 #include <boot/stdio.h>
 
+#include "../support/boot_log.h"
 #include "unit_test.h"
 
 #define MAX_MODES	8
@@ -37,42 +38,9 @@ static bool sConsoleActive;			/* the framebuffer console has the screen */
 static int32_t sConsoleStarts;
 static int32_t sConsoleMode;		/* the mode the console last started on */
 static int32_t sRedraws;
-static char sLog[2048];
-static size_t sLogLength;
 
 
 /* --- the fake machine and the loader around boot_video.c ---------------------- */
-
-static void
-log_append(const char *format, va_list args)
-{
-	int length = vsnprintf(sLog + sLogLength, sizeof(sLog) - sLogLength, format, args);
-	if (length > 0)
-		sLogLength += (size_t)length;
-	if (sLogLength >= sizeof(sLog))
-		sLogLength = sizeof(sLog) - 1;
-}
-
-
-void
-boot_printf(const char *format, ...)
-{
-	va_list args;
-	va_start(args, format);
-	log_append(format, args);
-	va_end(args);
-}
-
-
-void
-boot_dprintf(const char *format, ...)
-{
-	va_list args;
-	va_start(args, format);
-	log_append(format, args);
-	va_end(args);
-}
-
 
 int32_t
 platform_video_mode_count(void)
@@ -171,8 +139,7 @@ machine(int32_t count, ...)
 	sConsoleStarts = 0;
 	sConsoleMode = -1;
 	sRedraws = 0;
-	sLogLength = 0;
-	sLog[0] = '\0';
+	boot_log_clear();
 }
 
 

@@ -162,7 +162,7 @@ setup(bool haveFixup, enum fixup_behaviour behaviour)
 	void *table = sFirmwareBlob;
 	fakes_set_tables(1, &sDtbGuid, &table);
 	counted_heap_reset();
-	fakes_clear_log();
+	boot_log_clear();
 }
 
 

@@ -435,7 +435,7 @@ TEST(fdt_spin_table_cpus_and_their_release_addresses)
 	CHECK_EQ(releases[1], 0xe0);
 	CHECK_EQ(releases[2], UINT64_MAX);
 	/* None, or one no 64-bit word is at: the CPU has no spin-table, said so. */
-	fakes_clear_log();
+	boot_log_clear();
 	raspberry_pi_tree(NULL, 0);
 	CHECK_EQ(find_releases(releases, 4, &count), B_OK);
 	CHECK_EQ(releases[2], 0xe8);
@@ -446,7 +446,7 @@ TEST(fdt_spin_table_cpus_and_their_release_addresses)
 	CHECK_EQ(releases[3], 0);
 	/* PSCI CPUs have none, and are not looked at for one. */
 	cpus_tree(1, "smc");
-	fakes_clear_log();
+	boot_log_clear();
 	CHECK_EQ(find_releases(releases, 4, &count), B_OK);
 	CHECK_EQ(count, 4);
 	for (uint32_t i = 0; i < 4; i++)

@@ -39,16 +39,6 @@ static uint64_t sBlocksSent;		/* DATA packets of the last transfer */
 static EFI_STATUS sFailure;			/* what Mtftp answers instead, EFI_SUCCESS: none */
 
 
-void
-boot_printf(const char *format, ...)
-{
-	va_list args;
-	va_start(args, format);
-	fakes_log(format, args);
-	va_end(args);
-}
-
-
 static EFI_STATUS EFIAPI
 fake_handle_protocol(EFI_HANDLE handle, EFI_GUID *guid, void **_interface)
 {
@@ -191,7 +181,7 @@ set_file(int index, const char *name, uint64_t size)
 static void
 start(const char *bootFile)
 {
-	fakes_clear_log();
+	boot_log_clear();
 	memset(&sMode, 0, sizeof(sMode));
 	sMode.Started = TRUE;
 	sMode.DhcpAckReceived = TRUE;
