@@ -80,6 +80,16 @@ def test_host_loader_memory_size_reaches_kernel_args():
     assert "memory: 1022 MiB usable" in result.stdout, result.stdout
 
 
+def test_host_loader_maps_memory_that_ends_past_4_gib_off_a_gib_boundary():
+    """The physical map is whole GiB: memory that ends 1 MiB past 5 GiB
+    takes a sixth, and the boot checks hold every RAM range against it."""
+    result = run("--memory", "5121", "boot.img")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "physical map: base 0xffff800000000000 size 0x180000000 (6144 MiB)" in result.stdout
+    assert "CHECK physical_map: ok" in result.stdout
+    assert "BOOTCHECK PASS" in result.stdout
+
+
 BAD_KERNELS = {
     "missing-kernel": "cannot load the kernel: /boot/kernel: not found on any volume",
     "truncated-kernel": "not bootable: program headers past end of file",
