@@ -372,14 +372,15 @@ const void *platform_firmware_device_tree(size_t *_size);
  * only the firmware knows, as it does for the trees it gives Linux: the
  * memory it reserved, the memory the board really has, how the other CPUs
  * start, its /chosen properties (EFI: U-Boot's device tree fix-up
- * protocol). *_tree is a heap block holding a checked tree of *_size
- * bytes; on success it may have been replaced by a larger block (the old
- * one freed) and *_size is the fixed tree's. Before
+ * protocol). tree is a checked tree of size bytes, left as it is; on
+ * success *_fixed is a new heap block holding the fixed tree, of
+ * *_fixedSize bytes, the caller's to free; on failure neither is written. Before
  * platform_prepare_kernel_start(). Errors: B_NOT_SUPPORTED (the firmware
  * has no such service: the tree is handed on as it is), B_NO_MEMORY,
  * B_BAD_DATA (the firmware refused the tree).
  */
-status_t platform_fix_up_device_tree(void **_tree, size_t *_size);
+status_t platform_fix_up_device_tree(const void *tree, size_t size, void **_fixed,
+	size_t *_fixedSize);
 
 
 /* --- writing to a volume ------------------------------------------------- */

@@ -177,13 +177,21 @@ entry_tree(void)
 }
 
 
-/* fix_up on an entry's tree: its status, the tree and size it left. */
+/* An entry's tree through the fix-up, as boot.c has it: the fixed tree in its place. */
 static status_t
 fix_up(void **_tree, size_t *_size)
 {
 	*_tree = entry_tree();
 	*_size = kTreeSize;
-	return platform_fix_up_device_tree(_tree, _size);
+	void *fixed;
+	size_t fixedSize;
+	status_t status = platform_fix_up_device_tree(*_tree, *_size, &fixed, &fixedSize);
+	if (status == B_OK) {
+		heap_free(*_tree);
+		*_tree = fixed;
+		*_size = fixedSize;
+	}
+	return status;
 }
 
 
@@ -245,7 +253,9 @@ TEST(efi_dt_no_memory_for_the_room_keeps_the_tree)
 	size_t size = kTreeSize;
 	/* The second buffer, the one with room, cannot be had. */
 	counted_heap_fail_at(2);
-	CHECK_EQ(platform_fix_up_device_tree(&tree, &size), B_NO_MEMORY);
+	void *fixed;
+	size_t fixedSize;
+	CHECK_EQ(platform_fix_up_device_tree(tree, size, &fixed, &fixedSize), B_NO_MEMORY);
 	CHECK_EQ(size, kTreeSize);
 	CHECK_EQ(counted_heap_live(), 1);
 	heap_free(tree);

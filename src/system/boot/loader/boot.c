@@ -266,10 +266,13 @@ boot_load_device_tree(const struct config_entry *entry, struct boot_tree *_tree,
 		boot_fail(error, errorSize, "%s", reason);
 		return status;
 	}
-	void *data = tree.data;
-	status = platform_fix_up_device_tree(&data, &tree.size);
-	tree.data = data;
-	if (status != B_OK && status != B_NOT_SUPPORTED) {
+	void *fixed;
+	size_t fixedSize;
+	status = platform_fix_up_device_tree(tree.data, tree.size, &fixed, &fixedSize);
+	if (status == B_OK) {
+		heap_free(tree.data);
+		tree = (struct fdt_blob){ fixed, fixedSize };
+	} else if (status != B_NOT_SUPPORTED) {
 		boot_fail(error, errorSize, "cannot load the device tree %s: the firmware could not "
 			"fix it up: %s", entry->device_tree != NULL ? entry->device_tree
 				: "of the firmware", status_string(status));

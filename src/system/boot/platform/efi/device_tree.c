@@ -63,12 +63,13 @@ device_tree_free(void)
 
 
 status_t
-platform_fix_up_device_tree(void **_tree, size_t *_size)
+platform_fix_up_device_tree(const void *tree, size_t size, void **_fixed,
+	size_t *_fixedSize)
 {
 	struct fixup_protocol *fixup;
 	if (gBootServices->LocateProtocol(&sFixupGuid, NULL, (void **)&fixup) != EFI_SUCCESS)
 		return B_NOT_SUPPORTED;
-	UINTN bufferSize = *_size;
+	UINTN bufferSize = size;
 	size_t allocated = 0;
 	uint8_t *buffer = NULL;
 	EFI_STATUS status = EFI_BUFFER_TOO_SMALL;
@@ -77,14 +78,14 @@ platform_fix_up_device_tree(void **_tree, size_t *_size)
 		heap_free(buffer);
 		buffer = NULL;
 		/* Less room than the tree has is no answer: the firmware refuses. */
-		if (bufferSize < *_size)
+		if (bufferSize < size)
 			break;
 		buffer = heap_alloc(bufferSize);
 		if (buffer == NULL)
 			return B_NO_MEMORY;
 		allocated = bufferSize;
-		memcpy(buffer, *_tree, *_size);
-		memset(buffer + *_size, 0, allocated - *_size);
+		memcpy(buffer, tree, size);
+		memset(buffer + size, 0, allocated - size);
 		status = fixup->fixup(fixup, buffer, &bufferSize, kFixupApply | kFixupReserveMemory);
 	}
 	/*
@@ -97,10 +98,9 @@ platform_fix_up_device_tree(void **_tree, size_t *_size)
 		return B_BAD_DATA;
 	}
 	boot_dprintf("efi: device tree of %zu bytes fixed up by the firmware: %u bytes\n",
-		*_size, layout.size);
-	heap_free(*_tree);
-	*_tree = buffer;
-	*_size = layout.size;
+		size, layout.size);
+	*_fixed = buffer;
+	*_fixedSize = layout.size;
 	return B_OK;
 }
 
@@ -108,14 +108,11 @@ platform_fix_up_device_tree(void **_tree, size_t *_size)
 status_t
 efi_device_tree_install(const void *data, size_t size)
 {
-	void *tree = heap_alloc(size);
-	if (tree == NULL)
-		return B_NO_MEMORY;
-	memcpy(tree, data, size);
-	status_t status = platform_fix_up_device_tree(&tree, &size);
+	void *fixed = NULL;
+	status_t status = platform_fix_up_device_tree(data, size, &fixed, &size);
 	if (status == B_OK || status == B_NOT_SUPPORTED)
-		status = device_tree_copy(tree, size);
-	heap_free(tree);
+		status = device_tree_copy(fixed != NULL ? fixed : data, size);
+	heap_free(fixed);
 	if (status != B_OK)
 		return status;
 	sFirmwareTree = efi_find_configuration_table(&sDtbGuid);

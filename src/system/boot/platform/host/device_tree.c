@@ -86,23 +86,22 @@ host_device_tree_hand_over(kernel_args *args)
  * asked for at the tree's end (totalsize grown, zeros), or refuses.
  */
 status_t
-platform_fix_up_device_tree(void **_tree, size_t *_size)
+platform_fix_up_device_tree(const void *tree, size_t size, void **_fixed,
+	size_t *_fixedSize)
 {
 	if (gHostOptions.device_tree_refused)
 		return B_BAD_DATA;
 	size_t growth = gHostOptions.device_tree_growth;
 	if (growth == 0)
 		return B_NOT_SUPPORTED;
-	uint8_t *fixed = heap_alloc(*_size + growth);
+	uint8_t *fixed = heap_alloc(size + growth);
 	if (fixed == NULL)
 		return B_NO_MEMORY;
-	memcpy(fixed, *_tree, *_size);
-	memset(fixed + *_size, 0, growth);
-	write_be32(fixed + 4, (uint32_t)(*_size + growth));
-	boot_dprintf("host: device tree of %zu bytes fixed up: %zu bytes\n", *_size,
-		*_size + growth);
-	heap_free(*_tree);
-	*_tree = fixed;
-	*_size += growth;
+	memcpy(fixed, tree, size);
+	memset(fixed + size, 0, growth);
+	write_be32(fixed + 4, (uint32_t)(size + growth));
+	boot_dprintf("host: device tree of %zu bytes fixed up: %zu bytes\n", size, size + growth);
+	*_fixed = fixed;
+	*_fixedSize = size + growth;
 	return B_OK;
 }

@@ -175,4 +175,3 @@ host_firmware_tables(size_t *_size)
 	*_size = FIRMWARE_TOP / 2;
 	return sTables;
 }
-
