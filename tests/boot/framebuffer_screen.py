@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Reading the loader's framebuffer console off a QEMU screenshot: where
-its grid is (the loader's "console:" line on the serial line), the font it
-draws with (the same Terminus console font the build converts, read with the
-build's own script), and whether a row of cells shows a text's glyphs pixel
-for pixel."""
+"""Reading the loader's framebuffer console off a screenshot (QEMU's, or the
+hosted port's): where its grid is (the loader's "console:" line in its log),
+the font it draws with (the same Terminus console font the build converts,
+read with the build's own script), whether a row of cells shows a text's
+glyphs pixel for pixel, and whether the splash shows its picture and how far
+its bar is filled."""
 
 import gzip
 import importlib.machinery
@@ -14,6 +15,11 @@ from dataclasses import dataclass
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FONT_SOURCE = "/usr/share/consolefonts/Uni2-Terminus16.psf.gz"
+
+PICTURES = {
+    "built-in": os.path.join(TOP, "src", "system", "boot", "loader", "splash.png"),
+    "checkers": os.path.join(TOP, "tests", "boot", "splash", "checkers.bmp"),
+}
 
 # The text consoles' colours, as the loader draws them (fb_console.c).
 BLACK = (0x00, 0x00, 0x00)
@@ -129,3 +135,33 @@ def row_mismatches(pixels, width, geometry, font, row, text, foreground, backgro
         if problem:
             problems.append(problem)
     return problems
+
+
+def picture(name):
+    """The picture's pixels as the loader shows them, row by row."""
+    width, height, rows = build_script("make-splash").read_image(PICTURES[name])
+    return width, height, rows
+
+
+def splash_mismatches(pixels, width, place, name):
+    """Pixels of the splash that are not the picture's."""
+    picture_width, picture_height, rows = picture(name)
+    assert (place.width, place.height) == (picture_width, picture_height)
+    problems = []
+    for y in range(picture_height):
+        for x in range(picture_width):
+            found = pixel(pixels, width, place.x + x, place.y + y)
+            if found != rows[y][x]:
+                problems.append((x, y, found, rows[y][x]))
+    return problems
+
+
+def bar_filled(pixels, width, place):
+    """How many of the bar's columns are filled, checking it is filled from the left."""
+    y = place.bar_y + place.bar_height // 2
+    columns = [pixel(pixels, width, place.bar_x + x, y) for x in range(place.bar_width)]
+    filled = columns.index(BLACK) if BLACK in columns else len(columns)
+    assert set(columns[:filled]) <= {WHITE} and set(columns[filled:]) <= {BLACK}, columns
+    # The outline around it.
+    assert pixel(pixels, width, place.bar_x - 1, y) == LIGHT_GRAY
+    return filled

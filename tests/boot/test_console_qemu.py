@@ -14,17 +14,11 @@ import time
 import pytest
 
 import ports
-from framebuffer_screen import (BLACK, LIGHT_GRAY, LIGHT_RED, WHITE, Font, build_script,
-    console_geometry, pixel, row_mismatches, splash_place)
-from qemu import LOGS, PASS, TOP
+from framebuffer_screen import (BLACK, LIGHT_GRAY, LIGHT_RED, WHITE, Font, bar_filled,
+    console_geometry, pixel, row_mismatches, splash_mismatches, splash_place)
+from qemu import LOGS, PASS
 from screen import Qmp, read_ppm, write_png
 from serial_console import DOWN, ENTER, SerialConsole
-
-PICTURES = {
-    "built-in": os.path.join(TOP, "src", "system", "boot", "loader", "splash.png"),
-    "checkers": os.path.join(TOP, "tests", "boot", "splash", "checkers.bmp"),
-}
-
 
 def screenshot(console, name, qmp=None):
     """Width, height and RGB bytes of the screen now; kept as a PNG in the
@@ -39,36 +33,6 @@ def screenshot(console, name, qmp=None):
     os.makedirs(LOGS, exist_ok=True)
     write_png(os.path.join(LOGS, f"{name}.png"), width, height, pixels)
     return width, height, pixels
-
-
-def picture(name):
-    """The picture's pixels as the loader shows them, row by row."""
-    width, height, rows = build_script("make-splash").read_image(PICTURES[name])
-    return width, height, rows
-
-
-def splash_mismatches(pixels, width, place, name):
-    """Pixels of the splash that are not the picture's."""
-    picture_width, picture_height, rows = picture(name)
-    assert (place.width, place.height) == (picture_width, picture_height)
-    problems = []
-    for y in range(picture_height):
-        for x in range(picture_width):
-            found = pixel(pixels, width, place.x + x, place.y + y)
-            if found != rows[y][x]:
-                problems.append((x, y, found, rows[y][x]))
-    return problems
-
-
-def bar_filled(pixels, width, place):
-    """How many of the bar's columns are filled, checking it is filled from the left."""
-    y = place.bar_y + place.bar_height // 2
-    columns = [pixel(pixels, width, place.bar_x + x, y) for x in range(place.bar_width)]
-    filled = columns.index(BLACK) if BLACK in columns else len(columns)
-    assert set(columns[:filled]) <= {WHITE} and set(columns[filled:]) <= {BLACK}, columns
-    # The outline around it.
-    assert pixel(pixels, width, place.bar_x - 1, y) == LIGHT_GRAY
-    return filled
 
 
 @pytest.fixture

@@ -321,6 +321,7 @@ console_read_key(int timeout)
 int32_t
 console_wait_for_key(void)
 {
+	host_screenshot();
 	int32_t key;
 	do {
 		key = console_read_key(-1);
@@ -332,6 +333,7 @@ console_wait_for_key(void)
 int32_t
 console_wait_for_key_timeout(uint64_t microseconds)
 {
+	host_screenshot();
 	/* Rounded up, so that a short wait still looks once. */
 	uint64_t milliseconds = (microseconds + 999) / 1000;
 	return console_read_key(milliseconds > INT32_MAX ? INT32_MAX : (int)milliseconds);

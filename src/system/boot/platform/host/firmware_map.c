@@ -17,6 +17,7 @@
 #define FIRMWARE_TOP		0x100000ULL
 #define IO_APIC_BASE		0xfec00000ULL
 #define LOCAL_APIC_BASE		0xfee00000ULL
+#define FRAMEBUFFER_ALIGNMENT	(16ULL << 20)
 #define LINE_LENGTH			256
 
 static struct memory_map_range sRanges[HOST_MAX_FIRMWARE_RANGES];
@@ -148,16 +149,47 @@ host_memory_type_name(uint32_t type)
 }
 
 
+/*
+ * The simulated framebuffer, as a graphics card's memory would be: past RAM
+ * and everything else the map names, at a 16 MiB boundary.
+ */
+static status_t
+host_firmware_add_framebuffer(uint64_t memorySize)
+{
+	uint64_t size = host_video_memory_size();
+	if (size == 0)
+		return B_OK;
+	uint64_t end = memorySize;
+	for (uint32_t i = 0; i < sRangeCount; i++) {
+		if (sRanges[i].start < MEMORY_MAP_ADDRESS_LIMIT
+			&& sRanges[i].size <= MEMORY_MAP_ADDRESS_LIMIT - sRanges[i].start
+			&& sRanges[i].start + sRanges[i].size > end)
+			end = sRanges[i].start + sRanges[i].size;
+	}
+	uint64_t start = (end + FRAMEBUFFER_ALIGNMENT - 1) & ~(FRAMEBUFFER_ALIGNMENT - 1);
+	if (sRangeCount == HOST_MAX_FIRMWARE_RANGES || start > MEMORY_MAP_ADDRESS_LIMIT - size) {
+		fprintf(stderr, "no room for a framebuffer of %llu bytes in the memory map\n",
+			(unsigned long long)size);
+		return B_BUFFER_OVERFLOW;
+	}
+	host_firmware_add(start, size, KERNEL_MEMORY_FRAMEBUFFER);
+	return host_video_init(start);
+}
+
+
 status_t
 host_firmware_map_init(uint64_t memorySize, const char *path)
 {
 	sRangeCount = 0;
 	sTables = memorySize - FIRMWARE_TOP;
-	if (path == NULL) {
+	status_t status = B_OK;
+	if (path == NULL)
 		host_firmware_default(memorySize);
-		return B_OK;
-	}
-	return host_firmware_read(path);
+	else
+		status = host_firmware_read(path);
+	if (status == B_OK)
+		status = host_firmware_add_framebuffer(memorySize);
+	return status;
 }
 
 

@@ -80,6 +80,29 @@ void host_device_tree_hand_over(kernel_args *args);
 /* The memory map file's name for a KERNEL_MEMORY_* type ("usable", "mmio"). */
 const char *host_memory_type_name(uint32_t type);
 
+/*
+ * video.c: --video-modes, a comma-separated list of "WxH[xBPP][+PAD]"; false
+ * when malformed. The framebuffer all modes share, in bytes (0 without
+ * modes), gets its physical address from the firmware map.
+ */
+bool host_video_add_modes(const char *list);
+uint64_t host_video_memory_size(void);
+status_t host_video_init(uint64_t physical);
+/* Where the process reaches the framebuffer's physical memory; NULL elsewhere. */
+void *host_video_physical_to_pointer(uint64_t physical, uint64_t size);
+/* The current mode's framebuffer; false without graphics. */
+bool host_video_current(struct platform_framebuffer *framebuffer);
+/* The current mode's framebuffer for the kernel, or none. */
+void host_video_hand_over(kernel_args *args);
+
+/*
+ * screenshots.c: --screenshots PREFIX. Each screen the loader waits for a key
+ * on, and the last one, is written as PREFIX-N.ppm when it differs from the
+ * one written before.
+ */
+void host_screenshots_start(const char *prefix);
+void host_screenshot(void);
+
 /* devices.c: the image file disk was opened from; NULL for another device. */
 struct block_device;
 const char *host_disk_image_path(const struct block_device *disk);

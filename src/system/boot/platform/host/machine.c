@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the boot menu asks of the machine, as a process has it: the
- * simulated firmware map, no graphics modes, and exit statuses that stand
- * for rebooting and powering off.
+ * simulated firmware map, and exit statuses that stand for rebooting and
+ * powering off (the graphics modes are video.c's).
  */
 #include "host_platform.h"
 
@@ -26,41 +26,6 @@ platform_describe_memory(void (*line)(void *cookie, const char *text), void *coo
 		line(cookie, text);
 	}
 	return B_OK;
-}
-
-
-int32_t
-platform_video_mode_count(void)
-{
-	return 0;
-}
-
-
-int32_t
-platform_video_mode_current(void)
-{
-	return -1;
-}
-
-
-status_t
-platform_video_mode_info(int32_t index, uint32_t *_width, uint32_t *_height)
-{
-	return B_BAD_VALUE;
-}
-
-
-status_t
-platform_set_video_mode(int32_t index)
-{
-	return B_BAD_VALUE;
-}
-
-
-status_t
-platform_get_framebuffer(struct platform_framebuffer *framebuffer)
-{
-	return B_NOT_SUPPORTED;
 }
 
 

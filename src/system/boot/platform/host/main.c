@@ -8,6 +8,7 @@
  *     [--secure-boot enforcing|setup] [--cpus N] [--silent-cpu ID]...
  *     [--serve DIR] [--tpm] [--tpm-log-size BYTES] [--device-tree FILE]
  *     [--dump-device-tree FILE] [--fix-up-device-tree BYTES|refuse]
+ *     [--video-modes WxH[xBPP][+PAD],...] [--screenshots PREFIX]
  *     [[--block-size BYTES] IMAGE]...
  *
  * Each IMAGE is a disk image file that becomes a block device, the first
@@ -44,7 +45,12 @@
  * tree handed to another system's image is written (image.c);
  * --fix-up-device-tree gives the firmware U-Boot's fix-up of the trees
  * the loader makes for its own kernel, which grows a tree by BYTES, or
- * refuses it (device_tree.c).
+ * refuses it (device_tree.c). --video-modes gives the machine a graphics
+ * output with these modes, the first one current (video.c): BPP is 32
+ * (BGRX, the default), 24 (BGR) or 16 (RGB 565), PAD pixels a line holds
+ * past the width; without it the machine has no graphics. --screenshots
+ * writes the framebuffer's screens to PREFIX-1.ppm, PREFIX-2.ppm and on
+ * (screenshots.c).
  */
 #include "host_platform.h"
 
@@ -75,6 +81,7 @@ host_usage(const char *program)
 		" [--secure-boot enforcing|setup] [--serve DIR] [--tpm] [--tpm-log-size BYTES]"
 		" [--device-tree FILE] [--dump-device-tree FILE]"
 		" [--fix-up-device-tree BYTES|refuse]"
+		" [--video-modes WxH[xBPP][+PAD],...] [--screenshots PREFIX]"
 		" [[--block-size BYTES] IMAGE]...\n", program);
 	exit(2);
 }
@@ -176,6 +183,11 @@ host_parse_options(int argc, char **argv)
 			gHostOptions.device_tree_refused = strcmp(value, "refuse") == 0;
 			if (!gHostOptions.device_tree_refused)
 				gHostOptions.device_tree_growth = host_size_option(argv[0], value, 1);
+		} else if (strcmp(option, "--video-modes") == 0 && hasValue) {
+			if (!host_video_add_modes(argv[++i]))
+				host_usage(argv[0]);
+		} else if (strcmp(option, "--screenshots") == 0 && hasValue) {
+			host_screenshots_start(argv[++i]);
 		} else if (strcmp(option, "--serve") == 0 && hasValue) {
 			gHostOptions.serve_root = argv[++i];
 		} else if (strcmp(option, "--block-size") == 0 && hasValue) {

@@ -33,7 +33,7 @@ void *
 host_physical_to_pointer(uint64_t physical, uint64_t size)
 {
 	if (physical >= sMemorySize || size > sMemorySize - physical)
-		return NULL;
+		return host_video_physical_to_pointer(physical, size);
 	return sMemory + physical;
 }
 
@@ -281,6 +281,7 @@ platform_prepare_kernel_start(kernel_args *args)
 		.cookie = &pages,
 	};
 	host_device_tree_hand_over(args);
+	host_video_hand_over(args);
 	status_t status = address_space_build(args, sMemoryEnd, &pageSource);
 	/* As on EFI: a map that does not fit fails while the loader can still say so. */
 	if (status == B_OK)

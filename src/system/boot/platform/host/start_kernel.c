@@ -45,25 +45,48 @@ host_read_physical(void *cookie, uint64_t address, void *buffer, size_t size)
 }
 
 
-/* Page by page: consecutive virtual pages need not be consecutive in RAM. */
+/*
+ * Page by page: consecutive virtual pages need not be consecutive in RAM.
+ * Copies into buffer, or out of it when write is set.
+ */
 static bool
-host_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
+host_copy_virtual(const kernel_args *args, uint64_t address, uint8_t *buffer, size_t size,
+	bool write)
 {
-	const kernel_args *args = cookie;
-	uint8_t *out = buffer;
 	while (size > 0) {
 		size_t chunk = KERNEL_PAGE_SIZE - (address & KERNEL_PAGE_MASK);
 		if (chunk > size)
 			chunk = size;
 		uint64_t physical;
-		if (!arch_mmu_translate(args, address, &kTableReader, &physical)
-				|| !host_read_physical(NULL, physical, out, chunk))
+		if (!arch_mmu_translate(args, address, &kTableReader, &physical))
 			return false;
+		uint8_t *memory = host_physical_to_pointer(physical, chunk);
+		if (memory == NULL)
+			return false;
+		if (write)
+			memcpy(memory, buffer, chunk);
+		else
+			memcpy(buffer, memory, chunk);
 		address += chunk;
-		out += chunk;
+		buffer += chunk;
 		size -= chunk;
 	}
 	return true;
+}
+
+
+static bool
+host_read_virtual(void *cookie, uint64_t address, void *buffer, size_t size)
+{
+	return host_copy_virtual(cookie, address, buffer, size, false);
+}
+
+
+/* The kernel's test pattern goes into the simulated framebuffer this way. */
+static bool
+host_write_virtual(void *cookie, uint64_t address, const void *buffer, size_t size)
+{
+	return host_copy_virtual(cookie, address, (uint8_t *)buffer, size, true);
 }
 
 
@@ -109,6 +132,11 @@ platform_start_kernel(kernel_args *args)
 	timeline_mark("kernel entry", 0);
 	host_apply_kernel_args_abi(args);
 
+	/* It can draw, no more: no firmware to call, CPUs that start on their own. */
+	const struct bootcheck_machine machine = {
+		.write_virtual = host_write_virtual,
+		.cookie = args,
+	};
 	/* The kernel would start at the top of its stack, after a call. */
 	const addr_range *stack = &args->cpu_kernel_stack[0];
 	const struct bootcheck_environment environment = {
@@ -118,6 +146,7 @@ platform_start_kernel(kernel_args *args)
 		.initial_stack_pointer = stack->start + stack->size - 8,
 		.cpu = NULL,
 		.image = NULL,
+		.machine = &machine,
 		.memory = {
 			.read_virtual = host_read_virtual,
 			.read_physical = host_read_physical,
