@@ -51,10 +51,12 @@ def assert_bars(screen):
 
 def test_the_menu_in_three_scripts_on_lines_longer_than_the_width(tmp_path):
     # The nearest mode to 1023x767 holds 64 pixels more per line than it shows.
-    result = boot(tmp_path, "console-scripts.img", "640x480,1024x768+64,800x600")
+    result = boot(tmp_path, "console-scripts.img", "640x480,1024x768+64,800x600", keys="m")
     assert result.status == BOOT_FAILED, result.log
     assert "boot: no video mode is 1023x767: using 1024x768, the nearest" in result.output
     assert "boot: menu video mode 1: 1024x768" in result.log
+    # The menu's mode is the current one in the video list, not the first.
+    assert "\n  640x480\n  1024x768 (current)\n  800x600\n" in result.output
     geometry = console_geometry(result.log)
     width, height, pixels = result.screens[0]
     assert (width, height) == (geometry.width, geometry.height) == (1024, 768)
