@@ -88,7 +88,8 @@ AREA_UNITS = {
 # Likewise the hosted-port test files that test an area: pytest runs them
 # before the rest of tests/host, so a kill there comes in seconds.
 AREA_HOST_TESTS = {
-    "menu": ["test_menu_screen.py", "test_menu.py", "test_verified_boot.py"],
+    "menu": ["test_menu_screen.py", "test_menu.py", "test_verified_boot.py",
+        "test_host_screen.py"],
     "line_editor": ["test_menu_screen.py", "test_menu.py"],
     "handoff": ["test_host.py", "test_menu.py"],
     "bli": ["test_boot_loader_interface.py"],
@@ -104,6 +105,8 @@ AREA_HOST_TESTS = {
     "fat": ["test_boot_counting.py"],
     "output": ["test_menu.py", "test_boot_loader_interface.py", "test_host.py"],
     "iso9660": ["test_iso9660.py"],
+    "framebuffer": ["test_host_screen.py"],
+    "video": ["test_host_screen.py"],
 }
 
 
