@@ -11,15 +11,24 @@
 
 #define FONT_GLYPH_WIDTH	8
 
+/* count consecutive code points from first, each with a glyph. */
+struct font_run {
+	uint16_t	first;
+	uint16_t	count;
+};
+
 /*
- * count glyphs of height rows each: code_points sorted ascending, and per
- * glyph height bytes in bitmaps, one per row, the leftmost pixel in bit 7.
+ * count glyphs of height rows each, height bytes per glyph in bitmaps, one
+ * per row, the leftmost pixel in bit 7. Whose glyphs they are: run_count
+ * runs of code points, ascending, the glyphs in the order of the runs (a
+ * table of runs is a fifth the size of one of code points).
  */
 struct font {
-	uint32_t		height;
-	uint32_t		count;
-	const uint16_t	*code_points;
-	const uint8_t	*bitmaps;
+	uint32_t				height;
+	uint32_t				count;
+	uint32_t				run_count;
+	const struct font_run	*runs;
+	const uint8_t			*bitmaps;
 };
 
 /* The font built into the loader. */

@@ -131,13 +131,27 @@ TEST(the_font_has_latin_greek_and_cyrillic)
 	CHECK(font_find_glyph(&gBootFont, 0x0416) != NULL);	/* Ж */
 	CHECK(font_find_glyph(&gBootFont, 0xfffd) != NULL);
 	CHECK(font_find_glyph(&gBootFont, 0x65e5) == NULL);	/* 日: not in the font */
-	/* Sorted, so that the binary search finds every one. */
-	for (uint32_t i = 1; i < gBootFont.count; i++)
-		CHECK(gBootFont.code_points[i - 1] < gBootFont.code_points[i]);
-	for (uint32_t i = 0; i < gBootFont.count; i++) {
-		CHECK(font_find_glyph(&gBootFont, gBootFont.code_points[i])
-			== gBootFont.bitmaps + (size_t)i * gBootFont.height);
+	/*
+	 * Runs ascending, apart (else they would be one), holding every glyph;
+	 * each code point of each finds its own glyph, and those around a run
+	 * find none.
+	 */
+	uint32_t glyph = 0;
+	for (uint32_t i = 0; i < gBootFont.run_count; i++) {
+		const struct font_run *run = &gBootFont.runs[i];
+		CHECK(run->count > 0);
+		if (i > 0) {
+			const struct font_run *before = &gBootFont.runs[i - 1];
+			CHECK(before->first + before->count < run->first);
+		}
+		CHECK(font_find_glyph(&gBootFont, run->first - 1u) == NULL);
+		CHECK(font_find_glyph(&gBootFont, run->first + run->count) == NULL);
+		for (uint32_t c = run->first; c < run->first + run->count; c++, glyph++) {
+			CHECK(font_find_glyph(&gBootFont, c)
+				== gBootFont.bitmaps + (size_t)glyph * gBootFont.height);
+		}
 	}
+	CHECK_EQ(glyph, gBootFont.count);
 	/* 'A' and 'B' differ, and a space is empty. */
 	CHECK(memcmp(font_glyph(&gBootFont, 'A'), font_glyph(&gBootFont, 'B'),
 		gBootFont.height) != 0);
@@ -154,9 +168,9 @@ TEST(a_character_without_a_glyph_gets_the_replacement)
 	CHECK(font_glyph(&gBootFont, 0x65e5) == replacement);
 	CHECK(font_glyph(&gBootFont, 0x1f600) == replacement);
 	/* A font without U+FFFD falls back to the loader's own box. */
-	static const uint16_t kCodePoints[] = { 'A' };
+	static const struct font_run kRuns[] = { { 'A', 1 } };
 	static const uint8_t kBitmaps[16] = { 0xff };
-	const struct font small = { .height = 16, .count = 1, .code_points = kCodePoints,
+	const struct font small = { .height = 16, .count = 1, .run_count = 1, .runs = kRuns,
 		.bitmaps = kBitmaps };
 	CHECK(font_glyph(&small, 'A') == kBitmaps);
 	const uint8_t *box = font_glyph(&small, 'B');

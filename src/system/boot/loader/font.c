@@ -16,18 +16,15 @@ static const uint8_t kBoxGlyph[16] = {
 const uint8_t *
 font_find_glyph(const struct font *font, uint32_t codePoint)
 {
-	/* The table is sorted: a binary search over the code points. */
-	uint32_t low = 0;
-	uint32_t high = font->count;
-	while (low < high) {
-		uint32_t middle = low + (high - low) / 2;
-		uint32_t found = font->code_points[middle];
-		if (found == codePoint)
-			return font->bitmaps + (size_t)middle * font->height;
-		if (found < codePoint)
-			low = middle + 1;
-		else
-			high = middle;
+	/* A few dozen runs: counting through them costs less than a search would. */
+	uint32_t glyph = 0;
+	for (uint32_t i = 0; i < font->run_count; i++) {
+		const struct font_run *run = &font->runs[i];
+		if (codePoint < run->first)
+			break;
+		if (codePoint - run->first < run->count)
+			return font->bitmaps + (size_t)(glyph + codePoint - run->first) * font->height;
+		glyph += run->count;
 	}
 	return NULL;
 }

@@ -11,6 +11,7 @@
 const struct font gBootFont = {
 	.height = BOOT_FONT_DATA_HEIGHT,
 	.count = BOOT_FONT_DATA_COUNT,
-	.code_points = kFontCodePoints,
+	.run_count = BOOT_FONT_DATA_RUNS,
+	.runs = kFontRuns,
 	.bitmaps = kFontBitmaps,
 };
