@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from framebuffer_screen import (BLACK, LIGHT_GRAY, LIGHT_RED, WHITE, Font, bar_filled,
+from framebuffer_screen import (BLACK, CYAN, LIGHT_GRAY, LIGHT_RED, WHITE, Font, bar_filled,
     console_geometry, pixel, row_mismatches, splash_mismatches, splash_place)
 from screen import read_ppm
 from test_menu import BOOT_FAILED, DOWN, ENTER, PASSED, loader_command
@@ -60,9 +60,31 @@ def test_the_menu_in_three_scripts_on_lines_longer_than_the_width(tmp_path):
     geometry = console_geometry(result.log)
     width, height, pixels = result.screens[0]
     assert (width, height) == (geometry.width, geometry.height) == (1024, 768)
+    # No more cells than the terminal beside it has: one grid on both.
+    assert (geometry.columns, geometry.rows) == (80, 25)
     font = Font()
     rows = {2: ("> 1. Ελληνικά Ω", BLACK, LIGHT_GRAY), 3: ("  2. Русский Ж", LIGHT_GRAY, BLACK),
         4: ("  3. 日本語 ok", LIGHT_GRAY, BLACK), 0: ("Boot menu", WHITE, BLACK)}
+    for row, (text, foreground, background) in rows.items():
+        assert not row_mismatches(pixels, width, geometry, font, row, text, foreground,
+            background), (row, text)
+
+
+def test_a_screen_smaller_than_the_terminal_lays_out_the_menu_on_both(tmp_path):
+    """A 60x17 grid beside an 80x25 terminal: the menu is laid out for the
+    smaller, on the screen and on stdout alike."""
+    result = boot(tmp_path, "menu.img", "480x272", keys=ENTER)
+    assert result.status == PASSED, result.output + result.log
+    geometry = console_geometry(result.log)
+    assert (geometry.columns, geometry.rows, geometry.left, geometry.top) == (60, 17, 0, 0)
+    help_keys = "Enter boot  Up/Down/1-9 select  e edit command line  o opti"
+    help_machine = "m video mode  d default  r reboot  p power off  f firmware"
+    assert f"\n{help_keys}\n{help_machine}\n" in result.output
+    width, _, pixels = result.screens[0]
+    font = Font()
+    rows = {0: ("Boot menu", WHITE, BLACK), 1: ("> 1. Haiku", BLACK, LIGHT_GRAY),
+        5: ("  5. Missing module", LIGHT_GRAY, BLACK), 15: (help_keys, CYAN, BLACK),
+        16: (help_machine, CYAN, BLACK)}
     for row, (text, foreground, background) in rows.items():
         assert not row_mismatches(pixels, width, geometry, font, row, text, foreground,
             background), (row, text)
