@@ -557,7 +557,8 @@ void platform_smp_abandon_cpu(const struct kernel_args *args, uint32_t index);
  * architecture fields of args and its firmware fields (the ACPI RSDP, the
  * SMBIOS entry points, the firmware's device tree where FDT_MACHINES, the
  * framebuffer; the generic loader puts a kernel entry's tree in place of
- * the firmware's afterwards). May allocate. On failure the loader can still
+ * the firmware's afterwards, and says so in the log after the port's line
+ * on the firmware's). May allocate. On failure the loader can still
  * report the error and go back: the port has given back the page-table pages
  * it took (arch_mmu_release()); regions and kernel_args memory are the
  * loader's to free (kernel_args_reset()).

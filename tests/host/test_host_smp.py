@@ -137,6 +137,8 @@ def test_an_entrys_tree_names_the_cpus_in_place_of_the_firmwares(tmp_path):
     result = run("--cpus", "2", "--device-tree", firmware, "boot.img", disk)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "host: the device tree lists 2 CPU(s)" in result.stderr
+    assert re.search(r"^boot: the kernel gets the entry's device tree \(\d+ bytes at "
+        r"0x[0-9a-f]+\) in place of the firmware's$", result.stderr, re.M), result.stderr
     assert [c[2] for c in cpu_list(result.stdout)] == ["boot", "started"]
     assert "CHECK cpus_firmware: ok" in result.stdout
     assert "BOOTCHECK PASS" in result.stdout

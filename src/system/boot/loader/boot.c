@@ -344,6 +344,10 @@ boot_load(const struct boot_request *request, char *error, size_t errorSize)
 	}
 	timeline_mark("page tables built", 0);
 	if (tree.data != NULL) {
+		/* The port named the firmware's tree, if any, and said so in the log. */
+		boot_dprintf("boot: the kernel gets the entry's device tree (%zu bytes at %#llx)%s\n",
+			tree.size, (unsigned long long)tree.physical,
+			gKernelArgs->device_tree != 0 ? " in place of the firmware's" : "");
 		gKernelArgs->device_tree = tree.physical;
 		gKernelArgs->device_tree_size = tree.size;
 	}
