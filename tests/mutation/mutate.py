@@ -83,6 +83,7 @@ AREA_UNITS = {
     "overlays": ["unit_config"],
     "auto_entries": ["unit_config"],
     "framebuffer": ["unit_console"],
+    "crypto": ["unit_crypto"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -94,6 +95,7 @@ AREA_HOST_TESTS = {
     "handoff": ["test_host.py", "test_menu.py"],
     "bli": ["test_boot_loader_interface.py"],
     "trust": ["test_verified_boot.py"],
+    "crypto": ["test_verified_boot.py"],
     "measure": ["test_host_measured_boot.py"],
     "bls": ["test_bls.py"],
     "boot_counting": ["test_boot_counting.py"],
