@@ -268,6 +268,9 @@ static const char kIdentity[] =
 	"0100000000000000000000000000000000000000000000000000000000000000";
 static const char kOrderFour[] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
+/* A point of order eight: [4] of it is not the identity, [8] is. */
+static const char kOrderEight[] =
+	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05";
 
 /*
  * y = p + 1 (the identity's twin), y = 1 with the sign bit set ("-0", x = 0
@@ -305,6 +308,11 @@ TEST(ed25519_small_order_points_canonical)
 	test_expect(true, &testCase, "order-four key", "R identity, S 0", __LINE__);
 	test_small_order_case(&testCase, kIdentity, kOrderFour);
 	test_expect(true, &testCase, "identity key", "R of order four, S 0", __LINE__);
+	/* The equation is multiplied by the whole cofactor, 8, not by a part of it. */
+	test_small_order_case(&testCase, kIdentity, kOrderEight);
+	test_expect(true, &testCase, "identity key", "R of order eight, S 0", __LINE__);
+	test_small_order_case(&testCase, kOrderEight, kIdentity);
+	test_expect(true, &testCase, "order-eight key", "R identity, S 0", __LINE__);
 }
 
 
