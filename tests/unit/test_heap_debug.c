@@ -163,6 +163,22 @@ TEST(heap_debug_detects_foreign_pointers)
 }
 
 
+/* A pointer at a chunk's header is its chunk's, not the end of the one before. */
+TEST(heap_debug_names_the_allocation_whose_header_is_pointed_at)
+{
+	test_heap_setup(64 * 1024);
+	uint8_t *before = heap_alloc(100);
+	uint8_t *after = heap_alloc(200);
+	CHECK_PANICS_NAMING(heap_free(after - HEADER_SIZE), after - HEADER_SIZE, 200);
+	char name[32];
+	test_address_string(name, sizeof(name), after);
+	CHECK(strstr(gTestPanicMessage, name) != NULL);
+	heap_free(after);
+	heap_free(before);
+	heap_validate();
+}
+
+
 TEST(heap_debug_detects_overrun_by_one_byte)
 {
 	static const size_t kSizes[] = { 0, 1, 8, 15, 16, 17, 24, 100, 4095, 65536 };
