@@ -129,10 +129,32 @@ menu_draw_segments(int32_t row, const struct menu_segment *segments, uint32_t co
 }
 
 
+/*
+ * How much of a help line to show: one too long for the screen loses whole
+ * keys from its end, never half of one (two spaces set its keys apart).
+ */
+static size_t
+menu_help_length(const char *text, size_t length)
+{
+	int32_t columns = menu_columns();
+	size_t fitted = menu_fit(text, length, &columns);
+	if (fitted == length || (text[fitted] == ' ' && text[fitted + 1] == ' '))
+		return fitted;
+	for (size_t end = fitted; end >= 2; end--) {
+		if (text[end - 1] == ' ' && text[end - 2] == ' ')
+			return end - 2;
+	}
+	return fitted;
+}
+
+
 void
 menu_draw(int32_t row, enum menu_style style, const char *text)
 {
-	const struct menu_segment segment = { text, strlen(text), style };
+	size_t length = strlen(text);
+	if (style == MENU_STYLE_HELP)
+		length = menu_help_length(text, length);
+	const struct menu_segment segment = { text, length, style };
 	menu_draw_segments(row, &segment, 1);
 }
 
