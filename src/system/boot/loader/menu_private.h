@@ -37,7 +37,10 @@ struct menu_segment {
 int32_t menu_columns(void);
 int32_t menu_rows(void);
 void menu_clear(void);
-/* Replace row with text (cut to menu_columns(), the rest blank). */
+/*
+ * Replace row with text (cut to menu_columns(), the rest blank; a help line
+ * loses whole keys, never half of one).
+ */
 void menu_draw(int32_t row, enum menu_style style, const char *text);
 void menu_drawf(int32_t row, enum menu_style style, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
