@@ -1379,6 +1379,22 @@ TEST(preloaded_image_faults_fail)
 	EXPECT_FAILURE(run(), "preloaded_images",
 		"2 symbol and 0 string tables, expected one of each or none");
 
+	/* A symbol table without its strings: the kernel could name no symbol. */
+	args = build_with_images();
+	args->preloaded_images[1].type = PRELOADED_MODULE;
+	EXPECT_FAILURE(run(), "preloaded_images",
+		"1 symbol and 0 string tables, expected one of each or none");
+
+	args = build_with_images();
+	args->preloaded_images[0].command_line = args->preloaded_images[2].command_line;
+	EXPECT_FAILURE(run(), "preloaded_images",
+		"[0] \".symtab\": a symbol table with a command line");
+
+	/* The module running on into the symbol table's page, each fine on its own. */
+	args = build_with_images();
+	args->preloaded_images[2].size = PAGE + args->preloaded_images[0].size;
+	EXPECT_FAILURE(run(), "preloaded_images", "[0] and [2] overlap");
+
 	args = build_with_images();
 	args->num_preloaded_images = MAX_PRELOADED_IMAGES + 1;
 	EXPECT_FAILURE(run(), "preloaded_images", "num_preloaded_images 17 exceeds 16");
