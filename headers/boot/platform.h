@@ -235,7 +235,8 @@ void platform_cleanup_devices(void);
 
 /*
  * The graphics modes the firmware offers the kernel a framebuffer in,
- * numbered from 0; 0 modes when there is no graphics output (the hosted port).
+ * numbered from 0; 0 modes when there is no graphics output (the hosted port
+ * without --video-modes).
  */
 int32_t platform_video_mode_count(void);
 
