@@ -173,7 +173,13 @@ host_firmware_add_framebuffer(uint64_t memorySize)
 		return B_BUFFER_OVERFLOW;
 	}
 	host_firmware_add(start, size, KERNEL_MEMORY_FRAMEBUFFER);
-	return host_video_init(start);
+	/* Said here: main() would take B_NO_MEMORY for the simulated RAM's. */
+	if (host_video_init(start) != B_OK) {
+		fprintf(stderr, "cannot allocate a framebuffer of %llu bytes\n",
+			(unsigned long long)size);
+		return B_ERROR;
+	}
+	return B_OK;
 }
 
 
