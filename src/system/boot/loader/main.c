@@ -238,16 +238,15 @@ boot_loop(struct stage2_args *args, struct boot_config *config,
 	status_t status = B_INTERRUPTED;
 	for (;;) {
 		if (showMenu) {
-			if (menu_run(&menu, countdown) == MENU_CLOSED) {
-				/* What is said next goes on a clear screen, not after the help line. */
-				boot_console_clear_screen();
+			bool closed = menu_run(&menu, countdown) == MENU_CLOSED;
+			/* What is said next goes on a clear screen, not after the help line. */
+			boot_console_clear_screen();
+			if (closed)
 				break;
-			}
 			timeline_mark("menu choice made", 0);
 			/* Said once the menu is gone: a line under it would move a terminal's screen. */
 			boot_dprintf("boot: the menu's first frame took %llu us\n",
 				(unsigned long long)menu_first_frame_time());
-			boot_console_clear_screen();
 		}
 		/* After a failure the menu waits: the same choice would fail the same way. */
 		showMenu = true;
