@@ -876,6 +876,39 @@ TEST(log_the_accessor_cannot_read_fails)
 }
 
 
+/*
+ * The log's head and tail as the report shows them: control characters as
+ * dots, a line longer than 160 bytes cut with "...", a last line without a
+ * newline counted, and no gap line where head and tail meet.
+ */
+TEST(log_lines_are_shown_safely)
+{
+	kernel_args *args = build();
+	char longLine[171];
+	memset(longLine, 'x', sizeof(longLine) - 1);
+	longLine[sizeof(longLine) - 1] = '\0';
+	char log[0x400];
+	int length = snprintf(log, sizeof(log), "one\x1b[2J\nt\x7fwo\n%s\nfour\r\nfive\nsix",
+		longLine);
+	memcpy(sMemory + MISC_PHYSICAL, log, (size_t)length);
+	args->log_size = (uint64_t)length;
+	CHECK(run());
+
+	char expected[200];
+	snprintf(expected, sizeof(expected), "loader log: %#llx size %d, 6 lines",
+		(unsigned long long)LOG_VIRTUAL, length);
+	EXPECT_LINE(expected);
+	EXPECT_LINE("  log| one.[2J");
+	EXPECT_LINE("  log| t.wo");
+	snprintf(expected, sizeof(expected), "  log| %.160s...", longLine);
+	EXPECT_LINE(expected);
+	EXPECT_LINE("  log| four");
+	EXPECT_LINE("  log| five");
+	EXPECT_LINE("  log| six");
+	CHECK(report_line("  log| [") == NULL);
+}
+
+
 /* Bit 2 of a selector picks the LDT: the kernel's selectors are the GDT's. */
 TEST(ldt_selector_fails)
 {
@@ -972,6 +1005,19 @@ TEST(segment_bytes_elsewhere_fail)
 	table_set(PT_WINDOW, 2, STACK_PHYSICAL | PTE_PRESENT_WRITE);
 	EXPECT_FAILURE(run(), "segment_contents",
 		"[2] 0xffffffff80002000 does not hold the bytes at phys 0x15000");
+}
+
+
+/* Bytes are compared in pieces: one byte past the first piece counts too. */
+TEST(one_segment_byte_elsewhere_fails)
+{
+	kernel_args *args = build();
+	memcpy(sMemory + STACK_PHYSICAL, sMemory + SEGMENTS_PHYSICAL + 2 * PAGE, PAGE);
+	sMemory[STACK_PHYSICAL + 0xf01] ^= 1;
+	args->kernel.segments[2].physical_address = STACK_PHYSICAL;
+	table_set(PT_WINDOW, 2, STACK_PHYSICAL | PTE_PRESENT_WRITE);
+	EXPECT_FAILURE(run(), "segment_contents",
+		"[2] 0xffffffff80002f00 does not hold the bytes at phys 0x15f00");
 }
 
 

@@ -75,6 +75,9 @@ static char sReason[REASON_SIZE];
 static uint64_t sGetTimeStatus;
 static uint16_t sGetTimeYear;
 static uint64_t sGetTimeFunction;
+/* One byte of the EFI_TIME GetTime returns set to a value (field -1: none). */
+static int sGetTimeField;
+static uint8_t sGetTimeValue;
 static bool sWritesDropped;
 
 
@@ -122,6 +125,8 @@ fake_get_time(void *cookie, uint64_t function, void *time)
 	fields[4] = 12;		/* hour */
 	fields[5] = 30;		/* minute */
 	fields[6] = 5;		/* second */
+	if (sGetTimeField >= 0)
+		fields[sGetTimeField] = sGetTimeValue;
 	memcpy(time, fields, sizeof(fields));
 	return sGetTimeStatus;
 }
@@ -386,6 +391,7 @@ build(void)
 	sGetTimeStatus = 0;
 	sGetTimeYear = 2024;
 	sGetTimeFunction = 0;
+	sGetTimeField = -1;
 	sWritesDropped = false;
 }
 
@@ -689,6 +695,40 @@ TEST(efi_table_faults_fail)
 	build();
 	efi_descriptor(1, 6, SYSTEM_TABLE + PAGE, 1, EFI_MEMORY_RUNTIME);
 	EXPECT_FAILURE(kcheck_efi_tables, "system table 0xffff800000030000 not in a runtime range");
+
+	/* A header too short for the fields read from it, even with a good CRC. */
+	build();
+	put32(SYSTEM_TABLE + 12, 96);
+	fix_crc(SYSTEM_TABLE, 96);
+	EXPECT_FAILURE(kcheck_efi_tables, "system table 0xffff800000030000: header size 96");
+}
+
+
+TEST(efi_memory_map_faults_fail)
+{
+	build();
+	EFI_ARGS->descriptor_size = EFI_DESCRIPTOR_SIZE + 4;
+	EFI_ARGS->memory_map_size = 3 * (EFI_DESCRIPTOR_SIZE + 4);
+	EXPECT_FAILURE(kcheck_efi_tables, "descriptor size 52 version 1");
+
+	build();
+	EFI_ARGS->descriptor_version = 2;
+	EXPECT_FAILURE(kcheck_efi_tables, "descriptor size 48 version 2");
+
+	/* SetVirtualAddressMap was given nothing to keep. */
+	build();
+	efi_descriptor(1, 6, SYSTEM_TABLE, 1, 0xf);
+	efi_descriptor(2, 5, RUNTIME_CODE, 1, 0xf);
+	EXPECT_FAILURE(kcheck_efi_tables, "memory map without runtime ranges");
+
+	/* A runtime range may end where the physical map ends, not a page later. */
+	build();
+	efi_descriptor(3, 6, MEMORY_SIZE - PAGE, 1, EFI_MEMORY_RUNTIME | 0xf);
+	EFI_ARGS->memory_map_size = 4 * EFI_DESCRIPTOR_SIZE;
+	EXPECT_PASS(kcheck_efi_tables);
+	CHECK(strstr(sOutput, "3 runtime ranges") != NULL);
+	efi_descriptor(3, 6, MEMORY_SIZE - PAGE, 2, EFI_MEMORY_RUNTIME | 0xf);
+	EXPECT_FAILURE(kcheck_efi_tables, "runtime range 0xff000-0x101000 beyond the physical map");
 }
 
 
@@ -711,6 +751,18 @@ TEST(get_time_is_not_called_when_unsafe)
 	build();
 	put64(RUNTIME_SERVICES + 24, PHYSICAL_MAP + SYSTEM_TABLE);
 	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime 0xffff800000030000 not in runtime code");
+	CHECK_EQ(sGetTimeFunction, 0);
+
+	/* The last byte of the runtime code range is in it, the byte after is not. */
+	build();
+	put64(RUNTIME_SERVICES + 24, PHYSICAL_MAP + RUNTIME_CODE + PAGE - 1);
+	fix_crc(RUNTIME_SERVICES, 136);
+	EXPECT_PASS(kcheck_efi_get_time);
+	CHECK_EQ(sGetTimeFunction, PHYSICAL_MAP + RUNTIME_CODE + PAGE - 1);
+	put64(RUNTIME_SERVICES + 24, PHYSICAL_MAP + RUNTIME_CODE + PAGE);
+	fix_crc(RUNTIME_SERVICES, 136);
+	sGetTimeFunction = 0;
+	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime 0xffff800000041000 not in runtime code");
 	CHECK_EQ(sGetTimeFunction, 0);
 
 	build();
@@ -736,9 +788,13 @@ TEST(get_time_is_not_called_when_unsafe)
 TEST(system_table_crc_from_before_the_virtual_map_passes)
 {
 	build();
+	put64(SYSTEM_TABLE + 24, SYSTEM_TABLE + 0x80);		/* FirmwareVendor */
 	put64(SYSTEM_TABLE + 88, RUNTIME_SERVICES);
+	put64(SYSTEM_TABLE + 112, CONFIGURATION_TABLE);
 	fix_crc(SYSTEM_TABLE, 120);
+	put64(SYSTEM_TABLE + 24, PHYSICAL_MAP + SYSTEM_TABLE + 0x80);
 	put64(SYSTEM_TABLE + 88, PHYSICAL_MAP + RUNTIME_SERVICES);
+	put64(SYSTEM_TABLE + 112, PHYSICAL_MAP + CONFIGURATION_TABLE);
 	EXPECT_PASS(kcheck_efi_tables);
 	CHECK(strstr(sOutput, "CRC predates SetVirtualAddressMap") != NULL);
 
@@ -767,6 +823,11 @@ TEST(get_time_may_be_unsupported_when_the_firmware_says_so)
 	EXPECT_PASS(kcheck_efi_get_time);
 	CHECK(strstr(sOutput, "GetTime is unsupported at runtime") != NULL);
 
+	/* The table excuses EFI_UNSUPPORTED only, not a device error. */
+	sGetTimeStatus = 0x8000000000000007ULL;
+	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime returned 0x8000000000000007");
+
+	sGetTimeStatus = 0x8000000000000003ULL;
 	put32(RT_PROPERTIES + 4, 0x3fff);
 	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime returned 0x8000000000000003");
 }
@@ -782,6 +843,40 @@ TEST(get_time_results_are_checked)
 	sGetTimeYear = 1900;
 	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime gave an implausible time");
 	CHECK(strstr(sOutput, "efi: GetTime 1900-07-14") != NULL);
+}
+
+
+/* Each field of EFI_TIME at the last value in its range passes, one past it fails. */
+TEST(get_time_fields_are_held_to_their_ranges)
+{
+	static const struct {
+		int		field;		/* byte of EFI_TIME: 2 month, 3 day, 4 hour, 5 minute, 6 second */
+		uint8_t	last;
+		uint8_t	first;
+	} kFields[] = { { 2, 12, 1 }, { 3, 31, 1 }, { 4, 23, 0 }, { 5, 59, 0 }, { 6, 59, 0 } };
+	for (size_t i = 0; i < sizeof(kFields) / sizeof(kFields[0]); i++) {
+		build();
+		sGetTimeField = kFields[i].field;
+		sGetTimeValue = kFields[i].last;
+		EXPECT_PASS(kcheck_efi_get_time);
+		sGetTimeValue = kFields[i].first;
+		EXPECT_PASS(kcheck_efi_get_time);
+		sGetTimeValue = kFields[i].last + 1;
+		EXPECT_FAILURE(kcheck_efi_get_time, "GetTime gave an implausible time");
+		if (kFields[i].first > 0) {
+			sGetTimeValue = kFields[i].first - 1;
+			EXPECT_FAILURE(kcheck_efi_get_time, "GetTime gave an implausible time");
+		}
+	}
+	build();
+	sGetTimeYear = 2200;
+	EXPECT_PASS(kcheck_efi_get_time);
+	sGetTimeYear = 2201;
+	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime gave an implausible time");
+	sGetTimeYear = 2000;
+	EXPECT_PASS(kcheck_efi_get_time);
+	sGetTimeYear = 1999;
+	EXPECT_FAILURE(kcheck_efi_get_time, "GetTime gave an implausible time");
 }
 
 
