@@ -113,7 +113,7 @@ status_t elf_find_symbol_tables_file(const struct elf_file *file,
  * Copy the symbol and string tables of image into two read-only regions of
  * kernel memory (platform_allocate_region, REGION_READ, placed by the port)
  * and describe them in images[0] (PRELOADED_KERNEL_SYMBOLS, ".symtab") and
- * images[1] (PRELOADED_KERNEL_STRINGS, ".strtab"), CRC-32 included.
+ * images[1] (PRELOADED_KERNEL_STRINGS, ".strtab").
  * *_count is ELF_SYMBOL_IMAGES, or 0 for a file without a symbol table.
  * Errors: those of elf_find_symbol_tables, B_NO_MEMORY (with *_reason set);
  * a region allocated before a failure is freed again.
