@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """ISO 9660 volumes (file_systems/iso9660/, docs/volumes.md) on the hosted
 port, in images made by xorriso (build/scripts/make-iso): names with and
-without Rock Ridge, directories listed for Boot Loader Specification
+without Rock Ridge, Joliet's names where Rock Ridge's are missing,
+directories listed for Boot Loader Specification
 entries, and damage, each refused with the volume, the path and the reason
 and the menu back. tests/boot/test_cd.py boots the same images as CDs."""
 
@@ -21,9 +22,9 @@ SECTOR = 2048
 PRIMARY = 16 * SECTOR
 
 
-def make_iso(tmp_path, config, files=None, rock_ridge=True, name="image"):
+def make_iso(tmp_path, config, files=None, rock_ridge=True, name="image", joliet=False):
     """tmp_path/<name>.iso with config as /boot/loader.cfg and files
-    {path: bytes} in the ISO 9660 tree."""
+    {path: bytes} in the ISO 9660 tree (and in Joliet's, with joliet)."""
     config_path = tmp_path / f"{name}.cfg"
     config_path.write_text(config)
     arguments = [MAKE_ISO, "--config", str(config_path)]
@@ -37,6 +38,8 @@ def make_iso(tmp_path, config, files=None, rock_ridge=True, name="image"):
         arguments += ["--extra-file", f"{source}:{path}"]
     if not rock_ridge:
         arguments.append("--no-rock-ridge")
+    if joliet:
+        arguments.append("--joliet")
     image = tmp_path / f"{name}.iso"
     subprocess.run(arguments + [str(image), LOADER_EFI, KERNEL], check=True)
     return str(image)
@@ -65,6 +68,29 @@ def record_offset(data, path):
         else:
             raise KeyError(path)
     return offset
+
+
+def joliet_name_offset(data, path):
+    """Where the UCS-2 name in the Joliet record of path starts."""
+    record = data[joliet_descriptor(data) + 156:joliet_descriptor(data) + 190]
+    for component in path.strip("/").split("/"):
+        extent = struct.unpack_from("<I", record, 2)[0]
+        size = struct.unpack_from("<I", record, 10)[0]
+        for offset, record in records(data, extent, size):
+            name = bytes(record[33:33 + record[32]]).decode("utf-16-be", "replace")
+            if name.split(";")[0] == component:
+                break
+        else:
+            raise KeyError(path)
+    return offset + 33
+
+
+def joliet_descriptor(data):
+    """Where Joliet's supplementary volume descriptor is."""
+    for at in range(PRIMARY, PRIMARY + 8 * SECTOR, SECTOR):
+        if data[at] == 2 and data[at + 88:at + 90] == b"%/":
+            return at
+    raise KeyError("no Joliet descriptor")
 
 
 def patched(image, patch):
@@ -96,26 +122,70 @@ def test_names_without_rock_ridge_are_matched_in_either_case(tmp_path):
     assert "outside the disk" not in log, log
 
 
-def test_rock_ridge_names_are_matched_exactly(tmp_path):
+@pytest.mark.parametrize("joliet", [False, True], ids=["rock-ridge", "with-joliet"])
+def test_rock_ridge_names_are_matched_exactly(tmp_path, joliet):
+    """Also where Joliet's tree is there too: Rock Ridge's names win."""
     config = 'timeout = 0\nentry "Upper case" {\n\tkernel = /BOOT/KERNEL\n}\n'
-    loader = Loader(make_iso(tmp_path, config))
+    loader = Loader(make_iso(tmp_path, config, joliet=joliet))
     loader.expect(r"^Error: cannot load the kernel: /BOOT/KERNEL: not found on any volume$")
     loader.finish()
     assert 'vol1: disk0, iso9660 Rock Ridge, label "HAIKU_BOOT"' in loader.log()
 
 
-def test_directories_are_listed_for_boot_loader_specification_entries(tmp_path):
+# Longer than ISO 9660's 8.3, in mixed case, and beyond ASCII: what Joliet is for.
+JOLIET_FILES = {
+    "/boot/modules/Module-With-A-Name-Longer-Than-Eight-Three.bin": b"long name",
+    "/boot/modules/gr\u00fc\u00dfe.txt": b"umlauts",
+    # xorriso writes UCS-2 only (a penguin would be "_"), as Windows' tools
+    # write UTF-16: the test puts the pair in place of "__" itself
+    "/boot/modules/__.txt": b"a surrogate pair",
+}
+
+
+def test_joliet_names_are_read_where_rock_ridge_is_missing(tmp_path):
+    """UCS-2 names as UTF-8, their ASCII letters matched in either case, as
+    Windows made them to be; the same image without Joliet finds neither."""
+    config = ('timeout = 0\nentry "Joliet" {\n\tkernel = /boot/kernel\n'
+        '\tmodule = /boot/modules/module-with-a-name-longer-than-eight-three.BIN\n'
+        '\tmodule = /BOOT/modules/GR\u00fc\u00dfE.txt\n'
+        '\tmodule = /boot/modules/\U0001f427.txt\n}\n')
+    image = make_iso(tmp_path, config, JOLIET_FILES, rock_ridge=False, joliet=True)
+
+    def penguin(data):
+        at = joliet_name_offset(data, "/boot/modules/__.txt")
+        data[at:at + 4] = "\U0001f427".encode("utf-16-be")
+    loader = Loader(patched(image, penguin))
+    loader.expect(r"^BOOTCHECK PASS$")
+    loader.finish()
+    log = loader.log()
+    assert 'vol1: disk0, iso9660 Joliet, label "HAIKU_BOOT"' in log, log
+    assert ("boot: module /boot/modules/module-with-a-name-longer-than-eight-three.BIN "
+        "loaded, 9 bytes") in log, log
+    assert "boot: module /BOOT/modules/GR\u00fc\u00dfE.txt loaded, 7 bytes" in log, log
+    assert "boot: module /boot/modules/\U0001f427.txt loaded, 16 bytes" in log, log
+
+    loader = Loader(make_iso(tmp_path, config, JOLIET_FILES, rock_ridge=False, name="plain"))
+    loader.expect(r"^Boot menu$")
+    loader.finish()
+    assert "module-with-a-name-longer-than-eight-three.BIN: not found on any volume" in (
+        " ".join(loader.text.split())), loader.text
+
+
+@pytest.mark.parametrize("names", ["Rock Ridge", "Joliet"])
+def test_directories_are_listed_for_boot_loader_specification_entries(tmp_path, names):
     """Entry files on the image read as a CD (2048-byte blocks: the ISO 9660
     volume is the boot volume), beside files that are not entries, in a
     directory of more than one sector (records never cross one)."""
     files = {f"/loader/entries/entry-{index:02}-with-a-long-name.conf": entry(f"Entry {index}")
         for index in (1, 2)}
     files.update({f"/loader/entries/other-file-{index:03}.txt": "" for index in range(40)})
-    image = make_iso(tmp_path, MENU_CONFIG, {path: data.encode() for path, data in files.items()})
+    joliet = names == "Joliet"
+    image = make_iso(tmp_path, MENU_CONFIG, {path: data.encode() for path, data in files.items()},
+        rock_ridge=not joliet, joliet=joliet)
     ids, log = entries_found("--block-size", "2048", image)
     assert ids == ["From the image", "entry-02-with-a-long-name", "entry-01-with-a-long-name"], log
     assert "bls: (disk0)/loader/entries: 2 .conf files" in log, log
-    assert 'vol0: disk0, iso9660 Rock Ridge, label "HAIKU_BOOT", boot volume' in log, log
+    assert f'vol0: disk0, iso9660 {names}, label "HAIKU_BOOT", boot volume' in log, log
 
 
 # Long Rock Ridge names go on in a continuation area (CE): xorriso puts
@@ -246,14 +316,19 @@ def test_damage_is_named_and_the_menu_comes_back(tmp_path, damage):
 @pytest.mark.parametrize("damage, reason", [
     ("block-size", "logical blocks of 512 bytes (only 2048 are read)"),
     ("no-primary", "no primary volume descriptor"),
+    ("joliet-root-past-end", 'the record of "." points past the end of the volume'),
 ])
 def test_a_volume_that_cannot_be_read_is_not_mounted_and_says_why(tmp_path, damage, reason):
     def patch(data):
         if damage == "block-size":
             struct.pack_into("<H", data, PRIMARY + 128, 512)
-        else:
+        elif damage == "no-primary":
             data[PRIMARY] = 2
-    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG), patch))
+        else:
+            struct.pack_into("<I", data, joliet_descriptor(data) + 156 + 2, 0x00ffffff)
+    joliet = damage == "joliet-root-past-end"
+    loader = Loader(patched(make_iso(tmp_path, BOOT_CONFIG, rock_ridge=not joliet,
+        joliet=joliet), patch))
     loader.expect(r"^Boot menu$")
     loader.finish()
     assert f"vfs: cannot mount disk0: iso9660: {reason}" in loader.log(), loader.log()

@@ -459,6 +459,14 @@ count_all(void *cookie, const char *name, const struct vfs_stat *stat)
 }
 
 
+/* A reader that has seen enough after three entries. */
+static bool
+count_three(void *cookie, const char *name, const struct vfs_stat *stat)
+{
+	return ++*(int *)cookie < 3;
+}
+
+
 /* A ustar header as GNU tar would write it. */
 static void
 make_header(uint8_t *header, const char *name, uint64_t size, char type)
@@ -492,6 +500,9 @@ TEST(tar_with_many_entries_and_duplicates)
 	int listed = 0;
 	CHECK_EQ(vfs_list_directory("/dir", count_all, &listed, NULL, 0), B_OK);
 	CHECK_EQ(listed, count);
+	listed = 0;
+	CHECK_EQ(vfs_list_directory("/dir", count_three, &listed, NULL, 0), B_OK);
+	CHECK_EQ(listed, 3);
 	char error[VFS_ERROR_SIZE];
 	void *file;
 	size_t fileSize;

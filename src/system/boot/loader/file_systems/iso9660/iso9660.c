@@ -2,11 +2,13 @@
 /*
  * ISO 9660 volumes (ECMA-119), as OS images are shipped: a CD's or an image
  * file's primary volume descriptor, its directories and its files, each one
- * extent read straight from the device. Joliet's second tree is not read:
- * Rock Ridge names are on every image made from a POSIX tree.
+ * extent read straight from the device. Rock Ridge names are on every image
+ * made from a POSIX tree; images made for Windows have Joliet's second tree
+ * instead, whose names are read where Rock Ridge's are missing.
  *
- * Rock Ridge names match exactly; ISO names ("BOOT", "LOADER.CFG;1") fold
- * ASCII case, so that /boot/loader.cfg is found on an image without them.
+ * Rock Ridge names match exactly; Joliet names and ISO names ("BOOT",
+ * "LOADER.CFG;1") fold ASCII case, as Windows does, so that
+ * /boot/loader.cfg is found on an image without Rock Ridge.
  */
 #include "iso9660.h"
 
@@ -22,7 +24,10 @@
 #define ISO_FIRST_DESCRIPTOR	16
 #define ISO_MAX_DESCRIPTORS		32
 #define ISO_PRIMARY				1
+#define ISO_SUPPLEMENTARY		2
 #define ISO_TERMINATOR			255
+/* A supplementary descriptor is Joliet's when its escape sequences start %/@, %/C or %/E. */
+#define ISO_ESCAPES				88
 #define ISO_VOLUME_ID			40
 #define ISO_VOLUME_ID_SIZE		32
 #define ISO_LOGICAL_BLOCK		128
@@ -30,6 +35,15 @@
 #define ISO_ROOT_RECORD_SIZE	34
 /* SUSP's SP entry (IEEE P1281), first in the root's "." record */
 #define ISO_SP_SIZE				7
+
+/* What the volume descriptors say, kept while the next ones are read. */
+struct iso_descriptors {
+	uint8_t		primary_root[ISO_ROOT_RECORD_SIZE];
+	uint8_t		joliet_root[ISO_ROOT_RECORD_SIZE];
+	uint32_t	block_size;
+	bool		primary;
+	bool		joliet;
+};
 
 struct iso_lookup {
 	const char		*name;			/* NULL once found */
@@ -42,9 +56,35 @@ struct iso_list {
 };
 
 
-/* B_NOT_SUPPORTED when the first descriptor is no ISO 9660 one. */
+/* The volume identifier without the spaces that pad it. */
+static void
+iso_read_label(const uint8_t *primary, char *label)
+{
+	size_t length = ISO_VOLUME_ID_SIZE;
+	while (length > 0 && (primary[ISO_VOLUME_ID + length - 1] == ' '
+			|| primary[ISO_VOLUME_ID + length - 1] == '\0'))
+		length--;
+	memcpy(label, primary + ISO_VOLUME_ID, length);
+	label[length] = '\0';
+}
+
+
+static bool
+iso_is_joliet(const uint8_t *descriptor)
+{
+	const uint8_t *escapes = descriptor + ISO_ESCAPES;
+	return escapes[0] == '%' && escapes[1] == '/'
+		&& (escapes[2] == '@' || escapes[2] == 'C' || escapes[2] == 'E');
+}
+
+
+/*
+ * The descriptors from sector 16 to the terminator: the primary one (its
+ * label goes to fs) and Joliet's. B_NOT_SUPPORTED when the first is no ISO
+ * 9660 one.
+ */
 static status_t
-iso_find_primary(struct fs_volume *fs, uint8_t *sector)
+iso_read_descriptors(struct fs_volume *fs, uint8_t *sector, struct iso_descriptors *found)
 {
 	for (uint32_t index = ISO_FIRST_DESCRIPTOR;
 			index < ISO_FIRST_DESCRIPTOR + ISO_MAX_DESCRIPTORS; index++) {
@@ -56,26 +96,21 @@ iso_find_primary(struct fs_volume *fs, uint8_t *sector)
 				return B_NOT_SUPPORTED;
 			break;
 		}
-		if (sector[0] == ISO_PRIMARY)
-			return B_OK;
-		if (sector[0] == ISO_TERMINATOR)
+		if (sector[0] == ISO_PRIMARY && !found->primary) {
+			found->primary = true;
+			found->block_size = read_le16(sector + ISO_LOGICAL_BLOCK);
+			iso_read_label(sector, fs->label);
+			memcpy(found->primary_root, sector + ISO_ROOT_RECORD, ISO_ROOT_RECORD_SIZE);
+		} else if (sector[0] == ISO_SUPPLEMENTARY && iso_is_joliet(sector) && !found->joliet) {
+			found->joliet = true;
+			memcpy(found->joliet_root, sector + ISO_ROOT_RECORD, ISO_ROOT_RECORD_SIZE);
+		} else if (sector[0] == ISO_TERMINATOR)
 			break;
 	}
+	if (found->primary)
+		return B_OK;
 	fs_set_reason(fs, "no primary volume descriptor");
 	return B_BAD_DATA;
-}
-
-
-/* The volume identifier without the spaces that pad it. */
-static void
-iso_read_label(const uint8_t *primary, char *label)
-{
-	size_t length = ISO_VOLUME_ID_SIZE;
-	while (length > 0 && (primary[ISO_VOLUME_ID + length - 1] == ' '
-			|| primary[ISO_VOLUME_ID + length - 1] == '\0'))
-		length--;
-	memcpy(label, primary + ISO_VOLUME_ID, length);
-	label[length] = '\0';
 }
 
 
@@ -101,33 +136,44 @@ iso_detect_rock_ridge(struct iso_mount *mount, uint8_t *sector)
 }
 
 
+/* The root a record describes; B_BAD_DATA with a reason when it is none. */
 static status_t
-iso_read_volume(struct iso_mount *mount, uint8_t *sector)
+iso_read_root(struct iso_mount *mount, const uint8_t *record)
 {
-	struct fs_volume *fs = mount->fs;
-	status_t status = iso_find_primary(fs, sector);
-	if (status != B_OK)
-		return status;
-	uint32_t blockSize = read_le16(sector + ISO_LOGICAL_BLOCK);
-	if (blockSize != ISO_SECTOR_SIZE) {
-		fs_set_reason(fs, "logical blocks of %u bytes (only 2048 are read)", blockSize);
-		return B_BAD_DATA;
-	}
-	iso_read_label(sector, fs->label);
-
 	struct iso_entry *root = heap_alloc(sizeof(*root));
 	if (root == NULL)
 		return B_NO_MEMORY;
-	status = iso_parse_record(mount, sector + ISO_ROOT_RECORD, ISO_ROOT_RECORD_SIZE, root);
+	status_t status = iso_parse_record(mount, record, ISO_ROOT_RECORD_SIZE, root);
 	if (status == B_OK && !root->node.directory) {
-		fs_set_reason(fs, "the root is not a directory");
+		fs_set_reason(mount->fs, "the root is not a directory");
 		status = B_BAD_DATA;
 	}
 	mount->root = root->node;
 	heap_free(root);
+	return status;
+}
+
+
+/* Rock Ridge's names in the primary tree, else Joliet's tree, else ISO names. */
+static status_t
+iso_read_volume(struct iso_mount *mount, uint8_t *sector)
+{
+	struct fs_volume *fs = mount->fs;
+	struct iso_descriptors found = { 0 };
+	status_t status = iso_read_descriptors(fs, sector, &found);
 	if (status != B_OK)
 		return status;
-	return iso_detect_rock_ridge(mount, sector);
+	if (found.block_size != ISO_SECTOR_SIZE) {
+		fs_set_reason(fs, "logical blocks of %u bytes (only 2048 are read)", found.block_size);
+		return B_BAD_DATA;
+	}
+	status = iso_read_root(mount, found.primary_root);
+	if (status == B_OK)
+		status = iso_detect_rock_ridge(mount, sector);
+	if (status != B_OK || mount->rock_ridge || !found.joliet)
+		return status;
+	mount->joliet = true;
+	return iso_read_root(mount, found.joliet_root);
 }
 
 
@@ -150,7 +196,8 @@ iso_mount(struct fs_volume *fs, void **_root)
 		heap_free(mount);
 		return status;
 	}
-	snprintf(fs->detail, sizeof(fs->detail), "%s", mount->rock_ridge ? "Rock Ridge" : "ISO names");
+	snprintf(fs->detail, sizeof(fs->detail), "%s",
+		mount->rock_ridge ? "Rock Ridge" : mount->joliet ? "Joliet" : "ISO names");
 	fs->cookie = mount;
 	*_root = &mount->root;
 	return B_OK;

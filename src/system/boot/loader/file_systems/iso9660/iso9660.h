@@ -30,11 +30,13 @@ struct iso_mount {
 	/* Rock Ridge: bytes of each record's system use area before its entries */
 	bool				rock_ridge;
 	uint32_t			susp_skip;
+	/* the root is Joliet's, whose names are UCS-2 */
+	bool				joliet;
 };
 
 struct iso_entry {
 	struct iso_node	node;
-	/* Rock Ridge's name, else the ISO name without its ";1" and a final "." */
+	/* Rock Ridge's or Joliet's name, else the ISO name, without ";1" and a final "." */
 	char			name[ISO_NAME_SIZE];
 	bool			posix_name;		/* Rock Ridge's, matched exactly */
 	/* ".", ".." or an associated file (a Macintosh resource fork) */

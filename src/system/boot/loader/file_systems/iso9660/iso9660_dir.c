@@ -3,7 +3,8 @@
  * ISO 9660 directory records (ECMA-119 9.1) and the names they give: Rock
  * Ridge's (IEEE P1282 NM entries, in the record and the continuation areas
  * it leads to) when the volume has them, which is what every tool that
- * makes images from a POSIX tree writes, else the ISO name.
+ * makes images from a POSIX tree writes, Joliet's in Joliet's tree, else
+ * the ISO name.
  */
 #include "iso9660.h"
 
@@ -12,6 +13,7 @@
 #include <boot/block_device.h>
 #include <boot/byte_order.h>
 #include <boot/heap.h>
+#include <boot/unicode.h>
 
 /* The fixed part of a record; its name follows. */
 #define ISO_RECORD_HEADER		33
@@ -132,6 +134,33 @@ iso_plain_name(const uint8_t *raw, size_t length, char *name)
 }
 
 
+/*
+ * Joliet's names are UCS-2, big-endian, with the version ISO names have
+ * ("kernel;1"); as UTF-8 without it and a final dot. A name with a NUL in
+ * it is left empty: no path reaches it.
+ */
+static void
+iso_joliet_name(const uint8_t *raw, size_t length, char *name)
+{
+	uint8_t units[ISO_NAME_SIZE];
+	size_t count = 0;
+	for (; 2 * count + 1 < length; count++) {
+		const uint8_t *unit = raw + 2 * count;
+		if (unit[0] == 0 && unit[1] == ';')
+			break;
+		if (unit[0] == 0 && unit[1] == 0) {
+			name[0] = '\0';
+			return;
+		}
+		units[2 * count] = unit[1];
+		units[2 * count + 1] = unit[0];
+	}
+	size_t used = unicode_utf16le_to_utf8(units, count, name, ISO_NAME_SIZE);
+	if (used > 0 && name[used - 1] == '.')
+		name[used - 1] = '\0';
+}
+
+
 /* The entry's name, and whether a listing passes it over. */
 static status_t
 iso_read_name(struct iso_mount *mount, const uint8_t *record, size_t size,
@@ -146,7 +175,10 @@ iso_read_name(struct iso_mount *mount, const uint8_t *record, size_t size,
 	bool dots = nameLength == 1 && name[0] <= 1;
 	entry->posix_name = mount->rock_ridge && !dots && area < size
 		&& iso_rock_ridge_name(mount, record + area, size - area, entry->name, &status);
-	if (!entry->posix_name)
+	/* Rock Ridge is looked for in the primary tree only, never in Joliet's */
+	if (mount->joliet && !dots)
+		iso_joliet_name(name, nameLength, entry->name);
+	else if (!entry->posix_name)
 		iso_plain_name(name, nameLength, entry->name);
 	entry->skipped = dots || (record[25] & ISO_FLAG_ASSOCIATED) != 0
 		/* names no path can reach: empty (";1", a NUL) or with a slash */
