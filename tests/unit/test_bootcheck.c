@@ -1009,6 +1009,21 @@ TEST(segment_bytes_elsewhere_fail)
 
 
 /* Bytes are compared in pieces: one byte past the first piece counts too. */
+/* The image's bounds are the segments', at both ends. */
+TEST(image_bounds_the_segments_do_not_reach_fail)
+{
+	kernel_args *args = build();
+	args->kernel.image_end += PAGE;
+	EXPECT_FAILURE(run(), "kernel_segments", "image 0xffffffff80000000-0xffffffff80004000,"
+		" but the segments span 0xffffffff80000000-0xffffffff80003000");
+
+	args = build();
+	args->kernel.image_start -= PAGE;
+	EXPECT_FAILURE(run(), "kernel_segments", "image 0xffffffff7ffff000-0xffffffff80003000,"
+		" but the segments span 0xffffffff80000000-0xffffffff80003000");
+}
+
+
 TEST(one_segment_byte_elsewhere_fails)
 {
 	kernel_args *args = build();

@@ -114,6 +114,10 @@ TEST(kernel_image_fails_with_the_entry_outside_executable_segments)
 	args = build_for_kernel();
 	args->kernel.elf_machine = 3;
 	EXPECT_FAILURE(bootcheck_fixture_run(), "kernel_image", "elf_type 2 machine 3, expected");
+
+	args = build_for_kernel();
+	args->kernel.name[0] = '\0';
+	EXPECT_FAILURE(bootcheck_fixture_run(), "kernel_image", "name is empty");
 }
 
 

@@ -476,6 +476,12 @@ TEST(acpi_rsdp_faults_fail)
 	build();
 	sArgs.acpi_rsdp = MEMORY_SIZE + PAGE;
 	EXPECT_FAILURE(kcheck_acpi_rsdp, "cannot be read");
+
+	/* A 2.0 RSDP too short for its XSDT address, its checksums right. */
+	build();
+	put32(RSDP + 20, 20);
+	fix_checksum(RSDP, 20, RSDP + 32);
+	EXPECT_FAILURE(kcheck_acpi_rsdp, "RSDP length 20");
 }
 
 
@@ -498,6 +504,24 @@ TEST(acpi_table_faults_fail)
 	build();
 	sContext.status[KCHECK_ACPI_RSDP] = KCHECK_FAILED;
 	EXPECT_FAILURE(kcheck_acpi_tables, "not run: check acpi_rsdp failed");
+
+	/* Shorter than its own header, with a checksum that holds for the 35 bytes. */
+	build();
+	put32(APIC + 4, 35);
+	fix_checksum(APIC, 35, APIC + 9);
+	EXPECT_FAILURE(kcheck_acpi_tables, "XSDT entry 1: APIC at 0x10300 has length 35");
+}
+
+
+/* The checksum takes in every byte, the last one too. */
+TEST(acpi_checksums_cover_the_tables_last_byte)
+{
+	build();
+	put8(FACP + 115, 0x5a);
+	fix_checksum(FACP, 116, FACP + 9);
+	EXPECT_PASS(kcheck_acpi_tables);
+	put8(FACP + 115, 0x5b);
+	EXPECT_FAILURE(kcheck_acpi_tables, "XSDT entry 0: FACP at 0x10200: checksum off by 1");
 }
 
 
