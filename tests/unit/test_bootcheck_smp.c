@@ -27,6 +27,8 @@ static uint64_t sReportedCr3;
 /* The released CPU reports no NX, or NX without EFER.NXE (bit 11). */
 static bool sReportsNoNx;
 static bool sReportsNxOff;
+/* Non-negative: the released CPU reports this CPU number instead of its own. */
+static int64_t sReportedIndex;
 #define EFER_NXE			(1ULL << 11)
 
 
@@ -57,7 +59,7 @@ fake_release(void *cookie, uint64_t address, uint32_t index, uint64_t timeout,
 	*report = (struct bootcheck_cpu_report){
 		.argument = 0x1234,
 		.stack_pointer = mailbox()->stack_top - 8,
-		.cpu_index = index,
+		.cpu_index = sReportedIndex >= 0 ? (uint32_t)sReportedIndex : index,
 		.done = 1,
 		.cpu = sCpu,
 	};
@@ -84,6 +86,7 @@ build_two(uint32_t state)
 	sReportedCr3 = 0;
 	sReportsNoNx = false;
 	sReportsNxOff = false;
+	sReportedIndex = -1;
 	struct bootcheck_environment *environment = bootcheck_fixture_environment();
 	environment->cpu = &sCpu;
 	environment->machine = &sMachine;
@@ -129,6 +132,16 @@ TEST(a_failed_cpu_does_not_count_and_has_no_mailbox)
 	args = build_two(KERNEL_CPU_FAILED);
 	cpu_entry(1)->mailbox = CPUS_VIRTUAL + MAILBOX_OFFSET;
 	EXPECT_FAILURE(bootcheck_fixture_run(), "cpus", "cpus[1] is failed but has mailbox");
+	args = build_two(KERNEL_CPU_FAILED);
+	cpu_entry(1)->stack = (addr_range){ SECOND_STACK, PAGE };
+	EXPECT_FAILURE(bootcheck_fixture_run(), "cpus",
+		"cpus[1] is failed but has mailbox 0, stack size 0x1000");
+
+	/* A state after the last the ABI names is none. */
+	build_two(KERNEL_CPU_OFFLINE + 1);
+	char reason[64];
+	snprintf(reason, sizeof(reason), "cpus[1]: invalid state %u", KERNEL_CPU_OFFLINE + 1);
+	EXPECT_FAILURE(bootcheck_fixture_run(), "cpus", reason);
 }
 
 
@@ -190,6 +203,23 @@ TEST(a_released_cpu_must_report_from_where_the_list_says)
 	sReportedCr3 = 0x5000;
 	bootcheck_fixture_run();
 	EXPECT_CHECK("cpus_released", "FAIL (CPU 0x5 runs on CR3 0x5000, not 0x1000)");
+	build_two(KERNEL_CPU_STARTED);
+	sReportedIndex = 0;
+	bootcheck_fixture_run();
+	EXPECT_CHECK("cpus_released", "FAIL (cpus[1] was entered with CPU number 0)");
+}
+
+
+/* A started CPU's stack is data: writable, and not executable where NX is on. */
+TEST(a_started_cpus_stack_must_not_be_executable)
+{
+	build_two(KERNEL_CPU_STARTED);
+	uint64_t entry = (ARGS_PHYSICAL + PAGE) | PTE_PRESENT_WRITE;
+	memcpy(bootcheck_fixture_physical(PT_DATA + 8), &entry, sizeof(entry));
+	/* The page is kernel_args' too, which data_permissions finds first. */
+	CHECK(!bootcheck_fixture_run());
+	EXPECT_CHECK("cpu_stacks",
+		"FAIL (cpus[1]: stack page 0xffffffffc0001000 is not read-write and no-execute)");
 }
 
 
