@@ -42,6 +42,14 @@ enum unicode_utf8_result unicode_utf8_decode(const uint8_t *text, size_t availab
 size_t unicode_utf8_encode(uint32_t codePoint, char bytes[4]);
 
 /*
+ * The length of the longest prefix of the NUL-terminated text that has at
+ * most limit bytes and does not end inside a UTF-8 sequence: where to cut a
+ * name or a path for a field or a message, so that no half character is
+ * left at the end. The whole length when text is shorter.
+ */
+size_t unicode_utf8_prefix_length(const char *text, size_t limit);
+
+/*
  * Convert up to units UTF-16LE code units (stopping at a 0 unit) to UTF-8 in
  * buffer, always NUL-terminated when size > 0. Unpaired surrogates become
  * U+FFFD. A character that does not fit is dropped with everything after it.

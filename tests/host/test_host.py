@@ -368,6 +368,18 @@ def test_configured_modules_keep_no_command_line_and_a_cut_name(tmp_path):
     assert "CHECK preloaded_images: ok" in result.stdout
 
 
+def test_a_module_name_is_cut_between_characters(tmp_path):
+    """The 63 bytes of the name field end inside a three-byte character
+    (bytes 61 to 63): the name the kernel gets ends before it, not with
+    half of it."""
+    long = "/modules/" + "m" * 52 + "\u4e2d" * 4
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = 0\nentry "K" {\n'
+        f'\tkernel = /boot/kernel\n\tmodule = {long}\n}}\n', long[1:]: "first"})
+    result = run("boot.img", disk)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f'module "{long[:61]}" 0xffffffffc0' in result.stdout, result.stdout
+
+
 def test_host_loader_module_flipped_on_disk_is_caught(flipped_module_image):
     # The loader and the kernel's checks cannot know: the bytes are
     # consistent all the way. Only the comparison with the file can tell.

@@ -201,3 +201,25 @@ TEST(utf8_round_trips_every_character)
 		}
 	}
 }
+
+
+/* Where a field or a message may cut: never inside a character. */
+TEST(utf8_prefixes_end_on_a_character)
+{
+	/* "a" then U+00E9 (2 bytes), U+4E2D (3), U+1F427 (4) */
+	static const char kText[] = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x90\xa7z";
+	static const struct {
+		size_t	limit;
+		size_t	length;
+	} kCuts[] = {
+		{ 0, 0 }, { 1, 1 }, { 2, 1 }, { 3, 3 }, { 4, 3 }, { 5, 3 }, { 6, 6 },
+		{ 7, 6 }, { 8, 6 }, { 9, 6 }, { 10, 10 }, { 11, 11 }, { 12, 11 }, { 100, 11 },
+	};
+	for (size_t i = 0; i < sizeof(kCuts) / sizeof(kCuts[0]); i++) {
+		size_t length = unicode_utf8_prefix_length(kText, kCuts[i].limit);
+		if (length != kCuts[i].length) {
+			unit_fail(__FILE__, __LINE__, "limit %zu: length %zu, expected %zu",
+				kCuts[i].limit, length, kCuts[i].length);
+		}
+	}
+}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <boot/platform.h>
+#include <boot/unicode.h>
 
 
 //#define TRACE_ELF
@@ -436,7 +437,7 @@ elf_load_kernel_file(const struct elf_file *file, const char *name,
 	}
 
 	if (name != NULL) {
-		size_t length = strnlen(name, KERNEL_IMAGE_NAME_LENGTH - 1);
+		size_t length = unicode_utf8_prefix_length(name, KERNEL_IMAGE_NAME_LENGTH - 1);
 		memcpy(kernel->name, name, length);
 		kernel->name[length] = '\0';
 	}

@@ -59,12 +59,7 @@ void
 line_editor_init(struct line_editor *editor, char *buffer, size_t capacity,
 	const char *text)
 {
-	size_t length = strnlen(text, capacity - 1);
-	/* A cut must not leave half a character behind. */
-	if (text[length] != '\0') {
-		while (length > 0 && is_continuation(text[length]))
-			length--;
-	}
+	size_t length = unicode_utf8_prefix_length(text, capacity - 1);
 	memcpy(buffer, text, length);
 	buffer[length] = '\0';
 	editor->text = buffer;

@@ -16,6 +16,7 @@
 #include <boot/stdio.h>
 #include <boot/timeline.h>
 #include <boot/trust.h>
+#include <boot/unicode.h>
 #include <boot/vfs.h>
 
 
@@ -121,7 +122,7 @@ boot_load_module(const char *path, const char *commandLine, char *error,
 	preloaded_image image;
 	memset(&image, 0, sizeof(image));
 	image.type = PRELOADED_MODULE;
-	size_t nameLength = strnlen(path, sizeof(image.name) - 1);
+	size_t nameLength = unicode_utf8_prefix_length(path, sizeof(image.name) - 1);
 	memcpy(image.name, path, nameLength);
 
 	char readError[VFS_ERROR_SIZE];

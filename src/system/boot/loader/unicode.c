@@ -6,6 +6,7 @@
 #include <boot/unicode.h>
 
 #include <stdbool.h>
+#include <string.h>
 
 #include <boot/byte_order.h>
 
@@ -113,6 +114,19 @@ unicode_append(char *buffer, size_t size, size_t *_length, uint32_t codePoint)
 		buffer[*_length + i] = encoded[i];
 	*_length += count;
 	return true;
+}
+
+
+size_t
+unicode_utf8_prefix_length(const char *text, size_t limit)
+{
+	size_t length = strnlen(text, limit);
+	/* a continuation byte (10xxxxxx) just past the cut: its character goes too */
+	if (text[length] != '\0') {
+		while (length > 0 && ((uint8_t)text[length] & 0xc0) == 0x80)
+			length--;
+	}
+	return length;
 }
 
 

@@ -17,6 +17,7 @@
 #include <boot/partitions.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
+#include <boot/unicode.h>
 
 #include "vfs_private.h"
 
@@ -90,12 +91,14 @@ vfs_format_error(char *error, size_t errorSize, const struct vfs_volume *volume,
 		length = (size_t)snprintf(error, errorSize, "%s: ", name);
 	}
 	if (path != NULL && length < errorSize) {
-		/* keep both ends of a long path, and room for the reason */
+		/* keep both ends of a long path, whole characters, and room for the reason */
 		size_t pathLength = strlen(path);
 		if (pathLength > VFS_ERROR_PATH_LENGTH) {
+			const char *tail = path + pathLength - VFS_ERROR_PATH_LENGTH / 2;
+			while (((uint8_t)*tail & 0xc0) == 0x80)
+				tail++;
 			length += (size_t)snprintf(error + length, errorSize - length, "%.*s...%s: ",
-				VFS_ERROR_PATH_LENGTH / 2, path,
-				path + pathLength - VFS_ERROR_PATH_LENGTH / 2);
+				(int)unicode_utf8_prefix_length(path, VFS_ERROR_PATH_LENGTH / 2), path, tail);
 		} else
 			length += (size_t)snprintf(error + length, errorSize - length, "%s: ", path);
 	}
