@@ -7,6 +7,7 @@ entries, and damage, each refused with the volume, the path and the reason
 and the menu back. tests/boot/test_cd.py boots the same images as CDs."""
 
 import os
+import re
 import struct
 import subprocess
 
@@ -169,6 +170,27 @@ def test_joliet_names_are_read_where_rock_ridge_is_missing(tmp_path):
     loader.finish()
     assert "module-with-a-name-longer-than-eight-three.BIN: not found on any volume" in (
         " ".join(loader.text.split())), loader.text
+
+
+def test_a_joliet_name_too_long_for_utf8_is_not_cut_into_another(tmp_path):
+    """90 characters of three UTF-8 bytes each do not fit in 255: the name
+    is passed over, not cut to the 85 that would fit, which is a name of
+    its own that a path could ask for."""
+    cut = "/boot/modules/" + "\u4e2d" * 85
+    config = f'timeout = 0\nentry "Cut" {{\n\tkernel = /boot/kernel\n\tmodule = {cut}\n}}\n'
+    image = make_iso(tmp_path, config, {"/boot/modules/" + "x" * 90: b"long"},
+        rock_ridge=False, joliet=True)
+
+    def widen(data):
+        at = joliet_name_offset(data, "/boot/modules/" + "x" * 90)
+        data[at:at + 180] = ("\u4e2d" * 90).encode("utf-16-be")
+    loader = Loader(patched(image, widen))
+    loader.expect(r"^Boot menu$")
+    loader.finish()
+    # the message keeps both ends of the long path, in whole characters
+    message = re.search(r"^boot: cannot load a module: (/boot/modules/\u4e2d+)\.\.\.(\u4e2d+): "
+        r"not found on any volume$", loader.text, re.M)
+    assert message and cut.startswith(message[1]) and cut.endswith(message[2]), loader.text
 
 
 @pytest.mark.parametrize("names", ["Rock Ridge", "Joliet"])

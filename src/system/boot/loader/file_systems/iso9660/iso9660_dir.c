@@ -137,18 +137,22 @@ iso_plain_name(const uint8_t *raw, size_t length, char *name)
 /*
  * Joliet's names are UCS-2, big-endian, with the version ISO names have
  * ("kernel;1"); as UTF-8 without it and a final dot. A name with a NUL in
- * it is left empty: no path reaches it.
+ * it, or one whose UTF-8 would not fit (103 characters of three bytes), is
+ * left empty: no path reaches it, where a cut name would reach another.
  */
 static void
 iso_joliet_name(const uint8_t *raw, size_t length, char *name)
 {
 	uint8_t units[ISO_NAME_SIZE];
 	size_t count = 0;
+	size_t bytes = 0;
 	for (; 2 * count + 1 < length; count++) {
 		const uint8_t *unit = raw + 2 * count;
 		if (unit[0] == 0 && unit[1] == ';')
 			break;
-		if (unit[0] == 0 && unit[1] == 0) {
+		/* UTF-8 takes at most three bytes a unit, four a surrogate pair */
+		bytes += unit[0] == 0 && unit[1] < 0x80 ? 1 : unit[0] < 0x08 ? 2 : 3;
+		if ((unit[0] == 0 && unit[1] == 0) || bytes >= ISO_NAME_SIZE) {
 			name[0] = '\0';
 			return;
 		}
