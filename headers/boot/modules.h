@@ -22,7 +22,7 @@ status_t boot_add_preloaded_image(const preloaded_image *image);
  * Read the file at path (vfs.h syntax) straight into a read-only region of
  * kernel memory (no copy through the heap) and record it as a
  * PRELOADED_MODULE: path as its name (cut to KERNEL_IMAGE_NAME_LENGTH - 1
- * bytes), address, size and a copy of commandLine (NULL: command_line 0),
+ * bytes at most, between characters), address, size and a copy of commandLine (NULL: command_line 0),
  * but no checksum (the boot-check kernel computes one from memory). An
  * empty file gets a page of its own and size 0. On failure error receives
  * a one-line message that names the module and the reason. Errors:
