@@ -380,6 +380,18 @@ def test_a_module_name_is_cut_between_characters(tmp_path):
     assert f'module "{long[:61]}" 0xffffffffc0' in result.stdout, result.stdout
 
 
+def test_a_long_path_in_a_message_keeps_whole_characters_at_both_ends(tmp_path):
+    """The message keeps 48 bytes of each end of a path longer than 96: here
+    both cuts fall inside three-byte characters, which stay whole."""
+    wide = "\u4e2d"
+    missing = "/modules/a" + wide * 40 + "x"
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": 'timeout = 0\nentry "K" {\n'
+        f'\tkernel = /boot/kernel\n\tmodule = {missing}\n}}\n'})
+    result = run("boot.img", disk)
+    assert (f"boot: cannot load a module: /modules/a{wide * 12}...{wide * 15}x: "
+        "not found on any volume") in result.stdout, result.stdout
+
+
 def test_host_loader_module_flipped_on_disk_is_caught(flipped_module_image):
     # The loader and the kernel's checks cannot know: the bytes are
     # consistent all the way. Only the comparison with the file can tell.
