@@ -578,6 +578,59 @@ TEST(heap_aligned_allocations)
 }
 
 
+/*
+ * Two free chunks of one size in the tree: the first cannot hold the aligned
+ * block, the second can, with no slack at all. The search goes on to the
+ * second rather than back to the first, or past both to the top.
+ */
+TEST(heap_aligned_search_goes_on_to_the_next_chunk_of_a_size)
+{
+	test_heap_setup(256 * 1024);
+	const size_t size = 2000;			/* a tree chunk: over BIN_MAX_SIZE */
+	uint8_t *first = heap_alloc(size);
+	if ((uintptr_t)first % 4096 == 0) {
+		heap_alloc(16);
+		first = heap_alloc(size);
+	}
+	CHECK((uintptr_t)first % 4096 != 0);
+	heap_alloc(16);
+	/* pads of 48-byte chunks (a step of 16 modulo 32) until the next block's
+	 * payload lies on a page boundary */
+	uint8_t *second;
+	while ((second = heap_alloc(size)) != NULL && ((uintptr_t)second & 4095) != 0) {
+		heap_free(second);
+		CHECK(heap_alloc(32) != NULL);
+	}
+	CHECK(second != NULL);
+	CHECK(heap_alloc(16) != NULL);
+	heap_free(first);
+	heap_free(second);
+	heap_validate();
+
+	CHECK(heap_alloc_aligned(4096, size) == second);
+	heap_validate();
+}
+
+
+/* The largest free chunk is the free tree's rightmost, not its leftmost. */
+TEST(heap_largest_free_chunk_is_the_trees_largest)
+{
+	test_heap_setup(64 * 1024);
+	uint8_t *small = heap_alloc(2000);
+	CHECK(heap_alloc(16) != NULL);
+	uint8_t *large = heap_alloc(6000);
+	CHECK(heap_alloc(16) != NULL);
+	/* the rest in one block: no top chunk left to be the largest */
+	CHECK(heap_alloc(test_heap_stats().largest_free) != NULL);
+	heap_free(small);
+	heap_free(large);
+	heap_validate();
+	struct heap_stats stats = test_heap_stats();
+	CHECK_EQ(stats.free_chunks, 2);
+	CHECK_EQ(stats.largest_free, 6000);
+}
+
+
 TEST(heap_aligned_slack_becomes_free_chunk)
 {
 	test_heap_setup(64 * 1024);

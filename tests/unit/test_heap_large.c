@@ -17,6 +17,9 @@
 #include "test_heap_shadow.h"
 #include "unit_test.h"
 
+/* The record at a large block's end, as heap_private.h has it. */
+#define LARGE_RECORD_SIZE	56
+
 
 TEST(heap_init_with_stage2_args)
 {
@@ -136,6 +139,10 @@ TEST(heap_large_realloc_across_the_threshold)
 	CHECK(heap_realloc(large, HEAP_LARGE_THRESHOLD + 200) == large);
 	CHECK_EQ(gTestLargeCalls, calls);
 	test_pattern_fill(large, 9, HEAP_LARGE_THRESHOLD + 100, HEAP_LARGE_THRESHOLD + 200);
+	/* so does every byte up to the block's record (LARGE_RECORD_SIZE) */
+	CHECK(heap_realloc(large, HEAP_LARGE_THRESHOLD + KERNEL_PAGE_SIZE - LARGE_RECORD_SIZE)
+		== large);
+	CHECK_EQ(gTestLargeCalls, calls);
 
 	/* twice as much does not: a new block */
 	uint8_t *larger = heap_realloc(large, 2 * HEAP_LARGE_THRESHOLD);
