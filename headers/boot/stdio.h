@@ -12,8 +12,9 @@
 
 /*
  * To the console, the debug channel and the log. A call writes at most 511
- * bytes: a longer text is cut there, and keeps the line end its format
- * ended with, so that the next message starts a line of its own.
+ * bytes: a longer text is cut there, between characters, and keeps the line
+ * end its format ended with, so that the next message starts a line of its
+ * own.
  */
 void boot_printf(const char *format, ...) BOOT_PRINTF(1, 2);
 /* To the debug channel and the log only. */

@@ -322,6 +322,25 @@ def test_a_line_longer_than_the_loader_s_lines_is_cut_and_keeps_its_end(tmp_path
     assert "\0" not in result.stderr
 
 
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_a_cut_line_ends_between_characters(tmp_path, shift):
+    """Titles of three-byte characters, shifted by 0 to 2 bytes: the cut
+    falls inside a character in two of the three, and the line must still
+    end with a whole one."""
+    title = "x" * shift + "\u4e2d" * 40
+    config = ["timeout = forever\n"]
+    config += [f'entry "{title}{i}" {{\n\tkernel = /boot/no-such-kernel\n}}\n' for i in range(8)]
+    config.append('entry "Haiku" {\n\tkernel = /boot/kernel\n}\n')
+    disk = tar_disk(tmp_path, {"boot/loader.cfg": "".join(config)})
+    result = subprocess.run(loader_command(["boot.img", disk]), input=b"9\r",
+        capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    cut = [line for line in result.stderr.split(b"\n")
+        if line.startswith(b"host: loader variable LoaderEntries = ")]
+    assert len(cut) == 1 and 508 <= len(cut[0]) <= 510, cut
+    cut[0].decode("utf-8")
+
+
 def test_a_log_longer_than_its_buffer_keeps_its_first_64_kib(tmp_path):
     """The log keeps how the boot began; the kernel gets exactly the
     buffer's bytes, the first of what the debug channel (stderr) got."""

@@ -10,6 +10,7 @@
 
 #include <boot/console.h>
 #include <boot/platform.h>
+#include <boot/unicode.h>
 
 
 /* Lines longer than this are cut; the loader prints short lines only. */
@@ -40,11 +41,16 @@ format_line(char *buffer, const char *format, va_list args)
 		return 0;
 	if (length < LINE_BUFFER_SIZE)
 		return (size_t)length;
-	/* Cut, a line keeps its end: the next one must not run on from it. */
+	/*
+	 * Cut between characters (the last byte vsnprintf kept is looked at,
+	 * not kept), and a line keeps its end: the next one must not run on.
+	 */
+	size_t kept = unicode_utf8_prefix_length(buffer, LINE_BUFFER_SIZE - 2);
 	size_t formatLength = strlen(format);
 	if (formatLength > 0 && format[formatLength - 1] == '\n')
-		buffer[LINE_BUFFER_SIZE - 2] = '\n';
-	return LINE_BUFFER_SIZE - 1;
+		buffer[kept++] = '\n';
+	buffer[kept] = '\0';
+	return kept;
 }
 
 
