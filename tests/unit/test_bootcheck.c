@@ -755,6 +755,26 @@ TEST(memory_map_bad_entries_fail)
 }
 
 
+/* The last type the ABI names and a map that fills its array are both valid. */
+TEST(memory_map_edges_pass)
+{
+	kernel_args *args = build();
+	args->memory_map[7].type = KERNEL_MEMORY_BAD;
+	run();
+	EXPECT_CHECK("memory_map", "ok");
+
+	/* Reserved pages above 4 GiB, apart from each other, to the last entry. */
+	args = build();
+	for (uint32_t i = MEMORY_MAP_COUNT; i < MAX_MEMORY_MAP_ENTRIES; i++) {
+		args->memory_map[i] = (memory_map_entry){ .start = 0x100000000ULL + i * 2 * PAGE,
+			.size = PAGE, .type = KERNEL_MEMORY_RESERVED };
+	}
+	args->num_memory_map_entries = MAX_MEMORY_MAP_ENTRIES;
+	run();
+	EXPECT_CHECK("memory_map", "ok");
+}
+
+
 TEST(memory_map_ram_beyond_the_physical_memory_ranges_fails)
 {
 	kernel_args *args = build();
