@@ -134,10 +134,13 @@ iso_plain_name(const uint8_t *raw, size_t length, char *name)
 }
 
 
+/* A record's name is at most 127 UCS-2 units, UTF-8 at most three bytes each. */
+#define ISO_JOLIET_UTF8_SIZE	(3 * 127 + 1)
+
 /*
  * Joliet's names are UCS-2, big-endian, with the version ISO names have
  * ("kernel;1"); as UTF-8 without it and a final dot. A name with a NUL in
- * it, or one whose UTF-8 would not fit (103 characters of three bytes), is
+ * it, or one whose UTF-8 does not fit (103 characters of three bytes), is
  * left empty: no path reaches it, where a cut name would reach another.
  */
 static void
@@ -145,23 +148,25 @@ iso_joliet_name(const uint8_t *raw, size_t length, char *name)
 {
 	uint8_t units[ISO_NAME_SIZE];
 	size_t count = 0;
-	size_t bytes = 0;
 	for (; 2 * count + 1 < length; count++) {
 		const uint8_t *unit = raw + 2 * count;
 		if (unit[0] == 0 && unit[1] == ';')
 			break;
-		/* UTF-8 takes at most three bytes a unit, four a surrogate pair */
-		bytes += unit[0] == 0 && unit[1] < 0x80 ? 1 : unit[0] < 0x08 ? 2 : 3;
-		if ((unit[0] == 0 && unit[1] == 0) || bytes >= ISO_NAME_SIZE) {
+		if (unit[0] == 0 && unit[1] == 0) {
 			name[0] = '\0';
 			return;
 		}
 		units[2 * count] = unit[1];
 		units[2 * count + 1] = unit[0];
 	}
-	size_t used = unicode_utf16le_to_utf8(units, count, name, ISO_NAME_SIZE);
-	if (used > 0 && name[used - 1] == '.')
-		name[used - 1] = '\0';
+	char utf8[ISO_JOLIET_UTF8_SIZE];
+	size_t used = unicode_utf16le_to_utf8(units, count, utf8, sizeof(utf8));
+	if (used > 0 && utf8[used - 1] == '.')
+		used--;
+	if (used >= ISO_NAME_SIZE)
+		used = 0;
+	memcpy(name, utf8, used);
+	name[used] = '\0';
 }
 
 
