@@ -11,6 +11,7 @@
 
 #include <boot/heap.h>
 #include <boot/uki.h>
+#include <boot/unicode.h>
 
 #include "config_private.h"
 
@@ -419,13 +420,8 @@ start_entry(struct bls_parser *bls)
 static char *
 fallback_title(struct config_parser *parser, const char *id)
 {
-	size_t length = strlen(id);
-	if (length > CONFIG_MAX_TITLE_LENGTH) {
-		length = CONFIG_MAX_TITLE_LENGTH;
-		while (length > 0 && ((unsigned char)id[length] & 0xc0) == 0x80)
-			length--;
-	}
-	return config_copy_string(parser, id, length);
+	return config_copy_string(parser, id,
+		unicode_utf8_prefix_length(id, CONFIG_MAX_TITLE_LENGTH));
 }
 
 
