@@ -14,8 +14,13 @@ reads mutations.txt (its format is described there), and for each mutation:
    result): the mutated area's own unit programs (generated/host/unit_*, one
    process each) and hosted-port test files (AREA_UNITS, AREA_HOST_TESTS),
    then every other unit program, then the rest of tests/host (pytest -x);
-   each with a timeout, and a timeout is a kill too;
-4. puts the original source back.
+   each with a timeout, and a timeout is a kill too. The EFI port's areas
+   (AREA_BOOT_TESTS) are built into the firmware's loader only, where no
+   unit program or hosted-port test reaches: their mutations are built into
+   the disk images (plain jam) and booted under real firmware in QEMU, by
+   the area's own tests of tests/boot (pytest -x) and no others;
+4. puts the original source back (and, for the EFI port, builds the images
+   again, so that no later test boots a mutated loader).
 
 Jam compares modification times with a resolution of one second, so a file
 written twice within a second looks unchanged and jam would keep the object
@@ -48,6 +53,7 @@ PYTHON = "/usr/bin/python3"
 
 UNIT_TIMEOUT = 60
 HOST_TIMEOUT = 600
+BOOT_TIMEOUT = 900
 BUILD_TIMEOUT = 900
 
 # The unit programs that test an area, run first so that a kill names the
@@ -109,6 +115,35 @@ AREA_HOST_TESTS = {
     "iso9660": ["test_iso9660.py"],
     "framebuffer": ["test_host_screen.py"],
     "video": ["test_host_screen.py"],
+}
+
+# The EFI port's areas and the QEMU boots that test each, in the order they
+# run: the quickest boot that should see the bug first. Each mutation costs
+# its build (seconds) and one boot of 5 to 10 s when it is killed at once,
+# every listed boot when it survives; the whole of tests/boot would take a
+# quarter of an hour a mutation.
+BOOT_PASS = "tests/boot/test_boot.py::test_boot_reaches_kernel_and_passes_checks"
+HANDED_OVER = "tests/boot/test_firmware.py::test_firmware_is_handed_over"
+AREA_BOOT_TESTS = {
+    "efi_memory": [f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[1G-max-smbios3]",
+        f"{HANDED_OVER}[8G-max]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
+        "tests/boot/test_limits.py::test_small_machine_boots_with_the_largest_heap_it_has",
+        f"{BOOT_PASS}[arm64]"],
+    "efi_runtime": [f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[1G-max-smbios3]",
+        f"{HANDED_OVER}[8G-max]", f"{BOOT_PASS}[arm64]"],
+    "efi_disks": [f"{BOOT_PASS}[x86_64]",
+        "tests/boot/test_boot.py::test_kernel_on_a_partition_other_than_the_esp"
+        "[x86_64-fat-partition]",
+        "tests/boot/test_boot.py::test_boot_disk_is_second_while_the_first_has_no_"
+        "bootable_volume[x86_64]",
+        "tests/boot/test_cd.py::test_an_iso_image_boots_as_a_cd[x86_64]",
+        "tests/boot/test_cd.py::test_the_same_image_boots_as_a_disk",
+        "tests/boot/test_boot.py::test_module_damaged_on_disk_is_caught_by_comparing_"
+        "with_the_file[x86_64]"],
+    "efi_video": ["tests/boot/test_firmware.py::test_screenshot_shows_the_test_pattern",
+        f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
+        "tests/boot/test_console_qemu.py::test_titles_in_three_scripts_at_the_nearest_"
+        "resolution"],
 }
 
 
@@ -298,18 +333,23 @@ def unit_programs(names):
     return None
 
 
-def host_tests(arguments):
+def host_tests(arguments, timeout=HOST_TIMEOUT, what="tests/host"):
     """pytest -x on hosted-port tests: None, or the first test file that failed."""
     try:
         result = subprocess.run([PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-            *arguments], cwd=SCRATCH, capture_output=True, text=True, timeout=HOST_TIMEOUT)
+            *arguments], cwd=SCRATCH, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return "tests/host (timeout)"
+        return f"{what} (timeout)"
     if result.returncode != 0:
         failed = [line.split()[1] for line in result.stdout.splitlines()
             if line.startswith("FAILED ") or line.startswith("ERROR ")]
-        return failed[0].split("/")[-1] if failed else "tests/host"
+        return failed[0].split("/")[-1] if failed else what
     return None
+
+
+def boot_tests(area):
+    """The area's QEMU boots, pytest -x: None, or the first test that failed."""
+    return host_tests(AREA_BOOT_TESTS[area], BOOT_TIMEOUT, "tests/boot")
 
 
 def run_one(mutation, targets, units):
@@ -317,6 +357,9 @@ def run_one(mutation, targets, units):
     with open(path) as f:
         original = f.read()
     mutated, mutation.source_line = mutate_text(original, mutation)
+    booted = mutation.area in AREA_BOOT_TESTS
+    if booted:
+        targets = ()	# plain jam: the loaders and the disk images
     started = time.monotonic()
     try:
         write_source(path, mutated)
@@ -327,11 +370,13 @@ def run_one(mutation, targets, units):
         if not built:
             mutation.result, mutation.killed = "compile error", True
         else:
-            failed = fast_layers(mutation.area, units)
+            failed = boot_tests(mutation.area) if booted else fast_layers(mutation.area, units)
             mutation.killed = failed is not None
             mutation.result = f"killed by {failed}" if failed else "SURVIVED"
     finally:
         write_source(path, original)
+        if booted:
+            jam()
     mutation.seconds = time.monotonic() - started
 
 
@@ -434,6 +479,8 @@ def main():
     units = host_programs()
     targets = [f"<host>{name}" for name in units] + ["<host>boot_loader_host"]
     failed = fast_layers("", units)
+    for area in sorted({m.area for m in mutations if m.area in AREA_BOOT_TESTS}):
+        failed = failed or boot_tests(area)
     if failed is not None:
         sys.exit(f"mutate: the unmutated tree fails {failed}: fix that first")
     print(f"mutate: baseline passes ({time.monotonic() - started:.0f} s); "
