@@ -90,6 +90,8 @@ AREA_UNITS = {
     "auto_entries": ["unit_config"],
     "framebuffer": ["unit_console"],
     "crypto": ["unit_crypto"],
+    "efi_map": ["unit_efi_firmware_map"],
+    "efi_disks": ["unit_efi_devices"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -131,19 +133,23 @@ AREA_BOOT_TESTS = {
         f"{BOOT_PASS}[arm64]"],
     "efi_runtime": [f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[1G-max-smbios3]",
         f"{HANDED_OVER}[8G-max]", f"{BOOT_PASS}[arm64]"],
-    "efi_disks": [f"{BOOT_PASS}[x86_64]",
-        "tests/boot/test_boot.py::test_kernel_on_a_partition_other_than_the_esp"
-        "[x86_64-fat-partition]",
-        "tests/boot/test_boot.py::test_boot_disk_is_second_while_the_first_has_no_"
-        "bootable_volume[x86_64]",
-        "tests/boot/test_cd.py::test_an_iso_image_boots_as_a_cd[x86_64]",
-        "tests/boot/test_cd.py::test_the_same_image_boots_as_a_disk",
-        "tests/boot/test_boot.py::test_module_damaged_on_disk_is_caught_by_comparing_"
-        "with_the_file[x86_64]"],
     "efi_video": ["tests/boot/test_firmware.py::test_screenshot_shows_the_test_pattern",
         f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
         "tests/boot/test_console_qemu.py::test_titles_in_three_scripts_at_the_nearest_"
         "resolution"],
+    "efi_console": [
+        "tests/boot/test_menu_qemu.py::test_an_xterms_editing_keys_edit_and_select_nothing"
+        "[x86_64]",
+        "tests/boot/test_menu_qemu.py::test_edited_command_line_of_the_second_entry_reaches_"
+        "the_kernel[x86_64]",
+        "tests/boot/test_menu_qemu.py::test_screenshot_of_the_menu_matches_the_serial_mirror",
+        "tests/boot/test_menu_qemu.py::test_an_xterms_editing_keys_edit_and_select_nothing"
+        "[arm64]"],
+    "efi_tpm": [
+        "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
+        "kernel_replays_the_log[x86_64]",
+        "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
+        "kernel_replays_the_log[arm64]"],
 }
 
 

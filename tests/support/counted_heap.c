@@ -39,6 +39,21 @@ heap_alloc(size_t size)
 
 
 void *
+heap_alloc_aligned(size_t alignment, size_t size)
+{
+	if (counted_heap_fails())
+		return NULL;
+	void *block;
+	if (posix_memalign(&block, alignment < sizeof(void *) ? sizeof(void *) : alignment,
+			size > 0 ? size : 1) != 0)
+		return NULL;
+	memset(block, 0xa5, size > 0 ? size : 1);
+	sLive++;
+	return block;
+}
+
+
+void *
 heap_calloc(size_t count, size_t size)
 {
 	if (counted_heap_fails())

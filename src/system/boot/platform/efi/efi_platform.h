@@ -83,8 +83,22 @@ struct efi_memory_map {
 	UINT32					descriptor_version;
 };
 
-/* Errors: B_NO_MEMORY, B_ERROR. */
+/* firmware_map.c. Errors: B_NO_MEMORY, B_ERROR. */
 status_t efi_get_memory_map(struct efi_memory_map *map);
+
+/*
+ * Where the kernel's physical map must reach: the end of memory, of the
+ * runtime services' MMIO (flash, RTC) and of the framebuffer.
+ */
+uint64_t efi_physical_map_end(const struct efi_memory_map *map,
+	const kernel_framebuffer *framebuffer);
+
+/*
+ * The typed map and the physical ranges of args from map; no allocation, so
+ * that it works between ExitBootServices attempts. Errors as for
+ * memory_map_build(), which said why.
+ */
+status_t efi_fill_memory_map(kernel_args *args, const struct efi_memory_map *map);
 
 /*
  * tables.c: the configuration table entry for guid (NULL when absent), and

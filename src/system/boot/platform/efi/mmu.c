@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Memory the kernel will see: regions at kernel addresses backed by firmware
- * pages, the firmware memory map, and the last steps before the kernel.
+ * pages, its address space, and the last steps before the kernel.
  */
 #include "efi_platform.h"
 
@@ -11,9 +11,7 @@
 #include <boot/arch_cpu.h>
 #include <boot/config.h>
 #include <boot/kernel_regions.h>
-#include <boot/memory_map.h>
 #include <boot/platform.h>
-#include <boot/ranges.h>
 #include <boot/smp.h>
 #include <boot/stdio.h>
 #include <boot/timeline.h>
@@ -89,128 +87,6 @@ platform_loader_to_kernel(const void *loaderAddress)
 }
 
 
-status_t
-efi_get_memory_map(struct efi_memory_map *map)
-{
-	UINTN size = 0;
-	EFI_STATUS status = gBootServices->GetMemoryMap(&size, NULL, &map->key,
-		&map->descriptor_size, &map->descriptor_version);
-	for (int tries = 0; tries < 4 && status == EFI_BUFFER_TOO_SMALL; tries++) {
-		/*
-		 * The pool allocation itself may split a descriptor or two, and the
-		 * map may grow again before ExitBootServices succeeds.
-		 */
-		size += 8 * map->descriptor_size;
-		if (gBootServices->AllocatePool(EfiLoaderData, size,
-				(void **)&map->descriptors) != EFI_SUCCESS)
-			return B_NO_MEMORY;
-		map->capacity = size;
-		map->size = size;
-		status = gBootServices->GetMemoryMap(&map->size, map->descriptors,
-			&map->key, &map->descriptor_size, &map->descriptor_version);
-		if (status == EFI_SUCCESS)
-			return B_OK;
-		gBootServices->FreePool(map->descriptors);
-		size = map->size;
-	}
-	return B_ERROR;
-}
-
-
-static int
-efi_is_mmio(UINT32 type)
-{
-	return type == EfiMemoryMappedIO || type == EfiMemoryMappedIOPortSpace;
-}
-
-
-/*
- * The kernel's type for an EFI memory type. Loader memory is usable: what
- * the kernel must keep, memory_map_build() knows from the loader itself.
- * Types newer than the header (persistent, unaccepted memory) stay reserved.
- */
-static uint32_t
-efi_memory_type(UINT32 type)
-{
-	switch (type) {
-		case EfiLoaderCode:
-		case EfiLoaderData:
-		case EfiBootServicesCode:
-		case EfiBootServicesData:
-		case EfiConventionalMemory:
-			return KERNEL_MEMORY_USABLE;
-		case EfiACPIReclaimMemory:
-			return KERNEL_MEMORY_ACPI_RECLAIMABLE;
-		case EfiACPIMemoryNVS:
-			return KERNEL_MEMORY_ACPI_NVS;
-		case EfiRuntimeServicesCode:
-			return KERNEL_MEMORY_RUNTIME_CODE;
-		case EfiRuntimeServicesData:
-			return KERNEL_MEMORY_RUNTIME_DATA;
-		case EfiMemoryMappedIO:
-		case EfiMemoryMappedIOPortSpace:
-			return KERNEL_MEMORY_MMIO;
-		case EfiUnusableMemory:
-			return KERNEL_MEMORY_BAD;
-	}
-	return KERNEL_MEMORY_RESERVED;
-}
-
-
-/* Descriptors may be larger than the struct we know: step by their size. */
-#define FOR_EACH_DESCRIPTOR(descriptor, map) \
-	for (const EFI_MEMORY_DESCRIPTOR *descriptor = (map)->descriptors; \
-		(const uint8_t *)descriptor \
-			< (const uint8_t *)(map)->descriptors + (map)->size; \
-		descriptor = (const EFI_MEMORY_DESCRIPTOR *) \
-			((const uint8_t *)descriptor + (map)->descriptor_size))
-
-
-static uint64_t
-efi_physical_memory_end(const struct efi_memory_map *map)
-{
-	uint64_t end = 0;
-	FOR_EACH_DESCRIPTOR(descriptor, map) {
-		/* Runtime MMIO (flash, RTC) is where the runtime services will reach it. */
-		if (efi_is_mmio(descriptor->Type)
-			&& (descriptor->Attribute & EFI_MEMORY_RUNTIME) == 0)
-			continue;
-		uint64_t top = descriptor->PhysicalStart
-			+ descriptor->NumberOfPages * KERNEL_EFI_PAGE_SIZE;
-		if (top > end)
-			end = top;
-	}
-	return end;
-}
-
-
-/*
- * The typed map and the physical ranges of args from map; no allocation, so
- * that it works between ExitBootServices attempts. NumberOfPages is
- * clamped so that a hostile descriptor cannot overflow the multiplication.
- */
-static status_t
-mmu_fill_memory_map(kernel_args *args, const struct efi_memory_map *map)
-{
-	const uint64_t kMaxPages = UINT64_MAX / KERNEL_EFI_PAGE_SIZE;
-	uint32_t descriptors = 0;
-	memory_map_begin();
-	FOR_EACH_DESCRIPTOR(descriptor, map) {
-		uint64_t pages = descriptor->NumberOfPages;
-		memory_map_add_firmware(descriptor->PhysicalStart,
-			(pages > kMaxPages ? kMaxPages : pages) * KERNEL_EFI_PAGE_SIZE,
-			efi_memory_type(descriptor->Type));
-		descriptors++;
-	}
-	status_t status = memory_map_build(args);
-	if (status == B_OK) {
-		boot_dprintf("efi: %u memory descriptors, %u typed entries\n", descriptors,
-			args->num_memory_map_entries);
-	}
-	return status;
-}
-
-
 static status_t
 mmu_allocate_table_page(void *cookie, uint64_t *_physical, void **_loader)
 {
@@ -253,11 +129,7 @@ platform_prepare_kernel_start(kernel_args *args)
 	status_t status = efi_get_memory_map(&map);
 	if (status != B_OK)
 		return status;
-	uint64_t memoryEnd = efi_physical_memory_end(&map);
-	/* The kernel reaches the framebuffer through the physical map. */
-	uint64_t framebufferEnd = args->framebuffer.physical_address + args->framebuffer.size;
-	if (framebufferEnd > memoryEnd)
-		memoryEnd = framebufferEnd;
+	uint64_t memoryEnd = efi_physical_map_end(&map, &args->framebuffer);
 	efi_runtime_reserve(&map);
 
 	const struct arch_mmu_page_source pageSource = {
@@ -271,13 +143,13 @@ platform_prepare_kernel_start(kernel_args *args)
 	 * page tables. A map that does not fit fails here, where the menu can
 	 * still take over.
 	 */
-	status = mmu_fill_memory_map(args, &map);
+	status = efi_fill_memory_map(args, &map);
 	if (status == B_OK)
 		status = address_space_build(args, memoryEnd, &pageSource);
 	if (status == B_OK)
 		status = efi_runtime_map_code(&map, &pageSource);
 	if (status == B_OK)
-		status = mmu_fill_memory_map(args, &map);
+		status = efi_fill_memory_map(args, &map);
 	if (status != B_OK)
 		arch_mmu_release(&pageSource);
 	gBootServices->FreePool(map.descriptors);
@@ -299,7 +171,7 @@ platform_start_kernel(kernel_args *args)
 
 	for (int tries = 0; tries < EXIT_BOOT_SERVICES_TRIES; tries++) {
 		/* memory_map_build() said why when it fails. */
-		status = mmu_fill_memory_map(args, &map);
+		status = efi_fill_memory_map(args, &map);
 		if (status != B_OK) {
 			efi_console_freeze(false);
 			return status;
