@@ -309,14 +309,17 @@ build_efi(void)
 	put64(RUNTIME_SERVICES + 24, PHYSICAL_MAP + GET_TIME);
 	fix_crc(RUNTIME_SERVICES, 136);
 
+	/* The memory around the runtime ranges last: no order is promised. */
 	efi_descriptor(0, 7, 0, SYSTEM_TABLE / PAGE, 0xf);
 	efi_descriptor(1, 6, SYSTEM_TABLE, 1, EFI_MEMORY_RUNTIME | 0xf);
 	efi_descriptor(2, 5, RUNTIME_CODE, 1, EFI_MEMORY_RUNTIME | 0xf);
+	efi_descriptor(3, 2, RUNTIME_CODE + PAGE, (RAM_END - RUNTIME_CODE) / PAGE - 1, 0xf);
+	efi_descriptor(4, 4, SYSTEM_TABLE + PAGE, (RUNTIME_CODE - SYSTEM_TABLE) / PAGE - 1, 0xf);
 
 	EFI_ARGS->system_table = PHYSICAL_MAP + SYSTEM_TABLE;
 	EFI_ARGS->runtime_services = PHYSICAL_MAP + RUNTIME_SERVICES;
 	EFI_ARGS->memory_map = PHYSICAL_MAP + EFI_MAP;
-	EFI_ARGS->memory_map_size = 3 * EFI_DESCRIPTOR_SIZE;
+	EFI_ARGS->memory_map_size = 5 * EFI_DESCRIPTOR_SIZE;
 	EFI_ARGS->descriptor_size = EFI_DESCRIPTOR_SIZE;
 	EFI_ARGS->descriptor_version = 1;
 
@@ -718,6 +721,7 @@ TEST(efi_table_faults_fail)
 	/* The system table outside every runtime range would vanish under the kernel. */
 	build();
 	efi_descriptor(1, 6, SYSTEM_TABLE + PAGE, 1, EFI_MEMORY_RUNTIME);
+	efi_descriptor(4, 4, SYSTEM_TABLE, (RUNTIME_CODE - SYSTEM_TABLE) / PAGE, 0xf);
 	EXPECT_FAILURE(kcheck_efi_tables, "system table 0xffff800000030000 not in a runtime range");
 
 	/* A header too short for the fields read from it, even with a good CRC. */
@@ -732,7 +736,7 @@ TEST(efi_memory_map_faults_fail)
 {
 	build();
 	EFI_ARGS->descriptor_size = EFI_DESCRIPTOR_SIZE + 4;
-	EFI_ARGS->memory_map_size = 3 * (EFI_DESCRIPTOR_SIZE + 4);
+	EFI_ARGS->memory_map_size = 5 * (EFI_DESCRIPTOR_SIZE + 4);
 	EXPECT_FAILURE(kcheck_efi_tables, "descriptor size 52 version 1");
 
 	build();
@@ -747,12 +751,37 @@ TEST(efi_memory_map_faults_fail)
 
 	/* A runtime range may end where the physical map ends, not a page later. */
 	build();
-	efi_descriptor(3, 6, MEMORY_SIZE - PAGE, 1, EFI_MEMORY_RUNTIME | 0xf);
-	EFI_ARGS->memory_map_size = 4 * EFI_DESCRIPTOR_SIZE;
+	efi_descriptor(5, 6, MEMORY_SIZE - PAGE, 1, EFI_MEMORY_RUNTIME | 0xf);
+	EFI_ARGS->memory_map_size = 6 * EFI_DESCRIPTOR_SIZE;
 	EXPECT_PASS(kcheck_efi_tables);
 	CHECK(strstr(sOutput, "3 runtime ranges") != NULL);
-	efi_descriptor(3, 6, MEMORY_SIZE - PAGE, 2, EFI_MEMORY_RUNTIME | 0xf);
+	efi_descriptor(5, 6, MEMORY_SIZE - PAGE, 2, EFI_MEMORY_RUNTIME | 0xf);
 	EXPECT_FAILURE(kcheck_efi_tables, "runtime range 0xff000-0x101000 beyond the physical map");
+}
+
+
+/* The map the runtime services keep is the firmware's whole map. */
+TEST(efi_memory_map_holds_all_of_memory)
+{
+	/* The last descriptor lost, as by a size one descriptor short. */
+	build();
+	EFI_ARGS->memory_map_size = 4 * EFI_DESCRIPTOR_SIZE;
+	EXPECT_FAILURE(kcheck_efi_tables, "memory at 0x31000 is in no descriptor of the memory map");
+
+	/* A page missing at the end of memory, and one in the middle. */
+	build();
+	efi_descriptor(3, 2, RUNTIME_CODE + PAGE, (RAM_END - RUNTIME_CODE) / PAGE - 2, 0xf);
+	EXPECT_FAILURE(kcheck_efi_tables, "memory at 0x7f000 is in no descriptor");
+	build();
+	efi_descriptor(2, 5, RUNTIME_CODE + PAGE, 1, EFI_MEMORY_RUNTIME | 0xf);
+	efi_descriptor(3, 2, RUNTIME_CODE + 2 * PAGE, (RAM_END - RUNTIME_CODE) / PAGE - 2, 0xf);
+	EXPECT_FAILURE(kcheck_efi_tables, "memory at 0x40000 is in no descriptor");
+
+	/* Overlapping descriptors, and one whose pages just pass 2^64, hold what they reach. */
+	build();
+	efi_descriptor(3, 2, RUNTIME_CODE - PAGE, (UINT64_MAX - (RUNTIME_CODE - PAGE)) / PAGE + 1,
+		0xf);
+	EXPECT_PASS(kcheck_efi_tables);
 }
 
 

@@ -200,7 +200,48 @@ efi_find_runtime(const struct kcheck_context *context, uint64_t address, uint64_
 }
 
 
-/* Every runtime range where SetVirtualAddressMap was told it would be. */
+/* A descriptor's end, or UINT64_MAX where its pages would pass it. */
+static uint64_t
+efi_descriptor_end(const struct efi_descriptor *descriptor)
+{
+	uint64_t room = (UINT64_MAX - descriptor->physical_start) / KERNEL_EFI_PAGE_SIZE;
+	return descriptor->pages > room ? UINT64_MAX
+		: descriptor->physical_start + descriptor->pages * KERNEL_EFI_PAGE_SIZE;
+}
+
+
+/*
+ * The first byte from start on that no descriptor holds, or end: the
+ * firmware promises no order, so each step takes the furthest end of the
+ * descriptors holding the byte reached.
+ */
+static uint64_t
+efi_map_covers_until(const struct kcheck_context *context, uint32_t count, uint64_t start,
+	uint64_t end)
+{
+	while (start < end) {
+		uint64_t next = start;
+		for (uint32_t i = 0; i < count; i++) {
+			struct efi_descriptor descriptor;
+			if (!efi_read_descriptor(context, i, &descriptor))
+				return start;
+			uint64_t descriptorEnd = efi_descriptor_end(&descriptor);
+			if (descriptor.physical_start <= start && start < descriptorEnd
+				&& descriptorEnd > next)
+				next = descriptorEnd;
+		}
+		if (next == start)
+			return start;
+		start = next;
+	}
+	return end;
+}
+
+
+/*
+ * Every runtime range where SetVirtualAddressMap was told it would be, and
+ * the whole map: the kernel's memory is all in it.
+ */
 static bool
 efi_check_memory_map(const struct kcheck_context *context, uint32_t *_runtimeRanges,
 	char *reason, size_t reasonSize)
@@ -249,6 +290,16 @@ efi_check_memory_map(const struct kcheck_context *context, uint32_t *_runtimeRan
 	}
 	if (runtimeRanges == 0)
 		return kcheck_fail(reason, reasonSize, "memory map without runtime ranges");
+	for (uint32_t i = 0; i < args->num_physical_memory_ranges; i++) {
+		uint64_t start = args->physical_memory_range[i].start;
+		uint64_t end = start + args->physical_memory_range[i].size;
+		uint64_t missing = efi_map_covers_until(context, (uint32_t)(size / descriptorSize),
+			start, end);
+		if (missing < end) {
+			return kcheck_fail(reason, reasonSize, "memory at %#llx is in no descriptor of"
+				" the memory map", (ull)missing);
+		}
+	}
 	*_runtimeRanges = runtimeRanges;
 	return true;
 }
