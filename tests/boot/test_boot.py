@@ -38,6 +38,13 @@ def test_boot_reaches_kernel_and_passes_checks(port, log_path):
     image = os.path.join(qemu.IMAGES, port.image("boot.img"))
     assert disk_boot_device(image) in result.log.splitlines(), result.tail()
     assert "CHECK boot_device: ok" in result.log
+    # The kernel is handed the heap the firmware gave, all of it.
+    heap = re.search(r"^efi: heap at (0x[0-9a-f]+), (\d+) KiB$", result.log, re.M)
+    given = re.search(r"^loader heap: (0x[0-9a-f]+) - (0x[0-9a-f]+) \(given back\)$",
+        result.log, re.M)
+    assert heap and given, result.tail()
+    start = int(heap[1], 16)
+    assert (int(given[1], 16), int(given[2], 16)) == (start, start + int(heap[2]) * 1024)
 
 
 @pytest.mark.parametrize("layout", ["fat-partition", "tar-partition"])
