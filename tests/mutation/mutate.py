@@ -83,7 +83,7 @@ AREA_UNITS = {
     "paging": ["unit_paging", "unit_paging_arm64"],
     "bootcheck": ["unit_bootcheck"],
     "bootcheck_arm64": ["unit_bootcheck_arm64"],
-    "efi_tables": ["unit_acpi", "unit_fdt"],
+    "efi_tables": ["unit_acpi", "unit_fdt", "unit_smbios"],
     "pack": ["unit_relr", "unit_unpack_x86"],
     "device_tree": ["unit_config", "unit_fdt"],
     "overlays": ["unit_config"],

@@ -16,7 +16,7 @@ EXPECTED = ["unit_acpi", "unit_boot_splash", "unit_boot_video", "unit_bootcheck"
     "unit_fat",
     "unit_fdt", "unit_heap",
     "unit_heap_debug", "unit_inflate", "unit_kernel_regions", "unit_libc", "unit_line_editor", "unit_manifest", "unit_memory_map", "unit_net", "unit_paging",
-    "unit_paging_arm64", "unit_partitions", "unit_ranges", "unit_relr", "unit_server_fs",
+    "unit_paging_arm64", "unit_partitions", "unit_ranges", "unit_relr", "unit_server_fs", "unit_smbios",
     "unit_tar",
     "unit_timeline",
     "unit_trust_digest", "unit_unpack_x86", "unit_vfs"]
