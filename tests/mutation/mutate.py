@@ -92,6 +92,7 @@ AREA_UNITS = {
     "crypto": ["unit_crypto"],
     "efi_map": ["unit_efi_firmware_map"],
     "efi_disks": ["unit_efi_devices"],
+    "efi_video": ["unit_efi_video"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -133,10 +134,6 @@ AREA_BOOT_TESTS = {
         f"{BOOT_PASS}[arm64]"],
     "efi_runtime": [f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[1G-max-smbios3]",
         f"{HANDED_OVER}[8G-max]", f"{BOOT_PASS}[arm64]"],
-    "efi_video": ["tests/boot/test_firmware.py::test_screenshot_shows_the_test_pattern",
-        f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
-        "tests/boot/test_console_qemu.py::test_titles_in_three_scripts_at_the_nearest_"
-        "resolution"],
     "efi_console": [
         "tests/boot/test_menu_qemu.py::test_an_xterms_editing_keys_edit_and_select_nothing"
         "[x86_64]",
