@@ -93,6 +93,7 @@ AREA_UNITS = {
     "efi_map": ["unit_efi_firmware_map"],
     "efi_disks": ["unit_efi_devices"],
     "efi_video": ["unit_efi_video"],
+    "efi_runtime": ["unit_efi_runtime"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -132,8 +133,6 @@ AREA_BOOT_TESTS = {
         f"{HANDED_OVER}[8G-max]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
         "tests/boot/test_limits.py::test_small_machine_boots_with_the_largest_heap_it_has",
         f"{BOOT_PASS}[arm64]"],
-    "efi_runtime": [f"{BOOT_PASS}[x86_64]", f"{HANDED_OVER}[1G-max-smbios3]",
-        f"{HANDED_OVER}[8G-max]", f"{BOOT_PASS}[arm64]"],
     "efi_console": [
         "tests/boot/test_menu_qemu.py::test_an_xterms_editing_keys_edit_and_select_nothing"
         "[x86_64]",
