@@ -94,6 +94,7 @@ AREA_UNITS = {
     "efi_disks": ["unit_efi_devices"],
     "efi_video": ["unit_efi_video"],
     "efi_runtime": ["unit_efi_runtime"],
+    "efi_console": ["unit_efi_console"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
@@ -133,14 +134,6 @@ AREA_BOOT_TESTS = {
         f"{HANDED_OVER}[8G-max]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
         "tests/boot/test_limits.py::test_small_machine_boots_with_the_largest_heap_it_has",
         f"{BOOT_PASS}[arm64]"],
-    "efi_console": [
-        "tests/boot/test_menu_qemu.py::test_an_xterms_editing_keys_edit_and_select_nothing"
-        "[x86_64]",
-        "tests/boot/test_menu_qemu.py::test_edited_command_line_of_the_second_entry_reaches_"
-        "the_kernel[x86_64]",
-        "tests/boot/test_menu_qemu.py::test_screenshot_of_the_menu_matches_the_serial_mirror",
-        "tests/boot/test_menu_qemu.py::test_an_xterms_editing_keys_edit_and_select_nothing"
-        "[arm64]"],
     "efi_tpm": [
         "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
         "kernel_replays_the_log[x86_64]",

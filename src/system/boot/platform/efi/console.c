@@ -28,6 +28,8 @@ static int32_t sPendingKey = CONSOLE_NO_KEY;
 
 /* How long the rest of an escape sequence may take after its first key. */
 static const uint64_t kSequenceMicroseconds = 50 * 1000;
+/* The most bytes of a control sequence read after its "ESC [". */
+static const int kSequenceMaxLength = 16;
 
 
 /*
@@ -410,7 +412,10 @@ console_key_from_vt_letter(int32_t letter)
  * loader as Escape, '[', digits and '~', and Escape would cancel an edit and
  * a digit select an entry. The rest of such a sequence comes at once; an
  * Escape followed by nothing, or by anything else, is the Escape key.
- * CONSOLE_NO_KEY for a sequence the loader has no use for.
+ * A control sequence is read to its final byte (ECMA-48: parameter bytes,
+ * intermediate bytes, a final byte) even when the loader has no use for it,
+ * so that none of it is typed: Ctrl+Up is "ESC [ 1 ; 5 A", and its 5 would
+ * select an entry. CONSOLE_NO_KEY for a sequence the loader has no use for.
  */
 static int32_t
 console_decode_escape(void)
@@ -421,20 +426,26 @@ console_decode_escape(void)
 		return CONSOLE_KEY_ESCAPE;
 	}
 	uint32_t number = 0;
-	for (int length = 0; length < 4; length++) {
+	bool digitsOnly = true;
+	for (int length = 0; length < kSequenceMaxLength; length++) {
 		next = console_firmware_key_within(kSequenceMicroseconds);
-		if (next >= '0' && next <= '9')
-			number = number * 10 + (uint32_t)(next - '0');
-		else if (length == 0 && next >= 'A' && next <= 'Z') {
-			int32_t key = console_key_from_vt_letter(next);
-			return key != 0 ? key : CONSOLE_NO_KEY;
-		} else if (next == '~') {
-			int32_t key = console_key_from_vt_number(number);
+		if (next >= '0' && next <= '9') {
+			/* Past three digits no key is meant: keep it so, without wrapping. */
+			if (number < 1000)
+				number = number * 10 + (uint32_t)(next - '0');
+		} else if (next >= 0x20 && next <= 0x3f)
+			digitsOnly = false;
+		else if (next >= 0x40 && next <= 0x7e) {
+			int32_t key = 0;
+			if (digitsOnly && length == 0)
+				key = console_key_from_vt_letter(next);
+			else if (digitsOnly && next == '~')
+				key = console_key_from_vt_number(number);
 			return key != 0 ? key : CONSOLE_NO_KEY;
 		} else
 			break;
 	}
-	/* Not a sequence this knows: what was read of it is dropped, not typed. */
+	/* Cut short or too long: what was read of it is dropped, not typed. */
 	return CONSOLE_NO_KEY;
 }
 
