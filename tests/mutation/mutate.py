@@ -95,6 +95,7 @@ AREA_UNITS = {
     "efi_video": ["unit_efi_video"],
     "efi_runtime": ["unit_efi_runtime"],
     "efi_console": ["unit_efi_console"],
+    "efi_variables": ["unit_efi_variables"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
