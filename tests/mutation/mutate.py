@@ -15,10 +15,10 @@ reads mutations.txt (its format is described there), and for each mutation:
    process each) and hosted-port test files (AREA_UNITS, AREA_HOST_TESTS),
    then every other unit program, then the rest of tests/host (pytest -x);
    each with a timeout, and a timeout is a kill too. The EFI port's areas
-   (AREA_BOOT_TESTS) are built into the firmware's loader only, where no
+   in AREA_BOOT_TESTS are built into the firmware's loader only, where no
    unit program or hosted-port test reaches: their mutations are built into
-   the disk images (plain jam) and booted under real firmware in QEMU, by
-   the area's own tests of tests/boot (pytest -x) and no others;
+   the disk images (BOOT_TARGETS) and booted under real firmware in QEMU,
+   by the area's own tests of tests/boot (pytest -x) and no others;
 4. puts the original source back (and, for the EFI port, builds the images
    again, so that no later test boots a mutated loader).
 
@@ -128,6 +128,9 @@ AREA_HOST_TESTS = {
 # its build (seconds) and one boot of 5 to 10 s when it is killed at once,
 # every listed boot when it survives; the whole of tests/boot would take a
 # quarter of an hour a mutation.
+# What a booted mutation is built into: the loaders and every disk image
+# (plain jam's), and the Secure Boot disks' signed loaders.
+BOOT_TARGETS = ("all", "secure-boot")
 BOOT_PASS = "tests/boot/test_boot.py::test_boot_reaches_kernel_and_passes_checks"
 HANDED_OVER = "tests/boot/test_firmware.py::test_firmware_is_handed_over"
 AREA_BOOT_TESTS = {
@@ -135,6 +138,8 @@ AREA_BOOT_TESTS = {
         f"{HANDED_OVER}[8G-max]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
         "tests/boot/test_limits.py::test_small_machine_boots_with_the_largest_heap_it_has",
         f"{BOOT_PASS}[arm64]"],
+    "efi_secure_boot": [f"{BOOT_PASS}[x86_64]",
+        "tests/boot/test_secure_boot.py::test_the_signed_loader_verifies_what_it_loads[disk]"],
     "efi_tpm": [
         "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
         "kernel_replays_the_log[x86_64]",
@@ -355,7 +360,7 @@ def run_one(mutation, targets, units):
     mutated, mutation.source_line = mutate_text(original, mutation)
     booted = mutation.area in AREA_BOOT_TESTS
     if booted:
-        targets = ()	# plain jam: the loaders and the disk images
+        targets = BOOT_TARGETS
     started = time.monotonic()
     try:
         write_source(path, mutated)
@@ -372,7 +377,7 @@ def run_one(mutation, targets, units):
     finally:
         write_source(path, original)
         if booted:
-            jam()
+            jam(*BOOT_TARGETS)
     mutation.seconds = time.monotonic() - started
 
 
