@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the EFI port's Boot Loader Interface variables
- * (src/system/boot/platform/efi/variables.c and text.c), compiled right
+ * (src/system/boot/platform/efi/variables.c and text.c) and its reading of
+ * Secure Boot's (secure_boot.c), compiled right
  * into this test with gnu-efi's headers, on a variable store that answers
  * as edk2's does: values read back as UTF-8 whatever their length in UTF-16,
  * the attributes written, what consuming a variable deletes, and the
@@ -15,6 +16,7 @@
 
 #include "../../src/system/boot/platform/efi/variables.c"
 #include "../../src/system/boot/platform/efi/text.c"
+#include "../../src/system/boot/platform/efi/secure_boot.c"
 #include "../support/counted_heap.h"
 #include "../support/efi_port_fakes.h"
 
@@ -327,4 +329,69 @@ TEST(the_firmware_and_the_image_are_published_as_bootctl_reads_them)
 	memcpy(expected + 80, u" 1.07", 6 * sizeof(char16_t));
 	efi_publish_firmware_info();
 	expect_variable(L"LoaderFirmwareInfo", expected, __LINE__);
+}
+
+
+/* The global variables SecureBoot and SetupMode: -1 absent, 2 a UINT16 1, else the byte. */
+static int sSecureBoot;
+static int sSetupMode;
+
+
+static bool
+ucs2_equal(const CHAR16 *a, const CHAR16 *b)
+{
+	while (*a != 0 && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+
+static EFI_STATUS EFIAPI
+fake_get_global(CHAR16 *name, EFI_GUID *guid, UINT32 *attributes, UINTN *size, void *data)
+{
+	EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	CHECK(memcmp(guid, &global, sizeof(global)) == 0);
+	int value = ucs2_equal(name, L"SecureBoot") ? sSecureBoot
+		: ucs2_equal(name, L"SetupMode") ? sSetupMode : -1;
+	if (value < 0)
+		return EFI_NOT_FOUND;
+	UINTN needed = value == 2 ? 2 : 1;
+	if (*size < needed) {
+		*size = needed;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	memset(data, 0, needed);
+	*(UINT8 *)data = value == 2 ? 1 : (UINT8)value;
+	*size = needed;
+	return EFI_SUCCESS;
+}
+
+
+TEST(secure_boot_is_enforced_only_when_the_firmware_says_so)
+{
+	static const struct {
+		int							secure_boot;
+		int							setup_mode;
+		enum platform_secure_boot	state;
+	} kCases[] = {
+		{ -1, -1, PLATFORM_SECURE_BOOT_OFF },		/* firmware without Secure Boot */
+		{ 0, 1, PLATFORM_SECURE_BOOT_SETUP },		/* no platform key enrolled */
+		{ 0, 0, PLATFORM_SECURE_BOOT_OFF },			/* keys, but turned off */
+		{ 1, 0, PLATFORM_SECURE_BOOT_ENFORCING },
+		{ 1, -1, PLATFORM_SECURE_BOOT_ENFORCING },
+		{ 1, 1, PLATFORM_SECURE_BOOT_SETUP },
+		{ 2, 0, PLATFORM_SECURE_BOOT_OFF },			/* a variable of the wrong size */
+		{ -1, 2, PLATFORM_SECURE_BOOT_OFF },
+	};
+	setup();
+	sRuntime.GetVariable = fake_get_global;
+	for (size_t i = 0; i < sizeof(kCases) / sizeof(kCases[0]); i++) {
+		sSecureBoot = kCases[i].secure_boot;
+		sSetupMode = kCases[i].setup_mode;
+		if (platform_secure_boot_state() != kCases[i].state)
+			unit_fail(__FILE__, __LINE__, "case %zu: state %d", i,
+				(int)platform_secure_boot_state());
+	}
 }
