@@ -14,47 +14,19 @@
 
 #include "../../src/system/boot/platform/efi/firmware_map.c"
 #include "../support/boot_log.h"
+#include "../support/efi_map_builder.h"
 
 #include "unit_test.h"
 
-#define DESCRIPTOR_SIZE		48		/* OVMF's: the struct and 8 bytes */
-#define MAX_DESCRIPTORS		64
 #define PAGE				KERNEL_EFI_PAGE_SIZE
 #define GiB					(1ULL << 30)
-
-_Static_assert(DESCRIPTOR_SIZE > sizeof(EFI_MEMORY_DESCRIPTOR), "a larger descriptor");
 
 EFI_BOOT_SERVICES *gBootServices;
 
 static EFI_BOOT_SERVICES sBootServices;
-static uint8_t sMap[MAX_DESCRIPTORS * DESCRIPTOR_SIZE];
-static uint32_t sCount;
 static uint32_t sGrowth;			/* descriptors each AllocatePool adds to the map */
 static long sPools;					/* pool buffers not freed */
 static kernel_args sArgs;
-
-
-static void
-map_clear(void)
-{
-	memset(sMap, 0xa5, sizeof(sMap));
-	sCount = 0;
-	sGrowth = 0;
-}
-
-
-static void
-map_add(uint32_t type, uint64_t start, uint64_t pages, uint64_t attribute)
-{
-	CHECK(sCount < MAX_DESCRIPTORS);
-	EFI_MEMORY_DESCRIPTOR descriptor = {
-		.Type = type,
-		.PhysicalStart = start,
-		.NumberOfPages = pages,
-		.Attribute = attribute,
-	};
-	memcpy(sMap + sCount++ * DESCRIPTOR_SIZE, &descriptor, sizeof(descriptor));
-}
 
 
 static EFI_STATUS EFIAPI
@@ -94,19 +66,6 @@ fake_free_pool(void *buffer)
 	free(buffer);
 	sPools--;
 	return EFI_SUCCESS;
-}
-
-
-static struct efi_memory_map
-map_now(void)
-{
-	return (struct efi_memory_map){
-		.descriptors = (EFI_MEMORY_DESCRIPTOR *)sMap,
-		.size = (UINTN)sCount * DESCRIPTOR_SIZE,
-		.capacity = sizeof(sMap),
-		.descriptor_size = DESCRIPTOR_SIZE,
-		.descriptor_version = EFI_MEMORY_DESCRIPTOR_VERSION,
-	};
 }
 
 

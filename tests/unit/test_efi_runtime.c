@@ -13,18 +13,15 @@
 #include <string.h>
 
 #include "../../src/system/boot/platform/efi/runtime.c"
+#include "../support/efi_map_builder.h"
 #include "../support/efi_port_fakes.h"
 
 #include "unit_test.h"
 
-#define DESCRIPTOR_SIZE		48
-#define MAX_DESCRIPTORS		200
 #define PAGE				KERNEL_EFI_PAGE_SIZE
 /* Where the fake kernel_args memory is at kernel addresses. */
 #define KERNEL_ARGS_BASE	0xffffffff90000000ULL
 
-static uint8_t sMap[MAX_DESCRIPTORS * DESCRIPTOR_SIZE];
-static uint32_t sCount;
 static EFI_RUNTIME_SERVICES sRuntime;
 static EFI_STATUS sSetMapStatus;
 static uint8_t *sGiven;					/* what SetVirtualAddressMap got */
@@ -81,33 +78,6 @@ fake_set_virtual_address_map(UINTN size, UINTN descriptorSize, UINT32 version,
 }
 
 
-static void
-map_add(uint32_t type, uint64_t start, uint64_t pages, uint64_t attribute)
-{
-	CHECK(sCount < MAX_DESCRIPTORS);
-	EFI_MEMORY_DESCRIPTOR descriptor = {
-		.Type = type,
-		.PhysicalStart = start,
-		.NumberOfPages = pages,
-		.Attribute = attribute,
-	};
-	memcpy(sMap + sCount++ * DESCRIPTOR_SIZE, &descriptor, sizeof(descriptor));
-}
-
-
-static struct efi_memory_map
-map_now(void)
-{
-	return (struct efi_memory_map){
-		.descriptors = (EFI_MEMORY_DESCRIPTOR *)sMap,
-		.size = (UINTN)sCount * DESCRIPTOR_SIZE,
-		.capacity = sizeof(sMap),
-		.descriptor_size = DESCRIPTOR_SIZE,
-		.descriptor_version = EFI_MEMORY_DESCRIPTOR_VERSION,
-	};
-}
-
-
 static EFI_MEMORY_DESCRIPTOR
 given(uint32_t index)
 {
@@ -126,8 +96,7 @@ setup(void)
 	sReserved = NULL;
 	sVirtualMap = NULL;
 	sVirtualMapCapacity = 0;
-	memset(sMap, 0xa5, sizeof(sMap));
-	sCount = 0;
+	map_clear();
 	map_add(EfiConventionalMemory, 0, 0x7f00, EFI_MEMORY_WB);
 	map_add(EfiRuntimeServicesCode, 0x7f00000, 0x20, EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
 	map_add(EfiRuntimeServicesData, 0x7f20000, 0x40, EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
