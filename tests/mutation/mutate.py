@@ -97,6 +97,7 @@ AREA_UNITS = {
     "efi_console": ["unit_efi_console"],
     "efi_variables": ["unit_efi_variables"],
     "efi_secure_boot": ["unit_efi_variables"],
+    "efi_files": ["unit_efi_files"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them

@@ -21,6 +21,9 @@ efi_status_name(EFI_STATUS status)
 		case EFI_ABORTED: return "EFI_ABORTED";
 		case EFI_DEVICE_ERROR: return "EFI_DEVICE_ERROR";
 		case EFI_NO_MEDIA: return "EFI_NO_MEDIA";
+		case EFI_WRITE_PROTECTED: return "EFI_WRITE_PROTECTED";
+		case EFI_VOLUME_CORRUPTED: return "EFI_VOLUME_CORRUPTED";
+		case EFI_VOLUME_FULL: return "EFI_VOLUME_FULL";
 		case EFI_ICMP_ERROR: return "EFI_ICMP_ERROR";
 		default: return "an EFI error";
 	}
