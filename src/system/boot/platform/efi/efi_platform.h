@@ -83,6 +83,14 @@ struct efi_memory_map {
 	UINT32					descriptor_version;
 };
 
+/* Descriptors may be larger than the struct we know: step by their size. */
+#define FOR_EACH_DESCRIPTOR(descriptor, map) \
+	for (const EFI_MEMORY_DESCRIPTOR *descriptor = (map)->descriptors; \
+		(const uint8_t *)descriptor \
+			< (const uint8_t *)(map)->descriptors + (map)->size; \
+		descriptor = (const EFI_MEMORY_DESCRIPTOR *) \
+			((const uint8_t *)descriptor + (map)->descriptor_size))
+
 /* firmware_map.c. Errors: B_NO_MEMORY, B_ERROR. */
 status_t efi_get_memory_map(struct efi_memory_map *map);
 

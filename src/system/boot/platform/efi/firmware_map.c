@@ -79,15 +79,6 @@ efi_memory_type(UINT32 type)
 }
 
 
-/* Descriptors may be larger than the struct we know: step by their size. */
-#define FOR_EACH_DESCRIPTOR(descriptor, map) \
-	for (const EFI_MEMORY_DESCRIPTOR *descriptor = (map)->descriptors; \
-		(const uint8_t *)descriptor \
-			< (const uint8_t *)(map)->descriptors + (map)->size; \
-		descriptor = (const EFI_MEMORY_DESCRIPTOR *) \
-			((const uint8_t *)descriptor + (map)->descriptor_size))
-
-
 /*
  * The bytes of a descriptor below MEMORY_MAP_ADDRESS_LIMIT, which is all
  * memory_map.c keeps: a hostile NumberOfPages must not wrap the end around.

@@ -92,10 +92,7 @@ image_free_memory(void)
 	if (efi_get_memory_map(&map) != B_OK)
 		return 0;
 	uint64_t pages = 0;
-	for (UINTN offset = 0; offset + map.descriptor_size <= map.size;
-			offset += map.descriptor_size) {
-		const EFI_MEMORY_DESCRIPTOR *descriptor
-			= (const EFI_MEMORY_DESCRIPTOR *)((uint8_t *)map.descriptors + offset);
+	FOR_EACH_DESCRIPTOR(descriptor, &map) {
 		if (descriptor->Type == EfiConventionalMemory)
 			pages += descriptor->NumberOfPages;
 	}
