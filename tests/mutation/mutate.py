@@ -140,6 +140,9 @@ AREA_BOOT_TESTS = {
         f"{HANDED_OVER}[8G-max]", f"{HANDED_OVER}[128M-qemu64-no-vga]",
         "tests/boot/test_limits.py::test_small_machine_boots_with_the_largest_heap_it_has",
         f"{BOOT_PASS}[arm64]"],
+    "efi_smp": ["tests/boot/test_smp.py::test_four_cpus_start_park_and_report_in[x86_64]",
+        "tests/boot/test_smp.py::test_four_cpus_start_park_and_report_in[arm64]",
+        "tests/boot/test_smp.py::test_disable_smp_lists_the_cpus_and_starts_none[x86_64]"],
     "efi_tpm": [
         "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
         "kernel_replays_the_log[x86_64]",
