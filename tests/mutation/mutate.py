@@ -98,6 +98,7 @@ AREA_UNITS = {
     "efi_variables": ["unit_efi_variables"],
     "efi_secure_boot": ["unit_efi_variables"],
     "efi_files": ["unit_efi_files"],
+    "efi_image": ["unit_efi_image"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
