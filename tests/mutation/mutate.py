@@ -99,6 +99,7 @@ AREA_UNITS = {
     "efi_secure_boot": ["unit_efi_variables"],
     "efi_files": ["unit_efi_files"],
     "efi_image": ["unit_efi_image"],
+    "efi_load_options": ["unit_efi_load_options"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them

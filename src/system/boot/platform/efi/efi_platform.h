@@ -91,6 +91,12 @@ struct efi_memory_map {
 		descriptor = (const EFI_MEMORY_DESCRIPTOR *) \
 			((const uint8_t *)descriptor + (map)->descriptor_size))
 
+/*
+ * load_options.c: the loaded image's load options as the kernel command
+ * line (static storage), or NULL when they are none, not text or too long.
+ */
+const char *efi_load_options_command_line(void);
+
 /* firmware_map.c. Errors: B_NO_MEMORY, B_ERROR. */
 status_t efi_get_memory_map(struct efi_memory_map *map);
 
