@@ -58,4 +58,10 @@ size_t unicode_utf8_prefix_length(const char *text, size_t limit);
 size_t unicode_utf16le_to_utf8(const uint8_t *utf16, size_t units, char *buffer,
 	size_t size);
 
+/*
+ * The length without a NUL of the whole UTF-8 unicode_utf16le_to_utf8()
+ * makes of the same units, given room: whether a buffer is large enough.
+ */
+size_t unicode_utf16le_utf8_length(const uint8_t *utf16, size_t units);
+
 #endif

@@ -210,6 +210,10 @@ TEST(utf16_names_become_utf8)
 	const char *expected = "A\xc3\xa9\xe2\x9c\x93\xf0\x9f\x98\x80\xef\xbf\xbdz";
 	CHECK_EQ(length, strlen(expected));
 	CHECK(strcmp(buffer, expected) == 0);
+	/* Measured without a buffer, the same length; past the units given, nothing. */
+	CHECK_EQ(unicode_utf16le_utf8_length(text, sizeof(text) / 2), strlen(expected));
+	CHECK_EQ(unicode_utf16le_utf8_length(text, 3), 6);
+	CHECK_EQ(unicode_utf16le_utf8_length(text, 0), 0);
 
 	/* what does not fit is dropped whole, and the result still ends */
 	char small[4];

@@ -130,6 +130,29 @@ unicode_utf8_prefix_length(const char *text, size_t limit)
 }
 
 
+/*
+ * The code point at unit *_index of utf16 (U+FFFD for an unpaired
+ * surrogate), *_index moved past it; 0 at a 0 unit or the end.
+ */
+static uint32_t
+unicode_utf16le_next(const uint8_t *utf16, size_t units, size_t *_index)
+{
+	size_t i = *_index;
+	uint32_t unit = i < units ? read_le16(utf16 + 2 * i) : 0;
+	if (unit == 0)
+		return 0;
+	*_index = i + 1;
+	if (unit >= 0xd800 && unit < 0xdc00) {
+		uint32_t low = i + 1 < units ? read_le16(utf16 + 2 * (i + 1)) : 0;
+		if (low < 0xdc00 || low >= 0xe000)
+			return UNICODE_REPLACEMENT_CHARACTER;
+		*_index = i + 2;
+		return 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+	}
+	return unit >= 0xdc00 && unit < 0xe000 ? UNICODE_REPLACEMENT_CHARACTER : unit;
+}
+
+
 size_t
 unicode_utf16le_to_utf8(const uint8_t *utf16, size_t units, char *buffer,
 	size_t size)
@@ -138,25 +161,23 @@ unicode_utf16le_to_utf8(const uint8_t *utf16, size_t units, char *buffer,
 	if (size == 0)
 		return 0;
 
-	for (size_t i = 0; i < units; i++) {
-		uint32_t unit = read_le16(utf16 + 2 * i);
-		if (unit == 0)
-			break;
-
-		uint32_t codePoint = unit;
-		if (unit >= 0xd800 && unit < 0xdc00) {
-			uint32_t low = i + 1 < units ? read_le16(utf16 + 2 * (i + 1)) : 0;
-			if (low >= 0xdc00 && low < 0xe000) {
-				codePoint = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
-				i++;
-			} else
-				codePoint = UNICODE_REPLACEMENT_CHARACTER;
-		} else if (unit >= 0xdc00 && unit < 0xe000)
-			codePoint = UNICODE_REPLACEMENT_CHARACTER;
-
+	size_t i = 0;
+	for (uint32_t codePoint; (codePoint = unicode_utf16le_next(utf16, units, &i)) != 0;) {
 		if (!unicode_append(buffer, size, &length, codePoint))
 			break;
 	}
 	buffer[length] = '\0';
+	return length;
+}
+
+
+size_t
+unicode_utf16le_utf8_length(const uint8_t *utf16, size_t units)
+{
+	size_t length = 0;
+	size_t i = 0;
+	char encoded[4];
+	for (uint32_t codePoint; (codePoint = unicode_utf16le_next(utf16, units, &i)) != 0;)
+		length += unicode_utf8_encode(codePoint, encoded);
 	return length;
 }

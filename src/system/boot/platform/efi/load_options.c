@@ -20,16 +20,14 @@ static char sCommandLine[COMMAND_LINE_SIZE];
 
 
 /*
- * Whether units UCS-2 code units of load options are a command line, and how
- * many bytes of UTF-8 they may become. Boot managers that pass one (the UEFI
- * shell, GRUB, systemd-boot) end it with a NUL; EDK2's own boot options carry
- * binary data instead (a 16-byte GUID), so text without a NUL must be plain
- * ASCII to count.
+ * Whether units UCS-2 code units of load options are a command line. Boot
+ * managers that pass one (the UEFI shell, GRUB, systemd-boot) end it with a
+ * NUL; EDK2's own boot options carry binary data instead (a 16-byte GUID),
+ * so text without a NUL must be plain ASCII to count.
  */
 static bool
-efi_load_options_are_text(const uint8_t *options, size_t units, size_t *_utf8Size)
+efi_load_options_are_text(const uint8_t *options, size_t units)
 {
-	size_t utf8Size = 0;
 	size_t length = 0;
 	while (length < units && (options[2 * length] | options[2 * length + 1]) != 0)
 		length++;
@@ -41,10 +39,7 @@ efi_load_options_are_text(const uint8_t *options, size_t units, size_t *_utf8Siz
 			return false;
 		if (!terminated && unit >= 0x7f)
 			return false;
-		/* An upper bound: a surrogate pair takes 4 bytes, a lone one 3. */
-		utf8Size += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
 	}
-	*_utf8Size = utf8Size;
 	return true;
 }
 
@@ -60,13 +55,12 @@ efi_load_options_command_line(void)
 
 	const uint8_t *options = image->LoadOptions;
 	size_t size = image->LoadOptionsSize;
-	size_t utf8Size;
-	if (size % 2 != 0 || !efi_load_options_are_text(options, size / 2, &utf8Size)) {
+	if (size % 2 != 0 || !efi_load_options_are_text(options, size / 2)) {
 		boot_dprintf("efi: load options (%zu bytes) are not a command line, ignored\n",
 			size);
 		return NULL;
 	}
-	if (utf8Size >= sizeof(sCommandLine)) {
+	if (unicode_utf16le_utf8_length(options, size / 2) >= sizeof(sCommandLine)) {
 		boot_printf("efi: load options longer than %d bytes, ignored\n",
 			COMMAND_LINE_SIZE - 1);
 		return NULL;

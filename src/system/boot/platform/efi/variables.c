@@ -47,25 +47,6 @@ variable_write(CHAR16 *name, UINT32 attributes, UINTN size, const void *data)
 }
 
 
-/*
- * The UTF-8 of units UTF-16 code units into value: converted whole and then
- * measured, as the converter drops what does not fit.
- */
-static status_t
-variable_text(const uint8_t *data, size_t units, char *value, size_t size)
-{
-	char *text = heap_alloc(3 * units + 1);
-	if (text == NULL)
-		return B_NO_MEMORY;
-	size_t length = unicode_utf16le_to_utf8(data, units, text, 3 * units + 1);
-	status_t status = length < size ? B_OK : B_BUFFER_OVERFLOW;
-	if (status == B_OK)
-		memcpy(value, text, length + 1);
-	heap_free(text);
-	return status;
-}
-
-
 status_t
 platform_get_loader_variable(const char *name, char *value, size_t size, bool consume)
 {
@@ -88,8 +69,10 @@ platform_get_loader_variable(const char *name, char *value, size_t size, bool co
 		status = B_ERROR;
 	else if (dataSize % 2 != 0)
 		status = B_BAD_DATA;
+	else if (unicode_utf16le_utf8_length(data, dataSize / 2) >= size)
+		status = B_BUFFER_OVERFLOW;
 	else
-		status = variable_text(data, dataSize / 2, value, size);
+		unicode_utf16le_to_utf8(data, dataSize / 2, value, size);
 	heap_free(data);
 	if (consume && status != B_ENTRY_NOT_FOUND)
 		variable_write(efiName, 0, 0, NULL);

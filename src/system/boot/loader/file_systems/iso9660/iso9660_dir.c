@@ -134,9 +134,6 @@ iso_plain_name(const uint8_t *raw, size_t length, char *name)
 }
 
 
-/* A record's name is at most 127 UCS-2 units, UTF-8 at most three bytes each. */
-#define ISO_JOLIET_UTF8_SIZE	(3 * 127 + 1)
-
 /*
  * Joliet's names are UCS-2, big-endian, with the version ISO names have
  * ("kernel;1"); as UTF-8 without it and a final dot. A name with a NUL in
@@ -159,14 +156,11 @@ iso_joliet_name(const uint8_t *raw, size_t length, char *name)
 		units[2 * count] = unit[1];
 		units[2 * count + 1] = unit[0];
 	}
-	char utf8[ISO_JOLIET_UTF8_SIZE];
-	size_t used = unicode_utf16le_to_utf8(units, count, utf8, sizeof(utf8));
-	if (used > 0 && utf8[used - 1] == '.')
-		used--;
-	if (used >= ISO_NAME_SIZE)
-		used = 0;
-	memcpy(name, utf8, used);
-	name[used] = '\0';
+	if (count > 0 && units[2 * count - 2] == '.' && units[2 * count - 1] == 0)
+		count--;
+	if (unicode_utf16le_utf8_length(units, count) >= ISO_NAME_SIZE)
+		count = 0;
+	unicode_utf16le_to_utf8(units, count, name, ISO_NAME_SIZE);
 }
 
 
