@@ -537,6 +537,23 @@ def test_navigation_keys_move_the_selection(loaders):
     assert 'command line: "first entry"' in loader.text
 
 
+def test_keys_with_modifiers_or_in_application_mode_type_nothing_unwanted(loaders):
+    """A terminal's Ctrl+Up and F1 are read to their end and dropped (Ctrl+Up
+    once typed its 5, which selected entry 5); the cursor keys and the keypad
+    in application mode ("ESC O ...") are keys, not an Escape and letters."""
+    loader = loaders("menu.img")
+    loader.expect(r'^Booting "Haiku" in 5 s')
+    loader.send("\x1b[1;5A" + "\x1bOP" + "\x1bOB")
+    loader.expect(r"^> 2\. Haiku with a module$")
+    loader.send("\x1bOs")
+    loader.expect(r"^> 3\. ")
+    loader.send("\x1bOA\x1bOA" + "e")
+    loader.expect(r"^Command line> first entry$")
+    loader.send(ESC + "\x1bOM")
+    assert loader.finish() == PASSED, loader.text + loader.log()
+    assert 'command line: "first entry"' in loader.text
+
+
 def test_a_linux_entry_hands_the_port_its_file_and_initrds_padded_in_order(loaders, tmp_path):
     # The generic half of chainloading at native speed: the hosted port logs
     # what it was handed (a process cannot start an EFI executable) and

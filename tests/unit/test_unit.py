@@ -11,7 +11,8 @@ HOST = os.path.join(TOP, "generated", "host")
 # Every program tests/unit/Jamfile builds. Listed, not globbed, so that one
 # that failed to build (or was dropped from the Jamfile) fails
 # test_unit_binaries_exist instead of silently taking its tests with it.
-EXPECTED = ["unit_acpi", "unit_boot_splash", "unit_boot_video", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_console", "unit_crypto",
+EXPECTED = ["unit_acpi", "unit_boot_splash", "unit_boot_video", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_console", "unit_console_keys",
+    "unit_crypto",
     "unit_efi_console", "unit_efi_device_tree", "unit_efi_devices", "unit_efi_files", "unit_efi_firmware_map", "unit_efi_image", "unit_efi_load_options", "unit_efi_runtime", "unit_efi_variables", "unit_efi_video", "unit_elf",
     "unit_fat",
     "unit_fdt", "unit_heap",

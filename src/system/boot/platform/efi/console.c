@@ -4,6 +4,7 @@
  */
 #include "efi_platform.h"
 
+#include <boot/console_keys.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
 #include <boot/unicode.h>
@@ -28,8 +29,6 @@ static int32_t sPendingKey = CONSOLE_NO_KEY;
 
 /* How long the rest of an escape sequence may take after its first key. */
 static const uint64_t kSequenceMicroseconds = 50 * 1000;
-/* The most bytes of a control sequence read after its "ESC [". */
-static const int kSequenceMaxLength = 16;
 
 
 /*
@@ -347,106 +346,28 @@ console_firmware_key_within(uint64_t microseconds)
 }
 
 
-/* What "ESC [ <number> ~" means; 0 for keys the loader has no use for. */
+/* The next key of an escape sequence: the rest of one comes at once. */
 static int32_t
-console_key_from_vt_number(uint32_t number)
+console_sequence_key(void)
 {
-	switch (number) {
-		case 1:
-		case 7:
-			return CONSOLE_KEY_HOME;
-		case 3:
-			return CONSOLE_KEY_DELETE;
-		case 4:
-		case 8:
-			return CONSOLE_KEY_END;
-		case 5:
-			return CONSOLE_KEY_PAGE_UP;
-		case 6:
-			return CONSOLE_KEY_PAGE_DOWN;
-	}
-	return 0;
+	return console_firmware_key_within(kSequenceMicroseconds);
 }
 
 
 /*
- * What "ESC [ <letter>" means when the firmware's terminal speaks another
- * dialect and passes it on: PC-ANSI's keys (which OVMF decodes itself, but
- * AAVMF's VT100 terminal does not) and VT100's (the other way round); 0
- * for keys the loader has no use for.
- */
-static int32_t
-console_key_from_vt_letter(int32_t letter)
-{
-	switch (letter) {
-		case 'A':
-			return CONSOLE_KEY_UP;
-		case 'B':
-			return CONSOLE_KEY_DOWN;
-		case 'C':
-			return CONSOLE_KEY_RIGHT;
-		case 'D':
-			return CONSOLE_KEY_LEFT;
-		case 'H':
-			return CONSOLE_KEY_HOME;
-		case 'F':
-		case 'K':
-			return CONSOLE_KEY_END;
-		case 'X':
-		case 'P':
-			return CONSOLE_KEY_DELETE;
-		case 'I':
-		case 'V':
-			return CONSOLE_KEY_PAGE_UP;
-		case 'G':
-		case 'U':
-			return CONSOLE_KEY_PAGE_DOWN;
-	}
-	return 0;
-}
-
-
-/*
- * The key an Escape starts. OVMF's terminal decodes PC-ANSI keys only: an
- * xterm's Delete, Home, End and page keys ("ESC [ <number> ~") reach the
- * loader as Escape, '[', digits and '~', and Escape would cancel an edit and
- * a digit select an entry. The rest of such a sequence comes at once; an
- * Escape followed by nothing, or by anything else, is the Escape key.
- * A control sequence is read to its final byte (ECMA-48: parameter bytes,
- * intermediate bytes, a final byte) even when the loader has no use for it,
- * so that none of it is typed: Ctrl+Up is "ESC [ 1 ; 5 A", and its 5 would
- * select an entry. CONSOLE_NO_KEY for a sequence the loader has no use for.
+ * The key an Escape starts. OVMF's terminal decodes PC-ANSI keys only and
+ * AAVMF's VT100 keys only: the others (an xterm's Delete, Home, End and page
+ * keys, "ESC [ <number> ~", its cursor keys in application mode, "ESC O A")
+ * reach the loader as Escape and the sequence's characters, and Escape would
+ * cancel an edit and a digit select an entry.
  */
 static int32_t
 console_decode_escape(void)
 {
-	int32_t next = console_firmware_key_within(kSequenceMicroseconds);
-	if (next != '[') {
-		sPendingKey = next;
-		return CONSOLE_KEY_ESCAPE;
-	}
-	uint32_t number = 0;
-	bool digitsOnly = true;
-	for (int length = 0; length < kSequenceMaxLength; length++) {
-		next = console_firmware_key_within(kSequenceMicroseconds);
-		if (next >= '0' && next <= '9') {
-			/* Past three digits no key is meant: keep it so, without wrapping. */
-			if (number < 1000)
-				number = number * 10 + (uint32_t)(next - '0');
-		} else if (next >= 0x20 && next <= 0x3f)
-			digitsOnly = false;
-		else if (next >= 0x40 && next <= 0x7e) {
-			int32_t key = 0;
-			if (digitsOnly && length == 0)
-				key = console_key_from_vt_letter(next);
-			else if (digitsOnly && next == '~')
-				key = console_key_from_vt_number(number);
-			return key != 0 ? key : CONSOLE_NO_KEY;
-		} else
-			break;
-	}
-	/* Cut short or too long: what was read of it is dropped, not typed. */
-	return CONSOLE_NO_KEY;
+	int32_t leftover;
+	int32_t key = console_keys_decode_escape(console_sequence_key, &leftover);
+	sPendingKey = leftover;
+	return key;
 }
 
 

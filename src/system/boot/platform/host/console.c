@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <boot/console_keys.h>
 #include <boot/platform.h>
 #include <boot/unicode.h>
 
@@ -233,42 +234,24 @@ console_read_follower(void)
 }
 
 
-/*
- * The rest of "ESC [ ..." or "ESC O ..." as a terminal sends it for special
- * keys; an Escape alone is one that nothing follows at once.
- */
+/* The next byte of an escape sequence, as console_keys_decode_escape() reads it. */
+static int32_t
+console_sequence_key(void)
+{
+	int byte = console_read_follower();
+	return byte >= 0 ? byte : CONSOLE_NO_KEY;
+}
+
+
+/* The key an Escape starts; a byte read after an Escape alone is read again. */
 static int32_t
 console_read_escape(void)
 {
-	int next = console_read_follower();
-	if (next != '[' && next != 'O') {
-		if (next >= 0)
-			sPushedBack = next;
-		return CONSOLE_KEY_ESCAPE;
-	}
-	int code = console_read_follower();
-	switch (code) {
-		case 'A':
-			return CONSOLE_KEY_UP;
-		case 'B':
-			return CONSOLE_KEY_DOWN;
-		case 'C':
-			return CONSOLE_KEY_RIGHT;
-		case 'D':
-			return CONSOLE_KEY_LEFT;
-		case 'H':
-			return CONSOLE_KEY_HOME;
-		case 'F':
-			return CONSOLE_KEY_END;
-	}
-	if (code >= '1' && code <= '8' && console_read_follower() == '~') {
-		static const int32_t kKeys[] = { CONSOLE_KEY_HOME, 0, CONSOLE_KEY_DELETE,
-			CONSOLE_KEY_END, CONSOLE_KEY_PAGE_UP, CONSOLE_KEY_PAGE_DOWN, CONSOLE_KEY_HOME,
-			CONSOLE_KEY_END };
-		if (kKeys[code - '1'] != 0)
-			return kKeys[code - '1'];
-	}
-	return CONSOLE_KEY_ESCAPE;
+	int32_t leftover;
+	int32_t key = console_keys_decode_escape(console_sequence_key, &leftover);
+	if (leftover != CONSOLE_NO_KEY)
+		sPushedBack = leftover;
+	return key;
 }
 
 
