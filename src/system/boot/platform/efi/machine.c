@@ -35,11 +35,7 @@ platform_describe_memory(void (*line)(void *cookie, const char *text), void *coo
 	if (status != B_OK)
 		return status;
 
-	const uint8_t *end = (const uint8_t *)map.descriptors + map.size;
-	/* Descriptors may be larger than the struct we know: step by their size. */
-	for (const uint8_t *at = (const uint8_t *)map.descriptors; at < end;
-			at += map.descriptor_size) {
-		const EFI_MEMORY_DESCRIPTOR *descriptor = (const EFI_MEMORY_DESCRIPTOR *)at;
+	FOR_EACH_DESCRIPTOR(descriptor, &map) {
 		char text[128];
 		snprintf(text, sizeof(text), "0x%012llx - 0x%012llx %10llu KiB  %s%s",
 			(unsigned long long)descriptor->PhysicalStart,

@@ -27,7 +27,10 @@ static EFI_MEMORY_DESCRIPTOR *sVirtualMap;
 static UINTN sVirtualMapCapacity;
 
 
-/* Descriptors may be larger than the struct we know: step by their size. */
+/*
+ * A descriptor of the virtual map, which is written (FOR_EACH_DESCRIPTOR
+ * reads): they may be larger than the struct we know, so step by their size.
+ */
 static EFI_MEMORY_DESCRIPTOR *
 runtime_descriptor(EFI_MEMORY_DESCRIPTOR *descriptors, UINTN descriptorSize, UINTN index)
 {
@@ -52,10 +55,7 @@ status_t
 efi_runtime_map_code(const struct efi_memory_map *map,
 	const struct arch_mmu_page_source *source)
 {
-	UINTN count = map->size / map->descriptor_size;
-	for (UINTN i = 0; i < count; i++) {
-		const EFI_MEMORY_DESCRIPTOR *descriptor = runtime_descriptor(map->descriptors,
-			map->descriptor_size, i);
+	FOR_EACH_DESCRIPTOR(descriptor, map) {
 		if ((descriptor->Attribute & EFI_MEMORY_RUNTIME) == 0
 			|| descriptor->Type != EfiRuntimeServicesCode)
 			continue;
