@@ -7,11 +7,14 @@ of the menu on the loader's framebuffer console."""
 
 import os
 import re
+import shutil
+import struct
 import tempfile
 import time
 
 import pytest
 
+import efivars
 import ports
 from qemu import PASS
 from framebuffer_screen import (BLACK, CYAN, LIGHT_GRAY, WHITE, Font, console_geometry, pixel,
@@ -253,6 +256,41 @@ def test_configuration_errors_are_listed_and_what_parsed_boots(port, start):
 
 
 # x86_64 alone: AAVMF on QEMU's virt machine has no display to take a picture of.
+def test_the_memory_map_and_the_firmware_setup_from_the_menu(request, start, tmp_path):
+    # The firmware's map in words, then f: OsIndications asks for the setup
+    # (OVMF's boot manager deletes the variable before the loader runs, so
+    # that no other request is pending here; unit_efi_machine keeps those),
+    # QEMU ends at the reset (run-qemu's -no-reboot), and on the next boot
+    # OVMF starts its setup.
+    store_path = tmp_path / "vars.fd"
+    shutil.copyfile(ports.X86_64.firmwares[ports.X86_64.default_firmware].vars, store_path)
+    console = start("menu.img", variables=store_path)
+    menu_shown(console)
+    console.send_keys("o", END, ENTER)
+    console.expect(r"^Memory map$")
+    # The PC's memory below 640 KiB, and on the last page the flash the
+    # runtime services keep, ending at 4 GiB.
+    console.expect(r"^0x0000000[0-9a-f]{5} - 0x0000000a0000 +\d+ KiB  conventional$")
+    console.expect(r"^Lines 1-\d+ of \d+  Up/Down/PageUp/PageDown/Home/End  Esc back$")
+    console.send_keys(END)
+    console.expect(r"^0x0000ff[0-9a-f]{6} - 0x000100000000 +\d+ KiB  MMIO, runtime$")
+    console.expect(r"^Lines \d+-(\d+) of \1  ")
+    console.send_keys(ESC, ESC)
+    console.expect(HELP_MACHINE)
+    console.send_keys("f")
+    console.wait()
+    indications = efivars.Store.load(store_path).get(efivars.GLOBAL_GUID, "OsIndications")
+    boot_to_firmware_ui = 0x1
+    assert struct.unpack("<Q", indications.data) == (boot_to_firmware_ui,)
+    assert indications.attributes == efivars.DEFAULT_ATTRIBUTES
+
+    with SerialConsole(ports.X86_64.image("menu.img"), request.node.name + "-setup",
+            variables=store_path) as setup:
+        setup.expect(r'BdsDxe: starting Boot\d+ "UiApp"')
+        setup.expect(r"Boot Maintenance Manager")
+        assert "Boot menu" not in setup.text()
+
+
 def test_screenshot_of_the_menu_matches_the_serial_mirror(start):
     png_path = os.path.join(LOGS, "menu-screenshot.png")
     if os.path.exists(png_path):

@@ -101,6 +101,7 @@ AREA_UNITS = {
     "efi_files": ["unit_efi_files"],
     "efi_image": ["unit_efi_image"],
     "efi_load_options": ["unit_efi_load_options"],
+    "efi_machine": ["unit_efi_machine"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
