@@ -41,6 +41,12 @@ void timeline_publish(kernel_args *args);
  */
 void timeline_take_back(const kernel_args *args, uint32_t count);
 
+/*
+ * cycles of a counter that runs at frequency Hz (not 0), in microseconds:
+ * exact at any rate, and without overflow for any count of cycles.
+ */
+uint64_t timeline_microseconds(uint64_t cycles, uint64_t frequency);
+
 /* The cycle counter at the first event ever marked; 0 before it. */
 uint64_t timeline_first_cycles(void);
 

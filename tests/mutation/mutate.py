@@ -77,7 +77,7 @@ AREA_UNITS = {
     "pattern": ["unit_config"],
     "trust": ["unit_manifest", "unit_trust_digest", "unit_crypto"],
     "libc": ["unit_libc"],
-    "timeline": ["unit_timeline"],
+    "timeline": ["unit_timeline", "unit_efi_time"],
     "line_editor": ["unit_line_editor"],
     "unicode": ["unit_config", "unit_line_editor", "unit_fat", "unit_partitions"],
     "paging": ["unit_paging", "unit_paging_arm64"],
@@ -102,6 +102,7 @@ AREA_UNITS = {
     "efi_image": ["unit_efi_image"],
     "efi_load_options": ["unit_efi_load_options"],
     "efi_machine": ["unit_efi_machine"],
+    "efi_time": ["unit_efi_time"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them

@@ -247,3 +247,15 @@ TEST(events_marked_before_the_take_back_follow_the_kept_ones)
 	free(args);
 	free(second);
 }
+
+
+TEST(cycles_in_microseconds_at_any_rate)
+{
+	CHECK_EQ(timeline_microseconds(0, 2500000000ULL), 0);
+	CHECK_EQ(timeline_microseconds(19200000, 19200000), 1000000);
+	/* 19 cycles at 19.2 MHz are not yet a microsecond; 20 are one. */
+	CHECK_EQ(timeline_microseconds(19200019, 19200000), 1000000);
+	CHECK_EQ(timeline_microseconds(19200020, 19200000), 1000001);
+	/* Centuries of cycles at 1 GHz: no product overflows. */
+	CHECK_EQ(timeline_microseconds(UINT64_MAX, 1000000000), 18446744073709551ULL);
+}

@@ -47,10 +47,7 @@ static uint64_t
 bli_microseconds(uint64_t cycles)
 {
 	uint64_t frequency = platform_cycle_counter_frequency();
-	if (frequency == 0)
-		return 0;
-	/* in two parts, so that no product overflows */
-	return cycles / frequency * 1000000 + cycles % frequency * 1000000 / frequency;
+	return frequency != 0 ? timeline_microseconds(cycles, frequency) : 0;
 }
 
 

@@ -94,6 +94,14 @@ timeline_take_back(const kernel_args *args, uint32_t count)
 }
 
 
+uint64_t
+timeline_microseconds(uint64_t cycles, uint64_t frequency)
+{
+	/* Whole seconds and the rest apart: the rest times a million cannot overflow. */
+	return cycles / frequency * 1000000 + cycles % frequency * 1000000 / frequency;
+}
+
+
 uint32_t
 timeline_dropped(void)
 {

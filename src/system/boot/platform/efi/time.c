@@ -9,6 +9,7 @@
 #include <boot/arch_cpu.h>
 #include <boot/platform.h>
 #include <boot/stdio.h>
+#include <boot/timeline.h>
 
 /*
  * Three windows whose median rate counts: a counter that jumps (as a
@@ -20,8 +21,8 @@
 #define CALIBRATION_WINDOWS			3
 static const UINTN kWindowMicroseconds = 3000;
 
-static uint64_t sTicksPerMicrosecond = 1000;	/* a guess until calibrated */
 static uint64_t sTicksPerSecond;				/* 0 until calibrated */
+static uint64_t sRate = 1000000000;				/* the same, or a guess until then */
 static uint64_t sBootTicks;
 
 
@@ -47,11 +48,9 @@ efi_time_calibrate(void)
 		ticks[i] = arch_cpu_cycle_counter() - start;
 	}
 	uint64_t median = efi_time_median3(ticks[0], ticks[1], ticks[2]);
-	if (median >= kWindowMicroseconds) {
-		sTicksPerMicrosecond = median / kWindowMicroseconds;
-		/* Whole hertz from the same measurement: the timeline wants more than MHz. */
-		sTicksPerSecond = median * (1000000 / kWindowMicroseconds);
-	}
+	/* Slower than a tick a microsecond, the counter is not worth believing. */
+	if (median >= kWindowMicroseconds)
+		sTicksPerSecond = median * 1000000 / kWindowMicroseconds;
 }
 
 
@@ -61,11 +60,12 @@ efi_time_init(void)
 	sBootTicks = arch_cpu_cycle_counter();
 	/* Where the architecture states the rate (arm64), the Stall's 10 ms are saved. */
 	uint64_t stated = arch_cpu_cycle_counter_frequency();
-	if (stated >= 1000000) {
+	if (stated >= 1000000)
 		sTicksPerSecond = stated;
-		sTicksPerMicrosecond = stated / 1000000;
-	} else
+	else
 		efi_time_calibrate();
+	if (sTicksPerSecond != 0)
+		sRate = sTicksPerSecond;
 	boot_dprintf("efi: the cycle counter runs at %llu.%03llu MHz\n",
 		(unsigned long long)(sTicksPerSecond / 1000000),
 		(unsigned long long)(sTicksPerSecond / 1000 % 1000));
@@ -79,10 +79,14 @@ platform_cycle_counter_frequency(void)
 }
 
 
+/*
+ * Exact at any rate: a Raspberry Pi 3's counter runs at 19.2 MHz, where
+ * whole ticks per microsecond would make every second 1 % short.
+ */
 uint64_t
 system_time(void)
 {
-	return (arch_cpu_cycle_counter() - sBootTicks) / sTicksPerMicrosecond;
+	return timeline_microseconds(arch_cpu_cycle_counter() - sBootTicks, sRate);
 }
 
 
