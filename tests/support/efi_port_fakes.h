@@ -7,8 +7,7 @@
  * test_efi_device_tree.c, test_net.c, tests/fuzz/fuzz_fdt.c,
  * fuzz_acpi.c): the firmware's configuration table
  * holds what the test put in sConfigurationTables, the log is kept in sLog
- * (boot_log.h), and the CPU list keeps what it is handed in order, as
- * cpus.c does, counting what does not fit.
+ * (boot_log.h), and the CPU list is the port's own (cpu_list.c).
  */
 #ifndef TESTS_SUPPORT_EFI_PORT_FAKES_H
 #define TESTS_SUPPORT_EFI_PORT_FAKES_H
@@ -36,22 +35,7 @@ fakes_set_tables(unsigned count, const EFI_GUID *guids, void *const *tables)
 	sFakeSystemTable.NumberOfTableEntries = count;
 }
 
-
-void
-efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags)
-{
-	if (list->count == list->max) {
-		list->dropped++;
-		return;
-	}
-	list->cpus[list->count].hardware_id = id;
-	list->cpus[list->count++].online_capable = flags != EFI_CPU_ENABLED;
-}
-
-
-void
-efi_cpu_list_report(const struct efi_cpu_list *list, const char *source)
-{
-}
+/* The port's own list of CPUs, which the table readers fill. */
+#include "../../src/system/boot/platform/efi/cpu_list.c"
 
 #endif

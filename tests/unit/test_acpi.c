@@ -263,6 +263,41 @@ TEST(madt_cpus_listed_in_order)
 }
 
 
+TEST(madt_cpus_once_each_and_only_enabled_or_online_capable)
+{
+	/*
+	 * APIC id 1 twice (as firmware may name a CPU under two entry types), a
+	 * disabled 5, the boot CPU 2, an online-capable 3, and one CPU more than
+	 * the list holds.
+	 */
+	const uint8_t structures[] = {
+		0, 8, 0, 1, 1, 0, 0, 0,
+		0, 8, 1, 5, 0, 0, 0, 0,
+		0, 8, 2, 1, 1, 0, 0, 0,
+		0, 8, 3, 2, 1, 0, 0, 0,
+		0, 8, 4, 3, 2, 0, 0, 0,
+		0, 8, 5, 4, 1, 0, 0, 0,
+		0, 8, 6, 6, 1, 0, 0, 0,
+	};
+	madt_with(structures, sizeof(structures));
+	struct platform_cpu cpus[4];
+	struct efi_cpu_list list = { .cpus = cpus, .max = 4, .boot_id = 2 };
+	boot_log_clear();
+	CHECK_EQ(efi_madt_find_cpus(0, local_apic_of, &list), B_OK);
+	CHECK_EQ(list.count, 4);
+	CHECK_EQ(list.dropped, 1);
+	static const uint64_t kIds[] = { 1, 2, 3, 4 };
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(cpus[i].hardware_id, kIds[i]);
+		CHECK_EQ(cpus[i].boot, i == 1);
+		CHECK_EQ(cpus[i].online_capable, i == 2);
+	}
+	CHECK(strstr(sLog, "efi: the MADT lists 1 CPUs more than the loader takes\n") != NULL);
+	CHECK(strstr(sLog, "efi: the MADT lists 4 CPU(s)\n") != NULL);
+	finish();
+}
+
+
 TEST(madt_bad_structures_refused)
 {
 	struct platform_cpu cpus[4];

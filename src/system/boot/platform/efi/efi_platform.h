@@ -144,7 +144,7 @@ const struct acpi_table_header *efi_acpi_find_table(const struct acpi_rsdp *rsdp
 uint64_t efi_acpi_le(const uint8_t *bytes, uint32_t size);
 
 /*
- * cpus.c: the CPUs the firmware's tables name, each id once, at most max
+ * cpu_list.c: the CPUs the firmware's tables name, each id once, at most max
  * (the rest counted in dropped), the one with boot_id marked as the boot
  * CPU. efi_cpu_list_add takes a CPU whose flags (EFI_CPU_*, the bits of
  * the MADT's processor local APIC entries) say it is enabled or online
@@ -166,7 +166,7 @@ void efi_cpu_list_add(struct efi_cpu_list *list, uint64_t id, uint32_t flags);
 void efi_cpu_list_report(const struct efi_cpu_list *list, const char *source);
 
 /*
- * cpus.c: the physical address of the page the other CPUs start in, at or
+ * smp_page.c: the physical address of the page the other CPUs start in, at or
  * below lastAddress, taken from the firmware on the first call and listed
  * as loader-reclaimable (memory_map_add_extra). Errors: B_NO_MEMORY.
  */
