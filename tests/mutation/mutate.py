@@ -103,6 +103,7 @@ AREA_UNITS = {
     "efi_load_options": ["unit_efi_load_options"],
     "efi_machine": ["unit_efi_machine"],
     "efi_time": ["unit_efi_time"],
+    "efi_initrd": ["unit_efi_initrd"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them
