@@ -104,6 +104,7 @@ AREA_UNITS = {
     "efi_machine": ["unit_efi_machine"],
     "efi_time": ["unit_efi_time"],
     "efi_initrd": ["unit_efi_initrd"],
+    "efi_serial": ["unit_efi_serial"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them

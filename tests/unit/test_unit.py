@@ -13,7 +13,7 @@ HOST = os.path.join(TOP, "generated", "host")
 # test_unit_binaries_exist instead of silently taking its tests with it.
 EXPECTED = ["unit_acpi", "unit_boot_splash", "unit_boot_video", "unit_bootcheck", "unit_bootcheck_arm64", "unit_config", "unit_console", "unit_console_keys",
     "unit_crypto",
-    "unit_efi_console", "unit_efi_device_tree", "unit_efi_devices", "unit_efi_files", "unit_efi_firmware_map", "unit_efi_image", "unit_efi_initrd", "unit_efi_load_options", "unit_efi_machine", "unit_efi_runtime", "unit_efi_time", "unit_efi_variables", "unit_efi_video", "unit_elf",
+    "unit_efi_console", "unit_efi_device_tree", "unit_efi_devices", "unit_efi_files", "unit_efi_firmware_map", "unit_efi_image", "unit_efi_initrd", "unit_efi_load_options", "unit_efi_machine", "unit_efi_runtime", "unit_efi_serial", "unit_efi_time", "unit_efi_variables", "unit_efi_video", "unit_elf",
     "unit_fat",
     "unit_fdt", "unit_heap",
     "unit_heap_debug", "unit_inflate", "unit_kernel_regions", "unit_libc", "unit_line_editor", "unit_manifest", "unit_memory_map", "unit_net", "unit_paging",

@@ -48,12 +48,16 @@ platform_debug_configure(bool enabled, uint8_t port, uint32_t speed)
 }
 
 
-/* Through the firmware, converting line ends in chunks. */
-static bool
+/*
+ * Through the firmware, converting line ends in chunks: how much of text
+ * went out before a chunk failed (all of it, length, when none did).
+ */
+static size_t
 serial_io_write(const char *text, size_t length)
 {
 	char buffer[128];
 	size_t used = 0;
+	size_t done = 0;
 	for (size_t i = 0; i < length; i++) {
 		if (text[i] == '\n')
 			buffer[used++] = '\r';
@@ -61,11 +65,12 @@ serial_io_write(const char *text, size_t length)
 		if (used >= sizeof(buffer) - 2 || i + 1 == length) {
 			UINTN size = used;
 			if (sSerialIo->Write(sSerialIo, &size, buffer) != EFI_SUCCESS)
-				return false;
+				return done;
 			used = 0;
+			done = i + 1;
 		}
 	}
-	return true;
+	return done;
 }
 
 
@@ -75,14 +80,15 @@ platform_debug_write(const char *text, size_t length)
 	/*
 	 * The firmware's serial I/O while boot services run (outside the window
 	 * before ExitBootServices, where no firmware call but GetMemoryMap is
-	 * safe); the UART programmed directly otherwise, when it answered.
+	 * safe); the UART programmed directly otherwise, when it answered, and
+	 * for what the firmware failed to write, without what it wrote again.
 	 */
-	if (sSerialIo != NULL && gBootServicesActive && !efi_console_frozen()
-			&& serial_io_write(text, length))
-		return;
+	size_t done = 0;
+	if (sSerialIo != NULL && gBootServicesActive && !efi_console_frozen())
+		done = serial_io_write(text, length);
 	if (!sUartPresent)
 		return;
-	for (size_t i = 0; i < length; i++) {
+	for (size_t i = done; i < length; i++) {
 		if (text[i] == '\n')
 			efi_arch_uart_put('\r');
 		efi_arch_uart_put((uint8_t)text[i]);
