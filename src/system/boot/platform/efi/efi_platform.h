@@ -83,13 +83,16 @@ struct efi_memory_map {
 	UINT32					descriptor_version;
 };
 
-/* Descriptors may be larger than the struct we know: step by their size. */
+/*
+ * Descriptors may be larger than the struct we know: step by their size.
+ * They are writable, for the map handed to SetVirtualAddressMap().
+ */
 #define FOR_EACH_DESCRIPTOR(descriptor, map) \
-	for (const EFI_MEMORY_DESCRIPTOR *descriptor = (map)->descriptors; \
+	for (EFI_MEMORY_DESCRIPTOR *descriptor = (map)->descriptors; \
 		(const uint8_t *)descriptor \
 			< (const uint8_t *)(map)->descriptors + (map)->size; \
-		descriptor = (const EFI_MEMORY_DESCRIPTOR *) \
-			((const uint8_t *)descriptor + (map)->descriptor_size))
+		descriptor = (EFI_MEMORY_DESCRIPTOR *) \
+			((uint8_t *)descriptor + (map)->descriptor_size))
 
 /*
  * load_options.c: the loaded image's load options as the kernel command

@@ -27,17 +27,6 @@ static EFI_MEMORY_DESCRIPTOR *sVirtualMap;
 static UINTN sVirtualMapCapacity;
 
 
-/*
- * A descriptor of the virtual map, which is written (FOR_EACH_DESCRIPTOR
- * reads): they may be larger than the struct we know, so step by their size.
- */
-static EFI_MEMORY_DESCRIPTOR *
-runtime_descriptor(EFI_MEMORY_DESCRIPTOR *descriptors, UINTN descriptorSize, UINTN index)
-{
-	return (EFI_MEMORY_DESCRIPTOR *)((uint8_t *)descriptors + index * descriptorSize);
-}
-
-
 void
 efi_runtime_reserve(const struct efi_memory_map *map)
 {
@@ -86,11 +75,10 @@ efi_enter_virtual_mode(kernel_args *args, struct efi_memory_map *map)
 	}
 
 	memcpy(sVirtualMap, map->descriptors, map->size);
-	UINTN count = map->size / map->descriptor_size;
+	struct efi_memory_map virtualMap = *map;
+	virtualMap.descriptors = sVirtualMap;
 	uint32_t runtimeRanges = 0;
-	for (UINTN i = 0; i < count; i++) {
-		EFI_MEMORY_DESCRIPTOR *descriptor = runtime_descriptor(sVirtualMap,
-			map->descriptor_size, i);
+	FOR_EACH_DESCRIPTOR(descriptor, &virtualMap) {
 		if ((descriptor->Attribute & EFI_MEMORY_RUNTIME) == 0)
 			continue;
 		uint64_t end = descriptor->PhysicalStart + descriptor->NumberOfPages * KERNEL_EFI_PAGE_SIZE;
