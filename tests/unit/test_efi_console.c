@@ -17,6 +17,7 @@
 
 #include "../../src/system/boot/platform/efi/console.c"
 #include "../support/efi_port_fakes.h"
+#include "../support/efi_pool.h"
 
 #include "unit_test.h"
 
@@ -180,14 +181,6 @@ fake_handle_protocol(EFI_HANDLE handle, EFI_GUID *guid, void **_interface)
 	struct fake_output *output = handle;
 	*_interface = memcmp(guid, &sTextOutGuid, sizeof(*guid)) == 0
 		? (void *)&output->protocol : (void *)output->path;
-	return EFI_SUCCESS;
-}
-
-
-static EFI_STATUS EFIAPI
-fake_free_pool(void *buffer)
-{
-	free(buffer);
 	return EFI_SUCCESS;
 }
 

@@ -15,6 +15,7 @@
 #include "../../src/system/boot/platform/efi/devices.c"
 #include "../support/boot_log.h"
 #include "../support/counted_heap.h"
+#include "../support/efi_pool.h"
 
 #include "unit_test.h"
 
@@ -191,14 +192,6 @@ fake_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE type, EFI_GUID *guid, void *key
 	for (uint32_t i = 0; i < sDiskCount; i++)
 		(*_handles)[i] = &sDisks[i];
 	*_count = sDiskCount;
-	return EFI_SUCCESS;
-}
-
-
-static EFI_STATUS EFIAPI
-fake_free_pool(void *buffer)
-{
-	free(buffer);
 	return EFI_SUCCESS;
 }
 

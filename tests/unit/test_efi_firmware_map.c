@@ -15,6 +15,7 @@
 #include "../../src/system/boot/platform/efi/firmware_map.c"
 #include "../support/boot_log.h"
 #include "../support/efi_map_builder.h"
+#include "../support/efi_pool.h"
 
 #include "unit_test.h"
 
@@ -25,7 +26,6 @@ EFI_BOOT_SERVICES *gBootServices;
 
 static EFI_BOOT_SERVICES sBootServices;
 static uint32_t sGrowth;			/* descriptors each AllocatePool adds to the map */
-static long sPools;					/* pool buffers not freed */
 static kernel_args sArgs;
 
 
@@ -57,15 +57,6 @@ fake_allocate_pool(EFI_MEMORY_TYPE type, UINTN size, void **_buffer)
 	*_buffer = malloc(size);
 	sPools++;
 	return *_buffer != NULL ? EFI_SUCCESS : EFI_OUT_OF_RESOURCES;
-}
-
-
-static EFI_STATUS EFIAPI
-fake_free_pool(void *buffer)
-{
-	free(buffer);
-	sPools--;
-	return EFI_SUCCESS;
 }
 
 

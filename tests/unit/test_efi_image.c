@@ -21,6 +21,7 @@
 #include "../../src/system/boot/platform/efi/text.c"
 #include "../support/counted_heap.h"
 #include "../support/efi_port_fakes.h"
+#include "../support/efi_pool.h"
 
 #include "unit_test.h"
 
@@ -187,14 +188,6 @@ fake_set_watchdog(UINTN seconds, UINT64 code, UINTN size, CHAR16 *data)
 {
 	CHECK(sWatchdogCalls < 2);
 	sWatchdog[sWatchdogCalls++] = seconds;
-	return EFI_SUCCESS;
-}
-
-
-static EFI_STATUS EFIAPI
-fake_free_pool(void *buffer)
-{
-	free(buffer);
 	return EFI_SUCCESS;
 }
 

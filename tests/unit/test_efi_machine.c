@@ -14,6 +14,7 @@
 
 #include "../../src/system/boot/platform/efi/machine.c"
 #include "../support/efi_map_builder.h"
+#include "../support/efi_pool.h"
 
 #include "unit_test.h"
 
@@ -42,7 +43,6 @@ static int sSets;
 static int sResets;
 static EFI_RESET_TYPE sResetType;
 static status_t sMapStatus;
-static long sPools;
 static char sLines[MAX_LINES][128];
 static int sLineCount;
 
@@ -124,15 +124,6 @@ efi_get_memory_map(struct efi_memory_map *map)
 	memcpy(map->descriptors, sMap, map->size);
 	sPools++;
 	return B_OK;
-}
-
-
-static EFI_STATUS EFIAPI
-fake_free_pool(void *buffer)
-{
-	free(buffer);
-	sPools--;
-	return EFI_SUCCESS;
 }
 
 

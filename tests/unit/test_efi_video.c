@@ -13,6 +13,7 @@
 
 #include "../../src/system/boot/platform/efi/video.c"
 #include "../support/efi_port_fakes.h"
+#include "../support/efi_pool.h"
 
 #include "unit_test.h"
 
@@ -28,7 +29,6 @@ static EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE sMode;
 static EFI_GRAPHICS_OUTPUT_MODE_INFORMATION sInfo;
 static EFI_GRAPHICS_OUTPUT_MODE_INFORMATION sModes[MODES];
 static bool sConsoleHasGop;
-static long sPools;
 static kernel_args sArgs;
 
 
@@ -48,15 +48,6 @@ static EFI_STATUS EFIAPI
 fake_locate_protocol(EFI_GUID *guid, void *registration, void **_interface)
 {
 	*_interface = &sGop;
-	return EFI_SUCCESS;
-}
-
-
-static EFI_STATUS EFIAPI
-fake_free_pool(void *buffer)
-{
-	free(buffer);
-	sPools--;
 	return EFI_SUCCESS;
 }
 
