@@ -58,7 +58,7 @@ void
 efi_time_init(void)
 {
 	sBootTicks = arch_cpu_cycle_counter();
-	/* Where the architecture states the rate (arm64), the Stall's 10 ms are saved. */
+	/* Where the architecture states the rate (arm64), the Stall's 9 ms are saved. */
 	uint64_t stated = arch_cpu_cycle_counter_frequency();
 	if (stated >= 1000000)
 		sTicksPerSecond = stated;
