@@ -7,6 +7,7 @@
 #ifndef BOOT_ARCH_CPU_H
 #define BOOT_ARCH_CPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,13 @@ const char *arch_cpu_bls_name(void);
  * 0xaa64): what other systems' executables must be built for.
  */
 uint16_t arch_cpu_pe_machine(void);
+
+/*
+ * A 32-bit read of I/O port (x86's in instruction), for a device that the
+ * firmware's tables place in I/O space: the ACPI power management timer.
+ * False, with nothing read, where the architecture has no I/O space (arm64).
+ */
+bool arch_cpu_read_io_port32(uint16_t port, uint32_t *_value);
 
 /* Inside a busy-wait loop: tell the CPU (x86: pause), so that it saves power. */
 void arch_cpu_relax(void);

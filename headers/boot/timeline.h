@@ -47,6 +47,13 @@ void timeline_take_back(const kernel_args *args, uint32_t count);
  */
 uint64_t timeline_microseconds(uint64_t cycles, uint64_t frequency);
 
+/*
+ * value * multiplier / divisor, rounded down, for any value as long as
+ * (divisor - 1) * multiplier and the result fit 64 bits: one clock's count
+ * in another's units.
+ */
+uint64_t timeline_scale(uint64_t value, uint64_t multiplier, uint64_t divisor);
+
 /* The cycle counter at the first event ever marked; 0 before it. */
 uint64_t timeline_first_cycles(void);
 

@@ -102,7 +102,7 @@ AREA_UNITS = {
     "efi_image": ["unit_efi_image"],
     "efi_load_options": ["unit_efi_load_options"],
     "efi_machine": ["unit_efi_machine"],
-    "efi_time": ["unit_efi_time"],
+    "efi_time": ["unit_efi_time", "unit_acpi"],
     "efi_initrd": ["unit_efi_initrd"],
     "efi_serial": ["unit_efi_serial"],
 }
@@ -153,6 +153,7 @@ AREA_BOOT_TESTS = {
         "tests/boot/test_smp.py::test_disable_smp_lists_the_cpus_and_starts_none[x86_64]",
         # U-Boot at EL1, whose PSCI is called through HVC (AAVMF's boots are at EL2)
         "tests/boot/test_smp.py::test_disable_acpi_leaves_arm64_only_the_device_tree[u-boot-2]"],
+    "efi_clock": ["tests/boot/test_boot.py::test_the_tsc_rate_is_measured_against_the_acpi_pm_timer"],
     "efi_tpm": [
         "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
         "kernel_replays_the_log[x86_64]",

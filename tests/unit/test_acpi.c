@@ -3,7 +3,7 @@
  * Unit tests for the EFI port's ACPI readers (src/system/boot/platform/efi/
  * acpi.c, madt.c, spcr.c): which RSDP is believed and why one is not, tables
  * found through an RSDT and an XSDT and refused when corrupt, the MADT's
- * walk and the UART an SPCR names. The readers are compiled right into this
+ * walk, the UART an SPCR names and the PM timer the FADT names. The readers are compiled right into this
  * test with gnu-efi's headers; the tables are built here
  * (tests/support/acpi_builder.h).
  */
@@ -12,6 +12,7 @@
 
 #include "../../src/system/boot/platform/efi/acpi.c"
 #include "../../src/system/boot/platform/efi/madt.c"
+#include "../../src/system/boot/platform/efi/pm_timer.c"
 #include "../../src/system/boot/platform/efi/spcr.c"
 #include "../../src/system/boot/platform/efi/tables.c"
 #include "../support/acpi_builder.h"
@@ -408,4 +409,89 @@ TEST(spcr_uarts_the_loader_cannot_drive)
 	CHECK(!efi_spcr_uart(&uart));
 	CHECK_EQ(uart.physical, 1);
 	CHECK_EQ(uart.kind, EFI_UART_PL011);
+}
+
+
+/* --- the PM timer (pm_timer.c) --------------------------------------------- */
+
+static bool sIoPorts = true;		/* false: an architecture without them (arm64) */
+static uint16_t sPortRead;
+
+
+bool
+arch_cpu_read_io_port32(uint16_t port, uint32_t *_value)
+{
+	if (!sIoPorts)
+		return false;
+	sPortRead = port;
+	*_value = 0xfedcba98;
+	return true;
+}
+
+
+/* A FADT of length bytes naming port, of portLength bytes, with flags. */
+static void
+fadt_with(uint32_t length, uint32_t port, uint8_t portLength, uint32_t flags)
+{
+	uint8_t *fadt = acpi_table_new("FACP", length);
+	acpi_put_le(fadt + FADT_PM_TMR_BLK, port, 4);
+	fadt[FADT_PM_TMR_LEN] = portLength;
+	if (length >= FADT_FLAGS + 4)
+		acpi_put_le(fadt + FADT_FLAGS, flags, 4);
+	acpi_table_seal(fadt);
+	set_rsdps(acpi_rsdp_new(2, &fadt, 1), NULL);
+	sPortRead = 0;
+}
+
+
+TEST(pm_timer_port_from_the_fadt)
+{
+	/* QEMU's q35 (ACPI 6.x, 276 bytes), its 32-bit timer read in 24 bits. */
+	uint16_t port = 0;
+	fadt_with(276, 0x608, 4, 1u << 8);
+	CHECK(efi_pm_timer_find(&port));
+	CHECK_EQ(port, 0x608);
+	CHECK_EQ(sPortRead, 0x608);
+	uint32_t ticks = 0;
+	CHECK(efi_pm_timer_read(port, &ticks));
+	CHECK_EQ(ticks, 0xdcba98);
+	finish();
+
+	/* ACPI 1.0's FADT of 116 bytes, as QEMU's pc machine has it, at PIIX4's port. */
+	fadt_with(116, 0xb008, 4, 0);
+	CHECK(efi_pm_timer_find(&port));
+	CHECK_EQ(port, 0xb008);
+	finish();
+}
+
+
+TEST(pm_timer_none_or_none_to_read)
+{
+	uint16_t port = 0x1234;
+	CHECK(!efi_pm_timer_find(&port));
+	/* Hardware-reduced ACPI, a timer of length 0, at port 0, past I/O space. */
+	fadt_with(276, 0x608, 4, 1u << 20);
+	CHECK(!efi_pm_timer_find(&port));
+	finish();
+	fadt_with(276, 0x608, 0, 0);
+	CHECK(!efi_pm_timer_find(&port));
+	finish();
+	fadt_with(276, 0, 4, 0);
+	CHECK(!efi_pm_timer_find(&port));
+	finish();
+	fadt_with(276, 0x10608, 4, 0);
+	CHECK(!efi_pm_timer_find(&port));
+	finish();
+	/* Too short for the flags: not read at all. */
+	fadt_with(FADT_FLAGS + 3, 0x608, 4, 0);
+	CHECK(!efi_pm_timer_find(&port));
+	CHECK_EQ(sPortRead, 0);
+	finish();
+	/* No I/O ports to read it through. */
+	sIoPorts = false;
+	fadt_with(276, 0x608, 4, 0);
+	CHECK(!efi_pm_timer_find(&port));
+	sIoPorts = true;
+	finish();
+	CHECK_EQ(port, 0x1234);
 }

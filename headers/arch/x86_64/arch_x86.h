@@ -93,6 +93,15 @@ x86_in8(uint16_t port)
 }
 
 
+static inline uint32_t
+x86_in32(uint16_t port)
+{
+	uint32_t value;
+	__asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+
 /* In spin loops: lets a hyperthread sibling run and saves power. */
 static inline void
 x86_pause(void)

@@ -413,8 +413,8 @@ print_timeline(const struct kcheck_context *context)
 	const kernel_args *args = context->args;
 	uint64_t frequency = args->cycle_counter_frequency;
 	uint32_t count = kcheck_clamp_count(args->num_boot_events, MAX_BOOT_EVENTS);
-	kcheck_printf(environment, "boot timeline: %u events, cycle counter %llu.%03llu MHz\n",
-		args->num_boot_events, (ull)(frequency / 1000000), (ull)(frequency / 1000 % 1000));
+	kcheck_printf(environment, "boot timeline: %u events, cycle counter %llu Hz\n",
+		args->num_boot_events, (ull)frequency);
 	if (frequency == 0)
 		return;
 

@@ -397,6 +397,8 @@ boot_start_kernel(struct stage2_args *args)
 	if (timeline_dropped() > 0)
 		boot_dprintf("boot: %u timeline events dropped\n", timeline_dropped());
 	heap_print_statistics();
+	/* Measured over the whole boot where the port can: finer than at the start. */
+	gKernelArgs->cycle_counter_frequency = platform_cycle_counter_frequency();
 	kernel_args_copy_log();
 	/* The screen keeps the splash for the kernel; nothing draws on it any more. */
 	splash_release();

@@ -97,8 +97,15 @@ timeline_take_back(const kernel_args *args, uint32_t count)
 uint64_t
 timeline_microseconds(uint64_t cycles, uint64_t frequency)
 {
-	/* Whole seconds and the rest apart: the rest times a million cannot overflow. */
-	return cycles / frequency * 1000000 + cycles % frequency * 1000000 / frequency;
+	return timeline_scale(cycles, 1000000, frequency);
+}
+
+
+uint64_t
+timeline_scale(uint64_t value, uint64_t multiplier, uint64_t divisor)
+{
+	/* Whole divisors and the rest apart: only the rest is multiplied. */
+	return value / divisor * multiplier + value % divisor * multiplier / divisor;
 }
 
 

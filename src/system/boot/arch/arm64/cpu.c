@@ -53,6 +53,15 @@ arch_cpu_pe_machine(void)
 }
 
 
+bool
+arch_cpu_read_io_port32(uint16_t port, uint32_t *_value)
+{
+	(void)port;
+	(void)_value;
+	return false;
+}
+
+
 void
 arch_cpu_relax(void)
 {

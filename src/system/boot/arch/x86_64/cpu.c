@@ -62,6 +62,14 @@ arch_cpu_pe_machine(void)
 }
 
 
+bool
+arch_cpu_read_io_port32(uint16_t port, uint32_t *_value)
+{
+	*_value = x86_in32(port);
+	return true;
+}
+
+
 void
 arch_cpu_relax(void)
 {

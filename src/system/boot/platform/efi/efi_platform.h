@@ -147,6 +147,17 @@ const struct acpi_table_header *efi_acpi_find_table(const struct acpi_rsdp *rsdp
 uint64_t efi_acpi_le(const uint8_t *bytes, uint32_t size);
 
 /*
+ * pm_timer.c: the ACPI power management timer's I/O port, from the FADT, and
+ * its count (EFI_PM_TIMER_HZ, wrapping at EFI_PM_TIMER_MASK). Finding it
+ * reads it once; false where there is none (no FADT, a hardware-reduced
+ * platform, no I/O ports: arm64).
+ */
+#define EFI_PM_TIMER_HZ				3579545
+#define EFI_PM_TIMER_MASK			0xffffffu
+bool efi_pm_timer_find(uint16_t *_port);
+bool efi_pm_timer_read(uint16_t port, uint32_t *_ticks);
+
+/*
  * cpu_list.c: the CPUs the firmware's tables name, each id once, at most max
  * (the rest counted in dropped), the one with boot_id marked as the boot
  * CPU. efi_cpu_list_add takes a CPU whose flags (EFI_CPU_*, the bits of
