@@ -2,8 +2,9 @@
 /*
  * SHA-256's two block functions against each other: the architecture's, with
  * the CPU's instructions (arch_cpu_sha256_blocks), and the portable C, from
- * arbitrary states over runs of 0 to 40 blocks at every alignment; and the
- * architecture's answer to whether the CPU has them against the kernel's.
+ * arbitrary states over runs of 0 to 40 blocks at every alignment, each
+ * update counted into the path it was asked to take; and the architecture's
+ * answer to whether the CPU has them against the kernel's.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +21,20 @@
 #define ROUNDS		400
 
 static uint32_t sRandomState = 0x0a11ce5u;
+/* Calls of the CPU's block function (the Jamfile links it through this file's wrapper). */
+static unsigned sCpuCalls;
+
+
+size_t __real_arch_cpu_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t count);
+size_t __wrap_arch_cpu_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t count);
+
+
+size_t
+__wrap_arch_cpu_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t count)
+{
+	sCpuCalls++;
+	return __real_arch_cpu_sha256_blocks(state, data, count);
+}
 
 
 static uint32_t
@@ -107,10 +122,15 @@ TEST(sha256_cpu_blocks_match_portable)
 		uint32_t direct[8];
 		memcpy(direct, cpu.state, sizeof(direct));
 
+		/* Each update takes the path asked for: the CPU's once, or never. */
 		sha256_force_portable(false);
+		unsigned calls = sCpuCalls;
 		sha256_update(&cpu, data, count * SHA256_BLOCK_SIZE);
+		CHECK_EQ(sCpuCalls, calls + (count > 0));
 		sha256_force_portable(true);
+		calls = sCpuCalls;
 		sha256_update(&portable, data, count * SHA256_BLOCK_SIZE);
+		CHECK_EQ(sCpuCalls, calls);
 		sha256_force_portable(false);
 		CHECK_EQ(arch_cpu_sha256_blocks(direct, data, count), count);
 
