@@ -73,7 +73,8 @@ efi_time_calibrate(UINTN window)
 /*
  * The counter as the timer ticks to *_timer: a read at any moment lands
  * anywhere in a tick's 279 ns, the first after a tick within a read of it.
- * A timer that does not tick in 10 us is taken as it is.
+ * 0 for a timer that does not tick in 10 us: at the start, the timer is
+ * left; later, the count from the start is then too large to be believed.
  */
 static uint64_t
 efi_time_sample(uint32_t *_timer)
@@ -85,8 +86,10 @@ efi_time_sample(uint32_t *_timer)
 	do {
 		now = arch_cpu_cycle_counter();
 		efi_pm_timer_read(sTimerPort, _timer);
-	} while (*_timer == previous && now - start < sRate / kTickWaitsPerSecond);
-	return now;
+		if (*_timer != previous)
+			return now;
+	} while (now - start < sRate / kTickWaitsPerSecond);
+	return 0;
 }
 
 
@@ -128,11 +131,13 @@ efi_time_init(void)
 	uint64_t stated = arch_cpu_cycle_counter_frequency();
 	if (stated >= 1000000)
 		sTicksPerSecond = stated;
-	else if (efi_pm_timer_find(&sTimerPort)) {
-		sTimerStartTicks = efi_time_sample(&sTimerStart);
+	else if (efi_pm_timer_find(&sTimerPort)
+		&& (sTimerStartTicks = efi_time_sample(&sTimerStart)) != 0)
 		efi_time_calibrate(kShortWindowMicroseconds);
-	} else
+	else {
+		sTimerPort = 0;
 		efi_time_calibrate(kWindowMicroseconds);
+	}
 	if (sTicksPerSecond != 0)
 		sRate = sTicksPerSecond;
 	else
