@@ -33,6 +33,7 @@ static int sStalls;
 static uint16_t sTimerPortFound;
 static uint64_t sTimerRate;
 static int sTimerReads;
+static bool sTimerFlips;				/* a broken timer: 1, 2, 1, 2, ... */
 
 
 uint64_t
@@ -64,6 +65,8 @@ efi_pm_timer_read(uint16_t port, uint32_t *_ticks)
 	sTimerReads++;
 	sCounter += 100;
 	*_ticks = timeline_scale(sCounter, sTimerRate, sTrueRate) & EFI_PM_TIMER_MASK;
+	if (sTimerFlips)
+		*_ticks = 1 + sTimerReads % 2;
 	return true;
 }
 
@@ -104,6 +107,7 @@ start(uint64_t stated, uint64_t trueRate)
 	sTimerPortFound = 0;
 	sTimerRate = EFI_PM_TIMER_HZ;
 	sTimerReads = 0;
+	sTimerFlips = false;
 	/* As the loader starts: nothing known. */
 	sTicksPerSecond = 0;
 	sRate = 1000000000;
@@ -326,4 +330,17 @@ TEST(a_pm_timer_that_does_not_tick_is_left)
 	reads = sTimerReads;
 	CHECK_EQ(platform_cycle_counter_frequency(), kept);
 	CHECK_EQ(sTimerReads, reads);
+}
+
+
+TEST(a_pm_timer_that_ticks_back_is_not_divided_by)
+{
+	/* A count that only ever goes from 1 to 2 and back: no time between the samples. */
+	start_with_timer();
+	sStallExtra = 0;
+	sTimerFlips = true;
+	efi_time_init();
+	CHECK_EQ(sStallWindow, 300);
+	sCounter += 20 * 2500000ULL;
+	CHECK_EQ(platform_cycle_counter_frequency(), 2500000000ULL);
 }
