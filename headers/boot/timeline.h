@@ -28,8 +28,8 @@ void timeline_mark_at(const char *name, uint64_t cycles, uint64_t detail);
 
 /*
  * For kernel_args_init(): move the events marked so far into args, which
- * receives every later one directly, and set args->cycle_counter_frequency from
- * platform_cycle_counter_frequency().
+ * receives every later one directly. args->cycle_counter_frequency is set as
+ * the kernel starts (boot_start_kernel()), from the rate measured until then.
  */
 void timeline_publish(kernel_args *args);
 

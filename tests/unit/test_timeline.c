@@ -26,13 +26,6 @@ arch_cpu_cycle_counter(void)
 }
 
 
-uint64_t
-platform_cycle_counter_frequency(void)
-{
-	return 2500000000ULL;
-}
-
-
 static kernel_args *
 timeline_start(void)
 {
@@ -76,7 +69,6 @@ TEST(early_events_move_into_kernel_args)
 
 	gKernelArgs = args;
 	timeline_publish(args);
-	CHECK_EQ(args->cycle_counter_frequency, 2500000000ULL);
 	CHECK_EQ(args->num_boot_events, 2);
 
 	sCycles = 3000;

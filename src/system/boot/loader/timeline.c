@@ -9,7 +9,6 @@
 
 #include <boot/arch_cpu.h>
 #include <boot/handoff.h>
-#include <boot/platform.h>
 
 
 _Static_assert(TIMELINE_EARLY_EVENTS <= MAX_BOOT_EVENTS, "early events must fit");
@@ -67,7 +66,6 @@ timeline_first_cycles(void)
 void
 timeline_publish(kernel_args *args)
 {
-	args->cycle_counter_frequency = platform_cycle_counter_frequency();
 	/* kernel_args is fresh, and MAX_BOOT_EVENTS exceeds the early buffer. */
 	memcpy(args->boot_events, sEarlyEvents, sEarlyCount * sizeof(boot_event));
 	args->num_boot_events = sEarlyCount;

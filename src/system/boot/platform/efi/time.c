@@ -142,9 +142,8 @@ efi_time_init(void)
 		sRate = sTicksPerSecond;
 	else
 		sTimerPort = 0;
-	boot_dprintf("efi: the cycle counter runs at %llu.%03llu MHz\n",
-		(unsigned long long)(sTicksPerSecond / 1000000),
-		(unsigned long long)(sTicksPerSecond / 1000 % 1000));
+	boot_dprintf("efi: the cycle counter runs at %llu Hz\n",
+		(unsigned long long)sTicksPerSecond);
 }
 
 
