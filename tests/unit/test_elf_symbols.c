@@ -409,8 +409,11 @@ TEST(symbols_from_a_file_are_read_once_into_their_regions)
 	CHECK_EQ(elf_load_symbols_file(&reader.file, images, &count, &reason), B_OK);
 	CHECK(reason == NULL);
 	CHECK_EQ(count, 2);
-	/* The header, two section headers, the strings' last byte, then both tables. */
-	CHECK_EQ(reader.bytes_read, sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Shdr) + 1
+	/*
+	 * The header, the three section headers after the null one (one read),
+	 * the string table's header, the strings' last byte, then both tables.
+	 */
+	CHECK_EQ(reader.bytes_read, sizeof(Elf64_Ehdr) + 4 * sizeof(Elf64_Shdr) + 1
 		+ 3 * sizeof(Elf64_Sym) + sizeof(kStrings));
 	uint32_t tableReads = 0;
 	for (uint32_t i = 0; i < reader.read_count; i++) {
@@ -439,6 +442,56 @@ TEST(symbols_from_a_file_are_read_once_into_their_regions)
 	CHECK_EQ(fake_platform_region_count(), 0);
 	free(bytes);
 	fake_platform_reset();
+}
+
+
+/*
+ * Twenty sections, the symbol table the 19th: the headers are read eight at a
+ * time (each read is a request to the disk), the last read no further than
+ * the table's end, which is the file's.
+ */
+TEST(section_headers_are_read_eight_at_a_time)
+{
+	enum { kCount = 20, kSymbols = 18, kTable = SECTIONS_OFFSET };
+	struct symbols_file file = valid_file();
+	uint8_t *bytes = file_bytes(&file);
+	size_t size = kTable + kCount * sizeof(Elf64_Shdr);
+	bytes = realloc(bytes, size);
+	CHECK(bytes != NULL);
+	Elf64_Shdr sections[kCount];
+	memset(sections, 0, sizeof(sections));
+	for (int i = 1; i < kCount; i++)
+		sections[i] = file.sections[3];
+	sections[kSymbols] = file.sections[1];
+	sections[kSymbols].sh_link = kSymbols + 1;
+	sections[kSymbols + 1] = file.sections[2];
+	memcpy(bytes + kTable, sections, sizeof(sections));
+	Elf64_Ehdr header = file.header;
+	header.e_shnum = kCount;
+	memcpy(bytes, &header, sizeof(header));
+
+	struct fake_file reader;
+	fake_file_init(&reader, bytes, size, size);
+	struct elf_symbol_tables tables;
+	const char *reason = "(not set)";
+	CHECK_EQ(elf_find_symbol_tables_file(&reader.file, &tables, &reason), B_OK);
+	CHECK_EQ(tables.symbols_offset, SYMBOLS_OFFSET);
+	CHECK_EQ(tables.strings_offset, STRINGS_OFFSET);
+
+	static const struct { uint64_t first; size_t count; } kExpected[] = {
+		{ 1, 8 }, { 9, 8 }, { 17, 3 }, { kSymbols + 1, 1 },
+	};
+	uint32_t found = 0;
+	for (uint32_t i = 0; i < reader.read_count; i++) {
+		if (reader.reads[i].offset < kTable)
+			continue;
+		CHECK(found < sizeof(kExpected) / sizeof(kExpected[0]));
+		CHECK_EQ(reader.reads[i].offset, kTable + kExpected[found].first * sizeof(Elf64_Shdr));
+		CHECK_EQ(reader.reads[i].length, kExpected[found].count * sizeof(Elf64_Shdr));
+		found++;
+	}
+	CHECK_EQ(found, 4);
+	free(bytes);
 }
 
 

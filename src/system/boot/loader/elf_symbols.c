@@ -52,6 +52,10 @@ symbols_read(const struct elf_file *file, uint64_t offset, void *buffer, size_t 
 }
 
 
+/* Section headers read at once while looking for the symbol table: 1 KiB. */
+#define SECTIONS_CHUNK	8
+
+
 /* Section index of a table the caller proved to lie inside the file. */
 static status_t
 symbols_section(const struct elf_file *file, uint64_t tableOffset, uint64_t index,
@@ -130,13 +134,27 @@ symbols_locate(const struct elf_file *file, struct elf_symbol_tables *tables,
 	if (count > (file->size - header.e_shoff) / sizeof(Elf64_Shdr))
 		return symbols_fail(_reason, "section headers past end of file", B_BAD_DATA);
 
-	/* Section 0 is reserved (it holds the count above), whatever it says. */
+	/*
+	 * Section 0 is reserved (it holds the count above), whatever it says.
+	 * The headers are read SECTIONS_CHUNK at a time: each read is a request
+	 * to the disk, which costs as much as reading kilobytes.
+	 */
+	Elf64_Shdr sections[SECTIONS_CHUNK];
 	Elf64_Shdr symbols = { .sh_type = SHT_NULL };
 	uint64_t symbolIndex;
+	uint64_t chunkStart = 1;
+	uint64_t chunkEnd = 1;
 	for (symbolIndex = 1; symbolIndex < count; symbolIndex++) {
-		status = symbols_section(file, header.e_shoff, symbolIndex, &symbols, _reason);
-		if (status != B_OK)
-			return status;
+		if (symbolIndex == chunkEnd) {
+			uint64_t left = count - symbolIndex;
+			chunkStart = symbolIndex;
+			chunkEnd += left < SECTIONS_CHUNK ? left : SECTIONS_CHUNK;
+			status = symbols_read(file, header.e_shoff + chunkStart * sizeof(Elf64_Shdr),
+				sections, (chunkEnd - chunkStart) * sizeof(Elf64_Shdr), _reason);
+			if (status != B_OK)
+				return status;
+		}
+		symbols = sections[symbolIndex - chunkStart];
 		if (symbols.sh_type == SHT_SYMTAB)
 			break;
 	}
