@@ -195,8 +195,8 @@ void spin(uint64_t microseconds);
  * rate the architecture states (arch_cpu_cycle_counter_frequency()) where it
  * states one, else measured by the port against a clock it trusts; 0 when
  * unknown. Must work from the port's entry on and never allocate. A port may
- * answer more precisely as the boot goes on: the generic loader asks again
- * just before platform_start_kernel().
+ * answer more precisely as the boot goes on: the generic loader asks for the
+ * kernel's just before platform_start_kernel().
  */
 uint64_t platform_cycle_counter_frequency(void);
 

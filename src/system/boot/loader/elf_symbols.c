@@ -52,7 +52,7 @@ symbols_read(const struct elf_file *file, uint64_t offset, void *buffer, size_t 
 }
 
 
-/* Section headers read at once while looking for the symbol table: 1 KiB. */
+/* Section headers read at once while looking for the symbol table: 512 bytes. */
 #define SECTIONS_CHUNK	8
 
 

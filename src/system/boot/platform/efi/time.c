@@ -148,8 +148,8 @@ efi_time_init(void)
 
 
 /*
- * Measured again at every call while there is a timer: the generic loader
- * asks as kernel_args is made and once more as the kernel starts.
+ * Measured again at every call while there is a timer: the Boot Loader
+ * Interface asks for its times, the generic loader as the kernel starts.
  * system_time() keeps the first rate, so that it never runs backwards.
  */
 uint64_t
