@@ -45,7 +45,7 @@ const char *arch_cpu_bls_name(void);
 uint16_t arch_cpu_pe_machine(void);
 
 /*
- * A 32-bit read of I/O port (x86's in instruction), for a device that the
+ * A 32-bit read of an I/O port (x86's in instruction), for a device that the
  * firmware's tables place in I/O space: the ACPI power management timer.
  * False, with nothing read, where the architecture has no I/O space (arm64).
  */

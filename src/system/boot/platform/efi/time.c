@@ -28,8 +28,9 @@ static const UINTN kShortWindowMicroseconds = 300;
 /*
  * Measured against the timer, a rate must agree with the calibration within
  * 1/kAgreement (a counter that jumped, or a timer that is not one, does
- * not). Its wraps are counted by the rate known: at most kMaxWraps of them,
- * so that one miscounted moves the rate more than that and is refused.
+ * not). Its wraps are counted by the rate known, at most kMaxWraps of them:
+ * one wrap miscounted in nine moves the rate by 11 %, more than the
+ * agreement allows, so it is refused rather than believed.
  */
 static const uint64_t kAgreement = 20;
 static const uint64_t kMaxWraps = 8;
