@@ -57,21 +57,25 @@ struct inflate_state {
 	struct inflate_code		distances;
 };
 
-/* RFC 1951 3.2.5: the base and extra bits of length symbols 257-285 and of
- * distance symbols 0-29. */
-static const uint16_t kLengthBase[29] = {
-	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-	35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-static const uint8_t kLengthExtra[29] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t kDistanceBase[30] = {
-	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-	257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289,
-	16385, 24577 };
-static const uint8_t kDistanceExtra[30] = {
-	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+/* RFC 1951 3.2.5: the symbols of lengths and of distances come in groups
+ * of 1 << groupBits (four and two). The first two groups take no extra
+ * bits and their base is the symbol's index; each later group takes one
+ * extra bit more than the one before, and its bases are the index's place
+ * in the group, under a leading 1, shifted by that many bits. Computed, not
+ * tabled: the start-up program's data must fit one 512-byte unit of its
+ * file (docs/packing.md). */
+INFLATE_HOT uint32_t
+inflate_base(unsigned index, unsigned groupBits, unsigned *extraBits)
+{
+	unsigned group = 1u << groupBits;
+	if (index < 2 * group) {
+		*extraBits = 0;
+		return index;
+	}
+	*extraBits = (index >> groupBits) - 1;
+	return (group | (index & (group - 1))) << *extraBits;
+}
+
 /* RFC 1951 3.2.7: the order in which code length code lengths are sent. */
 static const uint8_t kLengthCodeOrder[kLengthCodeSymbols] = {
 	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
@@ -257,16 +261,26 @@ inflate_copy(struct inflate_input *input, const struct inflate_code *distances,
 	struct inflate_output *output, int lengthSymbol)
 {
 	unsigned index = (unsigned)lengthSymbol - kFirstLengthSymbol;
+	unsigned extraBits;
 	uint32_t extra;
-	if (index >= 29 || !inflate_take(input, kLengthExtra[index], &extra))
+	/* The last length symbol breaks the pattern: 258 with no extra bits. */
+	size_t length = 258;
+	if (index >= 29)
 		return B_BAD_DATA;
-	size_t length = kLengthBase[index] + extra;
+	if (index < 28) {
+		length = 3 + inflate_base(index, 2, &extraBits);
+		if (!inflate_take(input, extraBits, &extra))
+			return B_BAD_DATA;
+		length += extra;
+	}
 
 	int distanceSymbol = inflate_decode(input, distances);
-	if (distanceSymbol < 0 || distanceSymbol >= 30
-		|| !inflate_take(input, kDistanceExtra[distanceSymbol], &extra))
+	if (distanceSymbol < 0 || distanceSymbol >= 30)
 		return B_BAD_DATA;
-	size_t distance = kDistanceBase[distanceSymbol] + extra;
+	size_t distance = 1 + inflate_base((unsigned)distanceSymbol, 1, &extraBits);
+	if (!inflate_take(input, extraBits, &extra))
+		return B_BAD_DATA;
+	distance += extra;
 	if (distance > output->position)
 		return B_BAD_DATA;
 	if (length > output->size - output->position)
