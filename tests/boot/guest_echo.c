@@ -4,7 +4,10 @@
  * console (which OVMF mirrors to the serial line) what it was started with,
  * its load options, the file its device path names, whether that device
  * has a file system and the size of the device tree it finds, and returns
- * with exit data, so that the loader must bring its menu back.
+ * with exit data, so that the loader must bring its menu back. Load options
+ * "copy <from> <to>" make it copy a file of its volume first, through the
+ * firmware's file system, as a shell or an updater the loader started
+ * might: what the loader kept of that volume is then stale.
  */
 #include <efi.h>
 
@@ -14,6 +17,7 @@ static EFI_GUID sLoadedImageGuid = LOADED_IMAGE_PROTOCOL;
 static EFI_GUID sFileSystemGuid = SIMPLE_FILE_SYSTEM_PROTOCOL;
 static EFI_GUID sDeviceTreeGuid = EFI_DTB_TABLE_GUID;
 static CHAR16 sExitData[] = u"echo exit data";
+static UINT8 sCopyBuffer[64 * 1024];
 
 
 static void
@@ -76,6 +80,73 @@ echo_device_tree(EFI_SYSTEM_TABLE *table)
 }
 
 
+/* Opens path (NUL-terminated) on root for reading, or for writing anew. */
+static EFI_FILE_HANDLE
+echo_open(EFI_FILE_HANDLE root, CHAR16 *path, BOOLEAN write)
+{
+	EFI_FILE_HANDLE file;
+	UINT64 mode = EFI_FILE_MODE_READ | (write ? EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE : 0);
+	if (root->Open(root, &file, path, mode, 0) != EFI_SUCCESS)
+		return NULL;
+	if (!write)
+		return file;
+	/* Delete closes the handle; the file is made again, empty. */
+	if (file->Delete(file) != EFI_SUCCESS
+			|| root->Open(root, &file, path, mode, 0) != EFI_SUCCESS)
+		return NULL;
+	return file;
+}
+
+
+/* "copy <from> <to>" in the load options (edited in place, slashes made
+ * backslashes): copies the file. */
+static void
+echo_copy(EFI_SYSTEM_TABLE *table, EFI_LOADED_IMAGE *loaded, void *fileSystem)
+{
+	CHAR16 *options = loaded->LoadOptions;
+	UINTN units = loaded->LoadOptionsSize / 2;
+	static const CHAR16 kCopy[] = u"copy ";
+	for (UINTN i = 0; i < 5; i++) {
+		if (i >= units || options[i] != kCopy[i])
+			return;
+	}
+	CHAR16 *from = options + 5, *to = NULL;
+	for (UINTN i = 5; i < units && options[i] != 0; i++) {
+		if (options[i] == u'/')
+			options[i] = u'\\';
+		if (options[i] == u' ') {
+			options[i] = 0;
+			to = options + i + 1;
+		}
+	}
+	if (to == NULL || options[units - 1] != 0) {
+		echo_say(table, u"ECHO-APP copy: ", u"needs <from> <to>", 17);
+		return;
+	}
+	EFI_FILE_IO_INTERFACE *volume = fileSystem;
+	EFI_FILE_HANDLE root, source = NULL, target = NULL;
+	if (volume->OpenVolume(volume, &root) != EFI_SUCCESS) {
+		echo_say(table, u"ECHO-APP copy: ", u"no volume", 9);
+		return;
+	}
+	source = echo_open(root, from, FALSE);
+	target = source != NULL ? echo_open(root, to, TRUE) : NULL;
+	EFI_STATUS status = target != NULL ? EFI_SUCCESS : EFI_NOT_FOUND;
+	for (UINTN size = 1; status == EFI_SUCCESS && size > 0;) {
+		size = sizeof(sCopyBuffer);
+		status = source->Read(source, &size, sCopyBuffer);
+		if (status == EFI_SUCCESS && size > 0)
+			status = target->Write(target, &size, sCopyBuffer);
+	}
+	if (target != NULL && target->Close(target) != EFI_SUCCESS)
+		status = EFI_DEVICE_ERROR;
+	if (source != NULL)
+		source->Close(source);
+	root->Close(root);
+	echo_say(table, u"ECHO-APP copy: ", status == EFI_SUCCESS ? u"done" : u"failed", 6);
+}
+
+
 EFI_STATUS
 efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *table)
 {
@@ -97,6 +168,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *table)
 			&fileSystem) == EFI_SUCCESS;
 	echo_say(table, u"ECHO-APP volume: ", hasVolume ? u"a file system" : u"none", 16);
 	echo_device_tree(table);
+	if (hasVolume)
+		echo_copy(table, loaded, fileSystem);
 
 	/* Exit data comes from pool memory the caller frees. */
 	CHAR16 *exitData;

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import struct
+import subprocess
 import tempfile
 import time
 
@@ -16,7 +17,7 @@ import pytest
 
 import efivars
 import ports
-from qemu import PASS
+from qemu import IMAGES, PASS, TOP
 from framebuffer_screen import (BLACK, CYAN, LIGHT_GRAY, WHITE, Font, console_geometry, pixel,
     row_mismatches)
 from screen import TextScreen, read_ppm, write_png
@@ -215,6 +216,47 @@ def test_failed_entries_return_to_the_menu_and_another_boots(port, start):
     console.send_keys(ENTER)
     text = boots_to_pass(console, "Haiku")
     assert 'command line: "first entry"' in text
+
+
+def test_what_a_started_application_wrote_is_read_afresh(start, tmp_path):
+    # The loader keeps what it read of a volume (a FAT directory's entries,
+    # the disk's blocks) while nothing writes to it; an application it
+    # starts may have written when it returns (a shell, an updater). Here
+    # the echo application (tests/boot/guest_echo.c) copies the boot-check
+    # kernel over /boot/next through OVMF's FAT driver, after the loader
+    # refused that file as no kernel: started again, the entry must find
+    # the kernel.
+    image = str(tmp_path / "boot.img")
+    shutil.copyfile(os.path.join(IMAGES, "boot.img"), image)
+    config = tmp_path / "loader.cfg"
+    config.write_text('timeout = forever\n'
+        'entry "Next" {\n\tkernel = /boot/next\n}\n'
+        'entry "Copy" {\n\tefi = /EFI/tools/echo.efi\n'
+        '\tcmdline = "copy /boot/kernel /boot/next"\n}\n')
+    placeholder = tmp_path / "next"
+    placeholder.write_text("not a kernel yet\n" * 20)
+    drive, environment = f"{image}@@1M", dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    subprocess.run(["mmd", "-i", drive, "::/EFI/tools"], check=True, env=environment)
+    for local, path in ((config, "/boot/loader.cfg"), (placeholder, "/boot/next"),
+            (os.path.join(TOP, "generated", "efi", "guest_echo.efi"), "/EFI/tools/echo.efi")):
+        subprocess.run(["mcopy", "-i", drive, str(local), f"::{path}"], check=True,
+            env=environment)
+
+    console = start(image, writable=True)
+    console.expect(r"^> 1\. Next$")
+    console.send_keys(ENTER)
+    console.expect(r"^boot: kernel /boot/next is not bootable: bad ELF magic$")
+    console.expect(HELP_MACHINE)
+    console.send_keys("2")
+    console.expect(r"^> 2\. Copy$")
+    console.send_keys(ENTER)
+    console.expect(r"^ECHO-APP copy: done$", timeout=60)
+    console.expect(r"^boot: /EFI/tools/echo\.efi returned: EFI_ABORTED")
+    console.expect(HELP_MACHINE)
+    console.send_keys("1")
+    console.expect(r"^> 1\. Next$")
+    console.send_keys(ENTER)
+    boots_to_pass(console, "Next")
 
 
 @every_port

@@ -154,6 +154,8 @@ AREA_BOOT_TESTS = {
         # U-Boot at EL1, whose PSCI is called through HVC (AAVMF's boots are at EL2)
         "tests/boot/test_smp.py::test_disable_acpi_leaves_arm64_only_the_device_tree[u-boot-2]"],
     "efi_clock": ["tests/boot/test_boot.py::test_the_tsc_rate_is_measured_against_the_acpi_pm_timer"],
+    "efi_writes": ["tests/boot/test_menu_qemu.py::"
+        "test_what_a_started_application_wrote_is_read_afresh"],
     "efi_tpm": [
         "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
         "kernel_replays_the_log[x86_64]",

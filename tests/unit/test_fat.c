@@ -527,6 +527,39 @@ TEST(fat_directories_are_read_once_until_the_port_writes)
 }
 
 
+/*
+ * The FAT's window is kept between files too; once the port says it wrote
+ * to a volume (an application it started came back), a chain is read from
+ * the FAT as it is now: here one cut short where big.bin was read whole.
+ */
+TEST(fat_chains_are_read_again_after_the_port_writes)
+{
+	const char *images[] = { "fat12-s4", "fat32-s1" };
+	const char *labels[] = { "FAT12S4", "FAT32S1" };
+	for (int i = 0; i < 2; i++) {
+		long live = fresh();
+		struct image image;
+		image_load(images[i], &image);
+		CHECK_EQ(image_mount(&image), B_OK);
+		struct vfs_stat stat;
+		CHECK_EQ(vfs_stat("/big.bin", &stat, NULL, 0), B_OK);
+		expect_load_ok("/big.bin", stat.size);
+		uint32_t cluster = entry_cluster(&image, root_entry(&image, "BIG     BIN"));
+		for (int j = 0; j < 3; j++)
+			cluster = fat_get(&image, cluster);
+		fat_set(&image, cluster, image.bits == 12 ? 0xfff : 0x0fffffff);
+		/* Nothing said so: the kept window still has the chain whole. */
+		expect_load_ok("/big.bin", stat.size);
+		vfs_note_write();
+		char message[VFS_ERROR_SIZE];
+		snprintf(message, sizeof(message), "disk0 (%s): /big.bin: FAT cluster chain ends "
+			"after 4 clusters", labels[i]);
+		expect_load_error("/big.bin", B_BAD_DATA, message);
+		unmount_and_check_leaks(live);
+	}
+}
+
+
 /* --- damaged volumes ---------------------------------------------------- */
 
 struct chain_case {

@@ -413,9 +413,12 @@ chainload_entry(struct config_entry *entry, char *error, size_t errorSize)
 		if (entry->kind == CONFIG_ENTRY_LINUX || options[0] != '\0')
 			measure_command_line(options);
 		status = platform_start_image(&image, reason, sizeof(reason));
-		if (status == B_OK)
+		if (status == B_OK) {
+			/* What ran (a shell, an updater) may have written to any
+			 * volume: what was kept of them is read again. */
+			vfs_note_write();
 			snprintf(error, errorSize, "%s returned: %s", entry->kernel_path, reason);
-		else
+		} else
 			snprintf(error, errorSize, "cannot start %s: %s", entry->kernel_path, reason);
 	}
 	heap_free((void *)image.data);

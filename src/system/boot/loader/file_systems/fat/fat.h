@@ -78,6 +78,7 @@ struct fat_volume {
 	uint8_t			*fat_cache;
 	uint64_t		fat_cache_offset;
 	uint32_t		fat_cache_length;	/* 0 while empty */
+	uint32_t		fat_cache_writes;	/* vfs_writes() when it was read */
 
 	struct fat_dir_copy	dir_copies[FAT_DIR_COPIES];
 	uint32_t		next_dir_copy;		/* the one to replace next */

@@ -9,6 +9,7 @@
 
 #include <boot/byte_order.h>
 #include <boot/heap.h>
+#include <boot/vfs.h>
 
 
 //#define TRACE_FAT
@@ -306,6 +307,7 @@ fat_cache_byte(struct fat_volume *volume, uint64_t offset, uint8_t *_byte)
 			return fat_fail(volume, status, "cannot read the FAT");
 		volume->fat_cache_offset = start;
 		volume->fat_cache_length = (uint32_t)length;
+		volume->fat_cache_writes = vfs_writes();
 	}
 	*_byte = volume->fat_cache[offset - volume->fat_cache_offset];
 	return B_OK;
@@ -569,6 +571,10 @@ fat_map_chain(struct fat_volume *volume, struct fat_node *node)
 	uint32_t cluster = node->first_cluster;
 	if (limit == 0)
 		return B_OK;
+	/* Whatever wrote to the volume since (vfs_note_write()) may have
+	 * changed the chains the window holds. */
+	if (volume->fat_cache_writes != vfs_writes())
+		volume->fat_cache_length = 0;
 	if (cluster == 0) {
 		return fat_fail(volume, B_BAD_DATA, node->directory
 			? "FAT directory entry has no clusters"
