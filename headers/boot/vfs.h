@@ -113,8 +113,8 @@ void vfs_volume_describe(const struct vfs_volume *volume,
  * The file systems only read; when the port writes to a volume behind them
  * (platform_rename_file) or an image it started returns, having perhaps
  * written, vfs_note_write() says so, and what they keep of its directories
- * (fat_dir.c) and its FAT (fat_volume.c) is read again: vfs_writes()
- * counts them.
+ * (fat_dir.c) and its FAT (fat_volume.c), and what a port keeps of its
+ * disks' blocks, is read again: vfs_writes() counts them.
  */
 void vfs_note_write(void);
 uint32_t vfs_writes(void);

@@ -5,8 +5,9 @@
  * Block I/O protocols kept here: reads at any offset, length and buffer
  * alignment against the disk's bytes, on blocks of 512, 2048 and 4096
  * bytes and devices that want aligned buffers (the boot tests' disks read
- * in whole, aligned sectors and never past 8 MiB at once); which handles
- * become disks; and which disk and partition the loader came from.
+ * in whole, aligned sectors and never past 8 MiB at once); small reads
+ * served from the read-ahead of one before them until a write; which
+ * handles become disks; and which disk and partition the loader came from.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -34,7 +35,10 @@ struct fake_disk {
 	uint8_t				path[128];
 	uint32_t			reads;
 	uint64_t			largest;			/* bytes of the largest request */
+	EFI_LBA				last_lba;			/* where the last request started */
 	bool				fail;
+	bool				has_bad_block;		/* a request that covers bad_block fails */
+	EFI_LBA				bad_block;
 };
 
 static EFI_BOOT_SERVICES sBootServices;
@@ -44,6 +48,15 @@ static EFI_LOADED_IMAGE sImage;
 static struct block_device *sDevices[MAX_DEVICES];
 static uint32_t sDeviceCount;
 static uint64_t sRandom = 0x9e3779b97f4a7c15ULL;
+static uint32_t sWrites;
+
+
+/* The generic loader's count of the port's writes to volumes. */
+uint32_t
+vfs_writes(void)
+{
+	return sWrites;
+}
 
 
 /* The loader's list, kept here: the test reads what devices.c registered. */
@@ -77,10 +90,15 @@ fake_read_blocks(EFI_BLOCK_IO *io, UINT32 mediaId, EFI_LBA lba, UINTN size, void
 		|| (disk->media.IoAlign > 1 && (uintptr_t)buffer % disk->media.IoAlign != 0))
 		return EFI_INVALID_PARAMETER;
 	disk->reads++;
+	disk->last_lba = lba;
 	if (size > disk->largest)
 		disk->largest = size;
-	if (disk->fail)
+	if (disk->fail || (disk->has_bad_block && disk->bad_block >= lba
+			&& disk->bad_block - lba < size / blockSize)) {
+		/* What a transfer cut short may leave in the buffer. */
+		memset(buffer, 0xa5, size);
 		return EFI_DEVICE_ERROR;
+	}
 	memcpy(buffer, disk->data + lba * blockSize, size);
 	return EFI_SUCCESS;
 }
@@ -273,15 +291,102 @@ TEST(reads_at_any_offset_and_length_match_the_disk)
 }
 
 
+/* length bytes at offset, compared with the disk; the requests they took. */
+static uint32_t
+requests_for(struct fake_disk *disk, uint64_t offset, size_t length)
+{
+	uint32_t before = disk->reads;
+	check_read(sDevices[0], disk, offset, length, 0);
+	return disk->reads - before;
+}
+
+
+TEST(small_reads_are_served_from_the_read_ahead_of_one_before_them)
+{
+	const uint32_t kBlockSizes[] = { 512, 4096 };
+	for (int i = 0; i < 2; i++) {
+		setup();
+		struct fake_disk *disk = add_disk(2, kBlockSizes[i], (4 << 20) / kBlockSizes[i], 0);
+		CHECK_EQ(platform_add_block_devices(NULL), B_OK);
+		CHECK_EQ(requests_for(disk, 100000, 64), 1);
+		CHECK_EQ(disk->last_lba, 100000 / kBlockSizes[i]);
+		CHECK_EQ(requests_for(disk, 100000 + 64, 1000), 0);
+		CHECK_EQ(requests_for(disk, 64, 1), 1);
+		CHECK_EQ(requests_for(disk, 100, 3000), 0);
+		CHECK_EQ(requests_for(disk, READ_AHEAD_BYTES - 10, 10), 0);
+		/* Past what it holds: the rest only, from the first block it lacks. */
+		CHECK_EQ(requests_for(disk, READ_AHEAD_BYTES - 10, 20), 1);
+		CHECK_EQ(disk->last_lba, READ_AHEAD_BYTES / kBlockSizes[i]);
+		/* A large aligned read goes past the buffer, which keeps what it holds. */
+		CHECK_EQ(requests_for(disk, 1 << 20, 1 << 20), 1);
+		CHECK_EQ(disk->largest, 1 << 20);
+		CHECK_EQ(requests_for(disk, READ_AHEAD_BYTES + 5, 100), 0);
+	}
+}
+
+
+TEST(a_write_to_a_volume_makes_what_the_buffer_holds_read_again)
+{
+	setup();
+	struct fake_disk *disk = add_disk(2, 512, 1024, 0);
+	CHECK_EQ(platform_add_block_devices(NULL), B_OK);
+	CHECK_EQ(requests_for(disk, 0, 100), 1);
+	/* What a rename through the firmware's file system did. */
+	disk->data[600] ^= 0xff;
+	sWrites++;
+	CHECK_EQ(requests_for(disk, 0, 700), 1);
+	CHECK_EQ(requests_for(disk, 300, 300), 0);
+}
+
+
+TEST(read_ahead_stops_at_the_end_of_the_disk)
+{
+	setup();
+	/* A disk smaller than the read-ahead, and one read near the end of a larger one. */
+	struct fake_disk *small = add_disk(2, 512, 20, 0);
+	CHECK_EQ(platform_add_block_devices(NULL), B_OK);
+	CHECK_EQ(requests_for(small, 0, 1), 1);
+	CHECK_EQ(small->largest, 20 * 512);
+	CHECK_EQ(requests_for(small, 20 * 512 - 1, 1), 0);
+	setup();
+	struct fake_disk *disk = add_disk(2, 2048, 1000, 0);
+	CHECK_EQ(platform_add_block_devices(NULL), B_OK);
+	CHECK_EQ(requests_for(disk, 998 * 2048 + 7, 3000), 1);
+	CHECK_EQ(disk->largest, 2 * 2048);
+}
+
+
+TEST(a_damaged_block_past_a_read_does_not_fail_it)
+{
+	setup();
+	struct fake_disk *disk = add_disk(2, 512, 1024, 0);
+	CHECK_EQ(platform_add_block_devices(NULL), B_OK);
+	disk->has_bad_block = true;
+	disk->bad_block = 10;
+	/* The read-ahead fails, then the blocks asked for alone are read. */
+	CHECK_EQ(requests_for(disk, 100, 1000), 2);
+	CHECK_EQ(disk->largest, READ_AHEAD_BYTES);
+	CHECK_EQ(requests_for(disk, 600, 100), 0);
+	uint8_t buffer[16];
+	CHECK_EQ(sDevices[0]->ops->read(sDevices[0], 10 * 512 + 3, buffer, sizeof(buffer)),
+		B_IO_ERROR);
+}
+
+
 TEST(a_failed_read_is_an_io_error)
 {
 	setup();
-	struct fake_disk *disk = add_disk(2, 512, 64, 0);
+	struct fake_disk *disk = add_disk(2, 512, 1024, 0);
 	CHECK_EQ(platform_add_block_devices(NULL), B_OK);
+	CHECK_EQ(requests_for(disk, 0, 100), 1);
 	disk->fail = true;
 	uint8_t buffer[1024];
-	CHECK_EQ(sDevices[0]->ops->read(sDevices[0], 0, buffer, sizeof(buffer)), B_IO_ERROR);
+	CHECK_EQ(sDevices[0]->ops->read(sDevices[0], 200 * 512, buffer, sizeof(buffer)),
+		B_IO_ERROR);
 	CHECK_EQ(sDevices[0]->ops->read(sDevices[0], 10, buffer, 10), B_IO_ERROR);
+	/* What the failed reads left in the buffer is not taken for the disk's. */
+	disk->fail = false;
+	CHECK_EQ(requests_for(disk, 0, 100), 1);
 }
 
 
