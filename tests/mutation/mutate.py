@@ -105,6 +105,7 @@ AREA_UNITS = {
     "efi_time": ["unit_efi_time", "unit_acpi"],
     "efi_initrd": ["unit_efi_initrd"],
     "efi_serial": ["unit_efi_serial"],
+    "efi_unpack": ["unit_unpack"],
 }
 
 # Likewise the hosted-port test files that test an area: pytest runs them

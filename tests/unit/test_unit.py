@@ -20,7 +20,7 @@ EXPECTED = ["unit_acpi", "unit_boot_splash", "unit_boot_video", "unit_bootcheck"
     "unit_paging_arm64", "unit_partitions", "unit_ranges", "unit_relr", "unit_server_fs", "unit_smbios",
     "unit_tar",
     "unit_timeline",
-    "unit_trust_digest", "unit_unpack_x86", "unit_vfs"]
+    "unit_trust_digest", "unit_unpack", "unit_unpack_x86", "unit_vfs"]
 
 
 def unit_binaries():
