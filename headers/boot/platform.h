@@ -357,7 +357,8 @@ struct platform_image {
  * start here: another architecture), B_BAD_DATA (not an executable it
  * knows), B_NOT_ALLOWED (the firmware's Secure Boot refused it, or another
  * initrd is offered already), B_NO_MEMORY, B_ERROR.
- * Whatever the port set up for the image is undone before it returns.
+ * Whatever the port set up for the image is undone before it returns. The
+ * generic loader then calls vfs_note_write(): the image may have written.
  */
 status_t platform_start_image(const struct platform_image *image, char *reason,
 	size_t reasonSize);

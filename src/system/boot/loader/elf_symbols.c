@@ -136,8 +136,8 @@ symbols_locate(const struct elf_file *file, struct elf_symbol_tables *tables,
 
 	/*
 	 * Section 0 is reserved (it holds the count above), whatever it says.
-	 * The headers are read SECTIONS_CHUNK at a time: each read is a request
-	 * to the disk, which costs as much as reading kilobytes.
+	 * The headers are read SECTIONS_CHUNK at a time: a read is a request to
+	 * the volume, dear where its port does not read ahead (EFI does).
 	 */
 	Elf64_Shdr sections[SECTIONS_CHUNK];
 	Elf64_Shdr symbols = { .sh_type = SHT_NULL };
