@@ -130,6 +130,7 @@ AREA_HOST_TESTS = {
     "fat": ["test_boot_counting.py"],
     "output": ["test_menu.py", "test_boot_loader_interface.py", "test_host.py"],
     "iso9660": ["test_iso9660.py"],
+    "partitions": ["test_disk_shapes.py"],
     "framebuffer": ["test_host_screen.py"],
     "video": ["test_host_screen.py"],
 }
@@ -157,6 +158,8 @@ AREA_BOOT_TESTS = {
     "efi_clock": ["tests/boot/test_boot.py::test_the_tsc_rate_is_measured_against_the_acpi_pm_timer"],
     "efi_writes": ["tests/boot/test_menu_qemu.py::"
         "test_what_a_started_application_wrote_is_read_afresh"],
+    "efi_disk_shapes": ["tests/boot/test_disk_shapes_qemu.py::test_a_kernel_past_2_tib_boots[x86_64]",
+        "tests/boot/test_disk_shapes_qemu.py::test_a_disk_of_4096_byte_blocks_boots[x86_64]"],
     "efi_tpm": [
         "tests/boot/test_measured_boot.py::test_the_loader_measures_what_it_boots_and_the_"
         "kernel_replays_the_log[x86_64]",
