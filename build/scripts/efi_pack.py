@@ -179,17 +179,26 @@ def filter_x86(image, code_size, encode):
 def elf_dynamic(elf):
     """(machine, address of the dynamic array) of the shared object that a
     loader image was made from: the PE file does not say where the array
-    is on arm64, whose crt0 writes its PE header by hand."""
+    is on arm64, whose crt0 writes its PE header by hand. The array is
+    found as crt0 finds it, by the symbol _DYNAMIC: x86_64's linker script
+    puts it inside .data, where it makes no PT_DYNAMIC."""
     if elf[:6] != b"\x7fELF\x02\x01":
         raise PackError("not a 64-bit little-endian ELF file")
     machine, = struct.unpack_from("<H", elf, 18)
-    table, = struct.unpack_from("<Q", elf, 32)
-    entry_size, count = struct.unpack_from("<2H", elf, 54)
-    for index in range(count):
-        kind, = struct.unpack_from("<I", elf, table + index * entry_size)
-        if kind == 2:  # PT_DYNAMIC
-            return machine, struct.unpack_from("<Q", elf, table + index * entry_size + 16)[0]
-    raise PackError("the shared object has no dynamic section")
+    sections, = struct.unpack_from("<Q", elf, 40)
+    header_size, count = struct.unpack_from("<2H", elf, 58)
+    headers = [sections + index * header_size for index in range(count)]
+    for header in headers:
+        kind, = struct.unpack_from("<I", elf, header + 4)
+        if kind != 2:  # SHT_SYMTAB
+            continue
+        symbols, size, link = struct.unpack_from("<QQI", elf, header + 24)
+        names, = struct.unpack_from("<Q", elf, headers[link] + 24)
+        for symbol in range(symbols, symbols + size, 24):
+            name, = struct.unpack_from("<I", elf, symbol)
+            if elf[names + name:names + name + 9] == b"_DYNAMIC\0":
+                return machine, struct.unpack_from("<Q", elf, symbol + 8)[0]
+    raise PackError("the shared object has no symbol _DYNAMIC")
 
 
 def take_relocations(image, machine, dynamic):
