@@ -19,6 +19,9 @@ HEADER = struct.Struct("<8s8I")
 START_MARKER = b"LdrUnpackStart:\0"
 FILTERS = {"none": 0, "x86": 2}
 SECURITY_DIRECTORY = 4
+BASE_RELOCATION_DIRECTORY = 5
+SBAT_NAME = b".sbat\0\0\0"
+RELOC_NAME = b".reloc\0\0"
 # IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ
 SECTION_FLAGS = 0x40000040
 # The one relocation type gnu-efi's crt0 meets in a loader, by ELF machine:
@@ -129,6 +132,17 @@ class Pe:
         self.field(8, self.field(8) - raw_size)
         self.field(56, address)
         del self.data[raw_offset:]
+        self.update_checksum()
+
+    def replace_section(self, index, name, contents):
+        """Section index renamed name, holding contents in its file units."""
+        _, _, _, _, raw_size, raw_offset = list(self.sections())[index]
+        if len(contents) > raw_size:
+            raise PackError(f"{len(contents)} bytes do not fit the {raw_size} of section {index}")
+        header = self.table + 40 * index
+        struct.pack_into("<8sI", self.data, header, name, len(contents))
+        struct.pack_into("<I", self.data, header + 36, SECTION_FLAGS)
+        self.data[raw_offset:raw_offset + raw_size] = contents + bytes(raw_size - len(contents))
         self.update_checksum()
 
     def update_checksum(self):
@@ -319,12 +333,58 @@ def compress(image, image_size, entry, code_size, filter_name, words):
         len(stream), start_offset(image), len(relocations)) + stream + relocations
 
 
-def pack(stub, loader, elf, filter_name):
-    """The start-up program stub with loader's image as its .pack section;
-    elf is the shared object loader was made from."""
+def placeholder_relocations(program):
+    """The index of gnu-efi's .reloc section when it is x86_64 crt0's
+    placeholder, which the base relocation directory names whole: blocks of
+    no-op (IMAGE_REL_BASED_ABSOLUTE) entries, there only so that the image
+    counts as relocatable (crt0 relocates the program through its ELF
+    dynamic array); else None."""
+    directory = 112 + 8 * BASE_RELOCATION_DIRECTORY
+    address, size = program.field(directory), program.field(directory + 4)
+    for index, name, virtual_size, section_address, raw_size, raw_offset in program.sections():
+        if name != RELOC_NAME or section_address != address or size > min(virtual_size,
+                raw_size):
+            continue
+        blocks = bytes(program.data[raw_offset:raw_offset + size])
+        at = 0
+        while at + 8 <= size:
+            block_size, = struct.unpack_from("<I", blocks, at + 4)
+            if block_size < 8 or at + block_size > size or any(entry >> 12
+                    for entry in struct.unpack_from(f"<{(block_size - 8) // 2}H", blocks, at + 8)):
+                return None
+            at += block_size
+        return index if at == size else None
+    return None
+
+
+def add_sbat(program, sbat):
+    """The SBAT data (shim's Secure Boot Advanced Targeting: the component
+    generations a revocation can name) as program's .sbat section, which
+    shim requires of what it starts. Every PE section takes whole 512-byte
+    units of the file; where the program has gnu-efi's placeholder
+    relocations, the data takes their section's unit and the directory is
+    emptied (a relocatable image with no fixups, as arm64's crt0 makes it),
+    so that the file keeps its size."""
+    if any(name == SBAT_NAME for _, name, *_ in program.sections()):
+        raise PackError("the start-up program already has a .sbat section")
+    placeholder = placeholder_relocations(program)
+    if placeholder is None:
+        program.add_section(SBAT_NAME, sbat)
+        return
+    directory = 112 + 8 * BASE_RELOCATION_DIRECTORY
+    program.field(directory, 0)
+    program.field(directory + 4, 0)
+    program.replace_section(placeholder, SBAT_NAME, sbat)
+
+
+def pack(stub, loader, elf, filter_name, sbat):
+    """The start-up program stub with the SBAT data sbat and loader's
+    image as its .pack section, which stays the last; elf is the shared
+    object loader was made from."""
     program = Pe(stub).unsigned()
     if any(name == SECTION_NAME for _, name, *_ in program.sections()):
         raise PackError("the start-up program already has a .pack section")
+    add_sbat(program, sbat)
     inner = Pe(loader).unsigned()
     image, image_size, code_size = inner.image()
     image, words = take_relocations(image, *elf_dynamic(elf))

@@ -147,6 +147,11 @@ X86_64 = Port(
         "ovmf-4m-secure-boot": pflash("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
             "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", machine_options=["smm=on"],
             arguments=["-global", "driver=cfi.pflash01,property=secure,value=on"]),
+        # The same code with Microsoft's keys enrolled, as PCs ship: what
+        # starts Debian's shim, which Microsoft signed (test_secure_boot.py).
+        "ovmf-4m-microsoft": pflash("/usr/share/OVMF/OVMF_CODE_4M.ms.fd",
+            "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", machine_options=["smm=on"],
+            arguments=["-global", "driver=cfi.pflash01,property=secure,value=on"]),
     },
     loader="BOOTX64.efi",
     kernel="kernel_x86_64",

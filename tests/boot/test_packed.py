@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The packed loader (docs/packing.md): BOOTX64.efi and BOOTAA64.efi are the
-start-up program with the loader's image compressed in its .pack section.
-Every boot test starts the loader this way; these check what is packed, on
-each port, and that a damaged file is refused with a message instead of
-being started."""
+start-up program with the loader's image compressed in its .pack section
+and the SBAT data shim requires in its .sbat section. Every boot test starts
+the loader this way; these check what is packed, on each port, and that a
+damaged file is refused with a message instead of being started
+(test_secure_boot.py has shim start it)."""
 
 import os
 import random
@@ -24,6 +25,7 @@ import efi_pack  # noqa: E402
 
 # Each port's code filter (EFI_PACK_FILTER_<arch>): arm64 has none.
 FILTERS = {"x86_64": "x86", "arm64": "none"}
+SBAT = os.path.join(qemu.TOP, "src", "system", "boot", "platform", "efi", "sbat.csv")
 ADVICE = "; the file is damaged, install the loader again"
 # What the start-up program says of each part of its section, damaged.
 DAMAGED = {"stream": "packed loader: the compressed image does not decode" + ADVICE,
@@ -58,25 +60,51 @@ def test_the_packed_file_holds_the_loader_image_and_the_start_up_program(port):
     assert entry == loader.entry()
     assert filter_name == FILTERS[port.name]
     # What is left once the section is taken out is the start-up program as
-    # it was linked, byte for byte, but for what pack-efi cannot know once
-    # the section is gone.
+    # it was linked with its SBAT data, byte for byte, but for what pack-efi
+    # cannot know once the section is gone.
     assert bytes(program.data) == as_unpacking_leaves_it(read(part(port, "-unpack")))
 
 
 def as_unpacking_leaves_it(stub):
-    """The start-up program as linked, with the two things of gnu-efi's
-    arm64 header (crt0 writes it by hand) that pack-efi's taking out its
-    section does not restore: the section table is followed by NOPs, where
-    the section's entry goes and a zero entry is left, and the size in
-    memory is not a multiple of the section alignment, as PE wants and
-    pack-efi leaves it. On x86_64 this changes nothing."""
+    """The start-up program as linked, given its SBAT data as pack-efi gives
+    it, with the two things of gnu-efi's arm64 header (crt0 writes it by
+    hand) that pack-efi's taking out its section does not restore: the
+    section table is followed by NOPs, where the section's entry goes and a
+    zero entry is left, and the size in memory is not a multiple of the
+    section alignment, as PE wants and pack-efi leaves it. On x86_64 these
+    change nothing."""
     pe = efi_pack.Pe(stub)
+    efi_pack.add_sbat(pe, read(SBAT))
     count = len(list(pe.sections()))
     slot = pe.table + 40 * count
     pe.data[slot:slot + 40] = bytes(40)
     pe.field(56, efi_pack.align(pe.field(56), pe.field(32)))
     pe.update_checksum()
     return bytes(pe.data)
+
+
+@every_port
+def test_the_packed_file_carries_the_sbat_data_in_the_size_it_had(port):
+    """shim starts only a program with a .sbat section. On x86_64 the data
+    takes the unit of gnu-efi's placeholder relocations, so that the file
+    keeps the 96 KiB goal: no .reloc section, an empty relocation directory
+    (the firmware then moves the image without fixups; crt0 relocates it)."""
+    packed = efi_pack.Pe(read(port.loader))
+    sections = {name.rstrip(b"\0"): (size, raw_size, raw_offset)
+        for _, name, size, _, raw_size, raw_offset in packed.sections()}
+    size, _, raw_offset = sections[b".sbat"]
+    assert bytes(packed.data[raw_offset:raw_offset + size]) == read(SBAT)
+    assert list(sections)[-1] == b".pack"
+    assert b".reloc" not in sections
+    directory = 112 + 8 * efi_pack.BASE_RELOCATION_DIRECTORY
+    assert (packed.field(directory), packed.field(directory + 4)) == (0, 0)
+    stub = efi_pack.Pe(read(part(port, "-unpack")))
+    if efi_pack.placeholder_relocations(stub) is not None:
+        # The program as linked, and the .pack section's units.
+        assert len(packed.data) == len(stub.data) + sections[b".pack"][1]
+    # One .sbat only: a packed file cannot be given another.
+    with pytest.raises(efi_pack.PackError, match="already has a .sbat section"):
+        efi_pack.add_sbat(packed, read(SBAT))
 
 
 def relocations(so):

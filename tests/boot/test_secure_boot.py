@@ -18,15 +18,25 @@ generated/secure-boot/."""
 
 import os
 import re
+import shutil
+import struct
 import subprocess
+import sys
+import uuid
 
 import pytest
 
 import ports
 import qemu
 from contents import copy_esp_files
-from efivars import GLOBAL_GUID, Store
+from disks import ESP, fat_volume, partitioned_disk
+from efivars import BOOTSERVICE_ACCESS, GLOBAL_GUID, NON_VOLATILE, Store
 from serial_console import ENTER, SerialConsole
+
+SCRIPTS = os.path.join(qemu.TOP, "build", "scripts")
+sys.path.insert(0, SCRIPTS)
+
+import efi_pack  # noqa: E402
 
 FIRMWARE = "ovmf-4m-secure-boot"
 ARM64_FIRMWARE = "aavmf-secure-boot"
@@ -227,3 +237,84 @@ def test_the_signed_arm64_loader_boots_its_verified_kernel(log_path):
     assert "trust: Secure Boot is enforcing; 1 built-in digests, a signing key" in result.log, \
         result.tail()
     assert "trust: /boot/kernel verified" in result.log, result.tail()
+
+
+# shim, as every Linux distribution starts it on PCs with Microsoft's keys:
+# Debian's shim, signed by Microsoft (configure fetches it), as the disk's
+# removable-media loader, and our signed loader where shim looks for its
+# second stage. shim trusts what its MokList (machine owner keys) names;
+# the snakeoil certificate is planted there.
+SHIM = ports.guest_file("shim/usr/lib/shim/shimx64.efi.signed")
+SHIM_FIRMWARE = "ovmf-4m-microsoft"
+SHIM_GUID = "605dab50-e046-4300-abb6-3dd810dd8b23"
+X509_GUID = "a5c059a1-94e4-4aa7-87b5-ab155c2bf072"
+SHIM_REFUSED = "Verification failed: (0x1A) Security Violation"
+needs_shim = pytest.mark.skipif(not os.path.exists(SHIM),
+    reason="configure could not fetch shim-signed")
+
+
+def x509_signature_list(certificate):
+    """An EFI_SIGNATURE_LIST of one X.509 certificate, as MokList holds them."""
+    entry = uuid.UUID(SHIM_GUID).bytes_le + certificate
+    return uuid.UUID(X509_GUID).bytes_le + struct.pack("<3I", 28 + len(entry), 0,
+        len(entry)) + entry
+
+
+def shim_boot(tmp_path, log_path, loader, sbat_level=None):
+    """Boot a disk where shim starts loader, with the snakeoil certificate
+    in MokList and, when given, sbat_level as shim's SbatLevel variable."""
+    variables = tmp_path / "vars.fd"
+    shutil.copyfile(ports.X86_64.firmwares[SHIM_FIRMWARE].vars, variables)
+    store = Store.load(str(variables))
+    store.set(SHIM_GUID, "MokList", x509_signature_list(der(SNAKEOIL_CERT)),
+        NON_VOLATILE | BOOTSERVICE_ACCESS)
+    if sbat_level:
+        store.set(SHIM_GUID, "SbatLevel", sbat_level, NON_VOLATILE | BOOTSERVICE_ACCESS)
+    store.save()
+    esp = fat_volume(tmp_path / "esp.img", 512, 65536, "ESP", [(SHIM, "/EFI/BOOT/BOOTX64.EFI"),
+        (loader, "/EFI/BOOT/grubx64.efi"), (ports.X86_64.kernel, "/boot/kernel")], fat_bits=16)
+    image = partitioned_disk(tmp_path / "shim.img", "g", 512, 64 << 20, [(2048, esp, ESP)])
+    return qemu.boot(image, log_path, timeout=TIMEOUT, firmware=SHIM_FIRMWARE,
+        variables=str(variables), until=re.escape(SHIM_REFUSED))
+
+
+@needs_shim
+def test_shim_starts_the_signed_loader_by_its_sbat_data(tmp_path, log_path):
+    """The firmware starts shim by Microsoft's signature, shim the loader by
+    the snakeoil key in MokList and its .sbat section, the loader the kernel
+    by its built-in digest under Secure Boot."""
+    result = shim_boot(tmp_path, log_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"))
+    assert result.returncode == qemu.PASS, result.tail()
+    assert "trust: Secure Boot is enforcing; 1 built-in digests, a signing key" in result.log, \
+        result.tail()
+    assert "trust: /boot/kernel verified" in result.log, result.tail()
+
+
+def without_sbat(tmp_path):
+    """The signed loader with its .sbat section renamed, signed again."""
+    loader = efi_pack.Pe(open(os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"), "rb").read())
+    loader.unsigned()
+    index = next(index for index, name, *_ in loader.sections() if name == efi_pack.SBAT_NAME)
+    struct.pack_into("8s", loader.data, loader.table + 40 * index, b".rdata")
+    unsigned, signed = tmp_path / "unsigned.efi", tmp_path / "signed.efi"
+    unsigned.write_bytes(bytes(loader.data))
+    subprocess.run([os.path.join(SCRIPTS, "sign-efi"), "--key",
+        os.path.join(SECURE_BOOT, "snakeoil.key"), "--cert", SNAKEOIL_CERT, str(unsigned),
+        str(signed)], check=True, capture_output=True)
+    return str(signed)
+
+
+@needs_shim
+@pytest.mark.parametrize("case", ["no-sbat", "revoked"])
+def test_shim_refuses_a_loader_without_sbat_data_or_of_a_revoked_generation(case, tmp_path,
+        log_path):
+    """shim refuses the same signed loader without a .sbat section, and with
+    it when its SbatLevel revokes generation 1 of the loader's component
+    (a policy dated later than shim's own, which shim then keeps)."""
+    if case == "no-sbat":
+        result = shim_boot(tmp_path, log_path, without_sbat(tmp_path))
+    else:
+        result = shim_boot(tmp_path, log_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"),
+            sbat_level=b"sbat,1,2099010100\nhaiku-style-loader,2\n")
+    assert SHIM_REFUSED in result.log, result.tail()
+    assert LOADER_STARTED not in result.log, result.tail()
