@@ -28,6 +28,7 @@ import pytest
 import efivars
 import ports
 import qemu
+import shim
 from contents import mtools, partition_guid, volume_files
 from serial_console import END, ENTER, SerialConsole
 
@@ -480,6 +481,9 @@ def test_debian_linux_on_a_raspberry_pi_3(request):
 # built by build/scripts/make-uki): its title is its os-release's
 # PRETTY_NAME and the kernel's release, from its .osrel and .uname sections.
 UKI_TITLE = "Debian GNU/Linux 12 (bookworm) (6.1.0-57-cloud-amd64)"
+UKI = os.path.join(TOP, "generated", "uki", "debian-6.1.efi")
+SECURE_BOOT = os.path.join(TOP, "generated", "secure-boot")
+SNAKEOIL_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
 UKI_CMDLINE = os.path.join(TOP, "tests", "boot", "bls", "uki", "cmdline")
 
 # The menu's titles in order, for MENU_IDS.
@@ -680,9 +684,8 @@ def test_debian_linux_as_a_unified_kernel_image(guests_console):
         cmdline = file.read().strip()
     report = check_linux_report(text, cmdline)
     check_boot_loader_interface(report, "debian-6.1.0-57-cloud-amd64", MENU_IDS)
-    image = os.path.join(TOP, "generated", "uki", "debian-6.1.efi")
     started = ("boot: starting (disk0p2)/EFI/Linux/debian-6.1.0-57-cloud-amd64.efi "
-        f"({os.path.getsize(image)} bytes)")
+        f"({os.path.getsize(UKI)} bytes)")
     assert started + "\n" in text.replace("\r", ""), text[:6000]
 
 
@@ -697,17 +700,12 @@ def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path
     the image's own command line. Both carry boot counters: the firmware's
     FAT driver renames each for its try, the refused one too, on the
     image, which keeps the guest's writes."""
-    secure_boot = os.path.join(TOP, "generated", "secure-boot")
-    uki = os.path.join(TOP, "generated", "uki", "debian-6.1.efi")
-    signed = tmp_path / "signed.efi"
-    subprocess.run([os.path.join(TOP, "build", "scripts", "sign-efi"), "--key",
-        os.path.join(secure_boot, "snakeoil.key"), "--cert",
-        "/usr/share/ovmf/PkKek-1-snakeoil.pem", uki, str(signed)], check=True)
+    signed = snakeoil_signed_uki(tmp_path)
     image = tmp_path / "secure-uki.img"
     subprocess.run([os.path.join(TOP, "build", "scripts", "make-image"), "--size", "96",
         "--extra-file", f"{signed}:/EFI/Linux/debian-signed+3.efi",
-        "--extra-file", f"{uki}:/EFI/Linux/debian-unsigned+1.efi", str(image),
-        os.path.join(secure_boot, "BOOTX64-signed.efi"), ports.X86_64.kernel], check=True)
+        "--extra-file", f"{UKI}:/EFI/Linux/debian-unsigned+1.efi", str(image),
+        os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"), ports.X86_64.kernel], check=True)
 
     with SerialConsole(str(image), request.node.name, firmware="ovmf-4m-secure-boot",
             writable=True) as console:
@@ -730,6 +728,48 @@ def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path
         == "\\EFI\\Linux\\debian-signed+2-1.efi"
     assert volume_files(image, "/EFI/Linux") == ["debian-signed+2-1.efi",
         "debian-unsigned+0-1.efi"]
+
+
+def snakeoil_signed_uki(tmp_path):
+    """Debian's unified kernel image, signed with the snakeoil key."""
+    signed = tmp_path / "signed.efi"
+    subprocess.run([os.path.join(TOP, "build", "scripts", "sign-efi"), "--key",
+        os.path.join(SECURE_BOOT, "snakeoil.key"), "--cert", SNAKEOIL_CERT, UKI,
+        str(signed)], check=True)
+    return signed
+
+
+@needs_guests
+@shim.needed
+def test_shim_checks_what_the_loader_starts(request, tmp_path):
+    """The chain a distribution ships on a PC with Microsoft's keys: the
+    firmware starts shim by Microsoft's signature, shim the signed loader
+    by the snakeoil certificate in its MokList (tests/boot/shim.py), and
+    what the loader starts goes through shim's check too, which the
+    firmware's db alone (Microsoft's keys) would refuse: the unsigned copy
+    of Debian's unified kernel image, which sorts first and starts at once,
+    is refused by shim and named in the menu; the snakeoil-signed one boots
+    Debian, which finds Secure Boot on."""
+    variables = shim.variables(tmp_path / "vars.fd", subprocess.run(["openssl", "x509",
+        "-in", SNAKEOIL_CERT, "-outform", "DER"], capture_output=True, check=True).stdout)
+    image = shim.disk(tmp_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"),
+        [(snakeoil_signed_uki(tmp_path), "/EFI/Linux/debian-signed.efi"),
+            (UKI, "/EFI/Linux/debian-unsigned.efi")], blocks=200000)
+    with SerialConsole(image, request.node.name, firmware=shim.FIRMWARE,
+            variables=variables) as console:
+        console.expect(r"^boot: cannot start \(disk0p1\)/EFI/Linux/debian-unsigned\.efi: "
+            r"the firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/debian-unsigned\.efi "
+            r"\(EFI_SECURITY_VIOLATION\)$", timeout=LINUX_TIMEOUT)
+        console.expect(HELP_MACHINE)
+        console.send_keys("2", ENTER)
+        console.expect(rf'^Booting "{re.escape(UKI_TITLE)}"$')
+        console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+        console.wait(timeout=30)
+        text = console.text()
+    with open(UKI_CMDLINE) as file:
+        report = check_linux_report(text, file.read().strip())
+    assert "boot: starting (disk0p1)/EFI/Linux/debian-signed.efi" in text, text[:6000]
+    assert "secureboot: Secure boot enabled" in report.dmesg, report.dmesg[:3000]
 
 
 @needs_guests

@@ -10,7 +10,10 @@ in one byte of .text, and signed with a key the firmware does not know are
 each refused by the firmware before they run. On arm64, under AAVMF with
 the same key enrolled, the packed arm64 loader signed boots its kernel,
 which it trusts by its built-in digest, and unsigned or changed it is
-refused.
+refused. Under OVMF with Microsoft's keys, Debian's signed shim starts the
+signed loader by the snakeoil certificate in its MokList and the loader's
+SBAT data (tests/boot/shim.py), and refuses it without them or with its
+generation revoked.
 
 The loaders and images are built for `jam test` (SecureBootLoader and
 SecureBootImage in build/jam/TestRules, tests/boot/Jamfile), the keys under
@@ -18,19 +21,17 @@ generated/secure-boot/."""
 
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
-import uuid
 
 import pytest
 
 import ports
 import qemu
+import shim
 from contents import copy_esp_files
-from disks import ESP, fat_volume, partitioned_disk
-from efivars import BOOTSERVICE_ACCESS, GLOBAL_GUID, NON_VOLATILE, Store
+from efivars import GLOBAL_GUID, Store
 from serial_console import ENTER, SerialConsole
 
 SCRIPTS = os.path.join(qemu.TOP, "build", "scripts")
@@ -239,46 +240,28 @@ def test_the_signed_arm64_loader_boots_its_verified_kernel(log_path):
     assert "trust: /boot/kernel verified" in result.log, result.tail()
 
 
-# shim, as every Linux distribution starts it on PCs with Microsoft's keys:
-# Debian's shim, signed by Microsoft (configure fetches it), as the disk's
-# removable-media loader, and our signed loader where shim looks for its
-# second stage. shim trusts what its MokList (machine owner keys) names;
-# the snakeoil certificate is planted there.
-SHIM = ports.guest_file("shim/usr/lib/shim/shimx64.efi.signed")
-SHIM_FIRMWARE = "ovmf-4m-microsoft"
-SHIM_GUID = "605dab50-e046-4300-abb6-3dd810dd8b23"
-X509_GUID = "a5c059a1-94e4-4aa7-87b5-ab155c2bf072"
-SHIM_REFUSED = "Verification failed: (0x1A) Security Violation"
-needs_shim = pytest.mark.skipif(not os.path.exists(SHIM),
-    reason="configure could not fetch shim-signed")
-
-
-def x509_signature_list(certificate):
-    """An EFI_SIGNATURE_LIST of one X.509 certificate, as MokList holds them."""
-    entry = uuid.UUID(SHIM_GUID).bytes_le + certificate
-    return uuid.UUID(X509_GUID).bytes_le + struct.pack("<3I", 28 + len(entry), 0,
-        len(entry)) + entry
-
 
 def shim_boot(tmp_path, log_path, loader, sbat_level=None):
     """Boot a disk where shim starts loader, with the snakeoil certificate
-    in MokList and, when given, sbat_level as shim's SbatLevel variable."""
-    variables = tmp_path / "vars.fd"
-    shutil.copyfile(ports.X86_64.firmwares[SHIM_FIRMWARE].vars, variables)
-    store = Store.load(str(variables))
-    store.set(SHIM_GUID, "MokList", x509_signature_list(der(SNAKEOIL_CERT)),
-        NON_VOLATILE | BOOTSERVICE_ACCESS)
-    if sbat_level:
-        store.set(SHIM_GUID, "SbatLevel", sbat_level, NON_VOLATILE | BOOTSERVICE_ACCESS)
-    store.save()
-    esp = fat_volume(tmp_path / "esp.img", 512, 65536, "ESP", [(SHIM, "/EFI/BOOT/BOOTX64.EFI"),
-        (loader, "/EFI/BOOT/grubx64.efi"), (ports.X86_64.kernel, "/boot/kernel")], fat_bits=16)
-    image = partitioned_disk(tmp_path / "shim.img", "g", 512, 64 << 20, [(2048, esp, ESP)])
-    return qemu.boot(image, log_path, timeout=TIMEOUT, firmware=SHIM_FIRMWARE,
-        variables=str(variables), until=re.escape(SHIM_REFUSED))
+    in MokList and, when given, sbat_level as shim's SbatLevel."""
+    variables = shim.variables(tmp_path / "vars.fd", der(SNAKEOIL_CERT), sbat_level)
+    image = shim.disk(tmp_path, loader, [(ports.X86_64.kernel, "/boot/kernel")])
+    return qemu.boot(image, log_path, timeout=TIMEOUT, firmware=shim.FIRMWARE,
+        variables=variables, until=re.escape(shim.REFUSED))
 
 
-@needs_shim
+def test_microsofts_keys_trust_shim_and_not_the_snakeoil_key():
+    """The premise of the boots through shim: with Microsoft's keys the
+    firmware could start neither the signed loader nor what it signs; shim
+    must. (Microsoft's UEFI CA, which signs shim, is in db.)"""
+    store = Store.load(ports.X86_64.firmwares[shim.FIRMWARE].vars)
+    db = store.get(IMAGE_SECURITY_GUID, "db").data
+    assert der(SNAKEOIL_CERT) not in db
+    assert b"Microsoft Corporation UEFI CA 2011" in db
+    assert store.get(shim.GUID, "MokList") is None
+
+
+@shim.needed
 def test_shim_starts_the_signed_loader_by_its_sbat_data(tmp_path, log_path):
     """The firmware starts shim by Microsoft's signature, shim the loader by
     the snakeoil key in MokList and its .sbat section, the loader the kernel
@@ -292,8 +275,8 @@ def test_shim_starts_the_signed_loader_by_its_sbat_data(tmp_path, log_path):
 
 def without_sbat(tmp_path):
     """The signed loader with its .sbat section renamed, signed again."""
-    loader = efi_pack.Pe(open(os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"), "rb").read())
-    loader.unsigned()
+    with open(os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"), "rb") as file:
+        loader = efi_pack.Pe(file.read()).unsigned()
     index = next(index for index, name, *_ in loader.sections() if name == efi_pack.SBAT_NAME)
     struct.pack_into("8s", loader.data, loader.table + 40 * index, b".rdata")
     unsigned, signed = tmp_path / "unsigned.efi", tmp_path / "signed.efi"
@@ -304,7 +287,7 @@ def without_sbat(tmp_path):
     return str(signed)
 
 
-@needs_shim
+@shim.needed
 @pytest.mark.parametrize("case", ["no-sbat", "revoked"])
 def test_shim_refuses_a_loader_without_sbat_data_or_of_a_revoked_generation(case, tmp_path,
         log_path):
@@ -316,5 +299,5 @@ def test_shim_refuses_a_loader_without_sbat_data_or_of_a_revoked_generation(case
     else:
         result = shim_boot(tmp_path, log_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"),
             sbat_level=b"sbat,1,2099010100\nhaiku-style-loader,2\n")
-    assert SHIM_REFUSED in result.log, result.tail()
+    assert shim.REFUSED in result.log, result.tail()
     assert LOADER_STARTED not in result.log, result.tail()
