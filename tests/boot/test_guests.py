@@ -709,25 +709,33 @@ def test_a_signed_unified_kernel_image_boots_under_secure_boot(request, tmp_path
 
     with SerialConsole(str(image), request.node.name, firmware="ovmf-4m-secure-boot",
             writable=True) as console:
-        console.expect(r"^boot: cannot start \(disk0p1\)/EFI/Linux/debian-unsigned\+0-1\.efi: "
-            r"the firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/"
-            r"debian-unsigned\+0-1\.efi \(EFI_ACCESS_DENIED\)$", timeout=LINUX_TIMEOUT)
-        console.expect(HELP_MACHINE)
-        console.send_keys("2", ENTER)
-        console.expect(rf'^Booting "{re.escape(UKI_TITLE)}"$')
-        console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
-        console.wait(timeout=30)
-        text = console.text()
-    with open(UKI_CMDLINE) as file:
-        report = check_linux_report(text, file.read().strip())
+        text, report = refused_then_signed_booted(console, "debian-unsigned+0-1.efi",
+            "EFI_ACCESS_DENIED")
     # the log names the image as the firmware gets it: renamed for this try
     assert "boot: starting (disk0p1)/EFI/Linux/debian-signed+2-1.efi" in text, text[:6000]
-    # The kernel itself found Secure Boot on, and locked itself down.
-    assert "secureboot: Secure boot enabled" in report.dmesg, report.dmesg[:3000]
     assert utf16_string(report.efi_variables["LoaderBootCountPath"][1]) \
         == "\\EFI\\Linux\\debian-signed+2-1.efi"
     assert volume_files(image, "/EFI/Linux") == ["debian-signed+2-1.efi",
         "debian-unsigned+0-1.efi"]
+
+
+def refused_then_signed_booted(console, refused, status):
+    """The unsigned image refused, with status, and named in the menu; then
+    entry 2, the signed image, booted to Debian's report, which found
+    Secure Boot on (the kernel locked itself down). (text, report)."""
+    console.expect(rf"^boot: cannot start \(disk0p1\)/EFI/Linux/{re.escape(refused)}: "
+        rf"the firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/{re.escape(refused)} "
+        rf"\({status}\)$", timeout=LINUX_TIMEOUT)
+    console.expect(HELP_MACHINE)
+    console.send_keys("2", ENTER)
+    console.expect(rf'^Booting "{re.escape(UKI_TITLE)}"$')
+    console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
+    console.wait(timeout=30)
+    text = console.text()
+    with open(UKI_CMDLINE) as file:
+        report = check_linux_report(text, file.read().strip())
+    assert "secureboot: Secure boot enabled" in report.dmesg, report.dmesg[:3000]
+    return text, report
 
 
 def snakeoil_signed_uki(tmp_path):
@@ -757,19 +765,9 @@ def test_shim_checks_what_the_loader_starts(request, tmp_path):
             (UKI, "/EFI/Linux/debian-unsigned.efi")], blocks=200000)
     with SerialConsole(image, request.node.name, firmware=shim.FIRMWARE,
             variables=variables) as console:
-        console.expect(r"^boot: cannot start \(disk0p1\)/EFI/Linux/debian-unsigned\.efi: "
-            r"the firmware's Secure Boot refused \(disk0p1\)/EFI/Linux/debian-unsigned\.efi "
-            r"\(EFI_SECURITY_VIOLATION\)$", timeout=LINUX_TIMEOUT)
-        console.expect(HELP_MACHINE)
-        console.send_keys("2", ENTER)
-        console.expect(rf'^Booting "{re.escape(UKI_TITLE)}"$')
-        console.expect(r"^GUEST done$", timeout=LINUX_TIMEOUT)
-        console.wait(timeout=30)
-        text = console.text()
-    with open(UKI_CMDLINE) as file:
-        report = check_linux_report(text, file.read().strip())
+        text, _ = refused_then_signed_booted(console, "debian-unsigned.efi",
+            "EFI_SECURITY_VIOLATION")
     assert "boot: starting (disk0p1)/EFI/Linux/debian-signed.efi" in text, text[:6000]
-    assert "secureboot: Secure boot enabled" in report.dmesg, report.dmesg[:3000]
 
 
 @needs_guests
