@@ -2,8 +2,9 @@
 """The packed EFI loader (docs/packing.md): an EFI application's image,
 compressed, as the section .pack of the start-up program
 (src/system/boot/platform/efi/unpack/), with the header headers/boot/pack.h
-describes. pack-efi makes one; embed-trust and set-loader-heap change the
-image inside one through patch()."""
+describes, and the SBAT data shim requires as its section .sbat. pack-efi
+makes one; embed-trust and set-loader-heap change the image inside one
+through patch()."""
 
 import os
 import struct
