@@ -190,6 +190,10 @@ ARM64 = Port(
         # PK, KEK and db.
         "aavmf-secure-boot": pflash("/usr/share/AAVMF/AAVMF_CODE.snakeoil.fd",
             "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd", arguments=NO_FRONT_PAGE_WAIT),
+        # The same code with Microsoft's keys enrolled: what starts Debian's
+        # arm64 shim, which Microsoft signed (test_secure_boot.py).
+        "aavmf-microsoft": pflash("/usr/share/AAVMF/AAVMF_CODE.ms.fd",
+            "/usr/share/AAVMF/AAVMF_VARS.ms.fd", arguments=NO_FRONT_PAGE_WAIT),
         # U-Boot's UEFI, which finds its disk on virtio-mmio.
         "u-boot": bios("/usr/lib/u-boot/qemu_arm64/u-boot.bin", disk="virtio-mmio",
             boot_manager=None),

@@ -748,7 +748,6 @@ def snakeoil_signed_uki(tmp_path):
 
 
 @needs_guests
-@shim.needed
 def test_shim_checks_what_the_loader_starts(request, tmp_path):
     """The chain a distribution ships on a PC with Microsoft's keys: the
     firmware starts shim by Microsoft's signature, shim the signed loader
@@ -758,12 +757,14 @@ def test_shim_checks_what_the_loader_starts(request, tmp_path):
     of Debian's unified kernel image, which sorts first and starts at once,
     is refused by shim and named in the menu; the snakeoil-signed one boots
     Debian, which finds Secure Boot on."""
-    variables = shim.variables(tmp_path / "vars.fd", subprocess.run(["openssl", "x509",
-        "-in", SNAKEOIL_CERT, "-outform", "DER"], capture_output=True, check=True).stdout)
-    image = shim.disk(tmp_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"),
+    shim.require(ports.X86_64)
+    variables = shim.variables(ports.X86_64, tmp_path / "vars.fd", subprocess.run(["openssl",
+        "x509", "-in", SNAKEOIL_CERT, "-outform", "DER"], capture_output=True,
+        check=True).stdout)
+    image = shim.disk(ports.X86_64, tmp_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"),
         [(snakeoil_signed_uki(tmp_path), "/EFI/Linux/debian-signed.efi"),
             (UKI, "/EFI/Linux/debian-unsigned.efi")], blocks=200000)
-    with SerialConsole(image, request.node.name, firmware=shim.FIRMWARE,
+    with SerialConsole(image, request.node.name, firmware=shim.SHIMS["x86_64"].firmware,
             variables=variables) as console:
         text, _ = refused_then_signed_booted(console, "debian-unsigned.efi",
             "EFI_SECURITY_VIOLATION")

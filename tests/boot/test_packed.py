@@ -107,6 +107,28 @@ def test_the_packed_file_carries_the_sbat_data_in_the_size_it_had(port):
         efi_pack.add_sbat(packed, read(SBAT))
 
 
+def test_sbat_takes_the_unit_of_placeholder_relocations_only():
+    """The x86_64 start-up program's .reloc holds gnu-efi's no-op block,
+    whose unit the SBAT data takes; a .reloc with a real fixup (a 64-bit
+    one, type 10) is kept, with its directory, and the data gets a section
+    of its own."""
+    stub = efi_pack.Pe(read(part(ports.X86_64, "-unpack")))
+    index = efi_pack.placeholder_relocations(stub)
+    directory = 112 + 8 * efi_pack.BASE_RELOCATION_DIRECTORY
+    address, size = stub.field(directory), stub.field(directory + 4)
+    _, name, _, _, _, raw_offset = list(stub.sections())[index]
+    assert name == efi_pack.RELOC_NAME and size == 12
+
+    fixup = efi_pack.Pe(bytes(stub.data))
+    struct.pack_into("<H", fixup.data, raw_offset + 8, (10 << 12) | 0x10)
+    assert efi_pack.placeholder_relocations(fixup) is None
+    before = len(fixup.data)
+    efi_pack.add_sbat(fixup, read(SBAT))
+    assert len(fixup.data) == before + 512
+    assert (fixup.field(directory), fixup.field(directory + 4)) == (address, size)
+    assert [name for _, name, *_ in fixup.sections()][index] == efi_pack.RELOC_NAME
+
+
 def relocations(so):
     """(offset, addend) of each of the image's relocations, as readelf reads
     them, and the address and size of each relocation section."""

@@ -10,8 +10,8 @@ in one byte of .text, and signed with a key the firmware does not know are
 each refused by the firmware before they run. On arm64, under AAVMF with
 the same key enrolled, the packed arm64 loader signed boots its kernel,
 which it trusts by its built-in digest, and unsigned or changed it is
-refused. Under OVMF with Microsoft's keys, Debian's signed shim starts the
-signed loader by the snakeoil certificate in its MokList and the loader's
+refused. Under OVMF and AAVMF with Microsoft's keys, Debian's signed shim
+starts the signed loader by the snakeoil certificate in its MokList and the loader's
 SBAT data (tests/boot/shim.py), and refuses it without them or with its
 generation revoked.
 
@@ -69,6 +69,7 @@ BAD_LOADERS += [(ports.ARM64, ARM64_FIRMWARE, f"secure-boot-{kind}-arm64.img", A
     for kind in ("unsigned", "tampered")]
 # What the loader prints first: its start.
 LOADER_STARTED = "boot: generic loader started"
+every_port = pytest.mark.parametrize("port", ports.ALL, ids=ports.ids)
 
 
 def der(pem_path):
@@ -241,41 +242,50 @@ def test_the_signed_arm64_loader_boots_its_verified_kernel(log_path):
 
 
 
-def shim_boot(tmp_path, log_path, loader, sbat_level=None):
-    """Boot a disk where shim starts loader, with the snakeoil certificate
-    in MokList and, when given, sbat_level as shim's SbatLevel."""
-    variables = shim.variables(tmp_path / "vars.fd", der(SNAKEOIL_CERT), sbat_level)
-    image = shim.disk(tmp_path, loader, [(ports.X86_64.kernel, "/boot/kernel")])
-    return qemu.boot(image, log_path, timeout=TIMEOUT, firmware=shim.FIRMWARE,
-        variables=variables, until=re.escape(shim.REFUSED))
+def shim_boot(port, tmp_path, log_path, loader, sbat_level=None):
+    """Boot a disk where port's shim starts loader, with the snakeoil
+    certificate in MokList and, when given, sbat_level as shim's SbatLevel."""
+    shim.require(port)
+    variables = shim.variables(port, tmp_path / "vars.fd", der(SNAKEOIL_CERT), sbat_level)
+    image = shim.disk(port, tmp_path, loader, [(port.kernel, "/boot/kernel")])
+    return qemu.boot(image, log_path, timeout=TIMEOUT, port=port,
+        firmware=shim.SHIMS[port.name].firmware, variables=variables,
+        until=re.escape(shim.REFUSED))
 
 
-def test_microsofts_keys_trust_shim_and_not_the_snakeoil_key():
+def signed_loader(port):
+    """The port's loader signed with the snakeoil key (BOOTX64-signed.efi)."""
+    stem, extension = os.path.splitext(os.path.basename(port.loader))
+    return os.path.join(SECURE_BOOT, f"{stem}-signed{extension}")
+
+
+@every_port
+def test_microsofts_keys_trust_shim_and_not_the_snakeoil_key(port):
     """The premise of the boots through shim: with Microsoft's keys the
     firmware could start neither the signed loader nor what it signs; shim
     must. (Microsoft's UEFI CA, which signs shim, is in db.)"""
-    store = Store.load(ports.X86_64.firmwares[shim.FIRMWARE].vars)
+    store = Store.load(port.firmwares[shim.SHIMS[port.name].firmware].vars)
     db = store.get(IMAGE_SECURITY_GUID, "db").data
     assert der(SNAKEOIL_CERT) not in db
     assert b"Microsoft Corporation UEFI CA 2011" in db
     assert store.get(shim.GUID, "MokList") is None
 
 
-@shim.needed
-def test_shim_starts_the_signed_loader_by_its_sbat_data(tmp_path, log_path):
+@every_port
+def test_shim_starts_the_signed_loader_by_its_sbat_data(port, tmp_path, log_path):
     """The firmware starts shim by Microsoft's signature, shim the loader by
     the snakeoil key in MokList and its .sbat section, the loader the kernel
     by its built-in digest under Secure Boot."""
-    result = shim_boot(tmp_path, log_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"))
+    result = shim_boot(port, tmp_path, log_path, signed_loader(port))
     assert result.returncode == qemu.PASS, result.tail()
     assert "trust: Secure Boot is enforcing; 1 built-in digests, a signing key" in result.log, \
         result.tail()
     assert "trust: /boot/kernel verified" in result.log, result.tail()
 
 
-def without_sbat(tmp_path):
+def without_sbat(port, tmp_path):
     """The signed loader with its .sbat section renamed, signed again."""
-    with open(os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"), "rb") as file:
+    with open(signed_loader(port), "rb") as file:
         loader = efi_pack.Pe(file.read()).unsigned()
     index = next(index for index, name, *_ in loader.sections() if name == efi_pack.SBAT_NAME)
     struct.pack_into("8s", loader.data, loader.table + 40 * index, b".rdata")
@@ -287,17 +297,17 @@ def without_sbat(tmp_path):
     return str(signed)
 
 
-@shim.needed
+@every_port
 @pytest.mark.parametrize("case", ["no-sbat", "revoked"])
-def test_shim_refuses_a_loader_without_sbat_data_or_of_a_revoked_generation(case, tmp_path,
-        log_path):
+def test_shim_refuses_a_loader_without_sbat_data_or_of_a_revoked_generation(port, case,
+        tmp_path, log_path):
     """shim refuses the same signed loader without a .sbat section, and with
     it when its SbatLevel revokes generation 1 of the loader's component
     (a policy dated later than shim's own, which shim then keeps)."""
     if case == "no-sbat":
-        result = shim_boot(tmp_path, log_path, without_sbat(tmp_path))
+        result = shim_boot(port, tmp_path, log_path, without_sbat(port, tmp_path))
     else:
-        result = shim_boot(tmp_path, log_path, os.path.join(SECURE_BOOT, "BOOTX64-signed.efi"),
+        result = shim_boot(port, tmp_path, log_path, signed_loader(port),
             sbat_level=b"sbat,1,2099010100\nhaiku-style-loader,2\n")
     assert shim.REFUSED in result.log, result.tail()
     assert LOADER_STARTED not in result.log, result.tail()
