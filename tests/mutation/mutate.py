@@ -158,6 +158,12 @@ AREA_BOOT_TESTS = {
     "efi_clock": ["tests/boot/test_boot.py::test_the_tsc_rate_is_measured_against_the_acpi_pm_timer"],
     "efi_writes": ["tests/boot/test_menu_qemu.py::"
         "test_what_a_started_application_wrote_is_read_afresh"],
+    "efi_sbat": ["tests/boot/test_packed.py::"
+        "test_sbat_takes_the_unit_of_placeholder_relocations_only",
+        "tests/boot/test_packed.py::"
+        "test_the_packed_file_carries_the_sbat_data_in_the_size_it_had[x86_64]",
+        "tests/boot/test_secure_boot.py::"
+        "test_shim_starts_the_signed_loader_by_its_sbat_data[x86_64]"],
     "efi_disk_shapes": ["tests/boot/test_disk_shapes_qemu.py::test_a_kernel_past_2_tib_boots[x86_64]",
         "tests/boot/test_disk_shapes_qemu.py::test_a_disk_of_4096_byte_blocks_boots[x86_64]"],
     "efi_tpm": [
