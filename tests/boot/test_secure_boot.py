@@ -11,9 +11,9 @@ each refused by the firmware before they run. On arm64, under AAVMF with
 the same key enrolled, the packed arm64 loader signed boots its kernel,
 which it trusts by its built-in digest, and unsigned or changed it is
 refused. Under OVMF and AAVMF with Microsoft's keys, Debian's signed shim
-starts the signed loader by the snakeoil certificate in its MokList and the loader's
-SBAT data (tests/boot/shim.py), and refuses it without them or with its
-generation revoked.
+starts the signed loader by the snakeoil certificate in its MokList and
+the loader's SBAT data (tests/boot/shim.py), and refuses it without them or
+with its generation revoked.
 
 The loaders and images are built for `jam test` (SecureBootLoader and
 SecureBootImage in build/jam/TestRules, tests/boot/Jamfile), the keys under
@@ -239,7 +239,6 @@ def test_the_signed_arm64_loader_boots_its_verified_kernel(log_path):
     assert "trust: Secure Boot is enforcing; 1 built-in digests, a signing key" in result.log, \
         result.tail()
     assert "trust: /boot/kernel verified" in result.log, result.tail()
-
 
 
 def shim_boot(port, tmp_path, log_path, loader, sbat_level=None):
