@@ -92,15 +92,23 @@ class Pe:
     def entry(self):
         return self.field(16)
 
+    def directory(self, index, value=None):
+        """Data directory index's (address, size), set first to value if given."""
+        if value is not None:
+            self.field(112 + 8 * index, value[0])
+            self.field(116 + 8 * index, value[1])
+        return self.field(112 + 8 * index), self.field(116 + 8 * index)
+
+    def has_section(self, name):
+        return any(section_name == name for _, section_name, *_ in self.sections())
+
     def unsigned(self):
         """The file without its Authenticode signature: packing changes
         what it covers."""
-        directory = 112 + 8 * SECURITY_DIRECTORY
-        offset = self.field(directory)
+        offset, _ = self.directory(SECURITY_DIRECTORY)
         if offset:
             del self.data[offset:]
-            self.field(directory, 0)
-            self.field(directory + 4, 0)
+            self.directory(SECURITY_DIRECTORY, (0, 0))
         return self
 
     def add_section(self, name, contents):
@@ -340,8 +348,7 @@ def placeholder_relocations(program):
     no-op (IMAGE_REL_BASED_ABSOLUTE) entries, there only so that the image
     counts as relocatable (crt0 relocates the program through its ELF
     dynamic array); else None."""
-    directory = 112 + 8 * BASE_RELOCATION_DIRECTORY
-    address, size = program.field(directory), program.field(directory + 4)
+    address, size = program.directory(BASE_RELOCATION_DIRECTORY)
     for index, name, virtual_size, section_address, raw_size, raw_offset in program.sections():
         if name != RELOC_NAME or section_address != address or size > min(virtual_size,
                 raw_size):
@@ -366,15 +373,13 @@ def add_sbat(program, sbat):
     relocations, the data takes their section's unit and the directory is
     emptied (a relocatable image with no fixups, as arm64's crt0 makes it),
     so that the file keeps its size."""
-    if any(name == SBAT_NAME for _, name, *_ in program.sections()):
+    if program.has_section(SBAT_NAME):
         raise PackError("the start-up program already has a .sbat section")
     placeholder = placeholder_relocations(program)
     if placeholder is None:
         program.add_section(SBAT_NAME, sbat)
         return
-    directory = 112 + 8 * BASE_RELOCATION_DIRECTORY
-    program.field(directory, 0)
-    program.field(directory + 4, 0)
+    program.directory(BASE_RELOCATION_DIRECTORY, (0, 0))
     program.replace_section(placeholder, SBAT_NAME, sbat)
 
 
@@ -383,7 +388,7 @@ def pack(stub, loader, elf, filter_name, sbat):
     image as its .pack section, which stays the last; elf is the shared
     object loader was made from."""
     program = Pe(stub).unsigned()
-    if any(name == SECTION_NAME for _, name, *_ in program.sections()):
+    if program.has_section(SECTION_NAME):
         raise PackError("the start-up program already has a .pack section")
     add_sbat(program, sbat)
     inner = Pe(loader).unsigned()

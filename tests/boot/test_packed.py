@@ -96,8 +96,7 @@ def test_the_packed_file_carries_the_sbat_data_in_the_size_it_had(port):
     assert bytes(packed.data[raw_offset:raw_offset + size]) == read(SBAT)
     assert list(sections)[-1] == b".pack"
     assert b".reloc" not in sections
-    directory = 112 + 8 * efi_pack.BASE_RELOCATION_DIRECTORY
-    assert (packed.field(directory), packed.field(directory + 4)) == (0, 0)
+    assert packed.directory(efi_pack.BASE_RELOCATION_DIRECTORY) == (0, 0)
     stub = efi_pack.Pe(read(part(port, "-unpack")))
     if efi_pack.placeholder_relocations(stub) is not None:
         # The program as linked, and the .pack section's units.
@@ -114,8 +113,7 @@ def test_sbat_takes_the_unit_of_placeholder_relocations_only():
     of its own."""
     stub = efi_pack.Pe(read(part(ports.X86_64, "-unpack")))
     index = efi_pack.placeholder_relocations(stub)
-    directory = 112 + 8 * efi_pack.BASE_RELOCATION_DIRECTORY
-    address, size = stub.field(directory), stub.field(directory + 4)
+    address, size = stub.directory(efi_pack.BASE_RELOCATION_DIRECTORY)
     _, name, _, _, _, raw_offset = list(stub.sections())[index]
     assert name == efi_pack.RELOC_NAME and size == 12
 
@@ -125,7 +123,7 @@ def test_sbat_takes_the_unit_of_placeholder_relocations_only():
     before = len(fixup.data)
     efi_pack.add_sbat(fixup, read(SBAT))
     assert len(fixup.data) == before + 512
-    assert (fixup.field(directory), fixup.field(directory + 4)) == (address, size)
+    assert fixup.directory(efi_pack.BASE_RELOCATION_DIRECTORY) == (address, size)
     assert [name for _, name, *_ in fixup.sections()][index] == efi_pack.RELOC_NAME
 
 

@@ -137,7 +137,7 @@ symbols_locate(const struct elf_file *file, struct elf_symbol_tables *tables,
 	/*
 	 * Section 0 is reserved (it holds the count above), whatever it says.
 	 * The headers are read SECTIONS_CHUNK at a time: a read is a request to
-	 * the volume, dear where its port does not read ahead (EFI does).
+	 * the volume, costly where its port does not read ahead (EFI does).
 	 */
 	Elf64_Shdr sections[SECTIONS_CHUNK];
 	Elf64_Shdr symbols = { .sh_type = SHT_NULL };
